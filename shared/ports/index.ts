@@ -1,0 +1,63 @@
+/**
+ * Ports: the small interfaces the use cases need from the outside world. Adapters named after their
+ * technology implement them (S3BlobStore, DynamoDbRecordStore, SesMailer, ...).
+ */
+import type { Readable } from 'node:stream';
+
+/** Metadata kept with a stored object. */
+export interface BlobMeta {
+  contentType?: string;
+  /** Small ASCII key/values (S3 user metadata); non-ASCII values must be percent-encoded by the caller. */
+  metadata?: Record<string, string>;
+}
+
+/** Object storage for raw messages and documents (S3; s3rver locally). */
+export interface BlobStore {
+  /** Stores a body under a key, replacing what was there. */
+  put(key: string, body: Buffer | Readable, meta?: BlobMeta): Promise<void>;
+  /** Reads a whole object; throws BlobNotFoundError when there is none. */
+  get(key: string): Promise<Buffer>;
+  /** Opens an object as a stream; throws BlobNotFoundError when there is none. */
+  getStream(key: string): Promise<Readable>;
+  /** Tells whether an object exists. */
+  exists(key: string): Promise<boolean>;
+  /** Lists keys under a prefix, in key order. */
+  list(prefix: string): Promise<string[]>;
+}
+
+/** A message to send. */
+export interface OutgoingMail {
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html?: string;
+  attachments?: { filename: string; content: Buffer; contentType: string }[];
+  /** Extra headers, e.g. Auto-Submitted. */
+  headers?: Record<string, string>;
+}
+
+/** Outgoing mail (SES; SMTP; a local outbox). */
+export interface Mailer {
+  /** Sends one message and returns the transport's message id. */
+  send(mail: OutgoingMail): Promise<{ messageId: string }>;
+}
+
+/** The time source; tests and `--as-of` replace it. */
+export interface Clock {
+  /** The current instant. */
+  now(): Date;
+}
+
+/** Thrown by a BlobStore when a key has no object. */
+export class BlobNotFoundError extends Error {
+  constructor(
+    readonly key: string,
+    options?: ErrorOptions,
+  ) {
+    super(`no object at ${key}`, options);
+    this.name = 'BlobNotFoundError';
+  }
+}
+
+export type { RecordStore } from './record-store.ts';
