@@ -1,0 +1,144 @@
+/**
+ * The staff CLI (`npx intake`): the commands of DESIGN.md on the local stack. Every command takes `--data-dir`;
+ * reading commands take `--as-of` and `--json`.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { STATE_NAMES } from '../shared/domain/notice-text.ts';
+import { formatBeijing } from '../shared/domain/round-time.ts';
+import { createLocalContext, DEFAULT_DATA_DIR } from '../shared/adapters/local/composition.ts';
+import { ingestMessage } from '../shared/use-cases/intake.ts';
+import { sendCityNotices } from '../shared/use-cases/notify.ts';
+import { queryStatus } from '../shared/use-cases/query.ts';
+import { startLocalStack } from './start.ts';
+
+/** Runs the CLI with the process arguments. */
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command()
+    .name('intake')
+    .description('山西省直播电商基地综合评价材料收取 — staff CLI')
+    .showHelpAfterError();
+
+  program
+    .command('start')
+    .description('start the local stack: embedded DynamoDB/S3/SES, SMTP listener, HTTP status page')
+    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
+    .option('--http-port <port>', 'HTTP port', toPort, 8787)
+    .option('--smtp-port <port>', 'SMTP port', toPort, 2525)
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .action(async (options) => {
+      await startLocalStack(options);
+    });
+
+  program
+    .command('ingest')
+    .description('ingest .eml files as if the mailbox had received them')
+    .argument('<files...>', '.eml files')
+    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
+    .option('--json', 'print JSON')
+    .action(async (files: string[], options) => {
+      const local = await createLocalContext({ dataDir: options.dataDir });
+      try {
+        const results = [];
+        for (const file of files) {
+          const raw = await readFile(file);
+          const { mtime } = await stat(file);
+          const result = await ingestMessage(local.ctx, {
+            raw,
+            channel: 'cli',
+            receivedAt: mtime,
+            receivedAtSource: 'file-time',
+          });
+          results.push({ file, ...result });
+          if (!options.json) {
+            const base = result.baseId ? (local.ctx.round.bases.find((b) => b.id === result.baseId)?.name ?? result.baseId) : '待分配';
+            console.log(`${basename(file)}: ${result.duplicate ? '重复邮件' : '已收取'} -> ${base}（${result.findings.length}条提示）`);
+          }
+        }
+        if (options.json) console.log(JSON.stringify(results, null, 2));
+      } finally {
+        await local.close();
+      }
+    });
+
+  program
+    .command('status')
+    .description('intake status of every base')
+    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
+    .option('--as-of <iso>', 'status at this moment (ISO 8601)', toDate)
+    .option('--city <id>', 'only this city (e.g. taiyuan)')
+    .option('--base <name>', 'only bases whose name contains this')
+    .option('--json', 'print JSON')
+    .action(async (options) => {
+      const local = await createLocalContext({ dataDir: options.dataDir });
+      try {
+        const report = await queryStatus(local.ctx, { asOf: options.asOf, city: options.city, base: options.base });
+        if (options.json) {
+          console.log(JSON.stringify(report, null, 2));
+          return;
+        }
+        const tz = local.ctx.round.timeZone;
+        for (const status of report.bases) {
+          const city = local.ctx.round.cities.find((c) => c.id === status.city)?.name ?? status.city;
+          const missing = [
+            ...status.missing.documents,
+            ...status.missing.formItems.map((n) => `item ${n}`),
+            ...status.missing.evidence,
+          ];
+          console.log(
+            [
+              city.padEnd(4, '　'),
+              status.name,
+              `${STATE_NAMES[status.state]}${status.late ? '（逾期）' : ''}`,
+              status.lastReceivedAt ? formatBeijing(new Date(status.lastReceivedAt), tz) : '',
+              missing.length ? `缺：${missing.slice(0, 6).join(', ')}${missing.length > 6 ? ` 等${missing.length}项` : ''}` : '',
+            ]
+              .filter(Boolean)
+              .join('  '),
+          );
+        }
+        if (report.unmatched.length > 0) console.log(`\n待分配邮件：${report.unmatched.length}封`);
+      } finally {
+        await local.close();
+      }
+    });
+
+  program
+    .command('notices')
+    .description('build (and unless --dry-run, send) the digest to each city bureau')
+    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
+    .option('--as-of <iso>', 'notices as of this moment (ISO 8601)', toDate)
+    .option('--dry-run', 'build without sending')
+    .option('--json', 'print JSON')
+    .action(async (options) => {
+      const local = await createLocalContext({ dataDir: options.dataDir });
+      try {
+        const notices = await sendCityNotices(local.ctx, { asOf: options.asOf, dryRun: Boolean(options.dryRun) });
+        if (options.json) {
+          console.log(JSON.stringify(notices, null, 2));
+          return;
+        }
+        for (const notice of notices) {
+          const what = notice.sent ? '已发送' : notice.error ? `发送失败：${notice.error}` : `未发送（${notice.skipped}）`;
+          console.log(`== ${notice.subject} -> ${notice.to.join(', ') || '（未配置地址）'}  ${what}\n${notice.text}\n`);
+        }
+      } finally {
+        await local.close();
+      }
+    });
+
+  await program.parseAsync(argv);
+}
+
+function toDate(value: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError('not an ISO 8601 time, e.g. 2023-11-11T00:00:00+08:00');
+  return date;
+}
+
+function toPort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('not a port number');
+  return port;
+}

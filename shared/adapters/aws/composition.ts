@@ -1,0 +1,38 @@
+/**
+ * The AWS composition root: adapters on the real services, configured from the Lambda environment.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESClient } from '@aws-sdk/client-ses';
+import { z } from 'zod';
+import { loadRound } from '../../domain/rounds/index.ts';
+import { type AppContext, DEFAULT_LIMITS, systemClock } from '../../use-cases/context.ts';
+import { DynamoDbRecordStore } from './dynamodb-record-store.ts';
+import { S3BlobStore } from './s3-blob-store.ts';
+import { SesMailer } from './ses-mailer.ts';
+
+const envSchema = z.object({
+  TABLE_NAME: z.string().min(1),
+  BUCKET_NAME: z.string().min(1),
+  MAIL_FROM: z.string().min(1),
+  ROUND_ID: z.string().min(1).default('2023'),
+  MAX_MESSAGE_BYTES: z.coerce.number().int().positive().optional(),
+  MAX_ATTACHMENT_BYTES: z.coerce.number().int().positive().optional(),
+});
+
+/** Builds the context a Lambda function runs with; throws a clear error on a missing setting. */
+export async function createAwsContext(env: NodeJS.ProcessEnv = process.env): Promise<AppContext> {
+  const config = envSchema.parse(env);
+  return {
+    round: loadRound(config.ROUND_ID),
+    blobs: new S3BlobStore(config.BUCKET_NAME, new S3Client({})),
+    records: new DynamoDbRecordStore(config.TABLE_NAME, new DynamoDBClient({})),
+    mailer: new SesMailer(new SESClient({})),
+    clock: systemClock,
+    mailFrom: config.MAIL_FROM,
+    limits: {
+      maxMessageBytes: config.MAX_MESSAGE_BYTES ?? DEFAULT_LIMITS.maxMessageBytes,
+      maxAttachmentBytes: config.MAX_ATTACHMENT_BYTES ?? DEFAULT_LIMITS.maxAttachmentBytes,
+    },
+  };
+}

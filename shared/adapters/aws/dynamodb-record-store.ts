@@ -1,0 +1,208 @@
+/**
+ * RecordStore on one DynamoDB table (AWS, or dynalite locally through an endpoint setting).
+ *
+ * Entities and keys (all strings; the entity itself is kept whole in the `data` attribute):
+ * | entity           | pk                 | sk                     | gsi1pk / gsi1sk                           | gsi2pk / gsi2sk                  |
+ * |------------------|--------------------|------------------------|-------------------------------------------|----------------------------------|
+ * | submission       | SUB#<id>           | SUB                    | BASE#<baseId>, UNMATCHED or DUPLICATE / SUB#<at>#<id> | -                     |
+ * | message-id claim | MSGID#<sha256>     | MSGID                  | -                                         | -                                |
+ * | document         | SUB#<submissionId> | DOC#<sha256>           | BASE#<baseId> or UNMATCHED / DOC#<at>#<id> | -                                |
+ * | base status      | BASE#<baseId>      | STATUS                 | -                                         | STATUS / CITY#<city>#<baseId>     |
+ * | registered base  | ROUND#<roundId>    | BASE#<baseId>          | -                                         | -                                |
+ * | notice           | NOTICE#<city>      | <asOf>#<id>            | -                                         | NOTICE / <asOf>#<city>#<id>       |
+ *
+ * Access patterns, each one Query or GetItem (no Scan):
+ * - submission by id: GetItem SUB#id/SUB; documents of a submission: Query pk=SUB#id, sk begins_with DOC#
+ * - submissions / documents of a base, oldest first: Query gsi1 pk=BASE#id, sk begins_with SUB# / DOC#
+ * - unmatched queue: Query gsi1 pk=UNMATCHED, sk begins_with SUB#
+ * - statuses, all or by city: Query gsi2 pk=STATUS (sk begins_with CITY#<city>#)
+ * - notices of a city, newest first: Query pk=NOTICE#city, descending; all notices: Query gsi2 pk=NOTICE
+ * - duplicate Message-ID: conditional Put on MSGID#<sha256>
+ */
+import { createHash } from 'node:crypto';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  type PutCommandInput,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Base } from '../../domain/catalogue.ts';
+import type { BaseStatus, DocumentRecord, NoticeRecord, Submission } from '../../domain/records.ts';
+import type { RecordStore } from '../../ports/record-store.ts';
+
+type Item = Record<string, unknown> & { data: unknown };
+
+/** The DynamoDB implementation of RecordStore. */
+export class DynamoDbRecordStore implements RecordStore {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    private readonly tableName: string,
+    client: DynamoDBClient = new DynamoDBClient({}),
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async createSubmission(submission: Submission): Promise<'created' | 'exists'> {
+    try {
+      await this.put(submissionItem(submission), 'attribute_not_exists(pk)');
+      return 'created';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'exists';
+      throw error;
+    }
+  }
+
+  async saveSubmission(submission: Submission): Promise<void> {
+    await this.put(submissionItem(submission));
+  }
+
+  async getSubmission(id: string): Promise<Submission | null> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: `SUB#${id}`, sk: 'SUB' } }));
+    return out.Item ? (out.Item.data as Submission) : null;
+  }
+
+  async claimMessageId(messageId: string, submissionId: string): Promise<string> {
+    const pk = `MSGID#${createHash('sha256').update(messageId).digest('hex')}`;
+    try {
+      await this.put({ pk, sk: 'MSGID', data: { messageId, submissionId } }, 'attribute_not_exists(pk)');
+      return submissionId;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const out = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: { pk, sk: 'MSGID' }, ConsistentRead: true }),
+      );
+      return (out.Item?.data as { submissionId: string }).submissionId;
+    }
+  }
+
+  async listSubmissionsByBase(baseId: string): Promise<Submission[]> {
+    return this.queryData<Submission>({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk and begins_with(gsi1sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `BASE#${baseId}`, ':prefix': 'SUB#' },
+    });
+  }
+
+  async listUnmatchedSubmissions(): Promise<Submission[]> {
+    return this.queryData<Submission>({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk and begins_with(gsi1sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': 'UNMATCHED', ':prefix': 'SUB#' },
+    });
+  }
+
+  async saveDocument(document: DocumentRecord): Promise<void> {
+    await this.put({
+      pk: `SUB#${document.submissionId}`,
+      sk: `DOC#${document.sha256}`,
+      gsi1pk: document.baseId ? `BASE#${document.baseId}` : 'UNMATCHED',
+      gsi1sk: `DOC#${document.receivedAt}#${document.id}`,
+      data: document,
+    });
+  }
+
+  async listDocumentsBySubmission(submissionId: string): Promise<DocumentRecord[]> {
+    return this.queryData<DocumentRecord>({
+      KeyConditionExpression: 'pk = :pk and begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `SUB#${submissionId}`, ':prefix': 'DOC#' },
+    });
+  }
+
+  async listDocumentsByBase(baseId: string): Promise<DocumentRecord[]> {
+    return this.queryData<DocumentRecord>({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk and begins_with(gsi1sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `BASE#${baseId}`, ':prefix': 'DOC#' },
+    });
+  }
+
+  async saveBaseStatus(status: BaseStatus): Promise<void> {
+    await this.put({
+      pk: `BASE#${status.baseId}`,
+      sk: 'STATUS',
+      gsi2pk: 'STATUS',
+      gsi2sk: `CITY#${status.city}#${status.baseId}`,
+      data: status,
+    });
+  }
+
+  async listBaseStatuses(city?: string): Promise<BaseStatus[]> {
+    return this.queryData<BaseStatus>({
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk and begins_with(gsi2sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': 'STATUS', ':prefix': city ? `CITY#${city}#` : 'CITY#' },
+    });
+  }
+
+  async listRegisteredBases(roundId: string): Promise<Base[]> {
+    return this.queryData<Base>({
+      KeyConditionExpression: 'pk = :pk and begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `ROUND#${roundId}`, ':prefix': 'BASE#' },
+    });
+  }
+
+  async saveRegisteredBase(roundId: string, base: Base): Promise<void> {
+    await this.put({ pk: `ROUND#${roundId}`, sk: `BASE#${base.id}`, data: base });
+  }
+
+  async saveNotice(notice: NoticeRecord): Promise<void> {
+    await this.put({
+      pk: `NOTICE#${notice.city}`,
+      sk: `${notice.asOf}#${notice.id}`,
+      gsi2pk: 'NOTICE',
+      gsi2sk: `${notice.asOf}#${notice.city}#${notice.id}`,
+      data: notice,
+    });
+  }
+
+  async listNotices(city?: string): Promise<NoticeRecord[]> {
+    if (city) {
+      return this.queryData<NoticeRecord>({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `NOTICE#${city}` },
+        ScanIndexForward: false,
+      });
+    }
+    return this.queryData<NoticeRecord>({
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'NOTICE' },
+      ScanIndexForward: false,
+    });
+  }
+
+  private async put(item: Item, condition?: string): Promise<void> {
+    const input: PutCommandInput = { TableName: this.tableName, Item: item };
+    if (condition) input.ConditionExpression = condition;
+    await this.doc.send(new PutCommand(input));
+  }
+
+  private async queryData<T>(input: Omit<QueryCommandInput, 'TableName'>): Promise<T[]> {
+    const out: T[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: start }),
+      );
+      for (const item of page.Items ?? []) out.push(item.data as T);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+}
+
+function submissionItem(submission: Submission): Item {
+  return {
+    pk: `SUB#${submission.id}`,
+    sk: 'SUB',
+    // Duplicates leave the base's history and the unmatched queue; they stay readable by id.
+    gsi1pk:
+      submission.state === 'duplicate' ? 'DUPLICATE' : submission.baseId ? `BASE#${submission.baseId}` : 'UNMATCHED',
+    gsi1sk: `SUB#${submission.receivedAt}#${submission.id}`,
+    data: submission,
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * The local composition root: the same AWS adapters, pointed at the embedded stand-ins. When `intake start` is
+ * already running on the data directory, commands connect to its servers (LevelDB allows one process); otherwise
+ * they start the stand-ins in-process for the duration of the command.
+ */
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { SESClient } from '@aws-sdk/client-ses';
+import { loadRound } from '../../domain/rounds/index.ts';
+import type { Clock } from '../../ports/index.ts';
+import { type AppContext, DEFAULT_LIMITS, systemClock } from '../../use-cases/context.ts';
+import { DynamoDbRecordStore } from '../aws/dynamodb-record-store.ts';
+import { S3BlobStore, s3ClientForEndpoint } from '../aws/s3-blob-store.ts';
+import { SesMailer } from '../aws/ses-mailer.ts';
+import { createTableInput } from '../aws/table.ts';
+import { type EmbeddedStack, type StackEndpoints, startEmbeddedStack } from './embedded-stack.ts';
+import { OutboxMailer } from './outbox-mailer.ts';
+
+/** Default data directory of the local stack. */
+export const DEFAULT_DATA_DIR = '.intake';
+const TABLE_NAME = 'intake';
+const BUCKET_NAME = 'intake';
+const REGION = 'us-east-1';
+const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** Options of the local context. */
+export interface LocalContextOptions {
+  dataDir?: string;
+  roundId?: string;
+  clock?: Clock;
+  /** Fixed ports for the stand-ins (intake start); 0 or absent picks free ones. */
+  ports?: Partial<Record<keyof StackEndpoints, number>>;
+  /** Ignore a running stack and start the stand-ins in this process (intake start itself). */
+  own?: boolean;
+}
+
+/** A local context and how to release it. */
+export interface LocalContext {
+  ctx: AppContext;
+  endpoints: StackEndpoints;
+  dataDir: string;
+  /** True when this process started the stand-ins (false when it joined a running `intake start`). */
+  owner: boolean;
+  close(): Promise<void>;
+}
+
+/** What a running `intake start` leaves in the data directory so other commands can join it. */
+interface StackFile {
+  pid: number;
+  endpoints: StackEndpoints;
+}
+
+/** Builds the local context: joins a running stack on the data directory or starts the stand-ins here. */
+export async function createLocalContext(options: LocalContextOptions = {}): Promise<LocalContext> {
+  const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
+  const running = options.own ? null : await findRunningStack(dataDir);
+  let stack: EmbeddedStack | null = null;
+  let endpoints: StackEndpoints;
+  if (running) {
+    endpoints = running.endpoints;
+  } else {
+    stack = await startEmbeddedStack({ dataDir, ports: options.ports });
+    endpoints = stack.endpoints;
+  }
+
+  const dynamo = new DynamoDBClient({ endpoint: endpoints.dynamodb, region: REGION, credentials: CREDENTIALS });
+  const s3 = s3ClientForEndpoint(endpoints.s3, REGION);
+  const ses = new SESClient({ endpoint: endpoints.ses, region: REGION, credentials: CREDENTIALS });
+  await ensureTable(dynamo, TABLE_NAME);
+  await ensureBucket(s3, BUCKET_NAME);
+
+  const ctx: AppContext = {
+    round: loadRound(options.roundId),
+    blobs: new S3BlobStore(BUCKET_NAME, s3),
+    records: new DynamoDbRecordStore(TABLE_NAME, dynamo),
+    mailer: new OutboxMailer(join(dataDir, 'outbox'), new SesMailer(ses)),
+    clock: options.clock ?? systemClock,
+    mailFrom: process.env.INTAKE_MAIL_FROM ?? 'intake@localhost',
+    limits: DEFAULT_LIMITS,
+  };
+
+  return {
+    ctx,
+    endpoints,
+    dataDir,
+    owner: stack !== null,
+    async close() {
+      dynamo.destroy();
+      s3.destroy();
+      ses.destroy();
+      await stack?.close();
+    },
+  };
+}
+
+/** Records that this process serves the stack of a data directory. */
+export async function writeStackFile(dataDir: string, endpoints: StackEndpoints): Promise<void> {
+  const file: StackFile = { pid: process.pid, endpoints };
+  await writeFile(join(dataDir, 'stack.json'), JSON.stringify(file, null, 2));
+}
+
+/** Removes the stack file when the stack stops. */
+export async function removeStackFile(dataDir: string): Promise<void> {
+  await rm(join(dataDir, 'stack.json'), { force: true });
+}
+
+async function findRunningStack(dataDir: string): Promise<StackFile | null> {
+  let file: StackFile;
+  try {
+    file = JSON.parse(await readFile(join(dataDir, 'stack.json'), 'utf8')) as StackFile;
+  } catch {
+    return null;
+  }
+  if (file.pid === process.pid || !isAlive(file.pid)) return null;
+  return file;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+    try {
+      await client.send(new CreateTableCommand(createTableInput(tableName)));
+    } catch (createError) {
+      // Another process created it between the two calls.
+      if ((createError as { name?: string }).name !== 'ResourceInUseException') throw createError;
+    }
+  }
+}
+
+async function ensureBucket(client: ReturnType<typeof s3ClientForEndpoint>, bucket: string): Promise<void> {
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The embedded stand-ins for AWS, started inside this process: dynalite (DynamoDB, LevelDB on disk), s3rver (S3,
+ * files on disk) and aws-ses-v2-local (SES). The real SDK clients talk to them over loopback HTTP, so the adapters
+ * are the same ones that run in AWS. Data lives under the data directory and survives restarts.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import dynalite from 'dynalite';
+import S3rver from 's3rver';
+import startSesLocal from 'aws-ses-v2-local';
+
+/** Loopback endpoints of a running embedded stack. */
+export interface StackEndpoints {
+  dynamodb: string;
+  s3: string;
+  ses: string;
+}
+
+/** A started embedded stack. */
+export interface EmbeddedStack {
+  endpoints: StackEndpoints;
+  /** Stops the servers; data stays on disk. */
+  close(): Promise<void>;
+}
+
+/** Options of the embedded stack; port 0 picks a free one. */
+export interface EmbeddedStackOptions {
+  dataDir: string;
+  host?: string;
+  ports?: Partial<Record<keyof StackEndpoints, number>>;
+}
+
+/** Starts dynalite, s3rver and aws-ses-v2-local on loopback, with their data under `dataDir`. */
+export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise<EmbeddedStack> {
+  const host = options.host ?? '127.0.0.1';
+  const ports = options.ports ?? {};
+  const dynamoDir = join(options.dataDir, 'dynamodb');
+  const s3Dir = join(options.dataDir, 's3');
+  await mkdir(dynamoDir, { recursive: true });
+  await mkdir(s3Dir, { recursive: true });
+
+  const dynamo = dynalite({ path: dynamoDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const dynamoPort = await listen(dynamo, ports.dynamodb ?? 0, host);
+
+  const s3 = new S3rver({ address: host, port: ports.s3 ?? 0, silent: true, directory: s3Dir });
+  const s3Address = await s3.run();
+
+  const ses = await startSesLocal({ host, port: ports.ses ?? 0 });
+  const sesPort = (ses.address() as AddressInfo).port;
+
+  return {
+    endpoints: {
+      dynamodb: `http://${host}:${dynamoPort}`,
+      s3: `http://${host}:${s3Address.port}`,
+      ses: `http://${host}:${sesPort}`,
+    },
+    async close() {
+      await Promise.allSettled([closeServer(dynamo), s3.close(), closeServer(ses)]);
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections?.();
+  return new Promise((resolve) => server.close(() => resolve()));
+}

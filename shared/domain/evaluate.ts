@@ -1,0 +1,156 @@
+/**
+ * The status of a base at a moment: a pure function of the round, the base, what it sent and the time.
+ *
+ * - Only what the mailbox had received by `asOf` counts.
+ * - The latest report form counts for values; each required element keeps the time it first became present.
+ * - An element first present after the deadline is late; past the deadline, a missing one is late too.
+ */
+import type { Base, FormItem, Indicator, Round } from './catalogue.ts';
+import type { Finding } from './findings.ts';
+import type { BaseStatus, DocumentKind, DocumentRecord, FormValue, LateItem, Submission } from './records.ts';
+import { deadlineInstant } from './round-time.ts';
+import { checkRules } from './rules.ts';
+
+/** What the evaluation of one base needs. */
+export interface EvaluationInput {
+  round: Round;
+  base: Base;
+  submissions: Submission[];
+  documents: DocumentRecord[];
+  asOf: Date;
+}
+
+/** A required element and the time it first became present (null: not yet). */
+interface Element {
+  element: LateItem['element'];
+  item?: number;
+  indicator?: string;
+  label: string;
+  firstAt: string | null;
+}
+
+/** Computes the status of a base (see the module comment for the rules). */
+export function evaluate(input: EvaluationInput): BaseStatus {
+  const { round, base } = input;
+  const asOf = input.asOf.toISOString();
+  const byTime = (a: { receivedAt: string }, b: { receivedAt: string }) => a.receivedAt.localeCompare(b.receivedAt);
+  const submissions = input.submissions
+    .filter((s) => s.state !== 'duplicate' && s.receivedAt <= asOf)
+    .sort(byTime);
+  const documents = input.documents.filter((d) => d.receivedAt <= asOf).sort(byTime);
+  const forms = documents.filter((d) => d.kind === 'report-form');
+  const reports = documents.filter((d) => d.kind === 'self-assessment');
+  const latestForm = forms.at(-1) ?? null;
+  const latestReport = reports.at(-1) ?? null;
+  const formValues = latestForm?.formValues ?? [];
+
+  const elements: Element[] = [
+    { element: 'report-form', label: '经营服务情况报告表', firstAt: forms[0]?.receivedAt ?? null },
+    { element: 'self-assessment', label: '自评报告', firstAt: reports[0]?.receivedAt ?? null },
+  ];
+  if (latestForm) {
+    for (const formItem of round.formItems) {
+      const complete = isItemComplete(formItem, formValues);
+      const first = forms.find((form) => isItemComplete(formItem, form.formValues ?? []));
+      elements.push({
+        element: 'form-item',
+        item: formItem.item,
+        label: `第${formItem.item}项 ${formItem.label}`,
+        firstAt: complete ? (first?.receivedAt ?? null) : null,
+      });
+    }
+    for (const indicator of claimedIndicators(round, formValues)) {
+      const evidence = documents.find((d) => d.kind === 'evidence' && d.indicator === indicator.slug);
+      elements.push({
+        element: 'evidence',
+        indicator: indicator.slug,
+        label: `${indicator.name}的证明材料`,
+        firstAt: evidence?.receivedAt ?? null,
+      });
+    }
+  }
+
+  const deadline = deadlineInstant(round).toISOString();
+  const pastDeadline = asOf >= deadline;
+  const formLate = elements[0]?.firstAt !== null && (elements[0]?.firstAt ?? '') >= deadline;
+  const lateItems: LateItem[] = [];
+  for (const element of elements) {
+    // A late report form makes every item in it late; the form itself says so once.
+    if (element.element === 'form-item' && formLate) continue;
+    if (element.firstAt !== null && element.firstAt >= deadline) {
+      lateItems.push({ ...pick(element), receivedAt: element.firstAt, message: `${element.label}逾期提交` });
+    } else if (element.firstAt === null && pastDeadline) {
+      lateItems.push({ ...pick(element), receivedAt: null, message: `${element.label}截止时仍未提交` });
+    }
+  }
+
+  const missingDocuments: DocumentKind[] = elements
+    .filter((e) => (e.element === 'report-form' || e.element === 'self-assessment') && e.firstAt === null)
+    .map((e) => e.element as DocumentKind);
+  const missingItems = elements.filter((e) => e.element === 'form-item' && e.firstAt === null).map((e) => e.item!);
+  const missingEvidence = elements
+    .filter((e) => e.element === 'evidence' && e.firstAt === null)
+    .map((e) => e.indicator!);
+
+  const findings: Finding[] = [
+    ...submissions.flatMap((s) => s.findings),
+    ...(latestForm?.findings ?? []),
+    ...(latestReport?.findings ?? []),
+    ...documents.filter((d) => d.kind !== 'report-form' && d.kind !== 'self-assessment').flatMap((d) => d.findings),
+    ...(latestForm ? checkRules(round, formValues, latestReport?.report?.figures) : []),
+  ];
+
+  const received = submissions.length > 0 || documents.length > 0;
+  const complete = missingDocuments.length === 0 && missingItems.length === 0 && missingEvidence.length === 0;
+  return {
+    baseId: base.id,
+    name: base.name,
+    city: base.city,
+    category: base.category,
+    state: !received ? 'not-received' : complete ? 'complete' : 'incomplete',
+    late: lateItems.length > 0,
+    lateItems,
+    submissions: submissions.length,
+    firstReceivedAt: submissions[0]?.receivedAt ?? documents[0]?.receivedAt ?? null,
+    lastReceivedAt: submissions.at(-1)?.receivedAt ?? documents.at(-1)?.receivedAt ?? null,
+    documents: documents.map((d) => ({
+      id: d.id,
+      fileName: d.fileName,
+      kind: d.kind,
+      indicator: d.indicator,
+      receivedAt: d.receivedAt,
+    })),
+    missing: { documents: missingDocuments, formItems: missingItems, evidence: missingEvidence },
+    findings,
+    formValues,
+    asOf,
+  };
+}
+
+/** Indicators the form claims: a number > 0, a 是, or a ticked box in one of their items. */
+export function claimedIndicators(round: Round, values: FormValue[]): Indicator[] {
+  return round.indicators.filter((indicator) =>
+    values.some((v) => indicator.formItems.includes(v.item) && claims(v.value)),
+  );
+}
+
+function claims(value: FormValue['value']): boolean {
+  if (typeof value === 'number') return value > 0;
+  if (typeof value === 'boolean') return value;
+  if (Array.isArray(value)) return value.length > 0;
+  return false;
+}
+
+function isItemComplete(formItem: FormItem, values: FormValue[]): boolean {
+  return formItem.fields.every((field) => {
+    const value = values.find((v) => v.item === formItem.item && v.field === field.key)?.value;
+    return value !== undefined && value !== null && value !== '';
+  });
+}
+
+function pick(element: Element): Pick<LateItem, 'element' | 'item' | 'indicator'> {
+  const out: Pick<LateItem, 'element' | 'item' | 'indicator'> = { element: element.element };
+  if (element.item !== undefined) out.item = element.item;
+  if (element.indicator !== undefined) out.indicator = element.indicator;
+  return out;
+}

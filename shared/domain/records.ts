@@ -1,0 +1,195 @@
+/**
+ * The records the pipeline keeps: submissions (one per received message or upload), documents (one per file),
+ * and the computed status of a base. Types come from zod schemas so that stored items can be re-validated.
+ */
+import { z } from 'zod';
+import { cityIdSchema } from './catalogue.ts';
+import { findingSchema } from './findings.ts';
+
+/** Where a submission came from. */
+export const channelSchema = z.enum(['ses', 'imap', 'smtp', 'cli', 'upload']);
+/** The channel a submission arrived by. */
+export type Channel = z.infer<typeof channelSchema>;
+
+/** Document kinds of DESIGN.md. */
+export const documentKindSchema = z.enum(['report-form', 'self-assessment', 'evidence', 'city-letter', 'other']);
+/** What a document is. */
+export type DocumentKind = z.infer<typeof documentKindSchema>;
+
+/** One value read from the report form. */
+export const formValueSchema = z.object({
+  item: z.number().int(),
+  field: z.string(),
+  label: z.string(),
+  value: z.union([z.number(), z.boolean(), z.array(z.string()), z.string(), z.null()]),
+  unit: z.string().nullable(),
+  raw: z.string(),
+  cell: z.string().optional(),
+});
+/** A report-form value. */
+export type FormValue = z.infer<typeof formValueSchema>;
+
+/** How the base of a submission was decided. */
+export const baseMatchSchema = z.object({
+  /** matched = by name, confirmed = by staff, sender = by a confirmed sender address. */
+  how: z.enum(['name', 'staff', 'sender']),
+  /** Which text decided it (subject, a file name, the form header, ...). */
+  source: z.string(),
+  score: z.number(),
+});
+
+/** One received message or upload, stored raw before anything parses it. */
+export const submissionSchema = z.object({
+  id: z.string(),
+  roundId: z.string(),
+  channel: channelSchema,
+  /** Blob key of the raw message, as received. */
+  rawKey: z.string(),
+  rawSha256: z.string(),
+  rawSize: z.number().int(),
+  /** The mailbox's receive time (ISO, UTC): topmost Received header, SES/IMAP time, upload time. */
+  receivedAt: z.string(),
+  /** How receivedAt was decided. */
+  receivedAtSource: z.enum(['received-header', 'transport', 'file-time', 'ingest-time']),
+  /** The sender's own Date: header, kept but never used for deadlines. */
+  sentAt: z.string().nullable(),
+  messageId: z.string().nullable(),
+  from: z.string().nullable(),
+  subject: z.string().nullable(),
+  /** received -> stored raw only; processed -> parsed and documents recorded; duplicate -> same message as another. */
+  state: z.enum(['received', 'processed', 'duplicate']),
+  duplicateOf: z.string().nullable(),
+  baseId: z.string().nullable(),
+  match: baseMatchSchema.nullable(),
+  /** Ids of the documents this submission brought. */
+  documentIds: z.array(z.string()),
+  findings: z.array(findingSchema),
+  recordedAt: z.string(),
+});
+/** A received message or upload. */
+export type Submission = z.infer<typeof submissionSchema>;
+
+/** Figures and structure read from a self-assessment report. */
+export const reportExtractSchema = z.object({
+  cover: z.record(z.string(), z.string()),
+  sections: z.array(z.object({ id: z.string(), title: z.string(), present: z.boolean() })),
+  figures: z.object({
+    gmv: z.object({ value: z.number(), raw: z.string() }).optional(),
+    shanxiGmv: z.object({ value: z.number(), raw: z.string() }).optional(),
+  }),
+  pages: z.number().int(),
+});
+
+/** One file of a submission (attachment or archive member), stored content-addressed. */
+export const documentSchema = z.object({
+  /** `${submissionId}/${sha256}`: the same file in two submissions is two sightings of one blob. */
+  id: z.string(),
+  submissionId: z.string(),
+  baseId: z.string().nullable(),
+  fileName: z.string(),
+  /** Folder path inside an archive, when the file came from one. */
+  folderPath: z.string().nullable(),
+  contentType: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+  blobKey: z.string(),
+  /** Inherited from the submission: the time the mailbox received the file. */
+  receivedAt: z.string(),
+  kind: documentKindSchema,
+  indicator: z.string().nullable(),
+  formValues: z.array(formValueSchema).nullable(),
+  formHeader: z.record(z.string(), z.string()).nullable(),
+  report: reportExtractSchema.nullable(),
+  findings: z.array(findingSchema),
+});
+/** A stored file and what was read from it. */
+export type DocumentRecord = z.infer<typeof documentSchema>;
+
+/** A required element that arrived after the deadline (or, past it, is still missing: receivedAt null). */
+export const lateItemSchema = z.object({
+  element: z.enum(['report-form', 'self-assessment', 'form-item', 'evidence']),
+  item: z.number().int().optional(),
+  indicator: z.string().optional(),
+  receivedAt: z.string().nullable(),
+  message: z.string(),
+});
+/** A late element. */
+export type LateItem = z.infer<typeof lateItemSchema>;
+
+/** The state of a base's electronic package. */
+export const baseStateSchema = z.enum(['not-received', 'incomplete', 'complete']);
+/** not-received / incomplete / complete. */
+export type BaseState = z.infer<typeof baseStateSchema>;
+
+/** The status of one base at one moment (DESIGN.md `BaseStatus`). */
+export const baseStatusSchema = z.object({
+  baseId: z.string(),
+  name: z.string(),
+  city: cityIdSchema,
+  category: z.string(),
+  state: baseStateSchema,
+  late: z.boolean(),
+  lateItems: z.array(lateItemSchema),
+  submissions: z.number().int(),
+  firstReceivedAt: z.string().nullable(),
+  lastReceivedAt: z.string().nullable(),
+  documents: z.array(
+    z.object({
+      id: z.string(),
+      fileName: z.string(),
+      kind: documentKindSchema,
+      indicator: z.string().nullable(),
+      receivedAt: z.string(),
+    }),
+  ),
+  missing: z.object({
+    documents: z.array(documentKindSchema),
+    formItems: z.array(z.number().int()),
+    evidence: z.array(z.string()),
+  }),
+  findings: z.array(findingSchema),
+  formValues: z.array(formValueSchema),
+  asOf: z.string(),
+});
+/** A base's status. */
+export type BaseStatus = z.infer<typeof baseStatusSchema>;
+
+/** A submission staff must assign to a base by hand. */
+export const unmatchedSchema = z.object({
+  submissionId: z.string(),
+  from: z.string().nullable(),
+  subject: z.string().nullable(),
+  receivedAt: z.string(),
+  fileNames: z.array(z.string()),
+  candidates: z.array(z.object({ baseId: z.string(), name: z.string(), score: z.number() })),
+  findings: z.array(findingSchema),
+});
+/** An unmatched submission. */
+export type Unmatched = z.infer<typeof unmatchedSchema>;
+
+/** A notice to a city bureau, as built and (unless a dry run) sent. */
+export const cityNoticeSchema = z.object({
+  city: cityIdSchema,
+  to: z.array(z.string()),
+  subject: z.string(),
+  bases: z.array(baseStatusSchema),
+  text: z.string(),
+});
+/** A city digest. */
+export type CityNotice = z.infer<typeof cityNoticeSchema>;
+
+/** A notice as recorded after an attempt to send it. */
+export const noticeRecordSchema = z.object({
+  id: z.string(),
+  city: cityIdSchema,
+  to: z.array(z.string()),
+  subject: z.string(),
+  text: z.string(),
+  contentSha256: z.string(),
+  asOf: z.string(),
+  sentAt: z.string().nullable(),
+  transportId: z.string().nullable(),
+  error: z.string().nullable(),
+});
+/** A recorded notice. */
+export type NoticeRecord = z.infer<typeof noticeRecordSchema>;

@@ -1,0 +1,167 @@
+/**
+ * The rounds (campaigns) the system knows, as data. A round is five JSON files in `rounds/<id>/`: round.json
+ * (dates, mailbox, control items), cities.json, bases.json (Annex 4), indicators.json (附件1) and form.json
+ * (附件2). They are checked against the zod schemas and against each other when first loaded, so a slip in next
+ * year's data fails loudly at start-up, naming the file and the place, instead of skewing an evaluation.
+ * Adding a round: create its folder, then add one entry to `ROUND_FILES` below.
+ */
+import { z } from 'zod';
+import { type Round, roundSchema } from '../catalogue.ts';
+import bases2023 from './2023/bases.json' with { type: 'json' };
+import cities2023 from './2023/cities.json' with { type: 'json' };
+import form2023 from './2023/form.json' with { type: 'json' };
+import indicators2023 from './2023/indicators.json' with { type: 'json' };
+import round2023 from './2023/round.json' with { type: 'json' };
+
+/** The raw contents of a round's JSON files, before validation. */
+export interface RoundFiles {
+  /** round.json: everything but the catalogue lists. */
+  round: unknown;
+  /** cities.json: the 12 city units. */
+  cities: unknown;
+  /** bases.json: the registry. */
+  bases: unknown;
+  /** indicators.json: the scoring standard. */
+  indicators: unknown;
+  /** form.json: `{ formHeader, formItems }` of the report form. */
+  form: unknown;
+}
+
+const ROUND_FILES: Readonly<Record<string, RoundFiles>> = {
+  '2023': { round: round2023, cities: cities2023, bases: bases2023, indicators: indicators2023, form: form2023 },
+};
+
+/** Invalid round data; `file` and `path` say where (e.g. `rounds/2023/bases.json`, `[3].grade2021`). */
+export class RoundDataError extends Error {
+  override readonly name = 'RoundDataError';
+  constructor(
+    readonly roundId: string,
+    readonly file: string,
+    readonly path: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Round ${roundId}: invalid data in ${file} at ${path}: ${detail}`, options);
+  }
+}
+
+const roundFileSchema = roundSchema
+  .omit({ cities: true, bases: true, indicators: true, formHeader: true, formItems: true })
+  .strict();
+const formFileSchema = roundSchema.pick({ formHeader: true, formItems: true }).strict();
+
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(root)';
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
+    .join('');
+}
+
+function parseFile<T extends z.ZodType>(roundId: string, file: string, schema: T, data: unknown): z.output<T> {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  const [first, ...rest] = result.error.issues;
+  const more = rest.length > 0 ? ` (and ${rest.length} more: ${rest.map((i) => formatPath(i.path)).join(', ')})` : '';
+  throw new RoundDataError(roundId, file, formatPath(first?.path ?? []), `${first?.message ?? 'invalid'}${more}`, {
+    cause: result.error,
+  });
+}
+
+function firstDuplicate<T>(values: readonly T[]): { value: T; index: number } | undefined {
+  const seen = new Set<T>();
+  for (const [index, value] of values.entries()) {
+    if (seen.has(value)) return { value, index };
+    seen.add(value);
+  }
+  return undefined;
+}
+
+/** Cross-file rules the schemas cannot express; each failure names the file that is wrong. */
+function checkConsistency(round: Round, dir: string): void {
+  const fail = (file: string, path: string, detail: string): never => {
+    throw new RoundDataError(round.id, `${dir}/${file}`, path, detail);
+  };
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: round.timeZone });
+  } catch (cause) {
+    throw new RoundDataError(round.id, `${dir}/round.json`, 'timeZone', `unknown time zone ${round.timeZone}`, {
+      cause,
+    });
+  }
+  const uniqueness: [string, string, readonly unknown[]][] = [
+    ['cities.json', 'id', round.cities.map((c) => c.id)],
+    ['bases.json', 'id', round.bases.map((b) => b.id)],
+    ['bases.json', 'name', round.bases.map((b) => b.name)],
+    ['indicators.json', 'slug', round.indicators.map((i) => i.slug)],
+    ['form.json', 'formItems.item', round.formItems.map((f) => f.item)],
+  ];
+  for (const [file, key, values] of uniqueness) {
+    const dup = firstDuplicate(values);
+    if (dup) fail(file, `[${dup.index}].${key.split('.').pop()}`, `duplicate ${key} ${String(dup.value)}`);
+  }
+  for (const [i, base] of round.bases.entries()) {
+    if (base.category === 'cancelled' && base.participating) {
+      fail('bases.json', `[${i}].participating`, `cancelled base ${base.id} cannot take part`);
+    }
+  }
+  const items = new Map(round.formItems.map((f) => [f.item, f]));
+  for (const [i, indicator] of round.indicators.entries()) {
+    for (const [j, item] of indicator.formItems.entries()) {
+      if (!items.has(item)) fail('indicators.json', `[${i}].formItems[${j}]`, `form item ${item} not in form.json`);
+    }
+  }
+  for (const [i, control] of round.controlItems.entries()) {
+    const item = items.get(control.item);
+    if (!item) fail('round.json', `controlItems[${i}].item`, `form item ${control.item} not in form.json`);
+    else if (!item.fields.some((f) => f.key === control.field)) {
+      fail('round.json', `controlItems[${i}].field`, `item ${control.item} has no field "${control.field}"`);
+    }
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** Validates a round's files one by one, then as a whole; throws RoundDataError naming the file and path. */
+export function parseRoundFiles(id: string, files: RoundFiles): Round {
+  const dir = `rounds/${id}`;
+  const head = parseFile(id, `${dir}/round.json`, roundFileSchema, files.round);
+  if (head.id !== id) throw new RoundDataError(id, `${dir}/round.json`, 'id', `id "${head.id}" differs from folder`);
+  const cities = parseFile(id, `${dir}/cities.json`, roundSchema.shape.cities, files.cities);
+  const bases = parseFile(id, `${dir}/bases.json`, roundSchema.shape.bases, files.bases);
+  const indicators = parseFile(id, `${dir}/indicators.json`, roundSchema.shape.indicators, files.indicators);
+  const form = parseFile(id, `${dir}/form.json`, formFileSchema, files.form);
+  const round = parseFile(id, dir, roundSchema, { ...head, cities, bases, indicators, ...form });
+  checkConsistency(round, dir);
+  return round;
+}
+
+const cache = new Map<string, Round>();
+
+/** Ids of the rounds shipped with the code, oldest first. */
+export function availableRounds(): string[] {
+  return Object.keys(ROUND_FILES).sort();
+}
+
+/**
+ * Loads a round (the latest when no id is given), validated and cached per id. The result is frozen because it
+ * is shared by every caller of the process; copy before changing anything.
+ */
+export function loadRound(id?: string): Round {
+  const roundId = id ?? availableRounds().at(-1);
+  const files = roundId === undefined ? undefined : ROUND_FILES[roundId];
+  if (roundId === undefined || !files) {
+    throw new Error(`Unknown round "${id}"; available: ${availableRounds().join(', ') || 'none'}`);
+  }
+  let round = cache.get(roundId);
+  if (!round) {
+    round = deepFreeze(parseRoundFiles(roundId, files));
+    cache.set(roundId, round);
+  }
+  return round;
+}

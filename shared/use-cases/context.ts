@@ -1,0 +1,36 @@
+import type { Round } from '../domain/catalogue.ts';
+import type { BlobStore, Clock, Mailer, RecordStore } from '../ports/index.ts';
+
+/** Limits that keep work on hostile input bounded; each one is configurable. */
+export interface Limits {
+  /** Largest raw message accepted for parsing (bytes); larger ones are stored and flagged. */
+  maxMessageBytes: number;
+  /** Largest single attachment parsed (bytes). */
+  maxAttachmentBytes: number;
+}
+
+/** Everything a use case needs: the round in force and the ports. One per runtime (aws, local, test). */
+export interface AppContext {
+  round: Round;
+  blobs: BlobStore;
+  records: RecordStore;
+  mailer: Mailer;
+  clock: Clock;
+  /** Address notices and acknowledgements are sent from. */
+  mailFrom: string;
+  limits: Limits;
+}
+
+/** Default limits: the notice's packages are tens of MB; anything far beyond is an accident or an attack. */
+export const DEFAULT_LIMITS: Limits = {
+  maxMessageBytes: 60 * 1024 * 1024,
+  maxAttachmentBytes: 40 * 1024 * 1024,
+};
+
+/** A clock that reads the system time. */
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock fixed at one instant (for `--as-of` and tests). */
+export function fixedClock(at: Date): Clock {
+  return { now: () => new Date(at.getTime()) };
+}

@@ -1,0 +1,63 @@
+/**
+ * Query: the intake status staff look at (CLI, API, dashboard), at any moment.
+ */
+import { matchBase, normalizeBaseName } from '../domain/base-names.ts';
+import type { BaseStatus, Unmatched } from '../domain/records.ts';
+import type { AppContext } from './context.ts';
+import { evaluateAll } from './evaluate.ts';
+import { listRegistry } from './registry.ts';
+
+/** Filters of a status query. */
+export interface StatusQuery {
+  asOf?: Date;
+  city?: string;
+  /** Part of a base's name (any spelling the matcher accepts) or its id. */
+  base?: string;
+}
+
+/** The answer of `intake status --json` (DESIGN.md). */
+export interface StatusReport {
+  bases: BaseStatus[];
+  unmatched: Unmatched[];
+}
+
+/** Statuses of the participating bases and the unmatched queue at `asOf` (default now). */
+export async function queryStatus(ctx: AppContext, query: StatusQuery = {}): Promise<StatusReport> {
+  const asOf = query.asOf ?? ctx.clock.now();
+  let bases = await evaluateAll(ctx, { asOf });
+  if (query.city) bases = bases.filter((status) => status.city === query.city);
+  if (query.base) {
+    const wanted = normalizeBaseName(query.base);
+    bases = bases.filter(
+      (status) => status.baseId === query.base || normalizeBaseName(status.name).includes(wanted),
+    );
+  }
+  return { bases, unmatched: await listUnmatched(ctx, asOf) };
+}
+
+/** Submissions waiting for staff to say which base they belong to. */
+export async function listUnmatched(ctx: AppContext, asOf: Date): Promise<Unmatched[]> {
+  const registry = await listRegistry(ctx);
+  const submissions = (await ctx.records.listUnmatchedSubmissions()).filter(
+    (s) => s.receivedAt <= asOf.toISOString(),
+  );
+  const out: Unmatched[] = [];
+  for (const submission of submissions) {
+    const documents = await ctx.records.listDocumentsBySubmission(submission.id);
+    const fileNames = documents.map((d) => d.fileName);
+    const match = matchBase([submission.subject ?? '', ...fileNames], registry);
+    out.push({
+      submissionId: submission.id,
+      from: submission.from,
+      subject: submission.subject,
+      receivedAt: submission.receivedAt,
+      fileNames,
+      candidates:
+        match.kind === 'ambiguous'
+          ? match.candidates.map((c) => ({ baseId: c.base.id, name: c.base.name, score: c.score }))
+          : [],
+      findings: submission.findings,
+    });
+  }
+  return out;
+}
