@@ -8,6 +8,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { EmailIdentity, Identity, ReceiptRuleSet, TlsPolicy } from 'aws-cdk-lib/aws-ses';
 import { S3 as S3Action, Stop } from 'aws-cdk-lib/aws-ses-actions';
 import type { Construct } from 'constructs';
+import { TABLE_KEYS } from '../shared/adapters/aws/table.ts';
 
 /** Key prefixes of the one bucket; the S3 adapter and the IAM grants both follow them. */
 export const bucketPrefixes = {
@@ -19,16 +20,6 @@ export const bucketPrefixes = {
   documents: 'documents/',
   /** Files uploaded through the portal (presigned PUT/POST). */
   uploads: 'uploads/',
-} as const;
-
-/** Attribute names of the single table and its indexes (the access patterns live in the DynamoDB adapter). */
-export const tableKeys = {
-  partitionKey: 'pk',
-  sortKey: 'sk',
-  indexes: [
-    { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-    { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
-  ],
 } as const;
 
 /** Settings of the stateful stack. */
@@ -87,15 +78,15 @@ export class StatefulStack extends Stack {
     });
 
     this.table = new Table(this, 'Table', {
-      partitionKey: { name: tableKeys.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: tableKeys.sortKey, type: AttributeType.STRING },
+      partitionKey: { name: TABLE_KEYS.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (const index of tableKeys.indexes) {
+    for (const index of TABLE_KEYS.indexes) {
       this.table.addGlobalSecondaryIndex({
-        indexName: index.indexName,
+        indexName: index.name,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
       });

@@ -2,7 +2,7 @@
  * The code and its wiring, safe to destroy and redeploy: the four functions, the ingest queue and its DLQ, the
  * schedules, the HTTP API and the alarms. Data lives in the stateful stack and comes in through props.
  */
-import { CfnOutput, Duration, Stack, type StackProps, TimeZone, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, type StackProps, TimeZone, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -47,12 +47,15 @@ export interface StatelessStackProps extends StackProps {
 /** Parsing a message with PDFs and archives is the slow path; the queue timings derive from this. */
 const ingestTimeout = Duration.minutes(5);
 
-/** Which bucket prefixes each function may read and write; nothing else touches the bucket. */
+/**
+ * Which bucket prefixes each function may read and write; nothing else touches the bucket. Intake reads the mail
+ * SES stored, checks and writes content-addressed documents, and may store raw messages it received otherwise.
+ */
 const bucketAccess = {
-  ingestEmail: { read: [bucketPrefixes.inbox, bucketPrefixes.raw, bucketPrefixes.documents], write: [bucketPrefixes.raw, bucketPrefixes.documents] },
-  evaluate: { read: [bucketPrefixes.raw, bucketPrefixes.documents], write: [] },
-  notify: { read: [], write: [] },
-  api: { read: [bucketPrefixes.raw, bucketPrefixes.documents, bucketPrefixes.uploads], write: [bucketPrefixes.uploads] },
+  ingestEmail: {
+    read: [bucketPrefixes.inbox, bucketPrefixes.documents],
+    write: [bucketPrefixes.raw, bucketPrefixes.documents],
+  },
 } satisfies Record<string, { read: string[]; write: string[] }>;
 
 /** Functions, ingest queue, schedules, HTTP API and alarms. */
@@ -129,7 +132,6 @@ export class StatelessStack extends Stack {
       environment,
       timeout: Duration.minutes(2),
     });
-    grantBucketAccess(evaluate, props.bucket, bucketAccess.evaluate);
     props.table.grantReadWriteData(evaluate);
 
     const notify = new IntakeFunction(this, 'Notify', {
@@ -138,7 +140,6 @@ export class StatelessStack extends Stack {
       environment,
       timeout: Duration.minutes(2),
     });
-    grantBucketAccess(notify, props.bucket, bucketAccess.notify);
     props.table.grantReadWriteData(notify);
     notify.addToRolePolicy(
       new PolicyStatement({
@@ -170,7 +171,6 @@ export class StatelessStack extends Stack {
       // API Gateway gives up after 30 s.
       timeout: Duration.seconds(29),
     });
-    grantBucketAccess(api, props.bucket, bucketAccess.api);
     props.table.grantReadWriteData(api);
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
@@ -253,7 +253,8 @@ function scheduledEventInput(): ScheduleTargetInput {
     id: ContextAttribute.executionId,
     'detail-type': 'Scheduled Event',
     source: 'aws.scheduler',
-    account: Stack.of(this as unknown as Construct).account,
+    account: Aws.ACCOUNT_ID,
+    region: Aws.REGION,
     time: ContextAttribute.scheduledTime,
     resources: [ContextAttribute.scheduleArn],
     detail: {},

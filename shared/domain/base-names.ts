@@ -109,24 +109,8 @@ function bigrams(s: string): string[] {
   return out;
 }
 
-/** Dice coefficient on character-bigram multisets. */
-function dice(a: readonly string[], b: readonly string[]): number {
-  if (a.length === 0 || b.length === 0) return 0;
-  const counts = new Map<string, number>();
-  for (const g of a) counts.set(g, (counts.get(g) ?? 0) + 1);
-  let shared = 0;
-  for (const g of b) {
-    const n = counts.get(g) ?? 0;
-    if (n > 0) {
-      shared++;
-      counts.set(g, n - 1);
-    }
-  }
-  return (2 * shared) / (a.length + b.length);
-}
-
-function coverage(distinctive: string, window: string): number {
-  const chars = [...distinctive];
+function coverage(anchor: string, window: string): number {
+  const chars = [...anchor];
   const present = new Set(window);
   return chars.filter((c) => present.has(c)).length / chars.length;
 }
@@ -142,23 +126,43 @@ interface Hit {
 }
 
 /**
- * Best Dice score of a window of the text against the whole name or against its generic-free core (the core
- * catches 京东大同数字经济产业园 for 京东城市（大同）数字经济产业园直播基地, where generic words differ).
+ * Best Dice score (on character-bigram multisets) of a window of the text against the whole name or against its
+ * generic-free core (the core catches 京东大同数字经济产业园 for 京东城市（大同）数字经济产业园直播基地, where the
+ * generic words differ). Windows slide with running counts, so a long report cover stays cheap.
  */
 function bestFuzzy(name: NameKey, text: string): { dice: number; start: number; end: number } | undefined {
+  const textBigrams = bigrams(text);
   const core = name.segments.join('');
   const targets = core !== name.key && core.length >= 3 ? [name.key, core] : [name.key];
   let best: { dice: number; start: number; end: number } | undefined;
   for (const target of targets) {
-    const targetBigrams = bigrams(target);
-    const len = target.length;
-    for (let size = Math.max(2, Math.ceil(len * 0.6)); size <= len + 2; size++) {
-      for (let start = 0; start + size <= text.length; start++) {
-        const window = text.slice(start, start + size);
-        const d = dice(targetBigrams, bigrams(window));
+    const wanted = new Map<string, number>();
+    for (const g of bigrams(target)) wanted.set(g, (wanted.get(g) ?? 0) + 1);
+    const targetSize = target.length - 1;
+    if (targetSize < 1) continue;
+    // A window of n characters holds n - 1 bigrams.
+    for (let size = Math.max(1, Math.ceil(target.length * 0.6) - 1); size <= targetSize + 2; size++) {
+      if (size > textBigrams.length) break;
+      const held = new Map<string, number>();
+      let shared = 0;
+      for (let i = 0; i < textBigrams.length; i++) {
+        const incoming = textBigrams[i]!;
+        const n = (held.get(incoming) ?? 0) + 1;
+        held.set(incoming, n);
+        if (n <= (wanted.get(incoming) ?? 0)) shared++;
+        if (i >= size) {
+          const outgoing = textBigrams[i - size]!;
+          const m = held.get(outgoing) ?? 0;
+          if (m <= (wanted.get(outgoing) ?? 0)) shared--;
+          held.set(outgoing, m - 1);
+        }
+        if (i < size - 1) continue;
+        const d = (2 * shared) / (targetSize + size);
         if (d < DICE_THRESHOLD || (best && d <= best.dice)) continue;
+        const start = i - size + 1;
+        const window = text.slice(start, start + size + 1);
         if (coverage(name.anchor, window) < ANCHOR_COVERAGE) continue;
-        best = { dice: d, start, end: start + size };
+        best = { dice: d, start, end: start + size + 1 };
       }
     }
   }

@@ -3,6 +3,8 @@
  * present, and the two figures that must agree with report-form items 32 and 33 (交易额, 山西产品交易额).
  * Bad input (scans, passwords, broken files, Word documents) becomes findings; nothing here throws for it.
  */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { PDFParse, VerbosityLevel } from 'pdf-parse';
 import { type Finding, finding } from '../domain/findings.ts';
 
@@ -233,7 +235,7 @@ type Extracted =
 async function extractPdfText(data: Buffer, maxPages: number): Promise<Extracted> {
   if (data.length === 0) return { kind: 'corrupt', detail: 'empty file' };
   // A copy: pdf.js takes ownership of (detaches) the array it is given, and the caller keeps its Buffer.
-  const parser = new PDFParse({ data: new Uint8Array(data), verbosity: VerbosityLevel.ERRORS });
+  const parser = new PDFParse({ data: new Uint8Array(data), verbosity: VerbosityLevel.ERRORS, ...pdfjsAssets() });
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), PDF_TEXT_TIMEOUT_MS);
@@ -251,6 +253,29 @@ async function extractPdfText(data: Buffer, maxPages: number): Promise<Extracted
     // Bounded too: a parser stuck in a broken file must not hold the caller after the timeout.
     await Promise.race([parser.destroy().catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
   }
+}
+
+let assets: { cMapUrl?: string; cMapPacked?: boolean; standardFontDataUrl?: string } | undefined;
+
+/**
+ * Where pdf.js finds its predefined CMaps (GBK-EUC-H, UniGB-UCS2-H: Chinese PDFs with non-embedded 宋体/黑体
+ * extract as nothing without them) and its standard fonts. pdf-parse does not set these in Node; when the
+ * files are not shipped (e.g. a bundle without pdfjs-dist), extraction still runs, only those fonts stay silent.
+ */
+function pdfjsAssets(): { cMapUrl?: string; cMapPacked?: boolean; standardFontDataUrl?: string } {
+  if (assets) return assets;
+  try {
+    const fromPdfParse = createRequire(createRequire(import.meta.url).resolve('pdf-parse'));
+    const root = dirname(fromPdfParse.resolve('pdfjs-dist/package.json'));
+    assets = {
+      cMapUrl: `${join(root, 'cmaps')}/`,
+      cMapPacked: true,
+      standardFontDataUrl: `${join(root, 'standard_fonts')}/`,
+    };
+  } catch {
+    assets = {};
+  }
+  return assets;
 }
 
 function failureFinding(kind: 'encrypted' | 'corrupt' | 'timeout', where: { document?: string }, detail: string) {
@@ -323,7 +348,8 @@ export function analyseReportText(
   const compact = compactText(text);
   const located = locateSections(text, compact.text);
   const sections = SECTION_SPECS.map(({ id, title }) => ({ id, title, present: located.has(id) }));
-  return { cover: readCover(coverText), sections, figures: readFigures(text, compact, located) };
+  const cover = readCover(coverText);
+  return { cover, sections, figures: readFigures(text, compact, located, cover.baseName) };
 }
 
 interface CompactText {
@@ -457,9 +483,10 @@ const CLAUSE_BREAK = /[。；;！!？?，,|]/;
 
 const GMV_STRONG = ['交易额', '交易总额', '交易金额', '成交额', '成交总额', '成交金额', '引导成交', 'gmv'];
 const GMV_WEAK = ['销售额', '销售总额', '销售金额', '营业额', '销售', '带货', '带动'];
-const SHANXI_MARKERS = ['山西产品', '山西特色', '山西农', '山西名优', '山西老字号', '山西本地', '晋品', '本省产品'];
+/** 山西产品, 山西特色农产品, 山西省名优产品, 晋品: the Shanxi-products figure (item 33). */
+const SHANXI_MARKER = /山西省?[^|,，。;；]{0,6}?产品|晋品|本省产品|省内产品|本地产品/;
 const TOTAL_MARKERS = ['累计', '全年', '年度', '报告期', '基地', '总'];
-/** Figures in these contexts are parts, rates or targets, not the year's total. */
+/** Figures in these contexts are parts, rates, other money or targets, not the year's total. */
 const NOT_TOTAL_MARKERS = [
   '促销',
   '单场',
@@ -478,7 +505,18 @@ const NOT_TOTAL_MARKERS = [
   '争取',
   '预期',
   '收入',
+  '营收',
+  '增收',
+  '利润',
+  '投资',
+  '融资',
+  '资金',
+  '补贴',
+  '缴税',
+  '纳税',
 ];
+/** A candidate needs at least a weak keyword in its own clause to count. */
+const MIN_FIGURE_SCORE = 1;
 
 interface MoneyMention {
   /** Value in 万元. */
@@ -496,22 +534,28 @@ function readFigures(
   source: string,
   compact: CompactText,
   sections: Map<string, number>,
+  baseName: string | undefined,
 ): { gmv?: Figure; shanxiGmv?: Figure } {
+  // A base called 山西特色农产品直播基地 must not turn its own GMV into the Shanxi-products figure.
+  const blankedName = baseName ? baseName.normalize('NFKC').replace(/\s/g, '') : '';
+  const scanText =
+    blankedName.length >= 4 ? compact.text.split(blankedName).join('本基地'.padEnd(blankedName.length, '　')) : compact.text;
   const mentions = findMoneyMentions(compact.text);
   const performance = sectionSpan(sections, '1.2', compact.text.length);
   const candidates: FigureCandidate[] = [];
   mentions.forEach((mention, index) => {
     const floor = index > 0 ? mentions[index - 1]!.end : 0;
-    const context = figureContext(compact.text, mention, floor, mentions[index + 1]?.start);
+    const context = figureContext(scanText, mention, floor, mentions[index + 1]?.start);
     if (!context) return;
     const inPerformance = mention.start >= performance.start && mention.start < performance.end;
-    candidates.push({ ...mention, shanxi: context.shanxi, score: context.score + (inPerformance ? 1 : 0) });
+    const score = context.score + (inPerformance ? 1 : 0);
+    if (score >= MIN_FIGURE_SCORE) candidates.push({ ...mention, shanxi: context.shanxi, score });
   });
+  // Highest score wins; on a tie the first mention, which is where reports state their headline figures.
   const best = (shanxi: boolean) =>
-    candidates.filter((c) => c.shanxi === shanxi).reduce<FigureCandidate | undefined>(
-      (top, c) => (top === undefined || c.score > top.score ? c : top),
-      undefined,
-    );
+    candidates
+      .filter((c) => c.shanxi === shanxi)
+      .reduce<FigureCandidate | undefined>((top, c) => (top === undefined || c.score > top.score ? c : top), undefined);
   const toFigure = (c: FigureCandidate | undefined): Figure | undefined => {
     if (!c) return undefined;
     const from = compact.map[c.start]!;
@@ -549,7 +593,7 @@ function figureContext(
   const start = clauseStart(mention.start);
   let before = text.slice(start, mention.start).toLowerCase();
   let score = 0;
-  if (!hasAny(before, [...GMV_STRONG, ...GMV_WEAK, ...SHANXI_MARKERS]) && start > floor) {
+  if (!hasAny(before, [...GMV_STRONG, ...GMV_WEAK]) && !SHANXI_MARKER.test(before) && start > floor) {
     before = text.slice(clauseStart(start - 1), mention.start).toLowerCase();
     score -= 1;
   }
@@ -557,15 +601,16 @@ function figureContext(
   const afterLimit = Math.min(text.length, nextStart ?? text.length, mention.end + 12);
   while (afterEnd < afterLimit && !CLAUSE_BREAK.test(text[afterEnd]!)) afterEnd++;
   const after = text.slice(mention.end, afterEnd).toLowerCase();
+  if (/^[%％]/.test(after)) return undefined;
 
-  const shanxi = hasAny(before, SHANXI_MARKERS) || (hasAny(after, SHANXI_MARKERS) && !hasAny(before, GMV_STRONG));
+  const shanxi = SHANXI_MARKER.test(before) || (SHANXI_MARKER.test(after) && !hasAny(before, GMV_STRONG));
   if (hasAny(before, GMV_STRONG)) score += 3;
   else if (hasAny(before, GMV_WEAK)) score += 1;
   else if (hasAny(after, GMV_STRONG)) score += 2;
-  else if (!(shanxi && hasAny(after, GMV_WEAK))) return undefined;
+  else if (shanxi) score += 1; // 其中山西产品5000多万元: the marker alone names the figure
+  else return undefined;
   if (hasAny(before, TOTAL_MARKERS)) score += 1;
-  if (hasAny(before, NOT_TOTAL_MARKERS) || hasAny(after, ['增长', '以上目标'])) score -= 3;
-  if (/^[%％]/.test(after)) return undefined;
+  if (hasAny(before, NOT_TOTAL_MARKERS) || hasAny(after, ['增长', '目标'])) score -= 3;
   return { shanxi, score };
 }
 

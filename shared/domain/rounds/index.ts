@@ -5,7 +5,7 @@
  * year's data fails loudly at start-up, naming the file and the place, instead of skewing an evaluation.
  * Adding a round: create its folder, then add one entry to `ROUND_FILES` below.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { type Round, roundSchema } from '../catalogue.ts';
 import bases2023 from './2023/bases.json' with { type: 'json' };
 import cities2023 from './2023/cities.json' with { type: 'json' };
@@ -52,9 +52,7 @@ const formFileSchema = roundSchema.pick({ formHeader: true, formItems: true }).s
 
 function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(root)';
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
-    .join('');
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
 }
 
 function parseFile<T extends z.ZodType>(roundId: string, file: string, schema: T, data: unknown): z.output<T> {

@@ -1,0 +1,48 @@
+/**
+ * Assembles the app: both stacks wired by props, and the cdk-nag AwsSolutions checks. Shared by `infra/app.ts`
+ * (cdk synth/deploy) and the infra tests, so the tests check exactly what gets deployed.
+ */
+import { type App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { DeploymentConfig } from './config.ts';
+import { StatefulStack } from './stateful-stack.ts';
+import { StatelessStack } from './stateless-stack.ts';
+
+/** The two stacks of one deployment. */
+export interface IntakeStacks {
+  /** Bucket, table, SES receipt rule. */
+  stateful: StatefulStack;
+  /** Functions, queues, schedules, HTTP API, alarms. */
+  stateless: StatelessStack;
+}
+
+/** Adds both stacks and the cdk-nag checks to an app. */
+export function defineIntakeApp(app: App, config: DeploymentConfig): IntakeStacks {
+  // Environment-agnostic unless the CLI knows an account (offline synth and tests have none).
+  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  // Stack tags: CloudFormation applies them to every resource, for cost reports and inventory.
+  const tags = { project: 'sx-livestream-intake', round: config.roundId };
+  const stateful = new StatefulStack(app, 'SxIntakeStateful', {
+    env,
+    tags,
+    description: 'Evaluation intake (山西省直播电商基地综合评价材料收取): data - bucket, table, SES receipt rule',
+    mailbox: config.mailbox,
+    mailFrom: config.mailFrom,
+    createSesIdentity: config.createSesIdentity,
+  });
+  const stateless = new StatelessStack(app, 'SxIntakeStateless', {
+    env,
+    tags,
+    description: 'Evaluation intake: code - functions, queues, schedules, HTTP API, alarms',
+    bucket: stateful.bucket,
+    table: stateful.table,
+    mailFrom: config.mailFrom,
+    roundId: config.roundId,
+    scheduleTimeZone: config.scheduleTimeZone,
+    noticeSchedule: config.noticeSchedule,
+    evaluateSchedule: config.evaluateSchedule,
+    alarmEmail: config.alarmEmail,
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { stateful, stateless };
+}

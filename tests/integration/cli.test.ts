@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEmail } from '../fixtures/email.ts';
+import { buildReportFormXlsx, SAMPLE_FORM_VALUES } from '../fixtures/report-form.ts';
+
+const run = promisify(execFile);
+const CLI = join(import.meta.dirname, '../../bin/intake.mjs');
+
+async function intake(...args: string[]): Promise<string> {
+  const { stdout } = await run(process.execPath, [CLI, ...args], { maxBuffer: 64 * 1024 * 1024 });
+  return stdout;
+}
+
+describe('intake CLI', () => {
+  let dir: string;
+  let eml: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'intake-cli-'));
+    const form = await buildReportFormXlsx({ header: { baseName: '平顺网红直播基地' }, values: SAMPLE_FORM_VALUES });
+    eml = join(dir, '平顺.eml');
+    await writeFile(
+      eml,
+      await buildEmail({
+        subject: '平顺网红直播基地综合评价材料',
+        receivedAt: new Date('2023-11-09T08:30:00Z'),
+        attachments: [{ filename: '经营服务情况报告表.xlsx', content: form }],
+      }),
+    );
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('ingests an .eml and shows all 30 bases with the ingested one updated', async () => {
+    // Prepare
+    const dataDir = join(dir, 'data');
+
+    // Act
+    const ingested = JSON.parse(await intake('ingest', '--data-dir', dataDir, '--json', eml));
+    const status = JSON.parse(await intake('status', '--data-dir', dataDir, '--json', '--as-of', '2023-11-09T12:00:00+08:00'));
+
+    // Assess
+    expect(ingested[0]).toMatchObject({ baseId: 'p11', duplicate: false });
+    expect(status.bases).toHaveLength(30);
+    expect(new Set(status.bases.map((b: { city: string }) => b.city)).size).toBe(12);
+    const pingshun = status.bases.find((b: { name: string }) => b.name === '平顺网红直播基地');
+    expect(pingshun).toMatchObject({ city: 'changzhi', category: 'provincial', state: 'incomplete', late: false, submissions: 1 });
+    expect(pingshun.missing.documents).toEqual(['self-assessment']);
+    expect(pingshun.formValues.find((v: { item: number }) => v.item === 32).value).toBe(12000);
+    const others = status.bases.filter((b: { name: string }) => b.name !== '平顺网红直播基地');
+    expect(others.every((b: { state: string }) => b.state === 'not-received')).toBe(true);
+    expect(status.unmatched).toEqual([]);
+  });
+
+  it('prints the notices of a dry run as JSON in the DESIGN.md shape', async () => {
+    // Prepare
+    const dataDir = join(dir, 'data');
+
+    // Act
+    const notices = JSON.parse(
+      await intake('notices', '--data-dir', dataDir, '--dry-run', '--json', '--as-of', '2023-11-11T09:00:00+08:00'),
+    );
+
+    // Assess
+    expect(notices).toHaveLength(12);
+    const changzhi = notices.find((n: { city: string }) => n.city === 'changzhi');
+    expect(changzhi.to).toEqual(['changzhi@bureau.example.cn']);
+    expect(changzhi.bases.map((b: { name: string }) => b.name)).toContain('平顺网红直播基地');
+    expect(changzhi.text).toContain('长治市商务局');
+    expect(changzhi.text).toContain('自评报告');
+  });
+
+  it('refuses an invalid --as-of with a clear message', async () => {
+    // Act
+    const failure = await intake('status', '--data-dir', join(dir, 'data'), '--as-of', 'yesterday').catch((e) => e);
+
+    // Assess
+    expect(failure).toBeInstanceOf(Error);
+    expect(String(failure.stderr)).toContain('not an ISO 8601 time');
+  });
+});
