@@ -37,7 +37,9 @@ export type DeploymentConfig = z.infer<typeof deploymentConfigSchema>;
 
 /** Reads and validates the deployment settings from a construct's context; throws naming every bad key. */
 export function readDeploymentConfig(node: Node): DeploymentConfig {
-  const raw = Object.fromEntries(Object.keys(deploymentConfigSchema.shape).map((key) => [key, node.tryGetContext(key)]));
+  const raw = Object.fromEntries(
+    Object.keys(deploymentConfigSchema.shape).map((key) => [key, node.tryGetContext(key)]),
+  );
   const parsed = deploymentConfigSchema.safeParse(raw);
   if (!parsed.success) {
     throw new Error(`invalid CDK context (cdk.json or -c):\n${z.prettifyError(parsed.error)}`);

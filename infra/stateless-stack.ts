@@ -157,7 +157,8 @@ export class StatelessStack extends Stack {
       target: new LambdaInvoke(notify, { input: scheduledEventInput(), retryAttempts: 2 }),
     });
     new Schedule(this, 'EvaluateSchedule', {
-      description: 'Re-evaluation without new mail, e.g. to mark what is still missing as late once the deadline passes',
+      description:
+        'Re-evaluation without new mail, e.g. to mark what is still missing as late once the deadline passes',
       schedule: ScheduleExpression.expression(props.evaluateSchedule, timeZone),
       target: new LambdaInvoke(evaluate, { input: scheduledEventInput(), retryAttempts: 2 }),
     });
@@ -232,12 +233,18 @@ function grantBucketAccess(grantee: IGrantable, bucket: IBucket, access: { read:
   if (access.read.length > 0) {
     statements.push(
       new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
-      new PolicyStatement({ actions: ['s3:GetObject'], resources: access.read.map((p) => bucket.arnForObjects(`${p}*`)) }),
+      new PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: access.read.map((p) => bucket.arnForObjects(`${p}*`)),
+      }),
     );
   }
   if (access.write.length > 0) {
     statements.push(
-      new PolicyStatement({ actions: ['s3:PutObject'], resources: access.write.map((p) => bucket.arnForObjects(`${p}*`)) }),
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: access.write.map((p) => bucket.arnForObjects(`${p}*`)),
+      }),
     );
   }
   for (const statement of statements) grantee.grantPrincipal.addToPrincipalPolicy(statement);

@@ -22,11 +22,18 @@ export async function handler(event: unknown): Promise<SqsBatchResponse> {
   for (const record of Records) {
     try {
       for (const object of createdObjectsIn(record.body)) {
-        const result = await ingestStoredMessage(context, { key: object.key, channel: 'ses', receivedAt: object.eventTime });
+        const result = await ingestStoredMessage(context, {
+          key: object.key,
+          channel: 'ses',
+          receivedAt: object.eventTime,
+        });
         console.info({ message: 'ingested', key: object.key, ...result });
       }
     } catch (error) {
-      logFailure('ingest-email', error, { messageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount });
+      logFailure('ingest-email', error, {
+        messageId: record.messageId,
+        receiveCount: record.attributes.ApproximateReceiveCount,
+      });
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }
   }

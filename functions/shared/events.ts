@@ -75,11 +75,13 @@ export interface CreatedObject {
 /** Reads the objects an SQS body (an S3 notification) reports as created; a test event reports none. */
 export function createdObjectsIn(body: string): CreatedObject[] {
   const records = parseEvent(s3NotificationBodySchema, body, 'S3 notification in an SQS message');
-  return records.filter((record) => record.eventName.startsWith('ObjectCreated:')).map((record) => ({
-    bucket: record.s3.bucket.name,
-    key: decodeS3Key(record.s3.object.key),
-    eventTime: new Date(record.eventTime),
-  }));
+  return records
+    .filter((record) => record.eventName.startsWith('ObjectCreated:'))
+    .map((record) => ({
+      bucket: record.s3.bucket.name,
+      key: decodeS3Key(record.s3.object.key),
+      eventTime: new Date(record.eventTime),
+    }));
 }
 
 const sesVerdict = z.looseObject({ status: z.enum(['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED', 'DISABLED']) });

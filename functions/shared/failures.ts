@@ -18,7 +18,8 @@ export class InvalidEventError extends Error {
 /** Validates an event with its schema; throws InvalidEventError, with the zod error as cause, when it does not fit. */
 export function parseEvent<S extends z.ZodType>(schema: S, event: unknown, what: string): z.output<S> {
   const parsed = schema.safeParse(event);
-  if (!parsed.success) throw new InvalidEventError(`${what}: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
+  if (!parsed.success)
+    throw new InvalidEventError(`${what}: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
   return parsed.data;
 }
 

@@ -683,7 +683,8 @@ export function parseChineseAmount(numeral: string): number | undefined {
   ] as const) {
     const at = numeral.indexOf(unit);
     if (at < 0) continue;
-    const high = at === 0 ? 1 : parseChineseAmount(numeral.slice(0, at));
+    if (at === 0) return undefined; // a bare 万 or 亿 is a unit, not a number
+    const high = parseChineseAmount(numeral.slice(0, at));
     const rest = numeral.slice(at + 1);
     const low = rest === '' ? 0 : parseChineseAmount(rest);
     if (high === undefined || low === undefined) return undefined;
