@@ -104,7 +104,9 @@ export function classifyDocument(input: ClassifyInput, indicators: Indicator[]):
     const form = REPORT_FORM_MARKER.exec(name);
     if (form) return { kind: 'report-form', matchedKeyword: form[0] };
     // A form saved as 新建 Microsoft Excel 工作表.xlsx still carries its title in the first rows.
-    const titled = (input.sheetHeaders ?? []).find((header) => normalizeForMatch(header).includes('经营服务情况报告表'));
+    const titled = (input.sheetHeaders ?? []).find((header) =>
+      normalizeForMatch(header).includes('经营服务情况报告表'),
+    );
     if (titled !== undefined) return { kind: 'report-form', matchedKeyword: '经营服务情况报告表' };
   }
 

@@ -123,10 +123,15 @@ export async function readSelfAssessment(
   const findings: Finding[] = [];
   if (extracted.total > maxPages) {
     findings.push(
-      finding('report.truncated', 'info', `自评报告共${extracted.total}页，系统只读取了前${maxPages}页，其余页请人工查阅。`, {
-        ...where,
-        messageEn: `Only the first ${maxPages} of ${extracted.total} pages were read.`,
-      }),
+      finding(
+        'report.truncated',
+        'info',
+        `自评报告共${extracted.total}页，系统只读取了前${maxPages}页，其余页请人工查阅。`,
+        {
+          ...where,
+          messageEn: `Only the first ${maxPages} of ${extracted.total} pages were read.`,
+        },
+      ),
     );
   }
   const pageTexts = extracted.pages.map(stripPageNumberLines);
@@ -167,12 +172,12 @@ export async function readSelfAssessment(
   }
   if (!analysis.figures.gmv) {
     findings.push(
-      finding(
-        'report.figure-missing',
-        'warning',
-        '自评报告中未找到基地交易额（应与报告表第32项一致），请人工核对。',
-        { ...where, item: 32, indicator: 'gmv', messageEn: 'GMV (交易额) not found in the report.' },
-      ),
+      finding('report.figure-missing', 'warning', '自评报告中未找到基地交易额（应与报告表第32项一致），请人工核对。', {
+        ...where,
+        item: 32,
+        indicator: 'gmv',
+        messageEn: 'GMV (交易额) not found in the report.',
+      }),
     );
   }
   if (!analysis.figures.shanxiGmv) {
@@ -219,8 +224,8 @@ export function sniffDocumentFormat(data: Buffer, fileName: string): DocumentFor
   const isOle = data.length >= 8 && data.readUInt32BE(0) === 0xd0cf11e0 && data.readUInt32BE(4) === 0xa1b11ae1;
   const isZip = data.length >= 4 && data.readUInt32BE(0) === 0x504b0304;
   if (['doc', 'docx', 'wps', 'docm', 'dot', 'dotx', 'rtf', 'odt'].includes(ext)) return 'word';
-  // A misnamed Word file (e.g. report.pdf that is really .doc) is still a Word file.
-  if (isOle || (isZip && ext !== 'zip')) return 'word';
+  // A misnamed Word file (报告.pdf that is really a .doc, or a nameless attachment) is still a Word file.
+  if ((isOle || isZip) && (ext === 'pdf' || ext === '')) return 'word';
   if (ext === 'pdf') return 'pdf';
   return 'other';
 }
@@ -281,12 +286,10 @@ function pdfjsAssets(): { cMapUrl?: string; cMapPacked?: boolean; standardFontDa
 function failureFinding(kind: 'encrypted' | 'corrupt' | 'timeout', where: { document?: string }, detail: string) {
   switch (kind) {
     case 'encrypted':
-      return finding(
-        'report.encrypted',
-        'error',
-        '自评报告PDF设有打开密码，无法读取，请基地提交未加密的文件。',
-        { ...where, messageEn: `Password-protected PDF (${detail}).` },
-      );
+      return finding('report.encrypted', 'error', '自评报告PDF设有打开密码，无法读取，请基地提交未加密的文件。', {
+        ...where,
+        messageEn: `Password-protected PDF (${detail}).`,
+      });
     case 'timeout':
       return finding('report.timeout', 'warning', '自评报告读取超时，系统未能核对其内容，请人工核对。', {
         ...where,
@@ -518,7 +521,8 @@ const NOT_TOTAL_MARKERS = [
 /** A candidate needs at least a weak keyword in its own clause to count. */
 const MIN_FIGURE_SCORE = 1;
 
-interface MoneyMention {
+/** A money amount found in compact text: value in 万元 and its span. */
+export interface MoneyMention {
   /** Value in 万元. */
   value: number;
   start: number;
@@ -539,7 +543,9 @@ function readFigures(
   // A base called 山西特色农产品直播基地 must not turn its own GMV into the Shanxi-products figure.
   const blankedName = baseName ? baseName.normalize('NFKC').replace(/\s/g, '') : '';
   const scanText =
-    blankedName.length >= 4 ? compact.text.split(blankedName).join('本基地'.padEnd(blankedName.length, '　')) : compact.text;
+    blankedName.length >= 4
+      ? compact.text.split(blankedName).join('本基地'.padEnd(blankedName.length, '　'))
+      : compact.text;
   const mentions = findMoneyMentions(compact.text);
   const performance = sectionSpan(sections, '1.2', compact.text.length);
   const candidates: FigureCandidate[] = [];
@@ -607,7 +613,8 @@ function figureContext(
   if (hasAny(before, GMV_STRONG)) score += 3;
   else if (hasAny(before, GMV_WEAK)) score += 1;
   else if (hasAny(after, GMV_STRONG)) score += 2;
-  else if (shanxi) score += 1; // 其中山西产品5000多万元: the marker alone names the figure
+  else if (shanxi)
+    score += 1; // 其中山西产品5000多万元: the marker alone names the figure
   else return undefined;
   if (hasAny(before, TOTAL_MARKERS)) score += 1;
   if (hasAny(before, NOT_TOTAL_MARKERS) || hasAny(after, ['增长', '目标'])) score -= 3;
@@ -624,7 +631,8 @@ function hasAny(text: string, words: string[]): boolean {
  */
 export function findMoneyMentions(text: string): MoneyMention[] {
   const mentions: MoneyMention[] = [];
-  const isNumeralChar = (ch: string | undefined) => ch !== undefined && (/[0-9.]/.test(ch) || NUMERAL_CHARS.includes(ch));
+  const isNumeralChar = (ch: string | undefined) =>
+    ch !== undefined && (/[0-9.]/.test(ch) || NUMERAL_CHARS.includes(ch));
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     let end: number;
@@ -648,7 +656,11 @@ export function findMoneyMentions(text: string): MoneyMention[] {
         start--;
       } else if ((prev === '余' || prev === '多') && isNumeralChar(text[start - 2])) {
         start--;
-      } else if ((prev === ',' || prev === '，') && /^\d{3}(?!\d)/.test(text.slice(start, start + 4)) && /\d/.test(text[start - 2] ?? '')) {
+      } else if (
+        (prev === ',' || prev === '，') &&
+        /^\d{3}(?!\d)/.test(text.slice(start, start + 4)) &&
+        /\d/.test(text[start - 2] ?? '')
+      ) {
         start--;
       } else {
         break;

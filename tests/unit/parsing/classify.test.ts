@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Indicator } from '../../../shared/domain/catalogue.ts';
-import { type ClassifyInput, type Classification, classifyDocument } from '../../../shared/parsing/classify.ts';
+import { type Classification, type ClassifyInput, classifyDocument } from '../../../shared/parsing/classify.ts';
 
 /** A few real indicators of the 2023 catalogue, with evidence keywords like the round's data. */
 function indicator(slug: string, name: string, formItem: number, evidenceKeywords: string[]): Indicator {
@@ -36,7 +36,11 @@ const cases: [string, ClassifyInput, Classification][] = [
     { fileName: '附件2 山西省直播电商基地（推荐参评单位）经营服务情况报告表.xlsx' },
     { kind: 'report-form', matchedKeyword: '附件2' },
   ],
-  ['the form as a WPS spreadsheet', { fileName: '邮拓直播电商基地报告表.et' }, { kind: 'report-form', matchedKeyword: '报告表' }],
+  [
+    'the form as a WPS spreadsheet',
+    { fileName: '邮拓直播电商基地报告表.et' },
+    { kind: 'report-form', matchedKeyword: '报告表' },
+  ],
   [
     'a form with a default name, known by its title row',
     { fileName: '新建 Microsoft Excel 工作表.xlsx', sheetHeaders: [FORM_TITLE, '基地名称'] },
@@ -52,7 +56,11 @@ const cases: [string, ClassifyInput, Classification][] = [
     { fileName: '附件3 龙巅兴趣直播基地自评报告.pdf' },
     { kind: 'self-assessment', matchedKeyword: '附件3' },
   ],
-  ['the self-assessment as Word', { fileName: '自评报告（终稿）.docx' }, { kind: 'self-assessment', matchedKeyword: '自评' }],
+  [
+    'the self-assessment as Word',
+    { fileName: '自评报告（终稿）.docx' },
+    { kind: 'self-assessment', matchedKeyword: '自评' },
+  ],
   [
     'the self-assessment as WPS, called 评估报告',
     { fileName: '2022-2023年度综合评估报告.wps' },
@@ -99,7 +107,11 @@ const cases: [string, ClassifyInput, Classification][] = [
     { fileName: '在孵主播名单.xlsx' },
     { kind: 'evidence', indicator: 'incubated-anchors', matchedKeyword: '在孵主播名单' },
   ],
-  ['the anchor list', { fileName: '主播名单.xls' }, { kind: 'evidence', indicator: 'anchors', matchedKeyword: '主播名单' }],
+  [
+    'the anchor list',
+    { fileName: '主播名单.xls' },
+    { kind: 'evidence', indicator: 'anchors', matchedKeyword: '主播名单' },
+  ],
   [
     'a photo matched by its folder, path in the file name',
     { fileName: '证明材料/直播间照片/IMG_0001.JPG', fromArchive: true },
@@ -115,7 +127,11 @@ const cases: [string, ClassifyInput, Classification][] = [
     { fileName: 'Sheet1.xlsx', sheetHeaders: ['序号', '纳税人名称', '缴税金额（万元）'] },
     { kind: 'evidence', indicator: 'tax', matchedKeyword: '缴税' },
   ],
-  ['a full-width name', { fileName: '完税证明２０２３.pdf' }, { kind: 'evidence', indicator: 'tax', matchedKeyword: '完税证明' }],
+  [
+    'a full-width name',
+    { fileName: '完税证明２０２３.pdf' },
+    { kind: 'evidence', indicator: 'tax', matchedKeyword: '完税证明' },
+  ],
   ['an unmatched photo is evidence without indicator', { fileName: 'IMG_2034.JPG' }, { kind: 'evidence' }],
   ['an inline signature image, by name alone', { fileName: 'image001.png' }, { kind: 'evidence' }],
   [

@@ -215,7 +215,10 @@ describe('readSelfAssessment on unreadable files', () => {
 describe('readSelfAssessmentFile', () => {
   it('reads a PDF whose header is preceded by junk', async () => {
     // Prepare
-    const pdf = Buffer.concat([Buffer.from('junk from a mail gateway\r\n'), await buildMinimalPdf('交易额1.2亿元')]);
+    const pdf = Buffer.concat([
+      Buffer.from('junk from a mail gateway\r\n'),
+      await buildMinimalPdf('本年度基地累计引导成交额1.2亿元，带动山西产品交易额5600万元。'),
+    ]);
 
     // Act
     const result = await readSelfAssessmentFile(pdf, 'report.bin');
