@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
-import startSesLocal from 'aws-ses-v2-local';
+import sesLocalModule from 'aws-ses-v2-local';
 
 /** Loopback endpoints of a running embedded stack. */
 export interface StackEndpoints {
@@ -61,6 +61,11 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     },
   };
 }
+
+// aws-ses-v2-local is CommonJS with `exports.default`: Node's ESM loader hands over the exports object, bundlers
+// and vitest the function itself.
+const startSesLocal: typeof sesLocalModule =
+  (sesLocalModule as unknown as { default?: typeof sesLocalModule }).default ?? sesLocalModule;
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
