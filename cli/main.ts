@@ -5,13 +5,21 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { STATE_NAMES } from '../shared/domain/notice-text.ts';
-import { formatBeijing } from '../shared/domain/round-time.ts';
-import { createLocalContext, DEFAULT_DATA_DIR } from '../shared/adapters/local/composition.ts';
-import { ingestMessage } from '../shared/use-cases/intake.ts';
-import { sendCityNotices } from '../shared/use-cases/notify.ts';
-import { queryStatus } from '../shared/use-cases/query.ts';
-import { startLocalStack } from './start.ts';
+
+/** Default data directory (kept here so that `--help` loads nothing heavy). */
+const DEFAULT_DATA_DIR = '.intake';
+
+// Commands import what they need when they run: the SDK, exceljs and pdf.js take seconds to load, and `--help` or
+// a mistyped option should not wait for them.
+const load = {
+  local: () => import('../shared/adapters/local/composition.ts'),
+  intake: () => import('../shared/use-cases/intake.ts'),
+  notify: () => import('../shared/use-cases/notify.ts'),
+  query: () => import('../shared/use-cases/query.ts'),
+  words: () => import('../shared/domain/notice-text.ts'),
+  time: () => import('../shared/domain/round-time.ts'),
+  start: () => import('./start.ts'),
+};
 
 /** Runs the CLI with the process arguments. */
 export async function main(argv: string[]): Promise<void> {
@@ -28,6 +36,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--smtp-port <port>', 'SMTP port', toPort, 2525)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .action(async (options) => {
+      const { startLocalStack } = await load.start();
       await startLocalStack(options);
     });
 
@@ -38,6 +47,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
     .option('--json', 'print JSON')
     .action(async (files: string[], options) => {
+      const [{ createLocalContext }, { ingestMessage }] = await Promise.all([load.local(), load.intake()]);
       const local = await createLocalContext({ dataDir: options.dataDir });
       try {
         const results = [];
@@ -52,8 +62,12 @@ export async function main(argv: string[]): Promise<void> {
           });
           results.push({ file, ...result });
           if (!options.json) {
-            const base = result.baseId ? (local.ctx.round.bases.find((b) => b.id === result.baseId)?.name ?? result.baseId) : '待分配';
-            console.log(`${basename(file)}: ${result.duplicate ? '重复邮件' : '已收取'} -> ${base}（${result.findings.length}条提示）`);
+            const base = result.baseId
+              ? (local.ctx.round.bases.find((b) => b.id === result.baseId)?.name ?? result.baseId)
+              : '待分配';
+            console.log(
+              `${basename(file)}: ${result.duplicate ? '重复邮件' : '已收取'} -> ${base}（${result.findings.length}条提示）`,
+            );
           }
         }
         if (options.json) console.log(JSON.stringify(results, null, 2));
@@ -71,6 +85,12 @@ export async function main(argv: string[]): Promise<void> {
     .option('--base <name>', 'only bases whose name contains this')
     .option('--json', 'print JSON')
     .action(async (options) => {
+      const [{ createLocalContext }, { queryStatus }, { STATE_NAMES }, { formatBeijing }] = await Promise.all([
+        load.local(),
+        load.query(),
+        load.words(),
+        load.time(),
+      ]);
       const local = await createLocalContext({ dataDir: options.dataDir });
       try {
         const report = await queryStatus(local.ctx, { asOf: options.asOf, city: options.city, base: options.base });
@@ -92,7 +112,9 @@ export async function main(argv: string[]): Promise<void> {
               status.name,
               `${STATE_NAMES[status.state]}${status.late ? '（逾期）' : ''}`,
               status.lastReceivedAt ? formatBeijing(new Date(status.lastReceivedAt), tz) : '',
-              missing.length ? `缺：${missing.slice(0, 6).join(', ')}${missing.length > 6 ? ` 等${missing.length}项` : ''}` : '',
+              missing.length
+                ? `缺：${missing.slice(0, 6).join(', ')}${missing.length > 6 ? ` 等${missing.length}项` : ''}`
+                : '',
             ]
               .filter(Boolean)
               .join('  '),
@@ -112,6 +134,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--dry-run', 'build without sending')
     .option('--json', 'print JSON')
     .action(async (options) => {
+      const [{ createLocalContext }, { sendCityNotices }] = await Promise.all([load.local(), load.notify()]);
       const local = await createLocalContext({ dataDir: options.dataDir });
       try {
         const notices = await sendCityNotices(local.ctx, { asOf: options.asOf, dryRun: Boolean(options.dryRun) });
@@ -120,7 +143,11 @@ export async function main(argv: string[]): Promise<void> {
           return;
         }
         for (const notice of notices) {
-          const what = notice.sent ? '已发送' : notice.error ? `发送失败：${notice.error}` : `未发送（${notice.skipped}）`;
+          const what = notice.sent
+            ? '已发送'
+            : notice.error
+              ? `发送失败：${notice.error}`
+              : `未发送（${notice.skipped}）`;
           console.log(`== ${notice.subject} -> ${notice.to.join(', ') || '（未配置地址）'}  ${what}\n${notice.text}\n`);
         }
       } finally {
@@ -133,7 +160,8 @@ export async function main(argv: string[]): Promise<void> {
 
 function toDate(value: string): Date {
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError('not an ISO 8601 time, e.g. 2023-11-11T00:00:00+08:00');
+  if (Number.isNaN(date.getTime()))
+    throw new InvalidArgumentError('not an ISO 8601 time, e.g. 2023-11-11T00:00:00+08:00');
   return date;
 }
 

@@ -22,7 +22,10 @@ export interface RunningStack {
 }
 
 /** Starts the local stack and prints where to look; stops cleanly on SIGINT/SIGTERM. */
-export async function startLocalStack(options: StartOptions, log: (line: string) => void = console.log): Promise<RunningStack> {
+export async function startLocalStack(
+  options: StartOptions,
+  log: (line: string) => void = console.log,
+): Promise<RunningStack> {
   const local = await createLocalContext({ dataDir: options.dataDir, own: true });
   await writeStackFile(local.dataDir, local.endpoints);
   const smtp = await startSmtpListener(local.ctx, {

@@ -33,8 +33,16 @@ async function main(): Promise<void> {
       from: '"邮拓直播电商基地" <youtuo@example.cn>',
       receivedAt: new Date('2023-11-08T02:15:00Z'),
       attachments: [
-        { filename: `${full}经营服务情况报告表.xlsx`, content: await buildReportFormXlsx({ header: { baseName: full }, values: SAMPLE_FORM_VALUES }), contentType: XLSX },
-        { filename: `${full}自评报告.pdf`, content: await buildSelfAssessmentPdf({ baseName: full }), contentType: 'application/pdf' },
+        {
+          filename: `${full}经营服务情况报告表.xlsx`,
+          content: await buildReportFormXlsx({ header: { baseName: full }, values: SAMPLE_FORM_VALUES }),
+          contentType: XLSX,
+        },
+        {
+          filename: `${full}自评报告.pdf`,
+          content: await buildSelfAssessmentPdf({ baseName: full }),
+          contentType: 'application/pdf',
+        },
         ...evidence,
       ],
     }),
@@ -52,7 +60,11 @@ async function main(): Promise<void> {
       attachments: [
         {
           filename: '经营服务情况报告表.xlsx',
-          content: await buildReportFormXlsx({ header: { baseName: partial }, values: SAMPLE_FORM_VALUES, layout: 'handmade' }),
+          content: await buildReportFormXlsx({
+            header: { baseName: partial },
+            values: SAMPLE_FORM_VALUES,
+            layout: 'handmade',
+          }),
           contentType: XLSX,
         },
       ],
@@ -69,8 +81,16 @@ async function main(): Promise<void> {
       sentAt: new Date('2023-11-10T15:50:00Z'),
       receivedAt: new Date('2023-11-10T16:00:05Z'),
       attachments: [
-        { filename: `${late}报告表.xlsx`, content: await buildReportFormXlsx({ header: { baseName: late }, values: SAMPLE_FORM_VALUES }), contentType: XLSX },
-        { filename: `${late}自评报告.pdf`, content: await buildSelfAssessmentPdf({ baseName: late }), contentType: 'application/pdf' },
+        {
+          filename: `${late}报告表.xlsx`,
+          content: await buildReportFormXlsx({ header: { baseName: late }, values: SAMPLE_FORM_VALUES }),
+          contentType: XLSX,
+        },
+        {
+          filename: `${late}自评报告.pdf`,
+          content: await buildSelfAssessmentPdf({ baseName: late }),
+          contentType: 'application/pdf',
+        },
       ],
     }),
   );

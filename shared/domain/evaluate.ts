@@ -34,9 +34,7 @@ export function evaluate(input: EvaluationInput): BaseStatus {
   const { round, base } = input;
   const asOf = input.asOf.toISOString();
   const byTime = (a: { receivedAt: string }, b: { receivedAt: string }) => a.receivedAt.localeCompare(b.receivedAt);
-  const submissions = input.submissions
-    .filter((s) => s.state !== 'duplicate' && s.receivedAt <= asOf)
-    .sort(byTime);
+  const submissions = input.submissions.filter((s) => s.state !== 'duplicate' && s.receivedAt <= asOf).sort(byTime);
   const documents = input.documents.filter((d) => d.receivedAt <= asOf).sort(byTime);
   const forms = documents.filter((d) => d.kind === 'report-form');
   const reports = documents.filter((d) => d.kind === 'self-assessment');

@@ -50,7 +50,9 @@ export function renderCityNotice(
     if (status.state === 'not-received') {
       lines.push('  尚未收到该基地的任何电子材料。');
     } else {
-      lines.push(`  已收到：共${status.submissions}封邮件/上传，${status.documents.length}个文件，最近一次${formatBeijing(new Date(status.lastReceivedAt ?? asOf), tz)}。`);
+      lines.push(
+        `  已收到：共${status.submissions}封邮件/上传，${status.documents.length}个文件，最近一次${formatBeijing(new Date(status.lastReceivedAt ?? asOf), tz)}。`,
+      );
       if (status.missing.documents.length > 0) {
         lines.push(`  缺少材料：${status.missing.documents.map((kind) => DOCUMENT_KIND_NAMES[kind]).join('、')}`);
       }

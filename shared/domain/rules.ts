@@ -48,9 +48,14 @@ export function checkRules(round: Round, values: FormValue[], report?: ReportFig
   const area = number(1, 'area');
   if (area !== null && area > 50) {
     findings.push(
-      finding('rule.unit-suspect', 'warning', `第1项建筑面积填写为${area}万平方米，数值过大，疑似按平方米填写（单位应为万平方米）。`, {
-        item: 1,
-      }),
+      finding(
+        'rule.unit-suspect',
+        'warning',
+        `第1项建筑面积填写为${area}万平方米，数值过大，疑似按平方米填写（单位应为万平方米）。`,
+        {
+          item: 1,
+        },
+      ),
     );
   }
   for (const [item, field, label] of [
@@ -60,9 +65,14 @@ export function checkRules(round: Round, values: FormValue[], report?: ReportFig
     const value = number(item, field);
     if (value !== null && value > 0 && value < 10) {
       findings.push(
-        finding('rule.unit-suspect', 'warning', `第${item}项${label}填写为${value}万元，数值过小，疑似按亿元填写（单位应为万元）。`, {
-          item,
-        }),
+        finding(
+          'rule.unit-suspect',
+          'warning',
+          `第${item}项${label}填写为${value}万元，数值过小，疑似按亿元填写（单位应为万元）。`,
+          {
+            item,
+          },
+        ),
       );
     }
   }
@@ -77,7 +87,14 @@ export function checkRules(round: Round, values: FormValue[], report?: ReportFig
     const part = number(partItem, partField);
     const whole = number(wholeItem, wholeField);
     if (part !== null && whole !== null && part > whole) {
-      findings.push(finding('rule.cross-field', 'warning', `第${partItem}项与第${wholeItem}项不一致：${message}（${part} > ${whole}）。`, { item: partItem }));
+      findings.push(
+        finding(
+          'rule.cross-field',
+          'warning',
+          `第${partItem}项与第${wholeItem}项不一致：${message}（${part} > ${whole}）。`,
+          { item: partItem },
+        ),
+      );
     }
   }
 

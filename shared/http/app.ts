@@ -54,13 +54,17 @@ function statusPage(ctx: AppContext, bases: BaseStatus[], unmatched: number, now
           <td>${STATE_NAMES[b.state]}${b.late ? '（逾期）' : ''}</td>
           <td>${b.submissions}</td>
           <td>${b.lastReceivedAt ? formatBeijing(new Date(b.lastReceivedAt), round.timeZone) : '—'}</td>
-          <td>${[
-            ...b.missing.documents.map((d) => (d === 'report-form' ? '报告表' : d === 'self-assessment' ? '自评报告' : d)),
-            b.missing.formItems.length ? `报告表${b.missing.formItems.length}项未填` : '',
-            b.missing.evidence.length ? `证明材料${b.missing.evidence.length}项` : '',
-          ]
-            .filter(Boolean)
-            .join('；') || '—'}</td>
+          <td>${
+            [
+              ...b.missing.documents.map((d) =>
+                d === 'report-form' ? '报告表' : d === 'self-assessment' ? '自评报告' : d,
+              ),
+              b.missing.formItems.length ? `报告表${b.missing.formItems.length}项未填` : '',
+              b.missing.evidence.length ? `证明材料${b.missing.evidence.length}项` : '',
+            ]
+              .filter(Boolean)
+              .join('；') || '—'
+          }</td>
           <td>${b.findings.filter((f) => f.severity !== 'info').length}</td>
         </tr>`,
       )

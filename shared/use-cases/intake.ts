@@ -168,9 +168,14 @@ function identifyBase(texts: string[], registry: Base[], submission: Submission)
     );
   } else {
     submission.findings.push(
-      finding('intake.base-unknown', 'warning', '未能从邮件主题、附件名称或报告表中识别出基地名称，已放入待分配队列。', {
-        messageEn: 'No base could be identified; the submission waits in the unmatched queue.',
-      }),
+      finding(
+        'intake.base-unknown',
+        'warning',
+        '未能从邮件主题、附件名称或报告表中识别出基地名称，已放入待分配队列。',
+        {
+          messageEn: 'No base could be identified; the submission waits in the unmatched queue.',
+        },
+      ),
     );
   }
   return null;

@@ -13,7 +13,10 @@ import { evaluateAll } from './evaluate.ts';
 import { listRegistry } from './registry.ts';
 
 /** Builds the digests of every city at `asOf` (default now). */
-export async function buildCityNotices(ctx: AppContext, input: { asOf?: Date } = {}): Promise<(CityNotice & { body: string })[]> {
+export async function buildCityNotices(
+  ctx: AppContext,
+  input: { asOf?: Date } = {},
+): Promise<(CityNotice & { body: string })[]> {
   const asOf = input.asOf ?? ctx.clock.now();
   const [statuses, registry] = await Promise.all([evaluateAll(ctx, { asOf }), listRegistry(ctx)]);
   const notices: (CityNotice & { body: string })[] = [];
@@ -39,7 +42,9 @@ export async function sendCityNotices(
       out.push({ ...notice, sent: false, skipped: 'dry-run' });
       continue;
     }
-    const contentSha256 = createHash('sha256').update(JSON.stringify([notice.to, body])).digest('hex');
+    const contentSha256 = createHash('sha256')
+      .update(JSON.stringify([notice.to, body]))
+      .digest('hex');
     const previous = await ctx.records.listNotices(notice.city);
     if (previous.some((p) => p.contentSha256 === contentSha256 && p.sentAt !== null)) {
       out.push({ ...notice, sent: false, skipped: 'unchanged' });

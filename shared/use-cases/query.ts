@@ -28,9 +28,7 @@ export async function queryStatus(ctx: AppContext, query: StatusQuery = {}): Pro
   if (query.city) bases = bases.filter((status) => status.city === query.city);
   if (query.base) {
     const wanted = normalizeBaseName(query.base);
-    bases = bases.filter(
-      (status) => status.baseId === query.base || normalizeBaseName(status.name).includes(wanted),
-    );
+    bases = bases.filter((status) => status.baseId === query.base || normalizeBaseName(status.name).includes(wanted));
   }
   return { bases, unmatched: await listUnmatched(ctx, asOf) };
 }
@@ -38,9 +36,7 @@ export async function queryStatus(ctx: AppContext, query: StatusQuery = {}): Pro
 /** Submissions waiting for staff to say which base they belong to. */
 export async function listUnmatched(ctx: AppContext, asOf: Date): Promise<Unmatched[]> {
   const registry = await listRegistry(ctx);
-  const submissions = (await ctx.records.listUnmatchedSubmissions()).filter(
-    (s) => s.receivedAt <= asOf.toISOString(),
-  );
+  const submissions = (await ctx.records.listUnmatchedSubmissions()).filter((s) => s.receivedAt <= asOf.toISOString());
   const out: Unmatched[] = [];
   for (const submission of submissions) {
     const documents = await ctx.records.listDocumentsBySubmission(submission.id);

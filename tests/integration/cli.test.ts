@@ -41,14 +41,22 @@ describe('intake CLI', () => {
 
     // Act
     const ingested = JSON.parse(await intake('ingest', '--data-dir', dataDir, '--json', eml));
-    const status = JSON.parse(await intake('status', '--data-dir', dataDir, '--json', '--as-of', '2023-11-09T12:00:00+08:00'));
+    const status = JSON.parse(
+      await intake('status', '--data-dir', dataDir, '--json', '--as-of', '2023-11-09T18:00:00+08:00'),
+    );
 
     // Assess
     expect(ingested[0]).toMatchObject({ baseId: 'p11', duplicate: false });
     expect(status.bases).toHaveLength(30);
     expect(new Set(status.bases.map((b: { city: string }) => b.city)).size).toBe(12);
     const pingshun = status.bases.find((b: { name: string }) => b.name === '平顺网红直播基地');
-    expect(pingshun).toMatchObject({ city: 'changzhi', category: 'provincial', state: 'incomplete', late: false, submissions: 1 });
+    expect(pingshun).toMatchObject({
+      city: 'changzhi',
+      category: 'provincial',
+      state: 'incomplete',
+      late: false,
+      submissions: 1,
+    });
     expect(pingshun.missing.documents).toEqual(['self-assessment']);
     expect(pingshun.formValues.find((v: { item: number }) => v.item === 32).value).toBe(12000);
     const others = status.bases.filter((b: { name: string }) => b.name !== '平顺网红直播基地');

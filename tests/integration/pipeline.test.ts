@@ -12,7 +12,11 @@ const LAST_SECOND = new Date('2023-11-10T15:59:59Z'); // 2023-11-10 23:59:59 Bei
 const FIRST_LATE_SECOND = new Date('2023-11-10T16:00:00Z'); // 2023-11-11 00:00:00 Beijing
 
 /** A realistic submission of one base: GBK subject, the report form and the self-assessment. */
-async function submissionOf(baseName: string, receivedAt: Date, options: { withReport?: boolean; messageId?: string } = {}) {
+async function submissionOf(
+  baseName: string,
+  receivedAt: Date,
+  options: { withReport?: boolean; messageId?: string } = {},
+) {
   const form = await buildReportFormXlsx({ header: { baseName }, values: SAMPLE_FORM_VALUES, layout: 'template' });
   const attachments = [{ filename: `${baseName}经营服务情况报告表.xlsx`, content: form, contentType: XLSX }];
   if (options.withReport !== false) {

@@ -37,7 +37,12 @@ describe('intake start (the local stack)', () => {
   it('accepts an email over SMTP (nodemailer) and ingests it', async () => {
     // Prepare
     const form = await buildReportFormXlsx({ header: { baseName: '易淘电商信息产业园' }, values: SAMPLE_FORM_VALUES });
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: stack.smtpPort, secure: false, ignoreTLS: true });
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: stack.smtpPort,
+      secure: false,
+      ignoreTLS: true,
+    });
 
     // Act
     const info = await transport.sendMail({

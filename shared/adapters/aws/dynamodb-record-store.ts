@@ -75,7 +75,9 @@ export class DynamoDbRecordStore implements RecordStore {
       const out = await this.doc.send(
         new GetCommand({ TableName: this.tableName, Key: { pk, sk: 'MSGID' }, ConsistentRead: true }),
       );
-      return (out.Item?.data as { submissionId: string }).submissionId;
+      const holder = (out.Item?.data as { submissionId?: string } | undefined)?.submissionId;
+      if (!holder) throw new Error(`message-id claim ${pk} vanished`);
+      return holder;
     }
   }
 

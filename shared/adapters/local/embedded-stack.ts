@@ -7,9 +7,9 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import sesLocalModule from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
-import sesLocalModule from 'aws-ses-v2-local';
 
 /** Loopback endpoints of a running embedded stack. */
 export interface StackEndpoints {

@@ -1,6 +1,7 @@
 // Minimal typings for the embedded stand-ins, which ship none.
 declare module 'dynalite' {
   import type { Server } from 'node:http';
+
   interface DynaliteOptions {
     path?: string;
     createTableMs?: number;
@@ -13,8 +14,9 @@ declare module 'dynalite' {
 }
 
 declare module 's3rver' {
-  import type { AddressInfo } from 'node:net';
   import type { EventEmitter } from 'node:events';
+  import type { AddressInfo } from 'node:net';
+
   interface S3rverOptions {
     address?: string;
     port?: number;

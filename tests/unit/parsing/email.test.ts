@@ -64,6 +64,8 @@ describe('topmostReceivedTime', () => {
   it('returns null for a Received header without a date and for none at all', () => {
     // Act / Assess
     expect(topmostReceivedTime(Buffer.from('Received: from x by y\r\nSubject: a\r\n\r\nb'))).toBeNull();
-    expect(topmostReceivedTime(Buffer.from('Subject: a\r\n\r\nReceived: from x; Fri, 10 Nov 2023 10:00:00 +0000'))).toBeNull();
+    expect(
+      topmostReceivedTime(Buffer.from('Subject: a\r\n\r\nReceived: from x; Fri, 10 Nov 2023 10:00:00 +0000')),
+    ).toBeNull();
   });
 });
