@@ -1,8 +1,11 @@
 /**
  * Reading a raw message: the header facts the pipeline relies on (receive time, Message-ID, sender) and the
- * attachments. Decoding is mailparser's; this module only decides what the pipeline takes from it.
+ * attachments. Decoding is mailparser's (streaming `MailParser`): attachments are handed over one at a time, so
+ * memory holds at most one attachment, whatever the size of the message.
  */
-import { type AddressObject, simpleParser } from 'mailparser';
+import { Readable } from 'node:stream';
+import iconv from 'iconv-lite';
+import { type AddressObject, type AttachmentStream, type Headers, MailParser, type MessageText } from 'mailparser';
 import { type Finding, finding } from '../domain/findings.ts';
 
 /** An attachment of a message. */
@@ -12,8 +15,15 @@ export interface MailAttachment {
   content: Buffer;
 }
 
-/** What the pipeline takes from a raw message. */
-export interface ParsedMessage {
+/** An attachment as the streaming reader hands it over: its content is read from the stream. */
+export interface MailAttachmentStream {
+  fileName: string;
+  contentType: string;
+  content: Readable;
+}
+
+/** The header facts and text of a message (attachments go to the callback). */
+export interface MessageFacts {
   messageId: string | null;
   /** Sender as written (display name and address). */
   from: string | null;
@@ -25,80 +35,145 @@ export interface ParsedMessage {
   /** Time in the topmost Received: header (the receiving mailbox's own stamp). */
   receivedAt: Date | null;
   text: string;
-  attachments: MailAttachment[];
   /** Auto-Submitted / Precedence, to avoid answering robots. */
   autoSubmitted: string | null;
   precedence: string | null;
+  attachmentCount: number;
   findings: Finding[];
+}
+
+/** What the pipeline takes from a raw message, attachments included. */
+export interface ParsedMessage extends MessageFacts {
+  attachments: MailAttachment[];
 }
 
 /** Longest header block looked at for Received: lines (a header block is rarely over a few KB). */
 const MAX_HEADER_BYTES = 256 * 1024;
 
-/** Parses a raw message; bad input yields findings, never an exception. */
-export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
+/**
+ * Streams a message: calls `onAttachment` for each attachment in order and waits for it (it must read the content
+ * stream) before the parser goes on. Bad input yields findings; only `onAttachment`'s own errors are thrown.
+ */
+export async function readMessage(
+  raw: Buffer,
+  onAttachment: (attachment: MailAttachmentStream) => Promise<void>,
+): Promise<MessageFacts> {
   const findings: Finding[] = [];
   const receivedAt = topmostReceivedTime(raw);
-  try {
-    const mail = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true });
-    const fromAddress = firstAddress(mail.from);
-    const attachments = mail.attachments.map((attachment, index) => ({
-      fileName: attachment.filename?.trim() || `attachment-${index + 1}${extensionFor(attachment.contentType)}`,
-      contentType: attachment.contentType || 'application/octet-stream',
-      content: attachment.content,
-    }));
-    if (attachments.length === 0) {
+  const parser = new MailParser({
+    skipHtmlToText: true,
+    skipTextToHtml: true,
+    skipTextLinks: true,
+    skipImageLinks: true,
+    checksumAlgo: false,
+  } as ConstructorParameters<typeof MailParser>[0]);
+  let headers: Headers | null = null;
+  let text = '';
+  let count = 0;
+  let callbackError: Error | null = null;
+
+  const parsed = new Promise<void>((resolve) => {
+    parser.on('headers', (h: Headers) => {
+      headers = h;
+    });
+    parser.on('error', (error: Error) => {
       findings.push(
-        finding('mail.no-attachments', 'warning', '邮件没有附件：未收到报告表、自评报告或证明材料。', {
-          messageEn: 'The message has no attachments.',
+        finding('mail.unparseable', 'error', '邮件格式无法完整解析，原始邮件已保存，请人工查看。', {
+          messageEn: `The message could not be parsed completely: ${error.message}`,
         }),
       );
-    }
-    return {
-      messageId: mail.messageId?.trim() || null,
-      from: mail.from?.text ?? null,
-      fromAddress,
-      subject: mail.subject?.trim() || null,
-      sentAt: mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : null,
-      receivedAt,
-      text: mail.text ?? '',
-      attachments,
-      autoSubmitted: headerText(mail.headers.get('auto-submitted')),
-      precedence: headerText(mail.headers.get('precedence')),
-      findings,
+      resolve();
+    });
+    parser.on('end', () => resolve());
+    let reading = false;
+    const read = (): void => {
+      reading = true;
+      const data = parser.read() as AttachmentStream | MessageText | null;
+      if (data === null) {
+        reading = false;
+        return;
+      }
+      if (data.type === 'text') {
+        text = data.text ?? '';
+        read();
+        return;
+      }
+      count++;
+      const index = count;
+      const attachment: MailAttachmentStream = {
+        fileName: data.filename?.trim() || `attachment-${index}${extensionFor(data.contentType)}`,
+        contentType: data.contentType || 'application/octet-stream',
+        content: data.content,
+      };
+      onAttachment(attachment)
+        .catch((error: Error) => {
+          callbackError ??= error;
+          data.content.resume();
+        })
+        .finally(() => {
+          data.release?.();
+          read();
+        });
     };
-  } catch (error) {
+    parser.on('readable', () => {
+      if (!reading) read();
+    });
+  });
+  Readable.from([raw]).pipe(parser);
+  await parsed;
+  if (callbackError) throw callbackError;
+
+  const h = headers as Headers | null;
+  const from = h?.get('from') as AddressObject | undefined;
+  const date = h?.get('date');
+  const sentAt = date instanceof Date && !Number.isNaN(date.getTime()) ? date : null;
+  if (count === 0) {
     findings.push(
-      finding('mail.unparseable', 'error', '邮件格式无法解析，原始邮件已保存，请人工查看。', {
-        messageEn: `The message could not be parsed: ${(error as Error).message}`,
+      finding('mail.no-attachments', 'warning', '邮件没有附件：未收到报告表、自评报告或证明材料。', {
+        messageEn: 'The message has no attachments.',
       }),
     );
-    return {
-      messageId: null,
-      from: null,
-      fromAddress: null,
-      subject: null,
-      sentAt: null,
-      receivedAt,
-      text: '',
-      attachments: [],
-      autoSubmitted: null,
-      precedence: null,
-      findings,
-    };
   }
+  return {
+    messageId: headerText(h?.get('message-id'))?.trim() || null,
+    from: from?.text ?? null,
+    fromAddress: firstAddress(from),
+    subject: decodeSubject(raw, headerText(h?.get('subject'))),
+    sentAt,
+    receivedAt,
+    text,
+    autoSubmitted: headerText(h?.get('auto-submitted')),
+    precedence: headerText(h?.get('precedence')),
+    attachmentCount: count,
+    findings,
+  };
+}
+
+/** Parses a whole message into memory (small messages, tests); intake uses `readMessage`. */
+export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
+  const attachments: MailAttachment[] = [];
+  const facts = await readMessage(raw, async (attachment) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of attachment.content) chunks.push(chunk as Buffer);
+    attachments.push({
+      fileName: attachment.fileName,
+      contentType: attachment.contentType,
+      content: Buffer.concat(chunks),
+    });
+  });
+  return { ...facts, attachments };
 }
 
 /** The date of the topmost Received: header (added last, by the receiving mailbox), or null. */
 export function topmostReceivedTime(raw: Buffer): Date | null {
-  const head = raw.subarray(0, MAX_HEADER_BYTES).toString('latin1');
-  const end = head.search(/\r?\n\r?\n/);
-  const lines = (end >= 0 ? head.slice(0, end) : head).split(/\r?\n/);
+  const lines = headerLines(raw);
   let received: string | null = null;
   for (let i = 0; i < lines.length; i++) {
     if (!/^received:/i.test(lines[i] ?? '')) continue;
     received = lines[i] ?? '';
-    for (let j = i + 1; j < lines.length && /^[ \t]/.test(lines[j] ?? ''); j++) received += ` ${(lines[j] ?? '').trim()}`;
+    for (let j = i + 1; j < lines.length && /^[ \t]/.test(lines[j] ?? ''); j++) {
+      received += ` ${(lines[j] ?? '').trim()}`;
+    }
     break;
   }
   if (!received) return null;
@@ -110,6 +185,53 @@ export function topmostReceivedTime(raw: Buffer): Date | null {
     .trim();
   const time = Date.parse(text);
   return Number.isNaN(time) ? null : new Date(time);
+}
+
+function headerLines(raw: Buffer): string[] {
+  const head = raw.subarray(0, MAX_HEADER_BYTES).toString('latin1');
+  const end = head.search(/\r?\n\r?\n/);
+  return (end >= 0 ? head.slice(0, end) : head).split(/\r?\n/);
+}
+
+/**
+ * Chinese clients sometimes put raw GBK/GB18030/Big5 bytes in the Subject without RFC 2047 encoding; mailparser
+ * then reads them as Latin-1. When the raw header has 8-bit bytes that are not UTF-8, decode them ourselves:
+ * GB18030 when it decodes cleanly, else Big5.
+ */
+function decodeSubject(raw: Buffer, parsed: string | null): string | null {
+  const head = raw.subarray(0, MAX_HEADER_BYTES);
+  const text = head.toString('latin1');
+  const match = /(?:^|\n)subject:[ \t]*((?:[^\r\n]*)(?:\r?\n[ \t][^\r\n]*)*)/i.exec(
+    text.slice(0, text.search(/\r?\n\r?\n/) >>> 0),
+  );
+  if (!match?.[1] || !/[\x80-\xff]/.test(match[1]) || /=\?[^?]+\?[bq]\?/i.test(match[1])) return parsed?.trim() || null;
+  const bytes = Buffer.from(match[1].replace(/\r?\n[ \t]/g, ' '), 'latin1');
+  const utf8 = bytes.toString('utf8');
+  if (!utf8.includes('\uFFFD')) {
+    // Valid UTF-8, but every non-ASCII character in Latin-1: legacy bytes that were once read as Latin-1 and
+    // saved again as UTF-8 (seen in forwarded mail); undo that and decode the original bytes.
+    const nonAscii = [...utf8].filter((ch) => ch.charCodeAt(0) > 0x7f);
+    if (nonAscii.length === 0 || nonAscii.some((ch) => ch.charCodeAt(0) > 0xff)) return utf8.trim() || null;
+    return decodeLegacy(Buffer.from(utf8, 'latin1')) ?? (utf8.trim() || null);
+  }
+  return decodeLegacy(bytes) ?? (parsed?.trim() || null);
+}
+
+/** Decodes legacy Chinese bytes: GB18030 when it reads as common Chinese, else Big5; null when neither fits. */
+function decodeLegacy(bytes: Buffer): string | null {
+  for (const charset of ['gb18030', 'big5']) {
+    const decoded = iconv.decode(bytes, charset);
+    if (!decoded.includes('\uFFFD') && looksChinese(decoded)) return decoded.trim() || null;
+  }
+  return null;
+}
+
+/** True when most non-ASCII characters are common CJK ideographs (GB18030 decodes Big5 bytes into rare ones). */
+function looksChinese(text: string): boolean {
+  const wide = [...text].filter((ch) => ch.charCodeAt(0) > 0x7f);
+  if (wide.length === 0) return true;
+  const cjk = wide.filter((ch) => /[\u4e00-\u9fa5\u3000-\u303f\uff00-\uffef]/.test(ch));
+  return cjk.length / wide.length > 0.9;
 }
 
 function firstAddress(from: AddressObject | undefined): string | null {
@@ -128,6 +250,7 @@ const EXTENSIONS: Record<string, string> = {
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': '.xlsx',
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document': '.docx',
   'application/zip': '.zip',
+  'message/rfc822': '.eml',
   'image/jpeg': '.jpg',
   'image/png': '.png',
 };

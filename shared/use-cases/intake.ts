@@ -14,12 +14,10 @@ import { matchBase } from '../domain/base-names.ts';
 import type { Base } from '../domain/catalogue.ts';
 import { type Finding, finding } from '../domain/findings.ts';
 import type { Channel, DocumentRecord, Submission } from '../domain/records.ts';
-import { classifyDocument } from '../parsing/classify.ts';
-import { type MailAttachment, parseMessage } from '../parsing/email.ts';
-import { parseReportForm } from '../parsing/report-form.ts';
-import { readSelfAssessmentFile } from '../parsing/self-assessment.ts';
+import { type MessageFacts, readMessage } from '../parsing/email.ts';
 import type { AppContext } from './context.ts';
 import { evaluateBase } from './evaluate.ts';
+import { oversizeDocument, readFile, takeAttachment } from './read-documents.ts';
 import { listRegistry } from './registry.ts';
 
 /** A raw message handed to intake. */
@@ -94,13 +92,54 @@ export async function ingestMessage(ctx: AppContext, input: IngestInput): Promis
     }
   }
 
-  const message = await parseMessage(input.raw);
+  if (input.raw.length > ctx.limits.maxMessageBytes) {
+    // Too large to parse safely: kept raw, recorded, and explained to staff (and later the sender).
+    const limitMb = Math.round(ctx.limits.maxMessageBytes / 1024 / 1024);
+    submission.findings.push(
+      finding(
+        'intake.message-too-large',
+        'error',
+        `邮件大小${(input.raw.length / 1024 / 1024).toFixed(1)}MB，超过${limitMb}MB上限，原始邮件已保存但未自动读取。请将材料分多封邮件发送或通过上传通道提交；工作人员将人工处理。`,
+        { messageEn: 'Message over the size limit: stored raw, not parsed; waits for staff.' },
+      ),
+    );
+    submission.state = 'processed';
+    await ctx.records.saveSubmission(submission);
+    return { submissionId, duplicate: false, baseId: null, findings: submission.findings };
+  }
+
+  const documents: DocumentRecord[] = [];
+  const texts: string[] = [];
+  let index = 0;
+  let message: MessageFacts;
+  try {
+    message = await readMessage(input.raw, async (attachment) => {
+      index++;
+      const taken = await takeAttachment(ctx, submission, attachment.content, index);
+      if ('stored' in taken) {
+        documents.push(oversizeDocument(ctx, submission, attachment, taken.stored));
+        return;
+      }
+      const read = await readFile(ctx, submission, {
+        fileName: attachment.fileName,
+        contentType: attachment.contentType,
+        content: taken.content,
+        folderPath: null,
+      });
+      documents.push(...read.documents);
+      texts.push(...read.texts);
+    });
+  } catch (error) {
+    // Storage failed mid-message: the raw bytes and the submission are recorded; a retry finishes the work.
+    throw new IntakeInterruptedError(submissionId, { cause: error });
+  }
   submission.findings.push(...message.findings);
   // The mailbox's own stamp decides: a live channel knows it; an .eml exported from the mailbox (CLI) carries it
   // in its topmost Received: header.
   if (message.receivedAt && input.channel === 'cli') {
     submission.receivedAt = message.receivedAt.toISOString();
     submission.receivedAtSource = 'received-header';
+    for (const doc of documents) doc.receivedAt = submission.receivedAt;
   }
   submission.sentAt = message.sentAt?.toISOString() ?? null;
   submission.messageId = message.messageId;
@@ -118,18 +157,14 @@ export async function ingestMessage(ctx: AppContext, input: IngestInput): Promis
     }
   }
 
-  const documents: DocumentRecord[] = [];
-  for (const attachment of message.attachments) {
-    documents.push(await readAttachment(ctx, submission, attachment));
-  }
-
   const registry = await listRegistry(ctx);
-  const texts = [
+  const candidates = [
     ...documents.flatMap((doc) => [doc.formHeader?.baseName, doc.report?.cover.baseName]),
     message.subject,
-    ...documents.map((doc) => doc.fileName),
+    ...texts,
+    ...documents.map((doc) => (doc.folderPath ? `${doc.folderPath}/${doc.fileName}` : doc.fileName)),
   ].filter((text): text is string => Boolean(text));
-  const base = identifyBase(texts, registry, submission);
+  const base = identifyBase(candidates, registry, submission);
 
   submission.baseId = base?.id ?? null;
   submission.documentIds = documents.map((doc) => doc.id);
@@ -181,73 +216,15 @@ function identifyBase(texts: string[], registry: Base[], submission: Submission)
   return null;
 }
 
-async function readAttachment(
-  ctx: AppContext,
-  submission: Submission,
-  attachment: MailAttachment,
-): Promise<DocumentRecord> {
-  const digest = sha256(attachment.content);
-  const blobKey = `documents/${digest}`;
-  if (!(await ctx.blobs.exists(blobKey))) {
-    await ctx.blobs.put(blobKey, attachment.content, {
-      contentType: attachment.contentType,
-      metadata: { filename: encodeURIComponent(attachment.fileName) },
-    });
+/** Intake stopped part-way because a store failed; the submission stays 'received' and a retry completes it. */
+export class IntakeInterruptedError extends Error {
+  constructor(
+    readonly submissionId: string,
+    options?: ErrorOptions,
+  ) {
+    super(`intake of ${submissionId} was interrupted`, options);
+    this.name = 'IntakeInterruptedError';
   }
-  const classification = classifyDocument(
-    { fileName: attachment.fileName, contentType: attachment.contentType },
-    ctx.round.indicators,
-  );
-  const doc: DocumentRecord = {
-    id: `${submission.id}/${digest}`,
-    submissionId: submission.id,
-    baseId: null,
-    fileName: attachment.fileName,
-    folderPath: null,
-    contentType: attachment.contentType,
-    size: attachment.content.length,
-    sha256: digest,
-    blobKey,
-    receivedAt: submission.receivedAt,
-    kind: classification.kind,
-    indicator: classification.indicator ?? null,
-    formValues: null,
-    formHeader: null,
-    report: null,
-    findings: [],
-  };
-  if (attachment.content.length > ctx.limits.maxAttachmentBytes) {
-    doc.findings.push(
-      finding('intake.attachment-too-large', 'warning', `附件“${attachment.fileName}”超过大小上限，已保存但未解析。`, {
-        document: attachment.fileName,
-      }),
-    );
-    return doc;
-  }
-  if (doc.kind === 'report-form' || (isSpreadsheet(attachment.fileName) && doc.kind !== 'city-letter')) {
-    const form = await parseReportForm(attachment.content, ctx.round, { fileName: attachment.fileName });
-    const itemsFound = new Set(form.values.filter((v) => v.value !== null).map((v) => v.item)).size;
-    // A spreadsheet is the report form when named so, or when it carries a good part of the form's items.
-    if (doc.kind === 'report-form' || itemsFound >= REPORT_FORM_MIN_ITEMS) {
-      doc.kind = 'report-form';
-      doc.indicator = null;
-      doc.formValues = form.values;
-      doc.formHeader = form.header;
-      doc.findings.push(...form.findings.map((f) => ({ ...f, document: f.document ?? attachment.fileName })));
-    }
-  } else if (doc.kind === 'self-assessment') {
-    const report = await readSelfAssessmentFile(attachment.content, attachment.fileName);
-    doc.report = { cover: report.cover, sections: report.sections, figures: report.figures, pages: report.pages };
-    doc.findings.push(...report.findings.map((f) => ({ ...f, document: f.document ?? attachment.fileName })));
-  }
-  return doc;
-}
-
-/** Items a spreadsheet must carry to be taken for the report form when its name does not say so. */
-const REPORT_FORM_MIN_ITEMS = 10;
-
-function isSpreadsheet(fileName: string): boolean {
-  return /\.(xlsx|xlsm)$/i.test(fileName);
 }
 
 function sha256(data: Buffer): string {

@@ -104,6 +104,7 @@ export class ImapMailboxPoller {
   private tail: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private polling = false;
+  private generation = 0;
 
   constructor(
     config: ImapConfig,
@@ -137,24 +138,21 @@ export class ImapMailboxPoller {
   startPolling(intervalMs: number): void {
     if (this.polling) return;
     this.polling = true;
+    // A loop left over from an earlier start/stop must not schedule itself beside this one.
+    const generation = ++this.generation;
     const loop = async (): Promise<void> => {
       this.timer = null;
       let delay = intervalMs;
       try {
         const report = await this.pollOnce();
         this.deps.onReport?.(report);
-        const backlog = report.failed.length === 0 && report.fetched >= this.config.batchSize;
-        if (backlog) delay = 0;
+        if (report.failed.length === 0 && report.fetched >= this.config.batchSize) delay = 0;
       } catch (error) {
         (this.deps.onError ?? console.error)(error);
       }
-      if (this.polling) {
-        this.timer = setTimeout(loop, delay);
-        this.timer.unref();
-      }
+      if (this.polling && generation === this.generation) this.timer = setTimeout(loop, delay);
     };
     this.timer = setTimeout(loop, 0);
-    this.timer.unref();
   }
 
   /** Stops polling and waits for the poll in flight to finish. */
@@ -226,6 +224,7 @@ export class ImapMailboxPoller {
           } catch (error) {
             // An outage (store down, connection lost): stop here; the cursor is not past this message.
             report.failed.push({ uid, error: errorText(error) });
+            break;
           }
         }
         return report;
