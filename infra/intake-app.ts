@@ -18,7 +18,7 @@ export interface IntakeStacks {
 
 /** Adds both stacks and the cdk-nag checks to an app. */
 export function defineIntakeApp(app: App, config: DeploymentConfig): IntakeStacks {
-  // Environment-agnostic unless the CLI knows an account (offline synth and tests have none).
+  // The CLI's default account and region where it knows them (offline: no account, region us-east-1); tests: none.
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
   // Stack tags: CloudFormation applies them to every resource, for cost reports and inventory.
   const tags = { project: 'sx-livestream-intake', round: config.roundId };
@@ -34,8 +34,7 @@ export function defineIntakeApp(app: App, config: DeploymentConfig): IntakeStack
     env,
     tags,
     description: 'Evaluation intake: code - functions, queues, schedules, HTTP API, alarms',
-    bucket: stateful.bucket,
-    table: stateful.table,
+    storage: stateful.storage,
     mailFrom: config.mailFrom,
     roundId: config.roundId,
     scheduleTimeZone: config.scheduleTimeZone,
@@ -43,6 +42,8 @@ export function defineIntakeApp(app: App, config: DeploymentConfig): IntakeStack
     evaluateSchedule: config.evaluateSchedule,
     alarmEmail: config.alarmEmail,
   });
+  // The storage refs are plain imports, not automatic references: the deploy order is stated here.
+  stateless.addStackDependency(stateful);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { stateful, stateless };
 }

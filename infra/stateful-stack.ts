@@ -22,6 +22,18 @@ export const bucketPrefixes = {
   uploads: 'uploads/',
 } as const;
 
+/**
+ * What the stateless stack needs, as CloudFormation imports of exports with fixed names: unlike automatic
+ * cross-stack references, they stay the same string in every synth, so policies and acknowledgements built on them
+ * are stable, and renaming a construct here cannot break the consumer.
+ */
+export interface StorageRefs {
+  bucketName: string;
+  bucketArn: string;
+  tableName: string;
+  tableArn: string;
+}
+
 /** Settings of the stateful stack. */
 export interface StatefulStackProps extends StackProps {
   /** The recipient address SES accepts mail for, e.g. intake@example.gov.cn. */
@@ -40,6 +52,8 @@ export class StatefulStack extends Stack {
   readonly table: Table;
   /** The receipt rule set; SES uses it only once it is made the active one (see the stack output). */
   readonly receiptRuleSet: ReceiptRuleSet;
+  /** Bucket and table as imports for the stateless stack. */
+  readonly storage: StorageRefs;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -115,12 +129,18 @@ export class StatefulStack extends Stack {
       ],
     });
 
+    const exportAs = (value: string, name: string) => this.exportValue(value, { name: `${this.stackName}-${name}` });
+    this.storage = {
+      bucketName: exportAs(this.bucket.bucketName, 'BucketName'),
+      bucketArn: exportAs(this.bucket.bucketArn, 'BucketArn'),
+      tableName: exportAs(this.table.tableName, 'TableName'),
+      tableArn: exportAs(this.table.tableArn, 'TableArn'),
+    };
+
     new CfnOutput(this, 'ActivateReceiptRuleSet', {
       description: 'SES receives with the active rule set only; CloudFormation cannot activate one.',
       value: `aws ses set-active-receipt-rule-set --rule-set-name ${this.receiptRuleSet.receiptRuleSetName}`,
     });
-    new CfnOutput(this, 'BucketName', { value: this.bucket.bucketName });
-    new CfnOutput(this, 'TableName', { value: this.table.tableName });
   }
 }
 

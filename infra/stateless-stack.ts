@@ -9,8 +9,8 @@ import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type CfnRole, PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket, EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
@@ -21,16 +21,16 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { TABLE_KEYS } from '../shared/adapters/aws/table.ts';
 import { IntakeFunction } from './constructs/intake-function.ts';
-import { bucketPrefixes } from './stateful-stack.ts';
+import { acknowledgeManagedPolicies, acknowledgeWildcardResources } from './nag.ts';
+import { bucketPrefixes, type StorageRefs } from './stateful-stack.ts';
 
 /** Settings of the stateless stack: the stateful resources and the deployment settings. */
 export interface StatelessStackProps extends StackProps {
-  /** The bucket of the stateful stack. */
-  readonly bucket: IBucket;
-  /** The table of the stateful stack. */
-  readonly table: ITable;
-  /** Sender of notices (an SES-verified identity). */
+  /** Bucket and table of the stateful stack. */
+  readonly storage: StorageRefs;
+  /** Sender of notices (an SES-verified identity: the address or its domain). */
   readonly mailFrom: string;
   /** The campaign round the functions serve. */
   readonly roundId: string;
@@ -45,18 +45,13 @@ export interface StatelessStackProps extends StackProps {
 }
 
 /** Parsing a message with PDFs and archives is the slow path; the queue timings derive from this. */
-const ingestTimeout = Duration.minutes(5);
+export const ingestTimeout = Duration.minutes(5);
 
 /**
- * Which bucket prefixes each function may read and write; nothing else touches the bucket. Intake reads the mail
- * SES stored, checks and writes content-addressed documents, and may store raw messages it received otherwise.
+ * The table actions the DynamoDB record store uses (GetCommand, PutCommand, QueryCommand): no Scan, no deletes.
+ * A test compares this list with the adapter's imports, so a new command cannot ship without its permission.
  */
-const bucketAccess = {
-  ingestEmail: {
-    read: [bucketPrefixes.inbox, bucketPrefixes.documents],
-    write: [bucketPrefixes.raw, bucketPrefixes.documents],
-  },
-} satisfies Record<string, { read: string[]; write: string[] }>;
+export const recordStoreActions = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'];
 
 /** Functions, ingest queue, schedules, HTTP API and alarms. */
 export class StatelessStack extends Stack {
@@ -66,13 +61,19 @@ export class StatelessStack extends Stack {
   readonly ingestDeadLetterQueue: Queue;
   /** The HTTP API serving the staff app. */
   readonly httpApi: HttpApi;
+  /** The four functions, by handler folder. */
+  readonly functions: Record<'ingest-email' | 'evaluate' | 'notify' | 'api', IntakeFunction>;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
-
+    const { storage } = props;
+    const bucket = Bucket.fromBucketAttributes(this, 'Bucket', {
+      bucketArn: storage.bucketArn,
+      bucketName: storage.bucketName,
+    });
     const environment = {
-      TABLE_NAME: props.table.tableName,
-      BUCKET_NAME: props.bucket.bucketName,
+      TABLE_NAME: storage.tableName,
+      BUCKET_NAME: storage.bucketName,
       MAIL_FROM: props.mailFrom,
       ROUND_ID: props.roundId,
     };
@@ -93,7 +94,7 @@ export class StatelessStack extends Stack {
     });
     Validations.of(this.ingestDeadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This is the dead-letter queue of the ingest queue; it is watched by an alarm instead.',
+      reason: 'This is the dead-letter queue of the ingest queue; the IngestDeadLetters alarm watches it.',
     });
     this.ingestQueue = new Queue(this, 'IngestQueue', {
       // SSE-SQS, not SSE-KMS with the AWS managed key: S3 cannot publish notifications to the latter.
@@ -101,29 +102,28 @@ export class StatelessStack extends Stack {
       enforceSSL: true,
       // AWS guidance for Lambda consumers: at least six times the function timeout, so retries do not overlap.
       visibilityTimeout: Duration.seconds(ingestTimeout.toSeconds() * 6),
+      // A long weekend of failures must not expire mail.
       retentionPeriod: Duration.days(14),
       deadLetterQueue: { queue: this.ingestDeadLetterQueue, maxReceiveCount: 3 },
     });
-    // The bucket is re-imported here so the notification (a custom resource) belongs to this stack; attaching it
-    // to the stateful stack's bucket would make the stateful stack depend on this one, a cycle.
-    const inbox = Bucket.fromBucketAttributes(this, 'Inbox', {
-      bucketArn: props.bucket.bucketArn,
-      bucketName: props.bucket.bucketName,
-    });
-    inbox.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.ingestQueue), {
+    // Imported bucket: the notification (a custom resource) then belongs to this stack, which owns the queue.
+    bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.ingestQueue), {
       prefix: bucketPrefixes.inbox,
     });
     ingestEmail.addEventSource(
       new SqsEventSource(this.ingestQueue, {
-        // Messages are handled one after another in a batch: a few per invocation keeps memory for PDFs bounded.
+        // A batch is handled message after message: a few per invocation keep memory for PDFs bounded.
         batchSize: 5,
         reportBatchItemFailures: true,
-        // Bounds the parallel writers to the table during a deadline-day burst.
+        // Bounds the parallel writers during a deadline-day burst.
         maxConcurrency: 5,
       }),
     );
-    grantBucketAccess(ingestEmail, props.bucket, bucketAccess.ingestEmail);
-    props.table.grantReadWriteData(ingestEmail);
+    // Intake reads what SES stored, checks and writes content-addressed documents, and may store raw messages.
+    grantObjects(ingestEmail, bucket, {
+      read: [bucketPrefixes.inbox, bucketPrefixes.documents],
+      write: [bucketPrefixes.raw, bucketPrefixes.documents],
+    });
 
     // --- evaluate and notify, on schedules
     const evaluate = new IntakeFunction(this, 'Evaluate', {
@@ -132,24 +132,23 @@ export class StatelessStack extends Stack {
       environment,
       timeout: Duration.minutes(2),
     });
-    props.table.grantReadWriteData(evaluate);
-
     const notify = new IntakeFunction(this, 'Notify', {
       handlerFolder: 'notify',
       description: 'Sends the per-city notices of missing, invalid or late items',
       environment,
       timeout: Duration.minutes(2),
     });
-    props.table.grantReadWriteData(notify);
+    const senderDomain = props.mailFrom.slice(props.mailFrom.lastIndexOf('@') + 1);
     notify.addToRolePolicy(
       new PolicyStatement({
+        // SesMailer uses SendRawEmail; SendEmail is its plain-text sibling. Either identity may be the verified one.
         actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        // Identity ARNs: the sender's, plus (in the SES sandbox) each verified recipient's; the condition pins From.
-        resources: [this.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' })],
+        resources: [props.mailFrom, senderDomain].map((identity) =>
+          this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+        ),
         conditions: { StringEquals: { 'ses:FromAddress': props.mailFrom } },
       }),
     );
-
     const timeZone = TimeZone.of(props.scheduleTimeZone);
     new Schedule(this, 'NoticeSchedule', {
       description: 'City notices',
@@ -157,8 +156,7 @@ export class StatelessStack extends Stack {
       target: new LambdaInvoke(notify, { input: scheduledEventInput(), retryAttempts: 2 }),
     });
     new Schedule(this, 'EvaluateSchedule', {
-      description:
-        'Re-evaluation without new mail, e.g. to mark what is still missing as late once the deadline passes',
+      description: 'Re-evaluation without new mail, e.g. to mark what is still missing as late after the deadline',
       schedule: ScheduleExpression.expression(props.evaluateSchedule, timeZone),
       target: new LambdaInvoke(evaluate, { input: scheduledEventInput(), retryAttempts: 2 }),
     });
@@ -166,18 +164,16 @@ export class StatelessStack extends Stack {
     // --- query: HTTP API
     const api = new IntakeFunction(this, 'Api', {
       handlerFolder: 'api',
-      description: 'Staff HTTP API and dashboard',
+      description: 'Staff HTTP API and status page',
       environment,
       memorySize: 1024,
       // API Gateway gives up after 30 s.
       timeout: Duration.seconds(29),
     });
-    props.table.grantReadWriteData(api);
-
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Evaluation intake: staff API',
       defaultIntegration: new HttpLambdaIntegration('Api', api),
-      // Signed (SigV4) callers only until the staff sign-in exists; the data names people and companies.
+      // Signed (SigV4) callers only until staff sign-in exists: the data names people and companies.
       defaultAuthorizer: new HttpIamAuthorizer(),
       createDefaultStage: false,
     });
@@ -190,13 +186,16 @@ export class StatelessStack extends Stack {
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: httpAccessLogFormat() },
     });
 
+    this.functions = { 'ingest-email': ingestEmail, evaluate, notify, api };
+    for (const fn of Object.values(this.functions)) grantRecordStore(fn, storage.tableArn);
+
     // --- alarms
     const alarmTopic = new Topic(this, 'Alarms', { enforceSSL: true });
     Validations.of(alarmTopic).acknowledge({
       id: 'AwsSolutions-SNS2',
       reason:
-        'CloudWatch can publish to an encrypted topic only with a customer managed KMS key whose policy admits ' +
-        'cloudwatch.amazonaws.com; the topic carries alarm names only. Scheduled with the hardening issue.',
+        'CloudWatch publishes to an encrypted topic only with a customer managed KMS key whose policy admits ' +
+        'cloudwatch.amazonaws.com; the topic carries alarm names only. Left to the hardening issue.',
     });
     if (props.alarmEmail) alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
     const alarms = [
@@ -222,32 +221,53 @@ export class StatelessStack extends Stack {
     ];
     for (const alarm of alarms) alarm.addAlarmAction(new SnsAction(alarmTopic));
 
+    acknowledgeWildcardResources(
+      this,
+      [evaluate, notify].map((fn) => `${fn.functionArn}:*`),
+      'Granted by the Scheduler L2 target: invoke this one function and its versions/aliases.',
+    );
+    acknowledgeCdkNotificationHandler(this);
+
     new CfnOutput(this, 'ApiUrl', { value: stage.url });
     new CfnOutput(this, 'IngestDeadLetterQueueUrl', { value: this.ingestDeadLetterQueue.queueUrl });
   }
 }
 
-/** Grants exactly GetObject/PutObject under the given prefixes, plus ListBucket so a missing key reads as 404. */
-function grantBucketAccess(grantee: IGrantable, bucket: IBucket, access: { read: string[]; write: string[] }): void {
-  const statements: PolicyStatement[] = [];
-  if (access.read.length > 0) {
-    statements.push(
-      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
-      new PolicyStatement({
-        actions: ['s3:GetObject'],
-        resources: access.read.map((p) => bucket.arnForObjects(`${p}*`)),
-      }),
-    );
-  }
-  if (access.write.length > 0) {
-    statements.push(
-      new PolicyStatement({
-        actions: ['s3:PutObject'],
-        resources: access.write.map((p) => bucket.arnForObjects(`${p}*`)),
-      }),
-    );
-  }
-  for (const statement of statements) grantee.grantPrincipal.addToPrincipalPolicy(statement);
+/** Grants the record store's actions on the table and on each of its indexes by name (no `index/*`). */
+function grantRecordStore(fn: IFunction, tableArn: string): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: recordStoreActions,
+      resources: [tableArn, ...TABLE_KEYS.indexes.map((index) => `${tableArn}/index/${index.name}`)],
+    }),
+  );
+}
+
+/**
+ * Grants GetObject/PutObject under the given prefixes, and ListBucket so a missing key reads as 404 (not 403) to
+ * the adapter's `exists`. Object ARNs under a prefix cannot be spelled without a wildcard: those are acknowledged.
+ */
+function grantObjects(fn: IntakeFunction, bucket: IBucket, access: { read: string[]; write: string[] }): void {
+  const readArns = access.read.map((prefix) => bucket.arnForObjects(`${prefix}*`));
+  const writeArns = access.write.map((prefix) => bucket.arnForObjects(`${prefix}*`));
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: readArns }));
+  // AbortMultipartUpload: the adapter streams large bodies as multipart uploads and cleans up after a failure.
+  fn.addToRolePolicy(
+    new PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: writeArns }),
+  );
+  acknowledgeWildcardResources(
+    fn.role as Role,
+    [...new Set([...readArns, ...writeArns])],
+    'Objects under one key prefix; their keys (SES message ids, content hashes) are not known at deploy time.',
+  );
+}
+
+/** The L2 S3-notification handler (a CDK singleton) uses AWSLambdaBasicExecutionRole; we cannot change it. */
+function acknowledgeCdkNotificationHandler(stack: Stack): void {
+  const handler = stack.node.children.find((child) => child.node.id.startsWith('BucketNotificationsHandler'));
+  const role = handler?.node.tryFindChild('Role')?.node.defaultChild as CfnRole | undefined;
+  if (role) acknowledgeManagedPolicies(role, 'CDK-internal handler that writes the bucket notification configuration.');
 }
 
 /**
@@ -268,7 +288,7 @@ function scheduledEventInput(): ScheduleTargetInput {
   });
 }
 
-/** One JSON line per request with HTTP API (not REST API) context variables. */
+/** One JSON line per request, with HTTP API (not REST API) context variables. */
 function httpAccessLogFormat(): AccessLogFormat {
   return AccessLogFormat.custom(
     JSON.stringify({

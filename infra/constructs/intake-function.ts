@@ -3,7 +3,7 @@
  * way (runtime, architecture, ESM bundle, source maps, own log group and role).
  */
 import { fileURLToPath } from 'node:url';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import { type IRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { Charset, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -19,13 +19,22 @@ export const intakeRuntime = Runtime.NODEJS_22_X;
 // CJS dependencies (mailparser, exceljs, ...) call require(); an ESM bundle has none unless we make one.
 const esmRequireBanner = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
-// pdf.js loads `./pdf.worker.mjs` relative to the bundle, so the worker must sit next to index.mjs.
-const copyPdfWorker = {
+/**
+ * pdf.js loads `./pdf.worker.mjs` relative to the bundle, so the worker must sit next to index.mjs. Its CMaps (GBK
+ * and UCS2 encodings of non-embedded 宋体/黑体, common in Chinese office PDFs) and standard fonts ship beside it
+ * under `pdfjs-dist/`, where the parser can find them once node_modules is gone.
+ */
+const copyPdfAssets = {
   beforeBundling: (): string[] => [],
   beforeInstall: (): string[] => [],
-  afterBundling: (inputDir: string, outputDir: string): string[] => [
-    `cp "${inputDir}/node_modules/pdfjs-dist/legacy/build/pdf.worker.mjs" "${outputDir}/pdf.worker.mjs"`,
-  ],
+  afterBundling: (inputDir: string, outputDir: string): string[] => {
+    const pdfjs = `${inputDir}/node_modules/pdfjs-dist`;
+    return [
+      `cp "${pdfjs}/legacy/build/pdf.worker.mjs" "${outputDir}/pdf.worker.mjs"`,
+      `mkdir -p "${outputDir}/pdfjs-dist"`,
+      `cp -R "${pdfjs}/cmaps" "${pdfjs}/standard_fonts" "${outputDir}/pdfjs-dist/"`,
+    ];
+  },
 };
 
 /** Settings of one intake function; everything else is the project default. */
@@ -40,7 +49,7 @@ export interface IntakeFunctionProps {
   readonly memorySize?: number;
   /** @default 30 seconds */
   readonly timeout?: Duration;
-  /** Bundles the pdf.js worker next to the handler, which pdf-parse loads at run time by relative import. */
+  /** Ships the pdf.js worker, CMaps and standard fonts with the bundle and injects the DOMMatrix shim. */
   readonly parsesPdf?: boolean;
   /** @default six months, the minimum the Cybersecurity Law (网络安全法 第二十一条) asks for network logs */
   readonly logRetention?: RetentionDays;
@@ -82,10 +91,19 @@ export class IntakeFunction extends NodejsFunction {
         charset: Charset.UTF8,
         // The SDK is bundled so the function runs the exact version the tests ran, not the runtime's copy.
         bundleAwsSDK: true,
-        // Native canvas binary: only pdf.js rendering uses it, text extraction does not; it cannot be bundled.
+        // Native canvas binary, built per platform: it cannot be bundled, and text extraction does without it.
         externalModules: ['@napi-rs/canvas'],
-        ...(props.parsesPdf ? { commandHooks: copyPdfWorker } : {}),
+        // pdf.js needs a DOMMatrix when it loads; in Lambda there is no native canvas to lend one (see the shim).
+        ...(props.parsesPdf
+          ? { commandHooks: copyPdfAssets, inject: [`${repoRoot}functions/shared/dom-matrix-shim.ts`] }
+          : {}),
       },
+    });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'nodejs22.x is the runtime the project chose (Node 22 LTS, close to the Node 20 toolchain the tests run on); ' +
+        'moving to nodejs24.x is the one constant `intakeRuntime`, to be done with the toolchain.',
     });
   }
 }

@@ -61,6 +61,11 @@ export const submissionSchema = z.object({
   duplicateOf: z.string().nullable(),
   baseId: z.string().nullable(),
   match: baseMatchSchema.nullable(),
+  /** Set when the receiving service's verdicts failed (spam, virus, SPF/DKIM/DMARC): kept apart, no auto-reply. */
+  quarantine: z
+    .object({ reasons: z.array(z.string()) })
+    .nullable()
+    .optional(),
   /** Ids of the documents this submission brought. */
   documentIds: z.array(z.string()),
   findings: z.array(findingSchema),

@@ -39,7 +39,18 @@ export interface MessageFacts {
   autoSubmitted: string | null;
   precedence: string | null;
   attachmentCount: number;
+  /** Verdicts the receiving service stamped (SES: X-SES-*-Verdict, Authentication-Results). */
+  verdicts: MailVerdicts;
   findings: Finding[];
+}
+
+/** Verdicts on a received message; null where the receiving service gave none. */
+export interface MailVerdicts {
+  spam: string | null;
+  virus: string | null;
+  spf: string | null;
+  dkim: string | null;
+  dmarc: string | null;
 }
 
 /** What the pipeline takes from a raw message, attachments included. */
@@ -145,8 +156,45 @@ export async function readMessage(
     autoSubmitted: headerText(h?.get('auto-submitted')),
     precedence: headerText(h?.get('precedence')),
     attachmentCount: count,
+    verdicts: receiptVerdicts(raw),
     findings,
   };
+}
+
+/**
+ * Verdicts from the topmost header block: SES adds X-SES-Spam-Verdict / X-SES-Virus-Verdict and an
+ * Authentication-Results header (spf=, dkim=, dmarc=) to the messages its receipt rules store. Only the first
+ * occurrence counts, since a sender can put fake ones further down.
+ */
+export function receiptVerdicts(raw: Buffer): MailVerdicts {
+  const headers = unfoldedHeaders(raw);
+  const first = (name: string) => headers.find((h) => h.name === name)?.value ?? null;
+  const verdict = (name: string) => first(name)?.trim().toUpperCase() ?? null;
+  const auth = first('authentication-results') ?? '';
+  const method = (name: string) => new RegExp(`\\b${name}=([a-z]+)`, 'i').exec(auth)?.[1]?.toUpperCase() ?? null;
+  return {
+    spam: verdict('x-ses-spam-verdict'),
+    virus: verdict('x-ses-virus-verdict'),
+    spf:
+      method('spf') ??
+      /^\s*(pass|fail|softfail|neutral|none)/i.exec(first('received-spf') ?? '')?.[1]?.toUpperCase() ??
+      null,
+    dkim: method('dkim'),
+    dmarc: method('dmarc'),
+  };
+}
+
+function unfoldedHeaders(raw: Buffer): { name: string; value: string }[] {
+  const out: { name: string; value: string }[] = [];
+  for (const line of headerLines(raw)) {
+    if (/^[ \t]/.test(line) && out.length > 0) {
+      out[out.length - 1]!.value += ` ${line.trim()}`;
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon > 0) out.push({ name: line.slice(0, colon).trim().toLowerCase(), value: line.slice(colon + 1).trim() });
+  }
+  return out;
 }
 
 /** Parses a whole message into memory (small messages, tests); intake uses `readMessage`. */

@@ -3,8 +3,10 @@
  * present, and the two figures that must agree with report-form items 32 and 33 (交易额, 山西产品交易额).
  * Bad input (scans, passwords, broken files, Word documents) becomes findings; nothing here throws for it.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PDFParse, VerbosityLevel } from 'pdf-parse';
 import { type Finding, finding } from '../domain/findings.ts';
 
@@ -278,7 +280,15 @@ function pdfjsAssets(): { cMapUrl?: string; cMapPacked?: boolean; standardFontDa
       standardFontDataUrl: `${join(root, 'standard_fonts')}/`,
     };
   } catch {
-    assets = {};
+    // In a Lambda bundle there is no node_modules: the build copies the files next to the bundle.
+    const beside = fileURLToPath(new URL('./pdfjs-dist/', import.meta.url));
+    assets = existsSync(join(beside, 'cmaps'))
+      ? {
+          cMapUrl: `${join(beside, 'cmaps')}/`,
+          cMapPacked: true,
+          standardFontDataUrl: `${join(beside, 'standard_fonts')}/`,
+        }
+      : {};
   }
   return assets;
 }

@@ -15,6 +15,8 @@ export interface RecordStore {
   listSubmissionsByBase(baseId: string): Promise<Submission[]>;
   /** Submissions that no base could be found for, oldest first. */
   listUnmatchedSubmissions(): Promise<Submission[]>;
+  /** Submissions held back because the receiving service's verdicts failed, oldest first. */
+  listQuarantinedSubmissions(): Promise<Submission[]>;
   /** Creates or replaces a document record. */
   saveDocument(document: DocumentRecord): Promise<void>;
   /** Documents of a submission. */

@@ -10,11 +10,12 @@
  * Every problem on the way becomes a finding on the submission or a document; nothing is dropped.
  */
 import { createHash } from 'node:crypto';
+import { finished } from 'node:stream/promises';
 import { matchBase } from '../domain/base-names.ts';
 import type { Base } from '../domain/catalogue.ts';
 import { type Finding, finding } from '../domain/findings.ts';
 import type { Channel, DocumentRecord, Submission } from '../domain/records.ts';
-import { type MessageFacts, readMessage } from '../parsing/email.ts';
+import { type MailVerdicts, type MessageFacts, readMessage, receiptVerdicts } from '../parsing/email.ts';
 import type { AppContext } from './context.ts';
 import { evaluateBase } from './evaluate.ts';
 import { oversizeDocument, readFile, takeAttachment } from './read-documents.ts';
@@ -108,6 +109,25 @@ export async function ingestMessage(ctx: AppContext, input: IngestInput): Promis
     return { submissionId, duplicate: false, baseId: null, findings: submission.findings };
   }
 
+  if (input.channel === 'ses') {
+    const reasons = failedVerdicts(receiptVerdicts(input.raw));
+    if (reasons.length > 0) {
+      // Not opened: a virus verdict means its files must not reach anyone; spoofed or spam mail waits for staff.
+      const head = await parseHeadOnly(input.raw);
+      Object.assign(submission, head, { state: 'processed', quarantine: { reasons } });
+      submission.findings.push(
+        finding(
+          'intake.quarantined',
+          'error',
+          `邮件未通过收件服务的安全检查（${reasons.join('、')}），已隔离保存，未读取附件，也不会自动回复。请工作人员核实后处理。`,
+          { messageEn: `Quarantined: ${reasons.join(', ')} failed; not opened, no auto-reply.` },
+        ),
+      );
+      await ctx.records.saveSubmission(submission);
+      return { submissionId, duplicate: false, baseId: null, findings: submission.findings };
+    }
+  }
+
   const documents: DocumentRecord[] = [];
   const texts: string[] = [];
   let index = 0;
@@ -134,9 +154,10 @@ export async function ingestMessage(ctx: AppContext, input: IngestInput): Promis
     throw new IntakeInterruptedError(submissionId, { cause: error });
   }
   submission.findings.push(...message.findings);
-  // The mailbox's own stamp decides: a live channel knows it; an .eml exported from the mailbox (CLI) carries it
-  // in its topmost Received: header.
-  if (message.receivedAt && input.channel === 'cli') {
+  // The mailbox's own stamp decides. SES writes its Received: header on top when it accepts the message (the S3
+  // event comes later); an .eml exported from a mailbox (CLI) carries the mailbox's stamp the same way. IMAP gives
+  // INTERNALDATE and the SMTP listener its own clock, which the caller passes in.
+  if (message.receivedAt && (input.channel === 'cli' || input.channel === 'ses')) {
     submission.receivedAt = message.receivedAt.toISOString();
     submission.receivedAtSource = 'received-header';
     for (const doc of documents) doc.receivedAt = submission.receivedAt;
@@ -214,6 +235,32 @@ function identifyBase(texts: string[], registry: Base[], submission: Submission)
     );
   }
   return null;
+}
+
+/** The names of the receiving service's verdicts that failed. */
+export function failedVerdicts(verdicts: MailVerdicts): string[] {
+  const failed = (value: string | null) => value === 'FAIL';
+  const reasons: string[] = [];
+  if (failed(verdicts.virus)) reasons.push('病毒检查 virus');
+  if (failed(verdicts.spam)) reasons.push('垃圾邮件检查 spam');
+  if (failed(verdicts.dmarc)) reasons.push('DMARC');
+  // SPF alone fails for forwarded mail; only SPF and DKIM failing together says the sender is not who it claims.
+  if (failed(verdicts.spf) && failed(verdicts.dkim)) reasons.push('SPF/DKIM');
+  return reasons;
+}
+
+/** Header facts of a message without touching its body (for quarantined mail). */
+async function parseHeadOnly(raw: Buffer): Promise<Pick<Submission, 'messageId' | 'from' | 'subject' | 'sentAt'>> {
+  const facts = await readMessage(raw, async (attachment) => {
+    attachment.content.resume();
+    await finished(attachment.content);
+  });
+  return {
+    messageId: facts.messageId,
+    from: facts.from,
+    subject: facts.subject,
+    sentAt: facts.sentAt?.toISOString() ?? null,
+  };
 }
 
 /** Intake stopped part-way because a store failed; the submission stays 'received' and a retry completes it. */

@@ -4,7 +4,7 @@
  * Entities and keys (all strings; the entity itself is kept whole in the `data` attribute):
  * | entity           | pk                 | sk                     | gsi1pk / gsi1sk                           | gsi2pk / gsi2sk                  |
  * |------------------|--------------------|------------------------|-------------------------------------------|----------------------------------|
- * | submission       | SUB#<id>           | SUB                    | BASE#<baseId>, UNMATCHED or DUPLICATE / SUB#<at>#<id> | -                     |
+ * | submission       | SUB#<id>           | SUB                    | BASE#<baseId>, UNMATCHED, QUARANTINE or DUPLICATE / SUB#<at>#<id> | -         |
  * | message-id claim | MSGID#<sha256>     | MSGID                  | -                                         | -                                |
  * | document         | SUB#<submissionId> | DOC#<sha256>           | BASE#<baseId> or UNMATCHED / DOC#<at>#<id> | -                                |
  * | base status      | BASE#<baseId>      | STATUS                 | -                                         | STATUS / CITY#<city>#<baseId>     |
@@ -14,7 +14,7 @@
  * Access patterns, each one Query or GetItem (no Scan):
  * - submission by id: GetItem SUB#id/SUB; documents of a submission: Query pk=SUB#id, sk begins_with DOC#
  * - submissions / documents of a base, oldest first: Query gsi1 pk=BASE#id, sk begins_with SUB# / DOC#
- * - unmatched queue: Query gsi1 pk=UNMATCHED, sk begins_with SUB#
+ * - unmatched queue / quarantine: Query gsi1 pk=UNMATCHED / QUARANTINE, sk begins_with SUB#
  * - statuses, all or by city: Query gsi2 pk=STATUS (sk begins_with CITY#<city>#)
  * - notices of a city, newest first: Query pk=NOTICE#city, descending; all notices: Query gsi2 pk=NOTICE
  * - duplicate Message-ID: conditional Put on MSGID#<sha256>
@@ -94,6 +94,14 @@ export class DynamoDbRecordStore implements RecordStore {
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :pk and begins_with(gsi1sk, :prefix)',
       ExpressionAttributeValues: { ':pk': 'UNMATCHED', ':prefix': 'SUB#' },
+    });
+  }
+
+  async listQuarantinedSubmissions(): Promise<Submission[]> {
+    return this.queryData<Submission>({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk and begins_with(gsi1sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': 'QUARANTINE', ':prefix': 'SUB#' },
     });
   }
 
@@ -203,7 +211,13 @@ function submissionItem(submission: Submission): Item {
     sk: 'SUB',
     // Duplicates leave the base's history and the unmatched queue; they stay readable by id.
     gsi1pk:
-      submission.state === 'duplicate' ? 'DUPLICATE' : submission.baseId ? `BASE#${submission.baseId}` : 'UNMATCHED',
+      submission.state === 'duplicate'
+        ? 'DUPLICATE'
+        : submission.quarantine
+          ? 'QUARANTINE'
+          : submission.baseId
+            ? `BASE#${submission.baseId}`
+            : 'UNMATCHED',
     gsi1sk: `SUB#${submission.receivedAt}#${submission.id}`,
     data: submission,
   };

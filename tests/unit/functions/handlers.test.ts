@@ -1,0 +1,170 @@
+import { readFileSync } from 'node:fs';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AppContext } from '../../../shared/use-cases/context.ts';
+
+// The handlers are tested for their own job (event -> use-case input -> result, failures per record); the use
+// cases have their own tests, so they are replaced here, and so is the AWS context.
+const ingestStoredMessage = vi.fn();
+const evaluateAll = vi.fn();
+const sendCityNotices = vi.fn();
+const appContext = vi.fn();
+const context = { mailFrom: 'notices@example.gov.cn', round: { id: '2023' } } as unknown as AppContext;
+
+vi.mock('../../../functions/shared/app-context.ts', () => ({ appContext }));
+vi.mock('../../../shared/use-cases/intake.ts', () => ({ ingestStoredMessage }));
+vi.mock('../../../shared/use-cases/evaluate.ts', () => ({ evaluateAll }));
+vi.mock('../../../shared/use-cases/notify.ts', () => ({ sendCityNotices }));
+
+const { handler: ingestEmail } = await import('../../../functions/ingest-email/handler.ts');
+const { handler: evaluate } = await import('../../../functions/evaluate/handler.ts');
+const { handler: notify } = await import('../../../functions/notify/handler.ts');
+const { handler: api } = await import('../../../functions/api/handler.ts');
+const { InvalidEventError } = await import('../../../functions/shared/failures.ts');
+
+// biome-ignore lint/suspicious/noExplicitAny: samples are read as the loose JSON they are
+function sampleEvent(fileName: string): any {
+  return JSON.parse(readFileSync(new URL(`../../../events/${fileName}`, import.meta.url), 'utf8'));
+}
+
+beforeEach(() => {
+  vi.resetAllMocks();
+  appContext.mockResolvedValue(context);
+  vi.spyOn(console, 'info').mockImplementation(() => {});
+  vi.spyOn(console, 'error').mockImplementation(() => {});
+});
+
+describe('ingest-email handler', () => {
+  it('ingests every created object with its decoded key and S3 time, and skips the test event', async () => {
+    // Prepare
+    ingestStoredMessage.mockResolvedValue({ submissionId: 's-1', duplicate: false, baseId: 'p02', findings: [] });
+
+    // Act
+    const response = await ingestEmail(sampleEvent('sqs-s3-object-created.json'));
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(ingestStoredMessage.mock.calls).toEqual([
+      [
+        context,
+        {
+          key: 'inbox/k5t1d1lq0b7g0n2ueh8s1r3c8m3p4a9v6o2fhj01',
+          channel: 'ses',
+          receivedAt: new Date('2023-11-10T07:42:19.207Z'),
+        },
+      ],
+      [
+        context,
+        {
+          key: 'inbox/manual/邮拓直播电商基地 评价材料.eml',
+          channel: 'ses',
+          receivedAt: new Date('2023-11-10T08:05:31.418Z'),
+        },
+      ],
+    ]);
+  });
+
+  it('reports only the messages that failed, so SQS retries them and keeps the rest', async () => {
+    // Prepare
+    const event = sampleEvent('sqs-s3-object-created.json');
+    ingestStoredMessage
+      .mockRejectedValueOnce(new Error('DynamoDB throttled'))
+      .mockResolvedValue({ submissionId: 's-2', duplicate: false, baseId: null, findings: [] });
+
+    // Act
+    const response = await ingestEmail(event);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0]!.messageId }] });
+    expect(ingestStoredMessage).toHaveBeenCalledTimes(2);
+  });
+
+  it('reports a message whose body is not an S3 notification, so it ends in the DLQ rather than vanishing', async () => {
+    // Prepare
+    const event = sampleEvent('sqs-s3-object-created.json');
+    event.Records[1]!.body = '{"unexpected":true}';
+    ingestStoredMessage.mockResolvedValue({ submissionId: 's-1', duplicate: false, baseId: null, findings: [] });
+
+    // Act
+    const response = await ingestEmail(event);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: event.Records[1]!.messageId }]);
+  });
+
+  it('throws on an event that is not an SQS batch', async () => {
+    // Act / Assess
+    await expect(ingestEmail(sampleEvent('s3-object-created.json'))).rejects.toThrow(InvalidEventError);
+    expect(ingestStoredMessage).not.toHaveBeenCalled();
+  });
+});
+
+describe('scheduled handlers', () => {
+  it('evaluates as of the scheduled time', async () => {
+    // Prepare
+    evaluateAll.mockResolvedValue([{}, {}, {}]);
+
+    // Act
+    const result = await evaluate(sampleEvent('schedule.json'));
+
+    // Assess
+    expect(evaluateAll).toHaveBeenCalledWith(context, { asOf: new Date('2023-11-10T01:00:00Z') });
+    expect(result).toEqual({ asOf: '2023-11-10T01:00:00.000Z', evaluated: 3 });
+  });
+
+  it('passes a manual dry run through to the notices', async () => {
+    // Prepare
+    sendCityNotices.mockResolvedValue([{}]);
+
+    // Act
+    const result = await notify({ asOf: '2023-11-11T09:00:00+08:00', dryRun: true });
+
+    // Assess
+    expect(sendCityNotices).toHaveBeenCalledWith(context, { asOf: new Date('2023-11-11T01:00:00Z'), dryRun: true });
+    expect(result).toEqual({ asOf: '2023-11-11T01:00:00.000Z', dryRun: true, notices: 1 });
+  });
+
+  it('rethrows a failed notice run so the scheduler retries and the alarm fires', async () => {
+    // Prepare
+    sendCityNotices.mockRejectedValue(new Error('SES throttled'));
+
+    // Act / Assess
+    await expect(notify(sampleEvent('schedule.json'))).rejects.toThrow('SES throttled');
+    expect(console.error).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('api handler', () => {
+  it('serves the HTTP app to an API Gateway payload 2.0 request', async () => {
+    // Prepare
+    const event = sampleEvent('http-api-v2.json');
+    event.rawPath = '/health';
+    event.rawQueryString = '';
+    event.requestContext.http.path = '/health';
+
+    // Act
+    const response = await api(event);
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ ok: true, round: '2023' });
+  });
+
+  it('builds the app again after a failed start instead of caching the failure', async () => {
+    // Prepare
+    const event = sampleEvent('http-api-v2.json');
+    event.rawPath = '/health';
+    event.requestContext.http.path = '/health';
+    vi.resetModules();
+    const { handler: freshApi } = await import('../../../functions/api/handler.ts');
+    appContext.mockRejectedValueOnce(new Error('missing TABLE_NAME')).mockResolvedValue(context);
+
+    // Act
+    const first = freshApi(event);
+    await expect(first).rejects.toThrow('missing TABLE_NAME');
+    const second = await freshApi(event);
+
+    // Assess
+    expect(second.statusCode).toBe(200);
+    expect(appContext).toHaveBeenCalledTimes(2);
+  });
+});
