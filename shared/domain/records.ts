@@ -198,3 +198,28 @@ export const noticeRecordSchema = z.object({
 });
 /** A recorded notice. */
 export type NoticeRecord = z.infer<typeof noticeRecordSchema>;
+
+/** A sender address staff confirmed for a base. */
+export const senderSchema = z.object({
+  address: z.string(),
+  baseId: z.string(),
+  confirmedBy: z.string(),
+  confirmedAt: z.string(),
+});
+/** A confirmed sender. */
+export type Sender = z.infer<typeof senderSchema>;
+
+/** One staff action, kept for the audit trail: who, when, what, why. */
+export const auditEventSchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  /** The base the action shaped, when there is one. */
+  baseId: z.string().nullable(),
+  submissionId: z.string().nullable(),
+  reason: z.string(),
+  details: z.record(z.string(), z.unknown()),
+});
+/** An audit event. */
+export type AuditEvent = z.infer<typeof auditEventSchema>;

@@ -10,6 +10,7 @@ import type { BaseStatus } from '../domain/records.ts';
 import { formatBeijing } from '../domain/round-time.ts';
 import type { AppContext } from '../use-cases/context.ts';
 import { queryStatus } from '../use-cases/query.ts';
+import { ingestUpload } from '../use-cases/upload.ts';
 
 const statusQuerySchema = z.object({
   asOf: z.iso.datetime({ offset: true }).optional(),
@@ -28,6 +29,28 @@ export function createHttpApp(ctx: AppContext): Hono {
     if (!parsed.success) return c.json({ error: 'invalid query', issues: parsed.error.issues }, 400);
     const { asOf, city, base } = parsed.data;
     return c.json(await queryStatus(ctx, { asOf: asOf ? new Date(asOf) : undefined, city, base }));
+  });
+
+  app.post('/api/uploads', async (c) => {
+    const form = await c.req.parseBody({ all: true });
+    const baseName = typeof form.base === 'string' ? form.base.trim() : '';
+    const raw = form.files;
+    const files = (Array.isArray(raw) ? raw : raw ? [raw] : []).filter((f): f is File => f instanceof File);
+    if (!baseName || files.length === 0) {
+      return c.json({ error: '请填写基地名称并选择文件 (base and files are required)' }, 400);
+    }
+    const total = files.reduce((sum, f) => sum + f.size, 0);
+    if (total > ctx.limits.maxMessageBytes) {
+      return c.json({ error: `文件总大小超过${Math.round(ctx.limits.maxMessageBytes / 1024 / 1024)}MB，请分批上传` }, 413);
+    }
+    const result = await ingestUpload(ctx, {
+      baseName,
+      uploader: typeof form.email === 'string' && form.email.includes('@') ? form.email : undefined,
+      files: await Promise.all(
+        files.map(async (f) => ({ fileName: f.name, contentType: f.type, content: Buffer.from(await f.arrayBuffer()) })),
+      ),
+    });
+    return c.json(result, 201);
   });
 
   app.get('/api/notices', async (c) => c.json(await ctx.records.listNotices(c.req.query('city'))));

@@ -9,6 +9,7 @@ import ExcelJS from 'exceljs';
 import type { FormField, FormHeaderField, FormItem } from '../domain/catalogue.ts';
 import { type Finding, finding } from '../domain/findings.ts';
 import type { FormValue } from '../domain/records.ts';
+import { repairXlsxPackage } from './xlsx-repair.ts';
 
 export type { FormValue };
 
@@ -65,9 +66,9 @@ export async function parseReportForm(
   const where: Pick<Finding, 'document'> = opts.fileName ? { document: opts.fileName } : {};
   const refusal = refusePackage(data, where);
   if (refusal) return { header: {}, values: [], findings: [refusal] };
-  const workbook = new ExcelJS.Workbook();
+  let workbook: ExcelJS.Workbook;
   try {
-    await workbook.xlsx.load(data as unknown as ExcelJS.Buffer, { ignoreNodes: IGNORED_NODES });
+    workbook = await loadWorkbook(data);
   } catch (cause) {
     return { header: {}, values: [], findings: [unreadable(cause, where)] };
   }
@@ -82,6 +83,26 @@ export async function parseReportForm(
 
 // ---------------------------------------------------------------------------------------------------------------
 // Package checks
+
+async function loadWorkbook(data: Buffer): Promise<ExcelJS.Workbook> {
+  const load = async (buffer: Buffer) => {
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(buffer as unknown as ExcelJS.Buffer, { ignoreNodes: IGNORED_NODES });
+    return workbook;
+  };
+  let first: unknown;
+  try {
+    const workbook = await load(data);
+    if (workbook.worksheets.length > 0) return workbook;
+  } catch (cause) {
+    first = cause;
+  }
+  // Some valid packages are beyond exceljs (prefixed <x:worksheet>, Apple Numbers' sheet.xml): retry repaired.
+  const repaired = await repairXlsxPackage(data).catch(() => null);
+  if (repaired) return load(repaired);
+  if (first) throw first;
+  return new ExcelJS.Workbook();
+}
 
 const OLE2_MAGIC = [0xd0, 0xcf, 0x11, 0xe0];
 
@@ -128,6 +149,8 @@ function unreadable(cause: unknown, where: Pick<Finding, 'document'>): Finding {
 
 interface Grid {
   name: string;
+  /** Hidden sheets often keep an old copy of the form: they come last. */
+  hidden: boolean;
   /** Non-empty cell texts by `row:col`. */
   texts: Map<string, string>;
   /** Cells covered by a merge whose master is elsewhere. */
@@ -143,7 +166,14 @@ const at = (row: number, col: number): string => `${row}:${col}`;
 function readGrids(workbook: ExcelJS.Workbook): Grid[] {
   const grids: Grid[] = [];
   for (const sheet of workbook.worksheets.slice(0, MAX_SHEETS)) {
-    const grid: Grid = { name: sheet.name, texts: new Map(), covered: new Set(), rows: [], columns: new Map() };
+    const grid: Grid = {
+      name: sheet.name,
+      hidden: sheet.state !== 'visible',
+      texts: new Map(),
+      covered: new Set(),
+      rows: [],
+      columns: new Map(),
+    };
     const lastRow = Math.min(sheet.rowCount, MAX_ROWS);
     for (let r = 1; r <= lastRow; r++) {
       const row = sheet.findRow(r);
@@ -212,12 +242,21 @@ function tidy(value: number): number {
  */
 function fold(text: string): string {
   let out = '';
-  for (const unit of text.split('')) {
-    const n = unit.normalize('NFKC').toLowerCase();
-    out += n.length === 1 ? n : unit;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text[i]!;
+    let folded = FOLDED.get(unit);
+    if (folded === undefined) {
+      const n = unit.normalize('NFKC').toLowerCase();
+      folded = n.length === 1 ? n : unit;
+      FOLDED.set(unit, folded);
+    }
+    out += folded;
   }
   return out;
 }
+
+/** Folded form per UTF-16 unit; bounded by the size of the character set actually seen. */
+const FOLDED = new Map<string, string>();
 
 /** Letters and digits only, with the index in the original text of each kept unit. */
 interface Keyed {
@@ -278,7 +317,7 @@ interface Occurrence {
 
 const ITEM_NUMBER = /(?<![\d.])[([【]?\s*(\d{1,2})\s*(?:[)\]】]\s*[.、,:]?|[.、,:]|\s)/g;
 
-/** Item labels in one cell, by number + wording; `numbered: false` finds labels that dropped the number. */
+/** Item labels in one cell, found by number + the start of the wording, in order. */
 function itemsInCell(text: string, items: Map<number, FormItem>): { item: FormItem; start: number; end: number }[] {
   const folded = fold(text);
   const found: { item: FormItem; start: number; end: number }[] = [];
@@ -323,14 +362,15 @@ function findOccurrences(grid: Grid, form: ReportFormCatalogue): Occurrence[] {
       }
     }
   }
-  // Labels re-typed without their number: accepted only for items no numbered label was found for, and only
-  // when the cell starts with the wording's first words (at least 6 letters, to stay specific).
+  // Labels re-typed without their number (or renumbered after dropping an item): accepted only for items no
+  // numbered label was found for, and only when the cell starts with the wording's first words (at least
+  // 6 letters, to stay specific).
   const unnumbered = form.formItems.filter((item) => !numbered.has(item.item) && firstLiteralKey(item).length >= 6);
   if (unnumbered.length > 0) {
     for (const row of grid.rows) {
       for (const col of grid.columns.get(row) ?? []) {
         const text = grid.texts.get(at(row, col))!;
-        const key = keyOf(text);
+        const key = keyOf(text).replace(/^\d{1,2}/, '');
         for (const item of unnumbered) {
           if (key.startsWith(firstLiteralKey(item))) occurrences.push({ item, row, col, text, shared: false });
         }
@@ -426,13 +466,15 @@ const NUMBER = new RegExp(
 const FILLER = /其中|单位|约|大约|近|共|合计|累计|总计|超过|以上|左右|余|计/g;
 const UNIT_FILLER = new RegExp(UNIT_WORDS.map(escapeRegExp).join('|'), 'g');
 /** Dates of the evaluation period written in the wording (`2022年9月-2023年8月`) are not values. */
-const PERIOD = /\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?|\d{4}\s*[-~至到—–]\s*\d{4}\s*年度?|\d{4}\s*年度/g;
+const PERIOD =
+  /\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?|\d{4}\s*[-~至到—–]\s*\d{4}\s*年度?|\d{4}\s*年度|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月(底|末|份)/g;
 const NONE_WORDS = /^(无|没有|暂无|零|0)$/;
 
 /** True for text that holds nothing but units, filler words and punctuation. */
 function isUnitOnly(text: string): boolean {
-  const key = keyOf(text);
-  return key !== '' && !/\d/.test(key) && stripFiller(fold(text)) === '';
+  const folded = fold(text);
+  const marks = folded.replace(/[\s,;。.:_＿()、]/g, '');
+  return marks !== '' && !/\d/.test(marks) && !MARK.test(marks) && stripFiller(folded) === '';
 }
 
 function stripFiller(folded: string): string {
@@ -443,8 +485,15 @@ function cleanRaw(text: string): string {
   return text.replace(/^[\s_＿:：,，;；。.、)）]+|[\s_＿:：,，;；。、(（]+$/g, '');
 }
 
+/** The numbers of a text in order; numbers in brackets (`（含兼职20人）`) only when there are no others. */
 function numberTokens(text: string): { value: number; unit: string; raw: string }[] {
-  const folded = fold(text).replace(PERIOD, (m) => ' '.repeat(m.length));
+  const blank = (m: string) => ' '.repeat(m.length);
+  const folded = fold(text).replace(PERIOD, blank);
+  const outside = tokensOf(text, folded.replace(/\([^()]*\)|\[[^[\]]*\]|【[^【】]*】/g, blank));
+  return outside.length > 0 ? outside : tokensOf(text, folded);
+}
+
+function tokensOf(text: string, folded: string): { value: number; unit: string; raw: string }[] {
   const tokens: { value: number; unit: string; raw: string }[] = [];
   for (const m of folded.matchAll(NUMBER)) {
     const value = Number(m[2]!.replace(/,/g, '')) * (m[1] ? -1 : 1);
@@ -464,11 +513,22 @@ function readNumber(field: FormField, text: string): Read {
   const raw = cleanRaw(text);
   const [token] = numberTokens(text);
   if (token) return numberRead(field, token, raw);
-  const rest = stripFiller(fold(text).replace(PERIOD, ' '));
+  const folded = fold(text).replace(PERIOD, ' ').replace(FILLER, ' ');
+  // Only the field's own unit counts as part of an empty blank: 千兆 or 亿元 without a number is an answer.
+  const own = field.unit && COUNT_UNITS.includes(field.unit) ? COUNT_UNITS : [fold(field.unit ?? '')];
+  const rest = keyOf(own.reduce((t, unit) => (unit ? t.split(unit).join(' ') : t), folded));
   if (rest === '') return { status: 'blank', raw };
   if (NONE_WORDS.test(rest)) return { status: 'value', value: 0, raw };
+  const bandwidth = field.unit === 'Mbps' ? /([百千万])兆/.exec(folded) : null;
+  if (bandwidth) {
+    const value = { 百: 100, 千: 1000, 万: 10000 }[bandwidth[1] as '百' | '千' | '万'];
+    return { status: 'value', value, raw, converted: { from: bandwidth[0] } };
+  }
   return { status: 'unreadable', raw };
 }
+
+/** Count units a base uses interchangeably (个 for 人, 次 for 场). */
+const COUNT_UNITS = ['人次', '场次', '个', '间', '人', '名', '位', '家', '场', '次'];
 
 // Tick marks. Boxes stand before their option; check marks may stand on either side (是√ / √是).
 const BOX_ON = '☑☒■▣◼▪✅●◉';
@@ -485,7 +545,8 @@ interface Choice {
 /** The options of a text with tick marks, in order, with whether each is ticked; null when it has no marks. */
 function markedChoices(text: string): Choice[] | null {
   const t = fold(text)
-    .replace(/[([]\s*[√✓✔x]\s*[)\]]/g, '☑')
+    // (√) and [x] mark the option they stand next to, on either side; ( ) is an empty box.
+    .replace(/[([]\s*[√✓✔x]\s*[)\]]/g, '√')
     .replace(/[([]\s*[)\]]/g, '☐');
   if (!MARK.test(t)) return null;
   type Token = { mark: 'on' | 'off' | 'check' } | { text: string };
@@ -576,7 +637,10 @@ function readYesNoSeries(text: string, count: number): Read[] {
     }
     close();
   } else {
-    const words = fold(text).replace(/是否/g, ' ').match(/是|否|有|无/g) ?? [];
+    const words =
+      fold(text)
+        .replace(/是否/g, ' ')
+        .match(/是|否|有|无/g) ?? [];
     for (const word of words) reads.push({ status: 'value', value: word === '是' || word === '有', raw: word });
   }
   return Array.from({ length: count }, (_, i) => reads[i] ?? BLANK);
@@ -612,7 +676,8 @@ function readTicks(field: FormField, text: string, wording: string): Read {
     }
     const option = bestOption(key, options);
     if (option !== undefined) ticked.add(option);
-    else if (wording.includes(key)) continue; // a piece of the notice's own wording, not an answer
+    else if (wording.includes(key))
+      continue; // a piece of the notice's own wording, not an answer
     else if (field.otherText) others.push(`其他：${text}`);
     else unknown++;
   }
@@ -711,8 +776,11 @@ function readByLabels(item: FormItem, text: string): Read[] {
     const hi = spans.slice(i + 1).find((s) => s !== null)?.start ?? key.length;
     const window = key.slice(lo, hi);
     const label = keyOf(field.label);
+    const others = fields.filter((f) => f !== field).map((f) => keyOf(f.label));
     for (let size = label.length - 1; size >= 4; size--) {
-      const found = window.indexOf(label.slice(-size));
+      const tail = label.slice(-size);
+      if (others.some((other) => other.includes(tail))) break; // 商家数量 would also find 山西老字号商家数量
+      const found = window.indexOf(tail);
       if (found >= 0) {
         spans[i] = { start: lo + found, end: lo + found + size };
         break;
@@ -824,8 +892,9 @@ const address = (row: number, col: number): string => `${columnName(col)}${row}`
 function readOccurrence(grid: Grid, occurrence: Occurrence, labelCells: Set<string>): FieldRead[] {
   const { item, row, col } = occurrence;
   const here = address(row, col);
+  const hasValue = (reads: FieldRead[] | null) => reads?.some((r) => r.read.status === 'value') ?? false;
   const own = readByLabels(item, occurrence.text).map((read) => ({ read, address: here }));
-  if (own.some((r) => r.read.status === 'value') || occurrence.shared) return own;
+  if (hasValue(own) || occurrence.shared) return own;
 
   // The cells to the right, skipping those a merge covers, up to the next item label.
   const right: CellText[] = [];
@@ -835,34 +904,34 @@ function readOccurrence(grid: Grid, occurrence: Occurrence, labelCells: Set<stri
     right.push({ text: grid.texts.get(at(row, c)) ?? '', address: address(row, c) });
   }
   const fromRight = right.some((c) => c.text !== '') ? readFromCells(item, right) : null;
-  if (fromRight?.some((r) => r.read.status === 'value')) return fromRight;
+  if (hasValue(fromRight)) return fromRight!;
 
-  // A column header: the value sits below, under the header's (possibly merged) width.
-  let fromBelow: FieldRead[] | null = null;
+  // Nothing to the right: a column header, whose value sits below. Text there counts only when it reads as a
+  // value, since it may as well be the next row of the table.
   if (!fromRight) {
-    let last = col;
-    while (grid.covered.has(at(row, last + 1))) last++;
-    for (let r = row + 1; r <= row + MAX_BELOW_ROWS; r++) {
-      const cells: CellText[] = [];
-      for (let c = col; c <= last; c++) {
-        if (!grid.covered.has(at(r, c))) cells.push({ text: grid.texts.get(at(r, c)) ?? '', address: address(r, c) });
-      }
-      if (cells.every((c) => c.text === '')) continue;
-      if (!cells.some((c) => labelCells.has(at(r, colOf(c.address))))) fromBelow = readFromCells(item, cells);
-      break;
-    }
-    if (fromBelow?.some((r) => r.read.status === 'value')) return fromBelow;
+    const below = readBelow(grid, occurrence, labelCells);
+    if (hasValue(below)) return below!;
   }
-  for (const candidate of [fromRight, fromBelow, own]) {
-    if (candidate?.some((r) => r.read.status === 'unreadable')) return candidate;
-  }
+  if (fromRight?.some((r) => r.read.status === 'unreadable')) return fromRight;
   return own;
 }
 
-function colOf(cellAddress: string): number {
-  let col = 0;
-  for (const ch of /^[A-Z]+/.exec(cellAddress)?.[0] ?? '') col = col * 26 + (ch.charCodeAt(0) - 64);
-  return col;
+/** The first non-empty row under a label, across the label's merged width; null when an item label is there. */
+function readBelow(grid: Grid, { item, row, col }: Occurrence, labelCells: Set<string>): FieldRead[] | null {
+  let last = col;
+  while (grid.covered.has(at(row, last + 1))) last++;
+  for (let r = row + 1; r <= row + MAX_BELOW_ROWS; r++) {
+    const columns = Array.from({ length: last - col + 1 }, (_, i) => col + i).filter(
+      (c) => !grid.covered.has(at(r, c)),
+    );
+    if (columns.every((c) => !grid.texts.has(at(r, c)))) continue;
+    if (columns.some((c) => labelCells.has(at(r, c)))) return null;
+    return readFromCells(
+      item,
+      columns.map((c) => ({ text: grid.texts.get(at(r, c)) ?? '', address: address(r, c) })),
+    );
+  }
+  return null;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -885,8 +954,10 @@ function readForm(grids: Grid[], form: ReportFormCatalogue, where: Pick<Finding,
       ],
     };
   }
-  // The sheet with the most items comes first; items it lacks are looked for on the other sheets, in order.
-  const order = grids.map((_, i) => i).sort((a, b) => counts[b]! - counts[a]! || a - b);
+  // The visible sheet with the most items comes first; items it lacks are looked for on the other sheets.
+  const order = grids
+    .map((_, i) => i)
+    .sort((a, b) => Number(grids[a]!.hidden) - Number(grids[b]!.hidden) || counts[b]! - counts[a]! || a - b);
   const chosen = new Map<number, FieldRead[]>();
   for (const g of order) {
     const grid = grids[g]!;
@@ -928,7 +999,14 @@ function readForm(grids: Grid[], form: ReportFormCatalogue, where: Pick<Finding,
       findings.push(...checkValue(item, field, read, value, where));
     });
   }
-  return { header: readHeader(grids, form), values, findings };
+  return {
+    header: readHeader(
+      order.map((g) => grids[g]!),
+      form,
+    ),
+    values,
+    findings,
+  };
 }
 
 function checkValue(
@@ -971,10 +1049,15 @@ function checkValue(
   if (low || high) {
     const range = `${field.min ?? '-∞'}～${field.max ?? '+∞'}${field.unit ?? ''}`;
     out.push(
-      finding('form.out-of-range', 'warning', `${name}为${value.value}${field.unit ?? ''}，超出合理范围（${range}），请核实。`, {
-        ...place,
-        messageEn: `item ${item.item} field ${field.key}: ${value.value} outside ${range}`,
-      }),
+      finding(
+        'form.out-of-range',
+        'warning',
+        `${name}为${value.value}${field.unit ?? ''}，超出合理范围（${range}），请核实。`,
+        {
+          ...place,
+          messageEn: `item ${item.item} field ${field.key}: ${value.value} outside ${range}`,
+        },
+      ),
     );
   }
   return out;
@@ -1002,9 +1085,7 @@ function readHeader(grids: Grid[], form: ReportFormCatalogue): Record<string, st
   }
   variants.sort((a, b) => b.text.length - a.text.length);
   const inCell =
-    variants.length > 0
-      ? new RegExp(`(${variants.map((v) => escapeRegExp(v.text)).join('|')})\\s*:`, 'g')
-      : null;
+    variants.length > 0 ? new RegExp(`(${variants.map((v) => escapeRegExp(v.text)).join('|')})\\s*:`, 'g') : null;
   const variantKey = new Map(variants.map((v) => [v.text, v.key]));
   const header: Record<string, string> = {};
   const isLabel = (text: string | undefined): boolean =>

@@ -1,5 +1,5 @@
 import type { Base } from '../domain/catalogue.ts';
-import type { BaseStatus, DocumentRecord, NoticeRecord, Submission } from '../domain/records.ts';
+import type { AuditEvent, BaseStatus, DocumentRecord, NoticeRecord, Sender, Submission } from '../domain/records.ts';
 
 /** Durable records of submissions, documents, statuses and notices (DynamoDB; dynalite locally). */
 export interface RecordStore {
@@ -31,6 +31,14 @@ export interface RecordStore {
   listRegisteredBases(roundId: string): Promise<Base[]>;
   /** Registers a base (city-recommended, new this round). */
   saveRegisteredBase(roundId: string, base: Base): Promise<void>;
+  /** The base an address was confirmed for, or null. */
+  getSender(address: string): Promise<Sender | null>;
+  /** Remembers that an address sends for a base. */
+  saveSender(sender: Sender): Promise<void>;
+  /** Appends an event to the audit trail. */
+  appendAudit(event: AuditEvent): Promise<void>;
+  /** Audit events of a base (or of actions not tied to one: baseId null), newest first. */
+  listAudit(baseId: string | null): Promise<AuditEvent[]>;
   /** Records a notice (sent, failed or previewed). */
   saveNotice(notice: NoticeRecord): Promise<void>;
   /** Notices of a city, newest first; all cities when none is given. */

@@ -30,6 +30,8 @@ export interface IngestInput {
   receivedAtSource?: 'transport' | 'file-time';
   /** Where the raw bytes already are (SES S3 action); otherwise they are stored under raw/. */
   rawKey?: string;
+  /** Read again a message already recorded (after a parser fix): same ids, same records, staff choices kept. */
+  reprocess?: boolean;
 }
 
 /** What intake did with a message. */
@@ -85,11 +87,20 @@ export async function ingestMessage(ctx: AppContext, input: IngestInput): Promis
     findings: [],
     recordedAt: now.toISOString(),
   };
+  let staffChoice: { source: string; baseId: string | null } | null = null;
   if ((await ctx.records.createSubmission(submission)) === 'exists') {
     const existing = await ctx.records.getSubmission(submissionId);
-    // The same bytes again: a redelivery. A submission left half-done by a crash is finished now.
-    if (existing && existing.state !== 'received') {
+    // The same bytes again: a redelivery. A submission left half-done by a crash is finished now; a reprocess redoes
+    // the reading with today's parsers but keeps what was decided at receipt (time, channel) and by staff.
+    if (existing && existing.state !== 'received' && !input.reprocess) {
       return { submissionId, duplicate: true, baseId: existing.baseId, findings: existing.findings };
+    }
+    if (existing) {
+      submission.channel = existing.channel;
+      submission.receivedAt = existing.receivedAt;
+      submission.receivedAtSource = existing.receivedAtSource;
+      submission.recordedAt = existing.recordedAt;
+      if (existing.match?.how === 'staff') staffChoice = { source: existing.match.source, baseId: existing.baseId };
     }
   }
 
@@ -179,13 +190,16 @@ export async function ingestMessage(ctx: AppContext, input: IngestInput): Promis
   }
 
   const registry = await listRegistry(ctx);
+  const sender = message.fromAddress ? await ctx.records.getSender(message.fromAddress) : null;
   const candidates = [
     ...documents.flatMap((doc) => [doc.formHeader?.baseName, doc.report?.cover.baseName]),
     message.subject,
     ...texts,
     ...documents.map((doc) => (doc.folderPath ? `${doc.folderPath}/${doc.fileName}` : doc.fileName)),
   ].filter((text): text is string => Boolean(text));
-  const base = identifyBase(candidates, registry, submission);
+  const chosen = staffChoice?.baseId ? (registry.find((b) => b.id === staffChoice.baseId) ?? null) : null;
+  const base = chosen ?? identifyBase(candidates, registry, submission, sender?.baseId ?? null);
+  if (chosen && staffChoice) submission.match = { how: 'staff', source: staffChoice.source, score: 1 };
 
   submission.baseId = base?.id ?? null;
   submission.documentIds = documents.map((doc) => doc.id);
@@ -199,8 +213,14 @@ export async function ingestMessage(ctx: AppContext, input: IngestInput): Promis
   return { submissionId, duplicate: false, baseId: submission.baseId, findings: submission.findings };
 }
 
-function identifyBase(texts: string[], registry: Base[], submission: Submission): Base | null {
+function identifyBase(texts: string[], registry: Base[], submission: Submission, senderBaseId: string | null): Base | null {
   const match = matchBase(texts, registry);
+  // Names in the message decide; an address staff once confirmed for a base speaks when the names say nothing.
+  const known = senderBaseId ? registry.find((b) => b.id === senderBaseId) : undefined;
+  if (match.kind === 'none' && known) {
+    submission.match = { how: 'sender', source: submission.from ?? '', score: 1 };
+    return known;
+  }
   if (match.kind === 'matched') {
     submission.match = { how: 'name', source: match.source, score: match.score };
     if (match.base.category === 'cancelled') {

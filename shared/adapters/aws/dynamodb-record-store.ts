@@ -10,6 +10,8 @@
  * | base status      | BASE#<baseId>      | STATUS                 | -                                         | STATUS / CITY#<city>#<baseId>     |
  * | registered base  | ROUND#<roundId>    | BASE#<baseId>          | -                                         | -                                |
  * | notice           | NOTICE#<city>      | <asOf>#<id>            | -                                         | NOTICE / <asOf>#<city>#<id>       |
+ * | sender           | SENDER#<address>   | SENDER                 | -                                         | -                                |
+ * | audit event      | AUDIT#<baseId|-> | <at>#<id>              | -                                         | -                                |
  *
  * Access patterns, each one Query or GetItem (no Scan):
  * - submission by id: GetItem SUB#id/SUB; documents of a submission: Query pk=SUB#id, sk begins_with DOC#
@@ -18,6 +20,8 @@
  * - statuses, all or by city: Query gsi2 pk=STATUS (sk begins_with CITY#<city>#)
  * - notices of a city, newest first: Query pk=NOTICE#city, descending; all notices: Query gsi2 pk=NOTICE
  * - duplicate Message-ID: conditional Put on MSGID#<sha256>
+ * - confirmed sender of an address: GetItem SENDER#address/SENDER
+ * - audit of a base, newest first: Query pk=AUDIT#baseId descending
  */
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -30,7 +34,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Base } from '../../domain/catalogue.ts';
-import type { BaseStatus, DocumentRecord, NoticeRecord, Submission } from '../../domain/records.ts';
+import type { AuditEvent, BaseStatus, DocumentRecord, NoticeRecord, Sender, Submission } from '../../domain/records.ts';
 import type { RecordStore } from '../../ports/record-store.ts';
 
 type Item = Record<string, unknown> & { data: unknown };
@@ -157,6 +161,29 @@ export class DynamoDbRecordStore implements RecordStore {
 
   async saveRegisteredBase(roundId: string, base: Base): Promise<void> {
     await this.put({ pk: `ROUND#${roundId}`, sk: `BASE#${base.id}`, data: base });
+  }
+
+  async getSender(address: string): Promise<Sender | null> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: `SENDER#${address.toLowerCase()}`, sk: 'SENDER' } }),
+    );
+    return out.Item ? (out.Item.data as Sender) : null;
+  }
+
+  async saveSender(sender: Sender): Promise<void> {
+    await this.put({ pk: `SENDER#${sender.address.toLowerCase()}`, sk: 'SENDER', data: sender });
+  }
+
+  async appendAudit(event: AuditEvent): Promise<void> {
+    await this.put({ pk: `AUDIT#${event.baseId ?? '-'}`, sk: `${event.at}#${event.id}`, data: event }, 'attribute_not_exists(pk)');
+  }
+
+  async listAudit(baseId: string | null): Promise<AuditEvent[]> {
+    return this.queryData<AuditEvent>({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `AUDIT#${baseId ?? '-'}` },
+      ScanIndexForward: false,
+    });
   }
 
   async saveNotice(notice: NoticeRecord): Promise<void> {
