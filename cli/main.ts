@@ -19,7 +19,13 @@ const load = {
   words: () => import('../shared/domain/notice-text.ts'),
   time: () => import('../shared/domain/round-time.ts'),
   start: () => import('./start.ts'),
+  staff: () => import('../shared/use-cases/staff-actions.ts'),
+  upload: () => import('../shared/use-cases/upload.ts'),
+  imap: () => import('../shared/adapters/imap/imap-mailbox-poller.ts'),
 };
+
+/** Who is acting, for the audit trail. */
+const ACTOR = process.env.INTAKE_ACTOR ?? process.env.USER ?? 'staff';
 
 /** Runs the CLI with the process arguments. */
 export async function main(argv: string[]): Promise<void> {
@@ -99,7 +105,9 @@ export async function main(argv: string[]): Promise<void> {
           return;
         }
         const tz = local.ctx.round.timeZone;
-        for (const status of report.bases) {
+        const cityOrder = local.ctx.round.cities.map((c) => c.id as string);
+        const sorted = [...report.bases].sort((a, b) => cityOrder.indexOf(a.city) - cityOrder.indexOf(b.city));
+        for (const status of sorted) {
           const city = local.ctx.round.cities.find((c) => c.id === status.city)?.name ?? status.city;
           const missing = [
             ...status.missing.documents,
@@ -150,6 +158,152 @@ export async function main(argv: string[]): Promise<void> {
               : `未发送（${notice.skipped}）`;
           console.log(`== ${notice.subject} -> ${notice.to.join(', ') || '（未配置地址）'}  ${what}\n${notice.text}\n`);
         }
+      } finally {
+        await local.close();
+      }
+    });
+
+  program
+    .command('assign')
+    .description('assign a submission (e.g. from the unmatched queue) to a base; remembers the sender')
+    .argument('<submission>', 'submission id (s-...)')
+    .argument('<base>', 'base id (p01...) or name')
+    .requiredOption('--reason <text>', 'why (kept in the audit trail)')
+    .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
+    .option('--no-remember-sender', 'do not remember the sender address for the base')
+    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
+    .option('--json', 'print JSON')
+    .action(async (submissionId: string, baseRef: string, options) => {
+      const [{ createLocalContext }, staff, { listRegistry }, { matchBase }] = await Promise.all([
+        load.local(),
+        load.staff(),
+        import('../shared/use-cases/registry.ts'),
+        import('../shared/domain/base-names.ts'),
+      ]);
+      const local = await createLocalContext({ dataDir: options.dataDir });
+      try {
+        const registry = await listRegistry(local.ctx);
+        let base = registry.find((b) => b.id === baseRef);
+        if (!base) {
+          const match = matchBase([baseRef], registry);
+          if (match.kind !== 'matched') throw new InvalidArgumentError(`no single base matches "${baseRef}"`);
+          base = match.base;
+        }
+        const submission = await staff.assignSubmission(local.ctx, {
+          submissionId,
+          baseId: base.id,
+          actor: options.actor,
+          reason: options.reason,
+          rememberSender: options.rememberSender,
+        });
+        console.log(
+          options.json ? JSON.stringify(submission, null, 2) : `${submissionId} -> ${base.name}（${base.id}）`,
+        );
+      } finally {
+        await local.close();
+      }
+    });
+
+  program
+    .command('register-base')
+    .description('register a base a city recommends this round (not in Annex 4)')
+    .argument('<name>', 'base name as the city writes it')
+    .requiredOption('--city <id>', 'city id, e.g. taiyuan')
+    .requiredOption('--reason <text>', 'why (e.g. the city letter that recommends it)')
+    .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
+    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
+    .option('--json', 'print JSON')
+    .action(async (name: string, options) => {
+      const [{ createLocalContext }, staff] = await Promise.all([load.local(), load.staff()]);
+      const local = await createLocalContext({ dataDir: options.dataDir });
+      try {
+        const base = await staff.registerBase(local.ctx, {
+          name,
+          city: options.city,
+          actor: options.actor,
+          reason: options.reason,
+        });
+        console.log(options.json ? JSON.stringify(base, null, 2) : `已登记 ${base.name}（${base.id}，${base.city}）`);
+      } finally {
+        await local.close();
+      }
+    });
+
+  program
+    .command('reprocess')
+    .description('read stored messages again (after a parser fix); the same records come out')
+    .argument('<submissions...>', 'submission ids')
+    .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
+    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
+    .option('--json', 'print JSON')
+    .action(async (ids: string[], options) => {
+      const [{ createLocalContext }, staff] = await Promise.all([load.local(), load.staff()]);
+      const local = await createLocalContext({ dataDir: options.dataDir });
+      try {
+        const results = [];
+        for (const submissionId of ids) {
+          results.push(
+            await staff.reprocessSubmission(local.ctx, { submissionId, actor: options.actor, reason: 'reprocess' }),
+          );
+        }
+        console.log(
+          options.json
+            ? JSON.stringify(results, null, 2)
+            : results.map((r) => `${r.submissionId} -> ${r.baseId ?? '待分配'}`).join('\n'),
+        );
+      } finally {
+        await local.close();
+      }
+    });
+
+  program
+    .command('upload')
+    .description('submit files for a base as the upload portal does')
+    .argument('<files...>', 'files')
+    .requiredOption('--base <name>', 'base name')
+    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
+    .option('--json', 'print JSON')
+    .action(async (files: string[], options) => {
+      const [{ createLocalContext }, { ingestUpload }] = await Promise.all([load.local(), load.upload()]);
+      const local = await createLocalContext({ dataDir: options.dataDir });
+      try {
+        const result = await ingestUpload(local.ctx, {
+          baseName: options.base,
+          files: await Promise.all(
+            files.map(async (file) => ({ fileName: basename(file), content: await readFile(file) })),
+          ),
+        });
+        console.log(
+          options.json ? JSON.stringify(result, null, 2) : `${result.submissionId} -> ${result.baseId ?? '待分配'}`,
+        );
+      } finally {
+        await local.close();
+      }
+    });
+
+  program
+    .command('pickup')
+    .description(
+      'fetch new mail once from an IMAP mailbox (e.g. the 163.com one); settings from INTAKE_IMAP_* variables',
+    )
+    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
+    .option('--json', 'print JSON')
+    .action(async (options) => {
+      const [{ createLocalContext }, { ImapMailboxPoller }, { imapConfigFromEnv }] = await Promise.all([
+        load.local(),
+        load.imap(),
+        import('./config.ts'),
+      ]);
+      const config = imapConfigFromEnv();
+      if (!config) throw new InvalidArgumentError('set INTAKE_IMAP_HOST, INTAKE_IMAP_USER and INTAKE_IMAP_PASS');
+      const local = await createLocalContext({ dataDir: options.dataDir });
+      try {
+        const report = await new ImapMailboxPoller(config, { ctx: local.ctx }).pollOnce();
+        console.log(
+          options.json
+            ? JSON.stringify(report, null, 2)
+            : `取回${report.fetched}封，新收${report.ingested}封，重复${report.duplicates}封，失败${report.failed.length}封`,
+        );
       } finally {
         await local.close();
       }

@@ -2,9 +2,11 @@
  * `intake start`: the whole pipeline on one machine — embedded stand-ins, the SMTP mailbox, the HTTP app.
  */
 import { serve } from '@hono/node-server';
+import { ImapMailboxPoller } from '../shared/adapters/imap/imap-mailbox-poller.ts';
 import { createLocalContext, removeStackFile, writeStackFile } from '../shared/adapters/local/composition.ts';
 import { startSmtpListener } from '../shared/adapters/local/smtp-listener.ts';
 import { createHttpApp } from '../shared/http/app.ts';
+import { imapConfigFromEnv, imapIntervalSeconds } from './config.ts';
 
 /** Options of the local stack. */
 export interface StartOptions {
@@ -34,6 +36,15 @@ export async function startLocalStack(
     onIngested: (result) =>
       log(`收到邮件 ${result.submissionId}${result.duplicate ? '（重复）' : ''} -> ${result.baseId ?? '待分配'}`),
   });
+  const imapConfig = imapConfigFromEnv();
+  const poller = imapConfig
+    ? new ImapMailboxPoller(imapConfig, {
+        ctx: local.ctx,
+        onReport: (report) => report.fetched > 0 && log(`IMAP 取回 ${report.fetched} 封，新收 ${report.ingested} 封`),
+        onError: (error) => log(`IMAP 收取失败 (will retry): ${(error as Error).message}`),
+      })
+    : null;
+  poller?.startPolling(imapIntervalSeconds() * 1000);
   const app = createHttpApp(local.ctx);
   const http = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const server = serve({ fetch: app.fetch, port: options.httpPort, hostname: options.host }, () => resolve(server));
@@ -47,6 +58,7 @@ export async function startLocalStack(
   状态页 status page:  ${httpUrl}/
   JSON API:            ${httpUrl}/api/status
   SMTP 收件 mailbox:   smtp://${options.host}:${smtp.port}  (any recipient)
+  IMAP 收取 pickup:    ${imapConfig ? `${imapConfig.user}@${imapConfig.host} every ${imapIntervalSeconds()} s` : 'off (set INTAKE_IMAP_HOST/USER/PASS to fetch from a mailbox)'}
   DynamoDB / S3 / SES: ${local.endpoints.dynamodb} ${local.endpoints.s3} ${local.endpoints.ses}
 试一试 (try):
   npx intake ingest events/samples/*.eml
@@ -58,6 +70,7 @@ Ctrl+C 停止 (stop).`);
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    await poller?.stop();
     await smtp.close();
     await new Promise<void>((resolve) => http.close(() => resolve()));
     await removeStackFile(local.dataDir);

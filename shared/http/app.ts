@@ -41,13 +41,20 @@ export function createHttpApp(ctx: AppContext): Hono {
     }
     const total = files.reduce((sum, f) => sum + f.size, 0);
     if (total > ctx.limits.maxMessageBytes) {
-      return c.json({ error: `文件总大小超过${Math.round(ctx.limits.maxMessageBytes / 1024 / 1024)}MB，请分批上传` }, 413);
+      return c.json(
+        { error: `文件总大小超过${Math.round(ctx.limits.maxMessageBytes / 1024 / 1024)}MB，请分批上传` },
+        413,
+      );
     }
     const result = await ingestUpload(ctx, {
       baseName,
       uploader: typeof form.email === 'string' && form.email.includes('@') ? form.email : undefined,
       files: await Promise.all(
-        files.map(async (f) => ({ fileName: f.name, contentType: f.type, content: Buffer.from(await f.arrayBuffer()) })),
+        files.map(async (f) => ({
+          fileName: f.name,
+          contentType: f.type,
+          content: Buffer.from(await f.arrayBuffer()),
+        })),
       ),
     });
     return c.json(result, 201);

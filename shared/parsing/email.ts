@@ -112,7 +112,7 @@ export async function readMessage(
       count++;
       const index = count;
       const attachment: MailAttachmentStream = {
-        fileName: data.filename?.trim() || `attachment-${index}${extensionFor(data.contentType)}`,
+        fileName: decodeRawName(raw, data.filename?.trim()) || `attachment-${index}${extensionFor(data.contentType)}`,
         contentType: data.contentType || 'application/octet-stream',
         content: data.content,
       };
@@ -263,6 +263,18 @@ function decodeSubject(raw: Buffer, parsed: string | null): string | null {
     return decodeLegacy(Buffer.from(utf8, 'latin1')) ?? (utf8.trim() || null);
   }
   return decodeLegacy(bytes) ?? (parsed?.trim() || null);
+}
+
+/**
+ * A file name written as raw 8-bit bytes (name="..." without RFC 2047/2231) reaches us as Latin-1 when the bytes
+ * are not UTF-8: Chinese clients write GBK there. Decoded as legacy Chinese, but only when those very bytes stand
+ * in the raw message, so that a Latin-1 name that was properly encoded (filename*=ISO-8859-1''...) stays as it is.
+ */
+function decodeRawName(raw: Buffer, name: string | undefined): string | undefined {
+  if (!name || /[^\x00-\xff]/.test(name)) return name;
+  const run = /[\x80-\xff]+/.exec(name)?.[0];
+  if (!run || !raw.includes(Buffer.from(run, 'latin1'))) return name;
+  return decodeLegacy(Buffer.from(name, 'latin1')) ?? name;
 }
 
 /** Decodes legacy Chinese bytes: GB18030 when it reads as common Chinese, else Big5; null when neither fits. */

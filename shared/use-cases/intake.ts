@@ -213,7 +213,12 @@ export async function ingestMessage(ctx: AppContext, input: IngestInput): Promis
   return { submissionId, duplicate: false, baseId: submission.baseId, findings: submission.findings };
 }
 
-function identifyBase(texts: string[], registry: Base[], submission: Submission, senderBaseId: string | null): Base | null {
+function identifyBase(
+  texts: string[],
+  registry: Base[],
+  submission: Submission,
+  senderBaseId: string | null,
+): Base | null {
   const match = matchBase(texts, registry);
   // Names in the message decide; an address staff once confirmed for a base speaks when the names say nothing.
   const known = senderBaseId ? registry.find((b) => b.id === senderBaseId) : undefined;

@@ -65,7 +65,11 @@ export async function assignSubmission(
       confirmedAt: ctx.clock.now().toISOString(),
     });
   }
-  await audit(ctx, input, 'assign-submission', base.id, submission.id, { from: previous, to: base.id, sender: address });
+  await audit(ctx, input, 'assign-submission', base.id, submission.id, {
+    from: previous,
+    to: base.id,
+    sender: address,
+  });
   if (previous && previous !== base.id) await evaluateBase(ctx, { baseId: previous });
   await evaluateBase(ctx, { baseId: base.id });
   return submission;

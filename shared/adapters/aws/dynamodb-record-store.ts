@@ -175,7 +175,10 @@ export class DynamoDbRecordStore implements RecordStore {
   }
 
   async appendAudit(event: AuditEvent): Promise<void> {
-    await this.put({ pk: `AUDIT#${event.baseId ?? '-'}`, sk: `${event.at}#${event.id}`, data: event }, 'attribute_not_exists(pk)');
+    await this.put(
+      { pk: `AUDIT#${event.baseId ?? '-'}`, sk: `${event.at}#${event.id}`, data: event },
+      'attribute_not_exists(pk)',
+    );
   }
 
   async listAudit(baseId: string | null): Promise<AuditEvent[]> {
