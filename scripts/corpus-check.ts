@@ -57,7 +57,9 @@ async function main(): Promise<void> {
   const crashes = rows.filter((row) => row.crashed).length;
   const losses = rows.filter((row) => row.lost.length > 0);
   for (const row of losses) console.log(`LOSS ${row.file}: ${row.lost.join('; ')}`);
-  console.log(`${rows.length} files, ${recorded} recorded, ${crashes} crashes${losses.length ? `, ${losses.length} losses` : ''}`);
+  console.log(
+    `${rows.length} files, ${recorded} recorded, ${crashes} crashes${losses.length ? `, ${losses.length} losses` : ''}`,
+  );
   process.exit(crashes > 0 || losses.length > 0 || recorded < rows.length ? 1 : 0);
 }
 
@@ -177,7 +179,10 @@ function printTable(rows: Row[]): void {
 /** Display width: CJK and full-width characters take two columns. */
 function width(text: string): number {
   let total = 0;
-  for (const ch of text) total += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  for (const ch of text)
+    total += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch)
+      ? 2
+      : 1;
   return total;
 }
 
