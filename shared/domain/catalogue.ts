@@ -157,6 +157,41 @@ export const controlItemSchema = z.object({
 /** A control item. */
 export type ControlItem = z.infer<typeof controlItemSchema>;
 
+/**
+ * When notices go out. Every field has a default, so a round may leave the whole object out; the reminder days then
+ * come from `reminderDaysBefore`.
+ */
+export const noticeScheduleSchema = z.object({
+  /** Days before the deadline with a reminder to cities with gaps; 0 is the deadline day itself. */
+  daysBefore: z.array(z.number().int().min(0)).default([7, 3, 0]),
+  /** After the deadline: a reminder the next day, then every this many days while gaps remain (0: none after). */
+  everyDaysAfter: z.number().int().min(0).default(3),
+  /** Last day (counted from the deadline) with an after-deadline reminder; absent: as long as gaps remain. */
+  afterDeadlineForDays: z.number().int().min(1).optional(),
+  /** Digests sent because a city's facts changed, at most this many per city per calendar day (0: none). */
+  changeDigestsPerDay: z.number().int().min(0).default(1),
+  /** Minutes a claimed notice stays reserved for the run that claimed it. */
+  leaseMinutes: z.number().int().min(1).default(15),
+  /** Retries of a notice the transport refused: attempts in all, first wait, growth of the wait. */
+  retry: z
+    .object({
+      maxAttempts: z.number().int().min(1).default(5),
+      firstDelayMinutes: z.number().int().min(1).default(15),
+      factor: z.number().min(1).default(3),
+    })
+    .prefault({}),
+  /** Acknowledgements to senders: whether they go, how old a message may be, and a cap per sender and day. */
+  acknowledgements: z
+    .object({
+      enabled: z.boolean().default(true),
+      maxAgeHours: z.number().int().min(1).default(48),
+      maxPerSenderPerDay: z.number().int().min(1).default(20),
+    })
+    .prefault({}),
+});
+/** The notice schedule of a round, defaults filled in. */
+export type NoticeSchedule = z.infer<typeof noticeScheduleSchema>;
+
 /** An evaluation round: period, deadline, mailbox and the catalogue in force. */
 export const roundSchema = z.object({
   id: z.string().regex(/^[0-9a-z-]+$/),
@@ -176,6 +211,8 @@ export const roundSchema = z.object({
   contact: z.object({ name: z.string(), phone: z.string(), email: z.email() }),
   /** Days before the deadline on which reminders go out (e.g. [7, 3, 0]). */
   reminderDaysBefore: z.array(z.number().int().min(0)),
+  /** When digests and acknowledgements go out (see noticeScheduleSchema); absent: the defaults. */
+  noticeSchedule: noticeScheduleSchema.optional(),
   cities: z.array(citySchema).length(12),
   bases: z.array(baseSchema),
   formHeader: z.array(formHeaderFieldSchema),

@@ -6,8 +6,8 @@
  * - An element first present after the deadline is late; past the deadline, a missing one is late too.
  */
 import type { Base, FormItem, Indicator, Round } from './catalogue.ts';
-import type { Finding } from './findings.ts';
-import type { BaseStatus, DocumentKind, DocumentRecord, FormValue, LateItem, Submission } from './records.ts';
+import { type Finding, findingKey } from './findings.ts';
+import type { BaseStatus, Decision, DocumentKind, DocumentRecord, FormValue, LateItem, Submission } from './records.ts';
 import { deadlineInstant } from './round-time.ts';
 import { checkRules } from './rules.ts';
 
@@ -17,6 +17,8 @@ export interface EvaluationInput {
   base: Base;
   submissions: Submission[];
   documents: DocumentRecord[];
+  /** Staff decisions in force (waivers, not-applicable, withdrawals, classifications by hand, paper copies). */
+  decisions?: Decision[];
   asOf: Date;
 }
 
@@ -35,9 +37,33 @@ export function evaluate(input: EvaluationInput): BaseStatus {
   const asOf = input.asOf.toISOString();
   const byTime = (a: { receivedAt: string }, b: { receivedAt: string }) => a.receivedAt.localeCompare(b.receivedAt);
   const submissions = input.submissions.filter((s) => s.state !== 'duplicate' && s.receivedAt <= asOf).sort(byTime);
-  const documents = input.documents.filter((d) => d.receivedAt <= asOf).sort(byTime);
-  const forms = documents.filter((d) => d.kind === 'report-form');
-  const reports = documents.filter((d) => d.kind === 'self-assessment');
+  const decisions = (input.decisions ?? []).filter((d) => d.active && d.at <= asOf);
+  const ofKind = (kind: Decision['kind']) => decisions.filter((d) => d.kind === kind);
+  const withdrawn = new Set(ofKind('withdraw-document').map((d) => d.key));
+  const byHand = new Map(ofKind('classify-document').map((d) => [d.key, d.value] as const));
+  const notApplicable = new Set(ofKind('not-applicable').map((d) => d.key));
+  const waivedKeys = new Set(ofKind('waive-finding').map((d) => d.key));
+  const documents = input.documents
+    .filter((d) => d.receivedAt <= asOf && !withdrawn.has(d.sha256))
+    .map((d) => {
+      const manual = byHand.get(d.sha256);
+      if (!manual) return d;
+      return { ...d, kind: manual.kind as DocumentKind, indicator: (manual.indicator as string | undefined) ?? null };
+    })
+    .sort(byTime);
+  // A document counts once it is readable: an error finding on it (encrypted, corrupt, not xlsx) keeps it from
+  // counting until the base sends a good one or staff waive the finding (they read it by hand).
+  const valid = (d: DocumentRecord) =>
+    !d.findings.some((f) => f.severity === 'error' && !waivedKeys.has(findingKey(f)));
+  const forms = documents.filter((d) => d.kind === 'report-form' && valid(d));
+  const reports = documents.filter((d) => d.kind === 'self-assessment' && valid(d));
+  // Unreadable forms/reports matter while no good one has replaced them.
+  const unusable = documents.filter(
+    (d) =>
+      !valid(d) &&
+      ((d.kind === 'report-form' && !forms.some((f) => f.receivedAt >= d.receivedAt)) ||
+        (d.kind === 'self-assessment' && !reports.some((r) => r.receivedAt >= d.receivedAt))),
+  );
   const latestForm = forms.at(-1) ?? null;
   const latestReport = reports.at(-1) ?? null;
   const formValues = latestForm?.formValues ?? [];
@@ -57,7 +83,7 @@ export function evaluate(input: EvaluationInput): BaseStatus {
         firstAt: complete ? (first?.receivedAt ?? null) : null,
       });
     }
-    for (const indicator of claimedIndicators(round, formValues)) {
+    for (const indicator of claimedIndicators(round, formValues).filter((i) => !notApplicable.has(i.slug))) {
       const evidence = documents.find((d) => d.kind === 'evidence' && d.indicator === indicator.slug);
       elements.push({
         element: 'evidence',
@@ -90,13 +116,18 @@ export function evaluate(input: EvaluationInput): BaseStatus {
     .filter((e) => e.element === 'evidence' && e.firstAt === null)
     .map((e) => e.indicator!);
 
-  const findings: Finding[] = [
+  const allFindings: Finding[] = [
     ...submissions.flatMap((s) => s.findings),
     ...(latestForm?.findings ?? []),
     ...(latestReport?.findings ?? []),
+    ...unusable.flatMap((d) => d.findings),
     ...documents.filter((d) => d.kind !== 'report-form' && d.kind !== 'self-assessment').flatMap((d) => d.findings),
     ...(latestForm ? checkRules(round, formValues, latestReport?.report?.figures) : []),
   ];
+
+  const findings = allFindings.filter((f) => !waivedKeys.has(findingKey(f)));
+  const waived = allFindings.filter((f) => waivedKeys.has(findingKey(f)));
+  const paper = ofKind('paper-copies').at(-1);
 
   const received = submissions.length > 0 || documents.length > 0;
   const complete = missingDocuments.length === 0 && missingItems.length === 0 && missingEvidence.length === 0;
@@ -121,6 +152,10 @@ export function evaluate(input: EvaluationInput): BaseStatus {
     missing: { documents: missingDocuments, formItems: missingItems, evidence: missingEvidence },
     findings,
     formValues,
+    waived,
+    notApplicable: [...notApplicable],
+    paperCopies: typeof paper?.value.copies === 'number' ? paper.value.copies : 0,
+    actions: decisions.map((d) => ({ kind: d.kind, key: d.key, actor: d.actor, at: d.at, reason: d.reason })),
     asOf,
   };
 }

@@ -35,3 +35,8 @@ export function finding(
 ): Finding {
   return { code, severity, message, ...where };
 }
+
+/** A finding's identity for staff decisions (waive / re-open): code and location, not the wording. */
+export function findingKey(f: Pick<Finding, 'code' | 'item' | 'indicator' | 'document'>): string {
+  return [f.code, f.item ?? '', f.indicator ?? '', f.document ?? ''].join('|');
+}

@@ -154,6 +154,16 @@ export const baseStatusSchema = z.object({
   }),
   findings: z.array(findingSchema),
   formValues: z.array(formValueSchema),
+  /** Findings staff waived (not counted as open). */
+  waived: z.array(findingSchema),
+  /** Indicators staff marked not applicable (no evidence required). */
+  notApplicable: z.array(z.string()),
+  /** Sealed paper copies recorded by staff (the notice asks for 2). */
+  paperCopies: z.number().int(),
+  /** The staff decisions that shaped this status. */
+  actions: z.array(
+    z.object({ kind: z.string(), key: z.string(), actor: z.string(), at: z.string(), reason: z.string() }),
+  ),
   asOf: z.string(),
 });
 /** A base's status. */
@@ -223,3 +233,40 @@ export const auditEventSchema = z.object({
 });
 /** An audit event. */
 export type AuditEvent = z.infer<typeof auditEventSchema>;
+
+/**
+ * A standing staff decision about a base that the evaluation applies on top of what arrived: a waived finding, an
+ * indicator marked not applicable, a withdrawn document, a file classified by hand, paper copies received.
+ * The latest decision per (kind, key) is in force; `active: false` takes one back (re-open).
+ */
+export const decisionSchema = z.object({
+  baseId: z.string(),
+  kind: z.enum(['waive-finding', 'not-applicable', 'withdraw-document', 'classify-document', 'paper-copies']),
+  /** What it is about: a finding key, an indicator slug, a document sha256, or "paper". */
+  key: z.string(),
+  active: z.boolean(),
+  /** Kind-specific: { kind, indicator } for a classification, { copies } for paper copies. */
+  value: z.record(z.string(), z.unknown()),
+  actor: z.string(),
+  at: z.string(),
+  reason: z.string(),
+});
+/** A staff decision. */
+export type Decision = z.infer<typeof decisionSchema>;
+
+/** What staff recorded for a city bureau: its official letter (公函) and what it says. */
+export const cityRecordSchema = z.object({
+  city: cityIdSchema,
+  letterReceivedAt: z.string().nullable(),
+  /** How the letter became known: a classified document, or staff recording the paper letter. */
+  letterSource: z.enum(['document', 'staff']).nullable(),
+  letterDocumentId: z.string().nullable(),
+  /** Base ids the letter marks as pilot units (试点单位). */
+  pilotUnits: z.array(z.string()),
+  /** Ranked list of the recommended bases, as the letter orders them. */
+  ranking: z.array(z.string()),
+  updatedBy: z.string(),
+  updatedAt: z.string(),
+});
+/** A city's record. */
+export type CityRecord = z.infer<typeof cityRecordSchema>;

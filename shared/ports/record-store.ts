@@ -1,5 +1,15 @@
 import type { Base } from '../domain/catalogue.ts';
-import type { AuditEvent, BaseStatus, DocumentRecord, NoticeRecord, Sender, Submission } from '../domain/records.ts';
+import type { AddressStatus, NoticeClaim } from '../domain/notice-claims.ts';
+import type {
+  AuditEvent,
+  BaseStatus,
+  CityRecord,
+  Decision,
+  DocumentRecord,
+  NoticeRecord,
+  Sender,
+  Submission,
+} from '../domain/records.ts';
 
 /** Durable records of submissions, documents, statuses and notices (DynamoDB; dynalite locally). */
 export interface RecordStore {
@@ -23,8 +33,22 @@ export interface RecordStore {
   listDocumentsBySubmission(submissionId: string): Promise<DocumentRecord[]>;
   /** Documents of a base, oldest first. */
   listDocumentsByBase(baseId: string): Promise<DocumentRecord[]>;
-  /** Stores the latest computed status of a base. */
-  saveBaseStatus(status: BaseStatus): Promise<void>;
+  /** Stores a computed status of a base unless one computed from a later revision is stored; tells which. */
+  saveBaseStatus(status: BaseStatus, revision?: number): Promise<'saved' | 'stale'>;
+  /** The base's revision: a counter raised whenever something the evaluation reads changes for it. */
+  getBaseRevision(baseId: string): Promise<number>;
+  /** Raises the base's revision by one (optimistic, retried on conflict) and returns the new value. */
+  bumpBaseRevision(baseId: string): Promise<number>;
+  /** Records a staff decision about a base (the latest per kind and key is in force). */
+  saveDecision(decision: Decision): Promise<void>;
+  /** The decisions in force for a base. */
+  listDecisions(baseId: string): Promise<Decision[]>;
+  /** A city's record (letter, pilot units, ranking), or null. */
+  getCityRecord(city: string): Promise<CityRecord | null>;
+  /** Stores a city's record. */
+  saveCityRecord(record: CityRecord): Promise<void>;
+  /** All city records. */
+  listCityRecords(): Promise<CityRecord[]>;
   /** Latest computed statuses, all or of one city. */
   listBaseStatuses(city?: string): Promise<BaseStatus[]>;
   /** Bases registered by staff during the round (the registry's other bases are round data). */
@@ -43,4 +67,23 @@ export interface RecordStore {
   saveNotice(notice: NoticeRecord): Promise<void>;
   /** Notices of a city, newest first; all cities when none is given. */
   listNotices(city?: string): Promise<NoticeRecord[]>;
+  /**
+   * Writes a notice claim only if the stored one still has `expectedVersion` (null: none may exist yet); false when
+   * another run wrote first. The claim is what makes a notice go once.
+   */
+  putNoticeClaim(claim: NoticeClaim, expectedVersion: number | null): Promise<boolean>;
+  /** Reads a notice claim by key (strongly consistent), or null. */
+  getNoticeClaim(key: string): Promise<NoticeClaim | null>;
+  /** Digest claims of a city, newest as-of first. */
+  listNoticeClaims(city: string): Promise<NoticeClaim[]>;
+  /** Acknowledgement claims to one address, newest as-of first. */
+  listAcknowledgementsTo(address: string): Promise<NoticeClaim[]>;
+  /** Claims not settled (failed, or left claimed/sending by a crash), digests and acknowledgements, oldest first. */
+  listFailedNotices(): Promise<NoticeClaim[]>;
+  /** Stores what the transport reported about an address (bounce, complaint) or that staff cleared it. */
+  saveAddressStatus(status: AddressStatus): Promise<void>;
+  /** The recorded state of an address, or null. */
+  getAddressStatus(address: string): Promise<AddressStatus | null>;
+  /** Addresses currently marked failing. */
+  listFailingAddresses(): Promise<AddressStatus[]>;
 }

@@ -12,9 +12,18 @@ export async function evaluateBase(ctx: AppContext, input: { baseId: string; asO
   const registry = await listRegistry(ctx);
   const base = registry.find((b) => b.id === input.baseId);
   if (!base) throw new UnknownBaseError(input.baseId);
-  const status = await statusOf(ctx, base, input.asOf ?? ctx.clock.now());
-  if (!input.asOf) await ctx.records.saveBaseStatus(status);
+  if (input.asOf) return statusOf(ctx, base, input.asOf);
+  // The revision is read before the facts: a status saved with it can only be replaced by one at least as new.
+  const revision = await ctx.records.getBaseRevision(base.id);
+  const status = await statusOf(ctx, base, ctx.clock.now());
+  await ctx.records.saveBaseStatus(status, revision);
   return status;
+}
+
+/** Records that something a base's evaluation reads has changed, then evaluates it. Call after every such write. */
+export async function baseChanged(ctx: AppContext, baseId: string): Promise<BaseStatus> {
+  await ctx.records.bumpBaseRevision(baseId);
+  return evaluateBase(ctx, { baseId });
 }
 
 /** Computes every participating base's status at `asOf` (default: now); stores them when current. */
@@ -23,19 +32,25 @@ export async function evaluateAll(ctx: AppContext, input: { asOf?: Date } = {}):
   const asOf = input.asOf ?? ctx.clock.now();
   const statuses: BaseStatus[] = [];
   for (const base of registry.filter((b) => b.participating)) {
-    const status = await statusOf(ctx, base, asOf);
-    if (!input.asOf) await ctx.records.saveBaseStatus(status);
-    statuses.push(status);
+    if (input.asOf) {
+      statuses.push(await statusOf(ctx, base, asOf));
+    } else {
+      const revision = await ctx.records.getBaseRevision(base.id);
+      const status = await statusOf(ctx, base, asOf);
+      await ctx.records.saveBaseStatus(status, revision);
+      statuses.push(status);
+    }
   }
   return statuses;
 }
 
 async function statusOf(ctx: AppContext, base: Base, asOf: Date): Promise<BaseStatus> {
-  const [submissions, documents] = await Promise.all([
+  const [submissions, documents, decisions] = await Promise.all([
     ctx.records.listSubmissionsByBase(base.id),
     ctx.records.listDocumentsByBase(base.id),
+    ctx.records.listDecisions(base.id),
   ]);
-  return evaluate({ round: ctx.round, base, submissions, documents, asOf });
+  return evaluate({ round: ctx.round, base, submissions, documents, decisions, asOf });
 }
 
 /** No base with that id in the registry. */

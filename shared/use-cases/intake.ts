@@ -17,7 +17,7 @@ import { type Finding, finding } from '../domain/findings.ts';
 import type { Channel, DocumentRecord, Submission } from '../domain/records.ts';
 import { type MailVerdicts, type MessageFacts, readMessage, receiptVerdicts } from '../parsing/email.ts';
 import type { AppContext } from './context.ts';
-import { evaluateBase } from './evaluate.ts';
+import { baseChanged } from './evaluate.ts';
 import { oversizeDocument, readFile, takeAttachment } from './read-documents.ts';
 import { listRegistry } from './registry.ts';
 
@@ -209,7 +209,8 @@ export async function ingestMessage(ctx: AppContext, input: IngestInput): Promis
     await ctx.records.saveDocument(doc);
   }
   await ctx.records.saveSubmission(submission);
-  if (base) await evaluateBase(ctx, { baseId: base.id });
+  await noteCityLetters(ctx, submission, documents);
+  if (base) await baseChanged(ctx, base.id);
   return { submissionId, duplicate: false, baseId: submission.baseId, findings: submission.findings };
 }
 
@@ -260,6 +261,31 @@ function identifyBase(
     );
   }
   return null;
+}
+
+/**
+ * A document classified as a city bureau's letter (公函) whose name or mail subject names one city marks that
+ * city's letter as received; staff still record pilot units and ranking from it.
+ */
+async function noteCityLetters(ctx: AppContext, submission: Submission, documents: DocumentRecord[]): Promise<void> {
+  for (const doc of documents.filter((d) => d.kind === 'city-letter')) {
+    const text = `${doc.fileName} ${submission.subject ?? ''}`;
+    const cities = ctx.round.cities.filter((city) => [city.name, ...city.aliases].some((name) => text.includes(name)));
+    if (cities.length !== 1) continue;
+    const city = cities[0]!;
+    const previous = await ctx.records.getCityRecord(city.id);
+    if (previous?.letterReceivedAt && previous.letterReceivedAt <= submission.receivedAt) continue;
+    await ctx.records.saveCityRecord({
+      city: city.id,
+      letterReceivedAt: submission.receivedAt,
+      letterSource: 'document',
+      letterDocumentId: doc.id,
+      pilotUnits: previous?.pilotUnits ?? [],
+      ranking: previous?.ranking ?? [],
+      updatedBy: 'intake',
+      updatedAt: ctx.clock.now().toISOString(),
+    });
+  }
 }
 
 /** The names of the receiving service's verdicts that failed. */

@@ -57,3 +57,51 @@ export async function listUnmatched(ctx: AppContext, asOf: Date): Promise<Unmatc
   }
   return out;
 }
+
+/** A city bureau's standing: its bases' states and what it owes itself (the official letter). */
+export interface CityStatus {
+  city: string;
+  name: string;
+  bureau: string;
+  bases: number;
+  byState: Record<BaseStatus['state'], number>;
+  late: number;
+  openFindings: number;
+  /** Bases whose 2 sealed paper copies were recorded. */
+  paperComplete: number;
+  letterReceivedAt: string | null;
+  pilotUnits: string[];
+  ranking: string[];
+}
+
+/** The standing of every city at `asOf` (default now). */
+export async function queryCityStatus(ctx: AppContext, input: { asOf?: Date } = {}): Promise<CityStatus[]> {
+  const asOf = input.asOf ?? ctx.clock.now();
+  const [statuses, records] = await Promise.all([evaluateAll(ctx, { asOf }), ctx.records.listCityRecords()]);
+  return ctx.round.cities.map((city) => {
+    const bases = statuses.filter((s) => s.city === city.id);
+    const record = records.find((r) => r.city === city.id);
+    const letterAt =
+      record?.letterReceivedAt && record.letterReceivedAt <= asOf.toISOString() ? record.letterReceivedAt : null;
+    return {
+      city: city.id,
+      name: city.name,
+      bureau: city.bureau,
+      bases: bases.length,
+      byState: {
+        'not-received': bases.filter((b) => b.state === 'not-received').length,
+        incomplete: bases.filter((b) => b.state === 'incomplete').length,
+        complete: bases.filter((b) => b.state === 'complete').length,
+      },
+      late: bases.filter((b) => b.late).length,
+      openFindings: bases.reduce((sum, b) => sum + b.findings.filter((f) => f.severity !== 'info').length, 0),
+      paperComplete: bases.filter((b) => b.paperCopies >= PAPER_COPIES_REQUIRED).length,
+      letterReceivedAt: letterAt,
+      pilotUnits: record?.pilotUnits ?? [],
+      ranking: record?.ranking ?? [],
+    };
+  });
+}
+
+/** Sealed paper copies the notice asks of each base. */
+export const PAPER_COPIES_REQUIRED = 2;

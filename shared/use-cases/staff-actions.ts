@@ -4,9 +4,18 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { type Base, type CityId, cityIdSchema } from '../domain/catalogue.ts';
-import type { AuditEvent, Submission } from '../domain/records.ts';
+import { findingKey } from '../domain/findings.ts';
+import type {
+  AuditEvent,
+  BaseStatus,
+  CityRecord,
+  Decision,
+  DocumentKind,
+  Sender,
+  Submission,
+} from '../domain/records.ts';
 import type { AppContext } from './context.ts';
-import { evaluateBase, UnknownBaseError } from './evaluate.ts';
+import { baseChanged, UnknownBaseError } from './evaluate.ts';
 import { type IngestResult, ingestMessage } from './intake.ts';
 import { listRegistry } from './registry.ts';
 
@@ -70,8 +79,8 @@ export async function assignSubmission(
     to: base.id,
     sender: address,
   });
-  if (previous && previous !== base.id) await evaluateBase(ctx, { baseId: previous });
-  await evaluateBase(ctx, { baseId: base.id });
+  if (previous && previous !== base.id) await baseChanged(ctx, previous);
+  await baseChanged(ctx, base.id);
   return submission;
 }
 
@@ -146,4 +155,187 @@ export function addressOf(from: string | null): string | null {
   const angle = /<([^<>@\s]+@[^<>\s]+)>/.exec(from)?.[1];
   const bare = /([^\s<>"]+@[^\s<>"]+)/.exec(from)?.[1];
   return (angle ?? bare)?.toLowerCase() ?? null;
+}
+
+/** Finds a document by id (`<submissionId>/<sha256>`) and the base it belongs to. */
+async function documentAndBase(ctx: AppContext, documentId: string) {
+  const [submissionId, sha256] = documentId.split('/');
+  const doc = submissionId
+    ? (await ctx.records.listDocumentsBySubmission(submissionId)).find((d) => d.sha256 === sha256)
+    : undefined;
+  if (!doc) throw new StaffActionError(`no document with id ${documentId}`);
+  if (!doc.baseId)
+    throw new StaffActionError(`document ${documentId} belongs to no base yet: assign its submission first`);
+  return { doc, baseId: doc.baseId };
+}
+
+async function decide(
+  ctx: AppContext,
+  who: Actor,
+  decision: Omit<Decision, 'actor' | 'at' | 'reason'>,
+  action: string,
+): Promise<BaseStatus> {
+  const at = ctx.clock.now().toISOString();
+  await ctx.records.saveDecision({ ...decision, actor: who.actor, at, reason: who.reason });
+  await audit(ctx, who, action, decision.baseId, null, {
+    key: decision.key,
+    active: decision.active,
+    ...decision.value,
+  });
+  return baseChanged(ctx, decision.baseId);
+}
+
+/** Classifies a file by hand (kind, and the indicator it is evidence for); survives reprocessing. */
+export async function classifyDocumentByHand(
+  ctx: AppContext,
+  input: Actor & { documentId: string; kind: DocumentKind; indicator?: string },
+): Promise<BaseStatus> {
+  const { doc, baseId } = await documentAndBase(ctx, input.documentId);
+  if (input.indicator && !ctx.round.indicators.some((i) => i.slug === input.indicator)) {
+    throw new StaffActionError(`no indicator ${input.indicator}`);
+  }
+  if (input.kind === 'evidence' && !input.indicator) throw new StaffActionError('evidence needs an indicator');
+  const value: Record<string, unknown> = { kind: input.kind };
+  if (input.indicator) value.indicator = input.indicator;
+  return decide(
+    ctx,
+    input,
+    { baseId, kind: 'classify-document', key: doc.sha256, active: true, value },
+    'classify-document',
+  );
+}
+
+/** Withdraws a document (e.g. sent by mistake, or superseded by a corrected file) or, with `active: false`, restores it. */
+export async function withdrawDocument(
+  ctx: AppContext,
+  input: Actor & { documentId: string; active?: boolean },
+): Promise<BaseStatus> {
+  const { doc, baseId } = await documentAndBase(ctx, input.documentId);
+  const active = input.active ?? true;
+  return decide(
+    ctx,
+    input,
+    { baseId, kind: 'withdraw-document', key: doc.sha256, active, value: { fileName: doc.fileName } },
+    active ? 'withdraw-document' : 'restore-document',
+  );
+}
+
+/** Waives a finding (staff checked it and accept it) so it no longer counts as open. */
+export async function waiveFinding(
+  ctx: AppContext,
+  input: Actor & { baseId: string; code: string; item?: number; indicator?: string; document?: string },
+): Promise<BaseStatus> {
+  await requireBase(ctx, input.baseId);
+  const key = findingKey(input);
+  return decide(
+    ctx,
+    input,
+    { baseId: input.baseId, kind: 'waive-finding', key, active: true, value: { code: input.code } },
+    'waive-finding',
+  );
+}
+
+/** Takes a waiver back: the finding counts as open again. */
+export async function reopenFinding(
+  ctx: AppContext,
+  input: Actor & { baseId: string; code: string; item?: number; indicator?: string; document?: string },
+): Promise<BaseStatus> {
+  await requireBase(ctx, input.baseId);
+  const key = findingKey(input);
+  return decide(
+    ctx,
+    input,
+    { baseId: input.baseId, kind: 'waive-finding', key, active: false, value: { code: input.code } },
+    'reopen-finding',
+  );
+}
+
+/** Marks an indicator not applicable to a base (no evidence required for it), or with `active: false` undoes that. */
+export async function markNotApplicable(
+  ctx: AppContext,
+  input: Actor & { baseId: string; indicator: string; active?: boolean },
+): Promise<BaseStatus> {
+  await requireBase(ctx, input.baseId);
+  if (!ctx.round.indicators.some((i) => i.slug === input.indicator))
+    throw new StaffActionError(`no indicator ${input.indicator}`);
+  const active = input.active ?? true;
+  return decide(
+    ctx,
+    input,
+    { baseId: input.baseId, kind: 'not-applicable', key: input.indicator, active, value: {} },
+    active ? 'mark-not-applicable' : 'unmark-not-applicable',
+  );
+}
+
+/** Records the sealed paper copies of a base that arrived through its city bureau (the notice asks for 2). */
+export async function recordPaperCopies(
+  ctx: AppContext,
+  input: Actor & { baseId: string; copies: number },
+): Promise<BaseStatus> {
+  await requireBase(ctx, input.baseId);
+  if (!Number.isInteger(input.copies) || input.copies < 0)
+    throw new StaffActionError('copies must be a whole number ≥ 0');
+  return decide(
+    ctx,
+    input,
+    { baseId: input.baseId, kind: 'paper-copies', key: 'paper', active: true, value: { copies: input.copies } },
+    'record-paper-copies',
+  );
+}
+
+/** Confirms that an address sends for a base: later mail from it is matched to the base when names say nothing. */
+export async function confirmSender(
+  ctx: AppContext,
+  input: Actor & { address: string; baseId: string },
+): Promise<Sender> {
+  await requireBase(ctx, input.baseId);
+  const address = addressOf(input.address);
+  if (!address) throw new StaffActionError(`not an e-mail address: ${input.address}`);
+  const sender: Sender = {
+    address,
+    baseId: input.baseId,
+    confirmedBy: input.actor,
+    confirmedAt: ctx.clock.now().toISOString(),
+  };
+  await ctx.records.saveSender(sender);
+  await audit(ctx, input, 'confirm-sender', input.baseId, null, { address });
+  return sender;
+}
+
+/** Records a city's official letter (公函): received, and which bases it marks as pilot units and how it ranks them. */
+export async function recordCityLetter(
+  ctx: AppContext,
+  input: Actor & { city: string; received?: boolean; pilotUnits?: string[]; ranking?: string[]; documentId?: string },
+): Promise<CityRecord> {
+  const city = cityIdSchema.parse(input.city);
+  const registry = await listRegistry(ctx);
+  for (const id of [...(input.pilotUnits ?? []), ...(input.ranking ?? [])]) {
+    if (!registry.some((b) => b.id === id && b.city === city))
+      throw new StaffActionError(`${id} is not a base of ${city}`);
+  }
+  const previous = await ctx.records.getCityRecord(city);
+  const now = ctx.clock.now().toISOString();
+  const received = input.received ?? true;
+  const record: CityRecord = {
+    city,
+    letterReceivedAt: received ? (previous?.letterReceivedAt ?? now) : null,
+    letterSource: received ? (input.documentId ? 'document' : (previous?.letterSource ?? 'staff')) : null,
+    letterDocumentId: input.documentId ?? previous?.letterDocumentId ?? null,
+    pilotUnits: input.pilotUnits ?? previous?.pilotUnits ?? [],
+    ranking: input.ranking ?? previous?.ranking ?? [],
+    updatedBy: input.actor,
+    updatedAt: now,
+  };
+  await ctx.records.saveCityRecord(record);
+  await audit(ctx, input, 'record-city-letter', null, null, {
+    city,
+    received,
+    pilotUnits: record.pilotUnits,
+    ranking: record.ranking,
+  });
+  return record;
+}
+
+async function requireBase(ctx: AppContext, baseId: string): Promise<void> {
+  if (!(await listRegistry(ctx)).some((b) => b.id === baseId)) throw new UnknownBaseError(baseId);
 }

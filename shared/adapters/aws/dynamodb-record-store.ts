@@ -8,10 +8,15 @@
  * | message-id claim | MSGID#<sha256>     | MSGID                  | -                                         | -                                |
  * | document         | SUB#<submissionId> | DOC#<sha256>           | BASE#<baseId> or UNMATCHED / DOC#<at>#<id> | -                                |
  * | base status      | BASE#<baseId>      | STATUS                 | -                                         | STATUS / CITY#<city>#<baseId>     |
+ * | base revision    | BASE#<baseId>      | REV                    | -                                         | -                                |
+ * | staff decision   | BASE#<baseId>      | DECISION#<kind>#<key>  | -                                         | -                                |
+ * | city record      | CITY#<city>        | RECORD                 | -                                         | CITYREC / <city>                 |
  * | registered base  | ROUND#<roundId>    | BASE#<baseId>          | -                                         | -                                |
  * | notice           | NOTICE#<city>      | <asOf>#<id>            | -                                         | NOTICE / <asOf>#<city>#<id>       |
  * | sender           | SENDER#<address>   | SENDER                 | -                                         | -                                |
  * | audit event      | AUDIT#<baseId|-> | <at>#<id>              | -                                         | -                                |
+ * | notice claim     | CLAIM#<key>        | CLAIM                  | NOTICECLAIM#<city> or ACKTO#<address> / <asOf>#<key> | OPENCLAIM / <updatedAt>#<key> while unsettled |
+ * | address status   | ADDRESS#<address>  | ADDRESS                | -                                         | FAILING / <address> while failing |
  *
  * Access patterns, each one Query or GetItem (no Scan):
  * - submission by id: GetItem SUB#id/SUB; documents of a submission: Query pk=SUB#id, sk begins_with DOC#
@@ -20,8 +25,15 @@
  * - statuses, all or by city: Query gsi2 pk=STATUS (sk begins_with CITY#<city>#)
  * - notices of a city, newest first: Query pk=NOTICE#city, descending; all notices: Query gsi2 pk=NOTICE
  * - duplicate Message-ID: conditional Put on MSGID#<sha256>
+ * - decisions of a base: Query pk=BASE#id, sk begins_with DECISION#; revision: GetItem BASE#id/REV
+ * - city records: GetItem CITY#city/RECORD; all: Query gsi2 pk=CITYREC
  * - confirmed sender of an address: GetItem SENDER#address/SENDER
  * - audit of a base, newest first: Query pk=AUDIT#baseId descending
+ * - notice claim (send once): GetItem CLAIM#key/CLAIM (consistent); conditional Put on attribute_not_exists(pk) or
+ *   version = :expected
+ * - digest claims of a city / acknowledgements to an address, newest first: Query gsi1 pk=NOTICECLAIM#city / ACKTO#addr
+ * - unsettled claims (failed, crashed): Query gsi2 pk=OPENCLAIM; failing addresses: Query gsi2 pk=FAILING
+ * - state of an address: GetItem ADDRESS#address/ADDRESS
  */
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -34,10 +46,23 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Base } from '../../domain/catalogue.ts';
-import type { AuditEvent, BaseStatus, DocumentRecord, NoticeRecord, Sender, Submission } from '../../domain/records.ts';
+import { type AddressStatus, isUnsettled, type NoticeClaim } from '../../domain/notice-claims.ts';
+import type {
+  AuditEvent,
+  BaseStatus,
+  CityRecord,
+  Decision,
+  DocumentRecord,
+  NoticeRecord,
+  Sender,
+  Submission,
+} from '../../domain/records.ts';
 import type { RecordStore } from '../../ports/record-store.ts';
 
 type Item = Record<string, unknown> & { data: unknown };
+
+/** Conflicting revision bumps retried before giving up (each is one base; real contention is a handful). */
+const MAX_REVISION_ATTEMPTS = 50;
 
 /** The DynamoDB implementation of RecordStore. */
 export class DynamoDbRecordStore implements RecordStore {
@@ -134,13 +159,86 @@ export class DynamoDbRecordStore implements RecordStore {
     });
   }
 
-  async saveBaseStatus(status: BaseStatus): Promise<void> {
-    await this.put({
-      pk: `BASE#${status.baseId}`,
-      sk: 'STATUS',
-      gsi2pk: 'STATUS',
-      gsi2sk: `CITY#${status.city}#${status.baseId}`,
-      data: status,
+  async saveBaseStatus(status: BaseStatus, revision = 0): Promise<'saved' | 'stale'> {
+    try {
+      // Never replace a status computed from a later revision: concurrent evaluations end with the newest facts.
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: `BASE#${status.baseId}`,
+            sk: 'STATUS',
+            gsi2pk: 'STATUS',
+            gsi2sk: `CITY#${status.city}#${status.baseId}`,
+            revision,
+            data: status,
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR revision <= :revision',
+          ExpressionAttributeValues: { ':revision': revision },
+        }),
+      );
+      return 'saved';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'stale';
+      throw error;
+    }
+  }
+
+  async getBaseRevision(baseId: string): Promise<number> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: `BASE#${baseId}`, sk: 'REV' }, ConsistentRead: true }),
+    );
+    return typeof out.Item?.revision === 'number' ? out.Item.revision : 0;
+  }
+
+  async bumpBaseRevision(baseId: string): Promise<number> {
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.getBaseRevision(baseId);
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { pk: `BASE#${baseId}`, sk: 'REV', revision: current + 1, data: null },
+            ConditionExpression: current === 0 ? 'attribute_not_exists(pk)' : 'revision = :current',
+            ExpressionAttributeValues: current === 0 ? undefined : { ':current': current },
+          }),
+        );
+        return current + 1;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException) || attempt >= MAX_REVISION_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (attempt + 1)));
+      }
+    }
+  }
+
+  async saveDecision(decision: Decision): Promise<void> {
+    await this.put({ pk: `BASE#${decision.baseId}`, sk: `DECISION#${decision.kind}#${decision.key}`, data: decision });
+  }
+
+  async listDecisions(baseId: string): Promise<Decision[]> {
+    const all = await this.queryData<Decision>({
+      KeyConditionExpression: 'pk = :pk and begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `BASE#${baseId}`, ':prefix': 'DECISION#' },
+    });
+    return all.filter((decision) => decision.active);
+  }
+
+  async getCityRecord(city: string): Promise<CityRecord | null> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: `CITY#${city}`, sk: 'RECORD' } }),
+    );
+    return out.Item ? (out.Item.data as CityRecord) : null;
+  }
+
+  async saveCityRecord(record: CityRecord): Promise<void> {
+    await this.put({ pk: `CITY#${record.city}`, sk: 'RECORD', gsi2pk: 'CITYREC', gsi2sk: record.city, data: record });
+  }
+
+  async listCityRecords(): Promise<CityRecord[]> {
+    return this.queryData<CityRecord>({
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'CITYREC' },
     });
   }
 
@@ -232,6 +330,94 @@ export class DynamoDbRecordStore implements RecordStore {
       start = page.LastEvaluatedKey;
     } while (start);
     return out;
+  }
+
+  async putNoticeClaim(claim: NoticeClaim, expectedVersion: number | null): Promise<boolean> {
+    const item: Item = {
+      pk: `CLAIM#${claim.key}`,
+      sk: 'CLAIM',
+      gsi1pk: claim.kind === 'ack' ? `ACKTO#${(claim.to[0] ?? '-').toLowerCase()}` : `NOTICECLAIM#${claim.city ?? '-'}`,
+      gsi1sk: `${claim.asOf}#${claim.key}`,
+      version: claim.version,
+      data: claim,
+    };
+    // Settled claims leave the OPENCLAIM partition (a Put replaces the whole item, so the attributes go).
+    if (isUnsettled(claim)) {
+      item.gsi2pk = 'OPENCLAIM';
+      item.gsi2sk = `${claim.updatedAt}#${claim.key}`;
+    }
+    const input: PutCommandInput = { TableName: this.tableName, Item: item };
+    if (expectedVersion === null) {
+      input.ConditionExpression = 'attribute_not_exists(pk)';
+    } else {
+      input.ConditionExpression = 'version = :expected';
+      input.ExpressionAttributeValues = { ':expected': expectedVersion };
+    }
+    try {
+      await this.doc.send(new PutCommand(input));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async getNoticeClaim(key: string): Promise<NoticeClaim | null> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: `CLAIM#${key}`, sk: 'CLAIM' }, ConsistentRead: true }),
+    );
+    return out.Item ? (out.Item.data as NoticeClaim) : null;
+  }
+
+  async listNoticeClaims(city: string): Promise<NoticeClaim[]> {
+    return this.queryData<NoticeClaim>({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `NOTICECLAIM#${city}` },
+      ScanIndexForward: false,
+    });
+  }
+
+  async listAcknowledgementsTo(address: string): Promise<NoticeClaim[]> {
+    return this.queryData<NoticeClaim>({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `ACKTO#${address.toLowerCase()}` },
+      ScanIndexForward: false,
+    });
+  }
+
+  async listFailedNotices(): Promise<NoticeClaim[]> {
+    return this.queryData<NoticeClaim>({
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'OPENCLAIM' },
+    });
+  }
+
+  async saveAddressStatus(status: AddressStatus): Promise<void> {
+    const address = status.address.toLowerCase();
+    const item: Item = { pk: `ADDRESS#${address}`, sk: 'ADDRESS', data: { ...status, address } };
+    if (status.state === 'failing') {
+      item.gsi2pk = 'FAILING';
+      item.gsi2sk = address;
+    }
+    await this.put(item);
+  }
+
+  async getAddressStatus(address: string): Promise<AddressStatus | null> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: `ADDRESS#${address.toLowerCase()}`, sk: 'ADDRESS' } }),
+    );
+    return out.Item ? (out.Item.data as AddressStatus) : null;
+  }
+
+  async listFailingAddresses(): Promise<AddressStatus[]> {
+    return this.queryData<AddressStatus>({
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'FAILING' },
+    });
   }
 }
 

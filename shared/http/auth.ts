@@ -1,0 +1,240 @@
+/**
+ * Who is asking: one small middleware with two sources of identity.
+ *
+ * - In AWS, API Gateway's JWT authorizer (Cognito) has already checked the token; its claims arrive in the Lambda
+ *   event (`requestContext.authorizer.jwt.claims`), which a client cannot forge: `cognito:groups` holds `staff` or
+ *   `bureau`, `custom:city` the bureau's city.
+ * - Otherwise (the local stack, or routes the gateway leaves open such as a bureau's signed link), a session cookie
+ *   signed by the app: set by the sign-in form (local accounts from `INTAKE_USERS`, passwords hashed with scrypt)
+ *   or by opening a per-city signed link.
+ *
+ * Roles: staff see and do everything; a bureau sees its own city only and changes nothing.
+ */
+import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { type CityId, cityIdSchema } from '../domain/catalogue.ts';
+import type { TokenSigner } from './signing.ts';
+
+/** staff = the division (电商处); bureau = a city bureau (市商务局), limited to its city. */
+export type Role = 'staff' | 'bureau';
+
+/** A signed-in user (or a bureau holding a city link). */
+export interface Principal {
+  /** Shown in the page header and written to the audit trail as the actor. */
+  name: string;
+  role: Role;
+  /** The bureau's city; null for staff. */
+  city: CityId | null;
+  /** How the identity was established. */
+  via: 'password' | 'jwt' | 'city-link';
+}
+
+/** Hono's environment of the app: the Lambda event when served by Lambda, and the principal once known. */
+export type HttpEnv = {
+  Bindings: { event?: { requestContext?: { authorizer?: { jwt?: { claims?: Record<string, unknown> } } } } };
+  Variables: { principal: Principal | null };
+};
+
+/** A local account: name, role, city, and the scrypt hash of its password. */
+export interface LocalAccount {
+  name: string;
+  role: Role;
+  city: CityId | null;
+  salt: Buffer;
+  hash: Buffer;
+}
+
+/** `INTAKE_USERS` could not be read; names the entry (never the password). */
+export class AccountSpecError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AccountSpecError';
+  }
+}
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = 'intake_session';
+/** How long a sign-in lasts. */
+export const SESSION_HOURS = 12;
+const KEY_BYTES = 32;
+// scrypt's defaults (N=16384, r=8, p=1): ~50 ms per check, acceptable for a sign-in form, costly for guessing.
+const SCRYPT_PREFIX = 'scrypt$';
+
+/** Hashes a password as `scrypt$<salt>$<hash>` (base64url), the form `INTAKE_USERS` also accepts. */
+export function hashPassword(password: string, salt: Buffer = randomBytes(16)): string {
+  const hash = scryptSync(password.normalize('NFC'), salt, KEY_BYTES);
+  return `${SCRYPT_PREFIX}${salt.toString('base64url')}$${hash.toString('base64url')}`;
+}
+
+/**
+ * Reads accounts from `name:password:role[:city]` entries separated by commas or new lines. The password may be
+ * given already hashed (`scrypt$...`, see hashPassword) so that no plain password sits in the environment.
+ */
+export function parseAccounts(spec: string | undefined): LocalAccount[] {
+  if (!spec?.trim()) return [];
+  const accounts: LocalAccount[] = [];
+  for (const entry of spec
+    .split(/[,\n]/)
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const [name, password, role, city, ...rest] = entry.split(':');
+    if (!name || !password || rest.length > 0) {
+      throw new AccountSpecError(`INTAKE_USERS: "${name ?? ''}" is not name:password:role[:city]`);
+    }
+    if (role !== 'staff' && role !== 'bureau') {
+      throw new AccountSpecError(`INTAKE_USERS: role of ${name} must be staff or bureau`);
+    }
+    const cityId = city ? cityIdSchema.safeParse(city) : null;
+    if (cityId && !cityId.success) throw new AccountSpecError(`INTAKE_USERS: unknown city "${city}" for ${name}`);
+    if (role === 'bureau' && !cityId) throw new AccountSpecError(`INTAKE_USERS: bureau account ${name} needs a city`);
+    if (accounts.some((a) => a.name === name)) throw new AccountSpecError(`INTAKE_USERS: ${name} appears twice`);
+    const encoded = password.startsWith(SCRYPT_PREFIX) ? password : hashPassword(password);
+    const [, salt, hash] = encoded.split('$');
+    if (!salt || !hash) throw new AccountSpecError(`INTAKE_USERS: the scrypt hash of ${name} is malformed`);
+    accounts.push({
+      name,
+      role,
+      city: role === 'bureau' && cityId?.success ? cityId.data : null,
+      salt: Buffer.from(salt, 'base64url'),
+      hash: Buffer.from(hash, 'base64url'),
+    });
+  }
+  return accounts;
+}
+
+const DUMMY = { salt: randomBytes(16), hash: randomBytes(KEY_BYTES) };
+
+/** The account whose name and password match, or null; an unknown name costs the same time as a wrong password. */
+export async function checkPassword(
+  accounts: readonly LocalAccount[],
+  name: string,
+  password: string,
+): Promise<LocalAccount | null> {
+  const account = accounts.find((a) => a.name === name);
+  const target = account ?? DUMMY;
+  const derived = await new Promise<Buffer>((resolve, reject) =>
+    scrypt(password.normalize('NFC'), target.salt, target.hash.length || KEY_BYTES, (error, key) =>
+      error ? reject(error) : resolve(key),
+    ),
+  );
+  return account && derived.length === account.hash.length && timingSafeEqual(derived, account.hash) ? account : null;
+}
+
+/** The principal the gateway's JWT claims describe, or null when they grant no role here. */
+export function principalFromClaims(claims: Record<string, unknown>): Principal | null {
+  const groups = groupsOf(claims['cognito:groups']);
+  const name = [claims.email, claims['cognito:username'], claims.username, claims.sub].find(
+    (v): v is string => typeof v === 'string' && v.length > 0,
+  );
+  if (!name) return null;
+  if (groups.includes('staff')) return { name, role: 'staff', city: null, via: 'jwt' };
+  const city = cityIdSchema.safeParse(claims['custom:city']);
+  if (groups.includes('bureau') && city.success) return { name, role: 'bureau', city: city.data, via: 'jwt' };
+  return null;
+}
+
+/** API Gateway (payload 2.0) flattens array claims to text such as `[staff bureau]`; accept that, a list or CSV. */
+function groupsOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  if (typeof value !== 'string') return [];
+  return value
+    .replace(/^\[|\]$/g, '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
+}
+
+/** Options of the authentication middleware. */
+export interface AuthenticateOptions {
+  signer: TokenSigner;
+  now: () => Date;
+}
+
+/**
+ * Sets `principal` from the gateway's JWT claims when the request came through the authorizer, else from the
+ * session cookie, else null. It never refuses a request: the routes decide what they need.
+ */
+export function authenticate(options: AuthenticateOptions): MiddlewareHandler<HttpEnv> {
+  return async (c, next) => {
+    const claims = c.env?.event?.requestContext?.authorizer?.jwt?.claims;
+    if (claims) {
+      c.set('principal', principalFromClaims(claims));
+    } else {
+      c.set('principal', readSession(options.signer, getCookie(c, SESSION_COOKIE), options.now()));
+    }
+    await next();
+  };
+}
+
+function readSession(signer: TokenSigner, token: string | undefined, now: Date): Principal | null {
+  const payload = signer.verify('session', token, now);
+  if (!payload) return null;
+  const { sub, role, city, via } = payload;
+  if (typeof sub !== 'string' || (role !== 'staff' && role !== 'bureau')) return null;
+  if (via !== 'password' && via !== 'city-link') return null;
+  const cityId = cityIdSchema.safeParse(city);
+  if (role === 'bureau' && !cityId.success) return null;
+  return { name: sub, role, city: role === 'bureau' && cityId.success ? cityId.data : null, via };
+}
+
+/** Starts a session for a principal: a signed cookie, HttpOnly, SameSite=Lax, Secure on HTTPS. */
+export function startSession(
+  c: Context<HttpEnv>,
+  signer: TokenSigner,
+  principal: Principal,
+  now: Date,
+  expiresAt: Date = new Date(now.getTime() + SESSION_HOURS * 3_600_000),
+): void {
+  const token = signer.sign(
+    'session',
+    { sub: principal.name, role: principal.role, city: principal.city, via: principal.via },
+    expiresAt,
+  );
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: new URL(c.req.url).protocol === 'https:',
+    path: '/',
+    expires: expiresAt,
+  });
+}
+
+/** Ends the session. */
+export function endSession(c: Context<HttpEnv>): void {
+  deleteCookie(c, SESSION_COOKIE, { path: '/' });
+}
+
+/** Refused: not signed in (401) or not allowed (403); the app maps it to JSON or a page. */
+export class AccessError extends Error {
+  constructor(
+    readonly status: 401 | 403,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AccessError';
+  }
+}
+
+/** The signed-in principal; 401 when there is none. */
+export function requireUser(c: Context<HttpEnv>): Principal {
+  const principal = c.get('principal');
+  if (!principal) throw new AccessError(401, '请先登录');
+  return principal;
+}
+
+/** The signed-in staff member; 403 for a bureau. */
+export function requireStaff(c: Context<HttpEnv>): Principal {
+  const principal = requireUser(c);
+  if (principal.role !== 'staff') throw new AccessError(403, '此操作仅限省厅工作人员');
+  return principal;
+}
+
+/** True when the principal may see the city's data. */
+export function canSeeCity(principal: Principal, city: string | null | undefined): boolean {
+  return principal.role === 'staff' || (city !== null && city !== undefined && principal.city === city);
+}
+
+/** Refuses (403) a principal that may not see the city's data. */
+export function assertCity(principal: Principal, city: string | null | undefined): void {
+  if (!canSeeCity(principal, city)) throw new AccessError(403, '无权查看其他地市的数据');
+}

@@ -1,0 +1,160 @@
+/**
+ * The dashboard's page frame and small view helpers: server-rendered HTML, one inline stylesheet, no build step.
+ * Interpolations in `html` templates are escaped; `raw` is used only for markup built here.
+ */
+import { html, raw } from 'hono/html';
+import type { Round } from '../domain/catalogue.ts';
+import { DOCUMENT_KIND_NAMES, STATE_NAMES } from '../domain/notice-text.ts';
+import type { BaseState, DocumentKind } from '../domain/records.ts';
+import { formatBeijing } from '../domain/round-time.ts';
+import type { Principal } from './auth.ts';
+
+/** A rendered piece of HTML. */
+export type Html = ReturnType<typeof html>;
+
+/** What every page frame needs to know. */
+export interface PageFrame {
+  round: Round;
+  title: string;
+  principal: Principal | null;
+  /** A one-off message after a form was sent (from the flash cookie). */
+  flash?: { kind: 'ok' | 'error'; text: string } | null;
+  /** The CSRF token the frame's sign-out form carries. */
+  csrf?: string;
+  /** Which navigation entry is current. */
+  nav?: 'overview' | 'unmatched' | 'notices' | 'search' | 'audit';
+}
+
+const CSS = `
+:root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#f6f8fa;--accent:#0b57d0;--ok:#1a7f37;--okbg:#dafbe1;--warn:#9a6700;--warnbg:#fff8c5;--bad:#cf222e;--badbg:#ffebe9}
+*{box-sizing:border-box}
+body{font-family:system-ui,-apple-system,"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;margin:0;color:var(--fg);background:#fff;font-size:15px;line-height:1.5}
+a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}
+header.top{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;padding:.6rem 1rem;background:#12355b;color:#fff}
+header.top a{color:#fff}header.top .brand{font-weight:600;font-size:1.05rem;margin-right:auto}
+header.top nav{display:flex;flex-wrap:wrap;gap:.25rem .9rem}header.top nav a.current{border-bottom:2px solid #fff}
+header.top form{display:inline;margin:0}header.top .who{font-size:.9rem;opacity:.9}
+header.top button{background:none;border:1px solid rgba(255,255,255,.6);color:#fff;border-radius:4px;padding:.1rem .5rem;cursor:pointer}
+form.search{display:flex;gap:.3rem}form.search input{width:9rem;padding:.2rem .4rem;border-radius:4px;border:0}
+main{padding:1rem;max-width:1200px;margin:0 auto}
+h1{font-size:1.35rem;margin:.2rem 0 .8rem}h2{font-size:1.1rem;margin:1.6rem 0 .6rem;padding-bottom:.2rem;border-bottom:1px solid var(--line)}
+.muted{color:var(--muted)}.small{font-size:.85rem}
+.table-wrap{overflow-x:auto;-webkit-overflow-scrolling:touch;border:1px solid var(--line);border-radius:6px}
+table{border-collapse:collapse;width:100%;font-size:.92rem}
+th,td{border-bottom:1px solid var(--line);padding:.4rem .55rem;text-align:left;vertical-align:top}
+th{background:var(--bg);font-weight:600;white-space:nowrap}tbody tr:last-child td{border-bottom:0}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+.chip{display:inline-block;padding:0 .45rem;border-radius:999px;font-size:.8rem;white-space:nowrap;border:1px solid transparent}
+.chip.complete,.chip.ok{background:var(--okbg);color:var(--ok)}.chip.incomplete,.chip.warn{background:var(--warnbg);color:var(--warn)}
+.chip.not-received,.chip.bad{background:var(--badbg);color:var(--bad)}.chip.info{background:var(--bg);color:var(--muted);border-color:var(--line)}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:.6rem;margin:.6rem 0 1rem}
+.card{border:1px solid var(--line);border-radius:8px;padding:.6rem .8rem;background:#fff}
+.card .n{font-size:1.6rem;font-weight:600;font-variant-numeric:tabular-nums}.card .l{color:var(--muted);font-size:.85rem}
+.countdown{border-left:4px solid var(--accent);background:#eef4ff;padding:.6rem .9rem;border-radius:4px;margin:.4rem 0 1rem}
+.countdown.over{border-color:var(--bad);background:var(--badbg)}.countdown strong{font-size:1.2rem}
+.flash{padding:.5rem .8rem;border-radius:4px;margin-bottom:1rem}.flash.ok{background:var(--okbg)}.flash.error{background:var(--badbg)}
+form.inline{display:flex;flex-wrap:wrap;gap:.35rem;align-items:center;margin:.25rem 0}
+form.inline input,form.inline select{padding:.25rem .4rem;border:1px solid var(--line);border-radius:4px;font:inherit;max-width:100%}
+form.inline input[name=reason]{flex:1 1 10rem}
+button.act{padding:.25rem .7rem;border-radius:4px;border:1px solid var(--accent);background:var(--accent);color:#fff;font:inherit;cursor:pointer}
+button.act.secondary{background:#fff;color:var(--accent)}
+details{margin:.2rem 0}summary{cursor:pointer;color:var(--accent)}
+.grid2{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
+.kv{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem}.kv dt{color:var(--muted)}.kv dd{margin:0}
+.item{border:1px solid var(--line);border-radius:8px;padding:.7rem .9rem;margin:.6rem 0}
+ol.timeline{list-style:none;padding:0;margin:0;border-left:2px solid var(--line)}
+ol.timeline li{position:relative;padding:.1rem 0 .8rem 1rem}ol.timeline li::before{content:"";position:absolute;left:-6px;top:.45rem;width:10px;height:10px;border-radius:50%;background:var(--accent)}
+pre.notice{white-space:pre-wrap;background:var(--bg);padding:.6rem;border-radius:4px;font-size:.85rem}
+.login{max-width:22rem;margin:3rem auto;border:1px solid var(--line);border-radius:8px;padding:1.2rem}
+.login label{display:block;margin:.6rem 0 .2rem}.login input{width:100%;padding:.45rem;border:1px solid var(--line);border-radius:4px;font:inherit}
+.login button{margin-top:1rem;width:100%;padding:.5rem}
+@media (max-width:700px){body{font-size:14px}main{padding:.6rem}.grid2{grid-template-columns:1fr}header.top .brand{width:100%}
+ table.stack thead{display:none}table.stack tr{display:block;border-bottom:1px solid var(--line);padding:.3rem 0}
+ table.stack td{display:flex;gap:.6rem;border:0;padding:.15rem .55rem}table.stack td::before{content:attr(data-label);color:var(--muted);min-width:5.5em;flex:none}
+ table.stack td.num{text-align:left}}
+`;
+
+/** The page frame: header with navigation and sign-out, then the body. */
+export function page(frame: PageFrame, body: Html): Html {
+  const p = frame.principal;
+  const link = (href: string, label: string, key: PageFrame['nav']) =>
+    html`<a href="${href}" class="${frame.nav === key ? 'current' : ''}">${label}</a>`;
+  return html`<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${frame.title} · ${frame.round.title}</title>
+<style>${raw(CSS)}</style>
+</head>
+<body>
+<header class="top">
+<a class="brand" href="/">${frame.round.title}：材料收取</a>
+${
+  p
+    ? html`<nav>
+${link('/', '总览', 'overview')}
+${p.role === 'staff' ? link('/unmatched', '待分配', 'unmatched') : ''}
+${link('/notices', '通知', 'notices')}
+${p.role === 'staff' ? link('/audit', '操作记录', 'audit') : ''}
+</nav>
+<form class="search" action="/search" method="get" role="search"><input name="q" placeholder="按名称搜索基地" aria-label="搜索基地"></form>
+<span class="who">${p.name}（${p.role === 'staff' ? '省厅' : `${frame.round.cities.find((c) => c.id === p.city)?.name ?? ''}商务局`}）</span>
+${p.via === 'jwt' ? '' : html`<form method="post" action="/logout"><input type="hidden" name="csrf" value="${frame.csrf ?? ''}"><button type="submit">退出</button></form>`}`
+    : ''
+}
+</header>
+<main>
+${frame.flash ? html`<div class="flash ${frame.flash.kind}" role="status">${frame.flash.text}</div>` : ''}
+${body}
+</main>
+</body>
+</html>`;
+}
+
+/** A state chip (未收到材料 / 材料不完整 / 材料齐全), with 逾期 beside it when late. */
+export function stateChip(state: BaseState, late = false): Html {
+  return html`<span class="chip ${state}">${STATE_NAMES[state]}</span>${late ? html` <span class="chip bad">逾期</span>` : ''}`;
+}
+
+/** A severity chip. */
+export function severityChip(severity: 'error' | 'warning' | 'info'): Html {
+  const [cls, label] =
+    severity === 'error' ? ['bad', '错误'] : severity === 'warning' ? ['warn', '需核实'] : ['info', '提示'];
+  return html`<span class="chip ${cls}">${label}</span>`;
+}
+
+/** Beijing wall time of an ISO instant, or a dash. */
+export function when(iso: string | null | undefined, round: Round): string {
+  return iso ? formatBeijing(new Date(iso), round.timeZone).slice(0, 16) : '—';
+}
+
+/** The Chinese name of a document kind. */
+export function kindName(kind: DocumentKind): string {
+  return DOCUMENT_KIND_NAMES[kind];
+}
+
+/** The name of a city id. */
+export function cityName(round: Round, city: string | null | undefined): string {
+  return round.cities.find((c) => c.id === city)?.name ?? city ?? '—';
+}
+
+/** A hidden CSRF field and a reason field, which every staff form carries. */
+export function formGuard(csrf: string, reasonPlaceholder = '原因（必填，记入操作记录）'): Html {
+  return html`<input type="hidden" name="csrf" value="${csrf}"><input name="reason" required placeholder="${reasonPlaceholder}" aria-label="原因">`;
+}
+
+/** A value of the report form as text (是/否, tick lists, numbers with their unit). */
+export function formValueText(value: unknown, unit: string | null): string {
+  if (value === null || value === undefined || value === '') return '（未填）';
+  if (typeof value === 'boolean') return value ? '是' : '否';
+  if (Array.isArray(value)) return value.length ? value.join('、') : '（未勾选）';
+  return `${String(value)}${unit && typeof value === 'number' ? ` ${unit}` : ''}`;
+}
+
+/** Bytes as KB / MB. */
+export function size(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,0 +1,187 @@
+/**
+ * What the dashboard and the JSON API show, gathered from the use cases and the record store: the overview by city,
+ * a base's page, a document by id, search. Reads only: every status here is computed at an explicit `asOf`, so a
+ * page view never writes a stored status.
+ */
+
+import { normalizeBaseName } from '../domain/base-names.ts';
+import type { Base, CityId, Indicator } from '../domain/catalogue.ts';
+import { claimedIndicators } from '../domain/evaluate.ts';
+import type { AuditEvent, BaseState, BaseStatus, CityRecord, DocumentRecord, Submission } from '../domain/records.ts';
+import type { AppContext } from '../use-cases/context.ts';
+import { evaluateAll, evaluateBase, UnknownBaseError } from '../use-cases/evaluate.ts';
+import { listRegistry } from '../use-cases/registry.ts';
+
+/** One city's line of the overview. */
+export interface CitySummary {
+  city: CityId;
+  name: string;
+  bureau: string;
+  bases: number;
+  counts: Record<BaseState, number>;
+  late: number;
+  openFindings: number;
+  /** Bases whose 2 sealed paper copies are recorded. */
+  paperReceived: number;
+  letterReceivedAt: string | null;
+}
+
+/** The overview: a line per city and the statuses it was computed from. */
+export interface Overview {
+  asOf: string;
+  cities: CitySummary[];
+  bases: BaseStatus[];
+}
+
+/** Findings staff still have to look at (errors and warnings not waived). */
+export function openFindings(status: BaseStatus): BaseStatus['findings'] {
+  return status.findings.filter((f) => f.severity !== 'info');
+}
+
+/** Paper copies the notice asks each base for. */
+export const PAPER_COPIES_REQUIRED = 2;
+
+/** The overview by city at `asOf`, limited to `cities` when given (a bureau's own). */
+export async function cityOverview(ctx: AppContext, asOf: Date, cities?: readonly CityId[]): Promise<Overview> {
+  const [statuses, records] = await Promise.all([evaluateAll(ctx, { asOf }), ctx.records.listCityRecords()]);
+  const wanted = ctx.round.cities.filter((c) => !cities || cities.includes(c.id));
+  const bases = statuses.filter((s) => wanted.some((c) => c.id === s.city));
+  return {
+    asOf: asOf.toISOString(),
+    bases,
+    cities: wanted.map((city) => {
+      const ofCity = bases.filter((b) => b.city === city.id);
+      const letter = records.find((r) => r.city === city.id)?.letterReceivedAt ?? null;
+      return {
+        city: city.id,
+        name: city.name,
+        bureau: city.bureau,
+        bases: ofCity.length,
+        counts: {
+          'not-received': ofCity.filter((b) => b.state === 'not-received').length,
+          incomplete: ofCity.filter((b) => b.state === 'incomplete').length,
+          complete: ofCity.filter((b) => b.state === 'complete').length,
+        },
+        late: ofCity.filter((b) => b.late).length,
+        openFindings: ofCity.reduce((n, b) => n + openFindings(b).length, 0),
+        paperReceived: ofCity.filter((b) => b.paperCopies >= PAPER_COPIES_REQUIRED).length,
+        letterReceivedAt: letter && letter <= asOf.toISOString() ? letter : null,
+      };
+    }),
+  };
+}
+
+/** A stored document as the base page lists it: what the evaluation made of it, and whether staff withdrew it. */
+export interface DocumentLine {
+  document: DocumentRecord;
+  /** The kind in force (a classification by hand wins over the classifier's). */
+  kind: DocumentRecord['kind'];
+  indicator: string | null;
+  withdrawn: boolean;
+  classifiedByHand: boolean;
+}
+
+/** The evidence checklist: one line per indicator. */
+export interface EvidenceLine {
+  indicator: Indicator;
+  /** The form claims it (a number > 0, 是, a tick): evidence is required. */
+  claimed: boolean;
+  notApplicable: boolean;
+  documents: { id: string; fileName: string }[];
+}
+
+/** Everything the base page shows. */
+export interface BaseDetail {
+  base: Base;
+  status: BaseStatus;
+  submissions: Submission[];
+  documents: DocumentLine[];
+  /** The figures the latest self-assessment states, beside the form's items 32 and 33. */
+  report: { fileName: string; figures: NonNullable<DocumentRecord['report']>['figures'] } | null;
+  evidence: EvidenceLine[];
+  cityRecord: CityRecord | null;
+  audit: AuditEvent[];
+}
+
+/** The registry entry of a base, or UnknownBaseError. */
+export async function getBase(ctx: AppContext, baseId: string): Promise<Base> {
+  const base = (await listRegistry(ctx)).find((b) => b.id === baseId);
+  if (!base) throw new UnknownBaseError(baseId);
+  return base;
+}
+
+/** The base page's data at `asOf`. */
+export async function baseDetail(ctx: AppContext, baseId: string, asOf: Date): Promise<BaseDetail> {
+  const base = await getBase(ctx, baseId);
+  const at = asOf.toISOString();
+  const [status, submissions, documents, decisions, cityRecord, audit] = await Promise.all([
+    evaluateBase(ctx, { baseId, asOf }),
+    ctx.records.listSubmissionsByBase(baseId),
+    ctx.records.listDocumentsByBase(baseId),
+    ctx.records.listDecisions(baseId),
+    ctx.records.getCityRecord(base.city),
+    ctx.records.listAudit(baseId),
+  ]);
+  const inForce = new Map(status.documents.map((d) => [d.id, d]));
+  const byHand = new Set(
+    decisions.filter((d) => d.kind === 'classify-document' && d.active && d.at <= at).map((d) => d.key),
+  );
+  const lines: DocumentLine[] = documents
+    .filter((d) => d.receivedAt <= at)
+    .map((document) => {
+      const effective = inForce.get(document.id);
+      return {
+        document,
+        kind: effective?.kind ?? document.kind,
+        indicator: effective ? effective.indicator : document.indicator,
+        withdrawn: !effective,
+        classifiedByHand: byHand.has(document.sha256),
+      };
+    });
+  const latestReport = lines.filter((l) => !l.withdrawn && l.kind === 'self-assessment' && l.document.report).at(-1);
+  const claimed = new Set(claimedIndicators(ctx.round, status.formValues).map((i) => i.slug));
+  return {
+    base,
+    status,
+    submissions: submissions.filter((s) => s.receivedAt <= at),
+    documents: lines,
+    report: latestReport?.document.report
+      ? { fileName: latestReport.document.fileName, figures: latestReport.document.report.figures }
+      : null,
+    evidence: ctx.round.indicators.map((indicator) => ({
+      indicator,
+      claimed: claimed.has(indicator.slug),
+      notApplicable: status.notApplicable.includes(indicator.slug),
+      documents: lines
+        .filter((l) => !l.withdrawn && l.kind === 'evidence' && l.indicator === indicator.slug)
+        .map((l) => ({ id: l.document.id, fileName: l.document.fileName })),
+    })),
+    cityRecord,
+    audit,
+  };
+}
+
+/** A document by id (`<submissionId>/<sha256>`), or null. */
+export async function findDocument(ctx: AppContext, documentId: string): Promise<DocumentRecord | null> {
+  const slash = documentId.indexOf('/');
+  if (slash <= 0) return null;
+  const documents = await ctx.records.listDocumentsBySubmission(documentId.slice(0, slash));
+  return documents.find((d) => d.id === documentId) ?? null;
+}
+
+/** The city of the base a submission or document belongs to; null while it belongs to none (unmatched). */
+export async function cityOfBase(ctx: AppContext, baseId: string | null): Promise<CityId | null> {
+  if (!baseId) return null;
+  return (await listRegistry(ctx)).find((b) => b.id === baseId)?.city ?? null;
+}
+
+/** Bases whose name, alias or id contains the text (spelling differences the matcher ignores are ignored here). */
+export async function searchBases(ctx: AppContext, text: string, cities?: readonly CityId[]): Promise<Base[]> {
+  const wanted = normalizeBaseName(text);
+  if (!wanted) return [];
+  return (await listRegistry(ctx)).filter(
+    (b) =>
+      (!cities || cities.includes(b.city)) &&
+      (b.id === text.trim() || [b.name, ...b.aliases].some((name) => normalizeBaseName(name).includes(wanted))),
+  );
+}
