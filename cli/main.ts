@@ -309,6 +309,9 @@ export async function main(argv: string[]): Promise<void> {
       }
     });
 
+  const { registerStaffCommands } = await import('./commands/staff.ts');
+  registerStaffCommands(program);
+
   await program.parseAsync(argv);
 }
 

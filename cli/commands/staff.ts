@@ -1,0 +1,156 @@
+/**
+ * Staff decisions from the command line: each takes `--reason` (kept in the audit trail) and `--actor`.
+ */
+import { type Command, InvalidArgumentError } from 'commander';
+
+const ACTOR = process.env.INTAKE_ACTOR ?? process.env.USER ?? 'staff';
+const DEFAULT_DATA_DIR = '.intake';
+
+type Action = (
+  ctx: import('../../shared/use-cases/context.ts').AppContext,
+  options: Record<string, unknown>,
+) => Promise<unknown>;
+
+/** Adds the staff-decision commands to the program. */
+export function registerStaffCommands(program: Command): void {
+  const command = (name: string, description: string) =>
+    program
+      .command(name)
+      .description(description)
+      .requiredOption('--reason <text>', 'why (kept in the audit trail)')
+      .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
+      .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
+      .option('--json', 'print JSON');
+
+  const run =
+    (action: Action) =>
+    async (...args: unknown[]) => {
+      const options = args.at(-2) as Record<string, unknown>;
+      const positional = args.slice(0, -2);
+      const { createLocalContext } = await import('../../shared/adapters/local/composition.ts');
+      const local = await createLocalContext({ dataDir: options.dataDir as string });
+      try {
+        const result = await action(local.ctx, { ...options, args: positional });
+        console.log(options.json ? JSON.stringify(result, null, 2) : summary(result));
+      } finally {
+        await local.close();
+      }
+    };
+  const staff = () => import('../../shared/use-cases/staff-actions.ts');
+  const who = (o: Record<string, unknown>) => ({ actor: String(o.actor), reason: String(o.reason) });
+  const arg = (o: Record<string, unknown>, i: number) => String((o.args as unknown[])[i]);
+
+  command('waive', 'waive a finding of a base (staff checked it by hand)')
+    .argument('<base>', 'base id')
+    .argument('<code>', 'finding code, e.g. report.encrypted')
+    .option('--item <n>', 'form item of the finding', toInt)
+    .option('--indicator <slug>', 'indicator of the finding')
+    .option('--document <file>', 'file name of the finding')
+    .option('--reopen', 'take the waiver back')
+    .action(
+      run(async (ctx, o) => {
+        const s = await staff();
+        const input = {
+          baseId: arg(o, 0),
+          code: arg(o, 1),
+          item: o.item as number | undefined,
+          indicator: o.indicator as string | undefined,
+          document: o.document as string | undefined,
+          ...who(o),
+        };
+        return o.reopen ? s.reopenFinding(ctx, input) : s.waiveFinding(ctx, input);
+      }),
+    );
+
+  command('not-applicable', 'mark an indicator not applicable to a base (no evidence required)')
+    .argument('<base>', 'base id')
+    .argument('<indicator>', 'indicator slug')
+    .option('--undo', 'take it back')
+    .action(
+      run(async (ctx, o) =>
+        (await staff()).markNotApplicable(ctx, { baseId: arg(o, 0), indicator: arg(o, 1), active: !o.undo, ...who(o) }),
+      ),
+    );
+
+  command('classify', 'classify a document by hand')
+    .argument('<document>', 'document id (<submission>/<sha256>)')
+    .argument('<kind>', 'report-form | self-assessment | evidence | city-letter | other')
+    .option('--indicator <slug>', 'indicator the evidence is for')
+    .action(
+      run(async (ctx, o) => {
+        const kind = arg(o, 1);
+        if (!['report-form', 'self-assessment', 'evidence', 'city-letter', 'other'].includes(kind)) {
+          throw new InvalidArgumentError(`unknown kind ${kind}`);
+        }
+        return (await staff()).classifyDocumentByHand(ctx, {
+          documentId: arg(o, 0),
+          kind: kind as 'evidence',
+          indicator: o.indicator as string | undefined,
+          ...who(o),
+        });
+      }),
+    );
+
+  command('withdraw', 'withdraw a document (sent by mistake or superseded)')
+    .argument('<document>', 'document id (<submission>/<sha256>)')
+    .option('--restore', 'put it back')
+    .action(
+      run(async (ctx, o) =>
+        (await staff()).withdrawDocument(ctx, { documentId: arg(o, 0), active: !o.restore, ...who(o) }),
+      ),
+    );
+
+  command('paper', 'record the sealed paper copies of a base received through its city bureau')
+    .argument('<base>', 'base id')
+    .option('--copies <n>', 'copies received', toInt, 2)
+    .action(
+      run(async (ctx, o) =>
+        (await staff()).recordPaperCopies(ctx, { baseId: arg(o, 0), copies: o.copies as number, ...who(o) }),
+      ),
+    );
+
+  command('city-letter', "record a city bureau's official letter (公函)")
+    .argument('<city>', 'city id, e.g. taiyuan')
+    .option('--pilot <ids>', 'base ids the letter marks as pilot units, comma-separated', toList)
+    .option('--ranking <ids>', 'recommended base ids in the letter order, comma-separated', toList)
+    .option('--not-received', 'mark the letter as not received')
+    .action(
+      run(async (ctx, o) =>
+        (await staff()).recordCityLetter(ctx, {
+          city: arg(o, 0),
+          received: !o.notReceived,
+          pilotUnits: o.pilot as string[] | undefined,
+          ranking: o.ranking as string[] | undefined,
+          ...who(o),
+        }),
+      ),
+    );
+
+  command('confirm-sender', 'remember that an address sends for a base')
+    .argument('<address>', 'e-mail address')
+    .argument('<base>', 'base id')
+    .action(
+      run(async (ctx, o) => (await staff()).confirmSender(ctx, { address: arg(o, 0), baseId: arg(o, 1), ...who(o) })),
+    );
+}
+
+function summary(result: unknown): string {
+  if (result && typeof result === 'object' && 'state' in result && 'name' in result) {
+    const status = result as { name: string; state: string; late: boolean; missing: unknown };
+    return `${status.name}: ${status.state}${status.late ? ' (late)' : ''} missing=${JSON.stringify(status.missing)}`;
+  }
+  return JSON.stringify(result);
+}
+
+function toInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('not a whole number');
+  return n;
+}
+
+function toList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
