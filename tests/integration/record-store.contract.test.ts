@@ -1,0 +1,207 @@
+/**
+ * The RecordStore contract, run against the DynamoDB adapter on the embedded stand-in (dynalite) with the real SDK
+ * client: the behaviour every use case relies on, method by method.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BaseStatus, Decision } from '../../shared/domain/records.ts';
+import type { RecordStore } from '../../shared/ports/index.ts';
+import { document, submission } from '../fixtures/records.ts';
+import { startTestStack } from './helpers.ts';
+
+function status(baseId: string, city: BaseStatus['city'], state: BaseStatus['state']): BaseStatus {
+  return {
+    baseId,
+    name: baseId,
+    city,
+    category: 'provincial',
+    state,
+    late: false,
+    lateItems: [],
+    submissions: 0,
+    firstReceivedAt: null,
+    lastReceivedAt: null,
+    documents: [],
+    missing: { documents: [], formItems: [], evidence: [] },
+    findings: [],
+    formValues: [],
+    waived: [],
+    notApplicable: [],
+    paperCopies: 0,
+    actions: [],
+    asOf: '2023-11-01T00:00:00.000Z',
+  };
+}
+
+describe('RecordStore contract (DynamoDB adapter on dynalite)', () => {
+  let stack: Awaited<ReturnType<typeof startTestStack>>;
+  let store: RecordStore;
+  beforeAll(async () => {
+    stack = await startTestStack();
+    store = stack.ctx.records;
+  });
+  afterAll(async () => {
+    await stack.dispose();
+  });
+
+  it('creates a submission once and never overwrites it by create', async () => {
+    // Prepare
+    const sub = submission('c1', 'p01', '2023-11-01T00:00:00.000Z');
+
+    // Act
+    const first = await store.createSubmission(sub);
+    const second = await store.createSubmission({ ...sub, subject: 'other' });
+
+    // Assess
+    expect([first, second]).toEqual(['created', 'exists']);
+    expect((await store.getSubmission('c1'))?.subject).toBe('test');
+    expect(await store.getSubmission('missing')).toBeNull();
+  });
+
+  it('lists submissions by base, oldest first, and keeps unmatched, quarantined and duplicates apart', async () => {
+    // Prepare
+    await store.saveSubmission(submission('c3', 'p01', '2023-11-03T00:00:00.000Z'));
+    await store.saveSubmission(submission('c2', 'p01', '2023-11-02T00:00:00.000Z'));
+    await store.saveSubmission({ ...submission('u1', 'x', '2023-11-02T00:00:00.000Z'), baseId: null });
+    await store.saveSubmission({
+      ...submission('q1', 'x', '2023-11-02T00:00:00.000Z'),
+      baseId: null,
+      quarantine: { reasons: ['spam'] },
+    });
+    await store.saveSubmission({ ...submission('d1', 'p01', '2023-11-02T00:00:00.000Z'), state: 'duplicate' });
+
+    // Act
+    const ofBase = await store.listSubmissionsByBase('p01');
+
+    // Assess
+    expect(ofBase.map((s) => s.id)).toEqual(['c1', 'c2', 'c3']);
+    expect((await store.listUnmatchedSubmissions()).map((s) => s.id)).toEqual(['u1']);
+    expect((await store.listQuarantinedSubmissions()).map((s) => s.id)).toEqual(['q1']);
+  });
+
+  it('claims a Message-ID for the first submission only, also under concurrency', async () => {
+    // Act
+    const holders = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((id) => store.claimMessageId('<m@x>', id)));
+
+    // Assess
+    expect(new Set(holders).size).toBe(1);
+    expect(await store.claimMessageId('<m@x>', 'z')).toBe(holders[0]);
+  });
+
+  it('moves documents with their base and lists them by submission and by base', async () => {
+    // Prepare
+    const sub = submission('c9', 'p02', '2023-11-04T00:00:00.000Z');
+    const doc = document(sub, 'a.pdf', 'evidence');
+
+    // Act
+    await store.saveDocument({ ...doc, baseId: null });
+    const unassigned = await store.listDocumentsByBase('p02');
+    await store.saveDocument(doc);
+
+    // Assess
+    expect(unassigned).toEqual([]);
+    expect((await store.listDocumentsByBase('p02')).map((d) => d.fileName)).toEqual(['a.pdf']);
+    expect((await store.listDocumentsBySubmission('c9')).map((d) => d.fileName)).toEqual(['a.pdf']);
+  });
+
+  it('never replaces a status computed from a later revision', async () => {
+    // Act
+    const r1 = await store.bumpBaseRevision('p05');
+    const saved = await store.saveBaseStatus(status('p05', 'linfen', 'incomplete'), r1);
+    const r2 = await store.bumpBaseRevision('p05');
+    await store.saveBaseStatus(status('p05', 'linfen', 'complete'), r2);
+    const stale = await store.saveBaseStatus(status('p05', 'linfen', 'not-received'), r1);
+
+    // Assess
+    expect([r1, r2, saved, stale]).toEqual([1, 2, 'saved', 'stale']);
+    expect((await store.listBaseStatuses('linfen')).map((s) => s.state)).toEqual(['complete']);
+    expect(await store.getBaseRevision('p05')).toBe(2);
+  });
+
+  it('raises a revision exactly once per call under concurrency', async () => {
+    // Act
+    const values = await Promise.all(Array.from({ length: 10 }, () => store.bumpBaseRevision('p06')));
+
+    // Assess
+    expect(values.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it('keeps the latest decision per kind and key, and lists only those in force', async () => {
+    // Prepare
+    const decision: Decision = {
+      baseId: 'p07',
+      kind: 'not-applicable',
+      key: 'financing',
+      active: true,
+      value: {},
+      actor: 'a',
+      at: '2023-11-05T00:00:00.000Z',
+      reason: 'r',
+    };
+
+    // Act
+    await store.saveDecision(decision);
+    const inForce = await store.listDecisions('p07');
+    await store.saveDecision({ ...decision, active: false });
+
+    // Assess
+    expect(inForce.map((d) => d.key)).toEqual(['financing']);
+    expect(await store.listDecisions('p07')).toEqual([]);
+  });
+
+  it('stores senders, audit events (newest first), registered bases, city records and notices', async () => {
+    // Act
+    await store.saveSender({ address: 'A@x.cn', baseId: 'p01', confirmedBy: 's', confirmedAt: 't' });
+    for (const at of ['2023-11-01T00:00:00Z', '2023-11-02T00:00:00Z']) {
+      await store.appendAudit({
+        id: at,
+        at,
+        actor: 's',
+        action: 'x',
+        baseId: 'p01',
+        submissionId: null,
+        reason: 'r',
+        details: {},
+      });
+    }
+    await store.saveRegisteredBase('2023', {
+      id: 'n-1',
+      name: '新基地',
+      city: 'taiyuan',
+      category: 'new',
+      grade2021: null,
+      aliases: [],
+      participating: true,
+    });
+    await store.saveCityRecord({
+      city: 'datong',
+      letterReceivedAt: null,
+      letterSource: null,
+      letterDocumentId: null,
+      pilotUnits: [],
+      ranking: [],
+      updatedBy: 's',
+      updatedAt: 't',
+    });
+    await store.saveNotice({
+      id: 'n1',
+      city: 'datong',
+      to: ['a@b.cn'],
+      subject: 's',
+      text: 't',
+      contentSha256: 'h',
+      asOf: '2023-11-01T00:00:00Z',
+      sentAt: null,
+      transportId: null,
+      error: null,
+    });
+
+    // Assess
+    expect((await store.getSender('a@x.cn'))?.baseId).toBe('p01');
+    expect((await store.listAudit('p01')).map((e) => e.at)).toEqual(['2023-11-02T00:00:00Z', '2023-11-01T00:00:00Z']);
+    expect((await store.listRegisteredBases('2023')).map((b) => b.id)).toEqual(['n-1']);
+    expect((await store.getCityRecord('datong'))?.city).toBe('datong');
+    expect((await store.listCityRecords()).map((r) => r.city)).toEqual(['datong']);
+    expect((await store.listNotices('datong')).map((n) => n.id)).toEqual(['n1']);
+    expect((await store.listNotices()).map((n) => n.id)).toEqual(['n1']);
+  });
+});
