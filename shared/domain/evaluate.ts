@@ -50,7 +50,9 @@ export function evaluate(input: EvaluationInput): BaseStatus {
       if (!manual) return d;
       return { ...d, kind: manual.kind as DocumentKind, indicator: (manual.indicator as string | undefined) ?? null };
     })
-    .sort(byTime);
+    .sort(byTime)
+    // The same file sent again is one document version: its first arrival counts.
+    .filter((d, index, all) => all.findIndex((other) => other.sha256 === d.sha256) === index);
   // A document counts once it is readable: an error finding on it (encrypted, corrupt, not xlsx) keeps it from
   // counting until the base sends a good one or staff waive the finding (they read it by hand).
   const valid = (d: DocumentRecord) =>

@@ -153,4 +153,21 @@ describe('evaluate', () => {
     expect(codes).toContain('rule.unit-suspect:32');
     expect(codes).toContain('rule.control-not-met:2');
   });
+
+  it('counts the same file sent twice as one document version, dated by its first arrival', () => {
+    // Prepare
+    const first = submission('s1', base.id, ON_TIME);
+    const again = submission('s2', base.id, FIRST_LATE_SECOND);
+    const documents = [
+      document(first, '自评报告.pdf', 'self-assessment'),
+      document(again, '自评报告.pdf', 'self-assessment'),
+    ];
+
+    // Act
+    const status = evaluate({ round, base, submissions: [first, again], documents, asOf: AFTER });
+
+    // Assess
+    expect(status.documents).toEqual([expect.objectContaining({ fileName: '自评报告.pdf', receivedAt: ON_TIME })]);
+    expect(status.lateItems.find((i) => i.element === 'self-assessment')).toBeUndefined();
+  });
 });
