@@ -55,9 +55,15 @@ export async function main(argv: string[]): Promise<void> {
     .action(async (files: string[], options) => {
       const [{ createLocalContext }, { ingestMessage }] = await Promise.all([load.local(), load.intake()]);
       const local = await createLocalContext({ dataDir: options.dataDir });
+      // A progress line for batches typed at a terminal; pipes and --json get the plain output only.
+      const progress =
+        !options.json && process.stdout.isTTY
+          ? (await import('./commands/progress.ts')).progressBar('收取', files.length)
+          : null;
       try {
         const results = [];
-        for (const file of files) {
+        for (const [index, file] of files.entries()) {
+          progress?.update(index, basename(file));
           const raw = await readFile(file);
           const { mtime } = await stat(file);
           const result = await ingestMessage(local.ctx, {
@@ -71,13 +77,14 @@ export async function main(argv: string[]): Promise<void> {
             const base = result.baseId
               ? (local.ctx.round.bases.find((b) => b.id === result.baseId)?.name ?? result.baseId)
               : '待分配';
-            console.log(
+            (progress?.log ?? console.log)(
               `${basename(file)}: ${result.duplicate ? '重复邮件' : '已收取'} -> ${base}（${result.findings.length}条提示）`,
             );
           }
         }
         if (options.json) console.log(JSON.stringify(results, null, 2));
       } finally {
+        progress?.finish();
         await local.close();
       }
     });
@@ -129,35 +136,6 @@ export async function main(argv: string[]): Promise<void> {
           );
         }
         if (report.unmatched.length > 0) console.log(`\n待分配邮件：${report.unmatched.length}封`);
-      } finally {
-        await local.close();
-      }
-    });
-
-  program
-    .command('notices')
-    .description('build (and unless --dry-run, send) the digest to each city bureau')
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--as-of <iso>', 'notices as of this moment (ISO 8601)', toDate)
-    .option('--dry-run', 'build without sending')
-    .option('--json', 'print JSON')
-    .action(async (options) => {
-      const [{ createLocalContext }, { sendCityNotices }] = await Promise.all([load.local(), load.notify()]);
-      const local = await createLocalContext({ dataDir: options.dataDir });
-      try {
-        const notices = await sendCityNotices(local.ctx, { asOf: options.asOf, dryRun: Boolean(options.dryRun) });
-        if (options.json) {
-          console.log(JSON.stringify(notices, null, 2));
-          return;
-        }
-        for (const notice of notices) {
-          const what = notice.sent
-            ? '已发送'
-            : notice.error
-              ? `发送失败：${notice.error}`
-              : `未发送（${notice.skipped}）`;
-          console.log(`== ${notice.subject} -> ${notice.to.join(', ') || '（未配置地址）'}  ${what}\n${notice.text}\n`);
-        }
       } finally {
         await local.close();
       }
@@ -311,6 +289,10 @@ export async function main(argv: string[]): Promise<void> {
 
   const { registerStaffCommands } = await import('./commands/staff.ts');
   registerStaffCommands(program);
+  (await import('./commands/template.ts')).registerTemplateCommand(program);
+  const { registerNoticeCommands } = await import('./commands/notices.ts');
+  registerNoticeCommands(program);
+  (await import('./commands/export.ts')).registerExportCommand(program);
 
   await program.parseAsync(argv);
 }

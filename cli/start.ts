@@ -6,6 +6,7 @@ import { ImapMailboxPoller } from '../shared/adapters/imap/imap-mailbox-poller.t
 import { createLocalContext, removeStackFile, writeStackFile } from '../shared/adapters/local/composition.ts';
 import { startSmtpListener } from '../shared/adapters/local/smtp-listener.ts';
 import { createHttpApp } from '../shared/http/app.ts';
+import { localAuth } from './commands/local-auth.ts';
 import { imapConfigFromEnv, imapIntervalSeconds } from './config.ts';
 
 /** Options of the local stack. */
@@ -45,7 +46,8 @@ export async function startLocalStack(
       })
     : null;
   poller?.startPolling(imapIntervalSeconds() * 1000);
-  const app = createHttpApp(local.ctx);
+  const auth = await localAuth(local.dataDir);
+  const app = createHttpApp(local.ctx, { secret: auth.secret, accounts: auth.accounts });
   const http = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const server = serve({ fetch: app.fetch, port: options.httpPort, hostname: options.host }, () => resolve(server));
   });
@@ -55,8 +57,9 @@ export async function startLocalStack(
 
   log(`本地材料收取系统已启动 (local intake stack is up)
   数据目录 data dir:   ${local.dataDir}
-  状态页 status page:  ${httpUrl}/
-  JSON API:            ${httpUrl}/api/status
+  状态页 dashboard:    ${httpUrl}/
+  登录 sign in:        ${auth.generated ? `${auth.generated.name} / ${auth.generated.password}  (set INTAKE_USERS="name:password:staff|bureau[:city]" for your own accounts)` : `${auth.accounts.length} account(s) from INTAKE_USERS`}
+  JSON API:            ${httpUrl}/api/status  (OpenAPI: ${httpUrl}/api/openapi.json)
   SMTP 收件 mailbox:   smtp://${options.host}:${smtp.port}  (any recipient)
   IMAP 收取 pickup:    ${imapConfig ? `${imapConfig.user}@${imapConfig.host} every ${imapIntervalSeconds()} s` : 'off (set INTAKE_IMAP_HOST/USER/PASS to fetch from a mailbox)'}
   DynamoDB / S3 / SES: ${local.endpoints.dynamodb} ${local.endpoints.s3} ${local.endpoints.ses}

@@ -1,44 +1,75 @@
 /**
- * Deployment settings read from CDK context (`cdk.json`, overridable with `-c key=value`). A new round or mailbox is
- * a context change, not a code change.
+ * Deployment settings read from CDK context (`cdk.json`, overridable with `-c key=value`). A new round, mailbox or
+ * region is a context change, not a code change.
  */
 import type { Node } from 'constructs';
 import { z } from 'zod';
 
 // `-c flag=false` arrives as the string "false", cdk.json as a boolean: accept both.
 const contextBoolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
+// `-c days=365` arrives as a string, cdk.json as a number.
+const contextInteger = z.coerce.number().int();
 
 const scheduleExpression = z
   .string()
   .regex(/^(cron|rate)\(.+\)$/, 'expected an EventBridge Scheduler expression such as cron(0 9 * * ? *)');
 
-/** The context keys this app reads, validated. */
-export const deploymentConfigSchema = z.object({
-  /** The SES recipient that receives the bases' submissions. */
-  mailbox: z.email(),
-  /** The sender of notices and acknowledgements (an SES-verified identity). */
-  mailFrom: z.email(),
-  /** The campaign round the functions serve (see shared/domain). */
-  roundId: z.string().min(1),
-  /** IANA time zone the schedules fire in. */
-  scheduleTimeZone: z.string().min(1),
-  /** When city notices go out. */
-  noticeSchedule: scheduleExpression,
-  /** When statuses are recomputed without new mail (e.g. right after the deadline day ends). */
-  evaluateSchedule: scheduleExpression,
-  /** Where alarm notifications go; empty for none. */
-  alarmEmail: z.union([z.literal(''), z.email()]),
-  /** Whether this app owns the SES domain identity of the mailbox (false when it already exists in the account). */
-  createSesIdentity: contextBoolean,
-});
+/** The context keys this app reads, validated; keys with a default may be left out of cdk.json. */
+export const deploymentConfigSchema = z
+  .object({
+    /** The address the bases send their submissions to (the SES recipient, or the IMAP mailbox's address). */
+    mailbox: z.email(),
+    /** The sender of notices and acknowledgements (an SES-verified identity, or the SMTP account's address). */
+    mailFrom: z.email(),
+    /** The campaign round the functions serve (see shared/domain). */
+    roundId: z.string().min(1),
+    /** IANA time zone the schedules fire in. */
+    scheduleTimeZone: z.string().min(1),
+    /** When city notices go out. */
+    noticeSchedule: scheduleExpression,
+    /** When statuses are recomputed without new mail (e.g. right after the deadline day ends). */
+    evaluateSchedule: scheduleExpression,
+    /** Where alarm notifications go; empty for none. */
+    alarmEmail: z.union([z.literal(''), z.email()]),
+    /** Whether this app owns the SES domain identities it uses (false when they already exist in the account). */
+    createSesIdentity: contextBoolean,
+    /** How mail comes in: an SES receipt rule (regions with SES receiving), or IMAP pickup from an existing mailbox. */
+    receiving: z.enum(['ses', 'imap']).default('ses'),
+    /** How notices go out: SES, or an SMTP server whose settings live in a secret (regions without SES). */
+    sending: z.enum(['ses', 'smtp']).default('ses'),
+    /** Days raw mail, documents and uploads are kept before S3 expires them (the round's retention; 3 years). */
+    retentionDays: contextInteger.pipe(z.number().min(30)).default(1095),
+    /** GuardDuty Malware Protection for S3 on inbox/ and uploads/, gating intake on its verdict. */
+    malwareProtection: contextBoolean.default(true),
+    /** IMAP server of the mailbox (receiving=imap), e.g. imap.163.com. */
+    imapHost: z.string().default(''),
+    /** IMAP port; 993 is implicit TLS. */
+    imapPort: contextInteger.pipe(z.number().min(1).max(65535)).default(993),
+    /** Implicit TLS; false for 143 with STARTTLS. */
+    imapSecure: contextBoolean.default(true),
+    /** IMAP login, usually the mailbox address. */
+    imapUser: z.string().default(''),
+    /** Folder processed mail is moved to; empty to flag it where it is. */
+    imapProcessedMailbox: z.string().default(''),
+    /** How often the mailbox is polled. */
+    imapSchedule: scheduleExpression.default('rate(5 minutes)'),
+  })
+  .superRefine((config, ctx) => {
+    if (config.receiving !== 'imap') return;
+    for (const key of ['imapHost', 'imapUser'] as const) {
+      if (!config[key]) ctx.addIssue({ code: 'custom', path: [key], message: `required when receiving is "imap"` });
+    }
+  });
 
 /** Validated deployment settings. */
-export type DeploymentConfig = z.infer<typeof deploymentConfigSchema>;
+export type DeploymentConfig = z.output<typeof deploymentConfigSchema>;
 
 /** Reads and validates the deployment settings from a construct's context; throws naming every bad key. */
 export function readDeploymentConfig(node: Node): DeploymentConfig {
+  const keys = Object.keys(deploymentConfigSchema.shape);
+  // An absent key stays absent (not null), so its default applies.
   const raw = Object.fromEntries(
-    Object.keys(deploymentConfigSchema.shape).map((key) => [key, node.tryGetContext(key)]),
+    keys.map((key) => [key, node.tryGetContext(key) ?? undefined]).filter(([, value]) => value !== undefined),
   );
   const parsed = deploymentConfigSchema.safeParse(raw);
   if (!parsed.success) {

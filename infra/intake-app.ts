@@ -10,9 +10,9 @@ import { StatelessStack } from './stateless-stack.ts';
 
 /** The two stacks of one deployment. */
 export interface IntakeStacks {
-  /** Bucket, table, SES receipt rule. */
+  /** Key, bucket, table, user pool, mail identities, secrets, malware scan. */
   stateful: StatefulStack;
-  /** Functions, queues, schedules, HTTP API, alarms. */
+  /** Functions, queues, schedules, event routes, HTTP API, alarms. */
   stateless: StatelessStack;
 }
 
@@ -25,24 +25,43 @@ export function defineIntakeApp(app: App, config: DeploymentConfig): IntakeStack
   const stateful = new StatefulStack(app, 'SxIntakeStateful', {
     env,
     tags,
-    description: 'Evaluation intake (山西省直播电商基地综合评价材料收取): data - bucket, table, SES receipt rule',
+    description: 'Evaluation intake (山西省直播电商基地综合评价材料收取): data - bucket, table, users, mail identities',
     mailbox: config.mailbox,
     mailFrom: config.mailFrom,
     createSesIdentity: config.createSesIdentity,
+    receiving: config.receiving,
+    sending: config.sending,
+    retentionDays: config.retentionDays,
+    malwareProtection: config.malwareProtection,
   });
   const stateless = new StatelessStack(app, 'SxIntakeStateless', {
     env,
     tags,
     description: 'Evaluation intake: code - functions, queues, schedules, HTTP API, alarms',
-    storage: stateful.storage,
+    refs: stateful.refs,
     mailFrom: config.mailFrom,
     roundId: config.roundId,
     scheduleTimeZone: config.scheduleTimeZone,
     noticeSchedule: config.noticeSchedule,
     evaluateSchedule: config.evaluateSchedule,
     alarmEmail: config.alarmEmail,
+    receiving: config.receiving,
+    sending: config.sending,
+    malwareProtection: config.malwareProtection,
+    ...(config.receiving === 'imap'
+      ? {
+          imap: {
+            host: config.imapHost,
+            port: config.imapPort,
+            secure: config.imapSecure,
+            user: config.imapUser,
+            processedMailbox: config.imapProcessedMailbox,
+            schedule: config.imapSchedule,
+          },
+        }
+      : {}),
   });
-  // The storage refs are plain imports, not automatic references: the deploy order is stated here.
+  // The refs are plain imports, not automatic references: the deploy order is stated here.
   stateless.addStackDependency(stateful);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { stateful, stateless };

@@ -1,19 +1,23 @@
 /**
- * The code and its wiring, safe to destroy and redeploy: the four functions, the ingest queue and its DLQ, the
- * schedules, the HTTP API and the alarms. Data lives in the stateful stack and comes in through props.
+ * The code and its wiring, safe to destroy and redeploy: the functions, the queues and their DLQs, the schedules,
+ * the event routes (SES feedback, malware alerts), the HTTP API with its JWT authorizer and the alarms. Data lives
+ * in the stateful stack and comes in through props.
  */
 import { Aws, CfnOutput, Duration, Stack, type StackProps, TimeZone, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { type CfnRole, PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { type EventPattern, Rule } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { type CfnRole, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { SqsDestination as LambdaSqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Bucket, EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { Bucket, EventType } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -21,16 +25,30 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { TABLE_KEYS } from '../shared/adapters/aws/table.ts';
+import type { FunctionName } from './bundling.ts';
 import { IntakeFunction } from './constructs/intake-function.ts';
 import { acknowledgeManagedPolicies, acknowledgeWildcardResources } from './nag.ts';
-import { bucketPrefixes, type StorageRefs } from './stateful-stack.ts';
+import { bucketPrefixes, type StatefulRefs, scannedPrefixes } from './stateful-stack.ts';
+
+export { recordStoreActions } from './constructs/intake-function.ts';
+
+/** IMAP pickup settings (receiving=imap); the password is in the stateful stack's secret. */
+export interface ImapPickupSettings {
+  readonly host: string;
+  readonly port: number;
+  readonly secure: boolean;
+  readonly user: string;
+  /** Empty: flag processed mail instead of moving it. */
+  readonly processedMailbox: string;
+  /** Scheduler expression of the polls. */
+  readonly schedule: string;
+}
 
 /** Settings of the stateless stack: the stateful resources and the deployment settings. */
 export interface StatelessStackProps extends StackProps {
-  /** Bucket and table of the stateful stack. */
-  readonly storage: StorageRefs;
-  /** Sender of notices (an SES-verified identity: the address or its domain). */
+  /** Bucket, key, table, user pool and mail resources of the stateful stack. */
+  readonly refs: StatefulRefs;
+  /** Sender of notices (an SES-verified identity: the address or its domain; or the SMTP account's address). */
   readonly mailFrom: string;
   /** The campaign round the functions serve. */
   readonly roundId: string;
@@ -42,71 +60,105 @@ export interface StatelessStackProps extends StackProps {
   readonly evaluateSchedule: string;
   /** Where alarms are sent; empty for nowhere (the alarms still show in the console). */
   readonly alarmEmail: string;
+  /** SES receipt (S3 notifications only) or IMAP pickup (plus a pickup function on a schedule). */
+  readonly receiving: 'ses' | 'imap';
+  /** SES (grants, feedback queue) or SMTP (the settings secret, no SES anything). */
+  readonly sending: 'ses' | 'smtp';
+  /** Whether intake waits for GuardDuty's verdict before reading an object. */
+  readonly malwareProtection: boolean;
+  /** receiving=imap: the mailbox to poll. */
+  readonly imap?: ImapPickupSettings;
 }
 
 /** Parsing a message with PDFs and archives is the slow path; the queue timings derive from this. */
 export const ingestTimeout = Duration.minutes(5);
 
-/**
- * The table actions the DynamoDB record store uses (GetCommand, PutCommand, QueryCommand): no Scan, no deletes.
- * A test compares this list with the adapter's imports, so a new command cannot ship without its permission.
- */
-export const recordStoreActions = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'];
+/** A poll takes at most `IMAP_BATCH_SIZE` messages, each parsed like an SES one. */
+export const imapPickupTimeout = Duration.minutes(10);
 
-/** Functions, ingest queue, schedules, HTTP API and alarms. */
+/** With scanning on, S3 notifications wait this long in the queue, so most objects are tagged when ingest looks. */
+export const scanGraceDelay = Duration.minutes(2);
+
+/** The detail-types SES publishes for the feedback events the configuration set sends. */
+export const mailFeedbackDetailTypes = [
+  'Email Bounced',
+  'Email Complaint Received',
+  'Email Rejected',
+  'Email Delivery Delayed',
+  'Email Rendering Failed',
+];
+
+/** Functions, queues, schedules, event routes, HTTP API and alarms. */
 export class StatelessStack extends Stack {
   /** The queue S3 feeds with `inbox/` object-created notifications. */
   readonly ingestQueue: Queue;
   /** Where ingest messages go after three failed receives. */
   readonly ingestDeadLetterQueue: Queue;
+  /** Runs and events that could not be delivered or failed after their retries (schedules, event routes). */
+  readonly undeliveredQueue: Queue;
+  /** sending=ses: bounces, complaints, rejects and delays, for a later handler (and staff until then). */
+  readonly mailFeedbackQueue?: Queue;
+  /** malwareProtection: GuardDuty results other than clean or unsupported (threats, failed scans). */
+  readonly scanAlertQueue?: Queue;
   /** The HTTP API serving the staff app. */
   readonly httpApi: HttpApi;
-  /** The four functions, by handler folder. */
-  readonly functions: Record<'ingest-email' | 'evaluate' | 'notify' | 'api', IntakeFunction>;
+  /** The project's functions, by handler folder (imap-pickup only with receiving=imap). */
+  readonly functions: Partial<Record<FunctionName, IntakeFunction>>;
+  /** The alarm topic. */
+  readonly alarmTopic: Topic;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
-    const { storage } = props;
+    const { refs } = props;
     const bucket = Bucket.fromBucketAttributes(this, 'Bucket', {
-      bucketArn: storage.bucketArn,
-      bucketName: storage.bucketName,
+      bucketArn: refs.bucketArn,
+      bucketName: refs.bucketName,
     });
     const environment = {
-      TABLE_NAME: storage.tableName,
-      BUCKET_NAME: storage.bucketName,
+      TABLE_NAME: refs.tableName,
+      BUCKET_NAME: refs.bucketName,
       MAIL_FROM: props.mailFrom,
       ROUND_ID: props.roundId,
     };
+    // Intake acknowledges submissions and notify sends notices: every function that runs either sends mail.
+    const senderEnvironment = {
+      ...environment,
+      INTAKE_MAILER: props.sending,
+      ...(refs.smtpSecretArn ? { INTAKE_SMTP_SECRET_ARN: refs.smtpSecretArn } : {}),
+      ...(refs.configurationSetName ? { SES_CONFIGURATION_SET: refs.configurationSetName } : {}),
+    };
+
+    this.undeliveredQueue = this.deadLetterQueue(
+      'UndeliveredQueue',
+      'Holds scheduled runs and routed events that failed after their retries; the Undelivered alarm watches it.',
+    );
 
     // --- receive -> intake: S3 inbox/ -> SQS -> ingest-email
     const ingestEmail = new IntakeFunction(this, 'IngestEmail', {
       handlerFolder: 'ingest-email',
-      description: 'Intake of raw mail stored by the SES receipt rule under inbox/',
-      environment,
+      description: 'Intake of raw mail stored under inbox/ (SES receipt rule, staff drops)',
+      environment: { ...senderEnvironment, ...(props.malwareProtection ? { MALWARE_SCAN: 'required' } : {}) },
       memorySize: 1024,
       timeout: ingestTimeout,
-      parsesPdf: true,
     });
-    this.ingestDeadLetterQueue = new Queue(this, 'IngestDeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.ingestDeadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This is the dead-letter queue of the ingest queue; the IngestDeadLetters alarm watches it.',
-    });
+    this.ingestDeadLetterQueue = this.deadLetterQueue(
+      'IngestDeadLetterQueue',
+      'This is the dead-letter queue of the ingest queue; the IngestDeadLetters alarm watches it.',
+    );
     this.ingestQueue = new Queue(this, 'IngestQueue', {
       // SSE-SQS, not SSE-KMS with the AWS managed key: S3 cannot publish notifications to the latter.
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       // AWS guidance for Lambda consumers: at least six times the function timeout, so retries do not overlap.
       visibilityTimeout: Duration.seconds(ingestTimeout.toSeconds() * 6),
+      // GuardDuty usually tags an object within a minute or two: reading after that avoids a 30-minute retry.
+      ...(props.malwareProtection ? { deliveryDelay: scanGraceDelay } : {}),
       // A long weekend of failures must not expire mail.
       retentionPeriod: Duration.days(14),
       deadLetterQueue: { queue: this.ingestDeadLetterQueue, maxReceiveCount: 3 },
     });
-    // Imported bucket: the notification (a custom resource) then belongs to this stack, which owns the queue.
+    // Imported bucket: the notification (a custom resource) then belongs to this stack, which owns the queue. It
+    // keeps the bucket's EventBridge setting, which GuardDuty's scan relies on.
     bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.ingestQueue), {
       prefix: bucketPrefixes.inbox,
     });
@@ -120,10 +172,12 @@ export class StatelessStack extends Stack {
       }),
     );
     // Intake reads what SES stored, checks and writes content-addressed documents, and may store raw messages.
-    grantObjects(ingestEmail, bucket, {
+    ingestEmail.grantObjects(bucket, {
       read: [bucketPrefixes.inbox, bucketPrefixes.documents],
       write: [bucketPrefixes.raw, bucketPrefixes.documents],
+      ...(props.malwareProtection ? { readTags: [bucketPrefixes.inbox] } : {}),
     });
+    ingestEmail.grantDataKeyViaS3(refs.dataKeyArn, { write: true });
 
     // --- evaluate and notify, on schedules
     const evaluate = new IntakeFunction(this, 'Evaluate', {
@@ -135,132 +189,320 @@ export class StatelessStack extends Stack {
     const notify = new IntakeFunction(this, 'Notify', {
       handlerFolder: 'notify',
       description: 'Sends the per-city notices of missing, invalid or late items',
-      environment,
+      environment: senderEnvironment,
       timeout: Duration.minutes(2),
+      // One notice run at a time: a retried run must not race the first into sending a notice twice.
+      reservedConcurrency: 1,
     });
-    const senderDomain = props.mailFrom.slice(props.mailFrom.lastIndexOf('@') + 1);
-    notify.addToRolePolicy(
-      new PolicyStatement({
-        // SesMailer uses SendRawEmail; SendEmail is its plain-text sibling. Either identity may be the verified one.
-        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: [props.mailFrom, senderDomain].map((identity) =>
-          this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
-        ),
-        conditions: { StringEquals: { 'ses:FromAddress': props.mailFrom } },
-      }),
-    );
     const timeZone = TimeZone.of(props.scheduleTimeZone);
-    new Schedule(this, 'NoticeSchedule', {
-      description: 'City notices',
-      schedule: ScheduleExpression.expression(props.noticeSchedule, timeZone),
-      target: new LambdaInvoke(notify, { input: scheduledEventInput(), retryAttempts: 2 }),
-    });
-    new Schedule(this, 'EvaluateSchedule', {
-      description: 'Re-evaluation without new mail, e.g. to mark what is still missing as late after the deadline',
-      schedule: ScheduleExpression.expression(props.evaluateSchedule, timeZone),
-      target: new LambdaInvoke(evaluate, { input: scheduledEventInput(), retryAttempts: 2 }),
-    });
+    this.schedule('NoticeSchedule', 'City notices', props.noticeSchedule, timeZone, notify, 2);
+    this.schedule(
+      'EvaluateSchedule',
+      'Re-evaluation without new mail, e.g. to mark what is still missing as late after the deadline',
+      props.evaluateSchedule,
+      timeZone,
+      evaluate,
+      2,
+    );
 
-    // --- query: HTTP API
+    // --- IMAP pickup, where SES does not receive
+    let imapPickup: IntakeFunction | undefined;
+    if (props.receiving === 'imap') {
+      if (!props.imap || !refs.imapSecretArn) throw new Error('receiving=imap needs the IMAP settings and secret');
+      imapPickup = new IntakeFunction(this, 'ImapPickup', {
+        handlerFolder: 'imap-pickup',
+        description: 'Picks up new mail from the IMAP mailbox and ingests it',
+        environment: {
+          ...senderEnvironment,
+          IMAP_HOST: props.imap.host,
+          IMAP_PORT: String(props.imap.port),
+          IMAP_SECURE: String(props.imap.secure),
+          IMAP_USER: props.imap.user,
+          IMAP_PROCESSED_MAILBOX: props.imap.processedMailbox,
+          IMAP_SECRET_ARN: refs.imapSecretArn,
+        },
+        memorySize: 1536,
+        timeout: imapPickupTimeout,
+        // One IMAP session at a time: polls must not overlap on the mailbox or its cursor.
+        reservedConcurrency: 1,
+      });
+      imapPickup.grantObjects(bucket, {
+        read: [bucketPrefixes.documents, bucketPrefixes.imapState],
+        write: [bucketPrefixes.raw, bucketPrefixes.documents, bucketPrefixes.imapState],
+      });
+      imapPickup.grantDataKeyViaS3(refs.dataKeyArn, { write: true });
+      imapPickup.grantSecretRead(refs.imapSecretArn);
+      // No retries: the next poll is minutes away and takes up where this one stopped.
+      this.schedule('ImapPickupSchedule', 'IMAP pickup', props.imap.schedule, timeZone, imapPickup, 0);
+    }
+
+    // --- query: HTTP API with a Cognito JWT authorizer
     const api = new IntakeFunction(this, 'Api', {
       handlerFolder: 'api',
-      description: 'Staff HTTP API and status page',
-      environment,
+      description: 'Staff HTTP API, status page and upload route',
+      environment: { ...senderEnvironment, INTAKE_SESSION_SECRET_ARN: refs.sessionSecretArn },
       memorySize: 1024,
       // API Gateway gives up after 30 s.
       timeout: Duration.seconds(29),
     });
-    this.httpApi = new HttpApi(this, 'HttpApi', {
+    // The upload route runs intake: it stores raw messages and documents.
+    api.grantObjects(bucket, {
+      read: [bucketPrefixes.documents],
+      write: [bucketPrefixes.raw, bucketPrefixes.documents],
+    });
+    api.grantDataKeyViaS3(refs.dataKeyArn, { write: true });
+    api.grantSecretRead(refs.sessionSecretArn);
+    this.httpApi = this.staffApi(api, refs);
+
+    this.functions = {
+      'ingest-email': ingestEmail,
+      evaluate,
+      notify,
+      api,
+      ...(imapPickup ? { 'imap-pickup': imapPickup } : {}),
+    };
+    for (const fn of Object.values(this.functions)) fn.grantRecordStore(refs.tableArn);
+    for (const fn of [ingestEmail, notify, api, ...(imapPickup ? [imapPickup] : [])]) {
+      this.grantMailSending(fn, props, refs);
+    }
+
+    // --- event routes: SES feedback, malware alerts
+    if (props.sending === 'ses' && refs.configurationSetName) {
+      this.mailFeedbackQueue = this.routedQueue('MailFeedback', {
+        source: ['aws.ses'],
+        detailType: mailFeedbackDetailTypes,
+        detail: { mail: { tags: { 'ses:configuration-set': [refs.configurationSetName] } } },
+      });
+    }
+    if (props.malwareProtection && refs.malwareProtectionPlanArn) {
+      this.scanAlertQueue = this.routedQueue('ScanAlert', {
+        source: ['aws.guardduty'],
+        detailType: ['GuardDuty Malware Protection Object Scan Result'],
+        resources: [refs.malwareProtectionPlanArn],
+        detail: {
+          s3ObjectDetails: { objectKey: scannedPrefixes.map((prefix) => ({ prefix })) },
+          scanResultDetails: { scanResultStatus: ['THREATS_FOUND', 'ACCESS_DENIED', 'FAILED'] },
+        },
+      });
+    }
+
+    // --- alarms
+    this.alarmTopic = this.encryptedAlarmTopic();
+    if (props.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+    this.alarm(
+      'IngestDeadLetters',
+      'Mail that failed intake three times is parked in the ingest DLQ: inspect and redrive it.',
+      this.visibleMessages(this.ingestDeadLetterQueue),
+    );
+    this.alarm(
+      'IngestBacklog',
+      'Mail has waited over an hour for intake (throttling, an outage, or scans that do not finish).',
+      this.ingestQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      60 * 60,
+    );
+    this.alarm(
+      'Undelivered',
+      'A scheduled run (notices, evaluation, IMAP pickup) or a routed event failed after its retries.',
+      this.visibleMessages(this.undeliveredQueue),
+    );
+    if (this.mailFeedbackQueue) {
+      this.alarm(
+        'MailFeedback',
+        'SES reported a bounce, complaint, reject or delay for a notice: a bureau may not have received it.',
+        this.visibleMessages(this.mailFeedbackQueue),
+      );
+    }
+    if (this.scanAlertQueue) {
+      this.alarm(
+        'MalwareFound',
+        'GuardDuty found a threat in (or could not scan) an object under inbox/ or uploads/: it was not read.',
+        this.visibleMessages(this.scanAlertQueue),
+      );
+    }
+    for (const [name, fn] of Object.entries(this.functions)) {
+      this.alarm(
+        `${fn.node.id}Errors`,
+        `The ${name} function failed (see its log group).`,
+        fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      );
+    }
+
+    acknowledgeCdkNotificationHandler(this);
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint });
+    new CfnOutput(this, 'IngestDeadLetterQueueUrl', { value: this.ingestDeadLetterQueue.queueUrl });
+    new CfnOutput(this, 'UndeliveredQueueUrl', { value: this.undeliveredQueue.queueUrl });
+  }
+
+  /** An SSE-SQS queue with TLS only, kept 14 days, that is itself a dead-letter queue (so has none). */
+  private deadLetterQueue(id: string, reason: string): Queue {
+    const queue = new Queue(this, id, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason });
+    return queue;
+  }
+
+  /** An EventBridge rule on the default bus into a new queue (with its own DLQ), events that miss it to Undelivered. */
+  private routedQueue(id: string, pattern: EventPattern): Queue {
+    const deadLetterQueue = this.deadLetterQueue(
+      `${id}DeadLetterQueue`,
+      `This is the dead-letter queue of the ${id} queue, for the handler that will consume it.`,
+    );
+    const queue = new Queue(this, `${id}Queue`, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: 5 },
+    });
+    new Rule(this, `${id}Rule`, {
+      description: `Routes ${id} events to their queue`,
+      eventPattern: pattern,
+      targets: [new SqsQueue(queue, { deadLetterQueue: this.undeliveredQueue, retryAttempts: 8 })],
+    });
+    return queue;
+  }
+
+  /**
+   * Runs a function on an EventBridge Scheduler schedule. The scheduler invokes asynchronously: its own retries
+   * and DLQ cover delivery, the function's async retries and on-failure destination cover failed runs; both end in
+   * the Undelivered queue, which raises an alarm.
+   */
+  private schedule(
+    id: string,
+    description: string,
+    expression: string,
+    timeZone: TimeZone,
+    fn: IntakeFunction,
+    retryAttempts: number,
+  ): void {
+    new Schedule(this, id, {
+      description,
+      schedule: ScheduleExpression.expression(expression, timeZone),
+      target: new LambdaInvoke(fn, {
+        input: scheduledEventInput(),
+        retryAttempts: 2,
+        deadLetterQueue: this.undeliveredQueue,
+      }),
+    });
+    fn.configureAsyncInvoke({
+      retryAttempts,
+      maxEventAge: Duration.hours(1),
+      onFailure: new LambdaSqsDestination(this.undeliveredQueue),
+    });
+    acknowledgeWildcardResources(
+      this,
+      [`${fn.functionArn}:*`],
+      'Granted by the Scheduler L2 target: invoke this one function and its versions/aliases.',
+    );
+  }
+
+  /**
+   * Lets a function send as the sender only: over SES through the sender's identity (address or domain) and the
+   * configuration set, or over SMTP with the settings secret (and nothing of SES).
+   */
+  private grantMailSending(fn: IntakeFunction, props: StatelessStackProps, refs: StatefulRefs): void {
+    if (props.sending === 'smtp') {
+      if (!refs.smtpSecretArn) throw new Error('sending=smtp needs the SMTP secret');
+      fn.grantSecretRead(refs.smtpSecretArn);
+      return;
+    }
+    const { mailFrom } = props;
+    const { configurationSetName } = refs;
+    const senderDomain = mailFrom.slice(mailFrom.lastIndexOf('@') + 1);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        // SesMailer uses SendRawEmail; SendEmail is its plain-text sibling. Either identity may be the verified one.
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        resources: [
+          ...[mailFrom, senderDomain].map((identity) =>
+            this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+          ),
+          ...(configurationSetName
+            ? [this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSetName })]
+            : []),
+        ],
+        conditions: { StringEquals: { 'ses:FromAddress': mailFrom } },
+      }),
+    );
+  }
+
+  /**
+   * The HTTP API. The JSON API under /api takes a Cognito JWT, checked here at the gateway (its claims reach the
+   * app in the event). Pages, city links (/l/{token}) and the health probe go to the app, which admits only its own
+   * signed session (see shared/http/auth.ts). Throttled, with JSON access logs.
+   */
+  private staffApi(api: IntakeFunction, refs: StatefulRefs): HttpApi {
+    const authorizer = new HttpJwtAuthorizer(
+      'StaffJwt',
+      // Built from the partition's URL suffix, so the issuer is right in the China regions too.
+      `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/${refs.userPoolId}`,
+      { jwtAudience: [refs.userPoolClientId], identitySource: ['$request.header.Authorization'] },
+    );
+    const integration = new HttpLambdaIntegration('Api', api);
+    const httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Evaluation intake: staff API',
-      defaultIntegration: new HttpLambdaIntegration('Api', api),
-      // Signed (SigV4) callers only until staff sign-in exists: the data names people and companies.
-      defaultAuthorizer: new HttpIamAuthorizer(),
+      defaultIntegration: integration,
       createDefaultStage: false,
     });
+    for (const path of ['/api', '/api/{proxy+}']) {
+      httpApi.addRoutes({ path, methods: [HttpMethod.ANY], integration, authorizer });
+    }
+    const defaultRoute = httpApi.node.tryFindChild('DefaultRoute');
+    if (defaultRoute) {
+      Validations.of(defaultRoute).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'The pages, per-city links and health probe are authorized by the app itself (signed session cookie, ' +
+          'signed link), which a gateway JWT cannot carry; every JSON route under /api has the JWT authorizer.',
+      });
+    }
     const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', { retention: RetentionDays.SIX_MONTHS });
-    const stage = new HttpStage(this, 'HttpApiStage', {
-      httpApi: this.httpApi,
+    new HttpStage(this, 'HttpApiStage', {
+      httpApi,
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: 50, burstLimit: 100 },
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: httpAccessLogFormat() },
     });
-
-    this.functions = { 'ingest-email': ingestEmail, evaluate, notify, api };
-    for (const fn of Object.values(this.functions)) grantRecordStore(fn, storage.tableArn);
-
-    // --- alarms
-    const alarmTopic = new Topic(this, 'Alarms', { enforceSSL: true });
-    Validations.of(alarmTopic).acknowledge({
-      id: 'AwsSolutions-SNS2',
-      reason:
-        'CloudWatch publishes to an encrypted topic only with a customer managed KMS key whose policy admits ' +
-        'cloudwatch.amazonaws.com; the topic carries alarm names only. Left to the hardening issue.',
-    });
-    if (props.alarmEmail) alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
-    const alarms = [
-      new Alarm(this, 'IngestDeadLetters', {
-        alarmDescription: 'Mail that failed intake three times is parked in the ingest DLQ: inspect and redrive it.',
-        metric: this.ingestDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(5),
-          statistic: 'Maximum',
-        }),
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      new Alarm(this, 'NotifyErrors', {
-        alarmDescription: 'The notice run failed: city bureaus may not have been told what is missing.',
-        metric: notify.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-    ];
-    for (const alarm of alarms) alarm.addAlarmAction(new SnsAction(alarmTopic));
-
-    acknowledgeWildcardResources(
-      this,
-      [evaluate, notify].map((fn) => `${fn.functionArn}:*`),
-      'Granted by the Scheduler L2 target: invoke this one function and its versions/aliases.',
-    );
-    acknowledgeCdkNotificationHandler(this);
-
-    new CfnOutput(this, 'ApiUrl', { value: stage.url });
-    new CfnOutput(this, 'IngestDeadLetterQueueUrl', { value: this.ingestDeadLetterQueue.queueUrl });
+    return httpApi;
   }
-}
 
-/** Grants the record store's actions on the table and on each of its indexes by name (no `index/*`). */
-function grantRecordStore(fn: IFunction, tableArn: string): void {
-  fn.addToRolePolicy(
-    new PolicyStatement({
-      actions: recordStoreActions,
-      resources: [tableArn, ...TABLE_KEYS.indexes.map((index) => `${tableArn}/index/${index.name}`)],
-    }),
-  );
-}
+  /** The alarm topic, encrypted with its own key that CloudWatch may use (it carries alarm names, not data). */
+  private encryptedAlarmTopic(): Topic {
+    const key = new Key(this, 'AlarmTopicKey', {
+      description: 'Evaluation intake: alarm notifications',
+      enableKeyRotation: true,
+    });
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+    return new Topic(this, 'Alarms', { enforceSSL: true, masterKey: key });
+  }
 
-/**
- * Grants GetObject/PutObject under the given prefixes, and ListBucket so a missing key reads as 404 (not 403) to
- * the adapter's `exists`. Object ARNs under a prefix cannot be spelled without a wildcard: those are acknowledged.
- */
-function grantObjects(fn: IntakeFunction, bucket: IBucket, access: { read: string[]; write: string[] }): void {
-  const readArns = access.read.map((prefix) => bucket.arnForObjects(`${prefix}*`));
-  const writeArns = access.write.map((prefix) => bucket.arnForObjects(`${prefix}*`));
-  fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
-  fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: readArns }));
-  // AbortMultipartUpload: the adapter streams large bodies as multipart uploads and cleans up after a failure.
-  fn.addToRolePolicy(
-    new PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: writeArns }),
-  );
-  acknowledgeWildcardResources(
-    fn.role as Role,
-    [...new Set([...readArns, ...writeArns])],
-    'Objects under one key prefix; their keys (SES message ids, content hashes) are not known at deploy time.',
-  );
+  /** An alarm at `threshold` or above on one datapoint, sent to the alarm topic; missing data is not a breach. */
+  private alarm(id: string, description: string, metric: IMetric, threshold = 1): Alarm {
+    const alarm = new Alarm(this, id, {
+      alarmDescription: description,
+      metric,
+      threshold,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new SnsAction(this.alarmTopic));
+    return alarm;
+  }
+
+  private visibleMessages(queue: Queue): IMetric {
+    return queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' });
+  }
 }
 
 /** The L2 S3-notification handler (a CDK singleton) uses AWSLambdaBasicExecutionRole; we cannot change it. */
@@ -288,20 +530,21 @@ function scheduledEventInput(): ScheduleTargetInput {
   });
 }
 
-/** One JSON line per request, with HTTP API (not REST API) context variables. */
+/** One JSON line per request, with HTTP API context variables; the caller is the token's subject, not a name. */
 function httpAccessLogFormat(): AccessLogFormat {
   return AccessLogFormat.custom(
     JSON.stringify({
       requestId: '$context.requestId',
       time: '$context.requestTime',
       ip: '$context.identity.sourceIp',
-      caller: '$context.identity.userArn',
+      caller: '$context.authorizer.claims.sub',
       method: '$context.httpMethod',
       path: '$context.path',
       routeKey: '$context.routeKey',
       status: '$context.status',
       responseLength: '$context.responseLength',
       latencyMs: '$context.responseLatency',
+      authorizerError: '$context.authorizer.error',
       integrationError: '$context.integrationErrorMessage',
     }),
   );

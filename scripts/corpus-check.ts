@@ -1,6 +1,7 @@
 /**
  * Runs the whole corpus through intake on a temporary embedded stack: every .eml as received, and every
- * .xlsx/.xls/.pdf/.zip as the attachment of a plain message. Prints one row per file and a summary line; exits 1
+ * .xlsx/.xls/.pdf/.zip as the attachment of a plain message (spreadsheets named as the report form, PDFs as the
+ * self-assessment, so that their parsers run). Prints one row per file and a summary line; exits 1
  * when any file crashes intake or loses something (no submission, raw not stored, an attachment without its
  * document record).
  *
@@ -26,6 +27,9 @@ interface Row {
   crashed: boolean;
   lost: string[];
 }
+
+/** Corpus file of each recorded submission, to name what a duplicate duplicates. */
+const seen = new Map<string, string>();
 
 const ATTACHMENT_TYPES: Record<string, string> = {
   '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
@@ -60,7 +64,8 @@ async function main(): Promise<void> {
   console.log(
     `${rows.length} files, ${recorded} recorded, ${crashes} crashes${losses.length ? `, ${losses.length} losses` : ''}`,
   );
-  process.exit(crashes > 0 || losses.length > 0 || recorded < rows.length ? 1 : 0);
+  // exitCode, not exit(): a piped stdout is written asynchronously and exit() would cut the summary off.
+  process.exitCode = crashes > 0 || losses.length > 0 || recorded < rows.length ? 1 : 0;
 }
 
 async function corpusFiles(corpus: string): Promise<string[]> {
@@ -84,7 +89,7 @@ async function check(ctx: AppContext, corpus: string, path: string, index: numbe
   const file = relative(corpus, path);
   const content = await readFile(path);
   const isEml = extname(path).toLowerCase() === '.eml';
-  const raw = isEml ? content : wrapAsAttachment(basename(path), content, index);
+  const raw = isEml ? content : wrapAsAttachment(roleName(basename(path)), content, index);
   const row: Row = { file, state: 'missing', base: '', documents: 0, codes: '', ms: 0, crashed: false, lost: [] };
   const started = performance.now();
   try {
@@ -106,8 +111,12 @@ async function check(ctx: AppContext, corpus: string, path: string, index: numbe
     const held = new Set(documents.map((doc) => doc.id));
     const missing = submission.documentIds.filter((id) => !held.has(id));
     if (missing.length > 0) row.lost.push(`${missing.length} document ids without a record`);
+    // A duplicate (same Message-ID as an earlier file) is recorded, raw kept, and by design not read again.
+    if (submission.state === 'duplicate') {
+      row.base = `duplicate of ${seen.get(submission.duplicateOf ?? '') ?? submission.duplicateOf}`;
+    } else seen.set(submission.id, file);
     // Every attachment the parser sees must come back as a document with the same bytes (quarantine aside).
-    if (!submission.quarantine) {
+    if (!submission.quarantine && submission.state !== 'duplicate') {
       const stored = new Set(documents.map((doc) => doc.sha256));
       for (const attachment of await attachmentDigests(raw)) {
         if (!stored.has(attachment.sha256)) row.lost.push(`attachment "${attachment.fileName}" has no document`);
@@ -132,6 +141,18 @@ async function attachmentDigests(raw: Buffer): Promise<{ fileName: string; sha25
     out.push({ fileName: attachment.fileName, sha256: hash.digest('hex') });
   });
   return out;
+}
+
+/**
+ * Spreadsheets and PDFs are named as the report form and the self-assessment, so that the form and report
+ * parsers read them (an evidence file is only stored, which would prove little).
+ */
+function roleName(fileName: string): string {
+  const ext = extname(fileName).toLowerCase();
+  const stem = basename(fileName, extname(fileName));
+  if (ext === '.xlsx' || ext === '.xls') return `附件2经营服务情况报告表（${stem}）${ext}`;
+  if (ext === '.pdf') return `附件3自评报告（${stem}）${ext}`;
+  return fileName;
 }
 
 /** A plain message carrying one corpus file, its name RFC 2231-encoded as Chinese clients write it. */

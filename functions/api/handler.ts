@@ -1,16 +1,38 @@
-/** The staff HTTP API behind API Gateway (HTTP API, payload 2.0): the hono app of shared/http, served as is. */
+/**
+ * The staff HTTP API behind API Gateway (HTTP API, payload 2.0): the hono app of shared/http, served as is. The
+ * gateway's JWT authorizer has checked the token of /api requests (the claims reach the app in the event); pages
+ * use the app's signed session, whose key is read from the secret INTAKE_SESSION_SECRET_ARN at start-up.
+ */
 import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda';
-import { createHttpApp } from '../../shared/http/app.ts';
+import { createHttpApp, type HttpAppOptions } from '../../shared/http/app.ts';
+import type { AppContext } from '../../shared/use-cases/context.ts';
 import { appContext } from '../shared/app-context.ts';
+import { logger } from '../shared/logger.ts';
+import { SecretsManagerReader } from '../shared/secrets.ts';
 
-let adapter: Promise<ReturnType<typeof handle>> | undefined;
-
-/** Serves one request; the app and its context are built on the first request of a cold start and then reused. */
-export async function handler(event: LambdaEvent, lambdaContext?: LambdaContext) {
-  adapter ??= appContext().then((context) => handle(createHttpApp(context)));
-  const serve = await adapter.catch((error: unknown) => {
-    adapter = undefined; // a failed start is retried by the next request, not cached for the container's life
-    throw error;
-  });
-  return serve(event, lambdaContext);
+/** Builds the handler on a context source and the app's options (the AWS ones in Lambda, local ones in tests). */
+export function createApiHandler(
+  context: () => Promise<AppContext>,
+  options: () => Promise<HttpAppOptions> = async () => ({}),
+) {
+  let adapter: Promise<ReturnType<typeof handle>> | undefined;
+  /** Serves one request; the app and its context are built on the first request of a cold start and then reused. */
+  return async function api(event: LambdaEvent, lambdaContext?: LambdaContext) {
+    if (lambdaContext) logger.addContext(lambdaContext);
+    adapter ??= Promise.all([context(), options()]).then(([ctx, appOptions]) => handle(createHttpApp(ctx, appOptions)));
+    const serve = await adapter.catch((error: unknown) => {
+      adapter = undefined; // a failed start is retried by the next request, not cached for the container's life
+      throw error;
+    });
+    return serve(event, lambdaContext);
+  };
 }
+
+/** The app's options from the Lambda environment: the session key from its secret, when one is configured. */
+export async function httpAppOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<HttpAppOptions> {
+  if (!env.INTAKE_SESSION_SECRET_ARN) return {};
+  return { secret: await new SecretsManagerReader().read(env.INTAKE_SESSION_SECRET_ARN) };
+}
+
+/** The Lambda entry point. */
+export const handler = createApiHandler(appContext, () => httpAppOptionsFromEnv(process.env));

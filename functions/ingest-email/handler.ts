@@ -1,41 +1,103 @@
 /**
- * Intake of mail the SES receipt rule stored under `inbox/`: SQS batch of S3 notifications -> ingestStoredMessage
- * per object. Failed messages are reported individually (partial batch response): SQS retries only those and, after
- * three receives, parks them in the DLQ, which raises an alarm; nothing is dropped.
+ * Intake of mail the SES receipt rule (or staff) stored under `inbox/`: SQS batch of S3 notifications ->
+ * ingestStoredMessage per object. Failed messages are reported individually (partial batch response): SQS retries
+ * only those and, after three receives, parks them in the DLQ, which raises an alarm; nothing is dropped. With
+ * malware scanning on, an object is read only once GuardDuty has tagged it clean (see malware-scan.ts).
+ * A direct S3 event or SES receipt notification (a manual re-run, a local test) is handled the same way, all or
+ * nothing.
  */
+import type { AppContext } from '../../shared/use-cases/context.ts';
 import { ingestStoredMessage } from '../../shared/use-cases/intake.ts';
 import { appContext } from '../shared/app-context.ts';
-import { createdObjectsIn, sqsEventSchema } from '../shared/events.ts';
+import { type CreatedObject, createdObjectsIn, ingestInvocationSchema, storedObjectsIn } from '../shared/events.ts';
 import { logFailure, parseEvent } from '../shared/failures.ts';
+import { type LambdaContext, logger } from '../shared/logger.ts';
+import { type ScanCheck, ScanPendingError, scanCheckFromEnv } from '../shared/malware-scan.ts';
 
 /** What Lambda expects back from an SQS handler with ReportBatchItemFailures. */
 export interface SqsBatchResponse {
   batchItemFailures: { itemIdentifier: string }[];
 }
 
-/** Ingests every object an SQS batch of S3 notifications reports; returns the messages that failed. */
-export async function handler(event: unknown): Promise<SqsBatchResponse> {
-  const { Records } = parseEvent(sqsEventSchema, event, 'SQS event');
-  const context = await appContext();
-  const batchItemFailures: SqsBatchResponse['batchItemFailures'] = [];
-  // One message after another: a message may carry large PDFs and archives, and memory is shared.
-  for (const record of Records) {
-    try {
-      for (const object of createdObjectsIn(record.body)) {
-        const result = await ingestStoredMessage(context, {
-          key: object.key,
-          channel: 'ses',
-          receivedAt: object.eventTime,
-        });
-        console.info({ message: 'ingested', key: object.key, ...result });
-      }
-    } catch (error) {
-      logFailure('ingest-email', error, {
-        messageId: record.messageId,
-        receiveCount: record.attributes.ApproximateReceiveCount,
-      });
-      batchItemFailures.push({ itemIdentifier: record.messageId });
-    }
-  }
-  return { batchItemFailures };
+/** What a direct invocation returns: each object with what became of it. */
+export interface DirectIngestResponse {
+  objects: { key: string; outcome: 'ingested' | 'duplicate' | 'blocked' }[];
 }
+
+/** What ingest-email needs from outside; the Lambda entry point passes the AWS ones, tests the local ones. */
+export interface IngestEmailDeps {
+  /** The use cases' context. */
+  context: () => Promise<AppContext>;
+  /** The malware scan gate, or null where scanning is off. */
+  scanCheck: ScanCheck | null;
+}
+
+/** Builds the handler on its dependencies. */
+export function createIngestEmailHandler(deps: IngestEmailDeps) {
+  return async function ingestEmail(
+    event: unknown,
+    lambdaContext?: LambdaContext,
+  ): Promise<SqsBatchResponse | DirectIngestResponse> {
+    if (lambdaContext) logger.addContext(lambdaContext);
+    const invocation = parseEvent(ingestInvocationSchema, event, 'ingest-email invocation');
+    const context = await deps.context();
+    if (invocation.Records[0]?.eventSource !== 'aws:sqs') {
+      // A manual run: every object must go through, or the caller hears why.
+      const objects = storedObjectsIn(invocation as Parameters<typeof storedObjectsIn>[0]);
+      const outcomes: DirectIngestResponse['objects'] = [];
+      for (const object of objects)
+        outcomes.push({ key: object.key, outcome: await ingestObject(context, deps, object) });
+      return { objects: outcomes };
+    }
+    const batchItemFailures: SqsBatchResponse['batchItemFailures'] = [];
+    // One message after another: a message may carry large PDFs and archives, and memory is shared.
+    for (const record of invocation.Records as {
+      messageId: string;
+      body: string;
+      attributes: Record<string, string>;
+    }[]) {
+      try {
+        for (const object of createdObjectsIn(record.body)) await ingestObject(context, deps, object);
+      } catch (error) {
+        logFailure('ingest-email', error, {
+          messageId: record.messageId,
+          receiveCount: record.attributes.ApproximateReceiveCount,
+          scanPending: error instanceof ScanPendingError,
+        });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures };
+  };
+}
+
+/** Checks the scan verdict (when scanning is on), then ingests one stored message. */
+async function ingestObject(
+  context: AppContext,
+  deps: IngestEmailDeps,
+  object: CreatedObject,
+): Promise<'ingested' | 'duplicate' | 'blocked'> {
+  if (deps.scanCheck) {
+    const verdict = await deps.scanCheck.verdict(object.key);
+    if (verdict.state === 'pending') throw new ScanPendingError(object.key, verdict.status);
+    if (verdict.state === 'infected') {
+      // Never opened. The MalwareFound alarm has told staff; retrying would not change the verdict.
+      logger.error({ message: 'malware found: object not read', key: object.key });
+      return 'blocked';
+    }
+    if (verdict.state === 'unscannable') logger.warn({ message: 'malware scan unsupported: reading', key: object.key });
+  }
+  const result = await ingestStoredMessage(context, { key: object.key, channel: 'ses', receivedAt: object.eventTime });
+  logger.info({
+    message: 'ingested',
+    key: object.key,
+    submissionId: result.submissionId,
+    duplicate: result.duplicate,
+    baseId: result.baseId,
+    findings: result.findings.map((finding) => finding.code),
+  });
+  return result.duplicate ? 'duplicate' : 'ingested';
+}
+
+/** The Lambda entry point. */
+export const handler = createIngestEmailHandler({ context: appContext, scanCheck: scanCheckFromEnv(process.env) });

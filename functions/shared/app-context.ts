@@ -1,12 +1,29 @@
-/** The use cases' context for the functions, built from the Lambda environment once per cold start. */
+/**
+ * The use cases' context for the functions, built from the Lambda environment once per cold start: the AWS
+ * composition root of shared/. Where mail goes out over SMTP (INTAKE_MAILER=smtp), the connection URL is read from
+ * the secret INTAKE_SMTP_SECRET_ARN at start-up and handed to the composition root, never kept in the environment.
+ */
 import { createAwsContext } from '../../shared/adapters/aws/composition.ts';
 import type { AppContext } from '../../shared/use-cases/context.ts';
+import { type SecretReader, SecretsManagerReader } from './secrets.ts';
+import { smtpUrlFromSecret } from './smtp-secret.ts';
+
+/** Builds a function's context from its environment; reads the SMTP secret only when sending over SMTP. */
+export async function createFunctionContext(
+  env: NodeJS.ProcessEnv = process.env,
+  secrets: () => SecretReader = () => new SecretsManagerReader(),
+): Promise<AppContext> {
+  if (env.INTAKE_MAILER !== 'smtp' || env.INTAKE_SMTP_URL) return createAwsContext(env);
+  if (!env.INTAKE_SMTP_SECRET_ARN) throw new Error('INTAKE_MAILER=smtp needs INTAKE_SMTP_SECRET_ARN');
+  const url = smtpUrlFromSecret(await secrets().read(env.INTAKE_SMTP_SECRET_ARN));
+  return createAwsContext({ ...env, INTAKE_SMTP_URL: url });
+}
 
 let pending: Promise<AppContext> | undefined;
 
-/** Returns the AWS context, building it on first use; a failed build is retried on the next invocation. */
+/** Returns the function's context, building it on first use; a failed build is retried on the next invocation. */
 export function appContext(): Promise<AppContext> {
-  pending ??= createAwsContext(process.env).catch((error: unknown) => {
+  pending ??= createFunctionContext(process.env).catch((error: unknown) => {
     pending = undefined;
     throw error;
   });

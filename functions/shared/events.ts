@@ -122,6 +122,33 @@ export const sesReceiptEventSchema = z.looseObject({
     .min(1),
 });
 
+/** A SES receipt notification, one record of it. */
+type SesReceiptRecord = z.output<typeof sesReceiptEventSchema>['Records'][number];
+
+/** What ingest-email accepts: the SQS batch it gets in production, or (a manual or local run) an S3 or SES event. */
+export const ingestInvocationSchema = z.union([sqsEventSchema, s3EventSchema, sesReceiptEventSchema]);
+
+/** Reads the stored messages a direct S3 event or SES receipt notification names (SES keys are not URL-encoded). */
+export function storedObjectsIn(event: z.output<typeof s3EventSchema> | z.output<typeof sesReceiptEventSchema>) {
+  return event.Records.flatMap((record): CreatedObject[] => {
+    if (record.eventSource === 'aws:ses') return [sesStoredObject(record as SesReceiptRecord)];
+    const s3Record = record as z.output<typeof s3EventRecordSchema>;
+    if (!s3Record.eventName.startsWith('ObjectCreated:')) return [];
+    return [
+      {
+        bucket: s3Record.s3.bucket.name,
+        key: decodeS3Key(s3Record.s3.object.key),
+        eventTime: new Date(s3Record.eventTime),
+      },
+    ];
+  });
+}
+
+function sesStoredObject(record: SesReceiptRecord): CreatedObject {
+  const { action, timestamp } = record.ses.receipt;
+  return { bucket: action.bucketName, key: action.objectKey, eventTime: new Date(timestamp) };
+}
+
 /** Options a scheduled run may carry. */
 const runOptionsSchema = z.strictObject({
   asOf: isoInstant.optional(),

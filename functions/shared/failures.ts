@@ -1,8 +1,9 @@
 /**
  * The one place where handlers turn errors into outcomes: invalid events are named as such, and every failure is
- * logged as one structured line (the functions log in CloudWatch's JSON format).
+ * logged as one structured, PII-masked line.
  */
 import { z } from 'zod';
+import { logger } from './logger.ts';
 
 /** An event without the shape a function expects: a wiring or sender bug, which a retry will not fix. */
 export class InvalidEventError extends Error {
@@ -25,7 +26,7 @@ export function parseEvent<S extends z.ZodType>(schema: S, event: unknown, what:
 
 /** Logs a failed unit of work (a record, a run) with its error chain, without rethrowing. */
 export function logFailure(operation: string, error: unknown, details: Record<string, unknown> = {}): void {
-  console.error({ message: `${operation} failed`, operation, ...details, error: describeError(error) });
+  logger.error({ message: `${operation} failed`, operation, ...details, error: describeError(error) });
 }
 
 function describeError(error: unknown): unknown {

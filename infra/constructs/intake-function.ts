@@ -1,46 +1,35 @@
 /**
  * The project's Lambda function: a `NodejsFunction` with our defaults, so every function is built and run the same
- * way (runtime, architecture, ESM bundle, source maps, own log group and role).
+ * way (runtime, architecture, ESM bundle from infra/bundling.ts, source maps, own log group with retention, own
+ * role), and the least-privilege grants each function is given, bindTable-style, so a stack reads as a list of
+ * "this function may do exactly this".
  */
-import { fileURLToPath } from 'node:url';
-import { Duration, Validations } from 'aws-cdk-lib';
-import { type IRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { Charset, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { TABLE_KEYS } from '../../shared/adapters/aws/table.ts';
+import { cdkBundlingOptions, entryOf, type FunctionName, repoRoot } from '../bundling.ts';
+import { acknowledgeWildcardResources } from '../nag.ts';
 
-/** The repository root: the esbuild project root and where `functions/` lives. */
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export { repoRoot };
 
-/** The runtime of every function; one place to move to the next LTS. */
+/** The runtime of every function; one place to move to the next LTS (and `nodeMajorVersion` with it). */
 export const intakeRuntime = Runtime.NODEJS_22_X;
 
-// CJS dependencies (mailparser, exceljs, ...) call require(); an ESM bundle has none unless we make one.
-const esmRequireBanner = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
-
 /**
- * pdf.js loads `./pdf.worker.mjs` relative to the bundle, so the worker must sit next to index.mjs. Its CMaps (GBK
- * and UCS2 encodings of non-embedded 宋体/黑体, common in Chinese office PDFs) and standard fonts ship beside it
- * under `pdfjs-dist/`, where the parser can find them once node_modules is gone.
+ * The table actions the DynamoDB record store uses (GetCommand, PutCommand, QueryCommand): no Scan, no deletes.
+ * A test compares this list with the adapter's imports, so a new command cannot ship without its permission.
  */
-const copyPdfAssets = {
-  beforeBundling: (): string[] => [],
-  beforeInstall: (): string[] => [],
-  afterBundling: (inputDir: string, outputDir: string): string[] => {
-    const pdfjs = `${inputDir}/node_modules/pdfjs-dist`;
-    return [
-      `cp "${pdfjs}/legacy/build/pdf.worker.mjs" "${outputDir}/pdf.worker.mjs"`,
-      `mkdir -p "${outputDir}/pdfjs-dist"`,
-      `cp -R "${pdfjs}/cmaps" "${pdfjs}/standard_fonts" "${outputDir}/pdfjs-dist/"`,
-    ];
-  },
-};
+export const recordStoreActions = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'];
 
 /** Settings of one intake function; everything else is the project default. */
 export interface IntakeFunctionProps {
   /** Folder under `functions/` whose `handler.ts` exports `handler`. */
-  readonly handlerFolder: string;
+  readonly handlerFolder: FunctionName;
   /** What the function is for (shown in the console). */
   readonly description: string;
   /** Environment read by the composition root (TABLE_NAME, BUCKET_NAME, ...). */
@@ -49,25 +38,38 @@ export interface IntakeFunctionProps {
   readonly memorySize?: number;
   /** @default 30 seconds */
   readonly timeout?: Duration;
-  /** Ships the pdf.js worker, CMaps and standard fonts with the bundle and injects the DOMMatrix shim. */
-  readonly parsesPdf?: boolean;
+  /** Caps parallel runs where a downstream needs it (one IMAP session, one notice run); @default none */
+  readonly reservedConcurrency?: number;
   /** @default six months, the minimum the Cybersecurity Law (网络安全法 第二十一条) asks for network logs */
   readonly logRetention?: RetentionDays;
 }
 
+/** Object access of a function, by key prefix of the one bucket. */
+export interface ObjectAccess {
+  /** Prefixes it may read (GetObject; HeadObject needs the same). */
+  readonly read?: readonly string[];
+  /** Prefixes it may write (PutObject, and AbortMultipartUpload for streamed bodies). */
+  readonly write?: readonly string[];
+  /** Prefixes whose object tags it may read (the malware scan verdict). */
+  readonly readTags?: readonly string[];
+}
+
 /** A Node.js 22 arm64 function bundled as minified ESM with source maps, its own log group and its own role. */
 export class IntakeFunction extends NodejsFunction {
+  /** The function's own role, written to by the grant methods below only. */
+  readonly executionRole: Role;
+
   constructor(scope: Construct, id: string, props: IntakeFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: props.logRetention ?? RetentionDays.SIX_MONTHS });
     // Our own role instead of AWSLambdaBasicExecutionRole: it may write to its own log group only.
-    const role: IRole = new Role(scope, `${id}Role`, {
+    const role = new Role(scope, `${id}Role`, {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `${props.handlerFolder} function`,
     });
     logGroup.grantWrite(role);
 
     super(scope, id, {
-      entry: `${repoRoot}functions/${props.handlerFolder}/handler.ts`,
+      entry: entryOf(props.handlerFolder),
       handler: 'handler',
       projectRoot: repoRoot,
       depsLockFilePath: `${repoRoot}package-lock.json`,
@@ -76,34 +78,81 @@ export class IntakeFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
+      reservedConcurrentExecutions: props.reservedConcurrency,
       role,
       logGroup,
       loggingFormat: LoggingFormat.JSON,
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: esmRequireBanner,
-        minify: true,
-        sourceMap: true,
-        sourceMapMode: SourceMapMode.DEFAULT,
-        sourcesContent: false,
-        charset: Charset.UTF8,
-        // The SDK is bundled so the function runs the exact version the tests ran, not the runtime's copy.
-        bundleAwsSDK: true,
-        // Native canvas binary, built per platform: it cannot be bundled, and text extraction does without it.
-        externalModules: ['@napi-rs/canvas'],
-        // pdf.js needs a DOMMatrix when it loads; in Lambda there is no native canvas to lend one (see the shim).
-        ...(props.parsesPdf
-          ? { commandHooks: copyPdfAssets, inject: [`${repoRoot}functions/shared/dom-matrix-shim.ts`] }
-          : {}),
+      environment: {
+        ...props.environment,
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: props.handlerFolder,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
       },
+      bundling: cdkBundlingOptions(props.handlerFolder),
     });
+    this.executionRole = role;
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
         'nodejs22.x is the runtime the project chose (Node 22 LTS, close to the Node 20 toolchain the tests run on); ' +
         'moving to nodejs24.x is the one constant `intakeRuntime`, to be done with the toolchain.',
     });
+  }
+
+  /**
+   * Grants object access under the given prefixes, and ListBucket so a missing key reads as 404 (not 403) to the
+   * adapter's `exists`. Object ARNs under a prefix cannot be spelled without a wildcard: those are acknowledged.
+   */
+  grantObjects(bucket: IBucket, access: ObjectAccess): void {
+    const arns = (prefixes: readonly string[] = []) => prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`));
+    const readArns = arns(access.read);
+    const writeArns = arns(access.write);
+    const tagArns = arns(access.readTags);
+    this.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    if (readArns.length > 0)
+      this.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: readArns }));
+    if (writeArns.length > 0) {
+      // AbortMultipartUpload: the adapter streams large bodies as multipart uploads and cleans up after a failure.
+      this.addToRolePolicy(
+        new PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: writeArns }),
+      );
+    }
+    if (tagArns.length > 0) {
+      this.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObjectTagging'], resources: tagArns }));
+    }
+    acknowledgeWildcardResources(
+      this.executionRole,
+      [...new Set([...readArns, ...writeArns, ...tagArns])],
+      'Objects under one key prefix; their keys (SES message ids, content hashes) are not known at deploy time.',
+    );
+  }
+
+  /**
+   * Grants use of the bucket's KMS key through S3 only (kms:ViaService): Decrypt to read, GenerateDataKey to write
+   * (and Decrypt for the parts of a multipart upload).
+   */
+  grantDataKeyViaS3(keyArn: string, access: { write: boolean }): void {
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: access.write ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
+        resources: [keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.${Aws.URL_SUFFIX}` } },
+      }),
+    );
+  }
+
+  /** Grants the record store's actions on the table and on each of its indexes by name (no `index/*`). */
+  grantRecordStore(tableArn: string): void {
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: recordStoreActions,
+        resources: [tableArn, ...TABLE_KEYS.indexes.map((index) => `${tableArn}/index/${index.name}`)],
+      }),
+    );
+  }
+
+  /** Grants reading one secret's value, and only that secret. */
+  grantSecretRead(secretArn: string): void {
+    this.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secretArn] }));
   }
 }

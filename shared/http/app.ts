@@ -1,36 +1,114 @@
 /**
- * The HTTP app: a status page for staff (Chinese) and the JSON API. The same app runs locally (`intake start`) and
- * in AWS behind API Gateway (functions/api).
+ * The HTTP app: the staff and bureau dashboard (Chinese, server-rendered), the JSON API with its OpenAPI document,
+ * signed download and city links, and the upload portal. The same app runs locally (`intake start`) and in AWS
+ * behind API Gateway (functions/api); only where identity comes from differs (see ./auth.ts).
  */
-import { Hono } from 'hono';
-import { html, raw } from 'hono/html';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { html } from 'hono/html';
+import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
-import { STATE_NAMES } from '../domain/notice-text.ts';
-import type { BaseStatus } from '../domain/records.ts';
-import { formatBeijing } from '../domain/round-time.ts';
 import type { AppContext } from '../use-cases/context.ts';
-import { queryStatus } from '../use-cases/query.ts';
+import { UnknownBaseError } from '../use-cases/evaluate.ts';
+import { StaffActionError, UnknownSubmissionError } from '../use-cases/staff-actions.ts';
 import { ingestUpload } from '../use-cases/upload.ts';
+import { registerApi } from './api.ts';
+import {
+  AccessError,
+  authenticate,
+  type HttpEnv,
+  type LocalAccount,
+  parseAccounts,
+  requireStaff,
+  requireUser,
+} from './auth.ts';
+import type { HttpDeps } from './deps.ts';
+import { registerFiles } from './files.ts';
+import { registerForms } from './forms.ts';
+import { page } from './html.ts';
+import { registerPages } from './pages.ts';
+import { ErrorSchema, IngestResultSchema } from './schemas.ts';
+import { newSecret, secretBytes, TokenSigner } from './signing.ts';
 
-const statusQuerySchema = z.object({
-  asOf: z.iso.datetime({ offset: true }).optional(),
-  city: z.string().optional(),
-  base: z.string().optional(),
-});
+/** How the app authenticates and signs; every field has a default from the environment. */
+export interface HttpAppOptions {
+  /**
+   * The secret that signs sessions and links (hex or text, ≥ 32 bytes). Default: `INTAKE_SESSION_SECRET`; without
+   * one, a random secret for this process (sessions and links then end when it stops).
+   */
+  secret?: string;
+  /** Local accounts. Default: parsed from `INTAKE_USERS` (`name:password:role[:city]`, comma-separated). */
+  accounts?: readonly LocalAccount[];
+  /** Wall time for tokens and cookies. Default: the system time. */
+  wallClock?: () => Date;
+  /** How long a download link lasts (seconds). Default: 300. */
+  fileLinkSeconds?: number;
+  /** Default lifetime of a per-city link (hours). Default: 72. */
+  cityLinkHours?: number;
+}
+
+let warnedAboutSecret = false;
 
 /** Builds the HTTP app on a context. */
-export function createHttpApp(ctx: AppContext): Hono {
-  const app = new Hono();
+export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): OpenAPIHono<HttpEnv> {
+  const secret = options.secret ?? process.env.INTAKE_SESSION_SECRET;
+  if (!secret && !warnedAboutSecret) {
+    warnedAboutSecret = true;
+    console.warn(
+      'INTAKE_SESSION_SECRET is not set: sessions and links are signed with a key that ends with this process',
+    );
+  }
+  const deps: HttpDeps = {
+    ctx,
+    signer: new TokenSigner(secretBytes(secret ?? newSecret())),
+    accounts: options.accounts ?? parseAccounts(process.env.INTAKE_USERS),
+    wallClock: options.wallClock ?? (() => new Date()),
+    fileLinkSeconds: options.fileLinkSeconds ?? 300,
+    cityLinkHours: options.cityLinkHours ?? 72,
+  };
+
+  const app = new OpenAPIHono<HttpEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        return c.json(
+          { error: `请求无效：${result.error.issues.map((i) => i.message).join('；')}`, issues: result.error.issues },
+          400,
+        );
+      }
+    },
+  });
+
+  app.use(secureHeaders({ referrerPolicy: 'same-origin', xFrameOptions: 'DENY' }));
+  app.use(authenticate({ signer: deps.signer, now: deps.wallClock }));
 
   app.get('/health', (c) => c.json({ ok: true, round: ctx.round.id }));
 
-  app.get('/api/status', async (c) => {
-    const parsed = statusQuerySchema.safeParse(c.req.query());
-    if (!parsed.success) return c.json({ error: 'invalid query', issues: parsed.error.issues }, 400);
-    const { asOf, city, base } = parsed.data;
-    return c.json(await queryStatus(ctx, { asOf: asOf ? new Date(asOf) : undefined, city, base }));
+  // The upload portal is how a base without working mail submits: open to anyone, like the mailbox; what arrives
+  // is recorded as a submission, which is its audit trail.
+  app.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/api/uploads',
+    tags: ['uploads'],
+    summary: '网上提交材料（基地使用，无需登录）',
+    request: {
+      body: {
+        content: {
+          'multipart/form-data': {
+            schema: z.object({
+              base: z.string().meta({ description: '基地名称' }),
+              email: z.string().optional().meta({ description: '联系邮箱（可选）' }),
+              files: z.array(z.string().meta({ format: 'binary' })),
+            }),
+          },
+        },
+      },
+    },
+    responses: {
+      201: { description: '已收取', content: { 'application/json': { schema: IngestResultSchema } } },
+      400: { description: '缺少基地名称或文件', content: { 'application/json': { schema: ErrorSchema } } },
+      413: { description: '文件过大', content: { 'application/json': { schema: ErrorSchema } } },
+    },
   });
-
   app.post('/api/uploads', async (c) => {
     const form = await c.req.parseBody({ all: true });
     const baseName = typeof form.base === 'string' ? form.base.trim() : '';
@@ -60,77 +138,78 @@ export function createHttpApp(ctx: AppContext): Hono {
     return c.json(result, 201);
   });
 
-  app.get('/api/notices', async (c) => c.json(await ctx.records.listNotices(c.req.query('city'))));
+  // Who may call what is decided before a request body is even validated, so a stranger learns nothing from
+  // the answers; each route checks again (and the city) itself.
+  app.use('/api/*', async (c, next) => {
+    if (c.req.path !== '/api/openapi.json' && c.req.path !== '/api/uploads') {
+      if (c.req.method === 'GET' || c.req.method === 'HEAD') requireUser(c);
+      else requireStaff(c);
+    }
+    await next();
+  });
+  registerApi(app, deps);
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: `${ctx.round.title}：材料收取 API`,
+      version: '1',
+      description:
+        '省厅（staff）可查看全部并执行人工操作；市商务局（bureau）只能查看本市。其他地市的基地、提交、文件一律返回 403。',
+    },
+  });
+  registerFiles(app, deps);
+  registerForms(app, deps);
+  registerPages(app, deps);
 
-  app.get('/', async (c) => {
-    const now = ctx.clock.now();
-    const report = await queryStatus(ctx, { asOf: now });
-    return c.html(statusPage(ctx, report.bases, report.unmatched.length, now));
+  app.notFound((c) =>
+    isApi(c)
+      ? c.json({ error: '没有该接口或对象' }, 404)
+      : c.html(
+          page(
+            { round: ctx.round, title: '未找到', principal: c.get('principal') },
+            html`<h1>页面不存在</h1><p><a href="/">返回总览</a></p>`,
+          ),
+          404,
+        ),
+  );
+
+  app.onError((error, c) => {
+    if (error instanceof AccessError) {
+      if (error.status === 401 && !isApi(c) && c.req.method === 'GET') {
+        return c.redirect(`/login?next=${encodeURIComponent(c.req.path + (new URL(c.req.url).search || ''))}`, 302);
+      }
+      if (isApi(c) || c.req.method !== 'GET') return c.json({ error: error.message }, error.status);
+      return c.html(
+        page(
+          { round: ctx.round, title: '无权访问', principal: c.get('principal') },
+          html`<h1>无权访问</h1><p>${error.message}</p><p><a href="/">返回总览</a></p>`,
+        ),
+        error.status,
+      );
+    }
+    const status =
+      error instanceof UnknownBaseError || error instanceof UnknownSubmissionError
+        ? 404
+        : error instanceof StaffActionError
+          ? 409
+          : error instanceof z.ZodError
+            ? 400
+            : 500;
+    if (status === 500) console.error(error);
+    const message = status === 500 ? '服务器内部错误' : error.message;
+    if (isApi(c) || c.req.method !== 'GET') return c.json({ error: message }, status);
+    return c.html(
+      page(
+        { round: ctx.round, title: '出错了', principal: c.get('principal') },
+        html`<h1>${status === 404 ? '不存在' : '出错了'}</h1><p>${message}</p><p><a href="/">返回总览</a></p>`,
+      ),
+      status,
+    );
   });
 
   return app;
 }
 
-function statusPage(ctx: AppContext, bases: BaseStatus[], unmatched: number, now: Date) {
-  const { round } = ctx;
-  const rows = round.cities.map((city) => {
-    const ofCity = bases.filter((b) => b.city === city.id);
-    if (ofCity.length === 0) return '';
-    return ofCity
-      .map(
-        (b, i) => html`<tr class="${b.state}">
-          ${i === 0 ? raw(`<td rowspan="${ofCity.length}">${escapeHtml(city.name)}</td>`) : ''}
-          <td>${b.name}</td>
-          <td>${STATE_NAMES[b.state]}${b.late ? '（逾期）' : ''}</td>
-          <td>${b.submissions}</td>
-          <td>${b.lastReceivedAt ? formatBeijing(new Date(b.lastReceivedAt), round.timeZone) : '—'}</td>
-          <td>${
-            [
-              ...b.missing.documents.map((d) =>
-                d === 'report-form' ? '报告表' : d === 'self-assessment' ? '自评报告' : d,
-              ),
-              b.missing.formItems.length ? `报告表${b.missing.formItems.length}项未填` : '',
-              b.missing.evidence.length ? `证明材料${b.missing.evidence.length}项` : '',
-            ]
-              .filter(Boolean)
-              .join('；') || '—'
-          }</td>
-          <td>${b.findings.filter((f) => f.severity !== 'info').length}</td>
-        </tr>`,
-      )
-      .join('');
-  });
-  const count = (state: BaseStatus['state']) => bases.filter((b) => b.state === state).length;
-  return html`<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>直播电商基地材料收取情况</title>
-<style>
-body{font-family:system-ui,"PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;margin:1rem;color:#222}
-table{border-collapse:collapse;width:100%;font-size:14px}th,td{border:1px solid #ccc;padding:4px 6px;text-align:left;vertical-align:top}
-th{background:#f3f3f3}tr.complete td{background:#eef9ee}tr.not-received td{background:#fff4f0}
-.summary span{display:inline-block;margin-right:1.5em}
-</style>
-</head>
-<body>
-<h1>${round.title}：电子材料收取情况</h1>
-<p class="summary">
-<span>截至：${formatBeijing(now, round.timeZone)}（北京时间）</span>
-<span>截止日期：${round.deadline}（含当日）</span>
-<span>材料齐全：${count('complete')}</span><span>不完整：${count('incomplete')}</span><span>未收到：${count('not-received')}</span>
-<span>逾期：${bases.filter((b) => b.late).length}</span><span>待分配邮件：${unmatched}</span>
-</p>
-<table>
-<thead><tr><th>地市</th><th>基地</th><th>状态</th><th>邮件数</th><th>最近收到</th><th>缺少</th><th>需核实</th></tr></thead>
-<tbody>${raw(rows.join(''))}</tbody>
-</table>
-<p>JSON：<a href="/api/status">/api/status</a> · 通知：<a href="/api/notices">/api/notices</a></p>
-</body>
-</html>`;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+function isApi(c: Context<HttpEnv>): boolean {
+  return c.req.path.startsWith('/api/');
 }

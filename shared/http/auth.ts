@@ -152,13 +152,16 @@ export interface AuthenticateOptions {
 
 /**
  * Sets `principal` from the gateway's JWT claims when the request came through the authorizer, else from the
- * session cookie, else null. It never refuses a request: the routes decide what they need.
+ * session cookie, else null. It refuses only a gateway identity that has no role here; the routes decide the rest.
  */
 export function authenticate(options: AuthenticateOptions): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
     const claims = c.env?.event?.requestContext?.authorizer?.jwt?.claims;
     if (claims) {
-      c.set('principal', principalFromClaims(claims));
+      const principal = principalFromClaims(claims);
+      // Signed in with Cognito but in neither group (or a bureau without a city): known, and refused.
+      if (!principal) throw new AccessError(403, '该账号未分配角色（staff 或 bureau 及所属地市）');
+      c.set('principal', principal);
     } else {
       c.set('principal', readSession(options.signer, getCookie(c, SESSION_COOKIE), options.now()));
     }

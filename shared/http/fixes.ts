@@ -45,6 +45,7 @@ const FIXES: Record<string, string> = {
   'rule.control-not-met': '未达到控制项要求，请与基地核实数据；确认无误的，按通知规定处理。',
   'rule.control-relaxed': '按放宽条件达到控制项，请专家评审时核实放宽条件。',
   'rule.cross-field': '相关项目之间数据矛盾，请与基地核实后由基地更正报告表。',
+  'rule.notice-slip': '通知本身的口径问题，无需基地处理；请专家评审时留意。',
   'rule.report-mismatch': '报告表与自评报告的交易额不一致，请基地核对后更正其中之一。',
   'rule.unit-suspect': '数值疑似单位填错（如填成元或亿元），请基地按规定单位（万元、万平方米）更正。',
   'workbook.zip': '文件格式异常，请基地另存为标准 .xlsx 后重新发送。',

@@ -55,10 +55,11 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .flash{padding:.5rem .8rem;border-radius:4px;margin-bottom:1rem}.flash.ok{background:var(--okbg)}.flash.error{background:var(--badbg)}
 form.inline{display:flex;flex-wrap:wrap;gap:.35rem;align-items:center;margin:.25rem 0}
 form.inline input,form.inline select{padding:.25rem .4rem;border:1px solid var(--line);border-radius:4px;font:inherit;max-width:100%}
-form.inline input[name=reason]{flex:1 1 10rem}
+form.inline input[name=reason]{flex:1 1 12rem;max-width:26rem}
+details.inline{display:inline-block;margin-left:.6rem}details.inline[open]{display:block;margin:.2rem 0}
 button.act{padding:.25rem .7rem;border-radius:4px;border:1px solid var(--accent);background:var(--accent);color:#fff;font:inherit;cursor:pointer}
 button.act.secondary{background:#fff;color:var(--accent)}
-details{margin:.2rem 0}summary{cursor:pointer;color:var(--accent)}
+details{margin:.2rem 0}summary{cursor:pointer;color:var(--accent);white-space:nowrap}
 .grid2{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
 .kv{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem}.kv dt{color:var(--muted)}.kv dd{margin:0}
 .item{border:1px solid var(--line);border-radius:8px;padding:.7rem .9rem;margin:.6rem 0}
@@ -69,8 +70,10 @@ pre.notice{white-space:pre-wrap;background:var(--bg);padding:.6rem;border-radius
 .login label{display:block;margin:.6rem 0 .2rem}.login input{width:100%;padding:.45rem;border:1px solid var(--line);border-radius:4px;font:inherit}
 .login button{margin-top:1rem;width:100%;padding:.5rem}
 @media (max-width:700px){body{font-size:14px}main{padding:.6rem}.grid2{grid-template-columns:1fr}header.top .brand{width:100%}
+ .cards{grid-template-columns:repeat(3,1fr);gap:.4rem}.card{padding:.4rem .5rem}.card .n{font-size:1.2rem}.card .l{font-size:.75rem}
+ table.compact th,table.compact td{padding:.3rem .35rem;font-size:.85rem}
  table.stack thead{display:none}table.stack tr{display:block;border-bottom:1px solid var(--line);padding:.3rem 0}
- table.stack td{display:flex;gap:.6rem;border:0;padding:.15rem .55rem}table.stack td::before{content:attr(data-label);color:var(--muted);min-width:5.5em;flex:none}
+ table.stack td{display:block;position:relative;border:0;padding:.15rem .55rem .15rem 6.6em;min-height:1.6em}table.stack td::before{content:attr(data-label);color:var(--muted);position:absolute;left:.55rem;width:5.6em}
  table.stack td.num{text-align:left}}
 `;
 
@@ -157,4 +160,42 @@ export function size(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Chinese names of audit actions and decision kinds. */
+export const ACTION_NAMES: Record<string, string> = {
+  'assign-submission': '分配邮件',
+  'register-base': '登记新基地',
+  'reprocess-submission': '重新读取',
+  'classify-document': '人工分类',
+  'withdraw-document': '撤回文件',
+  'restore-document': '恢复文件',
+  'waive-finding': '豁免提示',
+  'reopen-finding': '撤销豁免',
+  'mark-not-applicable': '标记不适用',
+  'unmark-not-applicable': '撤销不适用',
+  'not-applicable': '不适用',
+  'record-paper-copies': '登记纸质材料',
+  'paper-copies': '纸质材料',
+  'confirm-sender': '确认发件人',
+  'record-city-letter': '登记公函',
+  'issue-city-link': '生成地市链接',
+};
+
+/** The audit trail as a table (newest first, as the store returns it). */
+export function auditTable(
+  round: Round,
+  events: { at: string; actor: string; action: string; reason: string; details: Record<string, unknown> }[],
+): Html {
+  if (events.length === 0) return html`<p class="muted">暂无操作记录。</p>`;
+  return html`<div class="table-wrap"><table class="stack audit">
+<thead><tr><th>时间</th><th>操作人</th><th>操作</th><th>原因</th><th>内容</th></tr></thead>
+<tbody>${events.map(
+    (e) => html`<tr><td data-label="时间">${when(e.at, round)}</td><td data-label="操作人">${e.actor}</td>
+<td data-label="操作">${ACTION_NAMES[e.action] ?? e.action}</td><td data-label="原因">${e.reason}</td>
+<td data-label="内容" class="small">${Object.entries(e.details)
+      .filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0))
+      .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .join('；')}</td></tr>`,
+  )}</tbody></table></div>`;
 }

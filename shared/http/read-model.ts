@@ -10,21 +10,11 @@ import { claimedIndicators } from '../domain/evaluate.ts';
 import type { AuditEvent, BaseState, BaseStatus, CityRecord, DocumentRecord, Submission } from '../domain/records.ts';
 import type { AppContext } from '../use-cases/context.ts';
 import { evaluateAll, evaluateBase, UnknownBaseError } from '../use-cases/evaluate.ts';
+import { type CityStatus, PAPER_COPIES_REQUIRED, queryCityStatus } from '../use-cases/query.ts';
 import { listRegistry } from '../use-cases/registry.ts';
 
-/** One city's line of the overview. */
-export interface CitySummary {
-  city: CityId;
-  name: string;
-  bureau: string;
-  bases: number;
-  counts: Record<BaseState, number>;
-  late: number;
-  openFindings: number;
-  /** Bases whose 2 sealed paper copies are recorded. */
-  paperReceived: number;
-  letterReceivedAt: string | null;
-}
+/** One city's line of the overview (the use case's city status). */
+export type CitySummary = CityStatus;
 
 /** The overview: a line per city and the statuses it was computed from. */
 export interface Overview {
@@ -38,36 +28,18 @@ export function openFindings(status: BaseStatus): BaseStatus['findings'] {
   return status.findings.filter((f) => f.severity !== 'info');
 }
 
-/** Paper copies the notice asks each base for. */
-export const PAPER_COPIES_REQUIRED = 2;
+export { PAPER_COPIES_REQUIRED };
 
 /** The overview by city at `asOf`, limited to `cities` when given (a bureau's own). */
 export async function cityOverview(ctx: AppContext, asOf: Date, cities?: readonly CityId[]): Promise<Overview> {
-  const [statuses, records] = await Promise.all([evaluateAll(ctx, { asOf }), ctx.records.listCityRecords()]);
-  const wanted = ctx.round.cities.filter((c) => !cities || cities.includes(c.id));
-  const bases = statuses.filter((s) => wanted.some((c) => c.id === s.city));
+  // The city lines come from the use case (one definition of "late", "paper complete", "letter received"); the
+  // statuses are computed once more for the base list, concurrently.
+  const [lines, statuses] = await Promise.all([queryCityStatus(ctx, { asOf }), evaluateAll(ctx, { asOf })]);
+  const wanted = (city: string) => !cities || cities.includes(city as CityId);
   return {
     asOf: asOf.toISOString(),
-    bases,
-    cities: wanted.map((city) => {
-      const ofCity = bases.filter((b) => b.city === city.id);
-      const letter = records.find((r) => r.city === city.id)?.letterReceivedAt ?? null;
-      return {
-        city: city.id,
-        name: city.name,
-        bureau: city.bureau,
-        bases: ofCity.length,
-        counts: {
-          'not-received': ofCity.filter((b) => b.state === 'not-received').length,
-          incomplete: ofCity.filter((b) => b.state === 'incomplete').length,
-          complete: ofCity.filter((b) => b.state === 'complete').length,
-        },
-        late: ofCity.filter((b) => b.late).length,
-        openFindings: ofCity.reduce((n, b) => n + openFindings(b).length, 0),
-        paperReceived: ofCity.filter((b) => b.paperCopies >= PAPER_COPIES_REQUIRED).length,
-        letterReceivedAt: letter && letter <= asOf.toISOString() ? letter : null,
-      };
-    }),
+    cities: lines.filter((line) => wanted(line.city)),
+    bases: statuses.filter((s) => wanted(s.city)),
   };
 }
 

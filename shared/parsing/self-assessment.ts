@@ -1,7 +1,9 @@
 /**
  * Reads a self-assessment report (附件3 自评报告): its text, the cover fields, which parts of the outline are
  * present, and the two figures that must agree with report-form items 32 and 33 (交易额, 山西产品交易额).
- * Bad input (scans, passwords, broken files, Word documents) becomes findings; nothing here throws for it.
+ * PDFs are read through pdf-parse, scanned ones through OCR where tesseract is installed, Word files (.docx, .doc)
+ * through `word-text.ts`; all go through the same analysis. Bad input (scans without OCR, passwords, broken
+ * files, other formats) becomes findings; nothing here throws for it.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -9,6 +11,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PDFParse, VerbosityLevel } from 'pdf-parse';
 import { type Finding, finding } from '../domain/findings.ts';
+import { type OcrOptions, ocrPdf } from './ocr.ts';
+import { extractWordText, type WordText } from './word-text.ts';
 
 /** Pages read at most; self-assessments run to 10-30 pages, the rest of a longer file is photos and annexes. */
 export const SELF_ASSESSMENT_MAX_PAGES = 60;
@@ -18,6 +22,8 @@ export const PDF_TEXT_TIMEOUT_MS = 20_000;
 const MIN_TEXT_CHARS = 20;
 /** How far the magic-byte sniffer looks: PDF readers accept junk before `%PDF-` within the first 1 KiB. */
 const MAGIC_WINDOW_BYTES = 1024;
+/** A Word file has no pages to take the cover from: the text before the outline, or this many characters. */
+const WORD_COVER_CHARS = 1500;
 
 /** A cover field of the report, as the notice's 申报材料封面格式 lists them. */
 export type CoverField = 'baseName' | 'address' | 'operator' | 'contact' | 'phone' | 'email' | 'reportDate';
@@ -39,10 +45,14 @@ export interface SectionPresence {
 
 /** Everything read from one self-assessment report. */
 export interface SelfAssessmentResult {
-  /** Extracted text of the pages read (empty for scans and unreadable files). */
+  /** Extracted text of the pages read, or recognised by OCR (empty for unreadable files and unread scans). */
   text: string;
-  /** Page count of the document (0 when it could not be opened). */
+  /** Page count of the document (0 when it could not be opened, or when a Word file does not say). */
   pages: number;
+  /** The format the text was read from, when it could be read. */
+  format?: 'pdf' | 'docx' | 'doc';
+  /** True when the text comes from OCR of a scan (it may contain misread characters). */
+  ocr?: boolean;
   cover: Partial<Record<CoverField, string>>;
   sections: SectionPresence[];
   figures: { gmv?: Figure; shanxiGmv?: Figure };
@@ -55,6 +65,8 @@ export interface ReadSelfAssessmentOptions {
   fileName?: string;
   /** Pages to read at most (default {@link SELF_ASSESSMENT_MAX_PAGES}). */
   maxPages?: number;
+  /** OCR of scanned PDFs: settings, or false to leave scans to manual review (default: on, when installed). */
+  ocr?: false | OcrOptions;
 }
 
 interface SectionSpec {
@@ -138,17 +150,91 @@ export async function readSelfAssessment(
   }
   const pageTexts = extracted.pages.map(stripPageNumberLines);
   const text = pageTexts.join('\n').trim();
+  if (text.replace(/\s/g, '').length < MIN_TEXT_CHARS) {
+    return readScan(data, extracted.total, text, where, findings, opts.ocr);
+  }
+  return analyse(
+    { text, coverText: pageTexts.slice(0, 3).join('\n'), pages: extracted.total, format: 'pdf' },
+    where,
+    findings,
+  );
+}
+
+/** A scan: its text recovered by OCR when tesseract is there, else a finding asking for manual review. */
+async function readScan(
+  data: Buffer,
+  total: number,
+  layerText: string,
+  where: { document?: string },
+  findings: Finding[],
+  ocr: false | OcrOptions | undefined,
+): Promise<SelfAssessmentResult> {
+  const noText = (why: string) =>
+    finding(
+      'report.no-text',
+      'warning',
+      '自评报告没有可提取的文字（可能是扫描件或图片），系统无法核对封面、提纲和交易额，请人工核对。',
+      { ...where, messageEn: `No text layer (scanned or image-only PDF); needs manual review. ${why}` },
+    );
+  if (ocr === false) return { ...emptyResult([...findings, noText('OCR disabled.')]), text: layerText, pages: total };
+  const outcome = await ocrPdf(data, { pdf: pdfjsAssets(), ...ocr });
+  if (outcome.kind !== 'ok') {
+    return {
+      ...emptyResult([...findings, noText(`OCR ${outcome.kind}: ${outcome.detail}`)]),
+      text: layerText,
+      pages: total,
+    };
+  }
+  const text = outcome.pages.join('\n').trim();
+  if (text.replace(/\s/g, '').length < MIN_TEXT_CHARS) {
+    return { ...emptyResult([...findings, noText('OCR found no text either.')]), text: layerText, pages: total };
+  }
+  const read = outcome.pages.length;
+  const partial = read < total || outcome.failedPages.length > 0;
+  const unread = outcome.failedPages.length > 0 ? `，其中第${outcome.failedPages.join('、')}页识别失败` : '';
+  findings.push(
+    finding(
+      'report.ocr',
+      'info',
+      `自评报告为扫描件，文字由OCR识别，可能有误${read < total ? `（共${total}页，识别了前${read}页${unread}）` : unread ? `（${unread.slice(1)}）` : ''}；封面、提纲和交易额请以原件为准。`,
+      {
+        ...where,
+        messageEn: `Text recognised by OCR from ${read} of ${total} page(s)${outcome.failedPages.length ? `, failed: ${outcome.failedPages.join(', ')}` : ''}.`,
+      },
+    ),
+  );
+  const pageTexts = outcome.pages.map(stripPageNumberLines);
+  return analyse(
+    { text, coverText: pageTexts.slice(0, 3).join('\n'), pages: total, format: 'pdf', ocr: true, partial },
+    where,
+    findings,
+  );
+}
+
+/** What the analysis is given: text, the part the cover is read from, and where it came from. */
+interface Extract {
+  text: string;
+  coverText: string;
+  pages: number;
+  format: 'pdf' | 'docx' | 'doc';
+  ocr?: boolean;
+  /** Only part of the document was read (OCR page limit): missing sections may lie in the rest. */
+  partial?: boolean;
+}
+
+/** The common analysis of extracted text: garbled text, outline, figures; findings appended to `findings`. */
+function analyse(extract: Extract, where: { document?: string }, findings: Finding[]): SelfAssessmentResult {
+  const { text, pages, format } = extract;
+  const marks = { format, ...(extract.ocr ? { ocr: true } : {}) };
   const visible = text.replace(/\s/g, '');
   if (visible.length < MIN_TEXT_CHARS) {
     findings.push(
-      finding(
-        'report.no-text',
-        'warning',
-        '自评报告没有可提取的文字（可能是扫描件或图片），系统无法核对封面、提纲和交易额，请人工核对。',
-        { ...where, messageEn: 'No text layer (scanned or image-only PDF); needs manual review.' },
-      ),
+      finding('report.no-text', 'warning', '自评报告没有可提取的文字，系统无法核对封面、提纲和交易额，请人工核对。', {
+        ...where,
+        messageEn: `No text in the ${format} file; needs manual review.`,
+      }),
     );
-    return { ...emptyResult(findings), text, pages: extracted.total };
+    return { ...emptyResult(findings), text, pages, ...marks };
   }
   if (countCjk(visible) < visible.length * 0.05) {
     findings.push(
@@ -159,12 +245,12 @@ export async function readSelfAssessment(
         { ...where, messageEn: 'Extracted text has almost no Chinese characters (font without Unicode mapping?).' },
       ),
     );
-    return { ...emptyResult(findings), text, pages: extracted.total };
+    return { ...emptyResult(findings), text, pages, ...marks };
   }
 
-  const analysis = analyseReportText(text, pageTexts.slice(0, 3).join('\n'));
+  const analysis = analyseReportText(text, extract.coverText);
   for (const section of analysis.sections) {
-    if (section.present || section.id.includes('.')) continue;
+    if (section.present || section.id.includes('.') || extract.partial) continue;
     findings.push(
       finding('report.section-missing', 'warning', `自评报告缺少“${section.title}”部分（附件3提纲要求）。`, {
         ...where,
@@ -192,27 +278,84 @@ export async function readSelfAssessment(
       ),
     );
   }
-  return { text, pages: extracted.total, ...analysis, findings };
+  return { text, pages, ...marks, ...analysis, findings };
 }
 
 /**
- * Reads a self-assessment of any format, picked by magic bytes then extension: PDF is read, Word/WPS files
- * are refused with a clear finding (no Word reader yet), anything else likewise.
+ * Reads a self-assessment of any format, picked by magic bytes then extension: PDF and Word (.docx, .doc, WPS
+ * files in Word's binary format) are read; other formats and files that are no Word document after all are
+ * refused with a clear finding.
  */
-export async function readSelfAssessmentFile(data: Buffer, fileName: string): Promise<SelfAssessmentResult> {
+export async function readSelfAssessmentFile(
+  data: Buffer,
+  fileName: string,
+  opts: Omit<ReadSelfAssessmentOptions, 'fileName'> = {},
+): Promise<SelfAssessmentResult> {
   const format = sniffDocumentFormat(data, fileName);
-  if (format === 'pdf') return readSelfAssessment(data, { fileName });
+  if (format === 'pdf') return readSelfAssessment(data, { ...opts, fileName });
+  if (format === 'word') return readWordSelfAssessment(data, fileName);
+  return emptyResult([unsupported(fileName, `${shownExtension(fileName)}格式文件`, `format ${format}`)]);
+}
+
+/** Reads a .docx or .doc self-assessment into the same analysis as a PDF. */
+export async function readWordSelfAssessment(data: Buffer, fileName: string): Promise<SelfAssessmentResult> {
+  const where = { document: fileName };
+  const extracted = await extractWordText(data);
+  if (extracted.kind !== 'ok') return emptyResult([wordFailure(extracted, fileName)]);
+  const text = extracted.text.trim();
+  // The cover is what comes before the outline's first heading (the title repeats there).
+  const outline = /(?:^|\n)\s*(?:一\s*[、.．]\s*)?基地(?:概况|基本概况|概述|简介)/.exec(text);
+  const coverEnd = outline && outline.index > 0 ? outline.index : Math.min(text.length, WORD_COVER_CHARS);
+  const pages = extracted.pages ?? 0;
+  return analyse({ text, coverText: text.slice(0, coverEnd), pages, format: extracted.format }, where, []);
+}
+
+function wordFailure(failure: Exclude<WordText, { kind: 'ok' }>, fileName: string): Finding {
+  const where = { document: fileName };
   const ext = extensionOf(fileName);
-  const shown = ext ? `.${ext}` : '未知';
-  const what = format === 'word' ? 'Word/WPS文档' : `${shown}格式文件`;
-  return emptyResult([
-    finding(
-      'report.format-unsupported',
-      'warning',
-      `自评报告为${what}（${shown}），系统暂不能自动读取，请人工查阅；建议基地同时提供PDF版本。`,
-      { document: fileName, messageEn: `Self-assessment in unsupported format (${format}, ${shown}).` },
-    ),
-  ]);
+  switch (failure.kind) {
+    case 'encrypted':
+      return finding('report.encrypted', 'error', '自评报告Word文件设有打开密码，无法读取，请基地提交未加密的文件。', {
+        ...where,
+        messageEn: `Password-protected Word file (${failure.detail}).`,
+      });
+    case 'timeout':
+      return finding('report.timeout', 'warning', '自评报告读取超时，系统未能核对其内容，请人工核对。', {
+        ...where,
+        messageEn: `Word text extraction timed out (${failure.detail}).`,
+      });
+    case 'corrupt':
+      return finding(
+        'report.corrupt',
+        'error',
+        '自评报告Word文件已损坏，无法打开，请基地重新保存后提交（建议同时提供PDF版本）。',
+        { ...where, messageEn: `Unreadable ${failure.format} file (${failure.detail}).` },
+      );
+    default: {
+      const what =
+        ext === 'wps' ? 'WPS文字文档' : ext === 'rtf' ? 'RTF文档' : ext === 'odt' ? 'ODT文档' : 'Word/WPS文档';
+      return unsupported(fileName, what, `${failure.format}: ${failure.detail}`, ext === 'wps');
+    }
+  }
+}
+
+function unsupported(fileName: string, what: string, detail: string, wps = false): Finding {
+  const shown = shownExtension(fileName);
+  const advice = wps ? '请基地用WPS“另存为”PDF或.docx格式后重新提交' : '建议基地同时提供PDF版本';
+  return finding(
+    'report.format-unsupported',
+    'warning',
+    `自评报告为${what}（${shown}），系统暂不能自动读取，请人工查阅；${advice}。`,
+    {
+      document: fileName,
+      messageEn: `Self-assessment in unsupported format (${detail}, ${shown}).`,
+    },
+  );
+}
+
+function shownExtension(fileName: string): string {
+  const ext = extensionOf(fileName);
+  return ext ? `.${ext}` : '未知';
 }
 
 /** The container format of a document, from its first bytes, falling back to the extension. */

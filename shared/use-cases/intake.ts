@@ -16,6 +16,7 @@ import type { Base } from '../domain/catalogue.ts';
 import { type Finding, finding } from '../domain/findings.ts';
 import type { Channel, DocumentRecord, Submission } from '../domain/records.ts';
 import { type MailVerdicts, type MessageFacts, readMessage, receiptVerdicts } from '../parsing/email.ts';
+import { acknowledgeSubmission } from './acknowledge.ts';
 import type { AppContext } from './context.ts';
 import { baseChanged } from './evaluate.ts';
 import { oversizeDocument, readFile, takeAttachment } from './read-documents.ts';
@@ -211,6 +212,7 @@ export async function ingestMessage(ctx: AppContext, input: IngestInput): Promis
   await ctx.records.saveSubmission(submission);
   await noteCityLetters(ctx, submission, documents);
   if (base) await baseChanged(ctx, base.id);
+  await acknowledgeSubmission(ctx, submissionId).catch(() => undefined); // an acknowledgement never fails intake
   return { submissionId, duplicate: false, baseId: submission.baseId, findings: submission.findings };
 }
 

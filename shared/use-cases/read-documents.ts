@@ -12,6 +12,7 @@ import { classifyDocument } from '../parsing/classify.ts';
 import { readMessage } from '../parsing/email.ts';
 import { parseReportForm } from '../parsing/report-form.ts';
 import { readSelfAssessmentFile } from '../parsing/self-assessment.ts';
+import { readSheetHeaders } from '../parsing/sheet-headers.ts';
 import type { AppContext } from './context.ts';
 
 /** A file to read, with where it was found. */
@@ -29,8 +30,16 @@ export interface ReadResult {
   texts: string[];
 }
 
+/**
+ * Digests `takeAttachment` computed while reading, by the buffer it returned, so that `readFile` does not hash the
+ * same bytes again (a 40 MB message would otherwise be hashed twice over).
+ */
+const takenDigests = new WeakMap<Buffer, string>();
+
 /** Levels of forwarded messages opened (a forward of a forward of the submission). */
 const MAX_FORWARD_DEPTH = 3;
+/** Archive members stored at once (their bytes are in memory already; this only overlaps round trips). */
+const ARCHIVE_MEMBER_CONCURRENCY = 4;
 /** Items a spreadsheet must carry to be taken for the report form when its name does not say so. */
 const REPORT_FORM_MIN_ITEMS = 10;
 
@@ -50,7 +59,11 @@ export async function takeAttachment(
   const iterator = stream[Symbol.asyncIterator]();
   for (;;) {
     const next = await iterator.next();
-    if (next.done) return { content: Buffer.concat(chunks, size) };
+    if (next.done) {
+      const content = Buffer.concat(chunks, size);
+      takenDigests.set(content, hash.digest('hex'));
+      return { content };
+    }
     const chunk = next.value as Buffer;
     hash.update(chunk);
     size += chunk.length;
@@ -104,7 +117,7 @@ export async function readFile(
   file: IncomingFile,
   depth = 0,
 ): Promise<ReadResult> {
-  const digest = sha256(file.content);
+  const digest = takenDigests.get(file.content) ?? sha256(file.content);
   const blobKey = `documents/${digest}`;
   if (!(await ctx.blobs.exists(blobKey))) {
     await ctx.blobs.put(blobKey, file.content, {
@@ -132,15 +145,13 @@ export async function readFile(
   const kind = archiveKind(file.content, file.fileName);
   if (kind) return readArchive(ctx, submission, file, doc);
 
-  const classification = classifyDocument(
-    {
-      fileName: file.fileName,
-      folderPath: file.folderPath ?? undefined,
-      contentType: file.contentType,
-      fromArchive: file.folderPath !== null,
-    },
-    ctx.round.indicators,
-  );
+  const described = {
+    fileName: file.fileName,
+    folderPath: file.folderPath ?? undefined,
+    contentType: file.contentType,
+    fromArchive: file.folderPath !== null,
+  };
+  const classification = classifyDocument(described, ctx.round.indicators);
   doc.kind = classification.kind;
   doc.indicator = classification.indicator ?? null;
   if (doc.kind === 'report-form' || (isSpreadsheet(file.fileName) && doc.kind !== 'city-letter')) {
@@ -153,6 +164,19 @@ export async function readFile(
       doc.formValues = form.values;
       doc.formHeader = form.header;
       doc.findings.push(...located(form.findings, file.fileName));
+    } else if (doc.indicator === null) {
+      // A name that says nothing (附件3.xlsx, Sheet1.xlsx): the title and column headers may say what it is.
+      const byHeaders = classifyDocument(
+        { ...described, sheetHeaders: await readSheetHeaders(file.content) },
+        ctx.round.indicators,
+      );
+      doc.kind = byHeaders.kind;
+      doc.indicator = byHeaders.indicator ?? null;
+      if (byHeaders.kind === 'report-form') {
+        doc.formValues = form.values;
+        doc.formHeader = form.header;
+        doc.findings.push(...located(form.findings, file.fileName));
+      }
     }
   } else if (doc.kind === 'self-assessment') {
     const report = await readSelfAssessmentFile(file.content, file.fileName);
@@ -173,9 +197,10 @@ async function readArchive(
   doc.findings.push(...located(expanded.findings, file.fileName));
   const documents: DocumentRecord[] = [doc];
   const archiveFolder = [file.folderPath, file.fileName.replace(/\.[^.]+$/, '')].filter(Boolean).join('/');
-  for (const entry of expanded.entries) {
-    // Members are read one by one; nested archives were already expanded (one level) by expandArchive.
-    const member = await readFile(
+  // The members are all in memory already (nested archives expanded one level by expandArchive), so storing a few
+  // at a time costs no memory and overlaps their round trips to the blob store; records keep the archive's order.
+  const members = await mapInOrder(expanded.entries, ARCHIVE_MEMBER_CONCURRENCY, (entry) =>
+    readFile(
       ctx,
       submission,
       {
@@ -185,10 +210,24 @@ async function readArchive(
         folderPath: [archiveFolder, entry.folderPath].filter(Boolean).join('/'),
       },
       MAX_FORWARD_DEPTH,
-    );
-    documents.push(...member.documents);
-  }
+    ),
+  );
+  for (const member of members) documents.push(...member.documents);
   return { documents, texts: [] };
+}
+
+/** Maps with at most `limit` calls in flight; results in the order of `items`. */
+async function mapInOrder<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 async function readForwarded(

@@ -21,12 +21,26 @@ describe('intake start (the local stack)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('answers on its HTTP port with the Chinese status page and the JSON API', async () => {
+  /** Signs in with the staff account `intake start` printed; returns the session cookie. */
+  async function signIn(): Promise<string> {
+    const [, name, password] = /登录 sign in: +(\S+) \/ (\S+)/.exec(lines.join('\n')) ?? [];
+    const response = await fetch(`${stack.httpUrl}/login`, {
+      method: 'POST',
+      body: new URLSearchParams({ name: name ?? '', password: password ?? '' }),
+      redirect: 'manual',
+    });
+    return response.headers.get('set-cookie')?.split(';')[0] ?? '';
+  }
+
+  it('answers on its HTTP port with the Chinese dashboard and the JSON API, for the account it printed', async () => {
     // Act
-    const page = await fetch(`${stack.httpUrl}/`);
-    const api = await fetch(`${stack.httpUrl}/api/status`);
+    const anonymous = await fetch(`${stack.httpUrl}/api/status`);
+    const cookie = await signIn();
+    const page = await fetch(`${stack.httpUrl}/`, { headers: { cookie } });
+    const api = await fetch(`${stack.httpUrl}/api/status`, { headers: { cookie } });
 
     // Assess
+    expect(anonymous.status).toBe(401);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('电子材料收取情况');
     expect(api.status).toBe(200);
@@ -52,7 +66,11 @@ describe('intake start (the local stack)', () => {
       text: '请查收',
       attachments: [{ filename: '报告表.xlsx', content: form }],
     });
-    const status = (await (await fetch(`${stack.httpUrl}/api/status?base=${encodeURIComponent('易淘')}`)).json()) as {
+    const status = (await (
+      await fetch(`${stack.httpUrl}/api/status?base=${encodeURIComponent('易淘')}`, {
+        headers: { cookie: await signIn() },
+      })
+    ).json()) as {
       bases: { name: string }[];
     };
 

@@ -7,6 +7,7 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { z } from 'zod';
 import { loadRound } from '../../domain/rounds/index.ts';
 import { type AppContext, DEFAULT_LIMITS, systemClock } from '../../use-cases/context.ts';
+import { mailerFromEnv } from '../smtp/smtp-mailer.ts';
 import { DynamoDbRecordStore } from './dynamodb-record-store.ts';
 import { S3BlobStore } from './s3-blob-store.ts';
 import { SesMailer } from './ses-mailer.ts';
@@ -18,6 +19,9 @@ const envSchema = z.object({
   ROUND_ID: z.string().min(1).default('2023'),
   MAX_MESSAGE_BYTES: z.coerce.number().int().positive().optional(),
   MAX_ATTACHMENT_BYTES: z.coerce.number().int().positive().optional(),
+  /** Transport of notices: SES (default) or SMTP at INTAKE_SMTP_URL (e.g. in the China regions). */
+  INTAKE_MAILER: z.enum(['ses', 'smtp']).default('ses'),
+  INTAKE_SMTP_URL: z.string().min(1).optional(),
 });
 
 /** Builds the context a Lambda function runs with; throws a clear error on a missing setting. */
@@ -27,7 +31,7 @@ export async function createAwsContext(env: NodeJS.ProcessEnv = process.env): Pr
     round: loadRound(config.ROUND_ID),
     blobs: new S3BlobStore(config.BUCKET_NAME, new S3Client({})),
     records: new DynamoDbRecordStore(config.TABLE_NAME, new DynamoDBClient({})),
-    mailer: new SesMailer(new SESClient({})),
+    mailer: mailerFromEnv(config, () => new SesMailer(new SESClient({}))),
     clock: systemClock,
     mailFrom: config.MAIL_FROM,
     limits: {

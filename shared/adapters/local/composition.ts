@@ -20,6 +20,7 @@ import { DynamoDbRecordStore } from '../aws/dynamodb-record-store.ts';
 import { S3BlobStore, s3ClientForEndpoint } from '../aws/s3-blob-store.ts';
 import { SesMailer } from '../aws/ses-mailer.ts';
 import { createTableInput } from '../aws/table.ts';
+import { mailerFromEnv } from '../smtp/smtp-mailer.ts';
 import { type EmbeddedStack, type StackEndpoints, startEmbeddedStack } from './embedded-stack.ts';
 import { OutboxMailer } from './outbox-mailer.ts';
 
@@ -80,7 +81,11 @@ export async function createLocalContext(options: LocalContextOptions = {}): Pro
     round: loadRound(options.roundId),
     blobs: new S3BlobStore(BUCKET_NAME, s3),
     records: new DynamoDbRecordStore(TABLE_NAME, dynamo),
-    mailer: new OutboxMailer(join(dataDir, 'outbox'), new SesMailer(ses)),
+    // INTAKE_MAILER=smtp sends through INTAKE_SMTP_URL instead of the SES stand-in; the outbox keeps a copy either way.
+    mailer: new OutboxMailer(
+      join(dataDir, 'outbox'),
+      mailerFromEnv(process.env, () => new SesMailer(ses)),
+    ),
     clock: options.clock ?? systemClock,
     mailFrom: process.env.INTAKE_MAIL_FROM ?? 'intake@localhost',
     limits: DEFAULT_LIMITS,

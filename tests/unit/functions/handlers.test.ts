@@ -3,7 +3,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AppContext } from '../../../shared/use-cases/context.ts';
 
 // The handlers are tested for their own job (event -> use-case input -> result, failures per record); the use
-// cases have their own tests, so they are replaced here, and so is the AWS context.
+// cases have their own tests, so they are replaced here, and so is the AWS context. handlers-local.test.ts runs the
+// same handlers on the real use cases and the embedded stack.
 const ingestStoredMessage = vi.fn();
 const evaluateAll = vi.fn();
 const sendCityNotices = vi.fn();
@@ -15,28 +16,33 @@ vi.mock('../../../shared/use-cases/intake.ts', () => ({ ingestStoredMessage }));
 vi.mock('../../../shared/use-cases/evaluate.ts', () => ({ evaluateAll }));
 vi.mock('../../../shared/use-cases/notify.ts', () => ({ sendCityNotices }));
 
-const { handler: ingestEmail } = await import('../../../functions/ingest-email/handler.ts');
+const { handler: ingestEmail, createIngestEmailHandler } = await import('../../../functions/ingest-email/handler.ts');
 const { handler: evaluate } = await import('../../../functions/evaluate/handler.ts');
 const { handler: notify } = await import('../../../functions/notify/handler.ts');
 const { handler: api } = await import('../../../functions/api/handler.ts');
 const { InvalidEventError } = await import('../../../functions/shared/failures.ts');
+const { logger } = await import('../../../functions/shared/logger.ts');
+const { ScanPendingError } = await import('../../../functions/shared/malware-scan.ts');
+
+type SqsResponse = { batchItemFailures: { itemIdentifier: string }[] };
 
 // biome-ignore lint/suspicious/noExplicitAny: samples are read as the loose JSON they are
 function sampleEvent(fileName: string): any {
   return JSON.parse(readFileSync(new URL(`../../../events/${fileName}`, import.meta.url), 'utf8'));
 }
 
+const ingested = { submissionId: 's-1', duplicate: false, baseId: 'p02', findings: [] };
+
 beforeEach(() => {
   vi.resetAllMocks();
   appContext.mockResolvedValue(context);
-  vi.spyOn(console, 'info').mockImplementation(() => {});
-  vi.spyOn(console, 'error').mockImplementation(() => {});
+  for (const level of ['info', 'warn', 'error'] as const) vi.spyOn(logger, level).mockImplementation(() => {});
 });
 
 describe('ingest-email handler', () => {
   it('ingests every created object with its decoded key and S3 time, and skips the test event', async () => {
     // Prepare
-    ingestStoredMessage.mockResolvedValue({ submissionId: 's-1', duplicate: false, baseId: 'p02', findings: [] });
+    ingestStoredMessage.mockResolvedValue(ingested);
 
     // Act
     const response = await ingestEmail(sampleEvent('sqs-s3-object-created.json'));
@@ -66,35 +72,82 @@ describe('ingest-email handler', () => {
   it('reports only the messages that failed, so SQS retries them and keeps the rest', async () => {
     // Prepare
     const event = sampleEvent('sqs-s3-object-created.json');
-    ingestStoredMessage
-      .mockRejectedValueOnce(new Error('DynamoDB throttled'))
-      .mockResolvedValue({ submissionId: 's-2', duplicate: false, baseId: null, findings: [] });
+    ingestStoredMessage.mockRejectedValueOnce(new Error('DynamoDB throttled')).mockResolvedValue(ingested);
 
     // Act
-    const response = await ingestEmail(event);
+    const response = (await ingestEmail(event)) as SqsResponse;
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0]!.messageId }] });
     expect(ingestStoredMessage).toHaveBeenCalledTimes(2);
+    expect(logger.error).toHaveBeenCalledTimes(1);
   });
 
   it('reports a message whose body is not an S3 notification, so it ends in the DLQ rather than vanishing', async () => {
     // Prepare
     const event = sampleEvent('sqs-s3-object-created.json');
     event.Records[1]!.body = '{"unexpected":true}';
-    ingestStoredMessage.mockResolvedValue({ submissionId: 's-1', duplicate: false, baseId: null, findings: [] });
+    ingestStoredMessage.mockResolvedValue(ingested);
 
     // Act
-    const response = await ingestEmail(event);
+    const response = (await ingestEmail(event)) as SqsResponse;
 
     // Assess
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: event.Records[1]!.messageId }]);
   });
 
-  it('throws on an event that is not an SQS batch', async () => {
+  it('ingests a direct S3 event (a manual re-run) and an SES receipt notification by the stored key', async () => {
+    // Prepare
+    ingestStoredMessage.mockResolvedValue(ingested);
+
+    // Act
+    const fromS3 = await ingestEmail(sampleEvent('s3-object-created.json'));
+    const fromSes = await ingestEmail(sampleEvent('ses-receipt-s3-action.json'));
+
+    // Assess
+    expect(fromS3).toEqual({ objects: [{ key: 'inbox/manual/邮拓直播电商基地 评价材料.eml', outcome: 'ingested' }] });
+    expect(fromSes).toEqual({
+      objects: [{ key: 'inbox/k5t1d1lq0b7g0n2ueh8s1r3c8m3p4a9v6o2fhj01', outcome: 'ingested' }],
+    });
+    expect(ingestStoredMessage.mock.calls[1]?.[1]).toEqual({
+      key: 'inbox/k5t1d1lq0b7g0n2ueh8s1r3c8m3p4a9v6o2fhj01',
+      channel: 'ses',
+      receivedAt: new Date('2023-11-10T07:42:18.514Z'),
+    });
+  });
+
+  it('throws on an event that is neither an SQS batch nor an S3 or SES event', async () => {
     // Act / Assess
-    await expect(ingestEmail(sampleEvent('s3-object-created.json'))).rejects.toThrow(InvalidEventError);
+    await expect(ingestEmail(sampleEvent('schedule.json'))).rejects.toThrow(InvalidEventError);
     expect(ingestStoredMessage).not.toHaveBeenCalled();
+  });
+
+  it('with the scan gate, retries unscanned objects, never reads infected ones and reads clean ones', async () => {
+    // Prepare
+    const verdicts: Record<string, { state: string; status?: string | null }> = {
+      'inbox/k5t1d1lq0b7g0n2ueh8s1r3c8m3p4a9v6o2fhj01': { state: 'pending', status: null },
+      'inbox/manual/邮拓直播电商基地 评价材料.eml': { state: 'infected' },
+    };
+    const gated = createIngestEmailHandler({
+      context: async () => context,
+      scanCheck: { verdict: async (key) => verdicts[key] as never },
+    });
+    const event = sampleEvent('sqs-s3-object-created.json');
+
+    // Act
+    const response = (await gated(event)) as SqsResponse;
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]!.messageId }]);
+    expect(ingestStoredMessage).not.toHaveBeenCalled();
+    expect(vi.mocked(logger.error).mock.calls.map(([line]) => (line as { message: string }).message)).toEqual([
+      'ingest-email failed',
+      'malware found: object not read',
+    ]);
+    expect(vi.mocked(logger.error).mock.calls[0]?.[0]).toMatchObject({
+      scanPending: true,
+      error: { name: ScanPendingError.name },
+    });
   });
 });
 
@@ -129,7 +182,7 @@ describe('scheduled handlers', () => {
 
     // Act / Assess
     await expect(notify(sampleEvent('schedule.json'))).rejects.toThrow('SES throttled');
-    expect(console.error).toHaveBeenCalledTimes(1);
+    expect(logger.error).toHaveBeenCalledTimes(1);
   });
 });
 

@@ -231,7 +231,7 @@ describe('readSelfAssessmentFile', () => {
     ['自评报告.docx', Buffer.from('PK\u0003\u0004word/document.xml', 'latin1')],
     ['自评报告.doc', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0])],
     ['自评报告.pdf', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0])],
-  ])('refuses %s (Word content) with a clear finding', async (fileName, data) => {
+  ])('reports %s (broken Word content) as corrupt, naming Word', async (fileName, data) => {
     // Prepare: the row.
 
     // Act
@@ -239,7 +239,7 @@ describe('readSelfAssessmentFile', () => {
 
     // Assess
     expect(result.findings).toEqual([
-      expect.objectContaining({ code: 'report.format-unsupported', document: fileName }),
+      expect.objectContaining({ code: 'report.corrupt', severity: 'error', document: fileName }),
     ]);
     expect(result.findings[0]!.message).toContain('Word');
   });

@@ -1,0 +1,13 @@
+/**
+ * The functions' structured logger: Powertools for AWS Lambda (one JSON object per line, with the request id, cold
+ * start and function name once a handler adds its Lambda context), with every string masked by `maskPii` and secret
+ * fields redacted before the line is written. The level comes from POWERTOOLS_LOG_LEVEL (the CDK construct sets it).
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { maskingReplacer } from './pii.ts';
+
+/** The one logger of a function bundle; `serviceName` is the function's folder (POWERTOOLS_SERVICE_NAME). */
+export const logger = new Logger({ jsonReplacerFn: maskingReplacer });
+
+/** The Lambda context object as the logger takes it (request id, function name, memory). */
+export type LambdaContext = Parameters<Logger['addContext']>[0];

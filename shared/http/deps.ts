@@ -1,0 +1,38 @@
+/**
+ * What the HTTP routes share: the use cases' context, the token signer, the local accounts and two clocks.
+ */
+import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { AppContext } from '../use-cases/context.ts';
+import { type HttpEnv, type LocalAccount, SESSION_COOKIE } from './auth.ts';
+import type { TokenSigner } from './signing.ts';
+
+/** The routes' dependencies. */
+export interface HttpDeps {
+  ctx: AppContext;
+  signer: TokenSigner;
+  accounts: readonly LocalAccount[];
+  /**
+   * Wall time for tokens and cookies. Not `ctx.clock`: tests and `--as-of` move that one, and a cookie that expires
+   * at a moving time would be dropped by the browser.
+   */
+  wallClock: () => Date;
+  /** How long a download link lasts. */
+  fileLinkSeconds: number;
+  /** Default lifetime of a per-city link. */
+  cityLinkHours: number;
+}
+
+/** The CSRF token of the request's session: a MAC of the session cookie, so a cross-site form cannot know it. */
+export function csrfToken(c: Context<HttpEnv>, deps: HttpDeps): string {
+  const session = getCookie(c, SESSION_COOKIE);
+  return session ? deps.signer.digest('csrf', session) : '';
+}
+
+/** The moment a page or query is about: `?asOf=` (ISO 8601) or the round clock's now; null when unreadable. */
+export function asOfOf(c: Context<HttpEnv>, deps: HttpDeps): Date | null {
+  const given = c.req.query('asOf');
+  if (!given) return deps.ctx.clock.now();
+  const date = new Date(given);
+  return Number.isNaN(date.getTime()) ? null : date;
+}

@@ -1,0 +1,188 @@
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { renderCityDigest } from '../../../shared/domain/notice-text.ts';
+import { loadRound } from '../../../shared/domain/rounds/index.ts';
+import { buildDigestWorkbook, DIGEST_COLUMNS } from '../../../shared/use-cases/notice-workbook.ts';
+import { baseStatus } from '../../fixtures/notices.ts';
+
+const round = loadRound('2023');
+const taiyuan = round.cities.find((c) => c.id === 'taiyuan')!;
+const AS_OF = new Date('2023-11-11T09:00:00+08:00');
+const ON_TIME = '2023-11-08T02:00:00.000Z'; // 10:00 Beijing, 8 November
+const LATE = '2023-11-10T16:30:00.000Z'; // 00:30 Beijing, 11 November
+
+/** Taiyuan after the deadline: a late base, a base without its report form, one missing two evidence items. */
+function taiyuanStatuses(asOf = AS_OF.toISOString()) {
+  return [
+    baseStatus(round, 'p02', asOf, {
+      state: 'complete',
+      late: true,
+      lateItems: [{ element: 'report-form', receivedAt: LATE, message: '经营服务情况报告表逾期提交' }],
+      submissions: 2,
+      firstReceivedAt: ON_TIME,
+      lastReceivedAt: LATE,
+      documents: [
+        { id: 'a', fileName: '自评报告.pdf', kind: 'self-assessment', indicator: null, receivedAt: ON_TIME },
+        { id: 'b', fileName: '报告表.xlsx', kind: 'report-form', indicator: null, receivedAt: LATE },
+      ],
+      missing: { documents: [], formItems: [], evidence: [] },
+    }),
+    baseStatus(round, 'p03', asOf, {
+      state: 'incomplete',
+      late: true,
+      lateItems: [{ element: 'report-form', receivedAt: null, message: '经营服务情况报告表截止时仍未提交' }],
+      submissions: 1,
+      firstReceivedAt: ON_TIME,
+      lastReceivedAt: ON_TIME,
+      documents: [
+        { id: 'c', fileName: '龙巅自评报告.pdf', kind: 'self-assessment', indicator: null, receivedAt: ON_TIME },
+      ],
+      missing: { documents: ['report-form'], formItems: [], evidence: [] },
+    }),
+    baseStatus(round, 'p06', asOf, {
+      state: 'incomplete',
+      late: true,
+      lateItems: [
+        { element: 'evidence', indicator: 'bandwidth', receivedAt: null, message: '网络带宽的证明材料截止时仍未提交' },
+        { element: 'evidence', indicator: 'financing', receivedAt: null, message: '投融资的证明材料截止时仍未提交' },
+      ],
+      submissions: 1,
+      firstReceivedAt: ON_TIME,
+      lastReceivedAt: ON_TIME,
+      documents: [
+        { id: 'd', fileName: '报告表.xlsx', kind: 'report-form', indicator: null, receivedAt: ON_TIME },
+        { id: 'e', fileName: '自评报告.pdf', kind: 'self-assessment', indicator: null, receivedAt: ON_TIME },
+      ],
+      missing: { documents: [], formItems: [], evidence: ['bandwidth', 'financing'] },
+      findings: [
+        {
+          code: 'rule.unit-suspect',
+          severity: 'warning',
+          message: '第32项交易额填写为1.2万元，数值过小，疑似按亿元填写（单位应为万元）。',
+          item: 32,
+        },
+      ],
+    }),
+    baseStatus(round, 'r03', asOf, {
+      late: true,
+      lateItems: [{ element: 'report-form', receivedAt: null, message: '经营服务情况报告表截止时仍未提交' }],
+    }),
+  ];
+}
+
+function render(asOf = AS_OF) {
+  return renderCityDigest({
+    round,
+    city: taiyuan,
+    statuses: taiyuanStatuses(asOf.toISOString()),
+    registry: round.bases,
+    asOf,
+    letterReceivedAt: null,
+  });
+}
+
+describe('city digest', () => {
+  it('names, in Chinese, the late base, the missing report form and the two missing evidence items', () => {
+    // Act
+    const digest = render();
+
+    // Assess
+    expect(digest.text).toMatch(/^太原市商务局：/);
+    expect(digest.text).toContain('贵市4个参评基地中，1个电子材料齐全，3个尚有缺项');
+    expect(digest.text).toMatch(
+      /邮拓直播电商基地（最近收到2023-11-11 00:30:00；.*逾期提交：经营服务情况报告表逾期提交（2023-11-11 00:30:00））/,
+    );
+    expect(digest.text).toMatch(
+      /、龙巅兴趣直播基地（省级直播电商基地，2021年度评价等级.）\n {2}状态：材料不完整（存在逾期）/,
+    );
+    expect(digest.text).toContain('  缺少材料：经营服务情况报告表\n');
+    expect(digest.text).toContain('  缺少证明材料：网络带宽；直播电商基地获得投融资总额\n');
+    expect(digest.text).toContain('疑似按亿元填写（单位应为万元）');
+    expect(digest.text).toMatch(
+      /睿信传媒电商直播基地（地市推荐基地.*）\n {2}状态：未收到材料（存在逾期）\n {2}尚未收到该基地的任何电子材料。/,
+    );
+    expect(digest.text).toContain('公函：尚未收到');
+    expect(digest.text).toContain('联系乔勇');
+    expect(digest.hasGaps).toBe(true);
+    expect(digest.received).toBe(true);
+  });
+
+  it('lists only the bases that are not complete in detail, the complete one in a line', () => {
+    // Act
+    const digest = render();
+
+    // Assess
+    const detailed = digest.body.split('\n').filter((line) => /^[一二三四五六七八九十]+、/.test(line));
+    expect(detailed.map((line) => line.replace(/（.*$/, ''))).toEqual([
+      '一、龙巅兴趣直播基地',
+      '二、山西千万亿直播基地',
+      '三、睿信传媒电商直播基地',
+    ]);
+    expect(digest.body).toContain('电子材料齐全的基地：\n  · 邮拓直播电商基地');
+  });
+
+  it('keeps the facts free of the as-of time, so the same facts hash the same a day later', () => {
+    // Act
+    const today = render(AS_OF);
+    const tomorrow = render(new Date(AS_OF.getTime() + 86_400_000));
+
+    // Assess
+    expect(tomorrow.body).toBe(today.body);
+    expect(tomorrow.text).not.toBe(today.text);
+    expect(tomorrow.subject).toContain('截至2023-11-12 09:00');
+  });
+
+  it('has an HTML part with one table per base and escaped text', () => {
+    // Prepare
+    const statuses = taiyuanStatuses();
+    statuses[1]!.documents[0]!.fileName = '<script>.pdf';
+
+    // Act
+    const digest = renderCityDigest({
+      round,
+      city: taiyuan,
+      statuses,
+      registry: round.bases,
+      asOf: AS_OF,
+      letterReceivedAt: '2023-11-09T02:00:00.000Z',
+    });
+
+    // Assess
+    expect(digest.html.match(/<table/g)).toHaveLength(4); // the summary and the three open bases
+    expect(digest.html).toContain('<h3>二、山西千万亿直播基地</h3>');
+    expect(digest.html).toContain(
+      '<th style="text-align:left;white-space:nowrap">缺少证明材料</th><td>网络带宽；直播电商基地获得投融资总额</td>',
+    );
+    expect(digest.html).toContain('&lt;script&gt;.pdf');
+    expect(digest.html).not.toContain('<script>');
+    expect(digest.text).toContain('公函：已收到（2023-11-09 10:00:00）');
+  });
+
+  it('builds a workbook with one row per base the bureau can forward', async () => {
+    // Prepare
+    const statuses = taiyuanStatuses();
+
+    // Act
+    const buffer = await buildDigestWorkbook({ round, city: taiyuan, statuses, registry: round.bases, asOf: AS_OF });
+
+    // Assess
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet('材料收取情况')!;
+    const row = (n: number) => (sheet.getRow(n).values as unknown[]).slice(1).map((v) => (v ?? '') as unknown);
+    expect(row(2)).toEqual([...DIGEST_COLUMNS]);
+    expect(sheet.rowCount).toBe(2 + statuses.length);
+    const byName = new Map([3, 4, 5, 6].map((n) => [row(n)[1], row(n)]));
+    expect(byName.get('邮拓直播电商基地')?.slice(3, 8)).toEqual([
+      '材料齐全',
+      '是',
+      2,
+      '2023-11-08 10:00:00',
+      '2023-11-11 00:30:00',
+    ]);
+    expect(byName.get('龙巅兴趣直播基地')?.[8]).toBe('经营服务情况报告表');
+    expect(byName.get('山西千万亿直播基地')?.[10]).toBe('网络带宽\n直播电商基地获得投融资总额');
+    expect(byName.get('山西千万亿直播基地')?.[12]).toContain('疑似按亿元填写');
+    expect(byName.get('睿信传媒电商直播基地')?.[3]).toBe('未收到材料');
+  });
+});
