@@ -21,8 +21,7 @@ export interface LocalAuth {
 
 /** Reads (or on first use creates) the secret and the accounts of a data directory. */
 export async function localAuth(dataDir: string, env: NodeJS.ProcessEnv = process.env): Promise<LocalAuth> {
-  await mkdir(dataDir, { recursive: true });
-  const secret = env.INTAKE_SESSION_SECRET || (await readOrCreate(join(dataDir, 'session-secret'), newSecret));
+  const secret = await localSecret(dataDir, env);
   if (env.INTAKE_USERS?.trim()) return { secret, accounts: parseAccounts(env.INTAKE_USERS), generated: null };
   const file = join(dataDir, 'local-account.json');
   const stored = JSON.parse(
@@ -31,6 +30,13 @@ export async function localAuth(dataDir: string, env: NodeJS.ProcessEnv = proces
     ),
   ) as { name: string; password: string };
   return { secret, accounts: parseAccounts(`${stored.name}:${stored.password}:staff`), generated: stored };
+}
+
+/** The secret that signs sessions and links of a data directory's stack (created on first use). */
+export async function localSecret(dataDir: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  if (env.INTAKE_SESSION_SECRET) return env.INTAKE_SESSION_SECRET;
+  await mkdir(dataDir, { recursive: true });
+  return readOrCreate(join(dataDir, 'session-secret'), newSecret);
 }
 
 async function readOrCreate(file: string, make: () => string): Promise<string> {

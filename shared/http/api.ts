@@ -11,13 +11,14 @@ import { cityIdSchema } from '../domain/catalogue.ts';
 import { daysUntilDeadline, deadlineInstant } from '../domain/round-time.ts';
 import { availableRounds, loadRound } from '../domain/rounds/index.ts';
 import { evaluateAll } from '../use-cases/evaluate.ts';
+import { buildStatusWorkbook } from '../use-cases/export.ts';
 import { listUnmatched, queryStatus } from '../use-cases/query.ts';
 import { listRegistry } from '../use-cases/registry.ts';
 import * as staff from '../use-cases/staff-actions.ts';
 import { assertCity, type HttpEnv, type Principal, requireStaff, requireUser } from './auth.ts';
 import { issueCityLink } from './city-links.ts';
 import type { HttpDeps } from './deps.ts';
-import { fileLink } from './files.ts';
+import { contentDisposition, fileLink } from './files.ts';
 import { fixFor } from './fixes.ts';
 import { baseDetail, cityOfBase, cityOverview, findDocument, getBase, searchBases } from './read-model.ts';
 import {
@@ -66,6 +67,7 @@ const refused = {
   403: json(ErrorSchema, '无权访问（其他地市的数据，或仅限省厅的操作）'),
   404: json(ErrorSchema, '不存在'),
 };
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const security: Record<string, string[]>[] = [{ session: [] }, { cognito: [] }];
 const jsonBody = <T extends z.ZodType>(schema: T) => ({
   content: { 'application/json': { schema } },
@@ -520,6 +522,35 @@ export function registerApi(app: OpenAPIHono<HttpEnv>, deps: HttpDeps): void {
       return c.json(await ctx.records.listAudit(baseId ?? null), 200);
     },
   );
+
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/api/export.xlsx',
+    tags: ['status'],
+    summary: '导出汇总表（与 intake export 相同：汇总、各地市一表、待分配邮件；仅省厅）',
+    security,
+    request: { query: AsOfQuery },
+    responses: {
+      200: {
+        description: 'Excel 工作簿',
+        content: { [XLSX]: { schema: z.string().meta({ format: 'binary' }) } },
+      },
+      ...refused,
+    },
+  });
+  app.get('/api/export.xlsx', async (c) => {
+    requireStaff(c);
+    const asOf = c.req.query('asOf');
+    if (asOf && Number.isNaN(new Date(asOf).getTime()))
+      return c.json({ error: '请求无效：asOf 不是 ISO 8601 时间' }, 400);
+    const { workbook } = await buildStatusWorkbook(ctx, { asOf: asOfOf(deps, asOf) });
+    const name = `${ctx.round.title}材料收取汇总.xlsx`;
+    return c.body(new Uint8Array(workbook), 200, {
+      'Content-Type': XLSX,
+      'Content-Disposition': contentDisposition(name),
+      'Cache-Control': 'private, no-store',
+    });
+  });
 
   // -- staff actions ------------------------------------------------------------------------------------------
 

@@ -87,7 +87,7 @@ ${isStaff(principal) ? html`<a class="card" href="/unmatched"><div class="n">${u
 </table></div>
 <h2>各基地</h2>
 ${basesTable(bases, true)}
-<p class="small muted">JSON：<a href="/api/status">/api/status</a> · 接口说明：<a href="/api/openapi.json">/api/openapi.json</a></p>`;
+<p class="small muted">${isStaff(principal) ? html`<a href="/api/export.xlsx${c.req.query('asOf') ? `?asOf=${encodeURIComponent(c.req.query('asOf')!)}` : ''}">导出 Excel 汇总表</a> · ` : ''}JSON：<a href="/api/status">/api/status</a> · 接口说明：<a href="/api/openapi.json">/api/openapi.json</a></p>`;
     return c.html(page(frame(c, '总览', 'overview'), body));
   });
 
@@ -102,6 +102,7 @@ ${basesTable(bases, true)}
       ctx.records.getCityRecord(city.id),
     ]);
     const summary = overview.cities[0]!;
+    const nameOf = (baseId: string) => overview.bases.find((b) => b.baseId === baseId)?.name ?? baseId;
     const letter = summary.letterReceivedAt;
     const csrf = csrfToken(c, deps);
     const body = html`
@@ -111,8 +112,8 @@ ${countdown(at)}
 <dl class="kv">
 <dt>参评基地</dt><dd>${summary.bases} 个：齐全 ${summary.byState.complete}，不完整 ${summary.byState.incomplete}，未收到 ${summary.byState['not-received']}，逾期 ${summary.late}</dd>
 <dt>市商务局公函</dt><dd>${letter ? html`<span class="chip ok">已收到</span> ${when(letter, round)}` : html`<span class="chip bad">未收到</span>`}</dd>
-<dt>试点单位</dt><dd>${record?.pilotUnits.length ? record.pilotUnits.join('、') : '—'}</dd>
-<dt>推荐排序</dt><dd>${record?.ranking.length ? record.ranking.join(' > ') : '—'}</dd>
+<dt>试点单位</dt><dd>${record?.pilotUnits.length ? record.pilotUnits.map(nameOf).join('、') : '—'}</dd>
+<dt>推荐排序</dt><dd>${record?.ranking.length ? record.ranking.map(nameOf).join(' > ') : '—'}</dd>
 <dt>纸质材料</dt><dd>${summary.paperComplete} / ${summary.bases} 个基地已收到${PAPER_COPIES_REQUIRED}份</dd>
 </dl>
 ${

@@ -54,7 +54,8 @@ export function ocrAvailable(command = 'tesseract', language = 'chi_sim'): Promi
   const key = `${command}\n${language}`;
   let probe = probes.get(key);
   if (!probe) {
-    probe = run(command, ['--list-langs'], undefined, PROBE_TIMEOUT_MS).then(
+    // Tesseract 3 printed the list on stderr, later versions on stdout: both are read.
+    probe = run(command, ['--list-langs'], undefined, PROBE_TIMEOUT_MS, true).then(
       (output) => {
         const installed = new Set(output.split(/\r?\n/).map((line) => line.trim()));
         const missing = language.split('+').filter((lang) => !installed.has(lang));
@@ -163,8 +164,17 @@ export function tidyOcrText(text: string): string {
     .trim();
 }
 
-/** Runs a command with `input` on stdin; resolves with stdout, rejects on failure, a non-zero exit or the timeout. */
-function run(command: string, args: string[], input: Buffer | undefined, timeoutMs: number): Promise<string> {
+/**
+ * Runs a command with `input` on stdin; resolves with stdout (and stderr when asked), rejects on failure, a
+ * non-zero exit or the timeout.
+ */
+function run(
+  command: string,
+  args: string[],
+  input: Buffer | undefined,
+  timeoutMs: number,
+  withStderr = false,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     // One thread per tesseract: with OCR_CONCURRENCY pages at once, its own threads only contend.
     const child = spawn(command, args, {
@@ -200,7 +210,7 @@ function run(command: string, args: string[], input: Buffer | undefined, timeout
       if (stderr.length < 2000) stderr += chunk.toString('utf8');
     });
     child.on('close', (code) => {
-      if (code === 0) finish(null, Buffer.concat(chunks).toString('utf8'));
+      if (code === 0) finish(null, `${Buffer.concat(chunks).toString('utf8')}${withStderr ? `\n${stderr}` : ''}`);
       else finish(new Error(`${command} exited with ${code}: ${stderr.trim().slice(0, 300)}`));
     });
     // A command that dies before reading its input closes the pipe: that is reported by 'close', not thrown here.

@@ -241,16 +241,21 @@ function writeTitleAndHeader(sheet: ExcelJS.Worksheet, round: TemplateRound, lay
   put('fax', '传真', 'D6');
   put('email', '电子邮件', 'F6', 'I6');
 
-  const captions = ['类别', '填报项目（通知附件2原文）', '第一栏', '单位', '第二栏', '单位', '多选项逐项选择', '', ''];
+  const captions = [
+    '类别',
+    '填报项目（通知附件2原文）',
+    '填报栏：按题目中空格的先后顺序填写；数字栏只填数字（单位见其右侧），是/否和多选项从下拉列表中选择',
+  ];
   captions.forEach((text, i) => {
     const cell = sheet.getCell(FIRST_ITEM_ROW - 1, i + 1);
-    if (text) cell.value = text;
+    cell.value = text;
     cell.font = { bold: true };
     cell.fill = GROUP_FILL;
     cell.border = THIN;
-    cell.alignment = { horizontal: 'center' };
+    cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
   });
-  sheet.mergeCells(FIRST_ITEM_ROW - 1, 7, FIRST_ITEM_ROW - 1, LAST_COLUMN);
+  sheet.mergeCells(FIRST_ITEM_ROW - 1, 3, FIRST_ITEM_ROW - 1, LAST_COLUMN);
+  sheet.getRow(FIRST_ITEM_ROW - 1).height = 32;
 }
 
 function writeItems(sheet: ExcelJS.Worksheet, round: TemplateRound, layout: TemplateLayout): void {
@@ -391,7 +396,7 @@ function writeFooter(sheet: ExcelJS.Worksheet, round: TemplateRound, layout: Tem
     '四、交易额（第三十二项、第三十三项）应与自评报告中的数字一致。',
     '五、“地址与范围”栏填写注意事项：基地应具备明确的地理边界，清晰的四至范围；基地的空间分布在原则上要保持连续，基地各功能板块应隶属于同一运营主体。',
     `六、请于${dateText(round.deadline)}前将本表（保持Excel格式，不要转为PDF或图片）连同自评报告和证明材料发送至${round.mailbox}；加盖公章的纸质材料按通知要求报送。`,
-    '七、灰色文字和标题单元格已锁定，只需填写浅黄色单元格。',
+    '七、标题和项目文字单元格已锁定，只需填写浅黄色单元格。',
   ];
   let row = reviewRow + 1;
   for (const [i, text] of lines.entries()) {

@@ -45,7 +45,7 @@ export async function readSheetHeaders(data: Buffer): Promise<string[]> {
       const lastRow = Math.min(sheet.rowCount, SHEET_HEADER_SCAN_ROWS);
       for (let r = 1; r <= lastRow && rows < SHEET_HEADER_ROWS; r++) {
         const row = sheet.findRow(r);
-        if (!row || !row.hasValues) continue;
+        if (!row?.hasValues) continue;
         rows++;
         const last = Math.min(row.cellCount, SHEET_HEADER_COLUMNS);
         for (let c = 1; c <= last; c++) {

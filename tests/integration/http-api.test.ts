@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../shared/http/app.ts';
 import { fixedClock } from '../../shared/use-cases/context.ts';
@@ -384,6 +385,19 @@ describe('HTTP API', () => {
       expect(own.map((n) => n.city)).toEqual(['changzhi']);
     });
 
+    it('exports the status workbook to staff', async () => {
+      // Act
+      const response = await get('/api/export.xlsx', staff);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(await response.arrayBuffer());
+
+      // Assess
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toContain('spreadsheetml');
+      expect(book.worksheets.map((sheet) => sheet.name)).toContain('长治市');
+      expect(book.worksheets).toHaveLength(14);
+    });
+
     it('shows the unmatched queue to staff only', async () => {
       // Act
       const queue = await json<{ submissionId: string }[]>(await get('/api/unmatched', staff));
@@ -548,6 +562,62 @@ describe('HTTP API', () => {
       expect(results.filter(([, status]) => status !== 403)).toEqual([]);
       expect(own.status).toBe(200);
       expect(await own.text()).not.toContain('/ui/waive');
+    });
+
+    it('refuses every staff form to strangers (401) and to bureaus (403)', async () => {
+      // Prepare
+      const forms = [
+        ...new Set(app.routes.filter((r) => r.method === 'POST' && r.path.startsWith('/ui/')).map((r) => r.path)),
+      ];
+      const page = await (await get('/bases/p11', bureau)).text();
+      const bureauCsrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+      const body = () => new URLSearchParams({ csrf: bureauCsrf, baseId: 'p11', reason: 'x' });
+
+      // Act
+      const results = await Promise.all(
+        forms.map(async (path) => [
+          path,
+          (await app.request(path, { method: 'POST', body: body() })).status,
+          (await app.request(path, { method: 'POST', headers: { cookie: bureau }, body: body() })).status,
+        ]),
+      );
+
+      // Assess
+      expect(forms.length).toBeGreaterThanOrEqual(12);
+      expect(results.filter(([, anonymous, asBureau]) => anonymous !== 401 || asBureau !== 403)).toEqual([]);
+    });
+
+    it('sends a stranger from every page to the sign-in page', async () => {
+      // Prepare
+      const open = new Set(['/login', '/l/:token', '/files/:token', '/health']);
+      const values: Record<string, string> = {
+        city: 'changzhi',
+        baseId: 'p11',
+        submissionId: doc.submissionId,
+        sha256: doc.sha256,
+      };
+      const pages = [
+        ...new Set(
+          app.routes
+            .filter(
+              (r) => r.method === 'GET' && !r.path.startsWith('/api/') && !open.has(r.path) && !r.path.includes('*'),
+            )
+            .map((r) => r.path),
+        ),
+      ];
+
+      // Act
+      const results = await Promise.all(
+        pages.map(async (path) => {
+          const url = path.replace(/:(\w+)/g, (_, name: string) => values[name] ?? name);
+          const response = await get(url);
+          return [url, response.status, response.headers.get('location')?.startsWith('/login?next=')] as const;
+        }),
+      );
+
+      // Assess
+      expect(pages.length).toBeGreaterThanOrEqual(8);
+      expect(results.filter(([, status, toLogin]) => status !== 302 || !toLogin)).toEqual([]);
     });
 
     it('runs a staff form only with the session CSRF token, then redirects with a message', async () => {

@@ -1,0 +1,149 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../shared/use-cases/context.ts';
+import { BASE_COLUMNS, buildStatusWorkbook, SUMMARY_SHEET, UNMATCHED_SHEET } from '../../shared/use-cases/export.ts';
+import { buildEmail } from '../fixtures/email.ts';
+import { buildReportFormXlsx, SAMPLE_FORM_VALUES } from '../fixtures/report-form.ts';
+import { startTestStack } from './helpers.ts';
+import { seedIntake, TEST_NOW } from './http-seed.ts';
+
+const run = promisify(execFile);
+const CLI = join(import.meta.dirname, '../../bin/intake.mjs');
+const CITY_SHEETS = [
+  '太原市',
+  '大同市',
+  '朔州市',
+  '忻州市',
+  '吕梁市',
+  '晋中市',
+  '阳泉市',
+  '长治市',
+  '晋城市',
+  '临汾市',
+  '运城市',
+  '山西综改示范区',
+];
+
+async function open(data: Buffer | ArrayBuffer): Promise<ExcelJS.Workbook> {
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(data as ArrayBuffer);
+  return book;
+}
+
+function rows(sheet: ExcelJS.Worksheet): string[][] {
+  const out: string[][] = [];
+  sheet.eachRow((row) =>
+    out.push((row.values as unknown[]).slice(1).map((v) => (v === undefined || v === null ? '' : String(v)))),
+  );
+  return out;
+}
+
+describe('status workbook', () => {
+  let stack: Awaited<ReturnType<typeof startTestStack>>;
+  beforeAll(async () => {
+    stack = await startTestStack(fixedClock(TEST_NOW));
+    await seedIntake(stack.ctx);
+  }, 120_000);
+  afterAll(async () => {
+    await stack.dispose();
+  });
+
+  it('has a summary sheet, a sheet per city with one row per base, and the unmatched queue', async () => {
+    // Prepare
+    const steps: number[] = [];
+
+    // Act
+    const { workbook, summary } = await buildStatusWorkbook(stack.ctx, {
+      asOf: new Date('2023-11-11T01:00:00Z'),
+      onProgress: (done) => steps.push(done),
+    });
+    const book = await open(workbook);
+
+    // Assess
+    expect(book.worksheets.map((s) => s.name)).toEqual([SUMMARY_SHEET, ...CITY_SHEETS, UNMATCHED_SHEET]);
+    const overview = rows(book.getWorksheet(SUMMARY_SHEET)!);
+    expect(overview[0]![0]).toBe('地市');
+    expect(overview.slice(1, 13).map((r) => r[0])).toEqual(CITY_SHEETS);
+    expect(overview.find((r) => r[0] === '长治市')?.slice(2, 6)).toEqual(['3', '0', '1', '2']);
+    const changzhi = rows(book.getWorksheet('长治市')!);
+    expect(changzhi[0]).toEqual([...BASE_COLUMNS]);
+    expect(changzhi).toHaveLength(4);
+    const pingshun = changzhi.find((r) => r[1] === '平顺网红直播基地')!;
+    expect(pingshun[3]).toBe('材料不完整');
+    expect(pingshun[4]).toBe('是');
+    expect(pingshun[10]).toContain('直播电商基地建筑面积');
+    expect(pingshun[12]).toContain('第32项交易额与自评报告不一致');
+    expect(rows(book.getWorksheet('大同市')!)).toHaveLength(6);
+    expect(rows(book.getWorksheet(UNMATCHED_SHEET)!)[1]?.[1]).toContain('wang@unknown.example.cn');
+    for (const sheet of book.worksheets) {
+      expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+      expect(String(sheet.autoFilter)).toMatch(/^A1:[A-Z]+1$/);
+    }
+    expect(summary.bases).toBe(30);
+    expect(steps).toEqual(Array.from({ length: steps.length }, (_, i) => i + 1));
+    expect(steps.length).toBe(30 + 12 + 2);
+  });
+});
+
+describe('intake export (CLI)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'intake-export-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes 汇总.xlsx that opens in exceljs, and prints what it wrote as JSON', async () => {
+    // Prepare
+    const dataDir = join(dir, 'data');
+    const eml = join(dir, '易淘.eml');
+    const form = await buildReportFormXlsx({ header: { baseName: '易淘电商信息产业园' }, values: SAMPLE_FORM_VALUES });
+    await writeFile(
+      eml,
+      await buildEmail({
+        subject: '易淘电商信息产业园 申报材料',
+        receivedAt: new Date('2023-11-09T02:00:00Z'),
+        attachments: [{ filename: '报告表.xlsx', content: form }],
+      }),
+    );
+    await run(process.execPath, [CLI, 'ingest', '--data-dir', dataDir, eml]);
+    const out = join(dir, '汇总.xlsx');
+
+    // Act
+    const { stdout, stderr } = await run(process.execPath, [
+      CLI,
+      'export',
+      '--data-dir',
+      dataDir,
+      '--out',
+      out,
+      '--as-of',
+      '2023-11-10T12:00:00+08:00',
+      '--json',
+    ]);
+    const book = await open(await readFile(out));
+
+    // Assess
+    const printed = JSON.parse(stdout) as { file: string; bases: number; sheets: { name: string; rows: number }[] };
+    expect(printed).toMatchObject({ file: out, bases: 30 });
+    expect(stderr).toBe('');
+    expect(book.worksheets).toHaveLength(14);
+    const changzhi = rows(book.getWorksheet('长治市')!);
+    expect(changzhi.find((r) => r[1] === '易淘电商信息产业园')?.[3]).toBe('材料不完整');
+    expect(printed.sheets.find((s) => s.name === '长治市')?.rows).toBe(3);
+  });
+
+  it('refuses an --out that is not an .xlsx', async () => {
+    // Act
+    const failure = await run(process.execPath, [CLI, 'export', '--out', join(dir, 'x.csv')]).catch((e) => e);
+
+    // Assess
+    expect(String(failure.stderr)).toContain('.xlsx');
+  });
+});
