@@ -31,7 +31,7 @@ export async function createAwsContext(env: NodeJS.ProcessEnv = process.env): Pr
     round: loadRound(config.ROUND_ID),
     blobs: new S3BlobStore(config.BUCKET_NAME, new S3Client({})),
     records: new DynamoDbRecordStore(config.TABLE_NAME, new DynamoDBClient({})),
-    mailer: mailerFromEnv(config, () => new SesMailer(new SESClient({}))),
+    mailer: mailerFromEnv(config, () => new SesMailer(new SESClient({}), env.SES_CONFIGURATION_SET || undefined)),
     clock: systemClock,
     mailFrom: config.MAIL_FROM,
     limits: {
