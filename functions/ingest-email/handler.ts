@@ -81,8 +81,14 @@ async function ingestObject(
     const verdict = await deps.scanCheck.verdict(object.key);
     if (verdict.state === 'pending') throw new ScanPendingError(object.key, verdict.status);
     if (verdict.state === 'infected') {
-      // Never opened. The MalwareFound alarm has told staff; retrying would not change the verdict.
-      logger.error({ message: 'malware found: object not read', key: object.key });
+      // Recorded as a quarantined submission (its attachments never opened) so staff see it beside the alarm.
+      logger.error({ message: 'malware found: quarantined unopened', key: object.key });
+      await ingestStoredMessage(context, {
+        key: object.key,
+        channel: 'ses',
+        receivedAt: object.eventTime,
+        quarantineReasons: ['恶意软件扫描 malware scan'],
+      });
       return 'blocked';
     }
     if (verdict.state === 'unscannable') logger.warn({ message: 'malware scan unsupported: reading', key: object.key });

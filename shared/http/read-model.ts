@@ -7,7 +7,7 @@
 import { normalizeBaseName } from '../domain/base-names.ts';
 import type { Base, CityId, Indicator } from '../domain/catalogue.ts';
 import { claimedIndicators } from '../domain/evaluate.ts';
-import type { AuditEvent, BaseState, BaseStatus, CityRecord, DocumentRecord, Submission } from '../domain/records.ts';
+import type { AuditEvent, BaseStatus, CityRecord, DocumentRecord, Submission } from '../domain/records.ts';
 import type { AppContext } from '../use-cases/context.ts';
 import { evaluateAll, evaluateBase, UnknownBaseError } from '../use-cases/evaluate.ts';
 import { type CityStatus, PAPER_COPIES_REQUIRED, queryCityStatus } from '../use-cases/query.ts';
@@ -28,6 +28,7 @@ export function openFindings(status: BaseStatus): BaseStatus['findings'] {
   return status.findings.filter((f) => f.severity !== 'info');
 }
 
+/** Sealed paper copies the notice asks of each base (for the pages). */
 export { PAPER_COPIES_REQUIRED };
 
 /** The overview by city at `asOf`, limited to `cities` when given (a bureau's own). */

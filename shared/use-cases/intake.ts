@@ -33,6 +33,8 @@ export interface IngestInput {
   rawKey?: string;
   /** Read again a message already recorded (after a parser fix): same ids, same records, staff choices kept. */
   reprocess?: boolean;
+  /** Reasons found before intake to keep the message closed (e.g. a malware scan's verdict). */
+  quarantineReasons?: string[];
 }
 
 /** What intake did with a message. */
@@ -46,7 +48,7 @@ export interface IngestResult {
 /** Ingests a message whose raw bytes are already in the blob store (SES receipt, upload). */
 export async function ingestStoredMessage(
   ctx: AppContext,
-  input: { key: string; channel: Channel; receivedAt?: Date },
+  input: { key: string; channel: Channel; receivedAt?: Date; quarantineReasons?: string[] },
 ): Promise<IngestResult> {
   const raw = await ctx.blobs.get(input.key);
   return ingestMessage(ctx, {
@@ -55,6 +57,7 @@ export async function ingestStoredMessage(
     receivedAt: input.receivedAt,
     receivedAtSource: 'transport',
     rawKey: input.key,
+    quarantineReasons: input.quarantineReasons,
   });
 }
 
@@ -121,8 +124,11 @@ export async function ingestMessage(ctx: AppContext, input: IngestInput): Promis
     return { submissionId, duplicate: false, baseId: null, findings: submission.findings };
   }
 
-  if (input.channel === 'ses') {
-    const reasons = failedVerdicts(receiptVerdicts(input.raw));
+  {
+    const reasons = [
+      ...(input.channel === 'ses' ? failedVerdicts(receiptVerdicts(input.raw)) : []),
+      ...(input.quarantineReasons ?? []),
+    ];
     if (reasons.length > 0) {
       // Not opened: a virus verdict means its files must not reach anyone; spoofed or spam mail waits for staff.
       const head = await parseHeadOnly(input.raw);

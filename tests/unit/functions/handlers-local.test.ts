@@ -126,7 +126,7 @@ describe('handlers on the embedded stack, with the sample events', () => {
     expect(response).toEqual({ objects: [{ key: MANUAL_KEY, outcome: 'duplicate' }] });
   });
 
-  it('ingest-email with the scan gate: retries an untagged object, never reads an infected one, reads a clean one', async () => {
+  it('ingest-email with the scan gate: retries an untagged object, quarantines an infected one unopened, reads a clean one', async () => {
     // Prepare
     const pendingMail = await submissionMail('扫描中的材料', '2023-11-10T09:00:00Z');
     const infectedMail = await submissionMail('带病毒的材料', '2023-11-10T09:01:00Z');
@@ -159,7 +159,11 @@ describe('handlers on the embedded stack, with the sample events', () => {
       // Assess
       expect(first).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0].messageId }] });
       expect(retry).toEqual({ batchItemFailures: [] });
-      expect(await stack.ctx.records.getSubmission(submissionIdOf(infectedMail))).toBeNull();
+      expect(await stack.ctx.records.getSubmission(submissionIdOf(infectedMail))).toMatchObject({
+        quarantine: { reasons: ['恶意软件扫描 malware scan'] },
+        baseId: null,
+      });
+      expect(await stack.ctx.records.listDocumentsBySubmission(submissionIdOf(infectedMail))).toEqual([]);
       expect(await stack.ctx.records.getSubmission(submissionIdOf(pendingMail))).toMatchObject({ rawKey: pendingKey });
     } finally {
       s3.destroy();

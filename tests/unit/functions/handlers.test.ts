@@ -122,7 +122,7 @@ describe('ingest-email handler', () => {
     expect(ingestStoredMessage).not.toHaveBeenCalled();
   });
 
-  it('with the scan gate, retries unscanned objects, never reads infected ones and reads clean ones', async () => {
+  it('with the scan gate, retries unscanned objects, quarantines infected ones unopened and reads clean ones', async () => {
     // Prepare
     const verdicts: Record<string, { state: string; status?: string | null }> = {
       'inbox/k5t1d1lq0b7g0n2ueh8s1r3c8m3p4a9v6o2fhj01': { state: 'pending', status: null },
@@ -139,10 +139,19 @@ describe('ingest-email handler', () => {
 
     // Assess
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]!.messageId }]);
-    expect(ingestStoredMessage).not.toHaveBeenCalled();
+    // The infected one is recorded quarantined (never opened); the pending one is not read at all.
+    expect(vi.mocked(ingestStoredMessage).mock.calls).toEqual([
+      [
+        context,
+        expect.objectContaining({
+          key: 'inbox/manual/邮拓直播电商基地 评价材料.eml',
+          quarantineReasons: ['恶意软件扫描 malware scan'],
+        }),
+      ],
+    ]);
     expect(vi.mocked(logger.error).mock.calls.map(([line]) => (line as { message: string }).message)).toEqual([
       'ingest-email failed',
-      'malware found: object not read',
+      'malware found: quarantined unopened',
     ]);
     expect(vi.mocked(logger.error).mock.calls[0]?.[0]).toMatchObject({
       scanPending: true,
