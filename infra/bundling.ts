@@ -21,6 +21,7 @@ export const functionCatalogue = {
   api: { parsesPdf: true },
   evaluate: { parsesPdf: false },
   notify: { parsesPdf: false },
+  'mail-feedback': { parsesPdf: false },
 } as const;
 
 /** The name of one of the project's functions (its folder under `functions/`). */

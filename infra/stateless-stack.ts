@@ -273,6 +273,18 @@ export class StatelessStack extends Stack {
         detailType: mailFeedbackDetailTypes,
         detail: { mail: { tags: { 'ses:configuration-set': [refs.configurationSetName] } } },
       });
+      // Bounces and complaints mark an address as failing, so notices stop going to it until staff clear it.
+      const mailFeedback = new IntakeFunction(this, 'MailFeedbackHandler', {
+        handlerFolder: 'mail-feedback',
+        description: 'Marks addresses that bounced or complained',
+        environment,
+        timeout: Duration.seconds(30),
+      });
+      mailFeedback.addEventSource(
+        new SqsEventSource(this.mailFeedbackQueue, { batchSize: 10, reportBatchItemFailures: true }),
+      );
+      mailFeedback.grantRecordStore(refs.tableArn);
+      this.functions['mail-feedback'] = mailFeedback;
     }
     if (props.malwareProtection && refs.malwareProtectionPlanArn) {
       this.scanAlertQueue = this.routedQueue('ScanAlert', {

@@ -356,7 +356,7 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
           'SxIntakeStateful-SessionSecretArn',
         ]),
       );
-      expect(environments).toHaveLength(4);
+      expect(environments).toHaveLength(5);
       for (const variables of environments) {
         expect(variables).toMatchObject({
           TABLE_NAME: { 'Fn::ImportValue': 'SxIntakeStateful-TableName' },
@@ -644,6 +644,7 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
         'SxIntakeStateless/Api/Resource',
         'SxIntakeStateless/Evaluate/Resource',
         'SxIntakeStateless/IngestEmail/Resource',
+        'SxIntakeStateless/MailFeedbackHandler/Resource',
         'SxIntakeStateless/Notify/Resource',
       ]);
       for (const fn of Object.values(functions)) {
