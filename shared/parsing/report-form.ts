@@ -27,7 +27,7 @@ const MAX_BELOW_ROWS = 3;
  * Worksheet parts the parser never needs. Data validations in particular are expanded cell by cell by exceljs,
  * which takes seconds for a whole-column rule such as `A1:Y1048576`.
  */
-const IGNORED_NODES = [
+export const IGNORED_NODES = [
   'dataValidations',
   'conditionalFormatting',
   'extLst',

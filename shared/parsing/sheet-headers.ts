@@ -4,6 +4,7 @@
  * never throws (an unreadable workbook has no headers).
  */
 import ExcelJS from 'exceljs';
+import { IGNORED_NODES } from './report-form.ts';
 import { repairXlsxPackage } from './xlsx-repair.ts';
 
 /** Sheets looked at: the evidence table is on one of the first. */
@@ -16,21 +17,6 @@ const SHEET_HEADER_SCAN_ROWS = 30;
 export const SHEET_HEADER_COLUMNS = 40;
 /** Longer cell texts are prose or data, not headers. */
 const MAX_HEADER_CHARS = 60;
-/** Worksheet parts not needed for cell texts (data validations in particular are slow to expand). */
-const IGNORED_NODES = [
-  'dataValidations',
-  'conditionalFormatting',
-  'extLst',
-  'drawing',
-  'picture',
-  'tableParts',
-  'autoFilter',
-  'rowBreaks',
-  'pageSetup',
-  'printOptions',
-  'headerFooter',
-  'sheetProtection',
-];
 
 /** Sheet names and the texts of the first rows' cells (titles and column headers), in order. */
 export async function readSheetHeaders(data: Buffer): Promise<string[]> {
