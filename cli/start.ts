@@ -65,7 +65,7 @@ export async function startLocalStack(
   DynamoDB / S3 / SES: ${local.endpoints.dynamodb} ${local.endpoints.s3} ${local.endpoints.ses}
 试一试 (try):
   npx intake ingest events/samples/*.eml
-  swaks --server ${options.host}:${smtp.port} --to ${local.ctx.round.mailbox} --attach @events/samples/邮拓直播电商基地-报告表.xlsx
+  swaks --server ${options.host}:${smtp.port} --to ${local.ctx.round.mailbox} --data events/samples/02-龙巅兴趣直播基地-仅报告表.eml
   npx intake status
 Ctrl+C 停止 (stop).`);
 
