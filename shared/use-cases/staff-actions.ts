@@ -220,33 +220,32 @@ export async function withdrawDocument(
   );
 }
 
+/** A finding as staff point at it: its code and location. */
+type FindingRef = Actor & { baseId: string; code: string; item?: number; indicator?: string; document?: string };
+
 /** Waives a finding (staff checked it and accept it) so it no longer counts as open. */
-export async function waiveFinding(
-  ctx: AppContext,
-  input: Actor & { baseId: string; code: string; item?: number; indicator?: string; document?: string },
-): Promise<BaseStatus> {
-  await requireBase(ctx, input.baseId);
-  const key = findingKey(input);
-  return decide(
-    ctx,
-    input,
-    { baseId: input.baseId, kind: 'waive-finding', key, active: true, value: { code: input.code } },
-    'waive-finding',
-  );
+export function waiveFinding(ctx: AppContext, input: FindingRef): Promise<BaseStatus> {
+  return decideOnFinding(ctx, input, true);
 }
 
 /** Takes a waiver back: the finding counts as open again. */
-export async function reopenFinding(
-  ctx: AppContext,
-  input: Actor & { baseId: string; code: string; item?: number; indicator?: string; document?: string },
-): Promise<BaseStatus> {
+export function reopenFinding(ctx: AppContext, input: FindingRef): Promise<BaseStatus> {
+  return decideOnFinding(ctx, input, false);
+}
+
+async function decideOnFinding(ctx: AppContext, input: FindingRef, waived: boolean): Promise<BaseStatus> {
   await requireBase(ctx, input.baseId);
-  const key = findingKey(input);
   return decide(
     ctx,
     input,
-    { baseId: input.baseId, kind: 'waive-finding', key, active: false, value: { code: input.code } },
-    'reopen-finding',
+    {
+      baseId: input.baseId,
+      kind: 'waive-finding',
+      key: findingKey(input),
+      active: waived,
+      value: { code: input.code },
+    },
+    waived ? 'waive-finding' : 'reopen-finding',
   );
 }
 

@@ -6,7 +6,7 @@
 import ExcelJS from 'exceljs';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeMime } from '../../shared/adapters/aws/ses-mailer.ts';
+import { composeMime } from '../../shared/adapters/mail-message.ts';
 import type { CityId, Round } from '../../shared/domain/catalogue.ts';
 import type { NoticeClaim } from '../../shared/domain/notice-claims.ts';
 import type { RecordStore } from '../../shared/ports/index.ts';

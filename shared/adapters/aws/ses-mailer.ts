@@ -1,6 +1,6 @@
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { Mailer, OutgoingMail } from '../../ports/index.ts';
+import { composeMime } from '../mail-message.ts';
 
 /** Mailer on SES (v1 SendRawEmail, so attachments and both text and HTML parts go out as composed). */
 export class SesMailer implements Mailer {
@@ -22,23 +22,4 @@ export class SesMailer implements Mailer {
     );
     return { messageId: out.MessageId ?? '' };
   }
-}
-
-/** Builds the MIME bytes of a message (UTF-8, base64 where needed) with nodemailer's composer. */
-export function composeMime(mail: OutgoingMail): Promise<Buffer> {
-  return new MailComposer({
-    from: mail.from,
-    to: mail.to,
-    subject: mail.subject,
-    text: mail.text,
-    html: mail.html,
-    headers: mail.headers,
-    attachments: mail.attachments?.map((a) => ({
-      filename: a.filename,
-      content: a.content,
-      contentType: a.contentType,
-    })),
-  })
-    .compile()
-    .build();
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Mailer, OutgoingMail } from '../../ports/index.ts';
-import { composeMime } from '../aws/ses-mailer.ts';
+import { composeMime } from '../mail-message.ts';
 
 /**
  * Local outbox: keeps a copy of every outgoing message as an .eml file (open it in any mail program) and hands

@@ -6,6 +6,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { Mailer, OutgoingMail } from '../../ports/index.ts';
+import { nodemailerMessage } from '../mail-message.ts';
 
 /** What an SmtpMailer is built on: a connection URL (`smtps://user:pass@host:465`), options, or a transport. */
 export type SmtpTarget = string | SMTPTransport.Options | Transporter<SMTPTransport.SentMessageInfo>;
@@ -20,19 +21,7 @@ export class SmtpMailer implements Mailer {
   }
 
   async send(mail: OutgoingMail): Promise<{ messageId: string }> {
-    const info = await this.transport.sendMail({
-      from: mail.from,
-      to: mail.to,
-      subject: mail.subject,
-      text: mail.text,
-      html: mail.html,
-      headers: mail.headers,
-      attachments: mail.attachments?.map((a) => ({
-        filename: a.filename,
-        content: a.content,
-        contentType: a.contentType,
-      })),
-    });
+    const info = await this.transport.sendMail(nodemailerMessage(mail));
     // A server that accepts some recipients and refuses others has not delivered the notice to the bureau.
     if (info.rejected.length > 0) {
       throw new SmtpRejectedError(info.rejected.map(String), info.response);
