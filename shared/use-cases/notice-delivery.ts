@@ -76,17 +76,7 @@ export async function deliverOnce(
   if (blocked) return { status: blocked, claim: existing };
 
   let claim: NoticeClaim = {
-    key: request.key,
-    kind: request.kind,
-    city: request.city,
-    submissionId: request.submissionId,
-    trigger: request.trigger,
-    slot: request.slot,
-    contentSha256: request.contentSha256,
-    asOf: request.asOf.toISOString(),
-    to: request.to,
-    subject: request.subject,
-    text: request.text,
+    ...claimFields(request),
     state: 'claimed',
     version: (existing?.version ?? 0) + 1,
     attempts: existing?.attempts ?? 0,
@@ -154,17 +144,7 @@ export async function recordSkipped(
 ): Promise<NoticeClaim> {
   const now = ctx.clock.now().toISOString();
   const claim: NoticeClaim = {
-    key: request.key,
-    kind: request.kind,
-    city: request.city,
-    submissionId: request.submissionId,
-    trigger: request.trigger,
-    slot: request.slot,
-    contentSha256: request.contentSha256,
-    asOf: request.asOf.toISOString(),
-    to: request.to,
-    subject: request.subject,
-    text: request.text,
+    ...claimFields(request),
     state: 'skipped',
     version: 1,
     attempts: 0,
@@ -278,4 +258,21 @@ async function supersedeOlder(ctx: AppContext, sent: NoticeClaim): Promise<void>
   } catch {
     // Leaving an old failure listed is harmless; it is superseded on the next successful digest.
   }
+}
+
+/** The fields a claim copies from its request (what is sent, to whom, for which slot). */
+function claimFields(request: Omit<DeliveryRequest, 'compose'>) {
+  return {
+    key: request.key,
+    kind: request.kind,
+    city: request.city,
+    submissionId: request.submissionId,
+    trigger: request.trigger,
+    slot: request.slot,
+    contentSha256: request.contentSha256,
+    asOf: request.asOf.toISOString(),
+    to: request.to,
+    subject: request.subject,
+    text: request.text,
+  };
 }
