@@ -7,10 +7,14 @@
  *   ingest         our `ingestMessage` on a fresh embedded stack (dynalite and s3rver in the same process);
  *   ingest-remote  the same with the stand-ins in a process of their own, as S3 and DynamoDB are for the Lambda:
  *                  the RSS of our code alone;
+ *   ingest-stored  the production path: the message is already in the bucket under inbox/ (where the SES receipt
+ *                  rule puts it) and `ingestStoredMessage` reads it from there, stand-ins apart as S3 and DynamoDB
+ *                  are for the Lambda. The targets are checked on this one; the others show what each part costs;
  *   floor          the parse plus storing the raw message and each attachment (stand-ins apart), nothing read,
  *                  hashed or recorded: what any design that keeps the files pays, for scale.
- * Runs are interleaved (bare, ingest, ingest-remote, floor, bare ...), medians are reported with the ratio
- * ingest/bare (target <= 1.5) and the ingest peak RSS (target < 256 MB); the exit code is 1 when a target is missed.
+ * Runs are interleaved (bare, ingest, ingest-remote, ingest-stored, floor, bare ...), medians are reported with the
+ * ratio to bare for each (target <= 1.5) and each peak RSS (target < 256 MB); the exit code is 1 when the
+ * production path misses a target.
  * Besides wall time, each child reports its CPU time (robust when other work shares the machine) and where it
  * waited on storage (calls by kind), so that a missed target points at its cause.
  *
@@ -58,8 +62,10 @@ interface Measurement {
   storage?: Record<string, { calls: number; ms: number }>;
 }
 
-type Mode = 'bare' | 'ingest' | 'ingest-remote' | 'floor';
-const MODES: Mode[] = ['bare', 'ingest', 'ingest-remote', 'floor'];
+type Mode = 'bare' | 'ingest' | 'ingest-remote' | 'ingest-stored' | 'floor';
+const MODES: Mode[] = ['bare', 'ingest', 'ingest-remote', 'ingest-stored', 'floor'];
+/** The mode the targets are checked on: the path the ingest Lambda runs (see the header). */
+const TARGET_MODE: Mode = 'ingest-stored';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const BASE = '邮拓直播电商基地';
@@ -151,6 +157,7 @@ function report(results: Measurement[], runs: number): void {
   for (const [mode, label] of [
     ['ingest', 'ingestMessage, stand-ins in process'],
     ['ingest-remote', 'ingestMessage, stand-ins apart'],
+    ['ingest-stored', 'ingestStoredMessage (SES path), stand-ins apart'],
     ['floor', 'floor: parse + store raw and attachments'],
   ] as const) {
     const wall = med(mode, (m) => m.ms);
@@ -180,7 +187,7 @@ function report(results: Measurement[], runs: number): void {
     '  CPU time: this process only (with the stand-ins in process, their work too). storage busy: time with a\n' +
       '  blob or record call in flight. RSS loaded: modules and stack, before the warm-up; before: with the raw read.',
   );
-  for (const mode of ['ingest', 'ingest-remote', 'floor'] as const) {
+  for (const mode of ['ingest', 'ingest-remote', 'ingest-stored', 'floor'] as const) {
     const storage = of(mode).at(-1)?.storage ?? {};
     const calls = Object.entries(storage)
       .filter(([, s]) => s.ms >= 20)
@@ -188,8 +195,13 @@ function report(results: Measurement[], runs: number): void {
       .map(([name, s]) => `${name} ${s.calls}x ${Math.round(s.ms)} ms`);
     console.log(`  ${mode} storage calls (last run, >= 20 ms): ${calls.join(', ') || 'none'}`);
   }
-  const ingestRatio = med('ingest', (m) => m.ms) / bareMs;
-  if (ingestRatio > TARGET_RATIO || med('ingest', (m) => m.peakRssMb) >= TARGET_RSS_MB) process.exitCode = 1;
+  const ratio = med(TARGET_MODE, (m) => m.ms) / bareMs;
+  const rss = med(TARGET_MODE, (m) => m.peakRssMb);
+  console.log(
+    `\n${TARGET_MODE} (the ingest Lambda's path): ratio ${ratio.toFixed(2)} (target <= ${TARGET_RATIO}), ` +
+      `peak RSS ${rss.toFixed(0)} MB (target < ${TARGET_RSS_MB} MB)`,
+  );
+  if (ratio > TARGET_RATIO || rss >= TARGET_RSS_MB) process.exitCode = 1;
 }
 
 /** Runs one measurement in a fresh Node process (tsx loader) and reads its JSON line. */
@@ -201,7 +213,7 @@ function runChild(
   profileDir: string | null,
 ): Promise<Measurement> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle, '--child', mode, file, warmup], {
+    const child = spawn(process.execPath, ['--expose-gc', bundle, '--child', mode, file, warmup], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         ...process.env,
@@ -301,6 +313,7 @@ async function bareParse(file: string, warmup: string): Promise<Measurement> {
     return attachments;
   };
   await parse(warmup);
+  collectGarbage();
   const startRssMb = process.memoryUsage().rss / MB;
   const cpu = process.cpuUsage();
   const started = performance.now();
@@ -310,12 +323,12 @@ async function bareParse(file: string, warmup: string): Promise<Measurement> {
 }
 
 /**
- * Runs `ingestMessage` (or, for `floor`, only the parse and the storing of the raw message and of each attachment,
+ * Runs `ingestMessage` (`ingestStoredMessage` on a stored copy for ingest-stored; for `floor`, only the parse and the storing of the raw message and of each attachment,
  * with nothing read, hashed or recorded: what any design that keeps the files pays) on a fresh stack.
  */
 async function onStack(file: string, warmup: string, mode: Exclude<Mode, 'bare'>): Promise<Measurement> {
   const { createLocalContext } = await import('../shared/adapters/local/composition.ts');
-  const { ingestMessage } = await import('../shared/use-cases/intake.ts');
+  const { ingestMessage, ingestStoredMessage } = await import('../shared/use-cases/intake.ts');
   const { readMessage } = await import('../shared/parsing/email.ts');
   const standInsApart = mode !== 'ingest';
   const floor = async (ctx: AppContext, raw: Buffer): Promise<string | null> => {
@@ -329,17 +342,27 @@ async function onStack(file: string, warmup: string, mode: Exclude<Mode, 'bare'>
     });
     return null;
   };
-  const work = async (ctx: AppContext, raw: Buffer): Promise<string | null> =>
-    mode === 'floor' ? floor(ctx, raw) : (await ingestMessage(ctx, { raw, channel: 'cli' })).submissionId;
+  const work = async (ctx: AppContext, raw: Buffer | string): Promise<string | null> => {
+    if (typeof raw === 'string') return (await ingestStoredMessage(ctx, { key: raw, channel: 'ses' })).submissionId;
+    return mode === 'floor' ? floor(ctx, raw) : (await ingestMessage(ctx, { raw, channel: 'cli' })).submissionId;
+  };
+  /** The message to work on: its bytes, or (ingest-stored) its key once stored where SES would put it. */
+  const input = async (ctx: AppContext, path: string): Promise<Buffer | string> => {
+    if (mode !== 'ingest-stored') return readFile(path);
+    const key = `inbox/${performance.now()}.eml`;
+    await ctx.blobs.put(key, await readFile(path), { contentType: 'message/rfc822' });
+    return key;
+  };
   const dataDir = await mkdtemp(join(tmpdir(), 'intake-bench-stack-'));
   const helper = standInsApart ? await startStackProcess(dataDir) : null;
   const local = await createLocalContext({ dataDir, own: !standInsApart });
   try {
     if (local.owner === standInsApart) throw new Error('the stand-ins are not where the mode says');
     const loadedRssMb = process.memoryUsage().rss / MB;
-    await work(local.ctx, await readFile(warmup));
+    await work(local.ctx, await input(local.ctx, warmup));
     const { ctx, storage, busyMs } = timedContext(local.ctx);
-    const raw = await readFile(file);
+    const raw = await input(local.ctx, file);
+    collectGarbage();
     const startRssMb = process.memoryUsage().rss / MB;
     const cpu = process.cpuUsage();
     const started = performance.now();
@@ -397,6 +420,14 @@ function timedContext(ctx: AppContext): {
     storage,
     busyMs: () => busy,
   };
+}
+
+/**
+ * A full collection before the measured work, in every mode alike (children run with --expose-gc): what the
+ * warm-up and the set-up left behind (in ingest-stored, the copy of the message it put) is not the work's memory.
+ */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
 }
 
 function cpuMsSince(start: NodeJS.CpuUsage): number {

@@ -138,13 +138,24 @@ export function archiveKind(data: Buffer, fileName: string): ArchiveKind | null 
  */
 export async function expandArchive(
   data: Buffer,
-  input: { fileName: string; limits?: Partial<ArchiveLimits>; depth?: number },
+  input: {
+    fileName: string;
+    limits?: Partial<ArchiveLimits>;
+    depth?: number;
+    /**
+     * Takes each member as soon as it is out (awaited before the next is read), so that memory holds one member at
+     * a time; the result's `entries` is then empty.
+     */
+    onEntry?: (entry: ArchiveEntry) => Promise<void>;
+  },
 ): Promise<ArchiveResult> {
   const limits: ArchiveLimits = { ...DEFAULT_ARCHIVE_LIMITS, ...input.limits };
   const run: Run = {
     document: input.fileName,
     limits,
     entries: [],
+    yielded: 0,
+    onEntry: input.onEntry,
     findings: [],
     entryCount: 0,
     byteCount: 0,
@@ -166,6 +177,9 @@ interface Run {
   document: string;
   limits: ArchiveLimits;
   entries: ArchiveEntry[];
+  /** Members handed out so far (to `onEntry` or into `entries`). */
+  yielded: number;
+  onEntry: ((entry: ArchiveEntry) => Promise<void>) | undefined;
   findings: Finding[];
   entryCount: number;
   byteCount: number;
@@ -222,7 +236,7 @@ async function expandInto(run: Run, scope: Scope, data: Buffer, fileName: string
       );
     }
     const encrypted: string[] = [];
-    const entriesBefore = run.entries.length;
+    const entriesBefore = run.yielded;
     const findingsBefore = run.findings.length;
     for (const [index, record] of listing.records.entries()) {
       if (run.stopped) break;
@@ -240,7 +254,7 @@ async function expandInto(run: Run, scope: Scope, data: Buffer, fileName: string
       );
     }
     // An archive of only folders and debris would otherwise vanish without a word.
-    if (run.entries.length === entriesBefore && run.findings.length === findingsBefore) {
+    if (run.yielded === entriesBefore && run.findings.length === findingsBefore) {
       report(
         run,
         'archive.empty',
@@ -249,7 +263,7 @@ async function expandInto(run: Run, scope: Scope, data: Buffer, fileName: string
         `${scope.labelEn} contains no files (empty, or folders only).`,
       );
     }
-    return run.entries.length > entriesBefore;
+    return run.yielded > entriesBefore;
   } finally {
     zip.close();
   }
@@ -341,7 +355,7 @@ async function expandRecord(
 async function fileMember(run: Run, scope: Scope, fullPath: string, content: Buffer): Promise<void> {
   const fileName = fullPath.slice(fullPath.lastIndexOf('/') + 1);
   const kind = archiveKind(content, fileName);
-  const keep = (): void => {
+  const keep = async (): Promise<void> => {
     const entry: ArchiveEntry = {
       path: fullPath,
       folderPath: fullPath.includes('/') ? fullPath.slice(0, fullPath.lastIndexOf('/')) : '',
@@ -349,7 +363,9 @@ async function fileMember(run: Run, scope: Scope, fullPath: string, content: Buf
       content,
     };
     if (scope.fromNested !== undefined) entry.fromNested = scope.fromNested;
-    run.entries.push(entry);
+    run.yielded++;
+    if (run.onEntry) await run.onEntry(entry);
+    else run.entries.push(entry);
   };
   if (kind === null) return keep();
   const inner: Scope = {
@@ -370,7 +386,7 @@ async function fileMember(run: Run, scope: Scope, fullPath: string, content: Buf
     return keep();
   }
   // Other formats and unreadable zips are kept whole: staff can still open them by hand.
-  if (!(await expandInto(run, inner, content, fileName))) keep();
+  if (!(await expandInto(run, inner, content, fileName))) await keep();
 }
 
 /** Where a decoded name leads: a file path, or a reason to pass over it. */

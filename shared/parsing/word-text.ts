@@ -3,9 +3,9 @@
  * binary format) through word-extractor. The format is decided by the bytes, not the name, since bases rename
  * files freely. Problems come back as a kind (encrypted, corrupt, not a Word document), never as an exception.
  */
-import mammoth from 'mammoth';
-import WordExtractor from 'word-extractor';
 import yauzl from 'yauzl';
+
+// mammoth and word-extractor (~25 MB of RSS together) load on the first Word file: most submissions send PDFs.
 
 /** Upper bound on reading one Word file, so a pathological file cannot stall the extract step. */
 export const WORD_TEXT_TIMEOUT_MS = 20_000;
@@ -72,6 +72,7 @@ async function readDocx(data: Buffer): Promise<WordText> {
     return { kind: 'corrupt', format: 'docx', detail: `XML parts declare ${xmlBytes} bytes expanded` };
   }
   try {
+    const { default: mammoth } = await import('mammoth');
     const result = await mammoth.extractRawText({ buffer: data });
     // mammoth ends every paragraph (and table cell) with a blank line; one line each is what the analysis reads.
     const text = result.value.replace(/\r\n?/g, '\n').replace(/\n\n/g, '\n');
@@ -93,6 +94,7 @@ async function readDoc(data: Buffer): Promise<WordText> {
     return { kind: 'not-word', format: 'doc', detail: `streams: ${container.streams.slice(0, 8).join(', ')}` };
   }
   try {
+    const { default: WordExtractor } = await import('word-extractor');
     const document = await new WordExtractor().extract(data);
     const options = { filterUnicode: false };
     const text = [document.getBody(options), document.getTextboxes({ ...options, includeHeadersAndFooters: false })]

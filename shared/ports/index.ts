@@ -9,6 +9,13 @@ export interface BlobMeta {
   contentType?: string;
   /** Small ASCII key/values (S3 user metadata); non-ASCII values must be percent-encoded by the caller. */
   metadata?: Record<string, string>;
+  /**
+   * The body's SHA-256 (hex) when the caller has it already: the store sends it as the payload hash, so the bytes
+   * are not hashed a second time and the server checks that it received exactly them.
+   */
+  sha256?: string;
+  /** A stream body's exact length in bytes: stored with one request instead of a multipart upload. */
+  length?: number;
 }
 
 /** Object storage for raw messages and documents (S3; s3rver locally). */

@@ -19,7 +19,7 @@ import { type MailVerdicts, type MessageFacts, readMessage, receiptVerdicts } fr
 import { acknowledgeSubmission } from './acknowledge.ts';
 import type { AppContext } from './context.ts';
 import { baseChanged } from './evaluate.ts';
-import { oversizeDocument, readFile, takeAttachment } from './read-documents.ts';
+import { oversizeDocument, pipelined, type ReadResult, readFile, takeAttachment } from './read-documents.ts';
 import { listRegistry } from './registry.ts';
 
 /** A raw message handed to intake. */
@@ -66,8 +66,6 @@ export async function ingestMessage(ctx: AppContext, input: IngestInput): Promis
   const rawSha256 = sha256(input.raw);
   const submissionId = `s-${rawSha256.slice(0, 32)}`;
   const rawKey = input.rawKey ?? `raw/${rawSha256}.eml`;
-  if (!input.rawKey) await ctx.blobs.put(rawKey, input.raw, { contentType: 'message/rfc822' });
-
   const now = ctx.clock.now();
   const transportTime = input.receivedAt ?? now;
   const submission: Submission = {
@@ -91,24 +89,52 @@ export async function ingestMessage(ctx: AppContext, input: IngestInput): Promis
     findings: [],
     recordedAt: now.toISOString(),
   };
+  const tooLarge = input.raw.length > ctx.limits.maxMessageBytes;
+  const quarantineReasons = [
+    ...(input.channel === 'ses' ? failedVerdicts(receiptVerdicts(input.raw)) : []),
+    ...(input.quarantineReasons ?? []),
+  ];
+  // Reading starts at once, overlapping the raw put and the submission's conditional write: it only writes
+  // content-addressed blobs, which no record names until the submission is recorded (a crash leaves unreferenced
+  // blobs, which a retry writes again under the same keys). A message too large or quarantined is never opened.
+  const abandon = { now: false };
+  const reading =
+    tooLarge || quarantineReasons.length > 0 ? null : readSubmissionFiles(ctx, submission, input.raw, abandon);
+  // Settled on every path, so that an early return never leaves a rejection unhandled.
+  const read = reading?.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  const stopReading = async (): Promise<void> => {
+    abandon.now = true;
+    await read;
+  };
+
   let staffChoice: { source: string; baseId: string | null } | null = null;
-  if ((await ctx.records.createSubmission(submission)) === 'exists') {
-    const existing = await ctx.records.getSubmission(submissionId);
-    // The same bytes again: a redelivery. A submission left half-done by a crash is finished now; a reprocess redoes
-    // the reading with today's parsers but keeps what was decided at receipt (time, channel) and by staff.
-    if (existing && existing.state !== 'received' && !input.reprocess) {
-      return { submissionId, duplicate: true, baseId: existing.baseId, findings: existing.findings };
+  try {
+    if (!input.rawKey) await ctx.blobs.put(rawKey, input.raw, { contentType: 'message/rfc822', sha256: rawSha256 });
+    if ((await ctx.records.createSubmission(submission)) === 'exists') {
+      const existing = await ctx.records.getSubmission(submissionId);
+      // The same bytes again: a redelivery. A submission left half-done by a crash is finished now; a reprocess
+      // redoes the reading with today's parsers but keeps what was decided at receipt (time, channel) and by staff.
+      if (existing && existing.state !== 'received' && !input.reprocess) {
+        await stopReading();
+        return { submissionId, duplicate: true, baseId: existing.baseId, findings: existing.findings };
+      }
+      if (existing) {
+        submission.channel = existing.channel;
+        submission.receivedAt = existing.receivedAt;
+        submission.receivedAtSource = existing.receivedAtSource;
+        submission.recordedAt = existing.recordedAt;
+        if (existing.match?.how === 'staff') staffChoice = { source: existing.match.source, baseId: existing.baseId };
+      }
     }
-    if (existing) {
-      submission.channel = existing.channel;
-      submission.receivedAt = existing.receivedAt;
-      submission.receivedAtSource = existing.receivedAtSource;
-      submission.recordedAt = existing.recordedAt;
-      if (existing.match?.how === 'staff') staffChoice = { source: existing.match.source, baseId: existing.baseId };
-    }
+  } catch (error) {
+    await stopReading();
+    throw error;
   }
 
-  if (input.raw.length > ctx.limits.maxMessageBytes) {
+  if (tooLarge) {
     // Too large to parse safely: kept raw, recorded, and explained to staff (and later the sender).
     const limitMb = Math.round(ctx.limits.maxMessageBytes / 1024 / 1024);
     submission.findings.push(
@@ -124,53 +150,29 @@ export async function ingestMessage(ctx: AppContext, input: IngestInput): Promis
     return { submissionId, duplicate: false, baseId: null, findings: submission.findings };
   }
 
-  {
-    const reasons = [
-      ...(input.channel === 'ses' ? failedVerdicts(receiptVerdicts(input.raw)) : []),
-      ...(input.quarantineReasons ?? []),
-    ];
-    if (reasons.length > 0) {
-      // Not opened: a virus verdict means its files must not reach anyone; spoofed or spam mail waits for staff.
-      const head = await parseHeadOnly(input.raw);
-      Object.assign(submission, head, { state: 'processed', quarantine: { reasons } });
-      submission.findings.push(
-        finding(
-          'intake.quarantined',
-          'error',
-          `邮件未通过收件服务的安全检查（${reasons.join('、')}），已隔离保存，未读取附件，也不会自动回复。请工作人员核实后处理。`,
-          { messageEn: `Quarantined: ${reasons.join(', ')} failed; not opened, no auto-reply.` },
-        ),
-      );
-      await ctx.records.saveSubmission(submission);
-      return { submissionId, duplicate: false, baseId: null, findings: submission.findings };
-    }
+  if (!read) {
+    const reasons = quarantineReasons;
+    // Quarantined, not opened: a virus verdict means its files must not reach anyone; spoofed or spam mail waits for staff.
+    const head = await parseHeadOnly(input.raw);
+    Object.assign(submission, head, { state: 'processed', quarantine: { reasons } });
+    submission.findings.push(
+      finding(
+        'intake.quarantined',
+        'error',
+        `邮件未通过收件服务的安全检查（${reasons.join('、')}），已隔离保存，未读取附件，也不会自动回复。请工作人员核实后处理。`,
+        { messageEn: `Quarantined: ${reasons.join(', ')} failed; not opened, no auto-reply.` },
+      ),
+    );
+    await ctx.records.saveSubmission(submission);
+    return { submissionId, duplicate: false, baseId: null, findings: submission.findings };
   }
 
-  const documents: DocumentRecord[] = [];
-  const texts: string[] = [];
-  let index = 0;
-  let message: MessageFacts;
-  try {
-    message = await readMessage(input.raw, async (attachment) => {
-      index++;
-      const taken = await takeAttachment(ctx, submission, attachment.content, index);
-      if ('stored' in taken) {
-        documents.push(oversizeDocument(ctx, submission, attachment, taken.stored));
-        return;
-      }
-      const read = await readFile(ctx, submission, {
-        fileName: attachment.fileName,
-        contentType: attachment.contentType,
-        content: taken.content,
-        folderPath: null,
-      });
-      documents.push(...read.documents);
-      texts.push(...read.texts);
-    });
-  } catch (error) {
-    // Storage failed mid-message: the raw bytes and the submission are recorded; a retry finishes the work.
-    throw new IntakeInterruptedError(submissionId, { cause: error });
-  }
+  const outcome = await read;
+  // Storage failed mid-message: the raw bytes and the submission are recorded; a retry finishes the work.
+  if (!outcome.ok) throw new IntakeInterruptedError(submissionId, { cause: outcome.error });
+  const { message, documents, texts } = outcome.value;
+  // The receipt time may have been taken from the first delivery's record while the files were being read.
+  for (const doc of documents) doc.receivedAt = submission.receivedAt;
   submission.findings.push(...message.findings);
   // The mailbox's own stamp decides. SES writes its Received: header on top when it accepts the message (the S3
   // event comes later); an .eml exported from a mailbox (CLI) carries the mailbox's stamp the same way. IMAP gives
@@ -211,15 +213,74 @@ export async function ingestMessage(ctx: AppContext, input: IngestInput): Promis
   submission.baseId = base?.id ?? null;
   submission.documentIds = documents.map((doc) => doc.id);
   submission.state = 'processed';
-  for (const doc of documents) {
-    doc.baseId = submission.baseId;
-    await ctx.records.saveDocument(doc);
-  }
+  for (const doc of documents) doc.baseId = submission.baseId;
+  await forEachLimited(documents, RECORD_WRITE_CONCURRENCY, (doc) => ctx.records.saveDocument(doc));
   await ctx.records.saveSubmission(submission);
   await noteCityLetters(ctx, submission, documents);
   if (base) await baseChanged(ctx, base.id);
   await acknowledgeSubmission(ctx, submissionId).catch(() => undefined); // an acknowledgement never fails intake
   return { submissionId, duplicate: false, baseId: submission.baseId, findings: submission.findings };
+}
+
+/** Document records written at once at the end of intake (each is one small conditional-free put). */
+const RECORD_WRITE_CONCURRENCY = 8;
+
+/** What reading a message's files gave. */
+interface SubmissionFiles {
+  message: MessageFacts;
+  documents: DocumentRecord[];
+  texts: string[];
+}
+
+/**
+ * Parses the message and stores and reads each attachment. One attachment is stored and read while the parser
+ * decodes the next (a pipeline one deep): the blob store's round trips and the form and PDF reading overlap the
+ * MIME decoding, and memory holds at most two attachments, whatever the size of the message. Documents and texts
+ * keep the order of the attachments. With `abandon.now` set (a redelivery found out meanwhile), the remaining
+ * attachments are drained unread.
+ */
+async function readSubmissionFiles(
+  ctx: AppContext,
+  submission: Submission,
+  raw: Buffer,
+  abandon: { now: boolean },
+): Promise<SubmissionFiles> {
+  const files = pipelined<ReadResult>();
+  let index = 0;
+  const message = await readMessage(raw, async (attachment) => {
+    if (abandon.now) {
+      attachment.content.resume();
+      await finished(attachment.content);
+      return;
+    }
+    index++;
+    const taken = await takeAttachment(ctx, submission, attachment.content, index);
+    await files.add(async () =>
+      'stored' in taken
+        ? { documents: [oversizeDocument(ctx, submission, attachment, taken.stored)], texts: [] }
+        : readFile(ctx, submission, {
+            fileName: attachment.fileName,
+            contentType: attachment.contentType,
+            content: taken.content,
+            folderPath: null,
+          }),
+    );
+  });
+  const results = await files.results();
+  return {
+    message,
+    documents: results.flatMap((read) => read.documents),
+    texts: results.flatMap((read) => read.texts),
+  };
+}
+
+/** Runs `fn` on every item with at most `limit` calls in flight. */
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 function identifyBase(

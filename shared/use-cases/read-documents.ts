@@ -4,7 +4,7 @@
  * memory holds one attachment (or one archive's members) whatever the size of the message.
  */
 import { createHash } from 'node:crypto';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { type Finding, finding } from '../domain/findings.ts';
 import type { DocumentRecord, Submission } from '../domain/records.ts';
 import { archiveKind, expandArchive } from '../parsing/archive.ts';
@@ -15,11 +15,22 @@ import { readSelfAssessmentFile } from '../parsing/self-assessment.ts';
 import { readSheetHeaders } from '../parsing/sheet-headers.ts';
 import type { AppContext } from './context.ts';
 
+/**
+ * An attachment's bytes as the parser decoded them, not yet joined: most files (photos, videos) are only stored,
+ * and joining them would copy every byte once more. `readFile` joins them only to parse them.
+ */
+export interface HeldBytes {
+  chunks: Buffer[];
+  size: number;
+  /** SHA-256 (hex), computed while they were read. */
+  sha256: string;
+}
+
 /** A file to read, with where it was found. */
 export interface IncomingFile {
   fileName: string;
   contentType: string;
-  content: Buffer;
+  content: Buffer | HeldBytes;
   /** Folder inside an archive (archive name first), or null for a mail attachment. */
   folderPath: string | null;
 }
@@ -30,16 +41,8 @@ export interface ReadResult {
   texts: string[];
 }
 
-/**
- * Digests `takeAttachment` computed while reading, by the buffer it returned, so that `readFile` does not hash the
- * same bytes again (a 40 MB message would otherwise be hashed twice over).
- */
-const takenDigests = new WeakMap<Buffer, string>();
-
 /** Levels of forwarded messages opened (a forward of a forward of the submission). */
 const MAX_FORWARD_DEPTH = 3;
-/** Archive members stored at once (their bytes are in memory already; this only overlaps round trips). */
-const ARCHIVE_MEMBER_CONCURRENCY = 4;
 /** Items a spreadsheet must carry to be taken for the report form when its name does not say so. */
 const REPORT_FORM_MIN_ITEMS = 10;
 
@@ -52,7 +55,7 @@ export async function takeAttachment(
   submission: Submission,
   stream: Readable,
   index: number,
-): Promise<{ content: Buffer } | { stored: { key: string; size: number; sha256: string } }> {
+): Promise<{ content: HeldBytes } | { stored: { key: string; size: number; sha256: string } }> {
   const chunks: Buffer[] = [];
   let size = 0;
   const hash = createHash('sha256');
@@ -60,9 +63,7 @@ export async function takeAttachment(
   for (;;) {
     const next = await iterator.next();
     if (next.done) {
-      const content = Buffer.concat(chunks, size);
-      takenDigests.set(content, hash.digest('hex'));
-      return { content };
+      return { content: { chunks, size, sha256: hash.digest('hex') } };
     }
     const chunk = next.value as Buffer;
     hash.update(chunk);
@@ -117,16 +118,35 @@ export async function readFile(
   file: IncomingFile,
   depth = 0,
 ): Promise<ReadResult> {
-  const digest = takenDigests.get(file.content) ?? sha256(file.content);
+  const held = Buffer.isBuffer(file.content) ? null : file.content;
+  const digest = held?.sha256 ?? sha256(file.content as Buffer);
+  const size = held?.size ?? (file.content as Buffer).length;
   const blobKey = `documents/${digest}`;
+  // Content-addressed: the same file sent again is stored once (a second put would add a version).
   if (!(await ctx.blobs.exists(blobKey))) {
-    await ctx.blobs.put(blobKey, file.content, {
+    await ctx.blobs.put(blobKey, held ? Readable.from(held.chunks, { objectMode: false }) : (file.content as Buffer), {
       contentType: file.contentType,
       metadata: { filename: encodeURIComponent(file.fileName) },
+      sha256: digest,
+      length: size,
     });
   }
-  const doc = emptyDocument(submission, file, digest, blobKey, file.content.length);
+  const doc = emptyDocument(submission, file, digest, blobKey, size);
+  if (!needsReading(file, leadingBytes(file.content))) return { documents: [classified(ctx, doc, file)], texts: [] };
+  const content = joined(file.content);
+  // The pieces are stored and joined: let them go now, not when the caller's closure ends (an archive's worth).
+  if (held) held.chunks = [];
+  return readContent(ctx, submission, { ...file, content }, doc, depth);
+}
 
+/** Reads a stored file's content: a forwarded message, TNEF, an archive, a report form or a self-assessment. */
+async function readContent(
+  ctx: AppContext,
+  submission: Submission,
+  file: IncomingFile & { content: Buffer },
+  doc: DocumentRecord,
+  depth: number,
+): Promise<ReadResult> {
   if (isForwardedMessage(file) && depth < MAX_FORWARD_DEPTH) {
     return readForwarded(ctx, submission, file, doc, depth);
   }
@@ -145,15 +165,8 @@ export async function readFile(
   const kind = archiveKind(file.content, file.fileName);
   if (kind) return readArchive(ctx, submission, file, doc);
 
-  const described = {
-    fileName: file.fileName,
-    folderPath: file.folderPath ?? undefined,
-    contentType: file.contentType,
-    fromArchive: file.folderPath !== null,
-  };
-  const classification = classifyDocument(described, ctx.round.indicators);
-  doc.kind = classification.kind;
-  doc.indicator = classification.indicator ?? null;
+  const described = describe(file);
+  classified(ctx, doc, file);
   if (doc.kind === 'report-form' || (isSpreadsheet(file.fileName) && doc.kind !== 'city-letter')) {
     const form = await parseReportForm(file.content, ctx.round, { fileName: file.fileName });
     const itemsFound = new Set(form.values.filter((v) => v.value !== null).map((v) => v.item)).size;
@@ -189,51 +202,74 @@ export async function readFile(
 async function readArchive(
   ctx: AppContext,
   submission: Submission,
-  file: IncomingFile,
+  file: IncomingFile & { content: Buffer },
   doc: DocumentRecord,
 ): Promise<ReadResult> {
-  const expanded = await expandArchive(file.content, { fileName: file.fileName });
   doc.kind = 'other';
-  doc.findings.push(...located(expanded.findings, file.fileName));
-  const documents: DocumentRecord[] = [doc];
   const archiveFolder = [file.folderPath, file.fileName.replace(/\.[^.]+$/, '')].filter(Boolean).join('/');
-  // The members are all in memory already (nested archives expanded one level by expandArchive), so storing a few
-  // at a time costs no memory and overlaps their round trips to the blob store; records keep the archive's order.
-  const members = await mapInOrder(expanded.entries, ARCHIVE_MEMBER_CONCURRENCY, (entry) =>
-    readFile(
-      ctx,
-      submission,
-      {
-        fileName: entry.fileName,
-        contentType: 'application/octet-stream',
-        content: entry.content,
-        folderPath: [archiveFolder, entry.folderPath].filter(Boolean).join('/'),
-      },
-      MAX_FORWARD_DEPTH,
-    ),
-  );
-  for (const member of members) documents.push(...member.documents);
-  return { documents, texts: [] };
+  const members = pipelined<ReadResult>();
+  // Each member is stored and read while the next one is inflated: memory holds the archive and two members.
+  const expanded = await expandArchive(file.content, {
+    fileName: file.fileName,
+    onEntry: (entry) =>
+      members.add(() =>
+        readFile(
+          ctx,
+          submission,
+          {
+            fileName: entry.fileName,
+            contentType: 'application/octet-stream',
+            content: entry.content,
+            folderPath: [archiveFolder, entry.folderPath].filter(Boolean).join('/'),
+          },
+          MAX_FORWARD_DEPTH,
+        ),
+      ),
+  });
+  const results = await members.results();
+  doc.findings.push(...located(expanded.findings, file.fileName));
+  return { documents: [doc, ...results.flatMap((member) => member.documents)], texts: [] };
 }
 
-/** Maps with at most `limit` calls in flight; results in the order of `items`. */
-async function mapInOrder<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
+/**
+ * A pipeline one deep: `add` waits for the work before it, then starts its own and returns, so that one piece of
+ * work runs while the caller prepares the next. `results` waits for the last and gives every result in order, or
+ * throws the first failure (the work after a failure is not started).
+ */
+export function pipelined<R>(): {
+  add(work: () => Promise<R>): Promise<void>;
+  results(): Promise<R[]>;
+} {
+  const results: R[] = [];
+  let inFlight: Promise<void> = Promise.resolve();
+  let failure: { error: unknown } | null = null;
+  return {
+    async add(work) {
+      await inFlight;
+      if (failure) return;
+      const position = results.length;
+      results.length++;
+      inFlight = work().then(
+        (result) => {
+          results[position] = result;
+        },
+        (error: unknown) => {
+          failure ??= { error };
+        },
+      );
+    },
+    async results() {
+      await inFlight;
+      if (failure) throw failure.error;
+      return results;
+    },
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 async function readForwarded(
   ctx: AppContext,
   submission: Submission,
-  file: IncomingFile,
+  file: IncomingFile & { content: Buffer },
   doc: DocumentRecord,
   depth: number,
 ): Promise<ReadResult> {
@@ -269,6 +305,42 @@ async function readForwarded(
     ),
   );
   return { documents, texts };
+}
+
+/** Whether a file's content must be parsed, or storing and classifying it by name is all there is to do. */
+function needsReading(file: IncomingFile, head: Buffer): boolean {
+  if (isForwardedMessage(file) || isTnef(file) || archiveKind(head, file.fileName)) return true;
+  const kind = classifyDocument(describe(file), []).kind;
+  return kind === 'report-form' || kind === 'self-assessment' || isSpreadsheet(file.fileName);
+}
+
+/** Sets a document's kind and indicator from what the file is called and where it was found. */
+function classified(ctx: AppContext, doc: DocumentRecord, file: IncomingFile): DocumentRecord {
+  const classification = classifyDocument(describe(file), ctx.round.indicators);
+  doc.kind = classification.kind;
+  doc.indicator = classification.indicator ?? null;
+  return doc;
+}
+
+function describe(file: IncomingFile) {
+  return {
+    fileName: file.fileName,
+    folderPath: file.folderPath ?? undefined,
+    contentType: file.contentType,
+    fromArchive: file.folderPath !== null,
+  };
+}
+
+/** The first bytes of a file (enough for the archive formats' magic numbers). */
+function leadingBytes(content: Buffer | HeldBytes, length = 512): Buffer {
+  if (Buffer.isBuffer(content)) return content.subarray(0, length);
+  const first = content.chunks[0] ?? Buffer.alloc(0);
+  if (first.length >= length || content.chunks.length === 1) return first.subarray(0, length);
+  return Buffer.concat(content.chunks, Math.min(length, content.size)).subarray(0, length);
+}
+
+function joined(content: Buffer | HeldBytes): Buffer {
+  return Buffer.isBuffer(content) ? content : Buffer.concat(content.chunks, content.size);
 }
 
 function emptyDocument(
