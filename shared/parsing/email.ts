@@ -3,7 +3,7 @@
  * attachments. Decoding is mailparser's (streaming `MailParser`): attachments are handed over one at a time, so
  * memory holds at most one attachment, whatever the size of the message.
  */
-import { Readable } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import iconv from 'iconv-lite';
 import { type AddressObject, type AttachmentStream, type Headers, MailParser, type MessageText } from 'mailparser';
 import { type Finding, finding } from '../domain/findings.ts';
@@ -61,18 +61,25 @@ export interface ParsedMessage extends MessageFacts {
 /** Size of the pieces the parser is fed (that of a file read stream). */
 const PARSE_CHUNK_BYTES = 64 * 1024;
 /** Longest header block looked at for Received: lines (a header block is rarely over a few KB). */
-const MAX_HEADER_BYTES = 256 * 1024;
+export const MAX_HEADER_BYTES = 256 * 1024;
+/** Latest bytes of a streamed message kept to find an attachment's raw 8-bit name in (see SeenBytes). */
+const RECENT_BYTES = 1024 * 1024;
 
 /**
  * Streams a message: calls `onAttachment` for each attachment in order and waits for it (it must read the content
- * stream) before the parser goes on. Bad input yields findings; only `onAttachment`'s own errors are thrown.
+ * stream) before the parser goes on. The message is a buffer, or a stream (read from the blob store as it arrives,
+ * so that a large message is never whole in memory). Bad input yields findings; only `onAttachment`'s own errors
+ * are thrown.
  */
 export async function readMessage(
-  raw: Buffer,
+  source: Buffer | Readable,
   onAttachment: (attachment: MailAttachmentStream) => Promise<void>,
 ): Promise<MessageFacts> {
   const findings: Finding[] = [];
-  const receivedAt = topmostReceivedTime(raw);
+  const seen = Buffer.isBuffer(source) ? null : new SeenBytes();
+  const raw = Buffer.isBuffer(source) ? source : null;
+  /** The header block (the functions below look no further than MAX_HEADER_BYTES). */
+  const head = (): Buffer => raw ?? seen?.head() ?? Buffer.alloc(0);
   const parser = new MailParser({
     skipHtmlToText: true,
     skipTextToHtml: true,
@@ -114,7 +121,9 @@ export async function readMessage(
       count++;
       const index = count;
       const attachment: MailAttachmentStream = {
-        fileName: decodeRawName(raw, data.filename?.trim()) || `attachment-${index}${extensionFor(data.contentType)}`,
+        fileName:
+          decodeRawName(raw ?? seen?.recent() ?? Buffer.alloc(0), data.filename?.trim()) ||
+          `attachment-${index}${extensionFor(data.contentType)}`,
         contentType: data.contentType || 'application/octet-stream',
         content: data.content,
       };
@@ -132,7 +141,11 @@ export async function readMessage(
       if (!reading) read();
     });
   });
-  Readable.from(slices(raw)).pipe(parser);
+  if (Buffer.isBuffer(source)) Readable.from(slices(source)).pipe(parser);
+  else if (seen) {
+    source.on('error', (error: Error) => parser.emit('error', error));
+    source.pipe(seen).pipe(parser);
+  }
   await parsed;
   if (callbackError) throw callbackError;
 
@@ -151,14 +164,14 @@ export async function readMessage(
     messageId: headerText(h?.get('message-id'))?.trim() || null,
     from: from?.text ?? null,
     fromAddress: firstAddress(from),
-    subject: decodeSubject(raw, headerText(h?.get('subject'))),
+    subject: decodeSubject(head(), headerText(h?.get('subject'))),
     sentAt,
-    receivedAt,
+    receivedAt: topmostReceivedTime(head()),
     text,
     autoSubmitted: headerText(h?.get('auto-submitted')),
     precedence: headerText(h?.get('precedence')),
     attachmentCount: count,
-    verdicts: receiptVerdicts(raw),
+    verdicts: receiptVerdicts(head()),
     findings,
   };
 }
@@ -207,6 +220,41 @@ function unfoldedHeaders(raw: Buffer): { name: string; value: string }[] {
 function* slices(raw: Buffer): Generator<Buffer> {
   for (let offset = 0; offset < raw.length; offset += PARSE_CHUNK_BYTES) {
     yield raw.subarray(offset, offset + PARSE_CHUNK_BYTES);
+  }
+}
+
+/** Bytes of a streamed message kept for the header functions: the header block, and the latest ones. */
+class SeenBytes extends Transform {
+  private readonly first: Buffer[] = [];
+  private firstSize = 0;
+  private readonly latest: Buffer[] = [];
+  private latestSize = 0;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    if (this.firstSize < MAX_HEADER_BYTES) {
+      const part = chunk.subarray(0, MAX_HEADER_BYTES - this.firstSize);
+      this.first.push(part);
+      this.firstSize += part.length;
+    }
+    this.latest.push(chunk);
+    this.latestSize += chunk.length;
+    while (this.latest.length > 1 && this.latestSize - (this.latest[0]?.length ?? 0) >= RECENT_BYTES) {
+      this.latestSize -= this.latest.shift()?.length ?? 0;
+    }
+    done(null, chunk);
+  }
+
+  /** The first MAX_HEADER_BYTES of the message. */
+  head(): Buffer {
+    return Buffer.concat(this.first, this.firstSize);
+  }
+
+  /**
+   * The last RECENT_BYTES passed to the parser, and the header block: when the parser hands over an attachment, its
+   * part headers (where a raw 8-bit name stands) are among them, since the parser holds back only a few KB.
+   */
+  recent(): Buffer {
+    return Buffer.concat([this.head(), ...this.latest]);
   }
 }
 

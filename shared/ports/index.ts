@@ -26,10 +26,27 @@ export interface BlobStore {
   get(key: string): Promise<Buffer>;
   /** Opens an object as a stream; throws BlobNotFoundError when there is none. */
   getStream(key: string): Promise<Readable>;
+  /** Opens an object as a stream with its size (null when the store does not say); BlobNotFoundError if none. */
+  read(key: string): Promise<{ body: Readable; size: number | null }>;
   /** Tells whether an object exists. */
   exists(key: string): Promise<boolean>;
   /** Lists keys under a prefix, in key order. */
   list(prefix: string): Promise<string[]>;
+  /**
+   * A short-lived URL that downloads the object straight from the store (an S3 presigned GET), for answers too large
+   * to pass through a Lambda response; absent in stores that cannot issue one.
+   */
+  presignedDownloadUrl?(key: string, options: PresignedDownloadOptions): Promise<string>;
+}
+
+/** What a presigned download answers with, and for how long it works. */
+export interface PresignedDownloadOptions {
+  /** The `Content-Disposition` the download is served with (the caller formats the file name). */
+  contentDisposition: string;
+  /** The `Content-Type` the download is served with. */
+  contentType: string;
+  /** Seconds until the URL stops working. */
+  expiresIn: number;
 }
 
 /** A message to send. */
@@ -68,3 +85,4 @@ export class BlobNotFoundError extends Error {
 }
 
 export type { RecordStore } from './record-store.ts';
+export type { ObjectHead, PresignedPost, PresignPostOptions, UploadStorage } from './upload-storage.ts';

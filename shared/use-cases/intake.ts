@@ -10,6 +10,7 @@
  * Every problem on the way becomes a finding on the submission or a document; nothing is dropped.
  */
 import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { matchBase } from '../domain/base-names.ts';
 import type { Base } from '../domain/catalogue.ts';
@@ -19,6 +20,7 @@ import { type MailVerdicts, type MessageFacts, readMessage, receiptVerdicts } fr
 import { acknowledgeSubmission } from './acknowledge.ts';
 import type { AppContext } from './context.ts';
 import { baseChanged } from './evaluate.ts';
+import { bufferSource, type RawSource, storedSource } from './raw-source.ts';
 import { oversizeDocument, pipelined, type ReadResult, readFile, takeAttachment } from './read-documents.ts';
 import { listRegistry } from './registry.ts';
 
@@ -45,14 +47,12 @@ export interface IngestResult {
   findings: Finding[];
 }
 
-/** Ingests a message whose raw bytes are already in the blob store (SES receipt, upload). */
+/** Ingests a message whose raw bytes are already in the blob store (SES receipt, upload): read as a stream. */
 export async function ingestStoredMessage(
   ctx: AppContext,
   input: { key: string; channel: Channel; receivedAt?: Date; quarantineReasons?: string[] },
 ): Promise<IngestResult> {
-  const raw = await ctx.blobs.get(input.key);
-  return ingestMessage(ctx, {
-    raw,
+  return ingest(ctx, await storedSource(ctx.blobs, input.key), {
     channel: input.channel,
     receivedAt: input.receivedAt,
     receivedAtSource: 'transport',
@@ -61,20 +61,30 @@ export async function ingestStoredMessage(
   });
 }
 
-/** Ingests one raw message (see the primary course above). */
+/** Ingests one raw message held in memory (see the primary course above). */
 export async function ingestMessage(ctx: AppContext, input: IngestInput): Promise<IngestResult> {
-  const rawSha256 = sha256(input.raw);
-  const submissionId = `s-${rawSha256.slice(0, 32)}`;
-  const rawKey = input.rawKey ?? `raw/${rawSha256}.eml`;
+  const { raw, ...rest } = input;
+  return ingest(ctx, bufferSource(raw), rest);
+}
+
+/**
+ * The primary course on either kind of source. In memory, the SHA-256 (the submission's id) is known at once: the
+ * raw put and the submission's conditional write run while the files are read. Streamed, it is known once the
+ * parser has read the last byte: the submission is recorded then, before any document is (the raw bytes are safe
+ * in the bucket meanwhile, and the queue redelivers the event if this run dies).
+ */
+async function ingest(ctx: AppContext, source: RawSource, input: Omit<IngestInput, 'raw'>): Promise<IngestResult> {
+  const known = source.buffer ? await source.finish() : null;
   const now = ctx.clock.now();
   const transportTime = input.receivedAt ?? now;
   const submission: Submission = {
-    id: submissionId,
+    // Streamed: a stand-in until the hash is known, used only in the keys of attachments too large to read.
+    id: known ? submissionIdOf(known) : `s-key-${sha256(Buffer.from(input.rawKey ?? '')).slice(0, 26)}`,
     roundId: ctx.round.id,
     channel: input.channel,
-    rawKey,
-    rawSha256,
-    rawSize: input.raw.length,
+    rawKey: input.rawKey ?? `raw/${known}.eml`,
+    rawSha256: known ?? '',
+    rawSize: source.size,
     receivedAt: transportTime.toISOString(),
     receivedAtSource: input.receivedAt ? (input.receivedAtSource ?? 'transport') : 'ingest-time',
     sentAt: null,
@@ -89,17 +99,18 @@ export async function ingestMessage(ctx: AppContext, input: IngestInput): Promis
     findings: [],
     recordedAt: now.toISOString(),
   };
-  const tooLarge = input.raw.length > ctx.limits.maxMessageBytes;
+  const tooLarge = source.size > ctx.limits.maxMessageBytes;
   const quarantineReasons = [
-    ...(input.channel === 'ses' ? failedVerdicts(receiptVerdicts(input.raw)) : []),
+    ...(input.channel === 'ses' ? failedVerdicts(receiptVerdicts(source.head)) : []),
     ...(input.quarantineReasons ?? []),
   ];
-  // Reading starts at once, overlapping the raw put and the submission's conditional write: it only writes
-  // content-addressed blobs, which no record names until the submission is recorded (a crash leaves unreferenced
-  // blobs, which a retry writes again under the same keys). A message too large or quarantined is never opened.
+  // Reading starts at once. In memory it overlaps the raw put and the submission's conditional write: it only
+  // writes content-addressed blobs, which no record names until the submission is recorded (a crash leaves
+  // unreferenced blobs, which a retry writes again under the same keys). A message too large or quarantined is
+  // never opened.
   const abandon = { now: false };
   const reading =
-    tooLarge || quarantineReasons.length > 0 ? null : readSubmissionFiles(ctx, submission, input.raw, abandon);
+    tooLarge || quarantineReasons.length > 0 ? null : readSubmissionFiles(ctx, submission, source.body(), abandon);
   // Settled on every path, so that an early return never leaves a rejection unhandled.
   const read = reading?.then(
     (value) => ({ ok: true as const, value }),
@@ -110,38 +121,40 @@ export async function ingestMessage(ctx: AppContext, input: IngestInput): Promis
     await read;
   };
 
-  let staffChoice: { source: string; baseId: string | null } | null = null;
+  let receipt: Receipt;
   try {
-    if (!input.rawKey) await ctx.blobs.put(rawKey, input.raw, { contentType: 'message/rfc822', sha256: rawSha256 });
-    if ((await ctx.records.createSubmission(submission)) === 'exists') {
-      const existing = await ctx.records.getSubmission(submissionId);
-      // The same bytes again: a redelivery. A submission left half-done by a crash is finished now; a reprocess
-      // redoes the reading with today's parsers but keeps what was decided at receipt (time, channel) and by staff.
-      if (existing && existing.state !== 'received' && !input.reprocess) {
-        await stopReading();
-        return { submissionId, duplicate: true, baseId: existing.baseId, findings: existing.findings };
-      }
-      if (existing) {
-        submission.channel = existing.channel;
-        submission.receivedAt = existing.receivedAt;
-        submission.receivedAtSource = existing.receivedAtSource;
-        submission.recordedAt = existing.recordedAt;
-        if (existing.match?.how === 'staff') staffChoice = { source: existing.match.source, baseId: existing.baseId };
+    if (!known) {
+      // Streamed: the id is known once every byte went by (the parser's reading, or a drain when not opened).
+      const outcome = await read;
+      const digest = await source.finish();
+      submission.id = submissionIdOf(digest);
+      submission.rawSha256 = digest;
+      if (outcome && !outcome.ok) {
+        await recordReceipt(ctx, submission, source, input);
+        throw new IntakeInterruptedError(submission.id, { cause: outcome.error });
       }
     }
+    receipt = await recordReceipt(ctx, submission, source, input);
   } catch (error) {
     await stopReading();
     throw error;
   }
+  if (receipt.duplicate) {
+    await stopReading();
+    return receipt.duplicate;
+  }
+  const { staffChoice } = receipt;
+  const submissionId = submission.id;
 
   if (tooLarge) {
     // Too large to parse safely: kept raw, recorded, and explained to staff (and later the sender).
     const limitMb = Math.round(ctx.limits.maxMessageBytes / 1024 / 1024);
+    Object.assign(submission, await parseHeadOnly(source.head));
     submission.findings.push(
       finding(
         'intake.message-too-large',
         'error',
-        `邮件大小${(input.raw.length / 1024 / 1024).toFixed(1)}MB，超过${limitMb}MB上限，原始邮件已保存但未自动读取。请将材料分多封邮件发送或通过上传通道提交；工作人员将人工处理。`,
+        `邮件大小${(source.size / 1024 / 1024).toFixed(1)}MB，超过${limitMb}MB上限，原始邮件已保存但未自动读取。请将材料分多封邮件发送或通过上传通道提交；工作人员将人工处理。`,
         { messageEn: 'Message over the size limit: stored raw, not parsed; waits for staff.' },
       ),
     );
@@ -152,8 +165,9 @@ export async function ingestMessage(ctx: AppContext, input: IngestInput): Promis
 
   if (!read) {
     const reasons = quarantineReasons;
-    // Quarantined, not opened: a virus verdict means its files must not reach anyone; spoofed or spam mail waits for staff.
-    const head = await parseHeadOnly(input.raw);
+    // Quarantined, not opened: a virus verdict means its files must not reach anyone; spoofed or spam mail waits
+    // for staff.
+    const head = await parseHeadOnly(source.head);
     Object.assign(submission, head, { state: 'processed', quarantine: { reasons } });
     submission.findings.push(
       finding(
@@ -171,8 +185,13 @@ export async function ingestMessage(ctx: AppContext, input: IngestInput): Promis
   // Storage failed mid-message: the raw bytes and the submission are recorded; a retry finishes the work.
   if (!outcome.ok) throw new IntakeInterruptedError(submissionId, { cause: outcome.error });
   const { message, documents, texts } = outcome.value;
-  // The receipt time may have been taken from the first delivery's record while the files were being read.
-  for (const doc of documents) doc.receivedAt = submission.receivedAt;
+  for (const doc of documents) {
+    // The id may have been a stand-in while the files were read, and the receipt time may have been taken from
+    // the first delivery's record meanwhile.
+    doc.id = `${submissionId}/${doc.sha256}`;
+    doc.submissionId = submissionId;
+    doc.receivedAt = submission.receivedAt;
+  }
   submission.findings.push(...message.findings);
   // The mailbox's own stamp decides. SES writes its Received: header on top when it accepts the message (the S3
   // event comes later); an .eml exported from a mailbox (CLI) carries the mailbox's stamp the same way. IMAP gives
@@ -222,6 +241,51 @@ export async function ingestMessage(ctx: AppContext, input: IngestInput): Promis
   return { submissionId, duplicate: false, baseId: submission.baseId, findings: submission.findings };
 }
 
+/** What recording the receipt found: a redelivery (answered as such), or a staff choice to keep. */
+interface Receipt {
+  duplicate: IngestResult | null;
+  staffChoice: { source: string; baseId: string | null } | null;
+}
+
+/**
+ * Stores the raw bytes (when they are not stored already) and records the submission by a conditional write. The
+ * same bytes again are a redelivery; a submission left half-done by a crash is finished now; a reprocess redoes the
+ * reading with today's parsers but keeps what was decided at receipt (time, channel) and by staff.
+ */
+async function recordReceipt(
+  ctx: AppContext,
+  submission: Submission,
+  source: RawSource,
+  input: Omit<IngestInput, 'raw'>,
+): Promise<Receipt> {
+  if (source.buffer && !input.rawKey) {
+    await ctx.blobs.put(submission.rawKey, source.buffer, {
+      contentType: 'message/rfc822',
+      sha256: submission.rawSha256,
+    });
+  }
+  if ((await ctx.records.createSubmission(submission)) === 'created') return { duplicate: null, staffChoice: null };
+  const existing = await ctx.records.getSubmission(submission.id);
+  if (!existing) return { duplicate: null, staffChoice: null };
+  if (existing.state !== 'received' && !input.reprocess) {
+    return {
+      duplicate: { submissionId: submission.id, duplicate: true, baseId: existing.baseId, findings: existing.findings },
+      staffChoice: null,
+    };
+  }
+  submission.channel = existing.channel;
+  submission.receivedAt = existing.receivedAt;
+  submission.receivedAtSource = existing.receivedAtSource;
+  submission.recordedAt = existing.recordedAt;
+  const staffChoice =
+    existing.match?.how === 'staff' ? { source: existing.match.source, baseId: existing.baseId } : null;
+  return { duplicate: null, staffChoice };
+}
+
+function submissionIdOf(rawSha256: string): string {
+  return `s-${rawSha256.slice(0, 32)}`;
+}
+
 /** Document records written at once at the end of intake (each is one small conditional-free put). */
 const RECORD_WRITE_CONCURRENCY = 8;
 
@@ -242,7 +306,7 @@ interface SubmissionFiles {
 async function readSubmissionFiles(
   ctx: AppContext,
   submission: Submission,
-  raw: Buffer,
+  raw: Buffer | Readable,
   abandon: { now: boolean },
 ): Promise<SubmissionFiles> {
   const files = pipelined<ReadResult>();
@@ -369,9 +433,11 @@ export function failedVerdicts(verdicts: MailVerdicts): string[] {
   return reasons;
 }
 
-/** Header facts of a message without touching its body (for quarantined mail). */
-async function parseHeadOnly(raw: Buffer): Promise<Pick<Submission, 'messageId' | 'from' | 'subject' | 'sentAt'>> {
-  const facts = await readMessage(raw, async (attachment) => {
+/** Header facts of a message from its header block, without touching its body (quarantined, too large). */
+async function parseHeadOnly(head: Buffer): Promise<Pick<Submission, 'messageId' | 'from' | 'subject' | 'sentAt'>> {
+  const end = /\r?\n\r?\n/.exec(head.toString('latin1'));
+  const block = end ? head.subarray(0, end.index + end[0].length) : head;
+  const facts = await readMessage(block, async (attachment) => {
     attachment.content.resume();
     await finished(attachment.content);
   });

@@ -9,7 +9,8 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { type BlobMeta, BlobNotFoundError, type BlobStore } from '../../ports/index.ts';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { type BlobMeta, BlobNotFoundError, type BlobStore, type PresignedDownloadOptions } from '../../ports/index.ts';
 
 /** BlobStore on S3 (AWS, or s3rver locally through an endpoint setting). */
 export class S3BlobStore implements BlobStore {
@@ -52,8 +53,8 @@ export class S3BlobStore implements BlobStore {
   }
 
   async get(key: string): Promise<Buffer> {
-    const { body, length } = await this.open(key);
-    if (length === undefined) {
+    const { body, size: length } = await this.read(key);
+    if (length === null) {
       const chunks: Buffer[] = [];
       for await (const chunk of body) chunks.push(Buffer.from(chunk as Uint8Array));
       return Buffer.concat(chunks);
@@ -72,13 +73,13 @@ export class S3BlobStore implements BlobStore {
   }
 
   async getStream(key: string): Promise<Readable> {
-    return (await this.open(key)).body;
+    return (await this.read(key)).body;
   }
 
-  private async open(key: string): Promise<{ body: Readable; length: number | undefined }> {
+  async read(key: string): Promise<{ body: Readable; size: number | null }> {
     try {
       const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      return { body: out.Body as Readable, length: out.ContentLength };
+      return { body: out.Body as Readable, size: out.ContentLength ?? null };
     } catch (error) {
       if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') {
         throw new BlobNotFoundError(key, { cause: error });
@@ -113,6 +114,18 @@ export class S3BlobStore implements BlobStore {
       token = out.IsTruncated ? out.NextContinuationToken : undefined;
     } while (token);
     return keys.sort();
+  }
+
+  /** A presigned GET that makes S3 answer with the given headers; signed with this client's credentials. */
+  async presignedDownloadUrl(key: string, options: PresignedDownloadOptions): Promise<string> {
+    const command = new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      ResponseContentDisposition: options.contentDisposition,
+      ResponseContentType: options.contentType,
+      ResponseCacheControl: 'private, no-store',
+    });
+    return getSignedUrl(this.client, command, { expiresIn: options.expiresIn });
   }
 }
 

@@ -23,6 +23,9 @@ function context(documents: DocumentRecord[] = [], decisions: Decision[] = []): 
     getStream: async () => {
       throw new Error('not used');
     },
+    read: async () => {
+      throw new Error('not used');
+    },
     exists: async (key) => blobs.has(key),
     list: async (prefix) => [...blobs.keys()].filter((k) => k.startsWith(prefix)).sort(),
   };
