@@ -122,7 +122,7 @@ export async function readMessage(
       const index = count;
       const attachment: MailAttachmentStream = {
         fileName:
-          decodeRawName(raw ?? seen?.recent() ?? Buffer.alloc(0), data.filename?.trim()) ||
+          decodeRawName(() => raw ?? seen?.recent() ?? Buffer.alloc(0), data.filename?.trim()) ||
           `attachment-${index}${extensionFor(data.contentType)}`,
         contentType: data.contentType || 'application/octet-stream',
         content: data.content,
@@ -144,7 +144,7 @@ export async function readMessage(
   if (Buffer.isBuffer(source)) Readable.from(slices(source)).pipe(parser);
   else if (seen) {
     source.on('error', (error: Error) => parser.emit('error', error));
-    source.pipe(seen).pipe(parser);
+    source.pipe(seen).pipe(new Sliced()).pipe(parser);
   }
   await parsed;
   if (callbackError) throw callbackError;
@@ -213,13 +213,21 @@ function unfoldedHeaders(raw: Buffer): { name: string; value: string }[] {
 }
 
 /**
- * The message in 64 KB views (no copies). Handed over as one chunk, a 40 MB message makes the MIME splitter and the
+ * A message (or a large piece of one) in 64 KB views (no copies). Handed over as one chunk, a 40 MB message makes the MIME splitter and the
  * base64 decoder work on one huge buffer and string (measured: 2.7 times slower, attachments come out as one
  * multi-MB chunk); in file-stream-sized pieces the parse runs as fast as from disk.
  */
 function* slices(raw: Buffer): Generator<Buffer> {
   for (let offset = 0; offset < raw.length; offset += PARSE_CHUNK_BYTES) {
     yield raw.subarray(offset, offset + PARSE_CHUNK_BYTES);
+  }
+}
+
+/** Cuts a stream's chunks to the size the parser is fast with (an HTTP body comes in pieces of up to MBs). */
+class Sliced extends Transform {
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    for (const slice of slices(chunk)) this.push(slice);
+    done();
   }
 }
 
@@ -331,10 +339,10 @@ function decodeSubject(raw: Buffer, parsed: string | null): string | null {
  * are not UTF-8: Chinese clients write GBK there. Decoded as legacy Chinese, but only when those very bytes stand
  * in the raw message, so that a Latin-1 name that was properly encoded (filename*=ISO-8859-1''...) stays as it is.
  */
-function decodeRawName(raw: Buffer, name: string | undefined): string | undefined {
+function decodeRawName(raw: () => Buffer, name: string | undefined): string | undefined {
   if (!name || /[^\x00-\xff]/.test(name)) return name;
   const run = /[\x80-\xff]+/.exec(name)?.[0];
-  if (!run || !raw.includes(Buffer.from(run, 'latin1'))) return name;
+  if (!run || !raw().includes(Buffer.from(run, 'latin1'))) return name;
   return decodeLegacy(Buffer.from(name, 'latin1')) ?? name;
 }
 
