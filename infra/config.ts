@@ -53,6 +53,23 @@ export const deploymentConfigSchema = z
     imapProcessedMailbox: z.string().default(''),
     /** How often the mailbox is polled. */
     imapSchedule: scheduleExpression.default('rate(5 minutes)'),
+    /**
+     * Prefix of the Cognito hosted UI's domain, unique in the region (`<prefix>.auth.<region>.amazoncognito.com`),
+     * through which staff sign in to the pages; empty for none (then only per-city links open pages in AWS).
+     */
+    cognitoDomainPrefix: z
+      .union([
+        z.literal(''),
+        z
+          .string()
+          .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'lowercase letters, digits and hyphens')
+          .refine((prefix) => !/aws|amazon|cognito/.test(prefix), 'may not contain aws, amazon or cognito'),
+      ])
+      .default(''),
+    /** A custom domain the HTTP API is also served at (e.g. intake.example.gov.cn): registered as a sign-in callback. */
+    apiDomainName: z
+      .union([z.literal(''), z.string().regex(/^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/i, 'a host name')])
+      .default(''),
   })
   .superRefine((config, ctx) => {
     if (config.receiving !== 'imap') return;

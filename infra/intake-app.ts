@@ -33,6 +33,7 @@ export function defineIntakeApp(app: App, config: DeploymentConfig): IntakeStack
     sending: config.sending,
     retentionDays: config.retentionDays,
     malwareProtection: config.malwareProtection,
+    cognitoDomainPrefix: config.cognitoDomainPrefix,
   });
   const stateless = new StatelessStack(app, 'SxIntakeStateless', {
     env,
@@ -48,6 +49,7 @@ export function defineIntakeApp(app: App, config: DeploymentConfig): IntakeStack
     receiving: config.receiving,
     sending: config.sending,
     malwareProtection: config.malwareProtection,
+    apiDomainName: config.apiDomainName,
     ...(config.receiving === 'imap'
       ? {
           imap: {

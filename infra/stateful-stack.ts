@@ -19,7 +19,7 @@ import { EventBus } from 'aws-cdk-lib/aws-events';
 import { CfnMalwareProtectionPlan } from 'aws-cdk-lib/aws-guardduty';
 import { AnyPrincipal, Effect, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import {
   ConfigurationSet,
@@ -42,15 +42,22 @@ import { acknowledgeWildcardResources } from './nag.ts';
 export const bucketPrefixes = {
   /** Raw MIME written by the SES receipt rule (and by staff dropping .eml files); triggers intake. */
   inbox: 'inbox/',
+  /** Mail IMAP pickup stores for ingest (with malware scanning on), INTERNALDATE in its metadata; inside inbox/. */
+  inboxImap: 'inbox/imap/',
+  /** Completed upload-portal sessions, composed as messages; inside inbox/. */
+  inboxUpload: 'inbox/upload/',
   /** Raw messages as stored by intake. */
   raw: 'raw/',
   /** Attachments and archive entries, content-addressed. */
   documents: 'documents/',
-  /** Files uploaded through the portal (presigned PUT/POST). */
+  /** Files uploaded through the portal (presigned POST) and their session records; expired after a week. */
   uploads: 'uploads/',
   /** Pickup state (the IMAP cursor), rewritten on every poll. */
   imapState: 'state/imap/',
 } as const;
+
+/** Days the upload portal's files (and session records) are kept under uploads/. */
+export const uploadRetentionDays = 7;
 
 /** The prefixes GuardDuty scans: where files from outside first land. */
 export const scannedPrefixes = [bucketPrefixes.inbox, bucketPrefixes.uploads];
@@ -76,6 +83,8 @@ export interface StatefulRefs {
   userPoolId: string;
   /** The app client whose tokens the HTTP API accepts. */
   userPoolClientId: string;
+  /** cognitoDomainPrefix set: base URL of the pool's hosted UI (its sign-in client is in the stateless stack). */
+  userPoolDomainUrl?: string;
   /** receiving=imap: the secret holding the mailbox password. */
   imapSecretArn?: string;
   /** sending=smtp: the secret holding the SMTP settings. */
@@ -104,6 +113,8 @@ export interface StatefulStackProps extends StackProps {
   readonly retentionDays: number;
   /** GuardDuty Malware Protection for S3 on the scanned prefixes. */
   readonly malwareProtection: boolean;
+  /** Prefix of the hosted UI's domain (`<prefix>.auth.<region>.amazoncognito.com`); empty for no hosted UI. */
+  readonly cognitoDomainPrefix?: string;
 }
 
 /** Key, bucket, table, user pool, mail identities, secrets and malware scan. */
@@ -184,12 +195,23 @@ export class StatefulStack extends Stack {
       versioned: true,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'intake-bucket/',
+      // The portal page posts files straight to the bucket with presigned forms and must read the answer; what may
+      // be stored is decided by each form's signed policy, not by the origin.
+      cors: [{ id: 'portal-presigned-post', allowedMethods: [HttpMethods.POST], allowedOrigins: ['*'], maxAge: 3600 }],
       lifecycleRules: [
         {
           id: 'expire-after-retention',
           expiration: Duration.days(props.retentionDays),
           noncurrentVersionExpiration: Duration.days(noncurrentVersionDays),
           abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+        {
+          // Portal files are copied into the composed message at completion; a session not completed in a week is
+          // abandoned. Versions go too: the bucket is versioned.
+          id: 'expire-portal-uploads',
+          prefix: bucketPrefixes.uploads,
+          expiration: Duration.days(uploadRetentionDays),
+          noncurrentVersionExpiration: Duration.days(1),
         },
         {
           // The IMAP cursor is rewritten every few minutes; its old versions are worth nothing.
@@ -220,7 +242,8 @@ export class StatefulStack extends Stack {
     this.userPool = this.staffUserPool();
     this.userPoolClient = this.userPool.addClient('StaffClient', {
       generateSecret: false,
-      // No hosted-UI (OAuth) flows until the app has a sign-in page that uses them; tokens come from InitiateAuth.
+      // Tokens for the JSON API come from InitiateAuth; the pages' hosted-UI sign-in has its own client in the
+      // stateless stack, whose callback is the HTTP API's URL.
       disableOAuth: true,
       // Users may change their own standard attributes, never their role's city (custom:city, set by staff).
       writeAttributes: new ClientAttributes().withStandardAttributes({ email: true, fullname: true }),
@@ -284,6 +307,11 @@ export class StatefulStack extends Stack {
         'hand between rounds (put-secret-value, DEPLOY.md), not on a timer.',
     });
 
+    // The hosted UI's domain lives with the pool: its URL is what staff bookmark and what survives a redeploy of code.
+    const hostedUi = props.cognitoDomainPrefix
+      ? this.userPool.addDomain('HostedUi', { cognitoDomain: { domainPrefix: props.cognitoDomainPrefix } })
+      : undefined;
+
     const exportAs = (value: string, name: string) => this.exportValue(value, { name: `${this.stackName}-${name}` });
     this.refs = {
       bucketName: exportAs(this.bucket.bucketName, 'BucketName'),
@@ -293,6 +321,7 @@ export class StatefulStack extends Stack {
       tableArn: exportAs(this.table.tableArn, 'TableArn'),
       userPoolId: exportAs(this.userPool.userPoolId, 'UserPoolId'),
       userPoolClientId: exportAs(this.userPoolClient.userPoolClientId, 'UserPoolClientId'),
+      ...(hostedUi ? { userPoolDomainUrl: exportAs(hostedUi.baseUrl(), 'UserPoolDomainUrl') } : {}),
       ...(imapSecret ? { imapSecretArn: exportAs(imapSecret.secretArn, 'ImapSecretArn') } : {}),
       ...(smtpSecret ? { smtpSecretArn: exportAs(smtpSecret.secretArn, 'SmtpSecretArn') } : {}),
       ...(configurationSet

@@ -10,6 +10,7 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { ClientAttributes, OAuthScope, UserPool, UserPoolClientIdentityProvider } from 'aws-cdk-lib/aws-cognito';
 import { type EventPattern, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { type CfnRole, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -68,6 +69,8 @@ export interface StatelessStackProps extends StackProps {
   readonly malwareProtection: boolean;
   /** receiving=imap: the mailbox to poll. */
   readonly imap?: ImapPickupSettings;
+  /** A custom domain the HTTP API is also served at; registered as a hosted-UI callback beside the API's own URL. */
+  readonly apiDomainName?: string;
 }
 
 /** Parsing a message with PDFs and archives is the slow path; the queue timings derive from this. */
@@ -220,6 +223,8 @@ export class StatelessStack extends Stack {
           IMAP_USER: props.imap.user,
           IMAP_PROCESSED_MAILBOX: props.imap.processedMailbox,
           IMAP_SECRET_ARN: refs.imapSecretArn,
+          // With the malware scan on, mail goes through inbox/imap/ and the S3 event path, never straight to intake.
+          ...(props.malwareProtection ? { IMAP_DELIVER_TO: 'inbox' } : {}),
         },
         memorySize: 1536,
         timeout: imapPickupTimeout,
@@ -230,6 +235,10 @@ export class StatelessStack extends Stack {
         read: [bucketPrefixes.documents, bucketPrefixes.imapState],
         write: [bucketPrefixes.raw, bucketPrefixes.documents, bucketPrefixes.imapState],
       });
+      if (props.malwareProtection) {
+        // Puts each message under inbox/imap/; reads only to see whether a re-run already stored it (HeadObject).
+        imapPickup.grantObjects(bucket, { read: [bucketPrefixes.inboxImap], write: [bucketPrefixes.inboxImap] });
+      }
       imapPickup.grantDataKeyViaS3(refs.dataKeyArn, { write: true });
       imapPickup.grantSecretRead(refs.imapSecretArn);
       // No retries: the next poll is minutes away and takes up where this one stopped.
@@ -240,19 +249,29 @@ export class StatelessStack extends Stack {
     const api = new IntakeFunction(this, 'Api', {
       handlerFolder: 'api',
       description: 'Staff HTTP API, status page and upload route',
-      environment: { ...senderEnvironment, INTAKE_SESSION_SECRET_ARN: refs.sessionSecretArn },
+      environment: {
+        ...senderEnvironment,
+        INTAKE_SESSION_SECRET_ARN: refs.sessionSecretArn,
+        // Completed portal sessions are stored under inbox/upload/ and ingested by the S3 event path (and scan).
+        UPLOAD_INGEST: 'queued',
+      },
       memorySize: 1024,
       // API Gateway gives up after 30 s.
       timeout: Duration.seconds(29),
     });
-    // The upload route runs intake: it stores raw messages and documents.
+    // The upload route runs intake: it stores raw messages and documents. The portal's sessions: presigned POSTs
+    // signed with this role (so PutObject on uploads/), session records and heads there, and the composed message
+    // under inbox/upload/.
     api.grantObjects(bucket, {
-      read: [bucketPrefixes.documents],
-      write: [bucketPrefixes.raw, bucketPrefixes.documents],
+      read: [bucketPrefixes.documents, bucketPrefixes.uploads],
+      write: [bucketPrefixes.raw, bucketPrefixes.documents, bucketPrefixes.uploads, bucketPrefixes.inboxUpload],
     });
     api.grantDataKeyViaS3(refs.dataKeyArn, { write: true });
     api.grantSecretRead(refs.sessionSecretArn);
     this.httpApi = this.staffApi(api, refs);
+    // A Lambda response cannot exceed ~6 MB: downloads answer with a presigned GET of documents/ (read above).
+    api.addEnvironment('INTAKE_FILE_DOWNLOADS', 'redirect');
+    if (refs.userPoolDomainUrl) this.hostedUiSignIn(api, this.httpApi, refs, refs.userPoolDomainUrl, props);
 
     this.functions = {
       'ingest-email': ingestEmail,
@@ -442,16 +461,15 @@ export class StatelessStack extends Stack {
 
   /**
    * The HTTP API. The JSON API under /api takes a Cognito JWT, checked here at the gateway (its claims reach the
-   * app in the event). Pages, city links (/l/{token}) and the health probe go to the app, which admits only its own
-   * signed session (see shared/http/auth.ts). Throttled, with JSON access logs.
+   * app in the event), except its public routes (OpenAPI document, upload portal). Pages, the hosted-UI sign-in
+   * (/auth/*), city links (/l/{token}) and the health probe go to the app, which admits only its own signed session
+   * (see shared/http/auth.ts). Throttled, with JSON access logs.
    */
   private staffApi(api: IntakeFunction, refs: StatefulRefs): HttpApi {
-    const authorizer = new HttpJwtAuthorizer(
-      'StaffJwt',
-      // Built from the partition's URL suffix, so the issuer is right in the China regions too.
-      `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/${refs.userPoolId}`,
-      { jwtAudience: [refs.userPoolClientId], identitySource: ['$request.header.Authorization'] },
-    );
+    const authorizer = new HttpJwtAuthorizer('StaffJwt', cognitoIssuer(refs), {
+      jwtAudience: [refs.userPoolClientId],
+      identitySource: ['$request.header.Authorization'],
+    });
     const integration = new HttpLambdaIntegration('Api', api);
     const httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Evaluation intake: staff API',
@@ -461,13 +479,21 @@ export class StatelessStack extends Stack {
     for (const path of ['/api', '/api/{proxy+}']) {
       httpApi.addRoutes({ path, methods: [HttpMethod.ANY], integration, authorizer });
     }
+    // The app's public routes under /api would otherwise fall under /api/{proxy+}; the gateway takes the most
+    // specific route, so these reach the app without a JWT.
+    for (const [path, methods, reason] of publicApiRoutes) {
+      for (const route of httpApi.addRoutes({ path, methods, integration })) {
+        Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+      }
+    }
     const defaultRoute = httpApi.node.tryFindChild('DefaultRoute');
     if (defaultRoute) {
       Validations.of(defaultRoute).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason:
-          'The pages, per-city links and health probe are authorized by the app itself (signed session cookie, ' +
-          'signed link), which a gateway JWT cannot carry; every JSON route under /api has the JWT authorizer.',
+          'The pages, hosted-UI sign-in, per-city links and health probe are authorized by the app itself (signed ' +
+          'session cookie, signed link), which a gateway JWT cannot carry; every JSON route under /api but the ' +
+          'public ones (OpenAPI document, upload portal) has the JWT authorizer.',
       });
     }
     const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', { retention: RetentionDays.SIX_MONTHS });
@@ -479,6 +505,42 @@ export class StatelessStack extends Stack {
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: httpAccessLogFormat() },
     });
     return httpApi;
+  }
+
+  /**
+   * Staff sign-in to the pages through the hosted UI: a public app client (authorization code with PKCE) whose
+   * callback is this API's URL (known only here, so the client lives here, on the imported pool) and the settings
+   * the app reads (shared/http/oidc.ts).
+   */
+  private hostedUiSignIn(
+    api: IntakeFunction,
+    httpApi: HttpApi,
+    refs: StatefulRefs,
+    domainUrl: string,
+    props: StatelessStackProps,
+  ): void {
+    const origins = [httpApi.apiEndpoint, ...(props.apiDomainName ? [`https://${props.apiDomainName}`] : [])];
+    const client = UserPool.fromUserPoolId(this, 'StaffUsers', refs.userPoolId).addClient('WebSignIn', {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: origins.map((origin) => `${origin}/auth/callback`),
+        logoutUrls: origins.map((origin) => `${origin}/login`),
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      // Never custom:city: a bureau must not move itself to another city.
+      writeAttributes: new ClientAttributes().withStandardAttributes({ email: true, fullname: true }),
+      // The app turns the ID token into its own session at once; it keeps no Cognito token.
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+    });
+    api.addEnvironment('COGNITO_DOMAIN', domainUrl);
+    api.addEnvironment('COGNITO_CLIENT_ID', client.userPoolClientId);
+    api.addEnvironment('COGNITO_ISSUER', cognitoIssuer(refs));
   }
 
   /** The alarm topic, encrypted with its own key that CloudWatch may use (it carries alarm names, not data). */
@@ -515,6 +577,32 @@ export class StatelessStack extends Stack {
   private visibleMessages(queue: Queue): IMetric {
     return queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' });
   }
+}
+
+/** Routes under /api that the app serves without sign-in, so without the gateway's JWT authorizer. */
+const publicApiRoutes: [path: string, methods: HttpMethod[], reason: string][] = [
+  [
+    '/api/openapi.json',
+    [HttpMethod.GET],
+    'The OpenAPI document describes the API to its clients before they sign in; it holds no data.',
+  ],
+  [
+    '/api/uploads',
+    [HttpMethod.ANY],
+    'The upload portal is for bases, which have no accounts (like the mailbox); what arrives is recorded as a ' +
+      'submission and checked like mail. The app answers only POST here.',
+  ],
+  [
+    '/api/uploads/{proxy+}',
+    [HttpMethod.ANY],
+    'Upload sessions of the portal, open to bases like /api/uploads; each session is authorized by the app with ' +
+      'its own signed token.',
+  ],
+];
+
+/** The issuer of the pool's tokens, from the partition's URL suffix so that it is right in the China regions too. */
+function cognitoIssuer(refs: StatefulRefs): string {
+  return `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/${refs.userPoolId}`;
 }
 
 /** The L2 S3-notification handler (a CDK singleton) uses AWSLambdaBasicExecutionRole; we cannot change it. */

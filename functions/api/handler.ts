@@ -1,7 +1,9 @@
 /**
  * The staff HTTP API behind API Gateway (HTTP API, payload 2.0): the hono app of shared/http, served as is. The
  * gateway's JWT authorizer has checked the token of /api requests (the claims reach the app in the event); pages
- * use the app's signed session, whose key is read from the secret INTAKE_SESSION_SECRET_ARN at start-up.
+ * use the app's signed session, whose key is read from the secret INTAKE_SESSION_SECRET_ARN at start-up; staff get
+ * one through the Cognito hosted UI (COGNITO_DOMAIN, COGNITO_CLIENT_ID, COGNITO_ISSUER, see shared/http/oidc.ts).
+ * INTAKE_FILE_DOWNLOADS=redirect answers downloads with presigned S3 URLs, past the ~6 MB response limit.
  */
 import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda';
 import { createHttpApp, type HttpAppOptions } from '../../shared/http/app.ts';

@@ -27,6 +27,8 @@ const imapEnvSchema = z.object({
   IMAP_PROCESSED_MAILBOX: z.string().default(''),
   IMAP_BATCH_SIZE: z.coerce.number().int().positive().default(10),
   IMAP_SECRET_ARN: z.string().min(1),
+  /** inbox: store mail under inbox/imap/ for the S3 event path (set by the stack when malware scanning is on). */
+  IMAP_DELIVER_TO: z.enum(['intake', 'inbox']).default('intake'),
 });
 
 /** Reads the password from the secret: the plain SecretString, or its `password`/`pass` field when it is JSON. */
@@ -59,6 +61,7 @@ export async function imapConfigFromEnv(env: NodeJS.ProcessEnv, secrets: SecretR
     mailbox: settings.IMAP_MAILBOX,
     ...(settings.IMAP_PROCESSED_MAILBOX ? { processedMailbox: settings.IMAP_PROCESSED_MAILBOX } : {}),
     batchSize: settings.IMAP_BATCH_SIZE,
+    ...(settings.IMAP_DELIVER_TO === 'inbox' ? { deliverTo: 'inbox' as const } : {}),
   };
 }
 
@@ -77,6 +80,8 @@ export interface ImapPickupResult {
   fetched: number;
   ingested: number;
   duplicates: number;
+  /** Messages stored under inbox/imap/ for ingest-email (IMAP_DELIVER_TO=inbox). */
+  stored: number;
   oversized: number;
   lastUid: number;
 }
@@ -101,6 +106,7 @@ export function createImapPickupHandler(deps: ImapPickupDeps) {
         fetched: report.fetched,
         ingested: report.ingested,
         duplicates: report.duplicates,
+        stored: report.stored,
         oversized: report.oversized.length,
         lastUid: report.lastUid,
       };

@@ -1,11 +1,15 @@
 /**
- * Intake of mail the SES receipt rule (or staff) stored under `inbox/`: SQS batch of S3 notifications ->
- * ingestStoredMessage per object. Failed messages are reported individually (partial batch response): SQS retries
+ * Intake of mail stored under `inbox/`: by the SES receipt rule (or staff), by IMAP pickup in inbox mode
+ * (`inbox/imap/`) and by the upload portal's completed sessions (`inbox/upload/`). SQS batch of S3 notifications ->
+ * ingestStoredMessage per object, with the channel its prefix names and, for pickup and portal, the receive time
+ * the writer kept in the object's `received-at` metadata (IMAP INTERNALDATE, last file of the upload). Failed messages are reported individually (partial batch response): SQS retries
  * only those and, after three receives, parks them in the DLQ, which raises an alarm; nothing is dropped. With
  * malware scanning on, an object is read only once GuardDuty has tagged it clean (see malware-scan.ts).
  * A direct S3 event or SES receipt notification (a manual re-run, a local test) is handled the same way, all or
  * nothing.
  */
+import type { Channel } from '../../shared/domain/records.ts';
+import { RECEIVED_AT_METADATA } from '../../shared/ports/index.ts';
 import type { AppContext } from '../../shared/use-cases/context.ts';
 import { ingestStoredMessage } from '../../shared/use-cases/intake.ts';
 import { appContext } from '../shared/app-context.ts';
@@ -71,12 +75,40 @@ export function createIngestEmailHandler(deps: IngestEmailDeps) {
   };
 }
 
+/** Prefixes of `inbox/` written by our own channels rather than SES (whose keys are `inbox/<SES message id>`). */
+export const INBOX_CHANNEL_PREFIXES: readonly { prefix: string; channel: Channel }[] = [
+  { prefix: 'inbox/imap/', channel: 'imap' },
+  { prefix: 'inbox/upload/', channel: 'upload' },
+];
+
+/** The channel a stored message came by, from its key. */
+export function channelOfInboxKey(key: string): Channel {
+  return INBOX_CHANNEL_PREFIXES.find((entry) => key.startsWith(entry.prefix))?.channel ?? 'ses';
+}
+
+/**
+ * How a stored message is to be ingested: its channel and receive time. SES mail keeps the S3 event time (intake
+ * prefers SES's Received: header anyway); pickup and portal objects carry the true time in their metadata.
+ */
+async function sourceOf(context: AppContext, object: CreatedObject): Promise<{ channel: Channel; receivedAt: Date }> {
+  const channel = channelOfInboxKey(object.key);
+  if (channel === 'ses' || !context.uploads) return { channel, receivedAt: object.eventTime };
+  const stamp = (await context.uploads.head(object.key))?.metadata[RECEIVED_AT_METADATA];
+  const receivedAt = stamp ? new Date(stamp) : null;
+  if (!receivedAt || Number.isNaN(receivedAt.getTime())) {
+    logger.warn({ message: 'no received-at metadata: the S3 event time stands in', key: object.key });
+    return { channel, receivedAt: object.eventTime };
+  }
+  return { channel, receivedAt };
+}
+
 /** Checks the scan verdict (when scanning is on), then ingests one stored message. */
 async function ingestObject(
   context: AppContext,
   deps: IngestEmailDeps,
   object: CreatedObject,
 ): Promise<'ingested' | 'duplicate' | 'blocked'> {
+  const { channel, receivedAt } = await sourceOf(context, object);
   if (deps.scanCheck) {
     const verdict = await deps.scanCheck.verdict(object.key);
     if (verdict.state === 'pending') throw new ScanPendingError(object.key, verdict.status);
@@ -85,15 +117,15 @@ async function ingestObject(
       logger.error({ message: 'malware found: quarantined unopened', key: object.key });
       await ingestStoredMessage(context, {
         key: object.key,
-        channel: 'ses',
-        receivedAt: object.eventTime,
+        channel,
+        receivedAt,
         quarantineReasons: ['恶意软件扫描 malware scan'],
       });
       return 'blocked';
     }
     if (verdict.state === 'unscannable') logger.warn({ message: 'malware scan unsupported: reading', key: object.key });
   }
-  const result = await ingestStoredMessage(context, { key: object.key, channel: 'ses', receivedAt: object.eventTime });
+  const result = await ingestStoredMessage(context, { key: object.key, channel, receivedAt });
   logger.info({
     message: 'ingested',
     key: object.key,

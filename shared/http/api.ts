@@ -116,7 +116,8 @@ export function registerApi(app: OpenAPIHono<HttpEnv>, deps: HttpDeps): void {
     type: 'apiKey',
     in: 'cookie',
     name: 'intake_session',
-    description: '本地登录（/login）或地市专用链接（/l/{token}）设置的签名会话 Cookie',
+    description:
+      '本地登录（/login）、Cognito 统一身份认证登录（/auth/login）或地市专用链接（/l/{token}）设置的签名会话 Cookie',
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'cognito', {
     type: 'http',

@@ -12,6 +12,11 @@ import type { AppContext } from '../use-cases/context.ts';
 import { UnknownBaseError } from '../use-cases/evaluate.ts';
 import { StaffActionError, UnknownSubmissionError } from '../use-cases/staff-actions.ts';
 import { ingestUpload } from '../use-cases/upload.ts';
+import {
+  type UploadIngestMode,
+  type UploadPortalLimits,
+  uploadPortalLimitsFromEnv,
+} from '../use-cases/upload-sessions.ts';
 import { registerApi } from './api.ts';
 import {
   AccessError,
@@ -22,13 +27,15 @@ import {
   requireStaff,
   requireUser,
 } from './auth.ts';
-import type { HttpDeps } from './deps.ts';
+import type { FileDownloads, HttpDeps } from './deps.ts';
 import { registerFiles } from './files.ts';
 import { registerForms } from './forms.ts';
 import { page } from './html.ts';
+import { type OidcConfig, oidcConfigFromEnv, registerOidc } from './oidc.ts';
 import { registerPages } from './pages.ts';
 import { ErrorSchema, IngestResultSchema } from './schemas.ts';
 import { newSecret, secretBytes, TokenSigner } from './signing.ts';
+import { registerUploadSessions, UPLOAD_SESSIONS_PATH, uploadIngestModeFromEnv } from './upload-sessions.ts';
 
 /** How the app authenticates and signs; every field has a default from the environment. */
 export interface HttpAppOptions {
@@ -45,6 +52,14 @@ export interface HttpAppOptions {
   fileLinkSeconds?: number;
   /** Default lifetime of a per-city link (hours). Default: 72. */
   cityLinkHours?: number;
+  /** How `/files/{token}` hands over the bytes. Default: `INTAKE_FILE_DOWNLOADS` (`redirect` in AWS), else `stream`. */
+  fileDownloads?: FileDownloads;
+  /** Cognito hosted-UI sign-in of the pages; null for none. Default: from `COGNITO_*` (see oidcConfigFromEnv). */
+  oidc?: OidcConfig | null;
+  /** Limits of the upload portal's sessions. Default: from `UPLOAD_MAX_*` (see uploadPortalLimitsFromEnv). */
+  uploadLimits?: UploadPortalLimits;
+  /** Who ingests a completed upload session. Default: `UPLOAD_INGEST` (`queued` in AWS), else `inline`. */
+  uploadIngest?: UploadIngestMode;
 }
 
 let warnedAboutSecret = false;
@@ -65,6 +80,8 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
     wallClock: options.wallClock ?? (() => new Date()),
     fileLinkSeconds: options.fileLinkSeconds ?? 300,
     cityLinkHours: options.cityLinkHours ?? 72,
+    fileDownloads: options.fileDownloads ?? (process.env.INTAKE_FILE_DOWNLOADS === 'redirect' ? 'redirect' : 'stream'),
+    oidc: options.oidc === undefined ? oidcConfigFromEnv(process.env) : options.oidc,
   };
 
   const app = new OpenAPIHono<HttpEnv>({
@@ -137,11 +154,17 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
     });
     return c.json(result, 201);
   });
+  registerUploadSessions(app, {
+    ctx,
+    limits: options.uploadLimits ?? uploadPortalLimitsFromEnv(process.env),
+    ingest: options.uploadIngest ?? uploadIngestModeFromEnv(process.env),
+  });
 
   // Who may call what is decided before a request body is even validated, so a stranger learns nothing from
   // the answers; each route checks again (and the city) itself.
   app.use('/api/*', async (c, next) => {
-    if (c.req.path !== '/api/openapi.json' && c.req.path !== '/api/uploads') {
+    const isPublic = c.req.path === '/api/uploads' || c.req.path.startsWith(`${UPLOAD_SESSIONS_PATH}/`);
+    if (c.req.path !== '/api/openapi.json' && !isPublic && c.req.path !== UPLOAD_SESSIONS_PATH) {
       if (c.req.method === 'GET' || c.req.method === 'HEAD') requireUser(c);
       else requireStaff(c);
     }
@@ -158,6 +181,7 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
     },
   });
   registerFiles(app, deps);
+  if (deps.oidc) registerOidc(app, deps, deps.oidc);
   registerForms(app, deps);
   registerPages(app, deps);
 

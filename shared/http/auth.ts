@@ -4,9 +4,9 @@
  * - In AWS, API Gateway's JWT authorizer (Cognito) has already checked the token; its claims arrive in the Lambda
  *   event (`requestContext.authorizer.jwt.claims`), which a client cannot forge: `cognito:groups` holds `staff` or
  *   `bureau`, `custom:city` the bureau's city.
- * - Otherwise (the local stack, or routes the gateway leaves open such as a bureau's signed link), a session cookie
- *   signed by the app: set by the sign-in form (local accounts from `INTAKE_USERS`, passwords hashed with scrypt)
- *   or by opening a per-city signed link.
+ * - Otherwise (the local stack, or routes the gateway leaves open such as the pages), a session cookie signed by the
+ *   app: set by the sign-in form (local accounts from `INTAKE_USERS`, passwords hashed with scrypt), by the Cognito
+ *   hosted UI's sign-in (./oidc.ts, the same claims mapping as the gateway's) or by opening a per-city signed link.
  *
  * Roles: staff see and do everything; a bureau sees its own city only and changes nothing.
  */
@@ -26,8 +26,8 @@ export interface Principal {
   role: Role;
   /** The bureau's city; null for staff. */
   city: CityId | null;
-  /** How the identity was established. */
-  via: 'password' | 'jwt' | 'city-link';
+  /** How the identity was established: `cognito` is a session started by the hosted UI (see ./oidc.ts). */
+  via: 'password' | 'jwt' | 'city-link' | 'cognito';
 }
 
 /** Hono's environment of the app: the Lambda event when served by Lambda, and the principal once known. */
@@ -174,7 +174,7 @@ function readSession(signer: TokenSigner, token: string | undefined, now: Date):
   if (!payload) return null;
   const { sub, role, city, via } = payload;
   if (typeof sub !== 'string' || (role !== 'staff' && role !== 'bureau')) return null;
-  if (via !== 'password' && via !== 'city-link') return null;
+  if (via !== 'password' && via !== 'city-link' && via !== 'cognito') return null;
   const cityId = cityIdSchema.safeParse(city);
   if (role === 'bureau' && !cityId.success) return null;
   return { name: sub, role, city: role === 'bureau' && cityId.success ? cityId.data : null, via };

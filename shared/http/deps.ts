@@ -5,6 +5,7 @@ import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppContext } from '../use-cases/context.ts';
 import { type HttpEnv, type LocalAccount, SESSION_COOKIE } from './auth.ts';
+import type { OidcConfig } from './oidc.ts';
 import type { TokenSigner } from './signing.ts';
 
 /** The routes' dependencies. */
@@ -21,6 +22,21 @@ export interface HttpDeps {
   fileLinkSeconds: number;
   /** Default lifetime of a per-city link. */
   cityLinkHours: number;
+  /**
+   * How `/files/{token}` hands over the bytes: `stream` through the app (local), or `redirect` to a short-lived
+   * presigned URL of the store (AWS, where a Lambda response cannot exceed ~6 MB).
+   */
+  fileDownloads: FileDownloads;
+  /** Cognito hosted-UI sign-in of the pages; null where it is not configured (local). */
+  oidc: OidcConfig | null;
+}
+
+/** How downloads are handed over (see HttpDeps.fileDownloads). */
+export type FileDownloads = 'stream' | 'redirect';
+
+/** A local path to go back to (never another site). */
+export function safeNext(next: string | undefined | null, fallback = '/'): string {
+  return next && /^\/(?!\/)[^\\\s]*$/.test(next) ? next : fallback;
 }
 
 /** The CSRF token of the request's session: a MAC of the session cookie, so a cross-site form cannot know it. */

@@ -1,7 +1,8 @@
 /**
  * Downloads through short-lived signed links. A link is issued only to someone allowed to see the document (checked
- * when it is issued) and names one document until it expires; the app serves the bytes itself, so the same link
- * works on `intake start` and behind API Gateway, and no bucket is ever exposed.
+ * when it is issued) and names one document until it expires. Locally the app serves the bytes itself; in AWS it
+ * checks the link the same way and then redirects to a presigned S3 URL of that one object, valid a few minutes, so
+ * no bucket is ever exposed and no file is limited by the Lambda response size.
  */
 import type { Hono } from 'hono';
 import type { DocumentRecord } from '../domain/records.ts';
@@ -32,13 +33,29 @@ export function contentDisposition(fileName: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
-/** Serves `GET /files/:token`: 404 for a bad or expired link (it says nothing about why). */
+/** How long a presigned download URL works: long enough to start a slow download, short enough not to be shared. */
+export const PRESIGNED_SECONDS = 300;
+
+/**
+ * Serves `GET /files/:token`: 404 for a bad or expired link (it says nothing about why). In redirect mode (AWS) the
+ * answer is a 302 to a presigned URL of the bucket, since a Lambda response cannot carry more than ~6 MB.
+ */
 export function registerFiles(app: Hono<HttpEnv>, deps: HttpDeps): void {
   app.get(`${FILES_PATH}:token`, async (c) => {
     const payload = deps.signer.verify('file', c.req.param('token'), deps.wallClock());
     const documentId = typeof payload?.doc === 'string' ? payload.doc : null;
     const document = documentId ? await findDocument(deps.ctx, documentId) : null;
     if (!document) return c.text('链接无效或已过期 (link invalid or expired)', 404);
+    const presign = deps.fileDownloads === 'redirect' ? deps.ctx.blobs.presignedDownloadUrl : undefined;
+    if (presign) {
+      if (!(await deps.ctx.blobs.exists(document.blobKey))) return c.text('文件不存在 (file not found)', 404);
+      const url = await presign.call(deps.ctx.blobs, document.blobKey, {
+        contentDisposition: contentDisposition(document.fileName),
+        contentType: safeContentType(document.contentType),
+        expiresIn: PRESIGNED_SECONDS,
+      });
+      return c.body(null, 302, { Location: url, 'Cache-Control': 'private, no-store' });
+    }
     let body: Buffer;
     try {
       body = await deps.ctx.blobs.get(document.blobKey);

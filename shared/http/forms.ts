@@ -21,10 +21,11 @@ import {
   startSession,
 } from './auth.ts';
 import { issueCityLink, readCityLink } from './city-links.ts';
-import { csrfToken, type HttpDeps } from './deps.ts';
+import { csrfToken, type HttpDeps, safeNext } from './deps.ts';
 import { fileLink } from './files.ts';
 import { setFlash } from './flash.ts';
 import { cityName, page } from './html.ts';
+import { cognitoLogoutUrl } from './oidc.ts';
 import { cityOfBase, findDocument } from './read-model.ts';
 import {
   AssignBody,
@@ -43,10 +44,7 @@ import {
 type Ctx = Context<HttpEnv>;
 type Fields = Record<string, string>;
 
-/** A local path to go back to (never another site). */
-export function safeNext(next: string | undefined | null, fallback = '/'): string {
-  return next && /^\/(?!\/)[^\\\s]*$/.test(next) ? next : fallback;
-}
+export { safeNext };
 
 /** Registers sign-in, sign-out, city links, downloads and the staff forms. */
 export function registerForms(app: Hono<HttpEnv>, deps: HttpDeps): void {
@@ -55,11 +53,23 @@ export function registerForms(app: Hono<HttpEnv>, deps: HttpDeps): void {
 
   // -- sign-in ------------------------------------------------------------------------------------------------
 
+  // With the Cognito hosted UI configured (AWS), staff sign in there; the password form stays for local accounts.
+  const hostedLogin = (next: string) =>
+    html`<form class="login" method="get" action="/auth/login">
+<h1>登录</h1>
+<p class="muted small">${round.title}：电子材料收取系统</p>
+<input type="hidden" name="next" value="${next}">
+<button class="act" type="submit">使用统一身份认证登录</button>
+<p class="small muted">省厅及各市商务局工作人员使用 Cognito 账号（需动态口令）登录；地市也可使用省厅发送的专用链接。</p>
+</form>`;
+
   const loginPage = (c: Ctx, next: string, error?: string, status: 200 | 401 = 200) =>
     c.html(
       page(
         { round, title: '登录', principal: null },
-        html`<form class="login" method="post" action="/login">
+        deps.oidc && deps.accounts.length === 0 && !error
+          ? hostedLogin(next)
+          : html`${deps.oidc ? hostedLogin(next) : ''}<form class="login" method="post" action="/login">
 <h1>登录</h1>
 <p class="muted small">${round.title}：电子材料收取系统</p>
 ${error ? html`<div class="flash error" role="alert">${error}</div>` : ''}
@@ -93,7 +103,12 @@ ${deps.accounts.length === 0 ? html`<p class="small muted">本服务未配置本
     const form = await fieldsOf(c);
     if (c.get('principal') && form.csrf !== csrfToken(c, deps)) throw new AccessError(403, '页面已过期，请刷新后重试');
     endSession(c);
-    return c.redirect('/login', 303);
+    // A hosted-UI session is ended there too, or the next sign-in would pass without a password.
+    const principal = c.get('principal');
+    return c.redirect(
+      deps.oidc && principal?.via === 'cognito' ? cognitoLogoutUrl(deps.oidc, c.req.url) : '/login',
+      303,
+    );
   });
 
   app.get('/l/:token', (c) => {

@@ -53,7 +53,7 @@ export const PrincipalSchema = z
     name: z.string(),
     role: z.enum(['staff', 'bureau']),
     city: cityIdSchema.nullable(),
-    via: z.enum(['password', 'jwt', 'city-link']),
+    via: z.enum(['password', 'jwt', 'city-link', 'cognito']),
   })
   .openapi('Principal');
 

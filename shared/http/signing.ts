@@ -12,7 +12,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 export const MIN_SECRET_BYTES = 32;
 
 /** What a signed token can be used for. */
-export type TokenPurpose = 'session' | 'file' | 'city-link' | 'csrf';
+export type TokenPurpose = 'session' | 'file' | 'city-link' | 'csrf' | 'oauth';
 
 /** Signs and checks tokens with keys derived from one secret. */
 export class TokenSigner {

@@ -5,8 +5,11 @@
  * - worksheet parts not named `sheetN.xml` (Apple Numbers writes `sheet.xml`), which exceljs skips: they are
  *   renamed and the references to them updated.
  */
-import { crc32, deflateRawSync } from 'node:zlib';
 import { expandArchive } from './archive.ts';
+import { writeZip, type ZipEntry } from './zip-writer.ts';
+
+// The writer lives in zip-writer.ts so that writing a workbook does not bundle the zip reader (archive.ts).
+export { writeZip, type ZipEntry };
 
 const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 /** Bounds against zip bombs: a report form has a few dozen parts of a few MB at most. */
@@ -70,56 +73,4 @@ export function dropMainPrefix(xml: string): string {
   return xml
     .replace(new RegExp(`<(/?)${prefix}:`, 'g'), '<$1')
     .replace(new RegExp(`xmlns:${prefix}="`, 'g'), 'xmlns="');
-}
-
-/** A file of a zip package, expanded. */
-export interface ZipEntry {
-  name: string;
-  data: Buffer;
-}
-
-/** Writes a plain deflate zip (no zip64: the bounds above keep it small). */
-export function writeZip(entries: ZipEntry[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const entry of entries) {
-    const name = Buffer.from(entry.name, 'utf8');
-    const compressed = deflateRawSync(entry.data);
-    const crc = crc32(entry.data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt32LE(0, 10); // time + date
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(0, 12);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(compressed.length, 20);
-    central.writeUInt32LE(entry.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, compressed);
-    centrals.push(central, name);
-    offset += local.length + name.length + compressed.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
 }

@@ -85,4 +85,10 @@ export class BlobNotFoundError extends Error {
 }
 
 export type { RecordStore } from './record-store.ts';
-export type { ObjectHead, PresignedPost, PresignPostOptions, UploadStorage } from './upload-storage.ts';
+export {
+  type ObjectHead,
+  type PresignedPost,
+  type PresignPostOptions,
+  RECEIVED_AT_METADATA,
+  type UploadStorage,
+} from './upload-storage.ts';

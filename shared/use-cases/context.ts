@@ -1,5 +1,5 @@
 import type { Round } from '../domain/catalogue.ts';
-import type { BlobStore, Clock, Mailer, RecordStore } from '../ports/index.ts';
+import type { BlobStore, Clock, Mailer, RecordStore, UploadStorage } from '../ports/index.ts';
 
 /** Limits that keep work on hostile input bounded; each one is configurable. */
 export interface Limits {
@@ -19,6 +19,8 @@ export interface AppContext {
   /** Address notices and acknowledgements are sent from. */
   mailFrom: string;
   limits: Limits;
+  /** Presigned uploads and object heads; absent where the runtime has none (the upload portal then answers 501). */
+  uploads?: UploadStorage;
 }
 
 /** Default limits: the notice's packages are tens of MB; anything far beyond is an accident or an attack. */

@@ -2,11 +2,12 @@
  * The `.xlsx` attached to a city digest: one row per base of the city, in words a bureau can forward to its bases
  * as they are (state, late, received times, what is missing, what to check).
  */
-import ExcelJS from 'exceljs';
 import type { Base, City, Round } from '../domain/catalogue.ts';
 import { describeBase } from '../domain/notice-text.ts';
 import type { BaseStatus } from '../domain/records.ts';
 import { formatBeijing } from '../domain/round-time.ts';
+import writeXlsxFile, { type Cell, type Row } from 'write-excel-file/node';
+import { sanitizeTextContent } from 'write-excel-file/utility';
 
 /** Column headings of the digest workbook, in order. */
 export const DIGEST_COLUMNS = [
@@ -42,27 +43,32 @@ export async function buildDigestWorkbook(input: {
   const { round, city, statuses, registry, asOf } = input;
   const tz = round.timeZone;
   const at = (iso: string | null) => (iso ? formatBeijing(new Date(iso), tz) : '');
-  const workbook = new ExcelJS.Workbook();
-  // Fixed metadata: the same facts give the same workbook, whenever it is built.
-  workbook.creator = round.title;
-  workbook.created = asOf;
-  workbook.modified = asOf;
-  const sheet = workbook.addWorksheet('材料收取情况', { views: [{ state: 'frozen', ySplit: 2 }] });
-  sheet.addRow([`${city.name}参评基地电子材料收取情况（截至${formatBeijing(asOf, tz)}，北京时间）`]);
-  sheet.mergeCells(1, 1, 1, DIGEST_COLUMNS.length);
-  sheet.getRow(1).font = { bold: true, size: 13 };
-  const header = sheet.addRow([...DIGEST_COLUMNS]);
-  header.font = { bold: true };
-  header.eachCell((cell) => {
-    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } };
-  });
-  statuses.forEach((status, index) => {
+  // The library has no column styles, so every body cell carries the wrapped, top-aligned look itself.
+  const body = (value: string | number): Cell => ({ value, wrap: true, alignVertical: 'top' });
+  const title: Row = [
+    {
+      value: `${city.name}参评基地电子材料收取情况（截至${formatBeijing(asOf, tz)}，北京时间）`,
+      fontWeight: 'bold',
+      fontSize: 13,
+      columnSpan: DIGEST_COLUMNS.length,
+      wrap: true,
+      alignVertical: 'top',
+    },
+  ];
+  const headings: Row = DIGEST_COLUMNS.map((heading) => ({
+    value: heading,
+    fontWeight: 'bold',
+    backgroundColor: '#DDEBF7',
+    wrap: true,
+    alignVertical: 'top',
+  }));
+  const rows = statuses.map((status, index): Row => {
     const f = describeBase(round, status, registry);
     const lateItems = [
       ...f.lateArrived,
       ...status.lateItems.filter((i) => i.receivedAt === null).map((i) => i.message),
     ];
-    sheet.addRow([
+    return [
       index + 1,
       f.name,
       f.category,
@@ -77,13 +83,45 @@ export async function buildDigestWorkbook(input: {
       lateItems.join('\n'),
       f.checks.join('\n'),
       f.paper,
-    ]);
+    ].map(body);
   });
   const widths = [6, 30, 22, 12, 8, 8, 20, 20, 22, 30, 30, 36, 50, 24];
-  widths.forEach((width, i) => {
-    const column = sheet.getColumn(i + 1);
-    column.width = width;
-    column.alignment = { wrapText: true, vertical: 'top' };
-  });
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  // write-excel-file (on fflate) rather than exceljs, so the notify bundle stays within its size budget (issue 8).
+  return writeXlsxFile(
+    [title, headings, ...rows],
+    { sheet: '材料收取情况', columns: widths.map((width) => ({ width })), stickyRowsCount: 2 },
+    { features: [coreProperties(round.title, asOf)] },
+  ).toBuffer();
+}
+
+/**
+ * Adds the document properties (author, created and modified at `asOf`), which write-excel-file does not write
+ * itself, through its documented feature hook: the part, its content type and its package relationship.
+ */
+function coreProperties(creator: string, at: Date) {
+  const when = at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const core =
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" ' +
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" ' +
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
+    `<dc:creator>${sanitizeTextContent(creator)}</dc:creator>` +
+    `<dcterms:created xsi:type="dcterms:W3CDTF">${when}</dcterms:created>` +
+    `<dcterms:modified xsi:type="dcterms:W3CDTF">${when}</dcterms:modified>` +
+    '</cp:coreProperties>';
+  return {
+    files: {
+      transform: {
+        '[Content_Types].xml': {
+          insert: () =>
+            '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>',
+        },
+        '_rels/.rels': {
+          insert: () =>
+            '<Relationship Id="rId-core-1" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>',
+        },
+      },
+      write: { files: () => ({ 'docProps/core.xml': core }) },
+    },
+  };
 }

@@ -7,7 +7,7 @@
  *    only) or a change of facts (at most one a day); `force` sends regardless, `city` keeps to one city;
  * 3. leave out addresses the transport reported failing (a finding says so) and send each due digest exactly once
  *    (notice-delivery.ts), with the `.xlsx` attached; failures are retried with backoff on later runs;
- * 4. retry acknowledgements whose transport failed, when their next attempt is due.
+ * 4. retry acknowledgements whose transport failed, when their next attempt is due (acknowledge-send.ts).
  * A dry run does steps 1-2 and reports what would be sent.
  */
 import { createHash } from 'node:crypto';
@@ -23,7 +23,7 @@ import {
 } from '../domain/notice-schedule.ts';
 import { renderCityDigest } from '../domain/notice-text.ts';
 import type { BaseStatus, CityNotice } from '../domain/records.ts';
-import { retryAcknowledgements } from './acknowledge.ts';
+import { retryAcknowledgements } from './acknowledge-send.ts';
 import type { AppContext } from './context.ts';
 import { evaluateAll, evaluateBase } from './evaluate.ts';
 import { type DeliveryStatus, deliverOnce } from './notice-delivery.ts';

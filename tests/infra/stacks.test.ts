@@ -23,6 +23,8 @@ const withoutSes = {
   imapProcessedMailbox: '已处理',
   // As `-c retentionDays=400` passes it: text.
   retentionDays: '400',
+  // No hosted UI: pages open only through per-city links.
+  cognitoDomainPrefix: '',
 };
 
 /** The app exactly as `cdk synth` builds it (cdk.json context), with asset bundling skipped to stay fast. */
@@ -170,6 +172,69 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
   it('passes cdk-nag AwsSolutions with every finding fixed or acknowledged', () => {
     // Assess
     expect(synth.nagReports).toEqual([]);
+  });
+
+  describe('upload portal (presigned POST sessions)', () => {
+    const prefixesFor = (statements: Statement[], action: string) =>
+      statements
+        .filter((statement) => actionsOf(statement).includes(action))
+        .flatMap(resourcesOfStatement)
+        .map((resource) => JSON.stringify(resource).match(/"\/([a-z/]+)\*"/)?.[1]);
+
+    it('lets the api function sign POSTs to uploads/, read them back and store completed sessions under inbox/upload/', () => {
+      // Prepare
+      const statements = roleStatements(stateless, 'SxIntakeStateless/Api');
+
+      // Act
+      const put = prefixesFor(statements, 's3:PutObject');
+      const get = prefixesFor(statements, 's3:GetObject');
+
+      // Assess
+      expect(put).toEqual(expect.arrayContaining(['uploads/', 'inbox/upload/']));
+      expect(put).not.toContain('inbox/');
+      expect(get).toContain('uploads/');
+      expect(get.filter((prefix) => prefix?.startsWith('inbox/'))).toEqual([]);
+      expect(environmentOf(stateless, 'SxIntakeStateless/Api')).toMatchObject({ UPLOAD_INGEST: 'queued' });
+    });
+
+    it('expires portal files after 7 days and lets browsers POST to the bucket', () => {
+      // Act
+      const [bucket] = Object.values(stateful.findResources('AWS::S3::Bucket')).filter(
+        (candidate) => candidate.Properties.VersioningConfiguration,
+      );
+      const rules = (bucket?.Properties.LifecycleConfiguration?.Rules ?? []) as Record<string, unknown>[];
+
+      // Assess
+      expect(rules.filter((rule) => rule.Id === 'expire-portal-uploads')).toEqual([
+        expect.objectContaining({
+          Prefix: 'uploads/',
+          ExpirationInDays: 7,
+          NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+          Status: 'Enabled',
+        }),
+      ]);
+      expect(bucket?.Properties.CorsConfiguration?.CorsRules).toEqual([
+        expect.objectContaining({ AllowedMethods: ['POST'], AllowedOrigins: ['*'] }),
+      ]);
+    });
+
+    it('sends completed sessions and picked-up mail through the inbox notification (prefix inbox/ only)', () => {
+      // Act
+      const notifications = Object.values(stateless.findResources('Custom::S3BucketNotifications'));
+      const filters = notifications.flatMap((notification) =>
+        (
+          notification.Properties.NotificationConfiguration.QueueConfigurations as {
+            Filter: { Key: { FilterRules: { Name: string; Value: string }[] } };
+          }[]
+        ).map((configuration) => configuration.Filter.Key.FilterRules),
+      );
+
+      // Assess
+      expect(filters).toEqual([[{ Name: 'prefix', Value: 'inbox/' }]]);
+      for (const key of ['inbox/upload/u-0123.eml', 'inbox/imap/INBOX/1-2.eml']) {
+        expect(filters[0]?.every((rule) => key.startsWith(rule.Value))).toBe(true);
+      }
+    });
   });
 
   describe('data protection', () => {
@@ -703,7 +768,7 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
   });
 
   describe('HTTP API', () => {
-    it('authorizes the JSON API with a Cognito JWT authorizer and leaves pages to the app’s own session', () => {
+    it('authorizes the JSON API with a Cognito JWT authorizer and leaves pages and public routes to the app', () => {
       // Prepare
       const authorizerId = Object.keys(stateless.findResources('AWS::ApiGatewayV2::Authorizer'))[0];
 
@@ -733,17 +798,85 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
           },
         },
       });
-      expect(routes.map((route) => [route.RouteKey, route.AuthorizationType]).sort()).toEqual([
-        ['$default', 'NONE'],
-        ['ANY /api', 'JWT'],
-        ['ANY /api/{proxy+}', 'JWT'],
-      ]);
+      expect(Object.fromEntries(routes.map((route) => [route.RouteKey, route.AuthorizationType]))).toEqual({
+        // Pages, /auth/* (hosted-UI sign-in), /l/{token}, /files/{token}, /health: the app's own session or link.
+        $default: 'NONE',
+        'ANY /api': 'JWT',
+        'ANY /api/{proxy+}': 'JWT',
+        // More specific than /api/{proxy+}, so the gateway lets these through without a token.
+        'GET /api/openapi.json': 'NONE',
+        'ANY /api/uploads': 'NONE',
+        'ANY /api/uploads/{proxy+}': 'NONE',
+      });
       for (const route of routes.filter((candidate) => candidate.AuthorizationType === 'JWT')) {
         expect(route.AuthorizerId).toEqual({ Ref: authorizerId });
       }
       expect(environmentOf(stateless, 'SxIntakeStateless/Api')).toMatchObject({
         INTAKE_SESSION_SECRET_ARN: { 'Fn::ImportValue': 'SxIntakeStateful-SessionSecretArn' },
       });
+    });
+
+    it('signs staff in to the pages through the hosted UI: a code + PKCE client whose callback is the API', () => {
+      // Prepare
+      const httpApiId = Object.keys(stateless.findResources('AWS::ApiGatewayV2::Api'))[0]!;
+      const clients = Object.entries(stateless.findResources('AWS::Cognito::UserPoolClient'));
+      const [clientId, client] = clients[0]!;
+
+      // Act
+      const props = client.Properties as Record<string, unknown>;
+      const apiUrl = (path: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [httpApiId, 'ApiEndpoint'] }, path]] });
+
+      // Assess
+      stateful.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+        Domain: 'sx-livestream-intake',
+        UserPoolId: { Ref: Match.stringLikeRegexp('^StaffUsers') },
+      });
+      expect(clients).toHaveLength(1);
+      expect(props).toMatchObject({
+        UserPoolId: { 'Fn::ImportValue': 'SxIntakeStateful-UserPoolId' },
+        GenerateSecret: false,
+        AllowedOAuthFlowsUserPoolClient: true,
+        AllowedOAuthFlows: ['code'],
+        SupportedIdentityProviders: ['COGNITO'],
+        PreventUserExistenceErrors: 'ENABLED',
+        WriteAttributes: ['email', 'name'], // never custom:city
+      });
+      expect([...(props.AllowedOAuthScopes as string[])].sort()).toEqual(['email', 'openid', 'profile']);
+      expect(props.CallbackURLs).toEqual([apiUrl('/auth/callback')]);
+      expect(props.LogoutURLs).toEqual([apiUrl('/login')]);
+      expect(environmentOf(stateless, 'SxIntakeStateless/Api')).toMatchObject({
+        COGNITO_DOMAIN: { 'Fn::ImportValue': 'SxIntakeStateful-UserPoolDomainUrl' },
+        COGNITO_CLIENT_ID: { Ref: clientId },
+        COGNITO_ISSUER: {
+          'Fn::Join': [
+            '',
+            [
+              'https://cognito-idp.',
+              { Ref: 'AWS::Region' },
+              '.',
+              { Ref: 'AWS::URLSuffix' },
+              '/',
+              { 'Fn::ImportValue': 'SxIntakeStateful-UserPoolId' },
+            ],
+          ],
+        },
+      });
+    });
+
+    it('hands large downloads to S3: redirect mode, with the api function reading documents/ only', () => {
+      // Prepare
+      const statements = roleStatements(stateless, 'SxIntakeStateless/Api');
+
+      // Act
+      const read = statements
+        .filter((statement) => actionsOf(statement).includes('s3:GetObject'))
+        .flatMap(resourcesOfStatement)
+        .map((resource) => JSON.stringify(resource).match(/"\/([a-z/]+)\*"/)?.[1]);
+
+      // Assess
+      expect(environmentOf(stateless, 'SxIntakeStateless/Api')).toMatchObject({ INTAKE_FILE_DOWNLOADS: 'redirect' });
+      expect(read).toContain('documents/');
+      expect(read.filter((prefix) => prefix === 'inbox/' || prefix === 'raw/' || prefix === undefined)).toEqual([]);
     });
 
     it('serves the api function through a throttled stage with access logs', () => {
@@ -981,6 +1114,17 @@ describe('infra stacks without SES (IMAP pickup, SMTP sending, no malware scan)'
     expect(synth.nagReports).toEqual([]);
   });
 
+  it('without a hosted-UI domain creates no domain and no sign-in client, and leaves the app unconfigured', () => {
+    // Act
+    const environment = environmentOf(stateless, 'SxIntakeStateless/Api');
+
+    // Assess
+    expect(stateful.findResources('AWS::Cognito::UserPoolDomain')).toEqual({});
+    expect(stateless.findResources('AWS::Cognito::UserPoolClient')).toEqual({});
+    expect(Object.keys(environment).filter((key) => key.startsWith('COGNITO_'))).toEqual([]);
+    expect(environment.INTAKE_FILE_DOWNLOADS).toBe('redirect');
+  });
+
   it('creates no SES resource, grants no SES action and lets SES use no key', () => {
     // Act
     const sesResources = [stateful, stateless].flatMap((template) =>
@@ -1042,6 +1186,8 @@ describe('infra stacks without SES (IMAP pickup, SMTP sending, no malware scan)'
     // Act / Assess
     expect(prefixesFor('s3:PutObject').sort()).toEqual(['documents/', 'raw/', 'state/imap/']);
     expect(prefixesFor('s3:GetObject').sort()).toEqual(['documents/', 'state/imap/']);
+    // Without the malware scan the pickup ingests directly (the default), so it has no business in inbox/.
+    expect(environmentOf(stateless, 'SxIntakeStateless/ImapPickup')).not.toHaveProperty('IMAP_DELIVER_TO');
   });
 
   it('sends mail over SMTP with the settings secret, readable by the mail-sending functions only', () => {
@@ -1092,6 +1238,31 @@ describe('infra stacks without SES (IMAP pickup, SMTP sending, no malware scan)'
   });
 });
 
+describe('infra stacks with IMAP pickup and the malware scan on', () => {
+  let stateless: Template;
+
+  beforeAll(() => {
+    ({ stateless } = synthesize({ ...withoutSes, malwareProtection: true }));
+  });
+
+  it('has IMAP pickup store mail under inbox/imap/ (IMAP_DELIVER_TO=inbox) for the scanned S3 event path', () => {
+    // Prepare
+    const path = 'SxIntakeStateless/ImapPickup';
+    const statements = roleStatements(stateless, path);
+    const prefixesFor = (action: string) =>
+      statements
+        .filter((statement) => actionsOf(statement).includes(action))
+        .flatMap(resourcesOfStatement)
+        .map((resource) => JSON.stringify(resource).match(/"\/([a-z/]+)\*"/)?.[1]);
+
+    // Act / Assess
+    expect(environmentOf(stateless, path)).toMatchObject({ IMAP_DELIVER_TO: 'inbox' });
+    expect(prefixesFor('s3:PutObject').sort()).toEqual(['documents/', 'inbox/imap/', 'raw/', 'state/imap/']);
+    expect(prefixesFor('s3:GetObject').sort()).toEqual(['documents/', 'inbox/imap/', 'state/imap/']);
+    expect(environmentOf(stateless, 'SxIntakeStateless/IngestEmail')).toMatchObject({ MALWARE_SCAN: 'required' });
+  });
+});
+
 describe('cdk-nag', () => {
   it('fails the synth on an unacknowledged finding', () => {
     // Prepare
@@ -1111,6 +1282,23 @@ describe('deployment config', () => {
     expect(() => buildApp({ noticeSchedule: '0 9 * * *' })).toThrow(/noticeSchedule/);
     expect(() => buildApp({ mailbox: 'intake' })).toThrow(/mailbox/);
     expect(() => buildApp({ receiving: 'pop3' })).toThrow(/receiving/);
+  });
+
+  it('rejects a hosted-UI prefix Cognito would refuse and an API domain that is not a host name', () => {
+    // Act / Assess
+    expect(() => buildApp({ cognitoDomainPrefix: 'SX_Intake' })).toThrow(/cognitoDomainPrefix/);
+    expect(() => buildApp({ cognitoDomainPrefix: 'sx-cognito-intake' })).toThrow(/cognitoDomainPrefix/);
+    expect(() => buildApp({ apiDomainName: 'https://intake.example.gov.cn/' })).toThrow(/apiDomainName/);
+  });
+
+  it('registers a custom API domain as a second sign-in callback', () => {
+    // Act
+    const { stacks } = buildApp({ apiDomainName: 'intake.example.gov.cn' });
+    const client = Object.values(Template.fromStack(stacks.stateless).findResources('AWS::Cognito::UserPoolClient'))[0];
+
+    // Assess
+    expect(client?.Properties.CallbackURLs).toContain('https://intake.example.gov.cn/auth/callback');
+    expect(client?.Properties.LogoutURLs).toContain('https://intake.example.gov.cn/login');
   });
 
   it('asks for the IMAP server and login when receiving over IMAP', () => {

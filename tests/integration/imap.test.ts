@@ -3,7 +3,9 @@
  * embedded stack. Each test logs in as its own user, so mailboxes and cursors never mix.
  */
 import { ImapFlow } from 'imapflow';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createIngestEmailHandler } from '../../functions/ingest-email/handler.ts';
+import { logger } from '../../functions/shared/logger.ts';
 import {
   type ImapConfig,
   ImapMailboxPoller,
@@ -28,7 +30,7 @@ const FIRST_LATE_SECOND = new Date('2023-11-10T16:00:00Z'); // 2023-11-11 00:00:
 const EARLIER = new Date('2023-11-08T03:30:00Z');
 const PROCESSED = '已处理';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const USERS = ['move', 'flag', 'crash', 'unmoved', 'outage', 'batch', 'large', 'renumber', 'loop', 'refused'];
+const USERS = ['move', 'flag', 'crash', 'unmoved', 'outage', 'batch', 'large', 'renumber', 'loop', 'refused', 'inbox'];
 
 /** A plain message no base name matches, so its submission lands in the unmatched queue. */
 function plainMessage(subject: string): Promise<Buffer> {
@@ -84,7 +86,7 @@ async function rawCount(ctx: AppContext): Promise<number> {
 
 /** A report with the given counts and everything else empty. */
 function reportOf(partial: Partial<PollReport>): Partial<PollReport> {
-  return { fetched: 0, ingested: 0, duplicates: 0, failed: [], oversized: [], ...partial };
+  return { fetched: 0, ingested: 0, duplicates: 0, stored: 0, failed: [], oversized: [], ...partial };
 }
 
 async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
@@ -398,6 +400,67 @@ describe.skipIf(!DOVECOT)(SUITE, () => {
     expect(connections).toBe(connectionsAtStop);
     expect(reports.reduce((sum, r) => sum + r.ingested, 0)).toBe(2);
     expect(reports.every((r) => r.failed.length === 0)).toBe(true);
+  });
+
+  it('inbox mode stores each message under inbox/imap/ with its INTERNALDATE, and ingest-email makes it an imap submission', async () => {
+    // Prepare
+    vi.spyOn(logger, 'info').mockImplementation(() => {});
+    const login = server.login('inbox');
+    const onTime = await plainMessage('收件箱模式：按时材料');
+    const late = await plainMessage('收件箱模式：迟到材料');
+    await deliver(login, 'INBOX', [
+      { raw: onTime, at: LAST_SECOND },
+      { raw: late, at: FIRST_LATE_SECOND },
+    ]);
+    const poller = new ImapMailboxPoller(
+      { ...login, processedMailbox: PROCESSED, deliverTo: 'inbox' },
+      { ctx: stack.ctx },
+    );
+    const handler = createIngestEmailHandler({ context: async () => stack.ctx, scanCheck: null });
+
+    // Act
+    const first = await poller.pollOnce();
+    const keys = await stack.ctx.blobs.list('inbox/imap/');
+    const beforeIngest = await unmatchedBySubject(stack.ctx);
+    const heads = await Promise.all(keys.map((key) => stack.ctx.uploads?.head(key)));
+    const ingest = await handler({
+      Records: keys.map((key) => ({
+        eventSource: 'aws:s3',
+        eventName: 'ObjectCreated:Put',
+        eventTime: '2023-11-12T00:00:00.000Z',
+        awsRegion: 'us-east-1',
+        s3: { bucket: { name: 'intake', arn: 'arn:aws:s3:::intake' }, object: { key: encodeURIComponent(key) } },
+      })),
+    });
+    const second = await poller.pollOnce();
+
+    // Assess
+    expect(first).toMatchObject(reportOf({ fetched: 2, stored: 2, lastUid: 2 }));
+    expect(second).toMatchObject(reportOf({ fetched: 0, stored: 0, lastUid: 2 }));
+    expect(keys).toEqual([
+      `inbox/imap/INBOX/${first.uidValidity}-1.eml`,
+      `inbox/imap/INBOX/${first.uidValidity}-2.eml`,
+    ]);
+    expect(heads.map((head) => head?.metadata['received-at'])).toEqual([
+      LAST_SECOND.toISOString(),
+      FIRST_LATE_SECOND.toISOString(),
+    ]);
+    expect(beforeIngest.size).toBe(0);
+    expect(await stack.ctx.blobs.get(keys[0] ?? '')).toEqual(onTime);
+    expect(ingest).toEqual({ objects: keys.map((key) => ({ key, outcome: 'ingested' })) });
+    const submissions = await unmatchedBySubject(stack.ctx);
+    expect(submissions.get('收件箱模式：按时材料')).toMatchObject({
+      channel: 'imap',
+      rawKey: keys[0],
+      receivedAt: LAST_SECOND.toISOString(),
+      receivedAtSource: 'transport',
+    });
+    expect(submissions.get('收件箱模式：迟到材料')).toMatchObject({
+      channel: 'imap',
+      receivedAt: FIRST_LATE_SECOND.toISOString(),
+    });
+    expect(await mailboxContent(login, 'INBOX')).toEqual([]);
+    expect(await mailboxContent(login, PROCESSED)).toHaveLength(2);
   });
 
   it('throws ImapPollError when it cannot log in, and the polling loop reports it and carries on', async () => {

@@ -10,6 +10,7 @@ import { type AppContext, DEFAULT_LIMITS, systemClock } from '../../use-cases/co
 import { mailerFromEnv } from '../smtp/smtp-mailer.ts';
 import { DynamoDbRecordStore } from './dynamodb-record-store.ts';
 import { S3BlobStore } from './s3-blob-store.ts';
+import { S3UploadStorage } from './s3-upload-storage.ts';
 import { SesMailer } from './ses-mailer.ts';
 
 const envSchema = z.object({
@@ -27,9 +28,11 @@ const envSchema = z.object({
 /** Builds the context a Lambda function runs with; throws a clear error on a missing setting. */
 export async function createAwsContext(env: NodeJS.ProcessEnv = process.env): Promise<AppContext> {
   const config = envSchema.parse(env);
+  const s3 = new S3Client({});
   return {
     round: loadRound(config.ROUND_ID),
-    blobs: new S3BlobStore(config.BUCKET_NAME, new S3Client({})),
+    blobs: new S3BlobStore(config.BUCKET_NAME, s3),
+    uploads: new S3UploadStorage(config.BUCKET_NAME, s3),
     records: new DynamoDbRecordStore(config.TABLE_NAME, new DynamoDBClient({})),
     mailer: mailerFromEnv(config, () => new SesMailer(new SESClient({}), env.SES_CONFIGURATION_SET || undefined)),
     clock: systemClock,

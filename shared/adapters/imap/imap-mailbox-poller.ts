@@ -11,11 +11,16 @@
  * The order ingest -> cursor -> move/flag loses nothing on a crash between any two steps: before the cursor moves the
  * message is fetched again and intake recognises its bytes (same raw hash, same submission); after it, step 2 of
  * the next poll moves or flags what was left.
+ *
+ * With `deliverTo: 'inbox'` (AWS with malware scanning) step 3 stores the raw message under
+ * `inbox/imap/<mailbox>/<uidvalidity>-<uid>.eml` with its INTERNALDATE as `received-at` metadata instead of ingesting
+ * it: the inbox's S3 event -> SQS -> ingest-email path reads it once the scan has passed. The key is fixed by the
+ * message, so a re-run after a crash finds the object there and does not store (or trigger) it twice.
  */
 import { createHash } from 'node:crypto';
 import { ImapFlow, type MailboxLockObject, type MailboxObject } from 'imapflow';
 import { z } from 'zod';
-import { BlobNotFoundError } from '../../ports/index.ts';
+import { BlobNotFoundError, RECEIVED_AT_METADATA } from '../../ports/index.ts';
 import type { AppContext } from '../../use-cases/context.ts';
 import { type IngestResult, ingestMessage } from '../../use-cases/intake.ts';
 
@@ -34,9 +39,14 @@ export const imapConfigSchema = z.object({
   batchSize: z.number().int().positive().default(20),
   /** Messages above this size are still ingested (intake keeps and flags them), but the poll reports them. */
   maxMessageBytes: z.number().int().positive().optional(),
+  /**
+   * intake: ingest each message here (default; local runs). inbox: store it under `inbox/imap/` for the S3 event
+   * path to ingest, so it passes the malware scan like SES mail.
+   */
+  deliverTo: z.enum(['intake', 'inbox']).default('intake'),
 });
 
-/** Settings of one mailbox to pick mail up from; `mailbox`, `batchSize` and `maxMessageBytes` have defaults. */
+/** Settings of one mailbox to pick mail up from; `mailbox`, `batchSize`, `maxMessageBytes`, `deliverTo` have defaults. */
 export type ImapConfig = z.input<typeof imapConfigSchema>;
 
 /** What one poll did. */
@@ -47,6 +57,8 @@ export interface PollReport {
   ingested: number;
   /** Messages intake already had (a re-read after a crash or a UIDVALIDITY change, or a repeated Message-ID). */
   duplicates: number;
+  /** Messages stored under inbox/imap/ for the S3 event path (deliverTo inbox); re-runs count them again. */
+  stored: number;
   /** The message the poll stopped at (an outage); the next poll takes it up again. */
   failed: { uid: number; error: string }[];
   /** UIDs of messages larger than maxMessageBytes (ingested all the same). */
@@ -61,6 +73,14 @@ export const INTAKE_KEYWORD = '$Intake';
 
 /** Where a poll cursor lives in the blob store. */
 export const CURSOR_PREFIX = 'state/imap/';
+
+/** Where inbox mode stores fetched messages (inside inbox/, so the inbox's S3 event fires). */
+export const IMAP_INBOX_PREFIX = 'inbox/imap/';
+
+/** The inbox key of a message: fixed by mailbox, UIDVALIDITY and UID, so a re-run does not duplicate it. */
+export function imapInboxKey(mailbox: string, uidValidity: string, uid: number): string {
+  return `${IMAP_INBOX_PREFIX}${encodeURIComponent(mailbox)}/${uidValidity}-${uid}.eml`;
+}
 
 const cursorSchema = z.object({
   account: z.string(),
@@ -194,6 +214,7 @@ export class ImapMailboxPoller {
           fetched: 0,
           ingested: 0,
           duplicates: 0,
+          stored: 0,
           failed: [],
           oversized: [],
           uidValidity,
@@ -212,11 +233,10 @@ export class ImapMailboxPoller {
 
         for (const uid of pending) {
           try {
-            const result = await this.ingestOne(client, uid, report);
-            if (result) {
-              if (result.duplicate) report.duplicates += 1;
-              else report.ingested += 1;
-            }
+            const result = await this.ingestOne(client, uid, uidValidity, report);
+            if (result === 'stored') report.stored += 1;
+            else if (result === 'duplicate') report.duplicates += 1;
+            else if (result === 'ingested') report.ingested += 1;
             lastUid = uid;
             await this.writeCursor(uidValidity, lastUid);
             report.lastUid = lastUid;
@@ -236,8 +256,13 @@ export class ImapMailboxPoller {
     }
   }
 
-  /** Fetches and ingests one message; null when it vanished (expunged) before it could be fetched. */
-  private async ingestOne(client: ImapFlow, uid: number, report: PollReport): Promise<IngestResult | null> {
+  /** Fetches and ingests (or stores) one message; null when it vanished (expunged) before it could be fetched. */
+  private async ingestOne(
+    client: ImapFlow,
+    uid: number,
+    uidValidity: string,
+    report: PollReport,
+  ): Promise<'ingested' | 'duplicate' | 'stored' | null> {
     // One source at a time keeps memory to the largest message, never the mailbox.
     const message = await client.fetchOne(
       String(uid),
@@ -248,13 +273,26 @@ export class ImapMailboxPoller {
     report.fetched += 1;
     const limit = this.config.maxMessageBytes ?? this.deps.ctx.limits.maxMessageBytes;
     if (message.source.length > limit) report.oversized.push(uid);
-    const internalDate = message.internalDate ? new Date(message.internalDate) : undefined;
-    return ingestMessage(this.deps.ctx, {
+    const parsedDate = message.internalDate ? new Date(message.internalDate) : undefined;
+    const internalDate = parsedDate && !Number.isNaN(parsedDate.getTime()) ? parsedDate : undefined;
+    if (this.config.deliverTo === 'inbox') {
+      const key = imapInboxKey(this.config.mailbox, uidValidity, uid);
+      // Already there (a crash before the cursor moved): storing it again would only trigger a second ingest.
+      if (!(await this.deps.ctx.blobs.exists(key))) {
+        await this.deps.ctx.blobs.put(key, message.source, {
+          contentType: 'message/rfc822',
+          metadata: internalDate ? { [RECEIVED_AT_METADATA]: internalDate.toISOString() } : {},
+        });
+      }
+      return 'stored';
+    }
+    const result: IngestResult = await ingestMessage(this.deps.ctx, {
       raw: message.source,
       channel: 'imap',
-      receivedAt: internalDate && !Number.isNaN(internalDate.getTime()) ? internalDate : undefined,
+      receivedAt: internalDate,
       receivedAtSource: 'transport',
     });
+    return result.duplicate ? 'duplicate' : 'ingested';
   }
 
   /** Moves processed mail to the processed folder, or flags it where it is. */

@@ -18,6 +18,7 @@ import type { Clock } from '../../ports/index.ts';
 import { type AppContext, DEFAULT_LIMITS, systemClock } from '../../use-cases/context.ts';
 import { DynamoDbRecordStore } from '../aws/dynamodb-record-store.ts';
 import { S3BlobStore, s3ClientForEndpoint } from '../aws/s3-blob-store.ts';
+import { S3UploadStorage } from '../aws/s3-upload-storage.ts';
 import { SesMailer } from '../aws/ses-mailer.ts';
 import { createTableInput } from '../aws/table.ts';
 import { mailerFromEnv } from '../smtp/smtp-mailer.ts';
@@ -91,6 +92,8 @@ export async function createLocalContext(options: LocalContextOptions = {}): Pro
     clock: options.clock ?? systemClock,
     mailFrom: process.env.INTAKE_MAIL_FROM ?? 'intake@localhost',
     limits: DEFAULT_LIMITS,
+    // Signed with s3rver's own key, which the embedded stack's POST policy check verifies.
+    uploads: new S3UploadStorage(BUCKET_NAME, s3),
   };
 
   return {

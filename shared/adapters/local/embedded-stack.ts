@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import sesLocalModule from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
+import { postPolicyCheck } from './s3rver-post-policy.ts';
 
 /** Loopback endpoints of a running embedded stack. */
 export interface StackEndpoints {
@@ -45,6 +46,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   const dynamoPort = await listen(dynamo, ports.dynamodb ?? 0, host);
 
   const s3 = new S3rver({ address: host, port: ports.s3 ?? 0, silent: true, directory: s3Dir });
+  // First in the chain, before s3rver's router: S3 checks a POST policy before it stores anything.
+  (s3 as unknown as { middleware: unknown[] }).middleware.unshift(postPolicyCheck());
   const s3Address = await s3.run();
 
   const ses = await startSesLocal({ host, port: ports.ses ?? 0 });

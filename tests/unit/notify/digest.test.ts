@@ -185,4 +185,28 @@ describe('city digest', () => {
     expect(byName.get('山西千万亿直播基地')?.[12]).toContain('疑似按亿元填写');
     expect(byName.get('睿信传媒电商直播基地')?.[3]).toBe('未收到材料');
   });
+
+  it('lays the workbook out for reading (merged title, frozen bold headings, wide wrapped columns) and repeatably', async () => {
+    // Prepare
+    const input = { round, city: taiyuan, statuses: taiyuanStatuses(), registry: round.bases, asOf: AS_OF };
+
+    // Act
+    const buffer = await buildDigestWorkbook(input);
+    const again = await buildDigestWorkbook(input);
+
+    // Assess
+    expect(again.equals(buffer)).toBe(true);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
+    expect(workbook.creator).toBe(round.title);
+    expect(workbook.modified?.toISOString()).toBe(AS_OF.toISOString());
+    const sheet = workbook.getWorksheet('材料收取情况')!;
+    expect(sheet.getCell('N1').isMerged).toBe(true);
+    expect(sheet.getCell('A1').font).toMatchObject({ bold: true, size: 13 });
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
+    expect(sheet.getCell('B2').font?.bold).toBe(true);
+    expect(sheet.getCell('B2').fill).toMatchObject({ pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } });
+    expect(sheet.getColumn(13).width).toBe(50);
+    expect(sheet.getCell('K5').alignment).toMatchObject({ wrapText: true, vertical: 'top' });
+  });
 });

@@ -1,0 +1,173 @@
+/**
+ * Acknowledge, from the decision on: compose the acknowledgement of a submission, send it once (or record why not)
+ * and retry the failed ones. Deciding whether a message may be answered at all reads its headers with the MIME
+ * parser; that lives in acknowledge.ts, so notify, which only retries, does not bundle the parser (issue 8).
+ */
+import { createHash } from 'node:crypto';
+import type { Finding } from '../domain/findings.ts';
+import type { NoticeClaim } from '../domain/notice-claims.ts';
+import { noticeScheduleOf } from '../domain/notice-schedule.ts';
+import { renderAcknowledgement } from '../domain/notice-text.ts';
+import type { Submission } from '../domain/records.ts';
+import { isLate } from '../domain/round-time.ts';
+import type { AppContext } from './context.ts';
+import { evaluateBase } from './evaluate.ts';
+import { type DeliveryRequest, type DeliveryStatus, deliverOnce, recordSkipped } from './notice-delivery.ts';
+import { listRegistry } from './registry.ts';
+
+/** What became of the acknowledgement of a submission. */
+export interface AcknowledgementResult {
+  status: DeliveryStatus | 'skipped';
+  /** Why it was not sent (skipped), in a stable code: quarantined, duplicate, auto-submitted, ... */
+  reason?: string;
+  to: string | null;
+  claim: NoticeClaim | null;
+  error?: string;
+}
+
+/** Decides, on first acknowledgement, the recipient and the reason not to answer (null: answer). */
+export type SenderEligibility = (
+  ctx: AppContext,
+  submission: Submission,
+  now: Date,
+) => Promise<{ to: string | null; reason: string | null }>;
+
+/** Findings about the message itself that the sender cannot act on (the unmatched paragraph covers the first two). */
+const NOT_FOR_SENDER = new Set(['intake.base-unknown', 'intake.base-ambiguous', 'intake.quarantined']);
+
+/**
+ * Acknowledges a processed submission once (the primary course of acknowledge.ts); `eligibility` decides, the first
+ * time only, whether and to whom it may be sent.
+ */
+export async function acknowledgeWith(
+  ctx: AppContext,
+  submissionId: string,
+  eligibility: SenderEligibility,
+): Promise<AcknowledgementResult> {
+  const key = `ack:${submissionId}`;
+  const schedule = noticeScheduleOf(ctx.round);
+  const existing = await ctx.records.getNoticeClaim(key);
+  if (existing && (existing.state === 'skipped' || existing.state === 'sent' || existing.state === 'superseded')) {
+    return {
+      status: existing.state === 'skipped' ? 'skipped' : 'already-sent',
+      reason: existing.reason ?? undefined,
+      to: existing.to[0] ?? null,
+      claim: existing,
+    };
+  }
+  const submission = await ctx.records.getSubmission(submissionId);
+  if (!submission) return { status: 'skipped', reason: 'no-submission', to: null, claim: null };
+  // Not processed yet (a crash mid-intake): the retry that finishes intake acknowledges it.
+  if (submission.state === 'received') return { status: 'skipped', reason: 'not-processed', to: null, claim: null };
+  if (!existing && !schedule.acknowledgements.enabled) {
+    return { status: 'skipped', reason: 'disabled', to: null, claim: null };
+  }
+
+  const now = ctx.clock.now();
+  const asOf = new Date(Math.max(now.getTime(), Date.parse(submission.receivedAt)));
+  let to: string | null = null;
+  let reason: string | null = null;
+  if (!existing) {
+    ({ to, reason } = await eligibility(ctx, submission, now));
+  } else {
+    to = existing.to[0] ?? null;
+  }
+  const base: Omit<DeliveryRequest, 'compose'> = {
+    key,
+    kind: 'ack',
+    city: null,
+    submissionId,
+    trigger: 'ack',
+    slot: null,
+    contentSha256: '',
+    asOf,
+    to: to ? [to] : [],
+    subject: '',
+    text: '',
+    findings: [],
+  };
+  if (reason !== null || !to) {
+    const claim = await recordSkipped(ctx, base, reason ?? 'no-sender');
+    return { status: 'skipped', reason: claim.reason ?? undefined, to, claim };
+  }
+
+  const [documents, registry] = await Promise.all([
+    ctx.records.listDocumentsBySubmission(submissionId),
+    listRegistry(ctx),
+  ]);
+  const matched = submission.baseId ? (registry.find((b) => b.id === submission.baseId) ?? null) : null;
+  const status = matched ? await evaluateBase(ctx, { baseId: matched.id, asOf }) : null;
+  const findings: Finding[] = [
+    ...submission.findings,
+    ...documents.flatMap((d) => d.findings),
+    ...(status?.findings.filter((f) => f.code.startsWith('rule.')) ?? []),
+  ].filter((f) => f.severity !== 'info' && !NOT_FOR_SENDER.has(f.code));
+  const cityName = matched ? (ctx.round.cities.find((c) => c.id === matched.city)?.name ?? null) : null;
+  const rendered = renderAcknowledgement({
+    round: ctx.round,
+    submission,
+    documents,
+    base: matched,
+    cityName,
+    status,
+    findings,
+    late: isLate(new Date(submission.receivedAt), ctx.round),
+  });
+  const recipient = to;
+  const headers: Record<string, string> = {
+    'Auto-Submitted': 'auto-replied',
+    'X-Auto-Response-Suppress': 'All',
+    'Reply-To': ctx.round.mailbox,
+  };
+  if (submission.messageId) {
+    headers['In-Reply-To'] = submission.messageId;
+    headers.References = submission.messageId;
+  }
+  const outcome = await deliverOnce(
+    ctx,
+    {
+      ...base,
+      city: matched?.city ?? null,
+      contentSha256: createHash('sha256').update(rendered.text).digest('hex'),
+      subject: rendered.subject,
+      text: rendered.text,
+      compose: async () => ({
+        from: ctx.mailFrom,
+        to: [recipient],
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        headers,
+      }),
+    },
+    schedule,
+  );
+  return { status: outcome.status, to, claim: outcome.claim, ...(outcome.error ? { error: outcome.error } : {}) };
+}
+
+/**
+ * Tries again the acknowledgements whose transport failed and whose next attempt is due; never throws. A retried
+ * acknowledgement has its claim, so `eligibility` is not consulted; by default (notify) the claim's recipient is
+ * kept should the claim vanish meanwhile.
+ */
+export async function retryAcknowledgements(
+  ctx: AppContext,
+  eligibility?: SenderEligibility,
+): Promise<AcknowledgementResult[]> {
+  const now = ctx.clock.now().toISOString();
+  const results: AcknowledgementResult[] = [];
+  for (const claim of await ctx.records.listFailedNotices()) {
+    if (claim.kind !== 'ack' || !claim.submissionId) continue;
+    const due =
+      (claim.state === 'failed' && claim.nextAttemptAt !== null && claim.nextAttemptAt <= now) ||
+      (claim.state === 'claimed' && (claim.leaseUntil ?? '') <= now);
+    if (!due) continue;
+    try {
+      const decided: SenderEligibility = async () => ({ to: claim.to[0] ?? null, reason: null });
+      results.push(await acknowledgeWith(ctx, claim.submissionId, eligibility ?? decided));
+    } catch (error) {
+      results.push({ status: 'failed', to: claim.to[0] ?? null, claim, error: (error as Error).message });
+    }
+  }
+  return results;
+}
