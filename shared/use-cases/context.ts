@@ -3,8 +3,13 @@ import type { BlobStore, Clock, Mailer, RecordStore, UploadStorage } from '../po
 
 /** Limits that keep work on hostile input bounded; each one is configurable. */
 export interface Limits {
-  /** Largest raw message accepted for parsing (bytes); larger ones are stored and flagged. */
+  /** Largest raw message held in memory for parsing (bytes); larger ones are stored and flagged. */
   maxMessageBytes: number;
+  /**
+   * Largest stored message read as a stream (SES mail, portal uploads, bytes). Memory does not grow with it (only
+   * attachments are held, each up to maxAttachmentBytes); it bounds the time one run spends.
+   */
+  maxStoredMessageBytes: number;
   /** Largest single attachment parsed (bytes). */
   maxAttachmentBytes: number;
 }
@@ -26,6 +31,7 @@ export interface AppContext {
 /** Default limits: the notice's packages are tens of MB; anything far beyond is an accident or an attack. */
 export const DEFAULT_LIMITS: Limits = {
   maxMessageBytes: 60 * 1024 * 1024,
+  maxStoredMessageBytes: 600 * 1024 * 1024,
   maxAttachmentBytes: 40 * 1024 * 1024,
 };
 

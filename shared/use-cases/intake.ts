@@ -99,7 +99,9 @@ async function ingest(ctx: AppContext, source: RawSource, input: Omit<IngestInpu
     findings: [],
     recordedAt: now.toISOString(),
   };
-  const tooLarge = source.size > ctx.limits.maxMessageBytes;
+  // In memory the whole message is held; streamed, only its attachments are, so a larger one can still be read.
+  const sizeLimit = source.buffer ? ctx.limits.maxMessageBytes : ctx.limits.maxStoredMessageBytes;
+  const tooLarge = source.size > sizeLimit;
   const quarantineReasons = [
     ...(input.channel === 'ses' ? failedVerdicts(receiptVerdicts(source.head)) : []),
     ...(input.quarantineReasons ?? []),
@@ -148,7 +150,7 @@ async function ingest(ctx: AppContext, source: RawSource, input: Omit<IngestInpu
 
   if (tooLarge) {
     // Too large to parse safely: kept raw, recorded, and explained to staff (and later the sender).
-    const limitMb = Math.round(ctx.limits.maxMessageBytes / 1024 / 1024);
+    const limitMb = Math.round(sizeLimit / 1024 / 1024);
     Object.assign(submission, await parseHeadOnly(source.head));
     submission.findings.push(
       finding(

@@ -2,12 +2,13 @@
  * The `.xlsx` attached to a city digest: one row per base of the city, in words a bureau can forward to its bases
  * as they are (state, late, received times, what is missing, what to check).
  */
+
+import writeXlsxFile, { type Cell, type Row } from 'write-excel-file/node';
+import { sanitizeTextContent } from 'write-excel-file/utility';
 import type { Base, City, Round } from '../domain/catalogue.ts';
 import { describeBase } from '../domain/notice-text.ts';
 import type { BaseStatus } from '../domain/records.ts';
 import { formatBeijing } from '../domain/round-time.ts';
-import writeXlsxFile, { type Cell, type Row } from 'write-excel-file/node';
-import { sanitizeTextContent } from 'write-excel-file/utility';
 
 /** Column headings of the digest workbook, in order. */
 export const DIGEST_COLUMNS = [

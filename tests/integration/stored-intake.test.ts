@@ -229,7 +229,7 @@ describe('intake of a stored message, read as a stream', () => {
     const message = rawGbkNameParameter({ baseName: '腾锐电商孵化基地', messageId: messageIdFor('stored-too-large') });
     const key = 'inbox/too-large.eml';
     await stored.ctx.blobs.put(key, message.raw);
-    const ctx = { ...stored.ctx, limits: { ...stored.ctx.limits, maxMessageBytes: 500 } };
+    const ctx = { ...stored.ctx, limits: { ...stored.ctx.limits, maxStoredMessageBytes: 500 } };
 
     // Act
     const result = await ingestStoredMessage(ctx, { key, channel: 'cli' });
@@ -240,6 +240,27 @@ describe('intake of a stored message, read as a stream', () => {
     expect(submission?.findings.map((f) => f.code)).toContain('intake.message-too-large');
     expect(submission?.subject).toBe(message.subject);
     expect(await stored.ctx.records.listDocumentsBySubmission(result.submissionId)).toEqual([]);
+  });
+
+  it('reads a stored message over the in-memory limit, since only its attachments are held', async () => {
+    // Prepare
+    const message = rawGbkNameParameter({
+      baseName: '腾锐电商孵化基地',
+      messageId: messageIdFor('stored-over-memory'),
+    });
+    const key = 'inbox/over-memory-limit.eml';
+    await stored.ctx.blobs.put(key, message.raw);
+    const ctx = { ...stored.ctx, limits: { ...stored.ctx.limits, maxMessageBytes: 500 } };
+
+    // Act
+    const result = await ingestStoredMessage(ctx, { key, channel: 'cli' });
+
+    // Assess
+    const submission = await stored.ctx.records.getSubmission(result.submissionId);
+    expect(message.raw.length).toBeGreaterThan(500);
+    expect(submission?.findings.map((f) => f.code)).not.toContain('intake.message-too-large');
+    const documents = await stored.ctx.records.listDocumentsBySubmission(result.submissionId);
+    expect(documents.map((d) => d.fileName)).toEqual(message.attachments.map((a) => a.fileName));
   });
 
   it('quarantines a stored SES message whose virus verdict failed, without opening it', async () => {

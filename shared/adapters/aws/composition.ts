@@ -19,6 +19,7 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(1),
   ROUND_ID: z.string().min(1).default('2023'),
   MAX_MESSAGE_BYTES: z.coerce.number().int().positive().optional(),
+  MAX_STORED_MESSAGE_BYTES: z.coerce.number().int().positive().optional(),
   MAX_ATTACHMENT_BYTES: z.coerce.number().int().positive().optional(),
   /** Transport of notices: SES (default) or SMTP at INTAKE_SMTP_URL (e.g. in the China regions). */
   INTAKE_MAILER: z.enum(['ses', 'smtp']).default('ses'),
@@ -39,6 +40,7 @@ export async function createAwsContext(env: NodeJS.ProcessEnv = process.env): Pr
     mailFrom: config.MAIL_FROM,
     limits: {
       maxMessageBytes: config.MAX_MESSAGE_BYTES ?? DEFAULT_LIMITS.maxMessageBytes,
+      maxStoredMessageBytes: config.MAX_STORED_MESSAGE_BYTES ?? DEFAULT_LIMITS.maxStoredMessageBytes,
       maxAttachmentBytes: config.MAX_ATTACHMENT_BYTES ?? DEFAULT_LIMITS.maxAttachmentBytes,
     },
   };
