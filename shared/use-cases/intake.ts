@@ -21,7 +21,14 @@ import { acknowledgeSubmission } from './acknowledge.ts';
 import type { AppContext } from './context.ts';
 import { baseChanged } from './evaluate.ts';
 import { bufferSource, type RawSource, storedSource } from './raw-source.ts';
-import { oversizeDocument, pipelined, type ReadResult, readFile, takeAttachment } from './read-documents.ts';
+import {
+  BYTES_IN_FLIGHT,
+  oversizeDocument,
+  pipelined,
+  type ReadResult,
+  readFile,
+  takeAttachment,
+} from './read-documents.ts';
 import { listRegistry } from './registry.ts';
 
 /** A raw message handed to intake. */
@@ -299,10 +306,10 @@ interface SubmissionFiles {
 }
 
 /**
- * Parses the message and stores and reads each attachment. One attachment is stored and read while the parser
- * decodes the next (a pipeline one deep): the blob store's round trips and the form and PDF reading overlap the
- * MIME decoding, and memory holds at most two attachments, whatever the size of the message. Documents and texts
- * keep the order of the attachments. With `abandon.now` set (a redelivery found out meanwhile), the remaining
+ * Parses the message and stores and reads each attachment. Attachments are stored and read while the parser
+ * decodes the next ones, within a budget of bytes in flight (BYTES_IN_FLIGHT): the blob store's round trips and
+ * the form and PDF reading overlap the MIME decoding, and memory holds that budget plus the attachment being
+ * decoded, whatever the size of the message. Documents and texts keep the order of the attachments. With `abandon.now` set (a redelivery found out meanwhile), the remaining
  * attachments are drained unread.
  */
 async function readSubmissionFiles(
@@ -311,7 +318,7 @@ async function readSubmissionFiles(
   raw: Buffer | Readable,
   abandon: { now: boolean },
 ): Promise<SubmissionFiles> {
-  const files = pipelined<ReadResult>();
+  const files = pipelined<ReadResult>(BYTES_IN_FLIGHT);
   let index = 0;
   const message = await readMessage(raw, async (attachment) => {
     if (abandon.now) {
@@ -321,15 +328,17 @@ async function readSubmissionFiles(
     }
     index++;
     const taken = await takeAttachment(ctx, submission, attachment.content, index);
-    await files.add(async () =>
-      'stored' in taken
-        ? { documents: [oversizeDocument(ctx, submission, attachment, taken.stored)], texts: [] }
-        : readFile(ctx, submission, {
-            fileName: attachment.fileName,
-            contentType: attachment.contentType,
-            content: taken.content,
-            folderPath: null,
-          }),
+    await files.add(
+      async () =>
+        'stored' in taken
+          ? { documents: [oversizeDocument(ctx, submission, attachment, taken.stored)], texts: [] }
+          : readFile(ctx, submission, {
+              fileName: attachment.fileName,
+              contentType: attachment.contentType,
+              content: taken.content,
+              folderPath: null,
+            }),
+      'stored' in taken ? 0 : taken.content.size,
     );
   });
   const results = await files.results();

@@ -41,6 +41,11 @@ export interface ReadResult {
   texts: string[];
 }
 
+/**
+ * Bytes of files being stored and read at once, per level (attachments of a message; members of an archive): their
+ * round trips to the blob store overlap, and memory stays bounded whatever the number of files.
+ */
+export const BYTES_IN_FLIGHT = 16 * 1024 * 1024;
 /** Levels of forwarded messages opened (a forward of a forward of the submission). */
 const MAX_FORWARD_DEPTH = 3;
 /** Items a spreadsheet must carry to be taken for the report form when its name does not say so. */
@@ -207,23 +212,25 @@ async function readArchive(
 ): Promise<ReadResult> {
   doc.kind = 'other';
   const archiveFolder = [file.folderPath, file.fileName.replace(/\.[^.]+$/, '')].filter(Boolean).join('/');
-  const members = pipelined<ReadResult>();
-  // Each member is stored and read while the next one is inflated: memory holds the archive and two members.
+  const members = pipelined<ReadResult>(BYTES_IN_FLIGHT);
+  // Members are stored and read while the next ones are inflated, within the budget of bytes in flight.
   const expanded = await expandArchive(file.content, {
     fileName: file.fileName,
     onEntry: (entry) =>
-      members.add(() =>
-        readFile(
-          ctx,
-          submission,
-          {
-            fileName: entry.fileName,
-            contentType: 'application/octet-stream',
-            content: entry.content,
-            folderPath: [archiveFolder, entry.folderPath].filter(Boolean).join('/'),
-          },
-          MAX_FORWARD_DEPTH,
-        ),
+      members.add(
+        () =>
+          readFile(
+            ctx,
+            submission,
+            {
+              fileName: entry.fileName,
+              contentType: 'application/octet-stream',
+              content: entry.content,
+              folderPath: [archiveFolder, entry.folderPath].filter(Boolean).join('/'),
+            },
+            MAX_FORWARD_DEPTH,
+          ),
+        entry.content.length,
       ),
   });
   const results = await members.results();
@@ -232,34 +239,44 @@ async function readArchive(
 }
 
 /**
- * A pipeline one deep: `add` waits for the work before it, then starts its own and returns, so that one piece of
- * work runs while the caller prepares the next. `results` waits for the last and gives every result in order, or
- * throws the first failure (the work after a failure is not started).
+ * Work started in order with a budget of bytes in flight: `add` waits until the bytes of the work already running
+ * leave room for its own (or nothing runs), then starts it and returns, so that the caller prepares the next piece
+ * while earlier ones are stored and read. Memory held by work in flight stays within the budget (plus one piece
+ * larger than it), whatever the number of pieces. `results` waits for all and gives the results in the order of
+ * `add`, or throws the first failure (work not yet started then is not started).
  */
-export function pipelined<R>(): {
-  add(work: () => Promise<R>): Promise<void>;
+export function pipelined<R>(budgetBytes: number): {
+  add(work: () => Promise<R>, bytes: number): Promise<void>;
   results(): Promise<R[]>;
 } {
   const results: R[] = [];
-  let inFlight: Promise<void> = Promise.resolve();
+  const running = new Set<Promise<void>>();
+  let runningBytes = 0;
   let failure: { error: unknown } | null = null;
   return {
-    async add(work) {
-      await inFlight;
+    async add(work, bytes) {
+      while (running.size > 0 && runningBytes + bytes > budgetBytes) await Promise.race(running);
       if (failure) return;
       const position = results.length;
       results.length++;
-      inFlight = work().then(
-        (result) => {
-          results[position] = result;
-        },
-        (error: unknown) => {
-          failure ??= { error };
-        },
-      );
+      runningBytes += bytes;
+      const done: Promise<void> = work()
+        .then(
+          (result) => {
+            results[position] = result;
+          },
+          (error: unknown) => {
+            failure ??= { error };
+          },
+        )
+        .finally(() => {
+          runningBytes -= bytes;
+          running.delete(done);
+        });
+      running.add(done);
     },
     async results() {
-      await inFlight;
+      while (running.size > 0) await Promise.race(running);
       if (failure) throw failure.error;
       return results;
     },
