@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { AppContext } from '../use-cases/context.ts';
 import { UnknownBaseError } from '../use-cases/evaluate.ts';
 import { StaffActionError, UnknownSubmissionError } from '../use-cases/staff-actions.ts';
-import { ingestUpload } from '../use-cases/upload.ts';
+import { ingestUpload, queueUpload } from '../use-cases/upload.ts';
 import {
   type UploadIngestMode,
   type UploadPortalLimits,
@@ -122,10 +122,24 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
     },
     responses: {
       201: { description: '已收取', content: { 'application/json': { schema: IngestResultSchema } } },
+      202: {
+        description: '已保存，待安全检查后读取（AWS 部署）',
+        content: {
+          'application/json': {
+            schema: z.object({
+              rawKey: z.string(),
+              submissionId: z.string(),
+              receivedAt: z.string(),
+              ingest: z.literal('queued'),
+            }),
+          },
+        },
+      },
       400: { description: '缺少基地名称或文件', content: { 'application/json': { schema: ErrorSchema } } },
       413: { description: '文件过大', content: { 'application/json': { schema: ErrorSchema } } },
     },
   });
+  const uploadIngest = options.uploadIngest ?? uploadIngestModeFromEnv(process.env);
   app.post('/api/uploads', async (c) => {
     const form = await c.req.parseBody({ all: true });
     const baseName = typeof form.base === 'string' ? form.base.trim() : '';
@@ -141,7 +155,7 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
         413,
       );
     }
-    const result = await ingestUpload(ctx, {
+    const upload = {
       baseName,
       uploader: typeof form.email === 'string' && form.email.includes('@') ? form.email : undefined,
       files: await Promise.all(
@@ -151,13 +165,15 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
           content: Buffer.from(await f.arrayBuffer()),
         })),
       ),
-    });
-    return c.json(result, 201);
+    };
+    // Queued (AWS): through the inbox like mail, so the malware scan sees it before anything opens it.
+    if (uploadIngest === 'queued') return c.json({ ...(await queueUpload(ctx, upload)), ingest: 'queued' }, 202);
+    return c.json(await ingestUpload(ctx, upload), 201);
   });
   registerUploadSessions(app, {
     ctx,
     limits: options.uploadLimits ?? uploadPortalLimitsFromEnv(process.env),
-    ingest: options.uploadIngest ?? uploadIngestModeFromEnv(process.env),
+    ingest: uploadIngest,
   });
 
   // Who may call what is decided before a request body is even validated, so a stranger learns nothing from

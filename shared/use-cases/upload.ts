@@ -2,8 +2,10 @@
  * Upload: files sent through the portal (too large for mail, or a base without working mail) become a submission
  * like any other. The upload is wrapped as a MIME message so it is stored raw and read by the same intake.
  */
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { RECEIVED_AT_METADATA } from '../ports/upload-storage.ts';
 import type { AppContext } from './context.ts';
 import { type IngestResult, ingestMessage } from './intake.ts';
 
@@ -57,4 +59,31 @@ export async function ingestUpload(ctx: AppContext, input: UploadInput): Promise
     .compile()
     .build();
   return ingestMessage(ctx, { raw, channel: 'upload', receivedAt, receivedAtSource: 'transport' });
+}
+
+/** Where a queued upload was put, and the submission it will become. */
+export interface QueuedUpload {
+  rawKey: string;
+  /** Intake names a submission after the hash of its raw bytes, known here already. */
+  submissionId: string;
+  receivedAt: string;
+}
+
+/**
+ * Stores an upload as a message under inbox/upload/ for the inbox's S3 event to ingest (in AWS: after the malware
+ * scan, like mail), instead of ingesting it here.
+ */
+export async function queueUpload(ctx: AppContext, input: UploadInput): Promise<QueuedUpload> {
+  const receivedAt = ctx.clock.now();
+  const raw = await composeUploadMessage(ctx, { ...input, date: receivedAt })
+    .compile()
+    .build();
+  const sha256 = createHash('sha256').update(raw).digest('hex');
+  const rawKey = `inbox/upload/direct-${sha256.slice(0, 32)}.eml`;
+  await ctx.blobs.put(rawKey, raw, {
+    contentType: 'message/rfc822',
+    sha256,
+    metadata: { [RECEIVED_AT_METADATA]: receivedAt.toISOString() },
+  });
+  return { rawKey, submissionId: `s-${sha256.slice(0, 32)}`, receivedAt: receivedAt.toISOString() };
 }

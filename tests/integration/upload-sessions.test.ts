@@ -237,6 +237,41 @@ describe('upload portal: sessions with presigned POST on the embedded stack', ()
     });
   });
 
+  it('queued (AWS): a direct upload goes to inbox/upload/ unread, and ingest-email makes it the announced submission', async () => {
+    // Prepare
+    const form = new FormData();
+    form.set('base', '腾锐电商孵化基地');
+    form.set('email', 'base@example.cn');
+    form.append('files', new Blob([Buffer.from('直播间照片说明'.repeat(40))], { type: 'text/plain' }), '说明.txt');
+    const handler = createIngestEmailHandler({ context: async () => stack.ctx, scanCheck: null });
+
+    // Act
+    const response = await queued.request('/api/uploads', { method: 'POST', body: form });
+    const queuedUpload = (await response.json()) as { rawKey: string; submissionId: string; receivedAt: string };
+    const before = await stack.ctx.records.getSubmission(queuedUpload.submissionId);
+    const ingest = await handler({
+      Records: [
+        {
+          eventSource: 'aws:s3',
+          eventName: 'ObjectCreated:Put',
+          eventTime: '2023-11-10T09:00:00.000Z',
+          awsRegion: 'us-east-1',
+          s3: { bucket: { name: 'intake', arn: 'arn:aws:s3:::intake' }, object: { key: queuedUpload.rawKey } },
+        },
+      ],
+    });
+
+    // Assess
+    expect(response.status).toBe(202);
+    expect(queuedUpload.rawKey).toMatch(/^inbox\/upload\/direct-[0-9a-f]{32}\.eml$/);
+    expect(before).toBeNull();
+    expect(ingest).toEqual({ objects: [{ key: queuedUpload.rawKey, outcome: 'ingested' }] });
+    const submission = await stack.ctx.records.getSubmission(queuedUpload.submissionId);
+    expect(submission).toMatchObject({ channel: 'upload', receivedAt: queuedUpload.receivedAt, baseId: 'p23' });
+    const documents = await stack.ctx.records.listDocumentsBySubmission(queuedUpload.submissionId);
+    expect(documents.map((d) => d.fileName)).toEqual(['说明.txt']);
+  });
+
   it('composes the same bytes when a completion is repeated before it was recorded (concurrent calls)', async () => {
     // Prepare
     const content = Buffer.from('同一份材料');
