@@ -159,6 +159,21 @@ function queueId(template: Template, prefix: string): string {
   return id;
 }
 
+/** The user pool's issuer URL as the templates build it (right in every partition). */
+const COGNITO_ISSUER = {
+  'Fn::Join': [
+    '',
+    [
+      'https://cognito-idp.',
+      { Ref: 'AWS::Region' },
+      '.',
+      { Ref: 'AWS::URLSuffix' },
+      '/',
+      { 'Fn::ImportValue': 'SxIntakeStateful-UserPoolId' },
+    ],
+  ],
+};
+
 describe('infra stacks (SES receiving and sending, malware protection on)', () => {
   let synth: Synthesized;
   let stateful: Template;
@@ -783,19 +798,7 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
         IdentitySource: ['$request.header.Authorization'],
         JwtConfiguration: {
           Audience: [{ 'Fn::ImportValue': 'SxIntakeStateful-UserPoolClientId' }],
-          Issuer: {
-            'Fn::Join': [
-              '',
-              [
-                'https://cognito-idp.',
-                { Ref: 'AWS::Region' },
-                '.',
-                { Ref: 'AWS::URLSuffix' },
-                '/',
-                { 'Fn::ImportValue': 'SxIntakeStateful-UserPoolId' },
-              ],
-            ],
-          },
+          Issuer: COGNITO_ISSUER,
         },
       });
       expect(Object.fromEntries(routes.map((route) => [route.RouteKey, route.AuthorizationType]))).toEqual({
@@ -847,19 +850,7 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
       expect(environmentOf(stateless, 'SxIntakeStateless/Api')).toMatchObject({
         COGNITO_DOMAIN: { 'Fn::ImportValue': 'SxIntakeStateful-UserPoolDomainUrl' },
         COGNITO_CLIENT_ID: { Ref: clientId },
-        COGNITO_ISSUER: {
-          'Fn::Join': [
-            '',
-            [
-              'https://cognito-idp.',
-              { Ref: 'AWS::Region' },
-              '.',
-              { Ref: 'AWS::URLSuffix' },
-              '/',
-              { 'Fn::ImportValue': 'SxIntakeStateful-UserPoolId' },
-            ],
-          ],
-        },
+        COGNITO_ISSUER: COGNITO_ISSUER,
       });
     });
 

@@ -43,6 +43,21 @@ async function postForm(upload: OpenedSession['files'][number]['upload'], conten
   return fetch(upload.url, { method: 'POST', body: form });
 }
 
+/** The S3 notification the inbox's bucket sends for a new object (what ingest-email receives in AWS). */
+function objectCreated(key: string, eventName: string) {
+  return {
+    Records: [
+      {
+        eventSource: 'aws:s3',
+        eventName,
+        eventTime: '2023-11-10T09:00:00.000Z',
+        awsRegion: 'us-east-1',
+        s3: { bucket: { name: 'intake', arn: 'arn:aws:s3:::intake' }, object: { key } },
+      },
+    ],
+  };
+}
+
 function postJson(app: App, path: string, body?: unknown): Promise<Response> {
   return Promise.resolve(
     app.request(path, {
@@ -209,17 +224,7 @@ describe('upload portal: sessions with presigned POST on the embedded stack', ()
     const completed = await postJson(queued, session.completeUrl);
     const done = (await completed.json()) as { submissionId: string; rawKey: string; receivedAt: string };
     const before = await stack.ctx.records.getSubmission(done.submissionId);
-    const ingest = await handler({
-      Records: [
-        {
-          eventSource: 'aws:s3',
-          eventName: 'ObjectCreated:CompleteMultipartUpload',
-          eventTime: '2023-11-10T09:00:00.000Z',
-          awsRegion: 'us-east-1',
-          s3: { bucket: { name: 'intake', arn: 'arn:aws:s3:::intake' }, object: { key: done.rawKey } },
-        },
-      ],
-    });
+    const ingest = await handler(objectCreated(done.rawKey, 'ObjectCreated:CompleteMultipartUpload'));
 
     // Assess
     expect(completed.status).toBe(201);
@@ -249,17 +254,7 @@ describe('upload portal: sessions with presigned POST on the embedded stack', ()
     const response = await queued.request('/api/uploads', { method: 'POST', body: form });
     const queuedUpload = (await response.json()) as { rawKey: string; submissionId: string; receivedAt: string };
     const before = await stack.ctx.records.getSubmission(queuedUpload.submissionId);
-    const ingest = await handler({
-      Records: [
-        {
-          eventSource: 'aws:s3',
-          eventName: 'ObjectCreated:Put',
-          eventTime: '2023-11-10T09:00:00.000Z',
-          awsRegion: 'us-east-1',
-          s3: { bucket: { name: 'intake', arn: 'arn:aws:s3:::intake' }, object: { key: queuedUpload.rawKey } },
-        },
-      ],
-    });
+    const ingest = await handler(objectCreated(queuedUpload.rawKey, 'ObjectCreated:Put'));
 
     // Assess
     expect(response.status).toBe(202);
