@@ -35,6 +35,7 @@ import { type OidcConfig, oidcConfigFromEnv, registerOidc } from './oidc.ts';
 import { registerPages } from './pages.ts';
 import { ErrorSchema, IngestResultSchema } from './schemas.ts';
 import { newSecret, secretBytes, TokenSigner } from './signing.ts';
+import { registerUploadPage } from './upload-page.ts';
 import { registerUploadSessions, UPLOAD_SESSIONS_PATH, uploadIngestModeFromEnv } from './upload-sessions.ts';
 
 /** How the app authenticates and signs; every field has a default from the environment. */
@@ -170,11 +171,9 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
     if (uploadIngest === 'queued') return c.json({ ...(await queueUpload(ctx, upload)), ingest: 'queued' }, 202);
     return c.json(await ingestUpload(ctx, upload), 201);
   });
-  registerUploadSessions(app, {
-    ctx,
-    limits: options.uploadLimits ?? uploadPortalLimitsFromEnv(process.env),
-    ingest: uploadIngest,
-  });
+  const uploadLimits = options.uploadLimits ?? uploadPortalLimitsFromEnv(process.env);
+  registerUploadSessions(app, { ctx, limits: uploadLimits, ingest: uploadIngest });
+  registerUploadPage(app, { ctx, limits: uploadLimits });
 
   // Who may call what is decided before a request body is even validated, so a stranger learns nothing from
   // the answers; each route checks again (and the city) itself.

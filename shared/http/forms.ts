@@ -67,9 +67,10 @@ export function registerForms(app: Hono<HttpEnv>, deps: HttpDeps): void {
     c.html(
       page(
         { round, title: '登录', principal: null },
-        deps.oidc && deps.accounts.length === 0 && !error
-          ? hostedLogin(next)
-          : html`${deps.oidc ? hostedLogin(next) : ''}<form class="login" method="post" action="/login">
+        html`${
+          deps.oidc && deps.accounts.length === 0 && !error
+            ? hostedLogin(next)
+            : html`${deps.oidc ? hostedLogin(next) : ''}<form class="login" method="post" action="/login">
 <h1>登录</h1>
 <p class="muted small">${round.title}：电子材料收取系统</p>
 ${error ? html`<div class="flash error" role="alert">${error}</div>` : ''}
@@ -78,7 +79,9 @@ ${error ? html`<div class="flash error" role="alert">${error}</div>` : ''}
 <label for="password">密码</label><input id="password" name="password" type="password" autocomplete="current-password" required>
 <button class="act" type="submit">登录</button>
 ${deps.accounts.length === 0 ? html`<p class="small muted">本服务未配置本地账号（AWS 中通过 Cognito 登录；地市可使用省厅发送的专用链接）。</p>` : ''}
-</form>`,
+</form>`
+        }
+<p class="small" style="text-align:center" id="upload-link"><a href="/upload">基地提交材料请点此上传</a></p>`,
       ),
       status,
     );

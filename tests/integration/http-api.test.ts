@@ -589,7 +589,8 @@ describe('HTTP API', () => {
 
     it('sends a stranger from every page to the sign-in page', async () => {
       // Prepare
-      const open = new Set(['/login', '/l/:token', '/files/:token', '/health']);
+      // The upload page and its script are for bases, who have no account (like POST /api/uploads).
+      const open = new Set(['/login', '/l/:token', '/files/:token', '/health', '/upload', '/upload.js']);
       const values: Record<string, string> = {
         city: 'changzhi',
         baseId: 'p11',

@@ -11,7 +11,7 @@ import {
   DynamoDBClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { loadRound } from '../../domain/rounds/index.ts';
 import type { Clock } from '../../ports/index.ts';
@@ -161,4 +161,12 @@ async function ensureBucket(client: ReturnType<typeof s3ClientForEndpoint>, buck
   } catch {
     await client.send(new CreateBucketCommand({ Bucket: bucket }));
   }
+  // The stack's POST rule (infra/stateful-stack.ts), so the upload page can send its presigned forms from the app's
+  // origin; set each time, so a data directory from before the rule gets it too.
+  await client.send(
+    new PutBucketCorsCommand({
+      Bucket: bucket,
+      CORSConfiguration: { CORSRules: [{ AllowedMethods: ['POST'], AllowedOrigins: ['*'], MaxAgeSeconds: 3600 }] },
+    }),
+  );
 }

@@ -19,6 +19,14 @@ interface KoaContext {
   status: number;
   type: string;
   body: unknown;
+  set(name: string, value: string): void;
+  /** s3rver's store, where the bucket's CORS configuration lives. */
+  store: { getSubresource(bucket: string, key: undefined, type: 'cors'): Promise<CorsConfig | undefined> };
+}
+
+/** The part of s3rver's CORS configuration model the check uses. */
+interface CorsConfig {
+  matchRule(origin: string, method: string): { hasWildcardOrigin: boolean } | undefined;
 }
 
 /** A POST policy (base64 JSON in the form's Policy field). */
@@ -47,6 +55,12 @@ export function postPolicyCheck(options: { secretKey?: string; now?: () => Date 
     const form = await new Response(new Uint8Array(body), { headers: { 'content-type': contentType } }).formData();
     const refusal = checkForm(form, bucket, secretKey, now());
     if (refusal) {
+      // As S3 does (and s3rver's own CORS step, which this answer skips): a browser may read the refusal.
+      const origin = ctx.req.headers.origin;
+      const rule = origin
+        ? (await ctx.store.getSubresource(bucket, undefined, 'cors').catch(() => undefined))?.matchRule(origin, 'POST')
+        : null;
+      if (origin && rule) ctx.set('Access-Control-Allow-Origin', rule.hasWildcardOrigin ? '*' : origin);
       ctx.status = refusal.status;
       ctx.type = 'application/xml';
       ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${refusal.code}</Code><Message>${escapeXml(refusal.message)}</Message></Error>`;
