@@ -214,31 +214,30 @@ export class StatelessStack extends Stack {
       if (!props.imap || !refs.imapSecretArn) throw new Error('receiving=imap needs the IMAP settings and secret');
       imapPickup = new IntakeFunction(this, 'ImapPickup', {
         handlerFolder: 'imap-pickup',
-        description: 'Picks up new mail from the IMAP mailbox and ingests it',
+        description: 'Picks up new mail from the IMAP mailbox into inbox/imap/ for ingest-email',
         environment: {
-          ...senderEnvironment,
+          ...environment,
           IMAP_HOST: props.imap.host,
           IMAP_PORT: String(props.imap.port),
           IMAP_SECURE: String(props.imap.secure),
           IMAP_USER: props.imap.user,
           IMAP_PROCESSED_MAILBOX: props.imap.processedMailbox,
           IMAP_SECRET_ARN: refs.imapSecretArn,
-          // With the malware scan on, mail goes through inbox/imap/ and the S3 event path, never straight to intake.
-          ...(props.malwareProtection ? { IMAP_DELIVER_TO: 'inbox' } : {}),
+          // Mail goes through inbox/imap/ and the S3 event path like SES mail: ingest-email reads it as a stream
+          // (memory bounded whatever the message's size), after the malware scan when that is on; the pickup only
+          // copies bytes, sends nothing and parses nothing.
+          IMAP_DELIVER_TO: 'inbox',
         },
-        memorySize: 1536,
+        memorySize: 512,
         timeout: imapPickupTimeout,
         // One IMAP session at a time: polls must not overlap on the mailbox or its cursor.
         reservedConcurrency: 1,
       });
+      // Puts each message under inbox/imap/; reads only to see whether a re-run already stored it (HeadObject).
       imapPickup.grantObjects(bucket, {
-        read: [bucketPrefixes.documents, bucketPrefixes.imapState],
-        write: [bucketPrefixes.raw, bucketPrefixes.documents, bucketPrefixes.imapState],
+        read: [bucketPrefixes.inboxImap, bucketPrefixes.imapState],
+        write: [bucketPrefixes.inboxImap, bucketPrefixes.imapState],
       });
-      if (props.malwareProtection) {
-        // Puts each message under inbox/imap/; reads only to see whether a re-run already stored it (HeadObject).
-        imapPickup.grantObjects(bucket, { read: [bucketPrefixes.inboxImap], write: [bucketPrefixes.inboxImap] });
-      }
       imapPickup.grantDataKeyViaS3(refs.dataKeyArn, { write: true });
       imapPickup.grantSecretRead(refs.imapSecretArn);
       // No retries: the next poll is minutes away and takes up where this one stopped.
@@ -280,8 +279,9 @@ export class StatelessStack extends Stack {
       api,
       ...(imapPickup ? { 'imap-pickup': imapPickup } : {}),
     };
-    for (const fn of Object.values(this.functions)) fn.grantRecordStore(refs.tableArn);
-    for (const fn of [ingestEmail, notify, api, ...(imapPickup ? [imapPickup] : [])]) {
+    // The IMAP pickup only copies mail into inbox/imap/: it has no business in the table.
+    for (const fn of [ingestEmail, evaluate, notify, api]) fn.grantRecordStore(refs.tableArn);
+    for (const fn of [ingestEmail, notify, api]) {
       this.grantMailSending(fn, props, refs);
     }
 

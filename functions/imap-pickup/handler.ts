@@ -1,6 +1,7 @@
 /**
  * IMAP pickup on a schedule, for deployments without SES receiving (regions without it, the China regions, or a
- * mailbox that stays with its provider such as 163.com): one `pollOnce` of the mailbox per invocation. The mailbox
+ * mailbox that stays with its provider such as 163.com): one `pollOnce` of the mailbox per invocation, copying new
+ * mail into inbox/imap/ for ingest-email (IMAP_DELIVER_TO=inbox, as the stack sets it). The mailbox
  * settings come from the environment and the password from a Secrets Manager secret (IMAP_SECRET_ARN). Reserved
  * concurrency 1 keeps polls from overlapping; a poll that stops at a message (an outage) fails the invocation, so
  * the scheduler retries and the ImapPickupErrors alarm fires, while the cursor keeps everything already ingested.
@@ -27,7 +28,7 @@ const imapEnvSchema = z.object({
   IMAP_PROCESSED_MAILBOX: z.string().default(''),
   IMAP_BATCH_SIZE: z.coerce.number().int().positive().default(10),
   IMAP_SECRET_ARN: z.string().min(1),
-  /** inbox: store mail under inbox/imap/ for the S3 event path (set by the stack when malware scanning is on). */
+  /** inbox: store mail under inbox/imap/ for the S3 event path (what the stack sets); intake: ingest here. */
   IMAP_DELIVER_TO: z.enum(['intake', 'inbox']).default('intake'),
 });
 

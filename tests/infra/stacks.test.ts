@@ -1165,7 +1165,7 @@ describe('infra stacks without SES (IMAP pickup, SMTP sending, no malware scan)'
     });
   });
 
-  it('lets IMAP pickup write raw mail, documents and its cursor, and read nothing under inbox/', () => {
+  it('lets IMAP pickup copy mail into inbox/imap/ and keep its cursor, and nothing else', () => {
     // Prepare
     const statements = roleStatements(stateless, 'SxIntakeStateless/ImapPickup');
     const prefixesFor = (action: string) =>
@@ -1175,10 +1175,14 @@ describe('infra stacks without SES (IMAP pickup, SMTP sending, no malware scan)'
         .map((resource) => JSON.stringify(resource).match(/"\/([a-z/]+)\*"/)?.[1]);
 
     // Act / Assess
-    expect(prefixesFor('s3:PutObject').sort()).toEqual(['documents/', 'raw/', 'state/imap/']);
-    expect(prefixesFor('s3:GetObject').sort()).toEqual(['documents/', 'state/imap/']);
-    // Without the malware scan the pickup ingests directly (the default), so it has no business in inbox/.
-    expect(environmentOf(stateless, 'SxIntakeStateless/ImapPickup')).not.toHaveProperty('IMAP_DELIVER_TO');
+    // The pickup copies mail into inbox/imap/ (ingest-email reads it from there as a stream), and keeps its cursor.
+    expect(prefixesFor('s3:PutObject').sort()).toEqual(['inbox/imap/', 'state/imap/']);
+    expect(prefixesFor('s3:GetObject').sort()).toEqual(['inbox/imap/', 'state/imap/']);
+    expect(environmentOf(stateless, 'SxIntakeStateless/ImapPickup')).toMatchObject({ IMAP_DELIVER_TO: 'inbox' });
+    // It neither records nor sends anything.
+    const actions = statements.flatMap(actionsOf);
+    expect(actions.filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
+    expect(actions.filter((action) => action.startsWith('ses:'))).toEqual([]);
   });
 
   it('sends mail over SMTP with the settings secret, readable by the mail-sending functions only', () => {
@@ -1200,7 +1204,6 @@ describe('infra stacks without SES (IMAP pickup, SMTP sending, no malware scan)'
     }
     expect(readers.sort()).toEqual([
       'SxIntakeStateless/Api',
-      'SxIntakeStateless/ImapPickup',
       'SxIntakeStateless/IngestEmail',
       'SxIntakeStateless/Notify',
     ]);
@@ -1248,8 +1251,8 @@ describe('infra stacks with IMAP pickup and the malware scan on', () => {
 
     // Act / Assess
     expect(environmentOf(stateless, path)).toMatchObject({ IMAP_DELIVER_TO: 'inbox' });
-    expect(prefixesFor('s3:PutObject').sort()).toEqual(['documents/', 'inbox/imap/', 'raw/', 'state/imap/']);
-    expect(prefixesFor('s3:GetObject').sort()).toEqual(['documents/', 'inbox/imap/', 'state/imap/']);
+    expect(prefixesFor('s3:PutObject').sort()).toEqual(['inbox/imap/', 'state/imap/']);
+    expect(prefixesFor('s3:GetObject').sort()).toEqual(['inbox/imap/', 'state/imap/']);
     expect(environmentOf(stateless, 'SxIntakeStateless/IngestEmail')).toMatchObject({ MALWARE_SCAN: 'required' });
   });
 });

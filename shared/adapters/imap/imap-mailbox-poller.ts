@@ -12,9 +12,9 @@
  * message is fetched again and intake recognises its bytes (same raw hash, same submission); after it, step 2 of
  * the next poll moves or flags what was left.
  *
- * With `deliverTo: 'inbox'` (AWS with malware scanning) step 3 stores the raw message under
+ * With `deliverTo: 'inbox'` (AWS) step 3 stores the raw message under
  * `inbox/imap/<mailbox>/<uidvalidity>-<uid>.eml` with its INTERNALDATE as `received-at` metadata instead of ingesting
- * it: the inbox's S3 event -> SQS -> ingest-email path reads it once the scan has passed. The key is fixed by the
+ * it: the inbox's S3 event -> SQS -> ingest-email path reads it as a stream (once the scan has passed, when on). The key is fixed by the
  * message, so a re-run after a crash finds the object there and does not store (or trigger) it twice.
  */
 import { createHash } from 'node:crypto';
