@@ -23,6 +23,8 @@ export interface PageFrame {
   csrf?: string;
   /** Which navigation entry is current. */
   nav?: 'overview' | 'unmatched' | 'notices' | 'search' | 'audit';
+  /** Where the title leads (default `/`, the staff overview; a public page leads to itself). */
+  home?: string;
 }
 
 const CSS = `
@@ -92,7 +94,7 @@ export function page(frame: PageFrame, body: Html): Html {
 </head>
 <body>
 <header class="top">
-<a class="brand" href="/">${frame.round.title}：材料收取</a>
+<a class="brand" href="${frame.home ?? '/'}">${frame.round.title}：材料收取</a>
 ${
   p
     ? html`<nav>

@@ -53,7 +53,7 @@ export function registerUploadPage(app: Hono<HttpEnv>, options: UploadPageOption
     const now = ctx.clock.now();
     return c.html(
       page(
-        { round, title: '上传材料', principal: null },
+        { round, title: '上传材料', principal: null, home: UPLOAD_PAGE_PATH },
         uploadBody({ limits, bases, closed: now.getTime() >= deadlineInstant(round).getTime() }),
       ),
     );

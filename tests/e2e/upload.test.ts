@@ -143,6 +143,8 @@ describe('upload page in chromium', () => {
     // Assess
     await expect(page.locator('h1').textContent()).resolves.toBe('上传材料');
     expect(await page.locator('header nav').count()).toBe(0);
+    // The title leads back to the upload page, not to the staff overview (which would ask a base to sign in).
+    expect(await page.locator('a.brand').getAttribute('href')).toBe('/upload');
     expect(datalist).toContain('邮拓直播电商基地');
     await expect(page.locator('#limits').textContent()).resolves.toContain('单个文件不超过 2 MB，合计不超过 4 MB');
     await expect(page.locator('#deadline').textContent()).resolves.toContain('北京时间');
