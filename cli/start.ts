@@ -59,6 +59,7 @@ export async function startLocalStack(
   数据目录 data dir:   ${local.dataDir}
   状态页 dashboard:    ${httpUrl}/
   登录 sign in:        ${auth.generated ? `${auth.generated.name} / ${auth.generated.password}  (set INTAKE_USERS="name:password:staff|bureau[:city]" for your own accounts)` : `${auth.accounts.length} account(s) from INTAKE_USERS`}
+  上传 upload (bases): ${httpUrl}/upload  (no account)
   JSON API:            ${httpUrl}/api/status  (OpenAPI: ${httpUrl}/api/openapi.json)
   SMTP 收件 mailbox:   smtp://${options.host}:${smtp.port}  (any recipient)
   IMAP 收取 pickup:    ${imapConfig ? `${imapConfig.user}@${imapConfig.host} every ${imapIntervalSeconds()} s` : 'off (set INTAKE_IMAP_HOST/USER/PASS to fetch from a mailbox)'}
