@@ -169,6 +169,8 @@ async function ingest(ctx: AppContext, source: RawSource, input: Omit<IngestInpu
     );
     submission.state = 'processed';
     await ctx.records.saveSubmission(submission);
+    // The sender learns at once that the message was kept but not read, and what to do instead.
+    await acknowledgeSubmission(ctx, submissionId).catch(() => undefined);
     return { submissionId, duplicate: false, baseId: null, findings: submission.findings };
   }
 

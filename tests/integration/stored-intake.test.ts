@@ -10,6 +10,7 @@ import type { DocumentRecord, Submission } from '../../shared/domain/records.ts'
 import type { BlobStore } from '../../shared/ports/index.ts';
 import type { AppContext } from '../../shared/use-cases/context.ts';
 import { ingestMessage, ingestStoredMessage } from '../../shared/use-cases/intake.ts';
+import { RecordingMailer } from '../fixtures/notices.ts';
 import {
   base64Lines,
   bytes,
@@ -224,12 +225,13 @@ describe('intake of a stored message, read as a stream', () => {
     expect(result.baseId).not.toBeNull();
   });
 
-  it('records a stored message over the size limit unopened, with its header facts and its hash', async () => {
+  it('records a stored message over the size limit unopened, with its header facts and its hash, and tells the sender', async () => {
     // Prepare
     const message = rawGbkNameParameter({ baseName: '腾锐电商孵化基地', messageId: messageIdFor('stored-too-large') });
     const key = 'inbox/too-large.eml';
     await stored.ctx.blobs.put(key, message.raw);
-    const ctx = { ...stored.ctx, limits: { ...stored.ctx.limits, maxStoredMessageBytes: 500 } };
+    const mailer = new RecordingMailer();
+    const ctx = { ...stored.ctx, mailer, limits: { ...stored.ctx.limits, maxStoredMessageBytes: 500 } };
 
     // Act
     const result = await ingestStoredMessage(ctx, { key, channel: 'cli' });
@@ -240,6 +242,10 @@ describe('intake of a stored message, read as a stream', () => {
     expect(submission?.findings.map((f) => f.code)).toContain('intake.message-too-large');
     expect(submission?.subject).toBe(message.subject);
     expect(await stored.ctx.records.listDocumentsBySubmission(result.submissionId)).toEqual([]);
+    expect(mailer.sent).toHaveLength(1);
+    expect(mailer.sent[0]?.to).toEqual([submission?.from?.match(/[^<\s]+@[^>\s]+/)?.[0]]);
+    expect(mailer.sent[0]?.text).toContain('超过');
+    expect(mailer.sent[0]?.text).toContain('上传通道');
   });
 
   it('reads a stored message over the in-memory limit, since only its attachments are held', async () => {
