@@ -17,6 +17,12 @@ export interface RecordStore {
   createSubmission(submission: Submission): Promise<'created' | 'exists'>;
   /** Replaces a submission that exists. */
   saveSubmission(submission: Submission): Promise<void>;
+  /**
+   * Saves the submission intake has finished, only while the stored one is still `received`: of concurrent
+   * deliveries of the same bytes the first to finish wins and the others hear `finished-already`. A reprocess
+   * (`force`) saves regardless.
+   */
+  finishSubmission(submission: Submission, options: { force: boolean }): Promise<'finished' | 'finished-already'>;
   /** Reads a submission, or null. */
   getSubmission(id: string): Promise<Submission | null>;
   /** Claims a Message-ID for a submission; returns the id of the submission that holds it (itself if first). */

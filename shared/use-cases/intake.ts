@@ -245,7 +245,11 @@ async function ingest(ctx: AppContext, source: RawSource, input: Omit<IngestInpu
   submission.state = 'processed';
   for (const doc of documents) doc.baseId = submission.baseId;
   await forEachLimited(documents, RECORD_WRITE_CONCURRENCY, (doc) => ctx.records.saveDocument(doc));
-  await ctx.records.saveSubmission(submission);
+  // Concurrent deliveries of the same bytes all got here with the same records; the first to finish answers.
+  const finished = await ctx.records.finishSubmission(submission, { force: input.reprocess === true });
+  if (finished === 'finished-already') {
+    return { submissionId, duplicate: true, baseId: submission.baseId, findings: submission.findings };
+  }
   await noteCityLetters(ctx, submission, documents);
   if (base) await baseChanged(ctx, base.id);
   await acknowledgeSubmission(ctx, submissionId).catch(() => undefined); // an acknowledgement never fails intake

@@ -479,6 +479,8 @@ describe('deliveries of the same message', () => {
 
     // Assess
     expect(new Set(results.map((r) => r.submissionId)).size).toBe(1);
+    // One delivery is the submission; the others are told they were duplicates of it.
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
     const ofBase = await stack.ctx.records.listSubmissionsByBase('p02');
     expect(ofBase).toHaveLength(1);
     expect(ofBase[0]).toMatchObject({ state: 'processed', duplicateOf: null });
@@ -497,9 +499,12 @@ describe('deliveries of the same message', () => {
     });
 
     // Act
-    await Promise.all(Array.from({ length: 5 }, () => ingestMessage(stack.ctx, { raw: message.raw, channel: 'imap' })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => ingestMessage(stack.ctx, { raw: message.raw, channel: 'imap' })),
+    );
 
     // Assess
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
     const queue = await stack.ctx.records.listUnmatchedSubmissions();
     const mine = queue.filter((s) => s.rawSha256 === sha256(message.raw));
     expect(mine).toHaveLength(1);

@@ -57,6 +57,29 @@ describe('RecordStore contract (DynamoDB adapter on dynalite)', () => {
     expect(await store.getSubmission('missing')).toBeNull();
   });
 
+  it('finishes a received submission once under concurrency, and again only when forced (a reprocess)', async () => {
+    // Prepare
+    const received = { ...submission('f1', 'p-finish', '2023-11-01T00:00:00.000Z'), state: 'received' as const };
+    await store.createSubmission(received);
+    const finished = { ...received, state: 'processed' as const };
+
+    // Act
+    const outcomes = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        store.finishSubmission({ ...finished, subject: `run ${i}` }, { force: false }),
+      ),
+    );
+    const late = await store.finishSubmission({ ...finished, subject: 'late' }, { force: false });
+    const forced = await store.finishSubmission({ ...finished, subject: 'reprocessed' }, { force: true });
+
+    // Assess
+    expect(outcomes.filter((o) => o === 'finished')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'finished-already')).toHaveLength(4);
+    expect(late).toBe('finished-already');
+    expect(forced).toBe('finished');
+    expect((await store.getSubmission('f1'))?.subject).toBe('reprocessed');
+  });
+
   it('lists submissions by base, oldest first, and keeps unmatched, quarantined and duplicates apart', async () => {
     // Prepare
     await store.saveSubmission(submission('c3', 'p01', '2023-11-03T00:00:00.000Z'));

@@ -89,6 +89,26 @@ export class DynamoDbRecordStore implements RecordStore {
     await this.put(submissionItem(submission));
   }
 
+  async finishSubmission(
+    submission: Submission,
+    options: { force: boolean },
+  ): Promise<'finished' | 'finished-already'> {
+    if (options.force) {
+      await this.put(submissionItem(submission));
+      return 'finished';
+    }
+    try {
+      await this.put(submissionItem(submission), '#data.#state = :received', {
+        names: { '#data': 'data', '#state': 'state' },
+        values: { ':received': 'received' },
+      });
+      return 'finished';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'finished-already';
+      throw error;
+    }
+  }
+
   async getSubmission(id: string): Promise<Submission | null> {
     const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: `SUB#${id}`, sk: 'SUB' } }));
     return out.Item ? (out.Item.data as Submission) : null;
@@ -313,9 +333,17 @@ export class DynamoDbRecordStore implements RecordStore {
     });
   }
 
-  private async put(item: Item, condition?: string): Promise<void> {
+  private async put(
+    item: Item,
+    condition?: string,
+    expression?: { names: Record<string, string>; values: Record<string, unknown> },
+  ): Promise<void> {
     const input: PutCommandInput = { TableName: this.tableName, Item: item };
     if (condition) input.ConditionExpression = condition;
+    if (expression) {
+      input.ExpressionAttributeNames = expression.names;
+      input.ExpressionAttributeValues = expression.values;
+    }
     await this.doc.send(new PutCommand(input));
   }
 
