@@ -20,19 +20,8 @@ import type { UploadPortalLimits } from '../../shared/use-cases/upload-sessions.
 import { buildReportFormXlsx, SAMPLE_FORM_VALUES } from '../fixtures/report-form.ts';
 import { startTestStack } from '../integration/helpers.ts';
 import { TEST_NOW, TEST_SECRET } from '../integration/http-seed.ts';
+import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS } from './browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const KB = 1024;
 const LIMITS: UploadPortalLimits = {
