@@ -267,16 +267,16 @@ export async function main(argv: string[]): Promise<void> {
     .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
     .option('--json', 'print JSON')
     .action(async (options) => {
-      const [{ createLocalContext }, { ImapMailboxPoller }, { imapConfigFromEnv }] = await Promise.all([
-        load.local(),
-        load.imap(),
-        import('./config.ts'),
-      ]);
+      const [{ createLocalContext }, { ImapMailboxPoller }, { imapConfigFromEnv }, { ingestMessage }] =
+        await Promise.all([load.local(), load.imap(), import('./config.ts'), load.intake()]);
       const config = imapConfigFromEnv();
       if (!config) throw new InvalidArgumentError('set INTAKE_IMAP_HOST, INTAKE_IMAP_USER and INTAKE_IMAP_PASS');
       const local = await createLocalContext({ dataDir: options.dataDir });
       try {
-        const report = await new ImapMailboxPoller(config, { ctx: local.ctx }).pollOnce();
+        const report = await new ImapMailboxPoller(config, {
+          ctx: local.ctx,
+          ingest: (input) => ingestMessage(local.ctx, input),
+        }).pollOnce();
         console.log(
           options.json
             ? JSON.stringify(report, null, 2)

@@ -6,6 +6,7 @@ import { ImapMailboxPoller } from '../shared/adapters/imap/imap-mailbox-poller.t
 import { createLocalContext, removeStackFile, writeStackFile } from '../shared/adapters/local/composition.ts';
 import { startSmtpListener } from '../shared/adapters/local/smtp-listener.ts';
 import { createHttpApp } from '../shared/http/app.ts';
+import { ingestMessage } from '../shared/use-cases/intake.ts';
 import { localAuth } from './commands/local-auth.ts';
 import { imapConfigFromEnv, imapIntervalSeconds } from './config.ts';
 
@@ -41,6 +42,7 @@ export async function startLocalStack(
   const poller = imapConfig
     ? new ImapMailboxPoller(imapConfig, {
         ctx: local.ctx,
+        ingest: (input) => ingestMessage(local.ctx, input),
         onReport: (report) => report.fetched > 0 && log(`IMAP 取回 ${report.fetched} 封，新收 ${report.ingested} 封`),
         onError: (error) => log(`IMAP 收取失败 (will retry): ${(error as Error).message}`),
       })

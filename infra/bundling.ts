@@ -16,7 +16,7 @@ export const nodeMajorVersion = 22;
 /** The project's functions: folder under `functions/` and whether its bundle parses PDFs (pdf.js, ~2.5 MB). */
 export const functionCatalogue = {
   'ingest-email': { parsesPdf: true },
-  'imap-pickup': { parsesPdf: true },
+  'imap-pickup': { parsesPdf: false },
   // The upload route runs intake in the API function, PDFs included.
   api: { parsesPdf: true },
   evaluate: { parsesPdf: false },

@@ -216,24 +216,22 @@ export class StatelessStack extends Stack {
         handlerFolder: 'imap-pickup',
         description: 'Picks up new mail from the IMAP mailbox into inbox/imap/ for ingest-email',
         environment: {
-          ...environment,
+          BUCKET_NAME: refs.bucketName,
           IMAP_HOST: props.imap.host,
           IMAP_PORT: String(props.imap.port),
           IMAP_SECURE: String(props.imap.secure),
           IMAP_USER: props.imap.user,
           IMAP_PROCESSED_MAILBOX: props.imap.processedMailbox,
           IMAP_SECRET_ARN: refs.imapSecretArn,
-          // Mail goes through inbox/imap/ and the S3 event path like SES mail: ingest-email reads it as a stream
-          // (memory bounded whatever the message's size), after the malware scan when that is on; the pickup only
-          // copies bytes, sends nothing and parses nothing.
-          IMAP_DELIVER_TO: 'inbox',
         },
         memorySize: 512,
         timeout: imapPickupTimeout,
         // One IMAP session at a time: polls must not overlap on the mailbox or its cursor.
         reservedConcurrency: 1,
       });
-      // Puts each message under inbox/imap/; reads only to see whether a re-run already stored it (HeadObject).
+      // Mail goes through inbox/imap/ and the S3 event path like SES mail: ingest-email reads it as a stream
+      // (memory bounded whatever the message's size), after the malware scan when that is on; the pickup only copies
+      // bytes, sends nothing and parses nothing. It reads inbox/imap/ only to see whether a re-run stored a message.
       imapPickup.grantObjects(bucket, {
         read: [bucketPrefixes.inboxImap, bucketPrefixes.imapState],
         write: [bucketPrefixes.inboxImap, bucketPrefixes.imapState],

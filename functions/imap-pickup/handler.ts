@@ -1,16 +1,20 @@
 /**
  * IMAP pickup on a schedule, for deployments without SES receiving (regions without it, the China regions, or a
  * mailbox that stays with its provider such as 163.com): one `pollOnce` of the mailbox per invocation, copying new
- * mail into inbox/imap/ for ingest-email (IMAP_DELIVER_TO=inbox, as the stack sets it). The mailbox
+ * mail into inbox/imap/ for ingest-email (which reads it as a stream, after the malware scan when that is on). The mailbox
  * settings come from the environment and the password from a Secrets Manager secret (IMAP_SECRET_ARN). Reserved
  * concurrency 1 keeps polls from overlapping; a poll that stops at a message (an outage) fails the invocation, so
  * the scheduler retries and the ImapPickupErrors alarm fires, while the cursor keeps everything already ingested.
  */
 import type { ImapFlow } from 'imapflow';
 import { z } from 'zod';
-import { type ImapConfig, ImapMailboxPoller, ImapPollError } from '../../shared/adapters/imap/imap-mailbox-poller.ts';
-import type { AppContext } from '../../shared/use-cases/context.ts';
-import { appContext } from '../shared/app-context.ts';
+import { createAwsBlobStorage } from '../../shared/adapters/aws/blob-storage.ts';
+import {
+  type ImapConfig,
+  ImapMailboxPoller,
+  ImapPollError,
+  type PollerStorage,
+} from '../../shared/adapters/imap/imap-mailbox-poller.ts';
 import { scheduledRunSchema } from '../shared/events.ts';
 import { logFailure, parseEvent } from '../shared/failures.ts';
 import { type LambdaContext, logger } from '../shared/logger.ts';
@@ -28,8 +32,6 @@ const imapEnvSchema = z.object({
   IMAP_PROCESSED_MAILBOX: z.string().default(''),
   IMAP_BATCH_SIZE: z.coerce.number().int().positive().default(10),
   IMAP_SECRET_ARN: z.string().min(1),
-  /** inbox: store mail under inbox/imap/ for the S3 event path (what the stack sets); intake: ingest here. */
-  IMAP_DELIVER_TO: z.enum(['intake', 'inbox']).default('intake'),
 });
 
 /** Reads the password from the secret: the plain SecretString, or its `password`/`pass` field when it is JSON. */
@@ -62,14 +64,16 @@ export async function imapConfigFromEnv(env: NodeJS.ProcessEnv, secrets: SecretR
     mailbox: settings.IMAP_MAILBOX,
     ...(settings.IMAP_PROCESSED_MAILBOX ? { processedMailbox: settings.IMAP_PROCESSED_MAILBOX } : {}),
     batchSize: settings.IMAP_BATCH_SIZE,
-    ...(settings.IMAP_DELIVER_TO === 'inbox' ? { deliverTo: 'inbox' as const } : {}),
+    // The function only copies mail into the inbox: ingest-email reads it from there (and the bundle carries no
+    // parsers).
+    deliverTo: 'inbox',
   };
 }
 
 /** What imap-pickup needs from outside; the Lambda entry point passes the AWS ones, tests the local ones. */
 export interface ImapPickupDeps {
-  /** The use cases' context. */
-  context: () => Promise<AppContext>;
+  /** The bucket, limits and clock (the pickup records nothing and sends nothing). */
+  storage: () => Promise<PollerStorage>;
   /** The mailbox settings with the password. */
   imapConfig: () => Promise<ImapConfig>;
   /** The IMAP client factory; default the poller's own. */
@@ -81,7 +85,7 @@ export interface ImapPickupResult {
   fetched: number;
   ingested: number;
   duplicates: number;
-  /** Messages stored under inbox/imap/ for ingest-email (IMAP_DELIVER_TO=inbox). */
+  /** Messages stored under inbox/imap/ for ingest-email. */
   stored: number;
   oversized: number;
   lastUid: number;
@@ -99,7 +103,7 @@ export function createImapPickupHandler(deps: ImapPickupDeps) {
         throw error;
       });
       const poller = new ImapMailboxPoller(await config, {
-        ctx: await deps.context(),
+        ctx: await deps.storage(),
         ...(deps.clientFactory ? { clientFactory: deps.clientFactory } : {}),
       });
       const report = await poller.pollOnce();
@@ -127,6 +131,6 @@ export function createImapPickupHandler(deps: ImapPickupDeps) {
 
 /** The Lambda entry point. */
 export const handler = createImapPickupHandler({
-  context: appContext,
+  storage: async () => createAwsBlobStorage(process.env),
   imapConfig: () => imapConfigFromEnv(process.env, new SecretsManagerReader()),
 });

@@ -1178,7 +1178,6 @@ describe('infra stacks without SES (IMAP pickup, SMTP sending, no malware scan)'
     // The pickup copies mail into inbox/imap/ (ingest-email reads it from there as a stream), and keeps its cursor.
     expect(prefixesFor('s3:PutObject').sort()).toEqual(['inbox/imap/', 'state/imap/']);
     expect(prefixesFor('s3:GetObject').sort()).toEqual(['inbox/imap/', 'state/imap/']);
-    expect(environmentOf(stateless, 'SxIntakeStateless/ImapPickup')).toMatchObject({ IMAP_DELIVER_TO: 'inbox' });
     // It neither records nor sends anything.
     const actions = statements.flatMap(actionsOf);
     expect(actions.filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
@@ -1239,7 +1238,7 @@ describe('infra stacks with IMAP pickup and the malware scan on', () => {
     ({ stateless } = synthesize({ ...withoutSes, malwareProtection: true }));
   });
 
-  it('has IMAP pickup store mail under inbox/imap/ (IMAP_DELIVER_TO=inbox) for the scanned S3 event path', () => {
+  it('has IMAP pickup store mail under inbox/imap/ for the scanned S3 event path', () => {
     // Prepare
     const path = 'SxIntakeStateless/ImapPickup';
     const statements = roleStatements(stateless, path);
@@ -1250,7 +1249,6 @@ describe('infra stacks with IMAP pickup and the malware scan on', () => {
         .map((resource) => JSON.stringify(resource).match(/"\/([a-z/]+)\*"/)?.[1]);
 
     // Act / Assess
-    expect(environmentOf(stateless, path)).toMatchObject({ IMAP_DELIVER_TO: 'inbox' });
     expect(prefixesFor('s3:PutObject').sort()).toEqual(['inbox/imap/', 'state/imap/']);
     expect(prefixesFor('s3:GetObject').sort()).toEqual(['inbox/imap/', 'state/imap/']);
     expect(environmentOf(stateless, 'SxIntakeStateless/IngestEmail')).toMatchObject({ MALWARE_SCAN: 'required' });

@@ -15,10 +15,16 @@ import {
 import type { Submission } from '../../shared/domain/records.ts';
 import type { BlobStore, RecordStore } from '../../shared/ports/index.ts';
 import type { AppContext } from '../../shared/use-cases/context.ts';
+import { type IngestInput, ingestMessage } from '../../shared/use-cases/intake.ts';
 import { buildEmail } from '../fixtures/email.ts';
 import { buildReportFormXlsx, SAMPLE_FORM_VALUES } from '../fixtures/report-form.ts';
 import { type DovecotLogin, type DovecotServer, findDovecot, startDovecot } from './dovecot.ts';
 import { startTestStack } from './helpers.ts';
+
+/** The poller's dependencies for direct intake on a context (the default mode locally). */
+function direct(ctx: AppContext) {
+  return { ctx, ingest: (input: IngestInput) => ingestMessage(ctx, input) };
+}
 
 const DOVECOT = findDovecot();
 const SUITE = DOVECOT
@@ -131,7 +137,7 @@ describe.skipIf(!DOVECOT)(SUITE, () => {
       { raw: late, at: FIRST_LATE_SECOND },
       { raw: early, at: EARLIER },
     ]);
-    const poller = new ImapMailboxPoller({ ...login, processedMailbox: PROCESSED }, { ctx: stack.ctx });
+    const poller = new ImapMailboxPoller({ ...login, processedMailbox: PROCESSED }, direct(stack.ctx));
 
     // Act
     const first = await poller.pollOnce();
@@ -169,7 +175,7 @@ describe.skipIf(!DOVECOT)(SUITE, () => {
       // Already opened in the 163.com web mail by a colleague: still new to intake.
       { raw: await plainMessage('材料二'), at: FIRST_LATE_SECOND, flags: ['\\Seen'] },
     ]);
-    const poller = new ImapMailboxPoller(login, { ctx: stack.ctx });
+    const poller = new ImapMailboxPoller(login, direct(stack.ctx));
 
     // Act
     const first = await poller.pollOnce();
@@ -202,13 +208,13 @@ describe.skipIf(!DOVECOT)(SUITE, () => {
         },
       },
     });
-    const crashing = new ImapMailboxPoller({ ...login, processedMailbox: PROCESSED }, { ctx: { ...stack.ctx, blobs } });
+    const crashing = new ImapMailboxPoller({ ...login, processedMailbox: PROCESSED }, direct({ ...stack.ctx, blobs }));
 
     // Act
     const beforeCrash = await crashing.pollOnce();
     const afterRestart = await new ImapMailboxPoller(
       { ...login, processedMailbox: PROCESSED },
-      { ctx: stack.ctx },
+      direct(stack.ctx),
     ).pollOnce();
 
     // Assess
@@ -236,7 +242,10 @@ describe.skipIf(!DOVECOT)(SUITE, () => {
       };
       return client;
     };
-    const poller = new ImapMailboxPoller({ ...login, processedMailbox: PROCESSED }, { ctx: stack.ctx, clientFactory });
+    const poller = new ImapMailboxPoller(
+      { ...login, processedMailbox: PROCESSED },
+      { ...direct(stack.ctx), clientFactory },
+    );
 
     // Act
     const interrupted = await poller.pollOnce();
@@ -270,7 +279,7 @@ describe.skipIf(!DOVECOT)(SUITE, () => {
         },
       },
     });
-    const poller = new ImapMailboxPoller(login, { ctx: { ...stack.ctx, records } });
+    const poller = new ImapMailboxPoller(login, direct({ ...stack.ctx, records }));
 
     // Act
     const during = await poller.pollOnce();
@@ -293,7 +302,7 @@ describe.skipIf(!DOVECOT)(SUITE, () => {
       { raw: await plainMessage('批次二'), at: LAST_SECOND },
       { raw: await plainMessage('批次三'), at: EARLIER },
     ]);
-    const poller = new ImapMailboxPoller({ ...login, batchSize: 2 }, { ctx: stack.ctx });
+    const poller = new ImapMailboxPoller({ ...login, batchSize: 2 }, direct(stack.ctx));
 
     // Act
     const first = await poller.pollOnce();
@@ -316,7 +325,7 @@ describe.skipIf(!DOVECOT)(SUITE, () => {
       ],
     });
     await deliver(login, 'INBOX', [{ raw, at: LAST_SECOND }]);
-    const poller = new ImapMailboxPoller({ ...login, maxMessageBytes: 4_000 }, { ctx: stack.ctx });
+    const poller = new ImapMailboxPoller({ ...login, maxMessageBytes: 4_000 }, direct(stack.ctx));
 
     // Act
     const report = await poller.pollOnce();
@@ -339,7 +348,7 @@ describe.skipIf(!DOVECOT)(SUITE, () => {
       { raw: a, at: LAST_SECOND },
       { raw: b, at: LAST_SECOND },
     ]);
-    const poller = new ImapMailboxPoller({ ...login, mailbox: folder }, { ctx: stack.ctx });
+    const poller = new ImapMailboxPoller({ ...login, mailbox: folder }, direct(stack.ctx));
     const before = await poller.pollOnce();
     await withClient(login, async (client) => {
       await client.mailboxDelete(folder);
@@ -382,7 +391,11 @@ describe.skipIf(!DOVECOT)(SUITE, () => {
       return client;
     };
     const reports: PollReport[] = [];
-    const poller = new ImapMailboxPoller(login, { ctx: stack.ctx, clientFactory, onReport: (r) => reports.push(r) });
+    const poller = new ImapMailboxPoller(login, {
+      ...direct(stack.ctx),
+      clientFactory,
+      onReport: (r) => reports.push(r),
+    });
 
     // Act
     poller.startPolling(5);
@@ -414,7 +427,7 @@ describe.skipIf(!DOVECOT)(SUITE, () => {
     ]);
     const poller = new ImapMailboxPoller(
       { ...login, processedMailbox: PROCESSED, deliverTo: 'inbox' },
-      { ctx: stack.ctx },
+      direct(stack.ctx),
     );
     const handler = createIngestEmailHandler({ context: async () => stack.ctx, scanCheck: null });
 
@@ -467,7 +480,10 @@ describe.skipIf(!DOVECOT)(SUITE, () => {
     // Prepare
     const login = { ...server.login('refused'), pass: 'wrong password' };
     const errors: unknown[] = [];
-    const poller = new ImapMailboxPoller(login, { ctx: stack.ctx, onError: (error) => errors.push(error) });
+    const poller = new ImapMailboxPoller(login, {
+      ...direct(stack.ctx),
+      onError: (error) => errors.push(error),
+    });
 
     // Act
     const outcome = await poller.pollOnce().catch((error: unknown) => error);

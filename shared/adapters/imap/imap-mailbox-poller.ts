@@ -22,7 +22,7 @@ import { ImapFlow, type MailboxLockObject, type MailboxObject } from 'imapflow';
 import { z } from 'zod';
 import { BlobNotFoundError, RECEIVED_AT_METADATA } from '../../ports/index.ts';
 import type { AppContext } from '../../use-cases/context.ts';
-import { type IngestResult, ingestMessage } from '../../use-cases/intake.ts';
+import type { IngestInput, IngestResult } from '../../use-cases/intake.ts';
 
 /** Settings of one mailbox to pick mail up from (the password never leaves this object). */
 export const imapConfigSchema = z.object({
@@ -67,6 +67,9 @@ export interface PollReport {
   /** Highest UID fully processed after this poll. */
   lastUid: number;
 }
+
+/** What the poller needs of the context: blob store, limits and clock (not records, mail or the round). */
+export type PollerStorage = Pick<AppContext, 'blobs' | 'limits' | 'clock'>;
 
 /** The keyword that marks processed mail when there is no processed folder. */
 export const INTAKE_KEYWORD = '$Intake';
@@ -129,7 +132,13 @@ export class ImapMailboxPoller {
   constructor(
     config: ImapConfig,
     private readonly deps: {
-      ctx: AppContext;
+      /** Where the cursor (and, in inbox mode, the mail) is kept, and the size limit. */
+      ctx: PollerStorage;
+      /**
+       * Intake, for `deliverTo: 'intake'` (passed in rather than imported, so that a pickup that only copies mail
+       * into the inbox does not carry the parsers).
+       */
+      ingest?: (input: IngestInput) => Promise<IngestResult>;
       clientFactory?: (config: ImapConfig) => ImapFlow;
       /** Told of every poll `startPolling` runs. */
       onReport?: (report: PollReport) => void;
@@ -138,6 +147,9 @@ export class ImapMailboxPoller {
     },
   ) {
     this.config = imapConfigSchema.parse(config);
+    if (this.config.deliverTo === 'intake' && !deps.ingest) {
+      throw new Error('IMAP pickup delivering to intake needs the ingest use case (deps.ingest)');
+    }
     this.clientFactory = deps.clientFactory ?? createImapClient;
     this.account = `${this.config.user}@${this.config.host}:${this.config.port}`;
     const digest = createHash('sha256').update(`${this.account}/${this.config.mailbox}`).digest('hex');
@@ -286,7 +298,8 @@ export class ImapMailboxPoller {
       }
       return 'stored';
     }
-    const result: IngestResult = await ingestMessage(this.deps.ctx, {
+    const ingest = this.deps.ingest as NonNullable<typeof this.deps.ingest>;
+    const result = await ingest({
       raw: message.source,
       channel: 'imap',
       receivedAt: internalDate,

@@ -233,7 +233,7 @@ describe.skipIf(!DOVECOT)('imap-pickup on the embedded stack and a Dovecot mailb
     vi.restoreAllMocks();
   });
 
-  it('the schedule event polls the mailbox once with the password from the secret and ingests the new mail', async () => {
+  it('the schedule event copies new mail into inbox/imap/ with the password from the secret, and ingest-email ingests it', async () => {
     // Prepare
     const login = server.login('intake');
     const raw = await submissionMail('邮拓直播电商基地综合评价材料（邮箱）', '2023-11-09T02:00:00Z');
@@ -251,7 +251,7 @@ describe.skipIf(!DOVECOT)('imap-pickup on the embedded stack and a Dovecot mailb
       IMAP_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:imap',
     };
     const handler = createImapPickupHandler({
-      context: async () => stack.ctx,
+      storage: async () => stack.ctx,
       imapConfig: () =>
         imapConfigFromEnv(env, {
           read: async (id) => {
@@ -264,11 +264,27 @@ describe.skipIf(!DOVECOT)('imap-pickup on the embedded stack and a Dovecot mailb
     // Act
     const first = await handler(sampleEvent('schedule.json'));
     const second = await handler(sampleEvent('schedule.json'));
+    const [key] = await stack.ctx.blobs.list('inbox/imap/');
+    const ingest = createIngestEmailHandler({ context: async () => stack.ctx, scanCheck: null });
+    const ingested = await ingest({
+      Records: [
+        {
+          eventSource: 'aws:s3',
+          eventName: 'ObjectCreated:Put',
+          eventTime: '2023-11-10T01:05:00.000Z',
+          awsRegion: 'us-east-1',
+          s3: { bucket: { name: 'intake', arn: 'arn:aws:s3:::intake' }, object: { key } },
+        },
+      ],
+    });
 
     // Assess
-    expect(first).toMatchObject({ fetched: 1, ingested: 1, duplicates: 0 });
-    expect(second).toMatchObject({ fetched: 0, ingested: 0 });
+    expect(first).toMatchObject({ fetched: 1, stored: 1, ingested: 0 });
+    expect(second).toMatchObject({ fetched: 0, stored: 0 });
     expect(secretIds).toEqual([env.IMAP_SECRET_ARN]); // read once per container, not per poll
+    expect(key).toMatch(/^inbox\/imap\/INBOX\/\d+-1\.eml$/);
+    expect(ingested).toEqual({ objects: [{ key, outcome: 'ingested' }] });
+    // The mailbox's INTERNALDATE is the receive time, carried as the object's metadata.
     const submission = await stack.ctx.records.getSubmission(submissionIdOf(raw));
     expect(submission).toMatchObject({ channel: 'imap', receivedAt: '2023-11-09T02:00:00.000Z', baseId: 'p02' });
   });
@@ -278,7 +294,7 @@ describe.skipIf(!DOVECOT)('imap-pickup on the embedded stack and a Dovecot mailb
     const login = server.login('intake');
     let reads = 0;
     const handler = createImapPickupHandler({
-      context: async () => stack.ctx,
+      storage: async () => stack.ctx,
       imapConfig: () =>
         imapConfigFromEnv(
           {

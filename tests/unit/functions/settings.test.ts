@@ -29,6 +29,7 @@ describe('imap-pickup settings', () => {
       pass: 'pw',
       mailbox: 'INBOX',
       batchSize: 10,
+      deliverTo: 'inbox',
     });
   });
 
