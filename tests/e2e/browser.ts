@@ -1,5 +1,8 @@
 /** How the browser tests run Debian's chromium: headless, sandbox off (containers), nothing phoning home. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type BrowserContext, chromium } from 'playwright-core';
 
 /** Debian's chromium (installed by .ci/run), driven by playwright-core. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -16,3 +19,26 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/**
+ * Starts chromium with a fresh profile (a persistent context is how playwright takes a user-data-dir), Chinese
+ * locale and Beijing time; `close` ends it and removes the profile.
+ */
+export async function launchBrowser(): Promise<{ browser: BrowserContext; close(): Promise<void> }> {
+  const profile = await mkdtemp(join(tmpdir(), 'intake-chromium-'));
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 900 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  return {
+    browser,
+    async close() {
+      await browser.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}

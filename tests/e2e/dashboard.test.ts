@@ -3,24 +3,23 @@
  * the HTTP app served on a loopback port over the embedded stack. Screenshots of the overview and a base page are
  * written to tests/e2e/screenshots/ for people to look at.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../shared/http/app.ts';
 import { fixedClock } from '../../shared/use-cases/context.ts';
 import { startTestStack } from '../integration/helpers.ts';
 import { PASSWORDS, seedIntake, TEST_ACCOUNTS, TEST_NOW, TEST_SECRET } from '../integration/http-seed.ts';
-import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS } from './browser.ts';
+import { launchBrowser, SCREENSHOTS } from './browser.ts';
 
 describe('dashboard in chromium', () => {
   let stack: Awaited<ReturnType<typeof startTestStack>>;
   let server: ReturnType<typeof serve>;
   let origin: string;
-  let profile: string;
+  let launched: Awaited<ReturnType<typeof launchBrowser>> | undefined;
   let browser: BrowserContext;
   let page: Page;
 
@@ -33,24 +32,15 @@ describe('dashboard in chromium', () => {
     });
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await mkdir(SCREENSHOTS, { recursive: true });
-    profile = await mkdtemp(join(tmpdir(), 'intake-chromium-'));
-    // A persistent context is how playwright takes a user-data-dir: a fresh one per run, removed afterwards.
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 900 },
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
+    launched = await launchBrowser();
+    browser = launched.browser;
     page = browser.pages()[0] ?? (await browser.newPage());
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await launched?.close();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     await stack?.dispose();
-    if (profile) await rm(profile, { recursive: true, force: true });
   });
 
   async function signIn(name: string, password: string): Promise<void> {

@@ -6,12 +6,11 @@
  * after a refusal are written to tests/e2e/screenshots/.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { logger } from '../../functions/shared/logger.ts';
 import { createHttpApp } from '../../shared/http/app.ts';
@@ -20,7 +19,7 @@ import type { UploadPortalLimits } from '../../shared/use-cases/upload-sessions.
 import { buildReportFormXlsx, SAMPLE_FORM_VALUES } from '../fixtures/report-form.ts';
 import { startTestStack } from '../integration/helpers.ts';
 import { TEST_NOW, TEST_SECRET } from '../integration/http-seed.ts';
-import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS } from './browser.ts';
+import { launchBrowser, SCREENSHOTS } from './browser.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const KB = 1024;
@@ -48,7 +47,7 @@ describe('upload page in chromium', () => {
   const servers: Server[] = [];
   let origin: string;
   let smallOrigin: string;
-  let profile: string;
+  let launched: Awaited<ReturnType<typeof launchBrowser>> | undefined;
   let browser: BrowserContext;
   let page: Page;
 
@@ -66,15 +65,8 @@ describe('upload page in chromium', () => {
     const options = { secret: TEST_SECRET, accounts: [], uploadIngest: 'inline' as const };
     origin = await listen(createHttpApp(stack.ctx, { ...options, uploadLimits: LIMITS }));
     smallOrigin = await listen(createHttpApp(stack.ctx, { ...options, uploadLimits: SMALL_LIMITS }));
-    profile = await mkdtemp(join(tmpdir(), 'intake-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 900 },
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
+    launched = await launchBrowser();
+    browser = launched.browser;
   }, 120_000);
 
   afterEach(async () => {
@@ -82,10 +74,9 @@ describe('upload page in chromium', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await launched?.close();
     await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     await stack?.dispose();
-    if (profile) await rm(profile, { recursive: true, force: true });
     vi.restoreAllMocks();
   });
 
