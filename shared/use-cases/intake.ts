@@ -2,7 +2,9 @@
  * Intake: one received message becomes a recorded submission with its documents.
  *
  * Primary course:
- * 1. store the raw bytes (content-addressed) and record the submission before anything parses them;
+ * 1. the raw bytes are stored before any record names them: SES (and the inbox channels) stored them already and
+ *    they are read back as a stream; bytes held in memory are stored under raw/ (content-addressed) while they
+ *    are read. The submission is recorded before any of its documents;
  * 2. parse the message; the same Message-ID seen before makes this one a duplicate of the first;
  * 3. store each attachment, classify it, read report forms and self-assessments;
  * 4. identify the base from the subject, file names, form header and report cover (or leave it unmatched);

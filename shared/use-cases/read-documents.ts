@@ -1,7 +1,7 @@
 /**
  * Turning the files of a submission into document records: store each one (content-addressed), expand archives
- * safely, open forwarded messages, classify, and read report forms and self-assessments. One file at a time, so
- * memory holds one attachment (or one archive's members) whatever the size of the message.
+ * safely, open forwarded messages, classify, and read report forms and self-assessments. Files are stored and read
+ * within a budget of bytes in flight (BYTES_IN_FLIGHT), so memory stays bounded whatever the size of the message.
  */
 import { createHash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
