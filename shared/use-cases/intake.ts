@@ -12,25 +12,17 @@
  * Every problem on the way becomes a finding on the submission or a document; nothing is dropped.
  */
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { matchBase } from '../domain/base-names.ts';
 import type { Base } from '../domain/catalogue.ts';
 import { type Finding, finding } from '../domain/findings.ts';
 import type { Channel, DocumentRecord, Submission } from '../domain/records.ts';
-import { type MailVerdicts, type MessageFacts, readMessage, receiptVerdicts } from '../parsing/email.ts';
+import { type MailVerdicts, readMessage, receiptVerdicts } from '../parsing/email.ts';
 import { acknowledgeSubmission } from './acknowledge.ts';
 import type { AppContext } from './context.ts';
 import { baseChanged } from './evaluate.ts';
 import { bufferSource, type RawSource, storedSource } from './raw-source.ts';
-import {
-  BYTES_IN_FLIGHT,
-  oversizeDocument,
-  pipelined,
-  type ReadResult,
-  readFile,
-  takeAttachment,
-} from './read-documents.ts';
+import { readAttachments } from './read-documents.ts';
 import { listRegistry } from './registry.ts';
 
 /** A raw message handed to intake. */
@@ -121,7 +113,7 @@ async function ingest(ctx: AppContext, source: RawSource, input: Omit<IngestInpu
   // never opened.
   const abandon = { now: false };
   const reading =
-    tooLarge || quarantineReasons.length > 0 ? null : readSubmissionFiles(ctx, submission, source.body(), abandon);
+    tooLarge || quarantineReasons.length > 0 ? null : readAttachments(ctx, submission, source.body(), { abandon });
   // Settled on every path, so that an early return never leaves a rejection unhandled.
   const read = reading?.then(
     (value) => ({ ok: true as const, value }),
@@ -305,57 +297,6 @@ function submissionIdOf(rawSha256: string): string {
 
 /** Document records written at once at the end of intake (each is one small conditional-free put). */
 const RECORD_WRITE_CONCURRENCY = 8;
-
-/** What reading a message's files gave. */
-interface SubmissionFiles {
-  message: MessageFacts;
-  documents: DocumentRecord[];
-  texts: string[];
-}
-
-/**
- * Parses the message and stores and reads each attachment. Attachments are stored and read while the parser
- * decodes the next ones, within a budget of bytes in flight (BYTES_IN_FLIGHT): the blob store's round trips and
- * the form and PDF reading overlap the MIME decoding, and memory holds that budget plus the attachment being
- * decoded, whatever the size of the message. Documents and texts keep the order of the attachments. With `abandon.now` set (a redelivery found out meanwhile), the remaining
- * attachments are drained unread.
- */
-async function readSubmissionFiles(
-  ctx: AppContext,
-  submission: Submission,
-  raw: Buffer | Readable,
-  abandon: { now: boolean },
-): Promise<SubmissionFiles> {
-  const files = pipelined<ReadResult>(BYTES_IN_FLIGHT);
-  let index = 0;
-  const message = await readMessage(raw, async (attachment) => {
-    if (abandon.now) {
-      attachment.content.resume();
-      await finished(attachment.content);
-      return;
-    }
-    index++;
-    const taken = await takeAttachment(ctx, submission, attachment.content, index);
-    await files.add(
-      async () =>
-        'stored' in taken
-          ? { documents: [oversizeDocument(ctx, submission, attachment, taken.stored)], texts: [] }
-          : readFile(ctx, submission, {
-              fileName: attachment.fileName,
-              contentType: attachment.contentType,
-              content: taken.content,
-              folderPath: null,
-            }),
-      'stored' in taken ? 0 : taken.content.size,
-    );
-  });
-  const results = await files.results();
-  return {
-    message,
-    documents: results.flatMap((read) => read.documents),
-    texts: results.flatMap((read) => read.texts),
-  };
-}
 
 /** Runs `fn` on every item with at most `limit` calls in flight. */
 async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {

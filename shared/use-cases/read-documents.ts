@@ -5,11 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { type Finding, finding } from '../domain/findings.ts';
 import type { DocumentRecord, Submission } from '../domain/records.ts';
 import { archiveKind, expandArchive } from '../parsing/archive.ts';
 import { classifyDocument } from '../parsing/classify.ts';
-import { readMessage } from '../parsing/email.ts';
+import { type MessageFacts, readMessage } from '../parsing/email.ts';
 import { parseReportForm } from '../parsing/report-form.ts';
 import { readSelfAssessmentFile } from '../parsing/self-assessment.ts';
 import { readSheetHeaders } from '../parsing/sheet-headers.ts';
@@ -59,7 +60,7 @@ export async function takeAttachment(
   ctx: AppContext,
   submission: Submission,
   stream: Readable,
-  index: number,
+  index: number | string,
 ): Promise<{ content: HeldBytes } | { stored: { key: string; size: number; sha256: string } }> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -283,6 +284,63 @@ export function pipelined<R>(budgetBytes: number): {
   };
 }
 
+/** A message's facts, and the documents and texts read from its attachments. */
+export interface MessageFiles {
+  message: MessageFacts;
+  documents: DocumentRecord[];
+  texts: string[];
+}
+
+/**
+ * Parses a message and stores and reads each attachment (the submission itself, or a forwarded one inside it).
+ * Attachments are stored and read while the parser decodes the next ones, within BYTES_IN_FLIGHT: the blob store's
+ * round trips and the form and PDF reading overlap the MIME decoding, and memory holds that budget plus the
+ * attachment being decoded, whatever the size of the message. Documents and texts keep the order of the
+ * attachments. With `abandon.now` set (a redelivery found out meanwhile), the remaining attachments are drained
+ * unread. `label` keeps the keys of oversize attachments of a forwarded message apart from the outer message's.
+ */
+export async function readAttachments(
+  ctx: AppContext,
+  submission: Submission,
+  source: Buffer | Readable,
+  options: { depth?: number; label?: string; abandon?: { now: boolean } } = {},
+): Promise<MessageFiles> {
+  const files = pipelined<ReadResult>(BYTES_IN_FLIGHT);
+  let index = 0;
+  const message = await readMessage(source, async (attachment) => {
+    if (options.abandon?.now) {
+      attachment.content.resume();
+      await finished(attachment.content);
+      return;
+    }
+    index++;
+    const taken = await takeAttachment(ctx, submission, attachment.content, `${options.label ?? ''}${index}`);
+    await files.add(
+      async () =>
+        'stored' in taken
+          ? { documents: [oversizeDocument(ctx, submission, attachment, taken.stored)], texts: [] }
+          : readFile(
+              ctx,
+              submission,
+              {
+                fileName: attachment.fileName,
+                contentType: attachment.contentType,
+                content: taken.content,
+                folderPath: null,
+              },
+              options.depth ?? 0,
+            ),
+      'stored' in taken ? 0 : taken.content.size,
+    );
+  });
+  const results = await files.results();
+  return {
+    message,
+    documents: results.flatMap((read) => read.documents),
+    texts: results.flatMap((read) => read.texts),
+  };
+}
+
 async function readForwarded(
   ctx: AppContext,
   submission: Submission,
@@ -292,24 +350,13 @@ async function readForwarded(
 ): Promise<ReadResult> {
   doc.kind = 'other';
   const documents: DocumentRecord[] = [doc];
-  const texts: string[] = [];
-  let index = 0;
-  const facts = await readMessage(file.content, async (attachment) => {
-    index++;
-    const taken = await takeAttachment(ctx, submission, attachment.content, index);
-    if ('stored' in taken) {
-      documents.push(oversizeDocument(ctx, submission, attachment, taken.stored));
-      return;
-    }
-    const inner = await readFile(
-      ctx,
-      submission,
-      { fileName: attachment.fileName, contentType: attachment.contentType, content: taken.content, folderPath: null },
-      depth + 1,
-    );
-    documents.push(...inner.documents);
-    texts.push(...inner.texts);
+  const inner = await readAttachments(ctx, submission, file.content, {
+    depth: depth + 1,
+    label: `${doc.sha256.slice(0, 12)}.`,
   });
+  const facts = inner.message;
+  documents.push(...inner.documents);
+  const texts = [...inner.texts];
   if (facts.subject) texts.push(facts.subject);
   doc.findings.push(
     finding(

@@ -126,6 +126,14 @@ function logicalIdAt(template: Template, path: string): string {
 }
 
 /** The identity-policy statements attached to the role of the function at `functionPath`. */
+/** The bucket prefixes (`inbox/imap/`, ...) the statements allow `action` on. */
+function bucketPrefixesFor(statements: Statement[], action: string): (string | undefined)[] {
+  return statements
+    .filter((statement) => actionsOf(statement).includes(action))
+    .flatMap(resourcesOfStatement)
+    .map((resource) => JSON.stringify(resource).match(/"\/([a-z/]+)\*"/)?.[1]);
+}
+
 function roleStatements(template: Template, functionPath: string): Statement[] {
   const fn = resourcesOf(template)[logicalIdAt(template, `${functionPath}/Resource`)];
   if (!fn?.Properties) throw new Error(`no function at ${functionPath}`);
@@ -1168,11 +1176,7 @@ describe('infra stacks without SES (IMAP pickup, SMTP sending, no malware scan)'
   it('lets IMAP pickup copy mail into inbox/imap/ and keep its cursor, and nothing else', () => {
     // Prepare
     const statements = roleStatements(stateless, 'SxIntakeStateless/ImapPickup');
-    const prefixesFor = (action: string) =>
-      statements
-        .filter((statement) => actionsOf(statement).includes(action))
-        .flatMap(resourcesOfStatement)
-        .map((resource) => JSON.stringify(resource).match(/"\/([a-z/]+)\*"/)?.[1]);
+    const prefixesFor = (action: string) => bucketPrefixesFor(statements, action);
 
     // Act / Assess
     // The pickup copies mail into inbox/imap/ (ingest-email reads it from there as a stream), and keeps its cursor.
@@ -1240,13 +1244,8 @@ describe('infra stacks with IMAP pickup and the malware scan on', () => {
 
   it('has IMAP pickup store mail under inbox/imap/ for the scanned S3 event path', () => {
     // Prepare
-    const path = 'SxIntakeStateless/ImapPickup';
-    const statements = roleStatements(stateless, path);
-    const prefixesFor = (action: string) =>
-      statements
-        .filter((statement) => actionsOf(statement).includes(action))
-        .flatMap(resourcesOfStatement)
-        .map((resource) => JSON.stringify(resource).match(/"\/([a-z/]+)\*"/)?.[1]);
+    const statements = roleStatements(stateless, 'SxIntakeStateless/ImapPickup');
+    const prefixesFor = (action: string) => bucketPrefixesFor(statements, action);
 
     // Act / Assess
     expect(prefixesFor('s3:PutObject').sort()).toEqual(['inbox/imap/', 'state/imap/']);
