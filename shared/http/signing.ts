@@ -36,7 +36,10 @@ export class TokenSigner {
     const dot = token.indexOf('.');
     if (dot <= 0) return null;
     const body = token.slice(0, dot);
-    const given = Buffer.from(token.slice(dot + 1), 'base64url');
+    const signature = token.slice(dot + 1);
+    const given = Buffer.from(signature, 'base64url');
+    // One spelling per signature: base64url's last character carries padding bits that decoding ignores.
+    if (given.toString('base64url') !== signature) return null;
     const expected = Buffer.from(this.mac(purpose, body), 'base64url');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
     let payload: unknown;

@@ -6,7 +6,7 @@ import { contentDisposition, PRESIGNED_SECONDS } from '../../shared/http/files.t
 import { fixedClock } from '../../shared/use-cases/context.ts';
 import { ingestUpload } from '../../shared/use-cases/upload.ts';
 import { startTestStack } from './helpers.ts';
-import { TEST_NOW, TEST_SECRET } from './http-seed.ts';
+import { TEST_NOW, TEST_SECRET, tamperedPath } from './http-seed.ts';
 
 /** A Lambda event as API Gateway's JWT authorizer passes it, for staff. */
 const asStaff = {
@@ -76,7 +76,7 @@ describe('downloads in redirect mode (AWS): a presigned S3 URL instead of the by
     const path = await linkPath(app);
 
     // Act
-    const tampered = await app.request(path.replace(/.$/, (ch) => (ch === 'A' ? 'B' : 'A')));
+    const tampered = await app.request(tamperedPath(path));
 
     // Assess
     expect(tampered.status).toBe(404);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../shared/http/app.ts';
 import { fixedClock } from '../../shared/use-cases/context.ts';
 import { startTestStack } from './helpers.ts';
-import { PASSWORDS, type Seeded, seedIntake, TEST_ACCOUNTS, TEST_NOW, TEST_SECRET } from './http-seed.ts';
+import { PASSWORDS, type Seeded, seedIntake, TEST_ACCOUNTS, TEST_NOW, TEST_SECRET, tamperedPath } from './http-seed.ts';
 
 type App = ReturnType<typeof createHttpApp>;
 
@@ -343,7 +343,7 @@ describe('HTTP API', () => {
       const link = await json<{ url: string }>(await get(`/api/documents/${s}/${sha}/link`, bureau));
       const path = new URL(link.url).pathname;
       const file = await app.request(path);
-      const tampered = await app.request(path.replace(/.$/, (ch) => (ch === 'A' ? 'B' : 'A')));
+      const tampered = await app.request(tamperedPath(path));
       wallNow = new Date(Date.now() + 61_000);
       const expired = await app.request(path);
       wallNow = new Date();

@@ -13,6 +13,12 @@ import { buildSelfAssessmentPdf } from '../fixtures/self-assessment-pdf.ts';
 export const TEST_NOW = new Date('2023-11-08T06:00:00Z');
 /** A fixed signing secret (hex, 32 bytes) so that tests can sign tokens themselves. */
 export const TEST_SECRET = 'a1'.repeat(32);
+
+/** A signed link's path with one character of its signature changed (one that carries signature bits). */
+export function tamperedPath(path: string): string {
+  const at = path.length - 5;
+  return `${path.slice(0, at)}${path[at] === 'A' ? 'B' : 'A'}${path.slice(at + 1)}`;
+}
 /** Passwords of the test accounts. */
 export const PASSWORDS = { admin: 'staff-pass-1', cz: 'bureau-pass-1' } as const;
 /** A staff account and the Changzhi bureau's account. */
