@@ -32,7 +32,7 @@ async function measure(name: Case): Promise<Timing> {
     await Promise.all([
       import('../shared/domain/rounds/index.ts'),
       import('../shared/parsing/self-assessment.ts'),
-      import('../shared/parsing/report-form.ts'),
+      import('../shared/parsing/report-form/index.ts'),
       import('../shared/parsing/sheet-headers.ts'),
     ]);
   const round = loadRound();

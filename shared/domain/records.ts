@@ -16,6 +16,29 @@ export const documentKindSchema = z.enum(['report-form', 'self-assessment', 'evi
 /** What a document is. */
 export type DocumentKind = z.infer<typeof documentKindSchema>;
 
+/** How a report-form value was found: by the blank's own label, the item's number, its place in the notice's sentence, ... */
+export const formValueHowSchema = z.enum([
+  /** The field's label (or the item's wording) next to the value: `入驻商家数量 | 128`. */
+  'label',
+  /** The item's number next to the value where the label is missing or re-worded: `4 | … | 128`. */
+  'item-number',
+  /** The blank's place in the notice's own sentence: `4. 入驻商家数量 128 个，其中山西老字号商家数量 9 个`. */
+  'sentence',
+  /** A column header with the value below it (a survey-tool export, a transposed table). */
+  'column-header',
+  /** Several blanks of one item in one cell or row without labels, taken in the notice's order. */
+  'order',
+]);
+
+/** Where a report-form value came from and how far it is trusted. */
+export const formValueSourceSchema = z.object({
+  /** The place as a person finds it in the file: `Sheet1!C5`, `表1 第3行第2列`, `第1页 第12行`. */
+  place: z.string(),
+  how: formValueHowSchema,
+  /** low: read by OCR or from a layout guess, for staff to confirm (a finding says so). */
+  confidence: z.enum(['high', 'low']),
+});
+
 /** One value read from the report form. */
 export const formValueSchema = z.object({
   item: z.number().int(),
@@ -24,7 +47,10 @@ export const formValueSchema = z.object({
   value: z.union([z.number(), z.boolean(), z.array(z.string()), z.string(), z.null()]),
   unit: z.string().nullable(),
   raw: z.string(),
+  /** The cell (or place) the value was read from; kept for records written before `source`. */
   cell: z.string().optional(),
+  /** Provenance: every value read carries it; blanks not found have none. */
+  source: formValueSourceSchema.optional(),
 });
 /** A report-form value. */
 export type FormValue = z.infer<typeof formValueSchema>;

@@ -4,7 +4,7 @@
  * never throws (an unreadable workbook has no headers).
  */
 import ExcelJS from 'exceljs';
-import { IGNORED_NODES } from './report-form.ts';
+import { IGNORED_NODES } from './report-form/index.ts';
 import { repairXlsxPackage } from './xlsx-repair.ts';
 
 /** Sheets looked at: the evidence table is on one of the first. */

@@ -11,7 +11,7 @@ import type { DocumentRecord, Submission } from '../domain/records.ts';
 import { archiveKind, expandArchive } from '../parsing/archive.ts';
 import { classifyDocument } from '../parsing/classify.ts';
 import { type MessageFacts, readMessage } from '../parsing/email.ts';
-import { parseReportForm } from '../parsing/report-form.ts';
+import { parseReportForm } from '../parsing/report-form/index.ts';
 import { readSelfAssessmentFile } from '../parsing/self-assessment.ts';
 import { readSheetHeaders } from '../parsing/sheet-headers.ts';
 import type { AppContext } from './context.ts';

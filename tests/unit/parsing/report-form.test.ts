@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { FormItem } from '../../../shared/domain/catalogue.ts';
 import { expandArchive } from '../../../shared/parsing/archive.ts';
-import { MAX_ROWS, MAX_SHEETS, parseReportForm, type ReportFormResult } from '../../../shared/parsing/report-form.ts';
+import { MAX_ROWS, MAX_SHEETS, parseReportForm, type ReportFormResult } from '../../../shared/parsing/report-form/index.ts';
 import { writeZip } from '../../../shared/parsing/xlsx-repair.ts';
 import {
   buildReportFormXlsx,

@@ -8,7 +8,7 @@ import { registerTemplateCommand } from '../../../cli/commands/template.ts';
 import type { FormValue } from '../../../shared/domain/records.ts';
 import { loadRound } from '../../../shared/domain/rounds/index.ts';
 import { classifyDocument } from '../../../shared/parsing/classify.ts';
-import { parseReportForm } from '../../../shared/parsing/report-form.ts';
+import { parseReportForm } from '../../../shared/parsing/report-form/index.ts';
 import { buildReportTemplate, reportTemplateLayout } from '../../../shared/parsing/report-template.ts';
 import { SAMPLE_FORM_HEADER, SAMPLE_FORM_VALUES } from '../../fixtures/report-form.ts';
 

@@ -6,10 +6,10 @@
  * Bad input never throws: it becomes findings with stable codes (`form.*`).
  */
 import ExcelJS from 'exceljs';
-import type { FormField, FormHeaderField, FormItem } from '../domain/catalogue.ts';
-import { type Finding, finding } from '../domain/findings.ts';
-import type { FormValue } from '../domain/records.ts';
-import { repairXlsxPackage } from './xlsx-repair.ts';
+import type { FormField, FormHeaderField, FormItem } from '../../domain/catalogue.ts';
+import { type Finding, finding } from '../../domain/findings.ts';
+import type { FormValue } from '../../domain/records.ts';
+import { repairXlsxPackage } from '../xlsx-repair.ts';
 
 export type { FormValue };
 
