@@ -1,15 +1,41 @@
 /**
  * The report-form reader (附件2 经营服务情况报告表), whatever shape a base returns it in. The pipeline, one file a
  * step: `sources/` bring a workbook, CSV, Word or PDF file to grids of cell texts with positions (`model.ts`);
- * the reader finds the items' labels in them and reads each blank's value with where it came from and how.
+ * `locate.ts` finds the items' labels in them, whatever the layout; `values.ts` parses what was written in each
+ * blank; `reader.ts` reads every blank with its provenance and settles disagreements; `header.ts` reads the header
+ * block. Bad input never throws: it becomes findings with stable codes (`form.*`).
  */
-export {
-  IGNORED_NODES,
-  MAX_COLUMNS,
-  MAX_ROWS,
-  MAX_SHEETS,
-  parseReportForm,
-  type ReportFormCatalogue,
-  type ReportFormResult,
-} from './reader.ts';
+import { type Finding, finding } from '../../domain/findings.ts';
+import { readForm, type ReportFormCatalogue, type ReportFormResult } from './reader.ts';
+import { readSource } from './sources/index.ts';
+
 export type { FormValue } from '../../domain/records.ts';
+export { MAX_COLUMNS, MAX_ROWS, MAX_SHEETS } from './model.ts';
+export type { ReportFormCatalogue, ReportFormResult } from './reader.ts';
+export { IGNORED_NODES } from './sources/xlsx.ts';
+
+/** Reads the report form from a file's bytes; never throws for bad input (problems become findings). */
+export async function parseReportForm(
+  data: Buffer,
+  form: ReportFormCatalogue,
+  opts: { fileName?: string } = {},
+): Promise<ReportFormResult> {
+  const where: Pick<Finding, 'document'> = opts.fileName ? { document: opts.fileName } : {};
+  const source = await readSource(data, opts.fileName, where);
+  if (!('grids' in source)) return { header: {}, values: [], findings: [source] };
+  try {
+    return readForm(source.grids, form, where, { lowConfidence: source.lowConfidence ?? false });
+  } catch (cause) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    return {
+      header: {},
+      values: [],
+      findings: [
+        finding('form.unreadable', 'error', '报告表无法读取，请重新另存后发送。', {
+          ...where,
+          messageEn: `report form could not be read: ${detail.slice(0, 200)}`,
+        }),
+      ],
+    };
+  }
+}

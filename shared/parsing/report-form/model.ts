@@ -6,6 +6,13 @@
  * `第1页 第12行`), so that every value read from it can say where it came from.
  */
 
+/** Sheets beyond this many are not read (a form is never on the 11th sheet). */
+export const MAX_SHEETS = 10;
+/** Rows beyond this are not read: some workbooks declare a million-row dimension. */
+export const MAX_ROWS = 2000;
+/** Columns beyond this are not read. */
+export const MAX_COLUMNS = 100;
+
 /** What a grid was made from: decides how its places are named and how far its values are trusted. */
 export type GridSource = 'sheet' | 'csv' | 'word-table' | 'word-text' | 'pdf-lines' | 'ocr-lines';
 

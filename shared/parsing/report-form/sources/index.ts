@@ -1,0 +1,91 @@
+/**
+ * Which reader a file needs, decided by its bytes (bases rename files freely): an OOXML package (.xlsx), a
+ * compound file (.xls, or an encrypted package), a PDF, a CSV/TSV text. What cannot be read becomes a finding
+ * with a stable code and a plain instruction, never an exception.
+ */
+import { type Finding, finding } from '../../../domain/findings.ts';
+import { inspectCfb } from '../../word-text.ts';
+import type { SourceRead } from '../model.ts';
+import { csvGrids, xlsGrids } from './sheetjs.ts';
+import { loadWorkbook, workbookGrids } from './xlsx.ts';
+
+type Where = Pick<Finding, 'document'>;
+
+const OLE2_MAGIC = [0xd0, 0xcf, 0x11, 0xe0];
+const ENCRYPTED_PACKAGE = Buffer.from('EncryptedPackage', 'utf16le');
+
+/** Reads a report-form file into grids, or says why it cannot. */
+export async function readSource(data: Buffer, fileName: string | undefined, where: Where): Promise<SourceRead | Finding> {
+  if (!Buffer.isBuffer(data) || data.length < 4) return unknownFormat(where, 'empty or truncated file');
+  if (data[0] === 0x50 && data[1] === 0x4b) return readOoxml(data, where);
+  if (OLE2_MAGIC.every((byte, i) => data[i] === byte)) return readCompound(data, where);
+  if (data.subarray(0, 1024).includes('%PDF-')) return unknownFormat(where, 'PDF report forms are not read yet');
+  if (looksLikeText(data, fileName)) {
+    try {
+      return { grids: csvGrids(data, fileName ?? 'CSV'), format: 'csv' };
+    } catch (cause) {
+      return unreadable(where, cause);
+    }
+  }
+  return unknownFormat(where, 'neither a workbook, a Word document, a PDF nor a CSV text');
+}
+
+async function readOoxml(data: Buffer, where: Where): Promise<SourceRead | Finding> {
+  try {
+    const workbook = await loadWorkbook(data);
+    const grids = workbookGrids(workbook);
+    if (grids.length === 0) return unreadable(where, 'no worksheet');
+    return { grids, format: 'xlsx' };
+  } catch (cause) {
+    return unreadable(where, cause);
+  }
+}
+
+function readCompound(data: Buffer, where: Where): Promise<SourceRead | Finding> | SourceRead | Finding {
+  if (data.includes(ENCRYPTED_PACKAGE)) {
+    return finding(
+      'form.encrypted',
+      'error',
+      '报告表设置了打开密码，系统无法读取。请取消密码后重新发送。',
+      { ...where, messageEn: 'password-protected (encrypted) package' },
+    );
+  }
+  const container = inspectCfb(data);
+  if (container.problem) return unreadable(where, container.problem);
+  if (container.streams.some((s) => s === 'Workbook' || s === 'Book')) {
+    try {
+      return { grids: xlsGrids(data), format: 'xls' };
+    } catch (cause) {
+      return unreadable(where, cause);
+    }
+  }
+  return unknownFormat(where, `compound file with streams ${container.streams.slice(0, 6).join(', ')}`);
+}
+
+/** Text with no NUL bytes in its first 4 KB that is named or shaped like a CSV/TSV export. */
+function looksLikeText(data: Buffer, fileName: string | undefined): boolean {
+  const head = data.subarray(0, 4096);
+  if (head.includes(0) && !(head[0] === 0xff || head[0] === 0xfe)) return false;
+  if (fileName && /\.(csv|tsv|txt)$/i.test(fileName)) return true;
+  const text = head.toString('latin1');
+  return /[,\t]/.test(text) && /\r?\n/.test(text);
+}
+
+function unknownFormat(where: Where, detail: string): Finding {
+  return finding(
+    'form.format-unknown',
+    'error',
+    '报告表文件格式无法识别（不是 Excel、WPS、Word、PDF 或 CSV 文件），无法读取。请使用通知所附《经营服务情况报告表》填写，以 .xlsx 或 .docx 格式发送。',
+    { ...where, messageEn: `not a readable report-form format: ${detail}` },
+  );
+}
+
+function unreadable(where: Where, cause: unknown): Finding {
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return finding(
+    'form.unreadable',
+    'error',
+    '报告表文件已损坏或格式不规范，系统无法读取。请用 Excel、WPS 或 Word 打开后重新另存再发送。',
+    { ...where, messageEn: `report form could not be read: ${detail.slice(0, 200)}` },
+  );
+}
