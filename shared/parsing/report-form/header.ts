@@ -3,8 +3,9 @@
  * (the notice's or a known alias), with the value in the next cell, below a row of labels, or in the same cell
  * after a colon.
  */
-import type { ReportFormCatalogue } from './reader.ts';
+
 import { at, type Grid, MAX_COLUMNS } from './model.ts';
+import type { ReportFormCatalogue } from './reader.ts';
 import { escapeRegExp, fold, keyOf } from './text.ts';
 
 const FOOTNOTE = /[¹²³⁰⁴-⁹*＊※]/g;

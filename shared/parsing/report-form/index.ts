@@ -6,7 +6,7 @@
  * block. Bad input never throws: it becomes findings with stable codes (`form.*`).
  */
 import { type Finding, finding } from '../../domain/findings.ts';
-import { readForm, type ReportFormCatalogue, type ReportFormResult } from './reader.ts';
+import { type ReportFormCatalogue, type ReportFormResult, readForm } from './reader.ts';
 import { readSource } from './sources/index.ts';
 
 export type { FormValue } from '../../domain/records.ts';

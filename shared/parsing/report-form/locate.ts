@@ -24,6 +24,8 @@ export interface Occurrence {
   /** sentence: found by its number at the start of the notice's sentence; label: by its wording; item-number: by
    * the number in the cell before it, the wording being the base's own. */
   how: 'sentence' | 'label' | 'item-number';
+  /** True when the cell holds the label and nothing else: no value can be in its own text. */
+  labelOnly?: boolean;
 }
 
 /** The labels of a catalogue, keyed for matching; built once per catalogue. */
@@ -31,6 +33,8 @@ export interface LabelIndex {
   items: Map<number, FormItem>;
   /** Every label key (field labels, item titles, wordings up to the first blank) and the items it names. */
   owners: Map<string, Set<number>>;
+  /** Keys of the form's section names (基础硬件, 运营服务 ...) and header labels (运营机构): never an item's label. */
+  sections: Set<string>;
 }
 
 const indexes = new WeakMap<ReportFormCatalogue, LabelIndex>();
@@ -50,10 +54,27 @@ export function labelIndex(form: ReportFormCatalogue): LabelIndex {
     add(firstLiteralKey(item), item.item);
     for (const field of item.fields) add(fieldKey(field), item.item);
   }
-  index = { items: new Map(form.formItems.map((item) => [item.item, item])), owners };
+  const sections = new Set([
+    ...form.formItems.map((item) => keyOf(item.section)),
+    ...LEVEL1_SECTIONS.map(keyOf),
+    ...form.formHeader.flatMap((field) => [field.label, ...field.aliases].map(keyOf)),
+  ]);
+  index = { items: new Map(form.formItems.map((item) => [item.item, item])), owners, sections };
   indexes.set(form, index);
   return index;
 }
+
+/** The form's first-level headings (附件2's grey rows), in the words bases use. */
+const LEVEL1_SECTIONS = [
+  '基地承载能力',
+  '承载能力',
+  '基地服务能力',
+  '服务能力',
+  '保障能力',
+  '示范能力',
+  '附加项',
+  '加分项',
+];
 
 /** Label keys of an item: its title, its wording up to the first blank, each field's label. */
 function itemKeys(item: FormItem): string[] {
@@ -108,10 +129,14 @@ export function namedFields(item: FormItem, text: string): number[] {
 }
 
 /** What a label cell's text names: an item (and which of its blanks), or nothing. */
-function matchLabel(text: string, index: LabelIndex, number: number | null): Omit<Occurrence, 'row' | 'col' | 'text' | 'shared'> | null {
+function matchLabel(
+  text: string,
+  index: LabelIndex,
+  number: number | null,
+): Omit<Occurrence, 'row' | 'col' | 'text' | 'shared'> | null {
   const { key, number: ownNumber } = labelCore(text);
   const n = ownNumber ?? number;
-  if (key.length < 2) return null;
+  if (key.length < 2 || index.sections.has(key)) return null;
   // 1. The cell starts with a label of the notice (whole label, then maybe its value or unit).
   let best: { item: FormItem; length: number } | null = null;
   for (const item of index.items.values()) {
@@ -124,6 +149,7 @@ function matchLabel(text: string, index: LabelIndex, number: number | null): Omi
   if (!best && key.length >= 4) {
     const owners = new Set<number>();
     for (const [label, items] of index.owners) {
+      if (key.length * 5 < label.length * 2) continue; // too small a part of the label to name it
       if (label.endsWith(key) || label.startsWith(key)) for (const item of items) owners.add(item);
     }
     if (owners.size === 1) best = { item: index.items.get([...owners][0]!)!, length: key.length };
@@ -137,6 +163,7 @@ function matchLabel(text: string, index: LabelIndex, number: number | null): Omi
       item: best.item,
       fields: shortened !== null ? [shortened] : fields.length > 0 ? fields : best.item.fields.map((_, i) => i),
       how: 'label',
+      labelOnly: best.length === key.length,
     };
   }
   // 3. The base's own wording beside the item's number: accepted when it shares a run of 3 letters with one blank's
@@ -149,7 +176,12 @@ function matchLabel(text: string, index: LabelIndex, number: number | null): Omi
   const titled = longestCommonRun(key, labelCore(item.label).key) >= 3;
   if (top < 3 && !titled) return null;
   const winners = runs.flatMap((run, i) => (run === top && top >= 3 ? [i] : []));
-  return { item, fields: winners.length === 1 ? winners : item.fields.map((_, i) => i), how: 'item-number' };
+  return {
+    item,
+    fields: winners.length === 1 ? winners : item.fields.map((_, i) => i),
+    how: 'item-number',
+    labelOnly: true,
+  };
 }
 
 /** The one blank whose label the shortened key is the start or end of, if exactly one. */

@@ -101,6 +101,14 @@ export class GridBuilder {
     }
     for (const list of columns.values()) list.sort((a, b) => a - b);
     const rows = [...columns.keys()].sort((a, b) => a - b);
-    return { name: this.name, source: this.source, hidden: this.hidden, texts: this.texts, covered: this.covered, rows, columns };
+    return {
+      name: this.name,
+      source: this.source,
+      hidden: this.hidden,
+      texts: this.texts,
+      covered: this.covered,
+      rows,
+      columns,
+    };
   }
 }

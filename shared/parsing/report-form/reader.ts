@@ -62,7 +62,8 @@ function narrowed(item: FormItem, fields: number[]): FormItem {
   return fields.length === item.fields.length ? item : { ...item, fields: fields.map((i) => item.fields[i]!) };
 }
 
-const hasValue = (reads: readonly FieldRead[] | null): boolean => reads?.some((r) => r.read.status === 'value') ?? false;
+const hasValue = (reads: readonly FieldRead[] | null): boolean =>
+  reads?.some((r) => r.read.status === 'value') ?? false;
 
 /** Readings of an occurrence's blanks, by index into `item.fields`. */
 function readOccurrence(
@@ -80,7 +81,9 @@ function readOccurrence(
     );
   const labelHow: How = occurrence.how === 'item-number' ? 'item-number' : 'label';
 
-  const own = readByLabels(target, occurrence.text).map((read) => ({ read, address: placeOf(grid, row, col) }));
+  const own = (occurrence.labelOnly ? target.fields.map(() => BLANK) : readByLabels(target, occurrence.text)).map(
+    (read) => ({ read, address: placeOf(grid, row, col) }),
+  );
   if (hasValue(own) || occurrence.shared) {
     return result(own, occurrence.how === 'sentence' ? 'sentence' : labelHow);
   }

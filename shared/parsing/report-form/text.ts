@@ -62,7 +62,8 @@ export const PERIOD =
 const BRACKETED = /[(（【〔[][^()（）【】〔〕[\]]{0,12}[)）】〕\]]/g;
 
 /** An item number at the start of a label: `4.`, `4、`, `(4)`, `（四）` is not one (sections), `第4项`. */
-export const LEADING_NUMBER = /^\s*(?:第\s*)?[([（【]?\s*(\d{1,2})\s*(?:[)\]）】]\s*[.、,．:：]?|[.、,．:：]|项|\s)(?!\d)/;
+export const LEADING_NUMBER =
+  /^\s*(?:第\s*)?[([（【]?\s*(\d{1,2})\s*(?:[)\]）】]\s*[.、,．:：]?|[.、,．:：]|项|\s)(?!\d)/;
 
 /**
  * What a label cell names, as a key: item number, the evaluation period, 其中/其中：, bracketed units and

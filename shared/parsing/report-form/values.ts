@@ -332,7 +332,8 @@ export function readTicks(field: FormField, text: string, wording: string): Read
     if (option !== undefined) ticked.add(option);
     else if (wording.includes(key))
       continue; // a piece of the notice's own wording, not an answer
-    else if (field.otherText) others.push(`其他：${text}`);
+    else if (field.otherText && choices)
+      others.push(`其他：${text}`); // ticked, but none of the listed options
     else unknown++;
   }
   if (ticked.size === 0 && others.length === 0) {

@@ -1,8 +1,14 @@
+import * as XLSX from '@e965/xlsx';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { FormItem } from '../../../shared/domain/catalogue.ts';
 import { expandArchive } from '../../../shared/parsing/archive.ts';
-import { MAX_ROWS, MAX_SHEETS, parseReportForm, type ReportFormResult } from '../../../shared/parsing/report-form/index.ts';
+import {
+  MAX_ROWS,
+  MAX_SHEETS,
+  parseReportForm,
+  type ReportFormResult,
+} from '../../../shared/parsing/report-form/index.ts';
 import { writeZip } from '../../../shared/parsing/xlsx-repair.ts';
 import {
   buildReportFormXlsx,
@@ -13,6 +19,17 @@ import {
 } from '../../fixtures/report-form.ts';
 
 const LAYOUTS = ['template', 'handmade'] as const;
+
+const OLE2_HEADER = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+/** A compound-file header and nothing behind it. */
+const OLE2_EMPTY = Buffer.concat([OLE2_HEADER, Buffer.alloc(504)]);
+/** What Office writes for a workbook with an open password: a compound file with an EncryptedPackage stream. */
+const ENCRYPTED = Buffer.concat([
+  OLE2_HEADER,
+  Buffer.alloc(504),
+  Buffer.from('EncryptedPackage', 'utf16le'),
+  Buffer.alloc(512),
+]);
 
 function parse(data: Buffer): Promise<ReportFormResult> {
   return parseReportForm(data, FORM_2023, { fileName: '经营服务情况报告表.xlsx' });
@@ -327,7 +344,7 @@ describe('parseReportForm', () => {
     expect(formValue(result, 12, 'trainPolicy').value).toBe(false);
     expect(formValue(result, 17, 'sessions').value).toBe(300);
     expect(formValue(result, 17, 'hours').value).toBe(1500);
-    expect(formValue(result, 1).cell).toBe('B1');
+    expect(formValue(result, 1).cell).toBe('Sheet1!B1');
   });
 
   it('reads labels re-typed with notes, other numbering and shortened field names', async () => {
@@ -398,7 +415,7 @@ describe('parseReportForm', () => {
     // Assess
     expect(formulaCell).not.toBe('');
     expect(formValue(result, 32).value).toBe(12345.6);
-    expect(formValue(result, 32).cell).toBe(formulaCell);
+    expect(formValue(result, 32).cell).toBe(`${sheet.name}!${formulaCell}`);
   });
 
   it('reads a percentage-formatted cell as a percentage', async () => {
@@ -477,9 +494,9 @@ describe('parseReportForm', () => {
     expect(formValue(result, 6).value).toBe(80);
     expect(formValue(result, 32).value).toBe(12000);
     expect(formValue(result, 2).value).toBe(36);
-    expect(formValue(result, 2).cell).toBe('G10');
+    expect(formValue(result, 2).cell).toBe('Sheet1!G10');
     expect(formValue(result, 1).value).toBe(0.52);
-    expect(formValue(result, 1).cell).toBe('H40');
+    expect(formValue(result, 1).cell).toBe('Sheet1!H40');
     expect(result.header.baseName).toBe('山西农谷电商直播基地');
     expect(codes(result)).toEqual([]);
   });
@@ -520,25 +537,41 @@ describe('parseReportForm', () => {
     expect(formValue(result, 2).value).toBe(20);
   });
 
-  it('refuses an .xls (OLE2) file with a finding that asks for .xlsx', async () => {
-    // Prepare
-    const data = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]);
+  it('reads a legacy .xls workbook (BIFF8, as Excel 97-2003 and WPS save it)', async () => {
+    // Prepare: the handmade layout, re-saved as .xls by SheetJS
+    const xlsx = await buildReportFormXlsx({ values: SAMPLE_FORM_VALUES, layout: 'handmade' });
+    const xls = Buffer.from(XLSX.write(XLSX.read(xlsx, { type: 'buffer' }), { type: 'buffer', bookType: 'biff8' }));
 
+    // Act
+    const result = await parseReportForm(xls, FORM_2023, { fileName: '报告表.xls' });
+
+    // Assess
+    for (const item of FORM_2023.formItems) {
+      const got = item.fields.map((f) => formValue(result, item.item, f.key).value);
+      expect(got, `item ${item.item}`).toEqual(expectedFor(item, SAMPLE_FORM_VALUES[item.item]));
+    }
+    expect(formValue(result, 1).source).toMatchObject({
+      place: expect.stringMatching(/^经营服务情况报告表!/),
+      confidence: 'high',
+    });
+  });
+
+  it.each([
+    ['a compound file without a workbook stream', OLE2_EMPTY, 'form.unreadable'],
+    ['a password-protected workbook', ENCRYPTED, 'form.encrypted'],
+  ])('refuses %s with a finding', async (_name, data, code) => {
     // Act
     const result = await parse(data);
 
     // Assess
-    expect(codes(result)).toEqual(['form.not-xlsx']);
+    expect(codes(result)).toEqual([code]);
     expect(result.findings[0]).toMatchObject({ severity: 'error', document: '经营服务情况报告表.xlsx' });
-    expect(result.findings[0]!.message).toMatch(/\.xls/);
-    expect(result.findings[0]!.message).toMatch(/另存为.*\.xlsx/);
-    expect(result.findings[0]!.message).toMatch(/密码/);
     expect(result.values).toEqual([]);
   });
 
   it.each([
-    ['random bytes', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)), 'form.not-xlsx'],
-    ['an empty file', Buffer.alloc(0), 'form.not-xlsx'],
+    ['random bytes', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)), 'form.format-unknown'],
+    ['an empty file', Buffer.alloc(0), 'form.format-unknown'],
     ['a broken zip', Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(200, 7)]), 'form.unreadable'],
   ])('turns %s into a finding instead of throwing', async (_name, data, code) => {
     // Prepare

@@ -15,7 +15,11 @@ const OLE2_MAGIC = [0xd0, 0xcf, 0x11, 0xe0];
 const ENCRYPTED_PACKAGE = Buffer.from('EncryptedPackage', 'utf16le');
 
 /** Reads a report-form file into grids, or says why it cannot. */
-export async function readSource(data: Buffer, fileName: string | undefined, where: Where): Promise<SourceRead | Finding> {
+export async function readSource(
+  data: Buffer,
+  fileName: string | undefined,
+  where: Where,
+): Promise<SourceRead | Finding> {
   if (!Buffer.isBuffer(data) || data.length < 4) return unknownFormat(where, 'empty or truncated file');
   if (data[0] === 0x50 && data[1] === 0x4b) return readOoxml(data, where);
   if (OLE2_MAGIC.every((byte, i) => data[i] === byte)) return readCompound(data, where);
@@ -43,12 +47,10 @@ async function readOoxml(data: Buffer, where: Where): Promise<SourceRead | Findi
 
 function readCompound(data: Buffer, where: Where): Promise<SourceRead | Finding> | SourceRead | Finding {
   if (data.includes(ENCRYPTED_PACKAGE)) {
-    return finding(
-      'form.encrypted',
-      'error',
-      '报告表设置了打开密码，系统无法读取。请取消密码后重新发送。',
-      { ...where, messageEn: 'password-protected (encrypted) package' },
-    );
+    return finding('form.encrypted', 'error', '报告表设置了打开密码，系统无法读取。请取消密码后重新发送。', {
+      ...where,
+      messageEn: 'password-protected (encrypted) package',
+    });
   }
   const container = inspectCfb(data);
   if (container.problem) return unreadable(where, container.problem);

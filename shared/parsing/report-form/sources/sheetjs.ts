@@ -6,7 +6,7 @@
 import * as XLSX from '@e965/xlsx';
 import * as cptable from '@e965/xlsx/dist/cpexcel.full.mjs';
 import iconv from 'iconv-lite';
-import { GridBuilder, type Grid, MAX_COLUMNS, MAX_ROWS, MAX_SHEETS } from '../model.ts';
+import { type Grid, GridBuilder, MAX_COLUMNS, MAX_ROWS, MAX_SHEETS } from '../model.ts';
 import { tidy } from '../values.ts';
 
 // BIFF5 files (Excel 95, old WPS) keep their strings in the file's code page (936 for Chinese).
@@ -35,7 +35,13 @@ export function csvGrids(data: Buffer, name = 'CSV'): Grid[] {
   if (data.length > MAX_LEGACY_BYTES) throw new Error(`${data.length} bytes: over ${MAX_LEGACY_BYTES}`);
   const text = decodeText(data);
   const tabbed = !text.slice(0, 4096).includes(',') && text.includes('\t');
-  const workbook = XLSX.read(text, { type: 'string', dense: true, sheetRows: MAX_ROWS, raw: true, FS: tabbed ? '\t' : ',' });
+  const workbook = XLSX.read(text, {
+    type: 'string',
+    dense: true,
+    sheetRows: MAX_ROWS,
+    raw: true,
+    FS: tabbed ? '\t' : ',',
+  });
   const grids = workbookGrids(workbook, 'csv');
   for (const grid of grids) grid.name = name;
   return grids.slice(0, 1);
