@@ -548,7 +548,7 @@ describe('parseReportForm', () => {
     // Assess
     for (const item of FORM_2023.formItems) {
       const got = item.fields.map((f) => formValue(result, item.item, f.key).value);
-      expect(got, `item ${item.item}`).toEqual(expectedFor(item, SAMPLE_FORM_VALUES[item.item]));
+      expect(got, `item ${item.item}`).toEqual(expectedFor(item, SAMPLE_FORM_VALUES[item.item]!));
     }
     expect(formValue(result, 1).source).toMatchObject({
       place: expect.stringMatching(/^经营服务情况报告表!/),

@@ -18,7 +18,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
+import type { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFPageProxy, TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import { type OcrOptions, ocrPdf } from '../../ocr.ts';
 import { type Grid, GridBuilder, type SourceRead } from '../model.ts';
 
@@ -42,6 +43,12 @@ const SPACE_GAP_EM = 0.15;
 const MIN_TEXT_CHARS = 20;
 /** Share of private-use, replacement and control characters beyond which the text is unreadable. */
 const GARBLED_SHARE = 0.3;
+/** A filled shape at most this wide (pt) is a rule; Word draws borders 0.5-1.5 pt wide. */
+const THIN_RULE = 3;
+/** A vertical rule is at least this long (pt): shorter marks are glyph parts, underlines, bullets. */
+const MIN_RULE_LENGTH = 4;
+/** Rules kept per page at most (a form page has a few hundred border segments). */
+const MAX_RULES = 20_000;
 /** How long destroying the document may take after a read (a stuck parser must not hold the caller). */
 const DESTROY_TIMEOUT_MS = 1000;
 
@@ -79,6 +86,13 @@ interface Piece {
 
 /** A line of a page: its cells' texts, left to right. */
 type Line = string[];
+
+/** A vertical rule of a page (a table's column border), in PDF user space. */
+interface Rule {
+  x: number;
+  y0: number;
+  y1: number;
+}
 
 /** How far the magic-byte sniffer looks: PDF readers accept junk before `%PDF-` within the first 1 KiB. */
 const MAGIC_WINDOW_BYTES = 1024;
@@ -183,15 +197,20 @@ async function extractLines(
       if (page === 'timeout') return timeout;
       const content = await Promise.race([page.getTextContent(), timedOut]);
       if (content === 'timeout') return timeout;
-      page.cleanup();
       items += content.items.length;
       if (items > bounds.maxTextItems) {
+        page.cleanup();
         if (number === 1) {
           return { problem: 'too-large', detail: `page 1 has ${content.items.length} text items` };
         }
         break;
       }
-      lines.push(pageLines(content.items.filter((item): item is TextItem => 'str' in item)));
+      const texts = content.items.filter((item): item is TextItem => 'str' in item && item.str.trim() !== '');
+      // A page without text (a scanned page) needs no rules: its images are not decoded for nothing.
+      const rules = texts.length > 0 ? await Promise.race([pageRules(page, pdfjs.OPS), timedOut]) : [];
+      page.cleanup();
+      if (rules === 'timeout') return timeout;
+      lines.push(pageLines(texts, rules));
     }
     if (Date.now() > deadline) return timeout;
     return { lines, pages: doc.numPages };
@@ -207,8 +226,108 @@ async function extractLines(
   }
 }
 
-/** A page's text items grouped into lines (top to bottom) and cells (left to right). */
-export function pageLines(items: readonly TextItem[]): Line[] {
+/**
+ * The vertical rules drawn on a page (table borders), in PDF user space: every vertical segment of a stroked path,
+ * and every thin filled shape (Word draws borders as filled rectangles 0.5 pt wide). Clipping paths are not drawn.
+ * A page whose operators cannot be listed has no rules; its lines are split by gaps alone.
+ */
+async function pageRules(page: PDFPageProxy, ops: typeof OPS): Promise<Rule[]> {
+  let list: Awaited<ReturnType<PDFPageProxy['getOperatorList']>>;
+  try {
+    list = await page.getOperatorList();
+  } catch {
+    return [];
+  }
+  const rules: Rule[] = [];
+  let ctm: Matrix = [1, 0, 0, 1, 0, 0];
+  const saved: Matrix[] = [];
+  for (let i = 0; i < list.fnArray.length && rules.length < MAX_RULES; i++) {
+    const fn = list.fnArray[i];
+    const args = list.argsArray[i] as unknown[] | null;
+    if (fn === ops.save) saved.push(ctm);
+    else if (fn === ops.restore) ctm = saved.pop() ?? ctm;
+    else if (fn === ops.transform) ctm = multiply(ctm, args as Matrix);
+    else if (fn === ops.paintFormXObjectBegin) {
+      saved.push(ctm);
+      if (Array.isArray(args?.[0]) || ArrayBuffer.isView(args?.[0])) ctm = multiply(ctm, args[0] as Matrix);
+    } else if (fn === ops.paintFormXObjectEnd) ctm = saved.pop() ?? ctm;
+    else if (fn === ops.constructPath && args) {
+      const paint = args[0];
+      const buffer = (args[1] as unknown[] | undefined)?.[0];
+      if (paint === ops.endPath || !(buffer instanceof Float32Array)) continue;
+      const stroked = paint === ops.stroke || paint === ops.closeStroke;
+      pathRules(buffer, ctm, stroked, rules);
+    }
+  }
+  return rules;
+}
+
+/** Drawing operators inside a pdf.js path buffer (pdf.js `DrawOPS`). */
+const MOVE_TO = 0;
+const LINE_TO = 1;
+const CURVE_TO = 2;
+const CLOSE_PATH = 3;
+
+/** Adds the vertical rules of one path: its vertical segments when stroked, its thin subpaths when filled. */
+function pathRules(buffer: Float32Array, ctm: Matrix, stroked: boolean, rules: Rule[]): void {
+  let start: [number, number] = [0, 0];
+  let current: [number, number] = [0, 0];
+  let box = [Infinity, Infinity, -Infinity, -Infinity];
+  const flushBox = () => {
+    const [x0 = 0, y0 = 0, x1 = 0, y1 = 0] = box;
+    if (!stroked && x1 - x0 <= THIN_RULE && y1 - y0 >= MIN_RULE_LENGTH) rules.push({ x: (x0 + x1) / 2, y0, y1 });
+    box = [Infinity, Infinity, -Infinity, -Infinity];
+  };
+  const reach = (point: [number, number]) => {
+    const [x, y] = point;
+    box = [Math.min(box[0] ?? x, x), Math.min(box[1] ?? y, y), Math.max(box[2] ?? x, x), Math.max(box[3] ?? y, y)];
+  };
+  const segment = (from: [number, number], to: [number, number]) => {
+    if (stroked && Math.abs(from[0] - to[0]) <= 0.5 && Math.abs(from[1] - to[1]) >= MIN_RULE_LENGTH) {
+      rules.push({ x: (from[0] + to[0]) / 2, y0: Math.min(from[1], to[1]), y1: Math.max(from[1], to[1]) });
+    }
+  };
+  for (let i = 0; i < buffer.length; ) {
+    const op = buffer[i++];
+    if (op === MOVE_TO) {
+      flushBox();
+      start = current = apply(ctm, buffer[i] ?? 0, buffer[i + 1] ?? 0);
+      reach(current);
+      i += 2;
+    } else if (op === LINE_TO) {
+      const next = apply(ctm, buffer[i] ?? 0, buffer[i + 1] ?? 0);
+      segment(current, next);
+      current = next;
+      reach(current);
+      i += 2;
+    } else if (op === CURVE_TO) {
+      current = apply(ctm, buffer[i + 4] ?? 0, buffer[i + 5] ?? 0);
+      reach(current);
+      i += 6;
+    } else if (op === CLOSE_PATH) {
+      segment(current, start);
+      current = start;
+    } else {
+      break;
+    }
+  }
+  flushBox();
+}
+
+type Matrix = [number, number, number, number, number, number];
+
+function multiply(m: Matrix, n: ArrayLike<number>): Matrix {
+  const [a, b, c, d, e, f] = m;
+  const [p = 1, q = 0, r = 0, s = 1, t = 0, u = 0] = Array.from(n);
+  return [a * p + c * q, b * p + d * q, a * r + c * s, b * r + d * s, a * t + c * u + e, b * t + d * u + f];
+}
+
+function apply(m: Matrix, x: number, y: number): [number, number] {
+  return [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
+}
+
+/** A page's text items grouped into lines (top to bottom) and cells (left to right, split at gaps and rules). */
+export function pageLines(items: readonly TextItem[], rules: readonly Rule[] = []): Line[] {
   const pieces: Piece[] = [];
   for (const item of items) {
     if (item.str.trim() === '') continue;
@@ -230,11 +349,11 @@ export function pageLines(items: readonly TextItem[]): Line[] {
       anchor = piece;
     }
   }
-  return rows.map(lineCells);
+  return rows.map((row) => lineCells(row, rules));
 }
 
 /** The cells of one line: runs joined while the gap between them is narrower than the cell gap. */
-function lineCells(row: Piece[]): Line {
+function lineCells(row: Piece[], rules: readonly Rule[]): Line {
   row.sort((p, q) => p.x - q.x);
   const cells: Line = [];
   let current = '';
@@ -245,7 +364,7 @@ function lineCells(row: Piece[]): Line {
       if (piece.text === previous.text && Math.abs(piece.x - previous.x) < 0.5 * piece.size) continue;
       const gap = piece.x - (previous.x + previous.width);
       const size = Math.max(piece.size, previous.size);
-      if (gap > PDF_CELL_GAP_EM * size) {
+      if (gap > PDF_CELL_GAP_EM * size || ruledBetween(rules, previous.x + previous.width, piece)) {
         cells.push(current.trim());
         current = piece.text;
       } else {
@@ -259,6 +378,14 @@ function lineCells(row: Piece[]): Line {
   }
   if (previous) cells.push(current.trim());
   return cells.filter((cell) => cell !== '');
+}
+
+/** Whether a vertical rule stands between the end of one run and the start of the next, across its text. */
+function ruledBetween(rules: readonly Rule[], left: number, piece: Piece): boolean {
+  const middle = piece.y + 0.35 * piece.size;
+  return rules.some(
+    (rule) => rule.x >= left - 0.5 && rule.x <= piece.x + 0.5 && rule.y0 <= middle && rule.y1 >= middle,
+  );
 }
 
 let assets: { cMapUrl?: string; cMapPacked?: boolean; standardFontDataUrl?: string } | undefined;
