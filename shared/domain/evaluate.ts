@@ -66,7 +66,17 @@ export function evaluate(input: EvaluationInput): BaseStatus {
       ((d.kind === 'report-form' && !forms.some((f) => f.receivedAt >= d.receivedAt)) ||
         (d.kind === 'self-assessment' && !reports.some((r) => r.receivedAt >= d.receivedAt))),
   );
-  const latestForm = forms.at(-1) ?? null;
+  // The latest form decides; of forms received together (the workbook and a sealed print of it), the one with
+  // the most values read.
+  const filled = (d: DocumentRecord) => (d.formValues ?? []).filter((v) => v.value !== null).length;
+  const latestForm =
+    forms.reduce<DocumentRecord | null>(
+      (best, d) =>
+        !best || d.receivedAt > best.receivedAt || (d.receivedAt === best.receivedAt && filled(d) >= filled(best))
+          ? d
+          : best,
+      null,
+    ) ?? null;
   const latestReport = reports.at(-1) ?? null;
   const formValues = latestForm?.formValues ?? [];
 

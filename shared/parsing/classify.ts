@@ -113,6 +113,9 @@ export function classifyDocument(input: ClassifyInput, indicators: Indicator[]):
   if (REPORT_EXTS.has(ext)) {
     const report = SELF_ASSESSMENT_MARKER.exec(name);
     if (report) return { kind: 'self-assessment', matchedKeyword: report[0] };
+    // The notice distributes the form as a Word table: bases return it as .docx, .doc or a PDF print of it.
+    const form = REPORT_FORM_MARKER.exec(name);
+    if (form) return { kind: 'report-form', matchedKeyword: form[0] };
   }
 
   const match = matchIndicator(name, folders, input.sheetHeaders ?? [], indicators);

@@ -446,8 +446,9 @@ function isTnef(file: IncomingFile): boolean {
   return file.contentType === 'application/ms-tnef' || /^winmail\.dat$/i.test(file.fileName);
 }
 
+/** Workbooks and table exports the report-form reader opens: a form may come under any name. */
 function isSpreadsheet(fileName: string): boolean {
-  return /\.(xlsx|xlsm)$/i.test(fileName);
+  return /\.(xlsx|xlsm|xls|et|csv)$/i.test(fileName);
 }
 
 function sha256(data: Buffer): string {

@@ -295,6 +295,19 @@ function checkValue(
       }),
     ];
   }
+  if (read.status === 'value' && read.claimedWithoutOptions) {
+    return [
+      finding(
+        'form.ticks-claimed',
+        'info',
+        `${name}填写为“${read.raw}”，未勾选具体选项：按已开展计，请基地在报告表中勾选具体做法（${(field.options ?? []).join('、')}）。`,
+        {
+          ...place,
+          messageEn: `item ${item.item}: answered "${read.raw}" without ticking options; counted as claimed`,
+        },
+      ),
+    ];
+  }
   if (read.status !== 'value' || typeof value.value !== 'number') return [];
   const out: Finding[] = [];
   if (read.converted) {

@@ -122,7 +122,7 @@ function stripFiller(folded: string): string {
 }
 
 export function cleanRaw(text: string): string {
-  return text.replace(/^[\s_＿:：,，;；。.、)）]+|[\s_＿:：,，;；。、(（]+$/g, '');
+  return text.replace(/^[\s_＿:：,，;；。.、)）]+|[\s_＿:：,，;；。、(（]+(其中[\s:：]*)?$/g, '');
 }
 
 /** The numbers of a text in order; numbers in brackets (`（含兼职20人）`) only when there are no others. */
@@ -488,8 +488,11 @@ export interface CellText {
  * Reads an item's fields from the cells next to its label: one cell (or value + unit cells) per field, in order.
  * Unit cells (`个`, `万元`) attach to the value before them; an empty cell keeps its field's place.
  */
-export function readFromCells(item: FormItem, cells: CellText[]): FieldRead[] {
+export function readFromCells(item: FormItem, given: CellText[]): FieldRead[] {
+  let cells = given;
   const fields = item.fields;
+  // A 是/否 unit column is the template's hint, not an answer, for yes/no and tick blanks alike.
+  if (fields[0]!.kind !== 'number') cells = cells.filter((c) => !isYesNoHint(c.text));
   const filled = cells.filter((c) => c.text !== '');
   if (filled.length === 0) return fields.map(() => ({ read: BLANK, address: cells[0]?.address ?? '' }));
   const joined = filled.map((c) => c.text).join('  ');
@@ -504,7 +507,6 @@ export function readFromCells(item: FormItem, cells: CellText[]): FieldRead[] {
   const slots: CellText[] = [];
   for (const cell of cells.slice(0, last + 1)) {
     const prev = slots.at(-1);
-    if (fields[0]!.kind !== 'number' && isYesNoHint(cell.text)) continue; // a 是/否 unit column
     if (prev && cell.text !== '' && fields[0]!.kind === 'number' && isUnitOnly(cell.text)) {
       prev.text = `${prev.text}${cell.text}`;
     } else if (prev && fields[0]!.kind === 'yesno' && isLoneChoice(prev.text, '是') && isLoneChoice(cell.text, '否')) {

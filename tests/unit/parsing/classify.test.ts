@@ -47,9 +47,19 @@ const cases: [string, ClassifyInput, Classification][] = [
     { kind: 'report-form', matchedKeyword: '经营服务情况报告表' },
   ],
   [
-    'a sealed scan of the form is not the spreadsheet form',
+    'a sealed print of the form (PDF) is the report form, read like the workbook',
     { fileName: '经营服务情况报告表（盖章）.pdf' },
-    { kind: 'evidence' },
+    { kind: 'report-form', matchedKeyword: '经营服务情况' },
+  ],
+  [
+    'the form as the Word table the notice distributes',
+    { fileName: '附件2：经营服务情况报告表.docx' },
+    { kind: 'report-form', matchedKeyword: '附件2' },
+  ],
+  [
+    'a self-assessment that mentions the form is the self-assessment',
+    { fileName: '自评报告（含经营服务情况）.pdf' },
+    { kind: 'self-assessment', matchedKeyword: '自评' },
   ],
   [
     'the self-assessment by its annex number',
