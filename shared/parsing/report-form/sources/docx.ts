@@ -5,9 +5,10 @@
  * as a stream through saxes (namespace-aware SAX), never buffered whole, and refused beyond a size limit.
  *
  * Tick boxes come out as the characters the reader knows, whichever way Word stored them: `☑` (checked), `☐`
- * (empty), `√` (a check mark) — symbol characters (`w:sym`, or text in a Wingdings/Symbol run), content-control
+ * (empty), `√` (a check mark), `×` — symbol characters (`w:sym`, or text in a Wingdings/Symbol run), content-control
  * check boxes (`w14:checkbox`) and legacy form-field check boxes (`FORMCHECKBOX`). Tracked deletions, moved-away
- * text, field codes and the fallback copy of drawings (`mc:Fallback`) are left out; tracked insertions are kept.
+ * text, field codes, content controls still showing their placeholder and the fallback copy of drawings
+ * (`mc:Fallback`) are left out; tracked insertions are kept. Headers, footers, footnotes and comments are not read.
  * A table nested in a cell is flattened into that cell: one line per nested row, its cells joined by a space.
  * Problems come back as a kind, never as an exception.
  */
@@ -405,9 +406,12 @@ interface Container {
   paragraphs: string[];
 }
 
-/** A content control: whether it is a check box (and checked), and whether its mark was given yet. */
+/** A content control: a check box (and whether checked), or one showing its placeholder text. */
 interface ContentControl {
   checkbox: boolean | null;
+  placeholder: boolean;
+  /** Whether its content's text is being left out (a check box's glyph, a placeholder). */
+  suppressing: boolean;
 }
 
 interface Limits {
@@ -434,7 +438,7 @@ class DocumentReader {
   /** The symbol table of the current run's font, or null. */
   private runSymbols: ReadonlyMap<number, string> | null = null;
   private readonly controls: ContentControl[] = [];
-  /** Depth of check-box content controls whose content (the glyph Word draws) is being replaced by one mark. */
+  /** Depth of content controls whose text is left out: check boxes (their glyph) and placeholders. */
   private glyphSuppressed = 0;
   /** A check box's mark given before its paragraph opened (a block-level content control). */
   private pendingMark = '';
@@ -488,8 +492,13 @@ class DocumentReader {
         this.emit(symMark(attr(tag, 'font'), attr(tag, 'char')));
         return;
       case 'w:sdt':
-        this.controls.push({ checkbox: null });
+        this.controls.push({ checkbox: null, placeholder: false, suppressing: false });
         return;
+      case 'w:showingPlcHdr': {
+        const control = this.controls[this.controls.length - 1];
+        if (control && parent === 'w:sdtPr') control.placeholder = onOff(attr(tag, 'val'));
+        return;
+      }
       case 'w14:checkbox': {
         const control = this.controls[this.controls.length - 1];
         if (control && control.checkbox === null) control.checkbox = false;
@@ -501,13 +510,17 @@ class DocumentReader {
         return;
       }
       case 'w:sdtContent': {
+        // A check box's content is the glyph Word draws for it (☒, ☐): one mark stands for it. A control still
+        // showing its placeholder (单击或点击此处输入文字) holds no value.
         const control = this.controls[this.controls.length - 1];
-        if (control?.checkbox != null) {
+        if (!control || (control.checkbox === null && !control.placeholder)) return;
+        if (control.checkbox !== null) {
           const mark = control.checkbox ? ON : OFF;
           if (this.paragraphs.length > 0) this.emit(mark);
           else this.pendingMark = mark;
-          this.glyphSuppressed++;
         }
+        control.suppressing = true;
+        this.glyphSuppressed++;
         return;
       }
       case 'w:checkBox':
@@ -584,7 +597,10 @@ class DocumentReader {
         return;
       case 'w:sdtContent': {
         const control = this.controls[this.controls.length - 1];
-        if (control?.checkbox != null && this.glyphSuppressed > 0) this.glyphSuppressed--;
+        if (control?.suppressing) {
+          control.suppressing = false;
+          this.glyphSuppressed--;
+        }
         this.pendingMark = '';
         return;
       }

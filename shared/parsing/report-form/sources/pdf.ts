@@ -377,7 +377,23 @@ function lineCells(row: Piece[], rules: readonly Rule[]): Line {
     previous = piece;
   }
   if (previous) cells.push(current.trim());
-  return cells.filter((cell) => cell !== '');
+  return cells.map(tidyCell).filter((cell) => cell !== '');
+}
+
+/** CJK ideographs, CJK punctuation and full-width forms: text that is never spaced. */
+const WIDE = '\\u3000-\\u303f\\u3400-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef';
+const SPACED_WIDE = new RegExp(`(?<=[${WIDE}])\\s+(?=[${WIDE}])`, 'g');
+
+/**
+ * pdf.js puts a space wherever two glyphs stand more than 0.1 em apart: letter-spaced and justified Chinese text
+ * comes out as `1 .直 播 电 商`. Spaces between two wide characters and before closing punctuation go; other runs
+ * of spaces become one.
+ */
+function tidyCell(text: string): string {
+  return text
+    .replace(SPACED_WIDE, '')
+    .replace(/\s+(?=[.,:;%)、，。：；）])/g, '')
+    .replace(/\s{2,}/g, ' ');
 }
 
 /** Whether a vertical rule stands between the end of one run and the start of the next, across its text. */
