@@ -216,6 +216,27 @@ function rawNote(v: FormValue): Html | string {
   return plain && plain !== String(v.value) ? html` <span class="small muted">（原文：${v.raw}）</span>` : '';
 }
 
+/** How a form value was found, as staff read it. */
+const HOW_TEXT: Record<NonNullable<FormValue['source']>['how'], string> = {
+  label: '按填报项名称',
+  'item-number': '按项目序号',
+  sentence: '按通知原句中的位置',
+  'column-header': '按列标题',
+  order: '按填写顺序',
+};
+
+/** Where a value was read and how, for the hover and the provenance column; low confidence is flagged. */
+function sourceText(v: FormValue): string {
+  if (!v.source) return v.cell ?? '';
+  return `${v.source.place}（${HOW_TEXT[v.source.how]}${v.source.confidence === 'low' ? '，文字识别，待核实' : ''}）`;
+}
+
+function sourceCell(v: FormValue): Html | string {
+  if (!v.source && !v.cell) return html`<span class="muted">—</span>`;
+  const low = v.source?.confidence === 'low' ? html` <span class="chip warn">待核实</span>` : '';
+  return html`<span class="small muted">${sourceText(v)}</span>${low}`;
+}
+
 function figuresSection({ round }: BasePageView, { status, report }: BaseDetail): Html {
   if (status.formValues.length === 0) {
     return html`<h2>报告表与自评报告</h2><p class="muted">尚未收到可读取的报告表。</p>`;
@@ -227,7 +248,7 @@ function figuresSection({ round }: BasePageView, { status, report }: BaseDetail)
     const figure = figures[v.field];
     const same = figure && typeof v.value === 'number' && Math.abs(figure.value - v.value) < 0.005;
     return html`<tr><td data-label="项" class="num">${v.item}</td><td data-label="内容">${v.label}</td>
-<td data-label="报告表">${formValueText(v.value, v.unit)}${rawNote(v)}</td>
+<td data-label="报告表" title="${sourceText(v)}">${formValueText(v.value, v.unit)}${rawNote(v)}</td>
 <td data-label="自评报告">${figure ? html`${figure.value} 万元 <span class="small muted">（${figure.raw}）</span>` : html`<span class="muted">未找到</span>`}</td>
 <td data-label="核对">${figure ? (same ? html`<span class="chip ok">一致</span>` : html`<span class="chip bad">不一致</span>`) : html`<span class="chip warn">待核实</span>`}</td></tr>`;
   };
@@ -238,10 +259,10 @@ function figuresSection({ round }: BasePageView, { status, report }: BaseDetail)
 <tbody>${compared.map(row)}</tbody></table></div>
 <details id="all-form-values"><summary>报告表全部填报值（${round.formItems.length} 项）</summary>
 <div class="table-wrap"><table class="stack">
-<thead><tr><th class="num">项</th><th>内容</th><th>填报</th></tr></thead>
+<thead><tr><th class="num">项</th><th>内容</th><th>填报</th><th>读取位置</th></tr></thead>
 <tbody>${status.formValues.map(
     (v) =>
-      html`<tr><td data-label="项" class="num">${v.item}</td><td data-label="内容">${v.label}</td><td data-label="填报">${formValueText(v.value, v.unit)}${rawNote(v)}</td></tr>`,
+      html`<tr><td data-label="项" class="num">${v.item}</td><td data-label="内容">${v.label}</td><td data-label="填报" title="${sourceText(v)}">${formValueText(v.value, v.unit)}${rawNote(v)}</td><td data-label="读取位置">${sourceCell(v)}</td></tr>`,
   )}</tbody></table></div></details>`;
 }
 

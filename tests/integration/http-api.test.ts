@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FormValue } from '../../shared/domain/records.ts';
 import { createHttpApp } from '../../shared/http/app.ts';
 import { fixedClock } from '../../shared/use-cases/context.ts';
 import { startTestStack } from './helpers.ts';
@@ -562,6 +563,20 @@ describe('HTTP API', () => {
       expect(results.filter(([, status]) => status !== 403)).toEqual([]);
       expect(own.status).toBe(200);
       expect(await own.text()).not.toContain('/ui/waive');
+    });
+
+    it('shows, for every report-form value, where in the file it was read and how', async () => {
+      // Act
+      const page = await (await get('/bases/p11', staff)).text();
+      const { status } = await json<{ status: { formValues: FormValue[] } }>(await get('/api/bases/p11', staff));
+
+      // Assess
+      const area = status.formValues.find((v) => v.item === 1)!;
+      expect(area.value).not.toBeNull();
+      expect(area.source).toMatchObject({ place: expect.stringMatching(/!C\d+$/), how: 'label', confidence: 'high' });
+      expect(page).toContain('<th>读取位置</th>');
+      expect(page).toContain(`${area.source!.place}（按填报项名称）`);
+      expect(status.formValues.filter((v) => v.value !== null && !v.source)).toEqual([]);
     });
 
     it('refuses every staff form to strangers (401) and to bureaus (403)', async () => {
