@@ -8,6 +8,7 @@ import type { Grid } from '../../../shared/parsing/report-form/model.ts';
 import { readDocGrids, tableRows } from '../../../shared/parsing/report-form/sources/doc.ts';
 import { MAX_DOCUMENT_XML_BYTES, ooxmlKind, readDocxGrids } from '../../../shared/parsing/report-form/sources/docx.ts';
 import { PDF_MAX_PAGES, readPdfGrids } from '../../../shared/parsing/report-form/sources/pdf.ts';
+import { cjkFontBytes } from '../../fixtures/cjk-font.ts';
 import { buildCfb, buildWord97Doc } from '../../fixtures/word-documents.ts';
 import { makeZip, type ZipEntrySpec } from '../../fixtures/zip.ts';
 
@@ -550,6 +551,36 @@ describe('readPdfGrids', () => {
         },
         covered: [],
       },
+    ]);
+  });
+
+  it('reads a Chinese form page: ruled cells, tick boxes, and no spaces between letter-spaced characters', async () => {
+    // Prepare: a CJK font from the fixtures (no system font); one label letter-spaced as Word's 加宽 does.
+    const data = await pdf((doc) => {
+      doc.registerFont('cjk', cjkFontBytes());
+      doc.font('cjk').fontSize(10.5);
+      for (const x of [60, 300, 380, 480]) doc.moveTo(x, 95).lineTo(x, 155).lineWidth(0.5).stroke();
+      doc.text('1. 直播电商基地建筑面积', 65, 100, { lineBreak: false, characterSpacing: 3 });
+      doc.text('0.52', 305, 100, { lineBreak: false });
+      doc.text('万平方米', 385, 100, { lineBreak: false });
+      doc.text('2. 是否有公共直播间', 65, 130, { lineBreak: false });
+      doc.text('☑是 ☐否', 305, 130, { lineBreak: false });
+    });
+
+    // Act
+    const result = await readPdfGrids(data);
+
+    // Assess
+    if ('problem' in result) throw new Error(result.detail);
+    expect(result.grids.map((grid) => Object.fromEntries(grid.texts))).toEqual([
+      {
+        '1:1': '1.直播电商基地建筑面积',
+        '1:2': '0.52',
+        '1:3': '万平方米',
+        '2:1': '2. 是否有公共直播间',
+        '2:2': '☑是 ☐否',
+      },
+      { '1:1': '1.直播电商基地建筑面积 0.52 万平方米', '2:1': '2. 是否有公共直播间 ☑是 ☐否' },
     ]);
   });
 
