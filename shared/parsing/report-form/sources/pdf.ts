@@ -327,7 +327,7 @@ function apply(m: Matrix, x: number, y: number): [number, number] {
 }
 
 /** A page's text items grouped into lines (top to bottom) and cells (left to right, split at gaps and rules). */
-export function pageLines(items: readonly TextItem[], rules: readonly Rule[] = []): Line[] {
+function pageLines(items: readonly TextItem[], rules: readonly Rule[] = []): Line[] {
   const pieces: Piece[] = [];
   for (const item of items) {
     if (item.str.trim() === '') continue;
