@@ -24,7 +24,16 @@ export async function parseReportForm(
   const source = await readSource(data, opts.fileName, where);
   if (!('grids' in source)) return { header: {}, values: [], findings: [source] };
   try {
-    return readForm(source.grids, form, where, { lowConfidence: source.lowConfidence ?? false });
+    const result = readForm(source.grids, form, where, { lowConfidence: source.lowConfidence ?? false });
+    if (source.note) {
+      result.findings.push(
+        finding('form.partly-read', 'warning', `${source.note}，其余部分未读取，请核实。`, {
+          ...where,
+          messageEn: `report form partly read: ${source.note}`,
+        }),
+      );
+    }
+    return result;
   } catch (cause) {
     const detail = cause instanceof Error ? cause.message : String(cause);
     return {

@@ -40,6 +40,8 @@ export interface SourceRead {
   format: string;
   /** True when the text came from OCR or a layout guess: every value read from it needs a person's check. */
   lowConfidence?: boolean;
+  /** Something staff should know about how far the file was read (pages left out). */
+  note?: string;
 }
 
 export const at = (row: number, col: number): string => `${row}:${col}`;

@@ -81,9 +81,11 @@ function readOccurrence(
     );
   const labelHow: How = occurrence.how === 'item-number' ? 'item-number' : 'label';
 
-  const own = (occurrence.labelOnly ? target.fields.map(() => BLANK) : readByLabels(target, occurrence.text)).map(
-    (read) => ({ read, address: placeOf(grid, row, col) }),
-  );
+  const own = (
+    occurrence.labelOnly
+      ? target.fields.map(() => BLANK)
+      : readByLabels(target, occurrence.text, { sentence: occurrence.how === 'sentence' })
+  ).map((read) => ({ read, address: placeOf(grid, row, col) }));
   if (hasValue(own) || occurrence.shared) {
     return result(own, occurrence.how === 'sentence' ? 'sentence' : labelHow);
   }

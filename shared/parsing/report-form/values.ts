@@ -109,6 +109,16 @@ export function isYesNoHint(text: string): boolean {
   return /^[(（[]?\s*是\s*[□☐]?\s*[/／、|｜或\s]\s*否\s*[□☐]?[)）\]]?$/.test(fold(text).trim());
 }
 
+/** What survey tools and people write for "no answer": `(空)`, `（跳过）`, `-`, `/`. */
+export function isEmptyMarker(text: string): boolean {
+  return /^[(（[【]?\s*(空|跳过|未填|未填写|\(空\))\s*[)）\]】]?$/.test(fold(text).trim());
+}
+
+/** A column beside a tick answer that only says how to answer (`多选`, `可多选`, `—`). */
+export function isTickHint(text: string): boolean {
+  return /^[(（[]?\s*(可?多选|单选|请?勾选|多项选择|[—–\-/]+)\s*[)）\]]?$/.test(fold(text).trim());
+}
+
 /** True for text that holds nothing but units, filler words and punctuation. */
 export function isUnitOnly(text: string): boolean {
   if (isYesNoHint(text)) return true;
@@ -180,51 +190,84 @@ const EDGE = /^[\s,，;；、。.:：_＿]+|[\s,，;；、。.:：_＿]+$/g;
 interface Choice {
   text: string;
   checked: boolean;
+  /** True when some mark (ticked or not) stands by this option. */
+  marked: boolean;
 }
 
-/** The options of a text with tick marks, in order, with whether each is ticked; null when it has no marks. */
+/** Between options: whitespace and the semicolons and full stops that end an option of the notice. */
+const OPTION_BREAK = /[\s;；。]/;
+
+/**
+ * The options of a text with tick marks, in order, with whether each is ticked; null when it has no marks.
+ * A mark belongs to the option it is written against: `☑仓储物流`, `是√`, `√建立了相关机制和制度；`. Where a mark
+ * stands apart from both neighbours (`是 √ 否`), boxes go with the option after them, and check marks follow the
+ * way the rest of the text places its marks.
+ */
 export function markedChoices(text: string): Choice[] | null {
   const t = fold(text)
     // (√) and [x] mark the option they stand next to, on either side; ( ) is an empty box.
     .replace(/[([]\s*[√✓✔x]\s*[)\]]/g, '√')
     .replace(/[([]\s*[)\]]/g, '☐');
   if (!MARK.test(t)) return null;
-  type Token = { mark: 'on' | 'off' | 'check' } | { text: string };
+  type Mark = { kind: 'on' | 'off' | 'check'; breakBefore: boolean; breakAfter: boolean };
+  type Token = { mark: Mark } | { word: Choice };
   const tokens: Token[] = [];
   let buffer = '';
-  for (const ch of t) {
-    const mark = BOX_ON.includes(ch) ? 'on' : BOX_OFF.includes(ch) ? 'off' : CHECK.includes(ch) ? 'check' : null;
-    if (!mark) {
-      buffer += ch;
-      continue;
-    }
-    if (buffer) tokens.push({ text: buffer });
+  const flush = () => {
+    const word = buffer.replace(EDGE, '');
+    if (word) tokens.push({ word: { text: word, checked: false, marked: false } });
     buffer = '';
-    tokens.push({ mark });
+  };
+  for (let i = 0; i < t.length; i++) {
+    const ch = t[i]!;
+    const kind = BOX_ON.includes(ch) ? 'on' : BOX_OFF.includes(ch) ? 'off' : CHECK.includes(ch) ? 'check' : null;
+    if (kind) {
+      flush();
+      const before = i === 0 || OPTION_BREAK.test(t[i - 1]!) || MARK.test(t[i - 1]!);
+      const after = i === t.length - 1 || OPTION_BREAK.test(t[i + 1]!) || MARK.test(t[i + 1]!);
+      tokens.push({ mark: { kind, breakBefore: before, breakAfter: after } });
+    } else if (OPTION_BREAK.test(ch)) {
+      flush();
+    } else {
+      buffer += ch;
+    }
   }
-  if (buffer) tokens.push({ text: buffer });
+  flush();
 
-  const choices: (Choice & { token: number })[] = [];
+  const wordAt = (i: number): Choice | undefined => {
+    const token = tokens[i];
+    return token && 'word' in token ? token.word : undefined;
+  };
+  // How the unambiguous marks of this text stand: before their option or after it.
+  let before = 0;
+  let after = 0;
   tokens.forEach((token, i) => {
-    if (!('text' in token)) return;
-    const text = token.text.replace(EDGE, '');
-    if (!text) return;
-    const before = tokens[i - 1];
-    choices.push({ text, checked: before !== undefined && 'mark' in before && before.mark === 'on', token: i });
+    if (!('mark' in token)) return;
+    if (!token.mark.breakBefore && token.mark.breakAfter && wordAt(i - 1)) after++;
+    else if (token.mark.breakBefore && !token.mark.breakAfter && wordAt(i + 1)) before++;
   });
+  const orphans: Choice[] = [];
   tokens.forEach((token, i) => {
-    if (!('mark' in token) || token.mark !== 'check') return;
-    const prev = choices.find((c) => c.token === i - 1);
-    const next = choices.find((c) => c.token === i + 1);
-    const prevText = (tokens[i - 1] as { text?: string } | undefined)?.text ?? '';
-    const nextText = (tokens[i + 1] as { text?: string } | undefined)?.text ?? '';
-    const prevAdjacent = prev && !/\s$/.test(prevText) ? prev : undefined;
-    const nextAdjacent = next && !/^\s/.test(nextText) ? next : undefined;
-    const target = prevAdjacent ?? nextAdjacent ?? prev ?? next;
-    if (target) target.checked = true;
-    else choices.push({ text: '', checked: true, token: i });
+    if (!('mark' in token)) return;
+    const { kind, breakBefore, breakAfter } = token.mark;
+    const prev = wordAt(i - 1);
+    const next = wordAt(i + 1);
+    let target: Choice | undefined;
+    if (prev && !breakBefore && (breakAfter || !next)) target = prev;
+    else if (next && !breakAfter && (breakBefore || !prev)) target = next;
+    else if (kind !== 'check')
+      target = next ?? prev; // □是■否: a box stands before its option
+    else if (prev && !breakBefore)
+      target = prev; // 是√否: a check glued on both sides marks the one before
+    else target = after > before ? (prev ?? next) : before > after ? (next ?? prev) : (prev ?? next);
+    if (!target) {
+      if (kind !== 'off') orphans.push({ text: '', checked: true, marked: true });
+      return;
+    }
+    target.marked = true;
+    if (kind !== 'off') target.checked = true;
   });
-  return choices.map(({ text, checked }) => ({ text, checked }));
+  return [...tokens.flatMap((token) => ('word' in token ? [token.word] : [])), ...orphans];
 }
 
 const YES = /^(是|有|已|对|yes|y|true|√|✓|✔)/;
@@ -287,14 +330,16 @@ function readYesNoSeries(text: string, count: number): Read[] {
   return Array.from({ length: count }, (_, i) => reads[i] ?? BLANK);
 }
 
-export function readTicks(field: FormField, text: string, wording: string): Read {
+export function readTicks(field: FormField, text: string, wording: string, sentence = false): Read {
   const raw = cleanRaw(text);
   const choices = markedChoices(text);
   if (!choices && isYesNoHint(text)) return { status: 'blank', raw };
   // 是/否 for a tick item (Annex 1 gives items 23-26 the unit 是/否): 否 ticks nothing; 是 claims it without
   // saying which options, which staff see in a finding.
   const word = choices ? '' : keyOf(text);
-  if (word === '否' || word === '无' || word === '没有') return { status: 'value', value: [], raw };
+  if (word === '否' || word === '无' || word === '没有' || (!choices && /^[—–\-/]+$/.test(text.trim()))) {
+    return { status: 'value', value: [], raw };
+  }
   if (word === '是' || word === '有') return { status: 'value', value: ['是'], raw, claimedWithoutOptions: true };
   const picked = choices
     ? choices.filter((c) => c.checked).map((c) => c.text)
@@ -305,6 +350,9 @@ export function readTicks(field: FormField, text: string, wording: string): Read
   if (picked.length === 0) {
     return choices || keyOf(text) === '' ? { status: 'blank', raw } : { status: 'unreadable', raw };
   }
+  // The notice's own sentence, every option (and 其他) still there and none marked: nothing was ticked. Typed
+  // answers name some options, or leave out the 其他 the template carries.
+  if (!choices && sentence && isTemplateOptions(field, text, wording)) return { status: 'value', value: [], raw };
   if (!choices && picked.length === 1 && NONE_WORDS.test(keyOf(picked[0]!))) {
     return { status: 'value', value: [], raw };
   }
@@ -343,6 +391,20 @@ export function readTicks(field: FormField, text: string, wording: string): Read
   return { status: 'value', value: [...options.filter((o) => ticked.has(o)), ...others], raw };
 }
 
+function isTemplateOptions(field: FormField, text: string, wording: string): boolean {
+  const key = keyOf(text);
+  if (!wording.includes(key)) return false;
+  const options = field.options ?? [];
+  const all = options.every((option) => bestOption(keyOf(option), [option]) !== undefined && hasOption(key, option));
+  return all && (!field.otherText || /其他/.test(key));
+}
+
+/** True when a text names an option (whole, or by a run of 4 letters of it). */
+function hasOption(key: string, option: string): boolean {
+  const optionKey = keyOf(option);
+  return key.includes(optionKey) || longestCommonRun(key, optionKey) >= Math.min(4, optionKey.length);
+}
+
 /** The option a ticked text means: containment either way, else the longest shared run of at least 4 letters. */
 function bestOption(key: string, options: readonly string[]): string | undefined {
   let best: string | undefined;
@@ -375,14 +437,20 @@ function longestCommonRun(a: string, b: string): number {
   return best;
 }
 
-export function readField(item: FormItem, field: FormField, text: string): Read {
+/** Where a text was found: `sentence` when it is the notice's own sentence with the blanks filled in. */
+export interface ReadContext {
+  sentence?: boolean;
+}
+
+export function readField(item: FormItem, field: FormField, text: string, context: ReadContext = {}): Read {
+  if (isEmptyMarker(text)) return { status: 'blank', raw: cleanRaw(text) };
   switch (field.kind) {
     case 'number':
       return readNumber(field, text);
     case 'yesno':
       return readYesNo(text);
     case 'ticks':
-      return readTicks(field, text, wordingKey(item));
+      return readTicks(field, text, wordingKey(item), context.sentence ?? false);
     default: {
       const raw = cleanRaw(text);
       return raw ? { status: 'value', value: raw, raw } : { status: 'blank', raw };
@@ -391,9 +459,14 @@ export function readField(item: FormItem, field: FormField, text: string): Read 
 }
 
 /** Several fields of one kind read from one piece of text, by order (no field labels to go by). */
-export function readSeries(item: FormItem, fields: readonly FormField[], text: string): Read[] {
+export function readSeries(
+  item: FormItem,
+  fields: readonly FormField[],
+  text: string,
+  context: ReadContext = {},
+): Read[] {
   const first = fields[0]!;
-  if (fields.length === 1) return [readField(item, first, text)];
+  if (fields.length === 1) return [readField(item, first, text, context)];
   if (fields.every((f) => f.kind === 'number')) {
     const tokens = numberTokens(text);
     if (tokens.length === 0) return fields.map((f, i) => (i === 0 ? readNumber(f, text) : BLANK));
@@ -403,7 +476,7 @@ export function readSeries(item: FormItem, fields: readonly FormField[], text: s
     });
   }
   if (fields.every((f) => f.kind === 'yesno')) return readYesNoSeries(text, fields.length);
-  return fields.map((f, i) => (i === 0 ? readField(item, f, text) : BLANK));
+  return fields.map((f, i) => (i === 0 ? readField(item, f, text, context) : BLANK));
 }
 
 /**
@@ -411,7 +484,7 @@ export function readSeries(item: FormItem, fields: readonly FormField[], text: s
  * 8个`): each field's value is what follows its label up to the next label; fields whose label is missing share
  * the text before the next label found, in order.
  */
-export function readByLabels(item: FormItem, text: string): Read[] {
+export function readByLabels(item: FormItem, text: string, context: ReadContext = {}): Read[] {
   const { key, index } = keyed(text);
   const fields = item.fields;
   const spans: ({ start: number; end: number } | null)[] = fields.map(() => null);
@@ -462,6 +535,7 @@ export function readByLabels(item: FormItem, text: string): Read[] {
       item,
       group.fields.map((i) => fields[i]!),
       text.slice(group.from, to),
+      context,
     );
     group.fields.forEach((fieldIndex, j) => {
       reads[fieldIndex] = series[j]!;
@@ -493,6 +567,11 @@ export function readFromCells(item: FormItem, given: CellText[]): FieldRead[] {
   const fields = item.fields;
   // A 是/否 unit column is the template's hint, not an answer, for yes/no and tick blanks alike.
   if (fields[0]!.kind !== 'number') cells = cells.filter((c) => !isYesNoHint(c.text));
+  // After a tick answer, a column saying 多选 or a dash is the form's hint, not more answers.
+  if (fields[0]!.kind === 'ticks') {
+    const first = cells.findIndex((c) => c.text !== '');
+    cells = cells.filter((c, i) => i <= first || !isTickHint(c.text));
+  }
   const filled = cells.filter((c) => c.text !== '');
   if (filled.length === 0) return fields.map(() => ({ read: BLANK, address: cells[0]?.address ?? '' }));
   const joined = filled.map((c) => c.text).join('  ');

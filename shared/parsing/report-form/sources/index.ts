@@ -1,11 +1,15 @@
 /**
- * Which reader a file needs, decided by its bytes (bases rename files freely): an OOXML package (.xlsx), a
- * compound file (.xls, or an encrypted package), a PDF, a CSV/TSV text. What cannot be read becomes a finding
- * with a stable code and a plain instruction, never an exception.
+ * Which reader a file needs, decided by its bytes (bases rename files freely): an OOXML package (.xlsx or
+ * .docx), a compound file (.xls, .doc, or an encrypted package), a PDF (text layer, or OCR of a scan where it
+ * runs), a CSV/TSV text. What cannot be read becomes a finding with a stable code and a plain instruction, never
+ * an exception.
  */
 import { type Finding, finding } from '../../../domain/findings.ts';
 import { inspectCfb } from '../../word-text.ts';
 import type { SourceRead } from '../model.ts';
+import { readDocGrids } from './doc.ts';
+import { ooxmlKind, readDocxGrids } from './docx.ts';
+import { readPdfGrids } from './pdf.ts';
 import { csvGrids, xlsGrids } from './sheetjs.ts';
 import { loadWorkbook, workbookGrids } from './xlsx.ts';
 
@@ -23,7 +27,7 @@ export async function readSource(
   if (!Buffer.isBuffer(data) || data.length < 4) return unknownFormat(where, 'empty or truncated file');
   if (data[0] === 0x50 && data[1] === 0x4b) return readOoxml(data, where);
   if (OLE2_MAGIC.every((byte, i) => data[i] === byte)) return readCompound(data, where);
-  if (data.subarray(0, 1024).includes('%PDF-')) return unknownFormat(where, 'PDF report forms are not read yet');
+  if (data.subarray(0, 1024).includes('%PDF-')) return readPdf(data, where);
   if (looksLikeText(data, fileName)) {
     try {
       return { grids: csvGrids(data, fileName ?? 'CSV'), format: 'csv' };
@@ -35,6 +39,10 @@ export async function readSource(
 }
 
 async function readOoxml(data: Buffer, where: Where): Promise<SourceRead | Finding> {
+  if ((await ooxmlKind(data).catch(() => 'other')) === 'docx') {
+    const read = await readDocxGrids(data);
+    return 'grids' in read ? read : problemFinding(where, read.problem, read.detail);
+  }
   try {
     const workbook = await loadWorkbook(data);
     const grids = workbookGrids(workbook);
@@ -61,7 +69,52 @@ function readCompound(data: Buffer, where: Where): Promise<SourceRead | Finding>
       return unreadable(where, cause);
     }
   }
+  if (container.streams.includes('WordDocument')) {
+    return readDocGrids(data).then((read) =>
+      'grids' in read ? read : problemFinding(where, read.problem, read.detail),
+    );
+  }
   return unknownFormat(where, `compound file with streams ${container.streams.slice(0, 6).join(', ')}`);
+}
+
+async function readPdf(data: Buffer, where: Where): Promise<SourceRead | Finding> {
+  const read = await readPdfGrids(data);
+  if (!('grids' in read)) return problemFinding(where, read.problem, read.detail);
+  if (read.pagesRead < read.pages) {
+    // More pages than a form has: what was read stands, and staff learn the rest was not.
+    return { ...read, note: `PDF 共${read.pages}页，只读取了前${read.pagesRead}页` };
+  }
+  return read;
+}
+
+/** A source's own word for why it could not read a file, as a finding. */
+function problemFinding(where: Where, problem: string, detail: string): Finding {
+  switch (problem) {
+    case 'encrypted':
+      return finding('form.encrypted', 'error', '报告表设置了打开密码，系统无法读取。请取消密码后重新发送。', {
+        ...where,
+        messageEn: `password-protected: ${detail.slice(0, 160)}`,
+      });
+    case 'scanned':
+      return finding(
+        'form.scanned',
+        'error',
+        '报告表是扫描件（PDF中没有文字），系统无法识别其中的数据。请基地同时发送可编辑的 Word 或 Excel 报告表；盖章扫描件可作为附件一并发送。',
+        { ...where, messageEn: `scanned PDF without a text layer and no OCR here: ${detail.slice(0, 160)}` },
+      );
+    case 'garbled':
+      return finding(
+        'form.garbled',
+        'error',
+        '报告表 PDF 的文字无法正确提取（乱码），系统无法读取。请基地发送 Word 或 Excel 原件，或重新导出 PDF（嵌入字体）。',
+        { ...where, messageEn: `PDF text is garbled: ${detail.slice(0, 160)}` },
+      );
+    case 'not-word':
+    case 'not-pdf':
+      return unknownFormat(where, detail);
+    default:
+      return unreadable(where, `${problem}: ${detail}`);
+  }
 }
 
 /** Text with no NUL bytes in its first 4 KB that is named or shaped like a CSV/TSV export. */
