@@ -7,6 +7,7 @@
 import { at, type Grid, MAX_COLUMNS } from './model.ts';
 import type { ReportFormCatalogue } from './reader.ts';
 import { escapeRegExp, fold, keyOf } from './text.ts';
+import { isEmptyMarker } from './values.ts';
 
 const FOOTNOTE = /[¹²³⁰⁴-⁹*＊※]/g;
 
@@ -15,7 +16,11 @@ function labelKey(text: string): string {
 }
 
 /** The header fields (基地名称, 市商务局, 联系人 ...) found by their labels, with the value beside or below. */
-export function readHeader(grids: Grid[], form: ReportFormCatalogue): Record<string, string> {
+export function readHeader(
+  grids: Grid[],
+  form: ReportFormCatalogue,
+  itemLabels: ReadonlyMap<Grid, ReadonlySet<string>> = new Map(),
+): Record<string, string> {
   const byLabel = new Map<string, string>();
   const variants: { text: string; key: string }[] = [];
   for (const field of form.formHeader) {
@@ -35,13 +40,17 @@ export function readHeader(grids: Grid[], form: ReportFormCatalogue): Record<str
     text !== undefined && (byLabel.has(labelKey(text)) || /^\s*\d{1,2}\s*[.、．]/.test(text));
 
   for (const grid of grids) {
+    const items = itemLabels.get(grid);
+    // A cell is a label when it names a header field, starts with an item number, or is an item's label.
+    const isLabelAt = (r: number, c: number): boolean =>
+      items?.has(at(r, c)) === true || isLabel(grid.texts.get(at(r, c)));
     for (const row of grid.rows) {
       for (const col of grid.columns.get(row) ?? []) {
         const text = grid.texts.get(at(row, col))!;
         const key = byLabel.get(labelKey(text));
         if (key) {
           if (header[key] === undefined) {
-            const value = headerValueNear(grid, row, col, isLabel);
+            const value = headerValueNear(grid, row, col, isLabelAt);
             if (value) header[key] = value;
           }
           continue;
@@ -63,28 +72,29 @@ export function readHeader(grids: Grid[], form: ReportFormCatalogue): Record<str
   return header;
 }
 
-function headerValueNear(grid: Grid, row: number, col: number, isLabel: (t: string | undefined) => boolean): string {
-  let adjacent: string | undefined;
+function headerValueNear(grid: Grid, row: number, col: number, isLabelAt: (r: number, c: number) => boolean): string {
+  let adjacent: number | undefined;
   let seen = 0;
   for (let c = col + 1; c <= MAX_COLUMNS && seen < 4; c++) {
     if (grid.covered.has(at(row, c))) continue;
     seen++;
     const text = grid.texts.get(at(row, c));
-    if (seen === 1) adjacent = text;
+    if (seen === 1) adjacent = c;
     if (text === undefined) continue;
-    if (isLabel(text)) break;
+    if (isLabelAt(row, c)) break;
     return cleanHeaderValue(text);
   }
   // Labels side by side are a table's column headers: the value is below.
-  if (isLabel(adjacent)) {
+  if (adjacent !== undefined && isLabelAt(row, adjacent)) {
     const below = grid.texts.get(at(row + 1, col));
-    if (below !== undefined && !isLabel(below)) return cleanHeaderValue(below);
+    if (below !== undefined && !isLabelAt(row + 1, col)) return cleanHeaderValue(below);
   }
   return '';
 }
 
 function cleanHeaderValue(text: string): string {
   const value = text.replace(/^[\s:：]+|[\s,，;；]+$/g, '');
+  if (isEmptyMarker(value)) return ''; // a survey tool's (空)
   // The blank of 填表时间 in the notice is "   年  月  日".
   return keyOf(value) === '年月日' ? '' : value;
 }

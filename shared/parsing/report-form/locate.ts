@@ -8,6 +8,7 @@
 import type { FormItem } from '../../domain/catalogue.ts';
 import { at, type Grid } from './model.ts';
 import type { ReportFormCatalogue } from './reader.ts';
+import { similarField } from './similar.ts';
 import { fieldKey, firstLiteralKey, fold, keyOf, labelCore, PERIOD } from './text.ts';
 
 /** An item label found in a grid: the item, which of its blanks the label introduces, and its text. */
@@ -166,7 +167,18 @@ function matchLabel(
       labelOnly: best.length === key.length,
     };
   }
-  // 3. The base's own wording beside the item's number: accepted when it shares a run of 3 letters with one blank's
+  // 3. The base's own wording for a blank, when it clearly means one label of the notice.
+  const similar = similarField(text, index.items.values());
+  if (similar && (n === null || n === similar.item.item)) {
+    const colon = /[:：]/.exec(text);
+    return {
+      item: similar.item,
+      fields: [similar.field],
+      how: 'label',
+      labelOnly: !colon || keyOf(text.slice(colon.index + 1)) === '',
+    };
+  }
+  // 4. The base's own wording beside the item's number: accepted when it shares a run of 3 letters with one blank's
   //    label (or the item's title), which then names the blank.
   if (n === null) return null;
   const item = index.items.get(n);

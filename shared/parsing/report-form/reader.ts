@@ -142,11 +142,16 @@ function readBelow(grid: Grid, { row, col }: Occurrence, item: FormItem, labelCe
 }
 
 /** Readings of every blank in a set of grids, by `item.field index`. */
-function readGrids(grids: Grid[], form: ReportFormCatalogue): Map<string, Reading[]> {
+function readGrids(
+  grids: Grid[],
+  form: ReportFormCatalogue,
+  itemLabels: Map<Grid, Set<string>>,
+): Map<string, Reading[]> {
   const readings = new Map<string, Reading[]>();
   for (const grid of grids) {
     const occurrences = findOccurrences(grid, form);
     const labelCells = new Set(occurrences.map((o) => at(o.row, o.col)));
+    itemLabels.set(grid, labelCells);
     const notes = noteColumns(grid);
     for (const occurrence of occurrences) {
       for (const [field, reading] of readOccurrence(grid, occurrence, labelCells, notes)) {
@@ -193,11 +198,12 @@ export function readForm(
   // Visible sheets are read together; hidden ones (an old copy of the form) only for blanks the visible lack.
   const visible = grids.filter((g) => !g.hidden);
   const hidden = grids.filter((g) => g.hidden);
-  const main = readGrids(visible, form);
-  const spare = hidden.length > 0 ? readGrids(hidden, form) : new Map<string, Reading[]>();
+  const itemLabels = new Map<Grid, Set<string>>();
+  const main = readGrids(visible, form, itemLabels);
+  const spare = hidden.length > 0 ? readGrids(hidden, form, itemLabels) : new Map<string, Reading[]>();
   if (main.size === 0 && spare.size === 0) {
     return {
-      header: readHeader(grids, form),
+      header: readHeader(grids, form, itemLabels),
       values: [],
       findings: [
         finding(
@@ -252,7 +258,7 @@ export function readForm(
       );
     }
   }
-  return { header: readHeader([...visible, ...hidden], form), values, findings };
+  return { header: readHeader([...visible, ...hidden], form, itemLabels), values, findings };
 }
 
 function conflictFinding(

@@ -341,6 +341,7 @@ export function readTicks(field: FormField, text: string, wording: string, sente
     return { status: 'value', value: [], raw };
   }
   if (word === '是' || word === '有') return { status: 'value', value: ['是'], raw, claimedWithoutOptions: true };
+  if (choices) mergeOtherText(choices, field.options ?? []);
   const picked = choices
     ? choices.filter((c) => c.checked).map((c) => c.text)
     : fold(text)
@@ -389,6 +390,20 @@ export function readTicks(field: FormField, text: string, wording: string, sente
     return { status: 'blank', raw };
   }
   return { status: 'value', value: [...options.filter((o) => ticked.has(o)), ...others], raw };
+}
+
+/** `☑其他服务 法律咨询`: the unmarked words after a ticked 其他 that name no option are its text. */
+function mergeOtherText(choices: Choice[], options: readonly string[]): void {
+  for (let i = 0; i < choices.length - 1; i++) {
+    const other = choices[i]!;
+    if (!other.checked || !/^其他/.test(keyOf(other.text))) continue;
+    while (i + 1 < choices.length) {
+      const next = choices[i + 1]!;
+      if (next.marked || bestOption(keyOf(next.text), options) !== undefined) break;
+      other.text = `${other.text}：${next.text}`;
+      choices.splice(i + 1, 1);
+    }
+  }
 }
 
 function isTemplateOptions(field: FormField, text: string, wording: string): boolean {

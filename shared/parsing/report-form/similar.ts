@@ -1,0 +1,88 @@
+/**
+ * A base's own wording for a blank (`带宽`, `日活跃用户数`, `是否有人才引进政策`, `培训场次`) matched to the notice's
+ * label it stands for, by the letters they share. A match is taken only when it is clearly better than the best
+ * label of any other item; between the blanks of one item, the unit the wording names (场次, 人数, 时长, 金额)
+ * decides. Anything less clear stays unmatched: an unread blank is reported, a wrong one is not.
+ */
+import type { FormField, FormItem } from '../../domain/catalogue.ts';
+import { fieldKey, firstLiteralKey, keyOf, labelCore } from './text.ts';
+
+/** Lowest score (0-1) a wording must reach to name a label. */
+export const MIN_SIMILARITY = 0.6;
+/** How far ahead of every other item's best label the chosen one must be. */
+export const MIN_MARGIN = 0.12;
+
+/** Words every label has, which say nothing about which blank is meant. */
+const GENERIC = /直播电商|基地|数量|是否|的|情况|填报|本基地/g;
+
+function core(key: string): string {
+  return key.replace(GENERIC, '');
+}
+
+function bigrams(text: string): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i + 1 < text.length; i++) out.add(text.slice(i, i + 2));
+  if (text.length === 1) out.add(text);
+  return out;
+}
+
+/** How well `label` explains `wording`: letters and letter pairs of the wording found in the label, and overlap. */
+export function similarity(wording: string, label: string): number {
+  const a = core(wording);
+  const b = core(label);
+  if (a.length === 0 || b.length === 0) return 0;
+  const letters = new Set(b);
+  const uni = [...a].filter((ch) => letters.has(ch)).length / a.length;
+  const pa = bigrams(a);
+  const pb = bigrams(b);
+  let shared = 0;
+  for (const pair of pa) if (pb.has(pair)) shared++;
+  const coverage = shared / pa.size;
+  const dice = (2 * shared) / (pa.size + pb.size);
+  return (uni + coverage + dice) / 3;
+}
+
+/** The unit a wording names for its blank, in the catalogue's units. */
+function unitNamed(wording: string): string | null {
+  if (/场次|场数|次数|场$/.test(wording)) return '场';
+  if (/人数|人次|人$|名单/.test(wording)) return '人';
+  if (/时长|小时/.test(wording)) return '小时';
+  if (/金额|交易额|销售额|成交额|万元|元$/.test(wording)) return '万元';
+  return null;
+}
+
+function labelsOf(item: FormItem, field: FormField, index: number): string[] {
+  const labels = [fieldKey(field)];
+  // A one-blank item is also named by its title and its wording; a two-blank item's title names its first blank.
+  if (item.fields.length === 1 || index === 0) labels.push(labelCore(item.label).key);
+  if (item.fields.length === 1) labels.push(firstLiteralKey(item));
+  return labels.filter((label) => label.length >= 2);
+}
+
+/** The blank a base's wording names, or null when no label is clearly meant. */
+export function similarField(
+  text: string,
+  items: Iterable<FormItem>,
+): { item: FormItem; field: number; score: number } | null {
+  // The wording is what stands before a colon or the first digit (`培训场次：209场`).
+  const wording = keyOf(labelCore(text.split(/[:：]/)[0] ?? '').key.replace(/\d.*$/, ''));
+  if (core(wording).length < 2 || /^\d/.test(wording)) return null;
+  const scored: { item: FormItem; field: number; score: number }[] = [];
+  for (const item of items) {
+    item.fields.forEach((field, i) => {
+      const score = Math.max(...labelsOf(item, field, i).map((label) => similarity(wording, label)));
+      scored.push({ item, field: i, score });
+    });
+  }
+  scored.sort((a, b) => b.score - a.score);
+  const best = scored[0];
+  if (!best || best.score < MIN_SIMILARITY) return null;
+  const rival = scored.find((s) => s.item !== best.item);
+  if (rival && best.score - rival.score < MIN_MARGIN) return null;
+  // Within the item: the blanks about as close as the best; the unit named decides between them.
+  const close = scored.filter((s) => s.item === best.item && best.score - s.score < MIN_MARGIN);
+  if (close.length === 1) return best;
+  const unit = unitNamed(wording);
+  const byUnit = unit ? close.filter((s) => best.item.fields[s.field]!.unit === unit) : [];
+  return byUnit.length === 1 ? byUnit[0]! : null;
+}
