@@ -168,7 +168,7 @@ function matchLabel(
     };
   }
   // 3. The base's own wording for a blank, when it clearly means one label of the notice.
-  const similar = similarField(text, index.items.values());
+  const similar = similarField(text, index.items.values(), index.sections);
   if (similar && (n === null || n === similar.item.item)) {
     const colon = /[:：]/.exec(text);
     return {

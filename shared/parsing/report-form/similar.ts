@@ -63,10 +63,12 @@ function labelsOf(item: FormItem, field: FormField, index: number): string[] {
 export function similarField(
   text: string,
   items: Iterable<FormItem>,
+  /** Wordings that name something else (header fields, section headings). */
+  excluded: ReadonlySet<string> = new Set(),
 ): { item: FormItem; field: number; score: number } | null {
   // The wording is what stands before a colon or the first digit (`培训场次：209场`).
   const wording = keyOf(labelCore(text.split(/[:：]/)[0] ?? '').key.replace(/\d.*$/, ''));
-  if (core(wording).length < 2 || /^\d/.test(wording)) return null;
+  if (core(wording).length < 2 || /^\d/.test(wording) || excluded.has(wording)) return null;
   const scored: { item: FormItem; field: number; score: number }[] = [];
   for (const item of items) {
     item.fields.forEach((field, i) => {
