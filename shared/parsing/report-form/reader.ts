@@ -227,7 +227,11 @@ export function readForm(
         const fromHidden = decide(spare.get(key));
         if (fromHidden.reading?.read.status === 'value') decision = fromHidden;
       }
-      const read = decision.reading?.read ?? BLANK;
+      let read = decision.reading?.read ?? BLANK;
+      // A tick item found with nothing ticked in it (an empty answer cell): no option claimed.
+      if (field.kind === 'ticks' && decision.reading && read.status === 'blank') {
+        read = { status: 'value', value: [], raw: read.raw };
+      }
       const value: FormValue = {
         item: item.item,
         field: field.key,

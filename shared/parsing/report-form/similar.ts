@@ -14,9 +14,13 @@ export const MIN_MARGIN = 0.12;
 
 /** Words every label has, which say nothing about which blank is meant. */
 const GENERIC = /直播电商|基地|数量|是否|的|情况|填报|本基地/g;
+/** Words that name a blank's unit rather than what it counts: they decide between an item's blanks. */
+const UNIT_WORDS = /场次|场数|次数|人数|人次|时长|小时数|金额|总额|额度/g;
 
 function core(key: string): string {
-  return key.replace(GENERIC, '');
+  const stripped = key.replace(GENERIC, '');
+  const withoutUnits = stripped.replace(UNIT_WORDS, '');
+  return withoutUnits.length >= 2 ? withoutUnits : stripped;
 }
 
 function bigrams(text: string): Set<string> {
@@ -79,12 +83,16 @@ export function similarField(
   scored.sort((a, b) => b.score - a.score);
   const best = scored[0];
   if (!best || best.score < MIN_SIMILARITY) return null;
+  // The same words as one label (`入驻商家` for 入驻商家数量) name it, unless another item's label is the same too.
+  const exact = scored.filter((s) => s.score >= 1);
   const rival = scored.find((s) => s.item !== best.item);
-  if (rival && best.score - rival.score < MIN_MARGIN) return null;
-  // Within the item: the blanks about as close as the best; the unit named decides between them.
-  const close = scored.filter((s) => s.item === best.item && best.score - s.score < MIN_MARGIN);
-  if (close.length === 1) return best;
+  const clear = exact.length > 0 ? exact.every((s) => s.item === best.item) : !rival || best.score - rival.score >= MIN_MARGIN;
+  if (!clear) return null;
+  // Within the item, the unit the wording names decides (培训场次 / 培训人数); else a clear lead.
+  const own = scored.filter((s) => s.item === best.item);
   const unit = unitNamed(wording);
-  const byUnit = unit ? close.filter((s) => best.item.fields[s.field]!.unit === unit) : [];
-  return byUnit.length === 1 ? byUnit[0]! : null;
+  const byUnit = unit ? own.filter((s) => best.item.fields[s.field]!.unit === unit) : [];
+  if (byUnit.length === 1) return byUnit[0]!;
+  const second = own[1];
+  return !second || best.score - second.score >= MIN_MARGIN ? best : null;
 }

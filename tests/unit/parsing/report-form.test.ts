@@ -433,7 +433,7 @@ describe('parseReportForm', () => {
     expect(formValue(result, 16).value).toBe(40);
   });
 
-  it.each(LAYOUTS)('gives null for a blank item of a %s form, without a finding', async (layout) => {
+  it.each(LAYOUTS)('gives null for a blank item (none ticked: []) of a %s form, without a finding', async (layout) => {
     // Prepare
     const { 6: _anchors, 12: _policies, 20: _services, ...rest } = SAMPLE_FORM_VALUES;
     const data = await buildReportFormXlsx({ values: rest, layout });
@@ -445,7 +445,8 @@ describe('parseReportForm', () => {
     expect(formValue(result, 6).value).toBeNull();
     expect(formValue(result, 12, 'introPolicy').value).toBeNull();
     expect(formValue(result, 12, 'trainPolicy').value).toBeNull();
-    expect(formValue(result, 20).value).toBeNull();
+    // A tick list with nothing ticked is an answer (none of these), not a missing item.
+    expect(formValue(result, 20).value).toEqual([]);
     expect(formValue(result, 2).value).toBe(36);
     expect(result.findings).toEqual([]);
   });
