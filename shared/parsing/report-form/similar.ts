@@ -55,11 +55,10 @@ function unitNamed(wording: string): string | null {
   return null;
 }
 
-function labelsOf(item: FormItem, field: FormField, index: number): string[] {
+function labelsOf(item: FormItem, field: FormField): string[] {
   const labels = [fieldKey(field)];
-  // A one-blank item is also named by its title and its wording; a two-blank item's title names its first blank.
-  if (item.fields.length === 1 || index === 0) labels.push(labelCore(item.label).key);
-  if (item.fields.length === 1) labels.push(firstLiteralKey(item));
+  // A one-blank item is also named by its title and its wording.
+  if (item.fields.length === 1) labels.push(labelCore(item.label).key, firstLiteralKey(item));
   return labels.filter((label) => label.length >= 2);
 }
 
@@ -73,12 +72,25 @@ export function similarField(
   // The wording is what stands before a colon or the first digit (`培训场次：209场`).
   const wording = keyOf(labelCore(text.split(/[:：]/)[0] ?? '').key.replace(/\d.*$/, ''));
   if (core(wording).length < 2 || /^\d/.test(wording) || excluded.has(wording)) return null;
-  const scored: { item: FormItem; field: number; score: number }[] = [];
+  const unit = unitNamed(wording);
+  const scored: { item: FormItem; field: number; score: number; fields: number[] }[] = [];
   for (const item of items) {
-    item.fields.forEach((field, i) => {
-      const score = Math.max(...labelsOf(item, field, i).map((label) => similarity(wording, label)));
-      scored.push({ item, field: i, score });
-    });
+    const fieldScores = item.fields.map((field) => Math.max(...labelsOf(item, field).map((l) => similarity(wording, l))));
+    // The field the named unit picks, if exactly one of the item's blanks has that unit.
+    const byUnit = unit ? item.fields.flatMap((f, i) => (f.unit === unit ? [i] : [])) : [];
+    const unitField = byUnit.length === 1 ? byUnit[0]! : null;
+    let field = fieldScores.indexOf(Math.max(...fieldScores));
+    let score = fieldScores[field]!;
+    const ranked = [...fieldScores].sort((a, b) => b - a);
+    let settled = item.fields.length === 1 || ranked[0]! - ranked[1]! >= MIN_MARGIN;
+    if (unitField !== null) {
+      // 培训场次 for 累计直播电商培训 (场): the unit names the blank; the item's title may name the item.
+      const title = item.fields.length > 1 ? similarity(wording, labelCore(item.label).key) : 0;
+      field = unitField;
+      score = Math.max(fieldScores[unitField]!, title, score);
+      settled = true;
+    }
+    scored.push({ item, field, score: settled ? score : 0, fields: [field] });
   }
   scored.sort((a, b) => b.score - a.score);
   const best = scored[0];
@@ -86,13 +98,6 @@ export function similarField(
   // The same words as one label (`入驻商家` for 入驻商家数量) name it, unless another item's label is the same too.
   const exact = scored.filter((s) => s.score >= 1);
   const rival = scored.find((s) => s.item !== best.item);
-  const clear = exact.length > 0 ? exact.every((s) => s.item === best.item) : !rival || best.score - rival.score >= MIN_MARGIN;
-  if (!clear) return null;
-  // Within the item, the unit the wording names decides (培训场次 / 培训人数); else a clear lead.
-  const own = scored.filter((s) => s.item === best.item);
-  const unit = unitNamed(wording);
-  const byUnit = unit ? own.filter((s) => best.item.fields[s.field]!.unit === unit) : [];
-  if (byUnit.length === 1) return byUnit[0]!;
-  const second = own[1];
-  return !second || best.score - second.score >= MIN_MARGIN ? best : null;
+  if (exact.length > 0) return exact.every((s) => s.item === best.item) ? best : null;
+  return !rival || best.score - rival.score >= MIN_MARGIN ? best : null;
 }
