@@ -82,8 +82,10 @@ function itemKeys(item: FormItem): string[] {
   return [labelCore(item.label).key, firstLiteralKey(item), ...item.fields.map(fieldKey)].filter((k) => k.length >= 2);
 }
 
-// An item number where a sentence of the notice starts: `4.`, `4、`, `（4）`, `4 ` — never the `1` of `1.2`.
-const ITEM_NUMBER = /(?<![\d.．])[([（【]?\s*(\d{1,2})\s*(?:[)\]）】]\s*[.、,:．]?|[.、,:．](?!\s*\d)|\s(?!\s*\d))/g;
+// An item number where a sentence of the notice starts: `4.`, `4、`, `（4）`, `4 ` — never the `1` of `1.2`, though
+// `32.2022年9月…` (the period starts item 32's wording) is one.
+const ITEM_NUMBER =
+  /(?<![\d.．])[([（【]?\s*(\d{1,2})\s*(?:[)\]）】]\s*[.、,:．]?|[、:：]|(?:[.,．]|\s)(?:(?!\s*\d)|(?=\s*\d{4}\s*年)))/g;
 
 /** Item labels in one cell, found by number + the start of the item's wording, in order. */
 function itemsInCell(text: string, index: LabelIndex): { item: FormItem; start: number; end: number }[] {
