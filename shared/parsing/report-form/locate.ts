@@ -100,14 +100,13 @@ function itemsInCell(text: string, index: LabelIndex): { item: FormItem; start: 
   return found;
 }
 
-/** True when the text after an item number starts with one of the item's labels (its first 4 letters, give or take 2). */
+/** True when the text after an item number starts with one of the item's labels (its first 4 letters). */
 function wordingFollows(item: FormItem, after: string): boolean {
   const head = labelCore(after).key.slice(0, 40);
   return itemKeys(item).some((key) => {
     const size = Math.min(4, key.length);
     const start = key.slice(0, size);
-    for (let i = 0; i <= 2 && i + size <= head.length; i++) if (head.slice(i, i + size) === start) return true;
-    return false;
+    return head.startsWith(start);
   });
 }
 
