@@ -30,19 +30,39 @@ function bigrams(text: string): Set<string> {
   return out;
 }
 
+interface Shape {
+  core: string;
+  letters: Set<string>;
+  pairs: Set<string>;
+}
+
+/** Shapes of the texts compared, labels above all (bounded: the catalogue's labels and the wordings of one file). */
+const shapes = new Map<string, Shape>();
+const MAX_SHAPES = 5000;
+
+function shapeOf(text: string): Shape {
+  let shape = shapes.get(text);
+  if (!shape) {
+    const c = core(text);
+    shape = { core: c, letters: new Set(c), pairs: bigrams(c) };
+    if (shapes.size >= MAX_SHAPES) shapes.clear();
+    shapes.set(text, shape);
+  }
+  return shape;
+}
+
 /** How well `label` explains `wording`: letters and letter pairs of the wording found in the label, and overlap. */
 export function similarity(wording: string, label: string): number {
-  const a = core(wording);
-  const b = core(label);
-  if (a.length === 0 || b.length === 0) return 0;
-  const letters = new Set(b);
-  const uni = [...a].filter((ch) => letters.has(ch)).length / a.length;
-  const pa = bigrams(a);
-  const pb = bigrams(b);
+  const a = shapeOf(wording);
+  const b = shapeOf(label);
+  if (a.core.length === 0 || b.core.length === 0) return 0;
+  let found = 0;
+  for (const ch of a.core) if (b.letters.has(ch)) found++;
+  const uni = found / a.core.length;
   let shared = 0;
-  for (const pair of pa) if (pb.has(pair)) shared++;
-  const coverage = shared / pa.size;
-  const dice = (2 * shared) / (pa.size + pb.size);
+  for (const pair of a.pairs) if (b.pairs.has(pair)) shared++;
+  const coverage = shared / a.pairs.size;
+  const dice = (2 * shared) / (a.pairs.size + b.pairs.size);
   return (uni + coverage + dice) / 3;
 }
 
