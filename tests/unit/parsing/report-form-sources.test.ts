@@ -610,6 +610,148 @@ describe('readPdfGrids', () => {
     ]);
   });
 
+  it('reads a ruled table by cell: wrapped lines joined, merged cells covered, columns by the table rules', async () => {
+    // Prepare: a Word-like table (columns at x 60/140/270/350/540) drawn three ways, its cells' text wrapped over
+    // lines as Word wraps it: a merged header row, a name and an address wrapping side by side (their lines on one
+    // baseline), a sentence cell over three lines, a contact label merged over two rows, an e-mail address broken
+    // inside it, Latin words broken at a space; a title above and a wrapped note paragraph below.
+    type Box = [x: number, y: number, width: number, height: number];
+    const cells: Box[] = [
+      [60, 100, 480, 22],
+      ...[60, 140, 270, 350].map((x, i): Box => [x, 122, [80, 130, 80, 190][i]!, 34]),
+      [60, 156, 80, 46],
+      [140, 156, 400, 46],
+      [60, 202, 80, 54],
+      ...[140, 270, 350].map((x, i): Box => [x, 202, [130, 80, 190][i]!, 20]),
+      ...[140, 270, 350].map((x, i): Box => [x, 222, [130, 80, 190][i]!, 34]),
+    ];
+    const texts: [text: string, x: number, y: number][] = [
+      ['附件2', 60, 70],
+      ['基地基本情况', 270, 105],
+      ['基地名称', 65, 133],
+      ['阳泉市矿区龙城直播电商', 145, 126],
+      ['产业园', 145, 140],
+      ['地址与范围', 275, 133],
+      ['阳泉市矿区滨河东路340号（东至', 355, 126],
+      ['长风街，西至滨河东路）', 355, 140],
+      ['党建工作', 65, 174],
+      ['23. 为落实党建工作责任制，开展了哪些工作：☒党组织书记', 145, 160],
+      ['履行党建责任，明确责任和任务；☒建立了相关机制和制度；', 145, 174],
+      ['☐讲专题党课；☒落实“两个责任”。', 145, 188],
+      ['基地联系人', 65, 223],
+      ['姓名', 145, 206],
+      ['张佳琪', 275, 206],
+      ['总经理', 355, 206],
+      ['电子邮件', 145, 233],
+      ['sx9519@126.co', 275, 226],
+      ['m', 275, 240],
+      ['Shanxi Longcheng', 355, 226],
+      ['Network Co.', 355, 240],
+      ['注：本表数据统计时间为2022年9月至2023年8月，请如实填写，', 60, 280],
+      ['不得虚报。', 60, 294],
+      ['填表人：李明', 60, 330],
+    ];
+    const layout = (rules: 'rectangles' | 'lines' | 'filled') =>
+      pdf((doc) => {
+        doc.registerFont('cjk', cjkFontBytes());
+        doc.font('cjk').fontSize(10.5).lineWidth(0.5);
+        for (const [x, y, width, height] of cells) {
+          const [right, bottom] = [x + width, y + height];
+          if (rules === 'rectangles') doc.rect(x, y, width, height).stroke();
+          const edges = [
+            [x, y, right, y],
+            [right, y, right, bottom],
+            [x, bottom, right, bottom],
+            [x, y, x, bottom],
+          ] as const;
+          for (const [x0, y0, x1, y1] of rules === 'rectangles' ? [] : edges) {
+            // A stroked line, or Word's border: a filled rectangle 0.5 pt wide along the edge.
+            if (rules === 'lines') doc.moveTo(x0, y0).lineTo(x1, y1).stroke();
+            else doc.rect(x0 - 0.25, y0 - 0.25, x1 - x0 + 0.5, y1 - y0 + 0.5).fill();
+          }
+        }
+        for (const [text, x, y] of texts) doc.text(text, x, y, { lineBreak: false });
+      });
+
+    // Act
+    const results = await Promise.all(
+      (['rectangles', 'lines', 'filled'] as const).map(async (rules) => readPdfGrids(await layout(rules))),
+    );
+
+    // Assess
+    const grids = results.map((result) => ('problem' in result ? result.problem : result.grids.map(plain)));
+    const sentence =
+      '23. 为落实党建工作责任制，开展了哪些工作：☒党组织书记履行党建责任，明确责任和任务；☒建立了相关机制和制度；☐讲专题党课；☒落实“两个责任”。';
+    const expected = [
+      {
+        name: '第1页',
+        source: 'pdf-lines',
+        texts: {
+          '1:1': '附件2',
+          '2:1': '基地基本情况',
+          '3:1': '基地名称',
+          '3:2': '阳泉市矿区龙城直播电商产业园',
+          '3:3': '地址与范围',
+          '3:4': '阳泉市矿区滨河东路340号（东至长风街，西至滨河东路）',
+          '4:1': '党建工作',
+          '4:2': sentence,
+          '5:1': '基地联系人',
+          '5:2': '姓名',
+          '5:3': '张佳琪',
+          '5:4': '总经理',
+          '6:2': '电子邮件',
+          '6:3': 'sx9519@126.com',
+          '6:4': 'Shanxi Longcheng Network Co.',
+          '7:1': '注：本表数据统计时间为2022年9月至2023年8月，请如实填写，',
+          '8:1': '不得虚报。',
+          '9:1': '填表人：李明',
+        },
+        covered: ['2:2', '2:3', '2:4', '4:3', '4:4', '6:1'],
+      },
+      {
+        name: '第1页（连续文本）',
+        source: 'pdf-lines',
+        texts: {
+          '1:1': '附件2',
+          '2:1': '基地基本情况',
+          '3:1': '基地名称 阳泉市矿区龙城直播电商产业园 地址与范围 阳泉市矿区滨河东路340号（东至长风街，西至滨河东路）',
+          '4:1': `党建工作 ${sentence}`,
+          '5:1': '基地联系人 姓名 张佳琪 总经理',
+          '6:1': '电子邮件 sx9519@126.com Shanxi Longcheng Network Co.',
+          '7:1': '注：本表数据统计时间为2022年9月至2023年8月，请如实填写，不得虚报。',
+          '8:1': '填表人：李明',
+        },
+        covered: [],
+      },
+    ];
+    expect(grids).toEqual([expected, expected, expected]);
+  });
+
+  it('reads by line where the rules close no more than one cell: a frame, a lone rule', async () => {
+    // Prepare: a frame round the page's text (one closed box), and a label and its value wrapped over two lines.
+    const data = await pdf((doc) => {
+      doc.registerFont('cjk', cjkFontBytes());
+      doc.font('cjk').fontSize(10.5).lineWidth(0.5);
+      doc.rect(50, 60, 495, 120).stroke();
+      doc.moveTo(140, 95).lineTo(140, 160).stroke();
+      doc.text('基地名称', 65, 107, { lineBreak: false });
+      doc.text('阳泉市矿区龙城直播电商', 145, 100, { lineBreak: false });
+      doc.text('产业园', 145, 114, { lineBreak: false });
+      doc.text('建筑面积', 65, 140, { lineBreak: false });
+      doc.text('0.52万平方米', 145, 140, { lineBreak: false });
+    });
+
+    // Act
+    const result = await readPdfGrids(data);
+
+    // Assess: a row per line, as on a page without rules.
+    if ('problem' in result) throw new Error(result.detail);
+    expect(result.grids.map((grid) => Object.fromEntries(grid.texts))).toEqual([
+      { '1:1': '阳泉市矿区龙城直播电商', '2:1': '基地名称', '3:1': '产业园', '4:1': '建筑面积', '4:2': '0.52万平方米' },
+      { '1:1': '阳泉市矿区龙城直播电商', '2:1': '基地名称', '3:1': '产业园', '4:1': '建筑面积 0.52万平方米' },
+    ]);
+  });
+
   it('reads at most the page limit and says how many pages there are', async () => {
     // Prepare
     const data = await pdf((doc) => {

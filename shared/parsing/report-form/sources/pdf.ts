@@ -1,18 +1,30 @@
 /**
  * A PDF report form (most often exported from Word, often stamped) brought to grids, page by page, from pdf.js's
- * text items and their positions: items on the same baseline (within half a font height) make a line, read left
- * to right; a line splits into cells where the gap between two items is wider than {@link PDF_CELL_GAP_EM} font
- * sizes (a table's column rule, or a blank's tab). Each page gives two grids, `第N页` (a row per line, a cell per
- * gap-separated run) and `第N页（连续文本）` (a row per line, the line's cells joined by a space in column 1), both
- * `pdf-lines`. A Word table cell that wraps gives several lines; the reader copes.
+ * text items and their positions and the page's rules (table borders).
+ *
+ * Where a page has a ruled table (horizontal and vertical rules that meet and close at least two cells), every text
+ * item inside it belongs to the table cell that contains it: the rules are snapped to the table's full sets of
+ * column and row boundaries, and a cell is the area the rules close (a merged cell spans several of them). A grid
+ * row is a table row, a grid column the table column where the cell starts (the same x range gives the same column
+ * on every row; the columns and rows a merged cell spans are `covered`), and a cell's text is its lines joined in
+ * reading order: CJK directly, Latin and digits with a space where the line was broken at a word (a line that
+ * fills the cell was broken inside a word: `sx9519@126.co` + `m`). So a Word cell that wraps stays one cell.
+ *
+ * Text outside tables, and every page without a table, is read by line: items on the same baseline (within half a
+ * font height) make a line, read left to right, split into cells where the gap between two items is wider than
+ * {@link PDF_CELL_GAP_EM} font sizes (a column, or a blank's tab) or a vertical rule stands between them.
+ *
+ * Each page gives two grids, both `pdf-lines`: `第N页` (a row per table row or line) and `第N页（连续文本）` (column
+ * 1 only: a row per table row, its cells joined by a space, and per paragraph of the text outside tables; on a
+ * page without a table, a row per line).
  *
  * Rotated and skewed text (diagonal stamps and watermarks) is left out. A PDF without a text layer (a scan, a
  * printed-and-stamped copy) is read by OCR where `ocr.ts` can run (`ocr-lines`, low confidence), else it is
  * `scanned`; text in fonts without a Unicode map (private-use characters) is `garbled`.
  *
- * The work is bounded by a page count, a text-item count and a timeout. pdf.js runs on the caller's thread here
- * (its "fake worker"): a hostile file can block the event loop between two checks, so the timeout only holds once
- * pdf.js yields. Moving the parsers into a worker thread is issue 15.
+ * The work is bounded by a page count, a text-item count, a rule count per page, a table size and a timeout. pdf.js
+ * runs on the caller's thread here (its "fake worker"): a hostile file can block the event loop between two checks,
+ * so the timeout only holds once pdf.js yields. Moving the parsers into a worker thread is issue 15.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,7 +33,7 @@ import { fileURLToPath } from 'node:url';
 import type { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFPageProxy, TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import { type OcrOptions, ocrPdf } from '../../ocr.ts';
-import { type Grid, GridBuilder, type SourceRead } from '../model.ts';
+import { type Grid, GridBuilder, MAX_COLUMNS, MAX_ROWS, type SourceRead } from '../model.ts';
 
 /** Pages read at most: the form is 3-6 pages; a longer file is the form with annexes, or not the form. */
 export const PDF_MAX_PAGES = 20;
@@ -49,6 +61,17 @@ const THIN_RULE = 3;
 const MIN_RULE_LENGTH = 4;
 /** Rules kept per page at most (a form page has a few hundred border segments). */
 const MAX_RULES = 20_000;
+/**
+ * Rule crossings tested per page at most while finding tables (a form page needs a few thousand); a page past it
+ * is read by line.
+ */
+const MAX_RULE_CROSSINGS = 1_000_000;
+/** Rules this close (pt) across their length are one rule, and table boundaries this close are one boundary. */
+const ALIGN_TOLERANCE = 2;
+/** Collinear rules whose ends are this close (pt) join; a rule reaches this far to meet a crossing rule. */
+const JOIN_TOLERANCE = 2;
+/** Lines of text outside tables at most this many font sizes apart (baseline to baseline) may be one paragraph. */
+const PARAGRAPH_LEADING_EM = 1.6;
 /** How long destroying the document may take after a read (a stuck parser must not hold the caller). */
 const DESTROY_TIMEOUT_MS = 1000;
 
@@ -84,14 +107,34 @@ interface Piece {
   size: number;
 }
 
-/** A line of a page: its cells' texts, left to right. */
-type Line = string[];
+/**
+ * A straight rule of a page (a table border), in PDF user space: `at` is a vertical rule's x or a horizontal
+ * rule's y, `from` and `to` its extent along the other axis.
+ */
+interface Segment {
+  at: number;
+  from: number;
+  to: number;
+}
 
-/** A vertical rule of a page (a table's column border), in PDF user space. */
-interface Rule {
-  x: number;
-  y0: number;
-  y1: number;
+/** The rules of a page. */
+interface Rules {
+  vertical: Segment[];
+  horizontal: Segment[];
+}
+
+/** A row of a page's `第N页` grid: a table row or a line of text outside tables. */
+interface PageRow {
+  /** Cell texts by column (from 1). */
+  cells: Map<number, string>;
+  /** Columns covered by a merged cell whose text is in another column or an earlier row. */
+  covered: number[];
+}
+
+/** A page brought to rows: `rows` for `第N页`, `running` for `第N页（连续文本）`. */
+interface PageText {
+  rows: PageRow[];
+  running: string[];
 }
 
 /** How far the magic-byte sniffer looks: PDF readers accept junk before `%PDF-` within the first 1 KiB. */
@@ -106,14 +149,14 @@ export async function readPdfGrids(data: Buffer, opts: ReadPdfOptions = {}): Pro
     return { problem: 'not-pdf', detail: 'no %PDF- header in the first KiB' };
   }
   const maxPages = Math.max(1, Math.floor(opts.maxPages ?? PDF_MAX_PAGES));
-  const extracted = await extractLines(data, {
+  const extracted = await extractPages(data, {
     maxPages,
     maxTextItems: opts.maxTextItems ?? PDF_MAX_TEXT_ITEMS,
     timeoutMs: opts.timeoutMs ?? PDF_READ_TIMEOUT_MS,
   });
   if ('problem' in extracted) return extracted;
 
-  const text = extracted.lines.flat(2).join('');
+  const text = extracted.texts.flatMap((page) => page.rows.flatMap((row) => [...row.cells.values()])).join('');
   const visible = text.replace(/\s/g, '');
   if (visible.length < MIN_TEXT_CHARS) return readScan(data, maxPages, opts.ocr);
   const unreadable = visible.match(/[\uE000-\uF8FF\uFFFD\u0000-\u001F]/g)?.length ?? 0;
@@ -125,19 +168,20 @@ export async function readPdfGrids(data: Buffer, opts: ReadPdfOptions = {}): Pro
   }
 
   const grids: Grid[] = [];
-  extracted.lines.forEach((lines, index) => {
+  extracted.texts.forEach((text, index) => {
     const page = `第${index + 1}页`;
     const cells = new GridBuilder(page, 'pdf-lines');
     const running = new GridBuilder(`${page}（连续文本）`, 'pdf-lines');
-    lines.forEach((line, row) => {
-      line.forEach((cell, col) => {
-        cells.set(row + 1, col + 1, cell);
-      });
-      running.set(row + 1, 1, line.join(' '));
+    text.rows.forEach((row, r) => {
+      for (const [col, cell] of row.cells) cells.set(r + 1, col, cell);
+      for (const col of row.covered) cells.cover(r + 1, col);
+    });
+    text.running.forEach((line, r) => {
+      running.set(r + 1, 1, line);
     });
     grids.push(cells.build(), running.build());
   });
-  return { grids, format: 'pdf', pages: extracted.pages, pagesRead: extracted.lines.length };
+  return { grids, format: 'pdf', pages: extracted.pages, pagesRead: extracted.texts.length };
 }
 
 /** A PDF without a text layer: OCR's lines when it can run, else `scanned`. */
@@ -164,10 +208,10 @@ async function readScan(
   return { grids, format: 'ocr', lowConfidence: true, pages: outcome.total, pagesRead: outcome.pages.length };
 }
 
-type Extracted = { lines: Line[][]; pages: number } | PdfProblem;
+type Extracted = { texts: PageText[]; pages: number } | PdfProblem;
 
-/** The lines of the first pages, each a list of cell texts; bounded by pages, text items and time. */
-async function extractLines(
+/** The text of the first pages, by table cell and line; bounded by pages, text items and time. */
+async function extractPages(
   data: Buffer,
   bounds: { maxPages: number; maxTextItems: number; timeoutMs: number },
 ): Promise<Extracted> {
@@ -189,7 +233,7 @@ async function extractLines(
   try {
     const doc = await Promise.race([task.promise, timedOut]);
     if (doc === 'timeout') return timeout;
-    const lines: Line[][] = [];
+    const texts: PageText[] = [];
     let items = 0;
     for (let number = 1; number <= Math.min(doc.numPages, bounds.maxPages); number++) {
       if (Date.now() > deadline) return timeout;
@@ -205,15 +249,15 @@ async function extractLines(
         }
         break;
       }
-      const texts = content.items.filter((item): item is TextItem => 'str' in item && item.str.trim() !== '');
+      const textItems = content.items.filter((item): item is TextItem => 'str' in item && item.str.trim() !== '');
       // A page without text (a scanned page) needs no rules: its images are not decoded for nothing.
-      const rules = texts.length > 0 ? await Promise.race([pageRules(page, pdfjs.OPS), timedOut]) : [];
+      const rules = textItems.length > 0 ? await Promise.race([pageRules(page, pdfjs.OPS), timedOut]) : NO_RULES;
       page.cleanup();
       if (rules === 'timeout') return timeout;
-      lines.push(pageLines(texts, rules));
+      texts.push(pageText(textItems, rules));
     }
     if (Date.now() > deadline) return timeout;
-    return { lines, pages: doc.numPages };
+    return { texts, pages: doc.numPages };
   } catch (error) {
     const name = error instanceof Error ? error.name : '';
     return { problem: name === 'PasswordException' ? 'encrypted' : 'corrupt', detail: describe(error) };
@@ -226,22 +270,33 @@ async function extractLines(
   }
 }
 
+const NO_RULES: Rules = { vertical: [], horizontal: [] };
+
 /**
- * The vertical rules drawn on a page (table borders), in PDF user space: every vertical segment of a stroked path,
- * and every thin filled shape (Word draws borders as filled rectangles 0.5 pt wide). Clipping paths are not drawn.
- * A page whose operators cannot be listed has no rules; its lines are split by gaps alone.
+ * The rules drawn on a page (table borders), in PDF user space: every vertical and horizontal segment of a stroked
+ * path (lines, and the four edges of each rectangle: `re` + `S` is how many exporters draw cell borders), and every
+ * thin filled shape (Word draws borders as filled rectangles 0.5 pt wide). Clipping paths are not drawn. A page
+ * whose operators cannot be listed has no rules; its lines are split by gaps alone.
  */
-async function pageRules(page: PDFPageProxy, ops: typeof OPS): Promise<Rule[]> {
+async function pageRules(page: PDFPageProxy, ops: typeof OPS): Promise<Rules> {
   let list: Awaited<ReturnType<PDFPageProxy['getOperatorList']>>;
   try {
     list = await page.getOperatorList();
   } catch {
-    return [];
+    return NO_RULES;
   }
-  const rules: Rule[] = [];
+  const rules: Rules = { vertical: [], horizontal: [] };
+  const strokes = new Set<number>([
+    ops.stroke,
+    ops.closeStroke,
+    ops.fillStroke,
+    ops.eoFillStroke,
+    ops.closeFillStroke,
+    ops.closeEOFillStroke,
+  ]);
   let ctm: Matrix = [1, 0, 0, 1, 0, 0];
   const saved: Matrix[] = [];
-  for (let i = 0; i < list.fnArray.length && rules.length < MAX_RULES; i++) {
+  for (let i = 0; i < list.fnArray.length && rules.vertical.length + rules.horizontal.length < MAX_RULES; i++) {
     const fn = list.fnArray[i];
     const args = list.argsArray[i] as unknown[] | null;
     if (fn === ops.save) saved.push(ctm);
@@ -252,11 +307,12 @@ async function pageRules(page: PDFPageProxy, ops: typeof OPS): Promise<Rule[]> {
       if (Array.isArray(args?.[0]) || ArrayBuffer.isView(args?.[0])) ctm = multiply(ctm, args[0] as Matrix);
     } else if (fn === ops.paintFormXObjectEnd) ctm = saved.pop() ?? ctm;
     else if (fn === ops.constructPath && args) {
-      const paint = args[0];
+      const paint = args[0] as number;
       const buffer = (args[1] as unknown[] | undefined)?.[0];
       if (paint === ops.endPath || !(buffer instanceof Float32Array)) continue;
-      const stroked = paint === ops.stroke || paint === ops.closeStroke;
-      pathRules(buffer, ctm, stroked, rules);
+      const stroked = strokes.has(paint);
+      const filled = paint !== ops.stroke && paint !== ops.closeStroke;
+      pathRules(buffer, ctm, { stroked, filled }, rules);
     }
   }
   return rules;
@@ -268,14 +324,28 @@ const LINE_TO = 1;
 const CURVE_TO = 2;
 const CLOSE_PATH = 3;
 
-/** Adds the vertical rules of one path: its vertical segments when stroked, its thin subpaths when filled. */
-function pathRules(buffer: Float32Array, ctm: Matrix, stroked: boolean, rules: Rule[]): void {
+/**
+ * Adds the rules of one path: its vertical and horizontal segments when stroked, its thin subpaths when filled.
+ * Horizontal rules are kept from MIN_RULE_LENGTH on, like vertical ones.
+ */
+function pathRules(
+  buffer: Float32Array,
+  ctm: Matrix,
+  paint: { stroked: boolean; filled: boolean },
+  rules: Rules,
+): void {
   let start: [number, number] = [0, 0];
   let current: [number, number] = [0, 0];
   let box = [Infinity, Infinity, -Infinity, -Infinity];
   const flushBox = () => {
     const [x0 = 0, y0 = 0, x1 = 0, y1 = 0] = box;
-    if (!stroked && x1 - x0 <= THIN_RULE && y1 - y0 >= MIN_RULE_LENGTH) rules.push({ x: (x0 + x1) / 2, y0, y1 });
+    if (paint.filled && x1 >= x0) {
+      if (x1 - x0 <= THIN_RULE && y1 - y0 >= MIN_RULE_LENGTH)
+        rules.vertical.push({ at: (x0 + x1) / 2, from: y0, to: y1 });
+      else if (y1 - y0 <= THIN_RULE && x1 - x0 >= MIN_RULE_LENGTH) {
+        rules.horizontal.push({ at: (y0 + y1) / 2, from: x0, to: x1 });
+      }
+    }
     box = [Infinity, Infinity, -Infinity, -Infinity];
   };
   const reach = (point: [number, number]) => {
@@ -283,8 +353,16 @@ function pathRules(buffer: Float32Array, ctm: Matrix, stroked: boolean, rules: R
     box = [Math.min(box[0] ?? x, x), Math.min(box[1] ?? y, y), Math.max(box[2] ?? x, x), Math.max(box[3] ?? y, y)];
   };
   const segment = (from: [number, number], to: [number, number]) => {
-    if (stroked && Math.abs(from[0] - to[0]) <= 0.5 && Math.abs(from[1] - to[1]) >= MIN_RULE_LENGTH) {
-      rules.push({ x: (from[0] + to[0]) / 2, y0: Math.min(from[1], to[1]), y1: Math.max(from[1], to[1]) });
+    if (!paint.stroked) return;
+    const [dx, dy] = [Math.abs(from[0] - to[0]), Math.abs(from[1] - to[1])];
+    if (dx <= 0.5 && dy >= MIN_RULE_LENGTH) {
+      rules.vertical.push({ at: (from[0] + to[0]) / 2, from: Math.min(from[1], to[1]), to: Math.max(from[1], to[1]) });
+    } else if (dy <= 0.5 && dx >= MIN_RULE_LENGTH) {
+      rules.horizontal.push({
+        at: (from[1] + to[1]) / 2,
+        from: Math.min(from[0], to[0]),
+        to: Math.max(from[0], to[0]),
+      });
     }
   };
   for (let i = 0; i < buffer.length; ) {
@@ -326,8 +404,11 @@ function apply(m: Matrix, x: number, y: number): [number, number] {
   return [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
 }
 
-/** A page's text items grouped into lines (top to bottom) and cells (left to right, split at gaps and rules). */
-function pageLines(items: readonly TextItem[], rules: readonly Rule[] = []): Line[] {
+/**
+ * A page's text (see the module comment): the cells of its ruled tables and its lines outside them, as rows from
+ * top to bottom, and its continuous text.
+ */
+function pageText(items: readonly TextItem[], rules: Rules): PageText {
   const pieces: Piece[] = [];
   for (const item of items) {
     if (item.str.trim() === '') continue;
@@ -336,26 +417,77 @@ function pageLines(items: readonly TextItem[], rules: readonly Rule[] = []): Lin
     if (a <= 0 || d <= 0 || Math.abs(b) > 0.05 * a || Math.abs(c) > 0.05 * d) continue;
     pieces.push({ text: item.str, x, y, width: item.width, size: d || item.height || 1 });
   }
-  pieces.sort((p, q) => q.y - p.y || p.x - q.x);
-
-  const rows: Piece[][] = [];
-  let anchor: Piece | undefined;
+  const tables = findTables(rules);
+  const outside: Piece[] = [];
   for (const piece of pieces) {
-    const row = rows[rows.length - 1];
-    if (row && anchor && anchor.y - piece.y <= LINE_TOLERANCE_EM * Math.min(anchor.size, piece.size)) {
-      row.push(piece);
+    const cell = cellOf(tables, piece);
+    if (cell) cell.pieces.push(piece);
+    else outside.push(piece);
+  }
+  const blocks: Block[] = [
+    ...groupLines(outside).map((line) => lineBlock(line, rules.vertical)),
+    ...tables.flatMap(tableBlocks),
+  ].sort((p, q) => q.top - p.top);
+  const rows = blocks.map(({ cells, covered }) => ({ cells, covered }));
+  if (tables.length === 0) return { rows, running: blocks.map(rowText) };
+  return { rows, running: runningText(blocks) };
+}
+
+/** A row of a page before it is numbered: its top (PDF y) and, for a line outside tables, the line's shape. */
+interface Block extends PageRow {
+  top: number;
+  line?: LineShape;
+}
+
+/** Where a line of text stands: its left and right ends, baseline, font size and first character's width. */
+interface LineShape {
+  left: number;
+  right: number;
+  y: number;
+  size: number;
+  first: number;
+}
+
+/** Pieces grouped into lines, top to bottom (each line in no particular order). */
+function groupLines(pieces: readonly Piece[]): Piece[][] {
+  const sorted = [...pieces].sort((p, q) => q.y - p.y || p.x - q.x);
+  const lines: Piece[][] = [];
+  let anchor: Piece | undefined;
+  for (const piece of sorted) {
+    const line = lines[lines.length - 1];
+    if (line && anchor && anchor.y - piece.y <= LINE_TOLERANCE_EM * Math.min(anchor.size, piece.size)) {
+      line.push(piece);
     } else {
-      rows.push([piece]);
+      lines.push([piece]);
       anchor = piece;
     }
   }
-  return rows.map((row) => lineCells(row, rules));
+  return lines;
+}
+
+function shapeOf(line: readonly Piece[]): LineShape {
+  let leftmost = line[0]!;
+  let [right, y, size] = [-Infinity, -Infinity, 0];
+  for (const piece of line) {
+    if (piece.x < leftmost.x) leftmost = piece;
+    right = Math.max(right, piece.x + piece.width);
+    y = Math.max(y, piece.y);
+    size = Math.max(size, piece.size);
+  }
+  return { left: leftmost.x, right, y, size, first: leftmost.width / Math.max(1, [...leftmost.text.trim()].length) };
+}
+
+/** A line outside tables as a row: its cells along it, split at gaps and vertical rules. */
+function lineBlock(line: Piece[], vertical: readonly Segment[]): Block {
+  const shape = shapeOf(line);
+  const cells = new Map(lineCells(line, vertical).map((text, i) => [i + 1, text]));
+  return { top: shape.y + shape.size, cells, covered: [], line: shape };
 }
 
 /** The cells of one line: runs joined while the gap between them is narrower than the cell gap. */
-function lineCells(row: Piece[], rules: readonly Rule[]): Line {
+function lineCells(row: Piece[], vertical: readonly Segment[]): string[] {
   row.sort((p, q) => p.x - q.x);
-  const cells: Line = [];
+  const cells: string[] = [];
   let current = '';
   let previous: Piece | undefined;
   for (const piece of row) {
@@ -364,7 +496,7 @@ function lineCells(row: Piece[], rules: readonly Rule[]): Line {
       if (piece.text === previous.text && Math.abs(piece.x - previous.x) < 0.5 * piece.size) continue;
       const gap = piece.x - (previous.x + previous.width);
       const size = Math.max(piece.size, previous.size);
-      if (gap > PDF_CELL_GAP_EM * size || ruledBetween(rules, previous.x + previous.width, piece)) {
+      if (gap > PDF_CELL_GAP_EM * size || ruledBetween(vertical, previous.x + previous.width, piece)) {
         cells.push(current.trim());
         current = piece.text;
       } else {
@@ -378,6 +510,346 @@ function lineCells(row: Piece[], rules: readonly Rule[]): Line {
   }
   if (previous) cells.push(current.trim());
   return cells.map(tidyCell).filter((cell) => cell !== '');
+}
+
+/** A row's cells, left to right, joined by a space. */
+function rowText(block: PageRow): string {
+  return [...block.cells.entries()]
+    .sort((p, q) => p[0] - q[0])
+    .map(([, text]) => text)
+    .join(' ');
+}
+
+/**
+ * The continuous text of a page with tables: a row per table row (its cells joined by a space) and per paragraph
+ * outside tables. A line continues the paragraph above when both are single runs of one font size, it stands no
+ * more than {@link PARAGRAPH_LEADING_EM} font sizes below, starts no further right (a first-line indent is allowed)
+ * and the line above reaches the right edge of the page's text (it was wrapped, not ended).
+ */
+function runningText(blocks: readonly Block[]): string[] {
+  const textRight = blocks.reduce((right, block) => Math.max(right, block.line?.right ?? -Infinity), -Infinity);
+  const running: string[] = [];
+  let paragraph: LineShape | undefined;
+  for (const block of blocks) {
+    const text = rowText(block);
+    const line = block.cells.size === 1 ? block.line : undefined;
+    if (line && paragraph && continues(paragraph, line, textRight)) {
+      running[running.length - 1] = joinWrapped(running[running.length - 1]!, paragraph, text, line, textRight);
+    } else {
+      running.push(text);
+    }
+    paragraph = line;
+  }
+  return running;
+}
+
+function continues(above: LineShape, line: LineShape, textRight: number): boolean {
+  const size = above.size;
+  return (
+    Math.abs(line.size - size) <= 0.15 * size &&
+    above.y > line.y &&
+    above.y - line.y <= PARAGRAPH_LEADING_EM * size &&
+    above.right >= textRight - 2 * size &&
+    line.left <= above.left + 0.5 * size &&
+    line.left >= above.left - 3 * size
+  );
+}
+
+/** The Latin token a line ends with or starts with (only the last or first characters are looked at). */
+const TOKEN_END = /[\w@./:_%-]+$/;
+const TOKEN_START = /^[\w@./:_%-]+/;
+const TOKEN_LOOK = 64;
+/** A token that breaks anywhere when it does not fit a line: an e-mail address, a URL, a number, a code. */
+const UNBREAKABLE = /[@./:_\d-]/;
+
+/**
+ * Two lines of one cell or paragraph joined: CJK directly; Latin and digits with a space (the line was broken at a
+ * word), unless the line above fills the width (the first character of the next line would not have fitted) and
+ * the token around the break is an address, a number or a code (`sx9519@126.co` + `m`); after a hyphen or slash
+ * directly.
+ */
+function joinWrapped(text: string, above: LineShape, next: string, line: LineShape, right: number): string {
+  const [tail, head] = [text.slice(-TOKEN_LOOK), next.slice(0, TOKEN_LOOK)];
+  if (!/[\w.,:;%)]$/.test(tail) || !/^[\w(]/.test(head)) return `${text}${next}`;
+  const full = right - above.right < line.first + 0.1 * line.size;
+  const token =
+    UNBREAKABLE.test(TOKEN_END.exec(tail)?.[0] ?? '') || UNBREAKABLE.test(TOKEN_START.exec(head)?.[0] ?? '');
+  return full && token ? `${text}${next}` : `${text} ${next}`;
+}
+
+/** A table's cells as rows: a row per table row where a cell starts with text, merged spans covered. */
+function tableBlocks(table: Table): Block[] {
+  const blocks = new Map<number, Block>();
+  const spans: { row: number; lastRow: number; col: number; last: number }[] = [];
+  for (const cell of table.cells) {
+    const text = cellText(cell);
+    const col = cell.col + 1;
+    if (text === '' || col > MAX_COLUMNS) continue;
+    const last = Math.min(cell.lastCol + 1, MAX_COLUMNS);
+    let block = blocks.get(cell.row);
+    if (!block) {
+      block = { top: table.ys[cell.row]!, cells: new Map(), covered: [] };
+      blocks.set(cell.row, block);
+    }
+    block.cells.set(col, text);
+    for (let c = col + 1; c <= last; c++) block.covered.push(c);
+    if (cell.lastRow > cell.row) spans.push({ row: cell.row, lastRow: cell.lastRow, col, last });
+  }
+  for (const span of spans) {
+    for (let r = span.row + 1; r <= span.lastRow; r++) {
+      const block = blocks.get(r);
+      for (let c = span.col; block && c <= span.last; c++) block.covered.push(c);
+    }
+  }
+  return [...blocks.values()];
+}
+
+/** The text of a table cell: its lines top to bottom, each line's runs joined by a space, joined as wrapped. */
+function cellText(cell: TableCell): string {
+  const lines = groupLines(cell.pieces)
+    .map((pieces) => ({ text: lineCells(pieces, []).join(' '), shape: shapeOf(pieces) }))
+    .filter((line) => line.text !== '');
+  const [first, ...rest] = lines;
+  if (!first) return '';
+  // The text's right edge: the cell's right rule less the padding its text keeps from the left rule.
+  const left = lines.reduce((min, line) => Math.min(min, line.shape.left), Infinity);
+  const right = lines.reduce(
+    (max, line) => Math.max(max, line.shape.right),
+    cell.right - Math.max(0, left - cell.left),
+  );
+  let text = first.text;
+  let above = first.shape;
+  for (const line of rest) {
+    text = joinWrapped(text, above, line.text, line.shape, right);
+    above = line.shape;
+  }
+  return tidyCell(text);
+}
+
+/** A ruled table of a page: column boundaries (left to right), row boundaries (top to bottom) and cells. */
+interface Table {
+  xs: number[];
+  ys: number[];
+  /** The cell of each slot (a row × column of boundaries, row-major), undefined where the rules leave it open. */
+  slots: (TableCell | undefined)[];
+  cells: TableCell[];
+}
+
+/** A cell of a table: the slots it spans (from 0), its left and right rules, and the text items inside it. */
+interface TableCell {
+  row: number;
+  col: number;
+  lastRow: number;
+  lastCol: number;
+  left: number;
+  right: number;
+  pieces: Piece[];
+}
+
+/**
+ * The ruled tables of a page: rules that cross or meet make a table when there are at least two of each direction
+ * and they close at least two cells. Its columns and rows are between its rules' positions (positions within
+ * {@link ALIGN_TOLERANCE} are one); a cell is the slots no rule separates, and a cell the rules leave open to the
+ * table's edge is not a cell (its text is read by line).
+ */
+function findTables(rules: Rules): Table[] {
+  const vertical = mergeRules(rules.vertical);
+  const horizontal = mergeRules(rules.horizontal);
+  if (vertical.length < 2 || horizontal.length < 2) return [];
+  const groups = new UnionFind(vertical.length + horizontal.length);
+  let crossings = 0;
+  for (const [h, rule] of horizontal.entries()) {
+    const from = firstIndex(vertical.length, (v) => vertical[v]!.at >= rule.from - JOIN_TOLERANCE);
+    for (let v = from; v < vertical.length && vertical[v]!.at <= rule.to + JOIN_TOLERANCE; v++) {
+      if (++crossings > MAX_RULE_CROSSINGS) return [];
+      const other = vertical[v]!;
+      if (rule.at >= other.from - JOIN_TOLERANCE && rule.at <= other.to + JOIN_TOLERANCE) {
+        groups.union(v, vertical.length + h);
+      }
+    }
+  }
+  const members = new Map<number, Rules>();
+  const memberOf = (root: number): Rules => {
+    let group = members.get(root);
+    if (!group) {
+      group = { vertical: [], horizontal: [] };
+      members.set(root, group);
+    }
+    return group;
+  };
+  for (const [v, rule] of vertical.entries()) memberOf(groups.find(v)).vertical.push(rule);
+  for (const [h, rule] of horizontal.entries()) memberOf(groups.find(vertical.length + h)).horizontal.push(rule);
+  const tables: Table[] = [];
+  for (const group of members.values()) {
+    if (group.vertical.length < 2 || group.horizontal.length < 2) continue;
+    const table = tableOf(group);
+    if (table) tables.push(table);
+  }
+  return tables;
+}
+
+/** Collinear rules that touch or overlap, joined (a table's borders come one cell edge at a time). */
+function mergeRules(rules: readonly Segment[]): Segment[] {
+  const sorted = [...rules].sort((p, q) => p.at - q.at);
+  const merged: Segment[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i + 1;
+    while (j < sorted.length && sorted[j]!.at - sorted[j - 1]!.at <= ALIGN_TOLERANCE / 2) j++;
+    const line = sorted.slice(i, j).sort((p, q) => p.from - q.from);
+    let run = { ...line[0]!, count: 1, sum: line[0]!.at };
+    for (const rule of line.slice(1)) {
+      if (rule.from <= run.to + JOIN_TOLERANCE) {
+        run.to = Math.max(run.to, rule.to);
+        run.count++;
+        run.sum += rule.at;
+      } else {
+        merged.push({ at: run.sum / run.count, from: run.from, to: run.to });
+        run = { ...rule, count: 1, sum: rule.at };
+      }
+    }
+    merged.push({ at: run.sum / run.count, from: run.from, to: run.to });
+    i = j;
+  }
+  return merged.sort((p, q) => p.at - q.at || p.from - q.from);
+}
+
+/** Positions within {@link ALIGN_TOLERANCE} of each other as one (their mean), ascending. */
+function boundaries(positions: readonly number[]): number[] {
+  const sorted = [...positions].sort((p, q) => p - q);
+  const result: number[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i + 1;
+    while (j < sorted.length && sorted[j]! - sorted[j - 1]! <= ALIGN_TOLERANCE) j++;
+    result.push(sorted.slice(i, j).reduce((sum, p) => sum + p, 0) / (j - i));
+    i = j;
+  }
+  return result;
+}
+
+/** A table from one group of rules, or undefined when its rules close fewer than two cells or it is too large. */
+function tableOf(group: Rules): Table | undefined {
+  const xs = boundaries(group.vertical.map((rule) => rule.at));
+  const ys = boundaries(group.horizontal.map((rule) => rule.at)).reverse();
+  const columns = xs.length - 1;
+  const rows = ys.length - 1;
+  if (columns < 1 || rows < 1 || columns > MAX_COLUMNS || rows > MAX_ROWS) return undefined;
+  const middleX = (c: number) => (xs[c]! + xs[c + 1]!) / 2;
+  const middleY = (r: number) => (ys[r]! + ys[r + 1]!) / 2;
+  // walls[r * (columns + 1) + c]: a rule on the left side of column c in row r (c = columns: the right side).
+  const walls = new Uint8Array(rows * (columns + 1));
+  for (const rule of group.vertical) {
+    const c = nearest(xs, rule.at, 1);
+    for (let r = firstIndex(rows, (k) => middleY(k) <= rule.to); r < rows && middleY(r) >= rule.from; r++) {
+      walls[r * (columns + 1) + c] = 1;
+    }
+  }
+  // floors[r * columns + c]: a rule on the top side of row r in column c (r = rows: the bottom side).
+  const floors = new Uint8Array((rows + 1) * columns);
+  for (const rule of group.horizontal) {
+    const r = nearest(ys, rule.at, -1);
+    for (let c = firstIndex(columns, (k) => middleX(k) >= rule.from); c < columns && middleX(c) <= rule.to; c++) {
+      floors[r * columns + c] = 1;
+    }
+  }
+  const slots = new UnionFind(rows * columns);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < columns; c++) {
+      if (c + 1 < columns && !walls[r * (columns + 1) + c + 1]) slots.union(r * columns + c, r * columns + c + 1);
+      if (r + 1 < rows && !floors[(r + 1) * columns + c]) slots.union(r * columns + c, (r + 1) * columns + c);
+    }
+  }
+  const regions = new Map<number, TableCell & { open: boolean }>();
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < columns; c++) {
+      const root = slots.find(r * columns + c);
+      let region = regions.get(root);
+      if (!region) {
+        region = { row: r, col: c, lastRow: r, lastCol: c, left: 0, right: 0, pieces: [], open: false };
+        regions.set(root, region);
+      }
+      region.col = Math.min(region.col, c);
+      region.lastRow = Math.max(region.lastRow, r);
+      region.lastCol = Math.max(region.lastCol, c);
+      const open =
+        (c === 0 && !walls[r * (columns + 1)]) ||
+        (c === columns - 1 && !walls[r * (columns + 1) + columns]) ||
+        (r === 0 && !floors[c]) ||
+        (r === rows - 1 && !floors[rows * columns + c]);
+      if (open) region.open = true;
+    }
+  }
+  const cells: TableCell[] = [];
+  const byRoot = new Map<number, TableCell>();
+  for (const [root, { open, ...cell }] of regions) {
+    if (open) continue;
+    cell.left = xs[cell.col]!;
+    cell.right = xs[cell.lastCol + 1]!;
+    cells.push(cell);
+    byRoot.set(root, cell);
+  }
+  if (cells.length < 2) return undefined;
+  const table: Table = { xs, ys, slots: [], cells };
+  for (let s = 0; s < rows * columns; s++) table.slots.push(byRoot.get(slots.find(s)));
+  return table;
+}
+
+/** The table cell a piece of text stands in (by its first character), if any. */
+function cellOf(tables: readonly Table[], piece: Piece): TableCell | undefined {
+  const x = piece.x + Math.min(Math.max(piece.width, 0), piece.size) / 2;
+  const y = piece.y + 0.3 * piece.size;
+  for (const { xs, ys, slots } of tables) {
+    const columns = xs.length - 1;
+    const rows = ys.length - 1;
+    if (x < xs[0]! || x > xs[columns]! || y > ys[0]! || y < ys[rows]!) continue;
+    const c = Math.min(Math.max(firstIndex(xs.length, (k) => xs[k]! > x) - 1, 0), columns - 1);
+    const r = Math.min(Math.max(firstIndex(ys.length, (k) => ys[k]! < y) - 1, 0), rows - 1);
+    return slots[r * columns + c];
+  }
+  return undefined;
+}
+
+/** The first index in [0, n) where `test` holds (n when none), for a test false then true along the range. */
+function firstIndex(n: number, test: (index: number) => boolean): number {
+  let low = 0;
+  let high = n;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (test(middle)) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+/** The index of the value nearest to `value` in a sorted list (`order` 1: ascending, -1: descending). */
+function nearest(values: readonly number[], value: number, order: 1 | -1): number {
+  const i = firstIndex(values.length, (k) => order * values[k]! >= order * value);
+  if (i === 0) return 0;
+  if (i === values.length) return values.length - 1;
+  return Math.abs(values[i]! - value) < Math.abs(values[i - 1]! - value) ? i : i - 1;
+}
+
+class UnionFind {
+  private readonly parent: Int32Array;
+
+  constructor(size: number) {
+    this.parent = Int32Array.from({ length: size }, (_, i) => i);
+  }
+
+  find(i: number): number {
+    let root = i;
+    while (this.parent[root] !== root) root = this.parent[root]!;
+    for (let j = i; this.parent[j] !== root; ) {
+      const next = this.parent[j]!;
+      this.parent[j] = root;
+      j = next;
+    }
+    return root;
+  }
+
+  union(a: number, b: number): void {
+    const [p, q] = [this.find(a), this.find(b)];
+    if (p !== q) this.parent[Math.max(p, q)] = Math.min(p, q);
+  }
 }
 
 /** CJK ideographs, CJK punctuation and full-width forms: text that is never spaced. */
@@ -397,10 +869,10 @@ function tidyCell(text: string): string {
 }
 
 /** Whether a vertical rule stands between the end of one run and the start of the next, across its text. */
-function ruledBetween(rules: readonly Rule[], left: number, piece: Piece): boolean {
+function ruledBetween(vertical: readonly Segment[], left: number, piece: Piece): boolean {
   const middle = piece.y + 0.35 * piece.size;
-  return rules.some(
-    (rule) => rule.x >= left - 0.5 && rule.x <= piece.x + 0.5 && rule.y0 <= middle && rule.y1 >= middle,
+  return vertical.some(
+    (rule) => rule.at >= left - 0.5 && rule.at <= piece.x + 0.5 && rule.from <= middle && rule.to >= middle,
   );
 }
 
