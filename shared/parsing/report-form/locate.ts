@@ -9,6 +9,7 @@ import type { FormItem } from '../../domain/catalogue.ts';
 import { at, type Grid } from './model.ts';
 import type { ReportFormCatalogue } from './reader.ts';
 import { similarField } from './similar.ts';
+import { numberTokens } from './values.ts';
 import { fieldKey, firstLiteralKey, fold, keyOf, labelCore, PERIOD } from './text.ts';
 
 /** An item label found in a grid: the item, which of its blanks the label introduces, and its text. */
@@ -197,6 +198,16 @@ function matchLabel(
   };
 }
 
+/** The blank of an item the words before a value name (shortened label, likeness, or the unit named), if one. */
+function blankNamed(item: FormItem, text: string): number[] {
+  const wording = labelCore(text.split(/[:：\d０-９]/)[0] ?? '').key;
+  if (wording.length < 2) return [];
+  const shortened = shortenedField(item, wording);
+  if (shortened !== null) return [shortened];
+  const similar = similarField(wording, [item]);
+  return similar ? [similar.field] : [];
+}
+
 /** The one blank whose label the shortened key is the start or end of, if exactly one. */
 function shortenedField(item: FormItem, key: string): number | null {
   const hits = item.fields.flatMap((field, i) => {
@@ -249,6 +260,11 @@ export function findOccurrences(grid: Grid, form: ReportFormCatalogue): Occurren
           const next = found[i + 1];
           const own = text.slice(hit.end, next ? next.start : text.length);
           const named = namedFields(hit.item, own);
+          // `4.其中山西老字号：22个`, `17.直播时长：`: the base's words name one blank of the item.
+          // (Only where one value follows: a sentence with a value per blank is the whole item.)
+          if (named.length === 0 && hit.item.fields.length > 1 && numberTokens(own).length <= 1) {
+            named.push(...blankNamed(hit.item, own));
+          }
           occurrences.push({
             item: hit.item,
             fields: named.length > 0 && !coversAll(hit.item, own) ? named : hit.item.fields.map((_, f) => f),

@@ -9,6 +9,8 @@ import { fieldKey, firstLiteralKey, keyOf, labelCore } from './text.ts';
 
 /** Lowest score (0-1) a wording must reach to name a label. */
 export const MIN_SIMILARITY = 0.6;
+/** Lowest score when the wording names a unit (时长, 场次, 金额) that only some items' blanks have. */
+export const MIN_SIMILARITY_WITH_UNIT = 0.45;
 /** How far ahead of every other item's best label the chosen one must be. */
 export const MIN_MARGIN = 0.12;
 
@@ -93,8 +95,13 @@ export function similarField(
   const wording = keyOf(labelCore(text.split(/[:：]/)[0] ?? '').key.replace(/\d.*$/, ''));
   if (core(wording).length < 2 || /^\d/.test(wording) || excluded.has(wording)) return null;
   const unit = unitNamed(wording);
+  // A unit named (`直播时长`: 小时) leaves only the items that have a blank in that unit.
+  const all = [...items];
+  const withUnit = unit ? all.filter((item) => item.fields.some((f) => f.unit === unit)) : [];
+  const candidates = withUnit.length > 0 ? withUnit : all;
+  const threshold = withUnit.length > 0 ? MIN_SIMILARITY_WITH_UNIT : MIN_SIMILARITY;
   const scored: { item: FormItem; field: number; score: number; fields: number[] }[] = [];
-  for (const item of items) {
+  for (const item of candidates) {
     const fieldScores = item.fields.map((field) => Math.max(...labelsOf(item, field).map((l) => similarity(wording, l))));
     // The field the named unit picks, if exactly one of the item's blanks has that unit.
     const byUnit = unit ? item.fields.flatMap((f, i) => (f.unit === unit ? [i] : [])) : [];
@@ -114,7 +121,7 @@ export function similarField(
   }
   scored.sort((a, b) => b.score - a.score);
   const best = scored[0];
-  if (!best || best.score < MIN_SIMILARITY) return null;
+  if (!best || best.score < threshold) return null;
   // The same words as one label (`入驻商家` for 入驻商家数量) name it, unless another item's label is the same too.
   const exact = scored.filter((s) => s.score >= 1);
   const rival = scored.find((s) => s.item !== best.item);

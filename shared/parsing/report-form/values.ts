@@ -177,6 +177,14 @@ export function readNumber(field: FormField, text: string): Read {
   return { status: 'unreadable', raw };
 }
 
+/** True when a typed unit names this blank's unit (its own, or one converted to it), not a count word shared by all. */
+function unitNames(unit: string, field: FormField): boolean {
+  if (!unit || !field.unit) return false;
+  const folded = fold(unit);
+  if (folded === fold(field.unit)) return true;
+  return CONVERSIONS[field.unit]?.[folded] !== undefined && !COUNT_UNITS.includes(folded) && folded !== '万' && folded !== '千';
+}
+
 /** Count units a base uses interchangeably (个 for 人, 次 for 场). */
 export const COUNT_UNITS = ['人次', '场次', '个', '间', '人', '名', '位', '家', '场', '次'];
 
@@ -485,6 +493,20 @@ export function readSeries(
   if (fields.every((f) => f.kind === 'number')) {
     const tokens = numberTokens(text);
     if (tokens.length === 0) return fields.map((f, i) => (i === 0 ? readNumber(f, text) : BLANK));
+    // Fewer numbers than blanks (`直播时长 19440 小时` for 场 and 小时): a number goes where its unit says; one
+    // without a telling unit goes to the next blank in order.
+    if (tokens.length < fields.length) {
+      const reads: Read[] = fields.map(() => BLANK);
+      let next = 0;
+      for (const token of tokens) {
+        const byUnit = fields.flatMap((f, i) => (reads[i] === BLANK && unitNames(token.unit, f) ? [i] : []));
+        const target = byUnit.length === 1 ? byUnit[0]! : next < fields.length ? next : -1;
+        if (target < 0) break;
+        reads[target] = numberRead(fields[target]!, token, token.raw.trim());
+        next = Math.max(next, target + 1);
+      }
+      return reads;
+    }
     return fields.map((f, i) => {
       const token = tokens[i];
       return token ? numberRead(f, token, token.raw.trim()) : BLANK;
