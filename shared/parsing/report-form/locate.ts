@@ -35,7 +35,8 @@ export interface LabelIndex {
   items: Map<number, FormItem>;
   /** Every label key (field labels, item titles, wordings up to the first blank) and the items it names. */
   owners: Map<string, Set<number>>;
-  /** Keys of the form's section names (基础硬件, 运营服务 ...) and header labels (运营机构): never an item's label. */
+  /** Keys of section names (基础硬件, 运营服务 ...), header labels (运营机构) and table column headers (填报数据):
+   * never an item's label. */
   sections: Set<string>;
 }
 
@@ -59,6 +60,7 @@ export function labelIndex(form: ReportFormCatalogue): LabelIndex {
   const sections = new Set([
     ...form.formItems.map((item) => keyOf(item.section)),
     ...LEVEL1_SECTIONS.map(keyOf),
+    ...TABLE_HEADERS.map(keyOf),
     ...form.formHeader.flatMap((field) => [field.label, ...field.aliases].map(keyOf)),
   ]);
   index = { items: new Map(form.formItems.map((item) => [item.item, item])), owners, sections };
@@ -76,6 +78,41 @@ const LEVEL1_SECTIONS = [
   '示范能力',
   '附加项',
   '加分项',
+];
+/** Column headers of the tables bases make (`序号 | 指标名称 | 填报数据 | 单位`): never an item's label. */
+const TABLE_HEADERS = [
+  '序号',
+  '编号',
+  '项目',
+  '指标',
+  '指标名称',
+  '评价指标',
+  '一级指标',
+  '二级指标',
+  '三级指标',
+  '填报项目',
+  '填报内容',
+  '内容',
+  '数据',
+  '数值',
+  '填报数据',
+  '填报数值',
+  '填报值',
+  '填写内容',
+  '数量',
+  '单位',
+  '计量单位',
+  '备注',
+  '说明',
+  '是否',
+  '选项',
+  '勾选',
+  '情况',
+  '完成情况',
+  '基本情况',
+  '合计',
+  '小计',
+  '总计',
 ];
 
 /** Label keys of an item: its title, its wording up to the first blank, each field's label. */

@@ -15,7 +15,7 @@ export const MIN_SIMILARITY_WITH_UNIT = 0.45;
 export const MIN_MARGIN = 0.12;
 
 /** Words every label has, which say nothing about which blank is meant. */
-const GENERIC = /直播电商|基地|数量|是否|的|情况|填报|本基地/g;
+const GENERIC = /直播电商|基地|数量|是否|的|情况|填报|本基地|数据|数值|信息|工作|指标|名称|内容|项目/g;
 /** Words that name a blank's unit rather than what it counts: they decide between an item's blanks. */
 const UNIT_WORDS = /场次|场数|次数|人数|人次|时长|小时数|金额|总额|额度/g;
 
