@@ -94,7 +94,12 @@ describe('buildReportTemplate', () => {
     expect(result.findings).toEqual([]);
     expect(result.header).toEqual({});
     expect(result.values.length).toBeGreaterThan(44);
-    expect(result.values.filter((v) => v.value !== null)).toEqual([]);
+    // Numbers and 是/否 are missing; a tick list with nothing ticked reads as "none of these" ([]).
+    expect(result.values.filter((v) => v.value !== null && !(Array.isArray(v.value) && v.value.length === 0))).toEqual(
+      [],
+    );
+    const ticks = round.formItems.filter((i) => i.fields.some((f) => f.kind === 'ticks')).map((i) => i.item);
+    expect(result.values.filter((v) => Array.isArray(v.value)).map((v) => v.item)).toEqual(ticks);
     expect(new Set(result.values.map((v) => v.item))).toEqual(new Set(round.formItems.map((i) => i.item)));
   });
 
