@@ -9,8 +9,8 @@ import type { FormItem } from '../../domain/catalogue.ts';
 import { at, type Grid } from './model.ts';
 import type { ReportFormCatalogue } from './reader.ts';
 import { similarField } from './similar.ts';
-import { numberTokens } from './values.ts';
 import { fieldKey, firstLiteralKey, fold, keyOf, labelCore, PERIOD } from './text.ts';
+import { numberTokens } from './values.ts';
 
 /** An item label found in a grid: the item, which of its blanks the label introduces, and its text. */
 export interface Occurrence {

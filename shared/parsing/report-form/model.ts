@@ -23,6 +23,8 @@ export interface Grid {
   source: GridSource;
   /** Hidden sheets often keep an old copy of the form: they come last. */
   hidden: boolean;
+  /** Rows are running text (lines, paragraphs), not table rows: the row below a label is no value under it. */
+  flow: boolean;
   /** Non-empty cell texts by `row:col`. */
   texts: Map<string, string>;
   /** Cells covered by a merge whose master is elsewhere. */
@@ -78,6 +80,7 @@ export class GridBuilder {
     private readonly name: string,
     private readonly source: GridSource,
     private readonly hidden = false,
+    private readonly flow = source === 'word-text' || source === 'ocr-lines',
   ) {}
 
   /** Sets a cell's text (trimmed; empty text leaves the cell empty). */
@@ -107,6 +110,7 @@ export class GridBuilder {
       name: this.name,
       source: this.source,
       hidden: this.hidden,
+      flow: this.flow,
       texts: this.texts,
       covered: this.covered,
       rows,

@@ -118,7 +118,7 @@ function readOccurrence(
   }
   // Nothing to the right: a column header, whose value sits below. Text there counts only when it reads as a
   // value, since it may as well be the next row of the table.
-  const below = readBelow(grid, occurrence, target, labelCells);
+  const below = grid.flow ? null : readBelow(grid, occurrence, target, labelCells);
   if (hasValue(below)) return result(below!, 'column-header');
   return result(own, labelHow);
 }
@@ -223,7 +223,8 @@ export function readForm(
     item.fields.forEach((field, i) => {
       const key = `${item.item}.${i}`;
       let decision = decide(main.get(key));
-      if (decision.reading?.read.status !== 'value' && !decision.conflict && spare.has(key)) {
+      // Spare grids (hidden sheets, a PDF's lines beside its paragraphs) only for blanks the others never found.
+      if (!decision.reading && !decision.conflict && spare.has(key)) {
         const fromHidden = decide(spare.get(key));
         if (fromHidden.reading?.read.status === 'value') decision = fromHidden;
       }

@@ -102,7 +102,9 @@ export function similarField(
   const threshold = withUnit.length > 0 ? MIN_SIMILARITY_WITH_UNIT : MIN_SIMILARITY;
   const scored: { item: FormItem; field: number; score: number; fields: number[] }[] = [];
   for (const item of candidates) {
-    const fieldScores = item.fields.map((field) => Math.max(...labelsOf(item, field).map((l) => similarity(wording, l))));
+    const fieldScores = item.fields.map((field) =>
+      Math.max(...labelsOf(item, field).map((l) => similarity(wording, l))),
+    );
     // The field the named unit picks, if exactly one of the item's blanks has that unit.
     const byUnit = unit ? item.fields.flatMap((f, i) => (f.unit === unit ? [i] : [])) : [];
     const unitField = byUnit.length === 1 ? byUnit[0]! : null;

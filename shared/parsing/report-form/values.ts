@@ -182,7 +182,12 @@ function unitNames(unit: string, field: FormField): boolean {
   if (!unit || !field.unit) return false;
   const folded = fold(unit);
   if (folded === fold(field.unit)) return true;
-  return CONVERSIONS[field.unit]?.[folded] !== undefined && !COUNT_UNITS.includes(folded) && folded !== '万' && folded !== '千';
+  return (
+    CONVERSIONS[field.unit]?.[folded] !== undefined &&
+    !COUNT_UNITS.includes(folded) &&
+    folded !== '万' &&
+    folded !== '千'
+  );
 }
 
 /** Count units a base uses interchangeably (个 for 人, 次 for 场). */

@@ -135,6 +135,8 @@ interface PageRow {
 interface PageText {
   rows: PageRow[];
   running: string[];
+  /** True when the page has a ruled table (its rows are table rows, not only lines of text). */
+  ruled: boolean;
 }
 
 /** How far the magic-byte sniffer looks: PDF readers accept junk before `%PDF-` within the first 1 KiB. */
@@ -170,8 +172,10 @@ export async function readPdfGrids(data: Buffer, opts: ReadPdfOptions = {}): Pro
   const grids: Grid[] = [];
   extracted.texts.forEach((text, index) => {
     const page = `第${index + 1}页`;
-    const cells = new GridBuilder(page, 'pdf-lines');
-    const running = new GridBuilder(`${page}（连续文本）`, 'pdf-lines');
+    // A page without a table is text in paragraphs: its lines are a spare reading (hidden: read only for blanks
+    // the paragraphs leave unread), since a line cuts a sentence that wraps. Neither is a table with columns.
+    const cells = new GridBuilder(page, 'pdf-lines', !text.ruled, !text.ruled);
+    const running = new GridBuilder(`${page}（连续文本）`, 'pdf-lines', false, true);
     text.rows.forEach((row, r) => {
       for (const [col, cell] of row.cells) cells.set(r + 1, col, cell);
       for (const col of row.covered) cells.cover(r + 1, col);
@@ -429,8 +433,7 @@ function pageText(items: readonly TextItem[], rules: Rules): PageText {
     ...tables.flatMap(tableBlocks),
   ].sort((p, q) => q.top - p.top);
   const rows = blocks.map(({ cells, covered }) => ({ cells, covered }));
-  if (tables.length === 0) return { rows, running: blocks.map(rowText) };
-  return { rows, running: runningText(blocks) };
+  return { rows, running: runningText(blocks), ruled: tables.length > 0 };
 }
 
 /** A row of a page before it is numbered: its top (PDF y) and, for a line outside tables, the line's shape. */

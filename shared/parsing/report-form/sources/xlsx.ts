@@ -55,6 +55,7 @@ export function workbookGrids(workbook: ExcelJS.Workbook): Grid[] {
       name: sheet.name,
       source: 'sheet',
       hidden: sheet.state !== 'visible',
+      flow: false,
       texts: new Map(),
       covered: new Set(),
       rows: [],
