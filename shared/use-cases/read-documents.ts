@@ -175,7 +175,9 @@ async function readContent(
   classified(ctx, doc, file);
   if (doc.kind === 'report-form' || (isSpreadsheet(file.fileName) && doc.kind !== 'city-letter')) {
     const form = await parseReportForm(file.content, ctx.round, { fileName: file.fileName });
-    const itemsFound = new Set(form.values.filter((v) => v.value !== null).map((v) => v.item)).size;
+    const filled = (v: (typeof form.values)[number]) =>
+      v.value !== null && !(Array.isArray(v.value) && !v.value.length);
+    const itemsFound = new Set(form.values.filter(filled).map((v) => v.item)).size;
     // A spreadsheet is the report form when named so, or when it carries a good part of the form's items.
     if (doc.kind === 'report-form' || itemsFound >= REPORT_FORM_MIN_ITEMS) {
       doc.kind = 'report-form';
