@@ -117,8 +117,15 @@ const TABLE_HEADERS = [
 
 /** Label keys of an item: its title, its wording up to the first blank, each field's label. */
 function itemKeys(item: FormItem): string[] {
-  return [labelCore(item.label).key, firstLiteralKey(item), ...item.fields.map(fieldKey)].filter((k) => k.length >= 2);
+  let keys = itemKeyCache.get(item);
+  if (!keys) {
+    keys = [labelCore(item.label).key, firstLiteralKey(item), ...item.fields.map(fieldKey)].filter((k) => k.length >= 2);
+    itemKeyCache.set(item, keys);
+  }
+  return keys;
 }
+
+const itemKeyCache = new WeakMap<FormItem, string[]>();
 
 // An item number where a sentence of the notice starts: `4.`, `4、`, `（4）`, `4 ` — never the `1` of `1.2`, though
 // `32.2022年9月…` (the period starts item 32's wording) is one.
@@ -281,6 +288,8 @@ function numberBeside(grid: Grid, row: number, col: number): number | null {
   return null;
 }
 
+const CJK = /[\u4e00-\u9fff]/;
+
 /** Longest label text considered a label rather than a paragraph of prose (a note that mentions an item). */
 const MAX_LABEL_CHARS = 120;
 
@@ -314,7 +323,8 @@ export function findOccurrences(grid: Grid, form: ReportFormCatalogue): Occurren
         }
         continue;
       }
-      if (text.length > MAX_LABEL_CHARS || NUMBER_CELL.test(fold(text))) continue;
+      // Every label of the form is Chinese: a cell without a CJK character names no item.
+      if (text.length > MAX_LABEL_CHARS || !CJK.test(text) || NUMBER_CELL.test(fold(text))) continue;
       const match = matchLabel(text, index, numberBeside(grid, row, col));
       if (match) occurrences.push({ ...match, row, col, text, shared: false });
     }

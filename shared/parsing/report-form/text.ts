@@ -10,18 +10,20 @@ import type { FormField, FormItem } from '../../domain/catalogue.ts';
  * ideographic space, superscripts), lower case. Keeping the length keeps indices valid in the original text.
  */
 export function fold(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const unit = text[i]!;
-    let folded = FOLDED.get(unit);
-    if (folded === undefined) {
-      const n = unit.normalize('NFKC').toLowerCase();
-      folded = n.length === 1 ? n : unit;
-      FOLDED.set(unit, folded);
-    }
-    out += folded;
+  // ASCII other than capitals and the common CJK ideographs fold to themselves: only the rest is looked at.
+  return text.replace(NEEDS_FOLDING, foldUnit);
+}
+
+const NEEDS_FOLDING = /[^\u0000-\u0040\u005B-\u007F\u4E00-\u9FFF]/g;
+
+function foldUnit(unit: string): string {
+  let folded = FOLDED.get(unit);
+  if (folded === undefined) {
+    const n = unit.normalize('NFKC').toLowerCase();
+    folded = n.length === 1 ? n : unit;
+    FOLDED.set(unit, folded);
   }
-  return out;
+  return folded;
 }
 
 /** Folded form per UTF-16 unit; bounded by the size of the character set actually seen. */
