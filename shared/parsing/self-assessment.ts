@@ -1,17 +1,7 @@
-/**
- * Reads a self-assessment report (附件3 自评报告): its text, the cover fields, which parts of the outline are
- * present, and the two figures that must agree with report-form items 32 and 33 (交易额, 山西产品交易额).
- * PDFs are read through pdf-parse, scanned ones through OCR where tesseract is installed, Word files (.docx, .doc)
- * through `word-text.ts`; all go through the same analysis. Bad input (scans without OCR, passwords, broken
- * files, other formats) becomes findings; nothing here throws for it.
- */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PDFParse, VerbosityLevel } from 'pdf-parse';
 import { type Finding, finding } from '../domain/findings.ts';
 import { type OcrOptions, ocrPdf } from './ocr.ts';
+import { pdfjsAssets } from './pdfjs-assets.ts';
 import { extractWordText, type WordText } from './word-text.ts';
 
 /** Pages read at most; self-assessments run to 10-30 pages, the rest of a longer file is photos and annexes. */
@@ -403,37 +393,6 @@ async function extractPdfText(data: Buffer, maxPages: number): Promise<Extracted
     // Bounded too: a parser stuck in a broken file must not hold the caller after the timeout.
     await Promise.race([parser.destroy().catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
   }
-}
-
-let assets: { cMapUrl?: string; cMapPacked?: boolean; standardFontDataUrl?: string } | undefined;
-
-/**
- * Where pdf.js finds its predefined CMaps (GBK-EUC-H, UniGB-UCS2-H: Chinese PDFs with non-embedded 宋体/黑体
- * extract as nothing without them) and its standard fonts. pdf-parse does not set these in Node; when the
- * files are not shipped (e.g. a bundle without pdfjs-dist), extraction still runs, only those fonts stay silent.
- */
-function pdfjsAssets(): { cMapUrl?: string; cMapPacked?: boolean; standardFontDataUrl?: string } {
-  if (assets) return assets;
-  try {
-    const fromPdfParse = createRequire(createRequire(import.meta.url).resolve('pdf-parse'));
-    const root = dirname(fromPdfParse.resolve('pdfjs-dist/package.json'));
-    assets = {
-      cMapUrl: `${join(root, 'cmaps')}/`,
-      cMapPacked: true,
-      standardFontDataUrl: `${join(root, 'standard_fonts')}/`,
-    };
-  } catch {
-    // In a Lambda bundle there is no node_modules: the build copies the files next to the bundle.
-    const beside = fileURLToPath(new URL('./pdfjs-dist/', import.meta.url));
-    assets = existsSync(join(beside, 'cmaps'))
-      ? {
-          cMapUrl: `${join(beside, 'cmaps')}/`,
-          cMapPacked: true,
-          standardFontDataUrl: `${join(beside, 'standard_fonts')}/`,
-        }
-      : {};
-  }
-  return assets;
 }
 
 function failureFinding(kind: 'encrypted' | 'corrupt' | 'timeout', where: { document?: string }, detail: string) {

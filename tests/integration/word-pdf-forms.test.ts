@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRound } from '../../shared/domain/rounds/index.ts';
 import { cjkFontBytes } from '../fixtures/cjk-font.ts';
 import { buildEmail } from '../fixtures/email.ts';
-import { buildMinimalPdf, buildSelfAssessmentPdf } from '../fixtures/self-assessment-pdf.ts';
+import { buildMinimalPdf, buildSelfAssessmentPdf, collect } from '../fixtures/self-assessment-pdf.ts';
 import { makeZip } from '../fixtures/zip.ts';
 
 const run = promisify(execFile);
@@ -86,13 +86,7 @@ function formPdf(baseName: string): Promise<Buffer> {
   doc.font('cjk').fontSize(14).text('山西省直播电商基地（推荐参评单位）经营服务情况报告表', { align: 'center' });
   doc.moveDown().fontSize(10.5).text(`基地名称：${baseName}`);
   for (const { text } of filledSentences()) doc.text(text);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-    doc.end();
-  });
+  return collect(doc);
 }
 
 async function packageEml(dir: string, baseName: string, form: { filename: string; content: Buffer }): Promise<string> {

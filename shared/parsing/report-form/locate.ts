@@ -10,7 +10,7 @@ import { at, type Grid } from './model.ts';
 import type { ReportFormCatalogue } from './reader.ts';
 import { similarField } from './similar.ts';
 import { fieldKey, firstLiteralKey, fold, keyOf, labelCore, PERIOD } from './text.ts';
-import { numberTokens } from './values.ts';
+import { longestCommonRun, numberTokens } from './values.ts';
 
 /** An item label found in a grid: the item, which of its blanks the label introduces, and its text. */
 export interface Occurrence {
@@ -119,7 +119,9 @@ const TABLE_HEADERS = [
 function itemKeys(item: FormItem): string[] {
   let keys = itemKeyCache.get(item);
   if (!keys) {
-    keys = [labelCore(item.label).key, firstLiteralKey(item), ...item.fields.map(fieldKey)].filter((k) => k.length >= 2);
+    keys = [labelCore(item.label).key, firstLiteralKey(item), ...item.fields.map(fieldKey)].filter(
+      (k) => k.length >= 2,
+    );
     itemKeyCache.set(item, keys);
   }
   return keys;
@@ -259,18 +261,6 @@ function shortenedField(item: FormItem, key: string): number | null {
     return label.endsWith(key) || label.startsWith(key) ? [i] : [];
   });
   return hits.length === 1 ? hits[0]! : null;
-}
-
-export function longestCommonRun(a: string, b: string): number {
-  let best = 0;
-  for (let i = 0; i < a.length; i++) {
-    for (let j = 0; j < b.length; j++) {
-      let k = 0;
-      while (i + k < a.length && j + k < b.length && a[i + k] === b[j + k]) k++;
-      if (k > best) best = k;
-    }
-  }
-  return best;
 }
 
 /** A cell that holds only an item number (`4`, `4.`, `第4项`, `（四）` is not one). */

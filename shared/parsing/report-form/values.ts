@@ -453,7 +453,8 @@ function bestOption(key: string, options: readonly string[]): string | undefined
   return best;
 }
 
-function longestCommonRun(a: string, b: string): number {
+/** Length of the longest run of letters two keys share. */
+export function longestCommonRun(a: string, b: string): number {
   let best = 0;
   for (let i = 0; i < a.length; i++) {
     for (let j = 0; j < b.length; j++) {

@@ -1,38 +1,7 @@
-/**
- * A PDF report form (most often exported from Word, often stamped) brought to grids, page by page, from pdf.js's
- * text items and their positions and the page's rules (table borders).
- *
- * Where a page has a ruled table (horizontal and vertical rules that meet and close at least two cells), every text
- * item inside it belongs to the table cell that contains it: the rules are snapped to the table's full sets of
- * column and row boundaries, and a cell is the area the rules close (a merged cell spans several of them). A grid
- * row is a table row, a grid column the table column where the cell starts (the same x range gives the same column
- * on every row; the columns and rows a merged cell spans are `covered`), and a cell's text is its lines joined in
- * reading order: CJK directly, Latin and digits with a space where the line was broken at a word (a line that
- * fills the cell was broken inside a word: `sx9519@126.co` + `m`). So a Word cell that wraps stays one cell.
- *
- * Text outside tables, and every page without a table, is read by line: items on the same baseline (within half a
- * font height) make a line, read left to right, split into cells where the gap between two items is wider than
- * {@link PDF_CELL_GAP_EM} font sizes (a column, or a blank's tab) or a vertical rule stands between them.
- *
- * Each page gives two grids, both `pdf-lines`: `第N页` (a row per table row or line) and `第N页（连续文本）` (column
- * 1 only: a row per table row, its cells joined by a space, and per paragraph of the text outside tables; on a
- * page without a table, a row per line).
- *
- * Rotated and skewed text (diagonal stamps and watermarks) is left out. A PDF without a text layer (a scan, a
- * printed-and-stamped copy) is read by OCR where `ocr.ts` can run (`ocr-lines`, low confidence), else it is
- * `scanned`; text in fonts without a Unicode map (private-use characters) is `garbled`.
- *
- * The work is bounded by a page count, a text-item count, a rule count per page, a table size and a timeout. pdf.js
- * runs on the caller's thread here (its "fake worker"): a hostile file can block the event loop between two checks,
- * so the timeout only holds once pdf.js yields. Moving the parsers into a worker thread is issue 15.
- */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFPageProxy, TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import { type OcrOptions, ocrPdf } from '../../ocr.ts';
+import { pdfjsAssets } from '../../pdfjs-assets.ts';
 import { type Grid, GridBuilder, MAX_COLUMNS, MAX_ROWS, type SourceRead } from '../model.ts';
 
 /** Pages read at most: the form is 3-6 pages; a longer file is the form with annexes, or not the form. */
@@ -877,36 +846,6 @@ function ruledBetween(vertical: readonly Segment[], left: number, piece: Piece):
   return vertical.some(
     (rule) => rule.at >= left - 0.5 && rule.at <= piece.x + 0.5 && rule.from <= middle && rule.to >= middle,
   );
-}
-
-let assets: { cMapUrl?: string; cMapPacked?: boolean; standardFontDataUrl?: string } | undefined;
-
-/**
- * Where pdf.js finds its predefined CMaps (Chinese PDFs with non-embedded 宋体/黑体 extract as nothing without
- * them) and its standard fonts: beside pdf-parse's pdfjs-dist, or copied next to a Lambda bundle. The same lookup
- * as `self-assessment.ts` (which does not export it).
- */
-function pdfjsAssets(): { cMapUrl?: string; cMapPacked?: boolean; standardFontDataUrl?: string } {
-  if (assets) return assets;
-  try {
-    const fromPdfParse = createRequire(createRequire(import.meta.url).resolve('pdf-parse'));
-    const root = dirname(fromPdfParse.resolve('pdfjs-dist/package.json'));
-    assets = {
-      cMapUrl: `${join(root, 'cmaps')}/`,
-      cMapPacked: true,
-      standardFontDataUrl: `${join(root, 'standard_fonts')}/`,
-    };
-  } catch {
-    const beside = fileURLToPath(new URL('./pdfjs-dist/', import.meta.url));
-    assets = existsSync(join(beside, 'cmaps'))
-      ? {
-          cMapUrl: `${join(beside, 'cmaps')}/`,
-          cMapPacked: true,
-          standardFontDataUrl: `${join(beside, 'standard_fonts')}/`,
-        }
-      : {};
-  }
-  return assets;
 }
 
 function describe(error: unknown): string {
