@@ -98,11 +98,11 @@ function readOccurrence(
     right.push({ text: grid.texts.get(at(row, c)) ?? '', address: placeOf(grid, row, c) });
   }
   if (right.some((c) => c.text !== '')) {
-    // A label naming one blank of a two-blank item (`直播电商培训 | 24场，1260人`) may still be followed by all
-    // of them: when the whole item reads complete from these cells, that is the reading.
+    // A label naming one blank that is also the item's title (`直播电商培训 | 24场，1260人`) may be followed by all
+    // its blanks: taken when the whole item reads complete and each value carries its own blank's unit.
     if (target !== item) {
       const whole = readFromCells(item, right);
-      if (whole.every((r) => r.read.status === 'value')) {
+      if (whole.every((r, i) => r.read.status === 'value' && carriesOwnUnit(item, i, r.read.raw))) {
         return result(
           whole.map((r) => ({ ...r, byOrder: true as const })),
           labelHow,
@@ -121,6 +121,13 @@ function readOccurrence(
   const below = grid.flow ? null : readBelow(grid, occurrence, target, labelCells);
   if (hasValue(below)) return result(below!, 'column-header');
   return result(own, labelHow);
+}
+
+/** True when an item's blanks have different units and this value is written with its blank's own unit. */
+function carriesOwnUnit(item: FormItem, field: number, raw: string): boolean {
+  const units = item.fields.map((f) => f.unit);
+  const unit = units[field];
+  return !!unit && new Set(units).size === units.length && raw.includes(unit);
 }
 
 /** The first non-empty row under a label, across the label's merged width; null when an item label is there. */

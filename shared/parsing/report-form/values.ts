@@ -161,8 +161,12 @@ export function numberRead(field: FormField, token: { value: number; unit: strin
 
 export function readNumber(field: FormField, text: string): Read {
   const raw = cleanRaw(text);
-  const [token] = numberTokens(text);
-  if (token) return numberRead(field, token, raw);
+  const tokens = numberTokens(text);
+  // Several numbers for one blank (`24场，1260人` for the trainees): the one in the blank's own unit, else the first.
+  const inUnit =
+    tokens.length > 1 ? tokens.filter((t) => t.unit !== '' && fold(t.unit) === fold(field.unit ?? '')) : [];
+  const token = inUnit.length === 1 ? inUnit[0] : tokens[0];
+  if (token) return numberRead(field, token, inUnit.length === 1 ? token.raw.trim() : raw);
   const folded = fold(text).replace(PERIOD, ' ').replace(FILLER, ' ');
   // Only the field's own unit counts as part of an empty blank: 千兆 or 亿元 without a number is an answer.
   const own = field.unit && COUNT_UNITS.includes(field.unit) ? COUNT_UNITS : [fold(field.unit ?? '')];

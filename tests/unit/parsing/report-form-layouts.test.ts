@@ -176,6 +176,26 @@ describe('report form laid out by the base', () => {
     expect(conflict?.message).toContain('填报!B2“2万平方米”');
   });
 
+  it('gives a blank only the number written in its own unit, and an item its blanks by their units', async () => {
+    // Act
+    const result = await readRows([
+      ['直播电商培训', '24场，1260人'],
+      ['其中山西老字号商家数量', 9, '个', '3'],
+      ['入驻商家数量', '128个', '含线上商家20个'],
+      ['直播时长', '1500小时'],
+    ]);
+
+    // Assess: 3 and 20 are notes, not the other blank of item 4; 1500 小时 is item 17's second blank
+    expect(valuesOf(result, [4, 13, 17])).toEqual({
+      '4.merchants': 128,
+      '4.laozihao': 9,
+      '13.sessions': 24,
+      '13.trainees': 1260,
+      '17.sessions': null,
+      '17.hours': 1500,
+    });
+  });
+
   it('never takes a section heading, a header field or a note column for an item', async () => {
     // Act
     const result = await readRows([
