@@ -3,11 +3,22 @@
  *
  * - Only what the mailbox had received by `asOf` counts.
  * - The latest report form counts for values; each required element keeps the time it first became present.
- * - An element first present after the deadline is late; past the deadline, a missing one is late too.
+ * - An element first present after the deadline is late (逾期提交, `lateItems`).
+ * - Past the deadline, an element still missing at `asOf` is overdue (截止仍缺, `overdueItems`): a different fact,
+ *   never folded into `late`. A base complete and on time is neither.
  */
 import type { Base, FormItem, Indicator, Round } from './catalogue.ts';
 import { type Finding, findingKey } from './findings.ts';
-import type { BaseStatus, Decision, DocumentKind, DocumentRecord, FormValue, LateItem, Submission } from './records.ts';
+import type {
+  BaseStatus,
+  Decision,
+  DocumentKind,
+  DocumentRecord,
+  FormValue,
+  LateItem,
+  OverdueItem,
+  Submission,
+} from './records.ts';
 import { deadlineInstant } from './round-time.ts';
 import { checkRules } from './rules.ts';
 
@@ -110,13 +121,16 @@ export function evaluate(input: EvaluationInput): BaseStatus {
   const pastDeadline = asOf >= deadline;
   const formLate = elements[0]?.firstAt !== null && (elements[0]?.firstAt ?? '') >= deadline;
   const lateItems: LateItem[] = [];
+  const overdueItems: OverdueItem[] = [];
   for (const element of elements) {
+    if (element.firstAt === null) {
+      if (pastDeadline) overdueItems.push({ ...pick(element), message: `${element.label}截止时仍未提交` });
+      continue;
+    }
     // A late report form makes every item in it late; the form itself says so once.
     if (element.element === 'form-item' && formLate) continue;
-    if (element.firstAt !== null && element.firstAt >= deadline) {
+    if (element.firstAt >= deadline) {
       lateItems.push({ ...pick(element), receivedAt: element.firstAt, message: `${element.label}逾期提交` });
-    } else if (element.firstAt === null && pastDeadline) {
-      lateItems.push({ ...pick(element), receivedAt: null, message: `${element.label}截止时仍未提交` });
     }
   }
 
@@ -151,6 +165,8 @@ export function evaluate(input: EvaluationInput): BaseStatus {
     state: !received ? 'not-received' : complete ? 'complete' : 'incomplete',
     late: lateItems.length > 0,
     lateItems,
+    overdue: overdueItems.length > 0,
+    overdueItems,
     submissions: submissions.length,
     firstReceivedAt: submissions[0]?.receivedAt ?? documents[0]?.receivedAt ?? null,
     lastReceivedAt: submissions.at(-1)?.receivedAt ?? documents.at(-1)?.receivedAt ?? null,
@@ -193,8 +209,8 @@ function isItemComplete(formItem: FormItem, values: FormValue[]): boolean {
   });
 }
 
-function pick(element: Element): Pick<LateItem, 'element' | 'item' | 'indicator'> {
-  const out: Pick<LateItem, 'element' | 'item' | 'indicator'> = { element: element.element };
+function pick(element: Element): Pick<OverdueItem, 'element' | 'item' | 'indicator'> {
+  const out: Pick<OverdueItem, 'element' | 'item' | 'indicator'> = { element: element.element };
   if (element.item !== undefined) out.item = element.item;
   if (element.indicator !== undefined) out.indicator = element.indicator;
   return out;

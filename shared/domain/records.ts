@@ -136,9 +136,15 @@ export const documentSchema = z.object({
 /** A stored file and what was read from it. */
 export type DocumentRecord = z.infer<typeof documentSchema>;
 
-/** A required element that arrived after the deadline (or, past it, is still missing: receivedAt null). */
+/** The required elements of a base's package: the two documents, each form item, evidence per claimed indicator. */
+export const requiredElementSchema = z.enum(['report-form', 'self-assessment', 'form-item', 'evidence']);
+
+/**
+ * A required element that first arrived after the deadline (逾期提交). `receivedAt` is null only in statuses
+ * stored before `overdueItems` existed, where a still-missing element was listed here too.
+ */
 export const lateItemSchema = z.object({
-  element: z.enum(['report-form', 'self-assessment', 'form-item', 'evidence']),
+  element: requiredElementSchema,
   item: z.number().int().optional(),
   indicator: z.string().optional(),
   receivedAt: z.string().nullable(),
@@ -146,6 +152,16 @@ export const lateItemSchema = z.object({
 });
 /** A late element. */
 export type LateItem = z.infer<typeof lateItemSchema>;
+
+/** A required element still missing at `asOf`, past the deadline (截止仍缺). */
+export const overdueItemSchema = z.object({
+  element: requiredElementSchema,
+  item: z.number().int().optional(),
+  indicator: z.string().optional(),
+  message: z.string(),
+});
+/** An element missing past the deadline. */
+export type OverdueItem = z.infer<typeof overdueItemSchema>;
 
 /** The state of a base's electronic package. */
 export const baseStateSchema = z.enum(['not-received', 'incomplete', 'complete']);
@@ -159,8 +175,15 @@ export const baseStatusSchema = z.object({
   city: cityIdSchema,
   category: z.string(),
   state: baseStateSchema,
+  /** 逾期提交: some required element first arrived after the deadline (listed in lateItems). */
   late: z.boolean(),
   lateItems: z.array(lateItemSchema),
+  /**
+   * 截止仍缺: at `asOf`, past the deadline, some required element is still missing (listed in overdueItems).
+   * Defaults keep statuses stored before this field parseable.
+   */
+  overdue: z.boolean().default(false),
+  overdueItems: z.array(overdueItemSchema).default([]),
   submissions: z.number().int(),
   firstReceivedAt: z.string().nullable(),
   lastReceivedAt: z.string().nullable(),

@@ -17,6 +17,8 @@ function status(baseId: string, city: BaseStatus['city'], state: BaseStatus['sta
     state,
     late: false,
     lateItems: [],
+    overdue: false,
+    overdueItems: [],
     submissions: 0,
     firstReceivedAt: null,
     lastReceivedAt: null,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../../shared/domain/evaluate.ts';
+import { baseStatusSchema } from '../../../shared/domain/records.ts';
 import { loadRound } from '../../../shared/domain/rounds/index.ts';
 import { document, formValues, submission } from '../../fixtures/records.ts';
 
@@ -16,7 +17,7 @@ function claimingTwo(overrides: Record<number, (number | boolean | string[] | st
 }
 
 describe('evaluate', () => {
-  it('reports a base that sent nothing as not-received, late only once the deadline has passed', () => {
+  it('reports a base that sent nothing as not-received, overdue (not late) once the deadline has passed', () => {
     // Prepare
     const input = { round, base, submissions: [], documents: [] };
 
@@ -25,11 +26,10 @@ describe('evaluate', () => {
     const after = evaluate({ ...input, asOf: AFTER });
 
     // Assess
-    expect(before).toMatchObject({ state: 'not-received', late: false, lateItems: [] });
+    expect(before).toMatchObject({ state: 'not-received', late: false, lateItems: [], overdue: false, overdueItems: [] });
     expect(before.missing.documents).toEqual(['report-form', 'self-assessment']);
-    expect(after.state).toBe('not-received');
-    expect(after.late).toBe(true);
-    expect(after.lateItems.map((i) => i.element)).toEqual(['report-form', 'self-assessment']);
+    expect(after).toMatchObject({ state: 'not-received', late: false, lateItems: [], overdue: true });
+    expect(after.overdueItems.map((i) => i.element)).toEqual(['report-form', 'self-assessment']);
   });
 
   it('is complete when the form, the report and evidence for each claimed indicator are in', () => {
@@ -132,8 +132,11 @@ describe('evaluate', () => {
     // Assess
     expect([t0.state, t0.late]).toEqual(['not-received', false]);
     expect([t1.state, t1.late, t1.missing.documents]).toEqual(['incomplete', false, ['self-assessment']]);
-    expect([t2.state, t2.late]).toEqual(['incomplete', true]);
-    expect(t2.lateItems).toEqual([expect.objectContaining({ element: 'self-assessment', receivedAt: null })]);
+    expect([t1.overdue, t1.overdueItems]).toEqual([false, []]);
+    expect([t2.state, t2.late, t2.lateItems, t2.overdue]).toEqual(['incomplete', false, [], true]);
+    expect(t2.overdueItems).toEqual([
+      { element: 'self-assessment', message: expect.stringContaining('截止时仍未提交') as unknown as string },
+    ]);
   });
 
   it('ignores duplicate submissions and flags control items and unit slips', () => {
@@ -169,5 +172,102 @@ describe('evaluate', () => {
     // Assess
     expect(status.documents).toEqual([expect.objectContaining({ fileName: '自评报告.pdf', receivedAt: ON_TIME })]);
     expect(status.lateItems.find((i) => i.element === 'self-assessment')).toBeUndefined();
+  });
+
+  describe('两种逾期: late (逾期提交) and overdue (截止仍缺) are separate facts', () => {
+    /** A base claiming building area and live rooms: form, report and both evidence files, each sent at its time. */
+    const sentAt = (times: { form: string; report: string; area: string; rooms?: string }) => {
+      const subs = new Map<string, ReturnType<typeof submission>>();
+      const sub = (at: string) => {
+        if (!subs.has(at)) subs.set(at, submission(`s-${at}`, base.id, at));
+        return subs.get(at)!;
+      };
+      const documents = [
+        document(sub(times.form), '报告表.xlsx', 'report-form', { formValues: claimingTwo() }),
+        document(sub(times.report), '自评报告.pdf', 'self-assessment'),
+        document(sub(times.area), '建筑面积明细表.xlsx', 'evidence', { indicator: 'building-area' }),
+        ...(times.rooms
+          ? [document(sub(times.rooms), '直播间明细表.xlsx', 'evidence', { indicator: 'live-rooms' })]
+          : []),
+      ];
+      return { submissions: [...subs.values()], documents };
+    };
+
+    it('a base complete and on time is neither late nor overdue', () => {
+      // Prepare
+      const sent = sentAt({ form: ON_TIME, report: ON_TIME, area: ON_TIME, rooms: LAST_SECOND });
+
+      // Act
+      const status = evaluate({ round, base, ...sent, asOf: AFTER });
+
+      // Assess
+      expect(status).toMatchObject({
+        state: 'complete',
+        late: false,
+        lateItems: [],
+        overdue: false,
+        overdueItems: [],
+      });
+    });
+
+    it('a base that sent one item after the deadline is late only', () => {
+      // Prepare
+      const sent = sentAt({ form: ON_TIME, report: ON_TIME, area: ON_TIME, rooms: FIRST_LATE_SECOND });
+
+      // Act
+      const status = evaluate({ round, base, ...sent, asOf: AFTER });
+
+      // Assess
+      expect(status).toMatchObject({ state: 'complete', late: true, overdue: false, overdueItems: [] });
+      expect(status.lateItems).toEqual([
+        {
+          element: 'evidence',
+          indicator: 'live-rooms',
+          receivedAt: FIRST_LATE_SECOND,
+          message: '基地配套专业直播间数量的证明材料逾期提交',
+        },
+      ]);
+    });
+
+    it('a base that sent everything it sent on time but still lacks an item past the deadline is overdue only', () => {
+      // Prepare
+      const sent = sentAt({ form: ON_TIME, report: ON_TIME, area: LAST_SECOND });
+
+      // Act
+      const before = evaluate({ round, base, ...sent, asOf: new Date(LAST_SECOND) });
+      const after = evaluate({ round, base, ...sent, asOf: AFTER });
+
+      // Assess
+      expect(before).toMatchObject({ state: 'incomplete', late: false, overdue: false, overdueItems: [] });
+      expect(after).toMatchObject({ state: 'incomplete', late: false, lateItems: [], overdue: true });
+      expect(after.overdueItems).toEqual([
+        { element: 'evidence', indicator: 'live-rooms', message: '基地配套专业直播间数量的证明材料截止时仍未提交' },
+      ]);
+    });
+
+    it('a late item is late and no longer overdue once it has arrived', () => {
+      // Prepare
+      const sent = sentAt({ form: ON_TIME, report: ON_TIME, area: ON_TIME, rooms: '2023-11-12T03:00:00.000Z' });
+
+      // Act
+      const between = evaluate({ round, base, ...sent, asOf: new Date('2023-11-11T00:00:00Z') });
+      const after = evaluate({ round, base, ...sent, asOf: AFTER });
+
+      // Assess
+      expect([between.late, between.overdue]).toEqual([false, true]);
+      expect([after.late, after.overdue]).toEqual([true, false]);
+    });
+  });
+
+  it('parses a status stored before overdue existed, with overdue false and no overdue items', () => {
+    // Prepare
+    const stored = evaluate({ round, base, submissions: [], documents: [], asOf: new Date(ON_TIME) });
+    const { overdue: _overdue, overdueItems: _items, ...old } = stored;
+
+    // Act
+    const parsed = baseStatusSchema.parse(old);
+
+    // Assess
+    expect(parsed).toMatchObject({ late: false, overdue: false, overdueItems: [] });
   });
 });
