@@ -47,7 +47,10 @@ export interface BaseFacts {
   name: string;
   category: string;
   state: string;
+  /** 逾期提交: some required element first arrived after the deadline. */
   late: boolean;
+  /** 截止仍缺: past the deadline, some required element is still missing. */
+  overdue: boolean;
   /** `共N封邮件/上传，M个文件，首次…，最近…` or that nothing arrived. */
   received: string;
   files: string[];
@@ -56,10 +59,10 @@ export interface BaseFacts {
   missingFormItems: string[];
   /** Indicator names. */
   missingEvidence: string[];
-  /** Elements that arrived after the deadline, with the time. */
+  /** Elements that first arrived after the deadline, with the receive time to the second (逾期提交). */
   lateArrived: string[];
-  /** True when, past the deadline, something is still missing (every gap above is then late). */
-  lateMissing: boolean;
+  /** Elements still missing past the deadline (截止仍缺). */
+  overdueMissing: string[];
   /** Findings to check (wrong unit, form vs report, control items ...). */
   checks: string[];
   paper: string;
@@ -88,6 +91,7 @@ export function describeBase(round: Round, status: BaseStatus, registry: readonl
     category: `${CATEGORY_NAMES[status.category] ?? status.category}${grade}`,
     state: STATE_NAMES[status.state],
     late: status.late,
+    overdue: status.overdue,
     received,
     files,
     missingDocuments: status.missing.documents.map((kind) => DOCUMENT_KIND_NAMES[kind]),
@@ -95,8 +99,8 @@ export function describeBase(round: Round, status: BaseStatus, registry: readonl
     missingEvidence: status.missing.evidence.map((slug) => indicatorName(round, slug)),
     lateArrived: status.lateItems
       .filter((item) => item.receivedAt !== null)
-      .map((item) => `${item.message}（${at(item.receivedAt)}）`),
-    lateMissing: status.lateItems.some((item) => item.receivedAt === null),
+      .map((item) => `${item.message}（${at(item.receivedAt)}收到）`),
+    overdueMissing: status.overdueItems.map((item) => item.message),
     checks: unique(status.findings.filter((f) => f.severity !== 'info').map((f) => f.message)),
     paper:
       paperCopies >= PAPER_COPIES_REQUIRED
@@ -152,7 +156,7 @@ export function renderCityDigest(input: DigestInput): RenderedDigest {
   open.forEach((status, index) => {
     const f = factsOf(status);
     lines.push(`${ordinal(index)}、${f.name}（${f.category}）`);
-    lines.push(`  状态：${f.state}${f.late ? '（存在逾期）' : ''}`);
+    lines.push(`  状态：${stateWords(f)}`);
     lines.push(status.state === 'not-received' ? `  ${f.received}` : `  已收到：${f.received}`);
     for (const file of f.files.slice(0, FILES_LISTED)) lines.push(`    · ${file}`);
     if (f.files.length > FILES_LISTED) lines.push(`    · 另有${f.files.length - FILES_LISTED}个文件`);
@@ -160,7 +164,7 @@ export function renderCityDigest(input: DigestInput): RenderedDigest {
     if (f.missingFormItems.length > 0) lines.push(`  报告表未填项目：${f.missingFormItems.join('；')}`);
     if (f.missingEvidence.length > 0) lines.push(`  缺少证明材料：${f.missingEvidence.join('；')}`);
     if (f.lateArrived.length > 0) lines.push(`  逾期提交：${f.lateArrived.join('；')}`);
-    if (f.lateMissing) lines.push('  已过截止时间，以上缺少的材料均按逾期处理。');
+    if (f.overdue) lines.push(`  截止仍缺：已过截止时间，以上缺少的${f.overdueMissing.length}项材料仍未收到。`);
     if (f.checks.length > 0) {
       lines.push('  需核实：');
       for (const check of f.checks) lines.push(`    - ${check}`);
@@ -333,17 +337,28 @@ function leadSentence(round: Round, slot: ScheduleSlot | null): string | null {
     return `提醒：距材料报送截止（${chineseDate(round.deadline)}）还有${slot.daysUntilDeadline}天。`;
   }
   if (slot.daysUntilDeadline === 0) return `提醒：今天（${chineseDate(round.deadline)}）是材料报送截止日。`;
-  return `提醒：材料报送已于${chineseDate(round.deadline)}截止，以下缺项均已逾期，请尽快补齐。`;
+  return `提醒：材料报送已于${chineseDate(round.deadline)}截止，以下缺项截止时仍未收到，请尽快补齐。`;
 }
 
 function summaryTable(rows: BaseFacts[], timeZone: string): string {
-  const header = ['基地', '类别', '状态', '逾期', '最近收到', '缺少材料', '未填项目', '缺证明材料', '需核实']
+  const header = [
+    '基地',
+    '类别',
+    '状态',
+    '逾期提交',
+    '截止仍缺',
+    '最近收到',
+    '缺少材料',
+    '未填项目',
+    '缺证明材料',
+    '需核实',
+  ]
     .map((h) => `<th>${h}</th>`)
     .join('');
   const body = rows
     .map(
       (f) =>
-        `<tr><td>${esc(f.name)}</td><td>${esc(f.category)}</td><td>${esc(f.state)}</td><td>${f.late ? '是' : '否'}</td><td>${esc(
+        `<tr><td>${esc(f.name)}</td><td>${esc(f.category)}</td><td>${esc(f.state)}</td><td>${f.late ? '是' : '否'}</td><td>${f.overdue ? '是' : '否'}</td><td>${esc(
           f.lastReceivedAt ? formatBeijing(new Date(f.lastReceivedAt), timeZone) : '—',
         )}</td><td>${f.missingDocuments.length}</td><td>${f.missingFormItems.length}</td><td>${f.missingEvidence.length}</td><td>${f.checks.length}</td></tr>`,
     )
@@ -354,7 +369,7 @@ function summaryTable(rows: BaseFacts[], timeZone: string): string {
 function baseTable(title: string, f: BaseFacts): string {
   const rows: [string, string][] = [
     ['类别', esc(f.category)],
-    ['状态', `${esc(f.state)}${f.late ? '（存在逾期）' : ''}`],
+    ['状态', esc(stateWords(f))],
     [
       '已收到',
       `${esc(f.received)}${
@@ -373,7 +388,9 @@ function baseTable(title: string, f: BaseFacts): string {
   if (f.missingFormItems.length > 0) rows.push(['报告表未填项目', esc(f.missingFormItems.join('；'))]);
   if (f.missingEvidence.length > 0) rows.push(['缺少证明材料', esc(f.missingEvidence.join('；'))]);
   if (f.lateArrived.length > 0) rows.push(['逾期提交', esc(f.lateArrived.join('；'))]);
-  if (f.lateMissing) rows.push(['逾期', '已过截止时间，以上缺少的材料均按逾期处理。']);
+  if (f.overdue) {
+    rows.push(['截止仍缺', `已过截止时间，以上缺少的${f.overdueMissing.length}项材料仍未收到。`]);
+  }
   if (f.checks.length > 0) rows.push(['需核实', `<ul>${f.checks.map((c) => `<li>${esc(c)}</li>`).join('')}</ul>`]);
   rows.push(['纸质材料', esc(f.paper)]);
   return `<h3>${esc(title)}</h3><table ${TABLE_STYLE}>${rows
@@ -402,6 +419,12 @@ function chineseDate(iso: string): string {
     /^(\d{4})-(\d{2})-(\d{2})$/,
     (_, y: string, m: string, d: string) => `${y}年${Number(m)}月${Number(d)}日`,
   );
+}
+
+/** `材料不完整（逾期提交、截止仍缺）`: the state with the two kinds of 逾期 beside it, each named for what it is. */
+function stateWords(f: BaseFacts): string {
+  const marks = [f.late ? '逾期提交' : '', f.overdue ? '截止仍缺' : ''].filter(Boolean);
+  return marks.length > 0 ? `${f.state}（${marks.join('、')}）` : f.state;
 }
 
 function unique(values: string[]): string[] {

@@ -16,14 +16,16 @@ export const DIGEST_COLUMNS = [
   '基地名称',
   '类别',
   '状态',
-  '是否逾期',
+  '逾期提交',
+  '截止仍缺',
   '提交次数',
   '首次收到',
   '最近收到',
   '缺少材料',
   '报告表未填项目',
   '缺少证明材料',
-  '逾期事项',
+  '逾期提交事项（收到时间）',
+  '截止仍缺事项',
   '需核实事项',
   '纸质材料',
 ] as const;
@@ -65,28 +67,26 @@ export async function buildDigestWorkbook(input: {
   }));
   const rows = statuses.map((status, index): Row => {
     const f = describeBase(round, status, registry);
-    const lateItems = [
-      ...f.lateArrived,
-      ...status.lateItems.filter((i) => i.receivedAt === null).map((i) => i.message),
-    ];
     return [
       index + 1,
       f.name,
       f.category,
       f.state,
       f.late ? '是' : '否',
+      f.overdue ? '是' : '否',
       f.submissions,
       at(f.firstReceivedAt),
       at(f.lastReceivedAt),
       f.missingDocuments.join('\n'),
       f.missingFormItems.join('\n'),
       f.missingEvidence.join('\n'),
-      lateItems.join('\n'),
+      f.lateArrived.join('\n'),
+      f.overdueMissing.join('\n'),
       f.checks.join('\n'),
       f.paper,
     ].map(body);
   });
-  const widths = [6, 30, 22, 12, 8, 8, 20, 20, 22, 30, 30, 36, 50, 24];
+  const widths = [6, 30, 22, 12, 8, 8, 8, 20, 20, 22, 30, 30, 36, 36, 50, 24];
   // write-excel-file (on fflate) rather than exceljs, so the notify bundle stays within its size budget (issue 8).
   return writeXlsxFile(
     [title, headings, ...rows],

@@ -65,7 +65,10 @@ export interface CityStatus {
   bureau: string;
   bases: number;
   byState: Record<BaseStatus['state'], number>;
+  /** Bases that sent some required element after the deadline (逾期提交). */
   late: number;
+  /** Bases still missing a required element past the deadline (截止仍缺). */
+  overdue: number;
   openFindings: number;
   /** Bases whose 2 sealed paper copies were recorded. */
   paperComplete: number;
@@ -94,6 +97,7 @@ export async function queryCityStatus(ctx: AppContext, input: { asOf?: Date } = 
         complete: bases.filter((b) => b.state === 'complete').length,
       },
       late: bases.filter((b) => b.late).length,
+      overdue: bases.filter((b) => b.overdue).length,
       openFindings: bases.reduce((sum, b) => sum + b.findings.filter((f) => f.severity !== 'info').length, 0),
       paperComplete: bases.filter((b) => b.paperCopies >= PAPER_COPIES_REQUIRED).length,
       letterReceivedAt: letterAt,

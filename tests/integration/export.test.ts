@@ -69,15 +69,20 @@ describe('status workbook', () => {
     const overview = rows(book.getWorksheet(SUMMARY_SHEET)!);
     expect(overview[0]![0]).toBe('地市');
     expect(overview.slice(1, 13).map((r) => r[0])).toEqual(CITY_SHEETS);
-    expect(overview.find((r) => r[0] === '长治市')?.slice(2, 6)).toEqual(['3', '0', '1', '2']);
+    expect(overview[0]?.slice(6, 8)).toEqual(['逾期提交', '截止仍缺']);
+    // Past the deadline, nobody in 长治 sent anything late; all three still miss something.
+    expect(overview.find((r) => r[0] === '长治市')?.slice(2, 8)).toEqual(['3', '0', '1', '2', '0', '3']);
     const changzhi = rows(book.getWorksheet('长治市')!);
     expect(changzhi[0]).toEqual([...BASE_COLUMNS]);
     expect(changzhi).toHaveLength(4);
     const pingshun = changzhi.find((r) => r[1] === '平顺网红直播基地')!;
     expect(pingshun[3]).toBe('材料不完整');
-    expect(pingshun[4]).toBe('是');
-    expect(pingshun[10]).toContain('直播电商基地建筑面积');
-    expect(pingshun[12]).toContain('第32项交易额与自评报告不一致');
+    // Sent on time but incomplete past the deadline: 截止仍缺, not 逾期提交.
+    expect(pingshun.slice(4, 6)).toEqual(['否', '是']);
+    expect(pingshun[11]).toContain('直播电商基地建筑面积');
+    expect(pingshun[12]).toBe('');
+    expect(pingshun[13]).toContain('直播电商基地建筑面积的证明材料截止时仍未提交');
+    expect(pingshun[14]).toContain('第32项交易额与自评报告不一致');
     expect(rows(book.getWorksheet('大同市')!)).toHaveLength(6);
     expect(rows(book.getWorksheet(UNMATCHED_SHEET)!)[1]?.[1]).toContain('wang@unknown.example.cn');
     for (const sheet of book.worksheets) {

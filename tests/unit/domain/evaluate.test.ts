@@ -26,7 +26,13 @@ describe('evaluate', () => {
     const after = evaluate({ ...input, asOf: AFTER });
 
     // Assess
-    expect(before).toMatchObject({ state: 'not-received', late: false, lateItems: [], overdue: false, overdueItems: [] });
+    expect(before).toMatchObject({
+      state: 'not-received',
+      late: false,
+      lateItems: [],
+      overdue: false,
+      overdueItems: [],
+    });
     expect(before.missing.documents).toEqual(['report-form', 'self-assessment']);
     expect(after).toMatchObject({ state: 'not-received', late: false, lateItems: [], overdue: true });
     expect(after.overdueItems.map((i) => i.element)).toEqual(['report-form', 'self-assessment']);

@@ -12,7 +12,10 @@ const AS_OF = new Date('2023-11-11T09:00:00+08:00');
 const ON_TIME = '2023-11-08T02:00:00.000Z'; // 10:00 Beijing, 8 November
 const LATE = '2023-11-10T16:30:00.000Z'; // 00:30 Beijing, 11 November
 
-/** Taiyuan after the deadline: a late base, a base without its report form, one missing two evidence items. */
+/**
+ * Taiyuan after the deadline: a base complete but late (逾期提交 only), a base that sent on time without its report
+ * form and one missing two evidence items (截止仍缺 only), one that sent nothing (截止仍缺).
+ */
 function taiyuanStatuses(asOf = AS_OF.toISOString()) {
   return [
     baseStatus(round, 'p02', asOf, {
@@ -30,8 +33,8 @@ function taiyuanStatuses(asOf = AS_OF.toISOString()) {
     }),
     baseStatus(round, 'p03', asOf, {
       state: 'incomplete',
-      late: true,
-      lateItems: [{ element: 'report-form', receivedAt: null, message: '经营服务情况报告表截止时仍未提交' }],
+      overdue: true,
+      overdueItems: [{ element: 'report-form', message: '经营服务情况报告表截止时仍未提交' }],
       submissions: 1,
       firstReceivedAt: ON_TIME,
       lastReceivedAt: ON_TIME,
@@ -42,10 +45,10 @@ function taiyuanStatuses(asOf = AS_OF.toISOString()) {
     }),
     baseStatus(round, 'p06', asOf, {
       state: 'incomplete',
-      late: true,
-      lateItems: [
-        { element: 'evidence', indicator: 'bandwidth', receivedAt: null, message: '网络带宽的证明材料截止时仍未提交' },
-        { element: 'evidence', indicator: 'financing', receivedAt: null, message: '投融资的证明材料截止时仍未提交' },
+      overdue: true,
+      overdueItems: [
+        { element: 'evidence', indicator: 'bandwidth', message: '网络带宽的证明材料截止时仍未提交' },
+        { element: 'evidence', indicator: 'financing', message: '投融资的证明材料截止时仍未提交' },
       ],
       submissions: 1,
       firstReceivedAt: ON_TIME,
@@ -65,8 +68,11 @@ function taiyuanStatuses(asOf = AS_OF.toISOString()) {
       ],
     }),
     baseStatus(round, 'r03', asOf, {
-      late: true,
-      lateItems: [{ element: 'report-form', receivedAt: null, message: '经营服务情况报告表截止时仍未提交' }],
+      overdue: true,
+      overdueItems: [
+        { element: 'report-form', message: '经营服务情况报告表截止时仍未提交' },
+        { element: 'self-assessment', message: '自评报告截止时仍未提交' },
+      ],
     }),
   ];
 }
@@ -91,16 +97,16 @@ describe('city digest', () => {
     expect(digest.text).toMatch(/^太原市商务局：/);
     expect(digest.text).toContain('贵市4个参评基地中，1个电子材料齐全，3个尚有缺项');
     expect(digest.text).toMatch(
-      /邮拓直播电商基地（最近收到2023-11-11 00:30:00；.*逾期提交：经营服务情况报告表逾期提交（2023-11-11 00:30:00））/,
+      /邮拓直播电商基地（最近收到2023-11-11 00:30:00；.*逾期提交：经营服务情况报告表逾期提交（2023-11-11 00:30:00收到））/,
     );
     expect(digest.text).toMatch(
-      /、龙巅兴趣直播基地（省级直播电商基地，2021年度评价等级.）\n {2}状态：材料不完整（存在逾期）/,
+      /、龙巅兴趣直播基地（省级直播电商基地，2021年度评价等级.）\n {2}状态：材料不完整（截止仍缺）\n/,
     );
     expect(digest.text).toContain('  缺少材料：经营服务情况报告表\n');
     expect(digest.text).toContain('  缺少证明材料：网络带宽；直播电商基地获得投融资总额\n');
     expect(digest.text).toContain('疑似按亿元填写（单位应为万元）');
     expect(digest.text).toMatch(
-      /睿信传媒电商直播基地（地市推荐基地.*）\n {2}状态：未收到材料（存在逾期）\n {2}尚未收到该基地的任何电子材料。/,
+      /睿信传媒电商直播基地（地市推荐基地.*）\n {2}状态：未收到材料（截止仍缺）\n {2}尚未收到该基地的任何电子材料。/,
     );
     expect(digest.text).toContain('公函：尚未收到');
     expect(digest.text).toContain('联系乔勇');
@@ -131,6 +137,42 @@ describe('city digest', () => {
     expect(tomorrow.body).toBe(today.body);
     expect(tomorrow.text).not.toBe(today.text);
     expect(tomorrow.subject).toContain('截至2023-11-12 09:00');
+  });
+
+  it('tells 逾期提交 (sent after the deadline) and 截止仍缺 (still missing) apart in text, HTML and workbook', async () => {
+    // Prepare
+    const statuses = taiyuanStatuses();
+
+    // Act
+    const digest = render();
+    const buffer = await buildDigestWorkbook({ round, city: taiyuan, statuses, registry: round.bases, asOf: AS_OF });
+
+    // Assess
+    const block = (name: string) => digest.text.slice(digest.text.indexOf(name)).split('\n\n')[0] ?? '';
+    expect(block('龙巅兴趣直播基地')).toContain('截止仍缺：已过截止时间，以上缺少的1项材料仍未收到。');
+    expect(block('龙巅兴趣直播基地')).not.toContain('逾期提交');
+    expect(block('邮拓直播电商基地')).toContain('逾期提交：经营服务情况报告表逾期提交（2023-11-11 00:30:00收到）');
+    expect(block('邮拓直播电商基地')).not.toContain('截止仍缺');
+    expect(digest.text).not.toContain('存在逾期');
+    expect(digest.html).toContain('<th>逾期提交</th><th>截止仍缺</th>');
+    expect(digest.html).toContain('<tr><td>邮拓直播电商基地</td><td>省级直播电商基地');
+    const summaryRow = (name: string) =>
+      digest.html
+        .match(new RegExp(`<tr><td>${name}</td><td>[^<]*</td><td>[^<]*</td><td>(.)</td><td>(.)</td>`))
+        ?.slice(1);
+    expect(summaryRow('邮拓直播电商基地')).toEqual(['是', '否']);
+    expect(summaryRow('龙巅兴趣直播基地')).toEqual(['否', '是']);
+    expect(digest.html).toContain('<th style="text-align:left;white-space:nowrap">截止仍缺</th>');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet('材料收取情况')!;
+    const rows = [3, 4, 5, 6].map((n) => (sheet.getRow(n).values as unknown[]).slice(1));
+    const byName = new Map(rows.map((r) => [r[1], r]));
+    expect(DIGEST_COLUMNS.slice(4, 6)).toEqual(['逾期提交', '截止仍缺']);
+    expect(byName.get('邮拓直播电商基地')?.slice(4, 6)).toEqual(['是', '否']);
+    expect(byName.get('邮拓直播电商基地')?.[12]).toBe('经营服务情况报告表逾期提交（2023-11-11 00:30:00收到）');
+    expect(byName.get('龙巅兴趣直播基地')?.slice(4, 6)).toEqual(['否', '是']);
+    expect(byName.get('龙巅兴趣直播基地')?.[13]).toBe('经营服务情况报告表截止时仍未提交');
   });
 
   it('has an HTML part with one table per base and escaped text', () => {
@@ -174,16 +216,17 @@ describe('city digest', () => {
     expect(row(2)).toEqual([...DIGEST_COLUMNS]);
     expect(sheet.rowCount).toBe(2 + statuses.length);
     const byName = new Map([3, 4, 5, 6].map((n) => [row(n)[1], row(n)]));
-    expect(byName.get('邮拓直播电商基地')?.slice(3, 8)).toEqual([
+    expect(byName.get('邮拓直播电商基地')?.slice(3, 9)).toEqual([
       '材料齐全',
       '是',
+      '否',
       2,
       '2023-11-08 10:00:00',
       '2023-11-11 00:30:00',
     ]);
-    expect(byName.get('龙巅兴趣直播基地')?.[8]).toBe('经营服务情况报告表');
-    expect(byName.get('山西千万亿直播基地')?.[10]).toBe('网络带宽\n直播电商基地获得投融资总额');
-    expect(byName.get('山西千万亿直播基地')?.[12]).toContain('疑似按亿元填写');
+    expect(byName.get('龙巅兴趣直播基地')?.[9]).toBe('经营服务情况报告表');
+    expect(byName.get('山西千万亿直播基地')?.[11]).toBe('网络带宽\n直播电商基地获得投融资总额');
+    expect(byName.get('山西千万亿直播基地')?.[14]).toContain('疑似按亿元填写');
     expect(byName.get('睿信传媒电商直播基地')?.[3]).toBe('未收到材料');
   });
 
@@ -205,12 +248,12 @@ describe('city digest', () => {
     expect(workbook.creator).toBe(round.title);
     expect(workbook.modified?.toISOString()).toBe(AS_OF.toISOString());
     const sheet = workbook.getWorksheet('材料收取情况')!;
-    expect(sheet.getCell('N1').isMerged).toBe(true);
+    expect(sheet.getCell('P1').isMerged).toBe(true);
     expect(sheet.getCell('A1').font).toMatchObject({ bold: true, size: 13 });
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
     expect(sheet.getCell('B2').font?.bold).toBe(true);
     expect(sheet.getCell('B2').fill).toMatchObject({ pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } });
-    expect(sheet.getColumn(13).width).toBe(50);
+    expect(sheet.getColumn(15).width).toBe(50);
     expect(sheet.getCell('K5').alignment).toMatchObject({ wrapText: true, vertical: 'top' });
   });
 });
