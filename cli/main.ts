@@ -125,7 +125,7 @@ export async function main(argv: string[]): Promise<void> {
             [
               city.padEnd(4, '　'),
               status.name,
-              `${STATE_NAMES[status.state]}${status.late ? '（逾期）' : ''}`,
+              `${STATE_NAMES[status.state]}${lateness(status)}`,
               status.lastReceivedAt ? formatBeijing(new Date(status.lastReceivedAt), tz) : '',
               missing.length
                 ? `缺：${missing.slice(0, 6).join(', ')}${missing.length > 6 ? ` 等${missing.length}项` : ''}`
@@ -309,4 +309,10 @@ function toPort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('not a port number');
   return port;
+}
+
+/** `（逾期提交、截止仍缺）` beside a state: sent after the deadline, still missing past it; nothing when neither. */
+function lateness(status: { late: boolean; overdue?: boolean }): string {
+  const marks = [status.late ? '逾期提交' : '', status.overdue ? '截止仍缺' : ''].filter(Boolean);
+  return marks.length > 0 ? `（${marks.join('、')}）` : '';
 }

@@ -136,8 +136,9 @@ export function registerStaffCommands(program: Command): void {
 
 function summary(result: unknown): string {
   if (result && typeof result === 'object' && 'state' in result && 'name' in result) {
-    const status = result as { name: string; state: string; late: boolean; missing: unknown };
-    return `${status.name}: ${status.state}${status.late ? ' (late)' : ''} missing=${JSON.stringify(status.missing)}`;
+    const status = result as { name: string; state: string; late: boolean; overdue?: boolean; missing: unknown };
+    const marks = `${status.late ? ' (late)' : ''}${status.overdue ? ' (overdue)' : ''}`;
+    return `${status.name}: ${status.state}${marks} missing=${JSON.stringify(status.missing)}`;
   }
   return JSON.stringify(result);
 }

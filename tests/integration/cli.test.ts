@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalContext } from '../../shared/adapters/local/composition.ts';
 import { buildEmail } from '../fixtures/email.ts';
+import { AFTER_DEADLINE, FIRST_SECONDS_LATE, LATENESS_CASES, seedLatenessCases } from '../fixtures/lateness.ts';
 import { buildReportFormXlsx, SAMPLE_FORM_VALUES } from '../fixtures/report-form.ts';
 
 const run = promisify(execFile);
@@ -80,6 +82,53 @@ describe('intake CLI', () => {
     expect(changzhi.bases.map((b: { name: string }) => b.name)).toContain('平顺网红直播基地');
     expect(changzhi.text).toContain('长治市商务局');
     expect(changzhi.text).toContain('自评报告');
+  });
+
+  it('tells late (逾期提交) and overdue (截止仍缺) apart in status --json and in the table', async () => {
+    // Prepare
+    const dataDir = join(dir, 'lateness');
+    const local = await createLocalContext({ dataDir });
+    try {
+      await seedLatenessCases(local.ctx.records, local.ctx.round);
+    } finally {
+      await local.close();
+    }
+
+    // Act
+    const status = JSON.parse(await intake('status', '--data-dir', dataDir, '--json', '--as-of', AFTER_DEADLINE));
+    const table = await intake('status', '--data-dir', dataDir, '--city', 'taiyuan', '--as-of', AFTER_DEADLINE);
+
+    // Assess
+    const byId = (id: string) => status.bases.find((b: { baseId: string }) => b.baseId === id);
+    expect(byId(LATENESS_CASES.neither)).toMatchObject({
+      state: 'complete',
+      late: false,
+      lateItems: [],
+      overdue: false,
+      overdueItems: [],
+    });
+    expect(byId(LATENESS_CASES.lateOnly)).toMatchObject({
+      state: 'complete',
+      late: true,
+      lateItems: [{ element: 'self-assessment', receivedAt: FIRST_SECONDS_LATE, message: '自评报告逾期提交' }],
+      overdue: false,
+      overdueItems: [],
+    });
+    expect(byId(LATENESS_CASES.overdueOnly)).toMatchObject({
+      state: 'incomplete',
+      late: false,
+      lateItems: [],
+      overdue: true,
+      overdueItems: [
+        { element: 'evidence', indicator: 'building-area', message: '直播电商基地建筑面积的证明材料截止时仍未提交' },
+      ],
+    });
+    const line = (name: string) => table.split('\n').find((l) => l.includes(name)) ?? '';
+    expect(line('邮拓直播电商基地')).toContain('材料齐全');
+    expect(line('邮拓直播电商基地')).not.toMatch(/逾期提交|截止仍缺/);
+    expect(line('山西千万亿直播基地')).toContain('材料齐全（逾期提交）');
+    expect(line('龙巅兴趣直播基地')).toContain('材料不完整（截止仍缺）');
+    expect(line('睿信传媒电商直播基地')).toContain('未收到材料（截止仍缺）');
   });
 
   it('refuses an invalid --as-of with a clear message', async () => {
