@@ -17,10 +17,13 @@ import {
   formValueText,
   type Html,
   kindName,
+  LATE_CHIP,
+  OVERDUE_CHIP,
   severityChip,
   size,
   stateChip,
   when,
+  whenToSecond,
 } from './html.ts';
 import { type BaseDetail, openFindings, PAPER_COPIES_REQUIRED } from './read-model.ts';
 
@@ -60,7 +63,7 @@ export function basePage(view: BasePageView, d: BaseDetail): Html {
   const { base, status } = d;
   return html`
 <p class="small"><a href="/cities/${base.city}">${cityName(round, base.city)}</a> › ${base.name}</p>
-<h1>${base.name} ${stateChip(status.state, status.late)}</h1>
+<h1>${base.name} ${stateChip(status.state, status)}</h1>
 ${view.asOfNote}
 <dl class="kv">
 <dt>类别</dt><dd>${CATEGORY_NAMES[base.category] ?? base.category}${base.grade2021 ? `，2021年度评价等级 ${base.grade2021}` : ''}</dd>
@@ -93,12 +96,15 @@ function indicatorName(round: Round, slug: string | null | undefined): string {
 }
 
 function missingSection({ round }: BasePageView, { status }: BaseDetail): Html {
-  const { missing, lateItems } = status;
+  const { missing } = status;
+  // Statuses stored before overdueItems listed a still-missing element among the late ones (receivedAt null).
+  const lateItems = status.lateItems.filter((l) => l.receivedAt !== null);
+  const overdueItems = status.overdueItems ?? [];
   const nothing = missing.documents.length + missing.formItems.length + missing.evidence.length === 0;
   const itemLabel = (n: number) => round.formItems.find((f) => f.item === n)?.label ?? '';
   return html`<h2>缺少与逾期</h2>
 ${
-  nothing && lateItems.length === 0
+  nothing && lateItems.length === 0 && overdueItems.length === 0
     ? html`<p>${status.state === 'not-received' ? '尚未收到任何材料。' : '电子材料齐全，无逾期。'}</p>`
     : html`<ul id="missing">
 ${missing.documents.map((k) => html`<li>缺少 <strong>${kindName(k)}</strong></li>`)}
@@ -110,7 +116,8 @@ ${
       ? html`<li>缺少证明材料：${missing.evidence.map((s) => indicatorName(round, s)).join('；')}</li>`
       : ''
 }
-${lateItems.map((l) => html`<li><span class="chip bad">逾期</span> ${l.message}${l.receivedAt ? `（${when(l.receivedAt, round)}）` : ''}</li>`)}
+${lateItems.map((l) => html`<li class="late">${LATE_CHIP} ${l.message}（${whenToSecond(l.receivedAt, round)}收到；截止 ${round.deadline} 24:00:00）</li>`)}
+${overdueItems.map((o) => html`<li class="overdue">${OVERDUE_CHIP} ${o.message}</li>`)}
 </ul>`
 }`;
 }

@@ -6,7 +6,7 @@ import { html, raw } from 'hono/html';
 import type { Round } from '../domain/catalogue.ts';
 import { DOCUMENT_KIND_NAMES, STATE_NAMES } from '../domain/notice-text.ts';
 import type { BaseState, DocumentKind } from '../domain/records.ts';
-import { formatBeijing } from '../domain/round-time.ts';
+import { deadlineInstant, formatBeijing } from '../domain/round-time.ts';
 import type { Principal } from './auth.ts';
 
 /** A rendered piece of HTML. */
@@ -117,9 +117,24 @@ ${body}
 </html>`;
 }
 
-/** A state chip (未收到材料 / 材料不完整 / 材料齐全), with 逾期 beside it when late. */
-export function stateChip(state: BaseState, late = false): Html {
-  return html`<span class="chip ${state}">${STATE_NAMES[state]}</span>${late ? html` <span class="chip bad">逾期</span>` : ''}`;
+/** The two kinds of 逾期 a status can carry. */
+export interface LatenessMarks {
+  /** 逾期提交: some required element first arrived after the deadline. */
+  late?: boolean;
+  /** 截止仍缺: past the deadline, some required element is still missing. */
+  overdue?: boolean;
+}
+
+/** The chip of 逾期提交 (sent after the deadline). */
+export const LATE_CHIP = html`<span class="chip bad late">逾期提交</span>`;
+/** The chip of 截止仍缺 (still missing past the deadline). */
+export const OVERDUE_CHIP = html`<span class="chip bad overdue">截止仍缺</span>`;
+
+/** A state chip (未收到材料 / 材料不完整 / 材料齐全), with 逾期提交 and 截止仍缺 beside it, each when it holds. */
+export function stateChip(state: BaseState, marks: LatenessMarks = {}): Html {
+  return html`<span class="chip ${state}">${STATE_NAMES[state]}</span>${marks.late ? html` ${LATE_CHIP}` : ''}${
+    marks.overdue ? html` ${OVERDUE_CHIP}` : ''
+  }`;
 }
 
 /** A severity chip. */
@@ -129,9 +144,20 @@ export function severityChip(severity: 'error' | 'warning' | 'info'): Html {
   return html`<span class="chip ${cls}">${label}</span>`;
 }
 
-/** Beijing wall time of an ISO instant, or a dash. */
+/** Within this distance of the deadline a time is shown to the second (23:59:30 is on time, 00:00:05 is not). */
+const NEAR_DEADLINE_MS = 24 * 3600 * 1000;
+
+/** Beijing wall time of an ISO instant to the minute (to the second near the deadline), or a dash. */
 export function when(iso: string | null | undefined, round: Round): string {
-  return iso ? formatBeijing(new Date(iso), round.timeZone).slice(0, 16) : '—';
+  if (!iso) return '—';
+  const at = new Date(iso);
+  const near = Math.abs(at.getTime() - deadlineInstant(round).getTime()) < NEAR_DEADLINE_MS;
+  return near ? whenToSecond(iso, round) : formatBeijing(at, round.timeZone).slice(0, 16);
+}
+
+/** Beijing wall time of an ISO instant to the second, or a dash. */
+export function whenToSecond(iso: string | null | undefined, round: Round): string {
+  return iso ? formatBeijing(new Date(iso), round.timeZone) : '—';
 }
 
 /** The Chinese name of a document kind. */

@@ -73,7 +73,8 @@ ${card(bases.length, '参评基地')}
 ${card(count('complete'), STATE_NAMES.complete)}
 ${card(count('incomplete'), STATE_NAMES.incomplete)}
 ${card(count('not-received'), STATE_NAMES['not-received'])}
-${card(bases.filter((b) => b.late).length, '存在逾期')}
+${card(bases.filter((b) => b.late).length, '逾期提交')}
+${card(bases.filter((b) => b.overdue).length, '截止仍缺')}
 ${card(
   bases.reduce((n, b) => n + openFindings(b).length, 0),
   '待核实提示',
@@ -82,7 +83,7 @@ ${isStaff(principal) ? html`<a class="card" href="/unmatched"><div class="n">${u
 </div>
 <h2>按地市</h2>
 <div class="table-wrap"><table class="compact" id="cities">
-<thead><tr><th>地市</th><th class="num">基地</th><th class="num">齐全</th><th class="num">不完整</th><th class="num">未收到</th><th class="num">逾期</th><th class="num">待核实</th><th class="num">纸质材料</th><th>公函</th></tr></thead>
+<thead><tr><th>地市</th><th class="num">基地</th><th class="num">齐全</th><th class="num">不完整</th><th class="num">未收到</th><th class="num">逾期提交</th><th class="num">截止仍缺</th><th class="num">待核实</th><th class="num">纸质材料</th><th>公函</th></tr></thead>
 <tbody>${overview.cities.map((s) => cityRow(s))}</tbody>
 </table></div>
 <h2>各基地</h2>
@@ -110,7 +111,7 @@ ${basesTable(bases, true)}
 ${asOfBanner(c, at)}
 ${countdown(at)}
 <dl class="kv">
-<dt>参评基地</dt><dd>${summary.bases} 个：齐全 ${summary.byState.complete}，不完整 ${summary.byState.incomplete}，未收到 ${summary.byState['not-received']}，逾期 ${summary.late}</dd>
+<dt>参评基地</dt><dd>${summary.bases} 个：齐全 ${summary.byState.complete}，不完整 ${summary.byState.incomplete}，未收到 ${summary.byState['not-received']}；逾期提交 ${summary.late}，截止仍缺 ${summary.overdue}</dd>
 <dt>市商务局公函</dt><dd>${letter ? html`<span class="chip ok">已收到</span> ${when(letter, round)}` : html`<span class="chip bad">未收到</span>`}</dd>
 <dt>试点单位</dt><dd>${record?.pilotUnits.length ? record.pilotUnits.map(nameOf).join('、') : '—'}</dd>
 <dt>推荐排序</dt><dd>${record?.ranking.length ? record.ranking.map(nameOf).join(' > ') : '—'}</dd>
@@ -269,7 +270,7 @@ ${auditTable(round, events)}`;
     const days = daysUntilDeadline(now, round);
     const deadlineText = round.deadline.replace(/^(\d{4})-(\d{2})-(\d{2})$/, '$1年$2月$3日');
     if (now >= end) {
-      return html`<div class="countdown over" id="countdown"><strong>电子材料收取已截止</strong>（${deadlineText}，已过 ${-days} 天）。此后收到的材料标记为逾期。</div>`;
+      return html`<div class="countdown over" id="countdown"><strong>电子材料收取已截止</strong>（${deadlineText}，已过 ${-days} 天）。此后首次收到的材料标记为逾期提交，仍缺的材料标记为截止仍缺。</div>`;
     }
     const ms = end.getTime() - now.getTime();
     const hours = Math.floor(ms / 3_600_000);
@@ -290,7 +291,8 @@ el.textContent=d+' 天 '+h+' 小时 '+m+' 分 '+x+' 秒'}tick();setInterval(tick
 <td data-label="齐全" class="num">${s.byState.complete}</td>
 <td data-label="不完整" class="num">${s.byState.incomplete}</td>
 <td data-label="未收到" class="num">${s.byState['not-received'] ? html`<span class="chip not-received">${s.byState['not-received']}</span>` : '0'}</td>
-<td data-label="逾期" class="num">${s.late}</td>
+<td data-label="逾期提交" class="num">${s.late}</td>
+<td data-label="截止仍缺" class="num">${s.overdue}</td>
 <td data-label="待核实" class="num">${s.openFindings}</td>
 <td data-label="纸质材料" class="num">${s.paperComplete}/${s.bases}</td>
 <td data-label="公函">${s.letterReceivedAt ? html`<span class="chip ok">已收到</span>` : html`<span class="chip info">未收到</span>`}</td>
@@ -315,7 +317,7 @@ el.textContent=d+' 天 '+h+' 小时 '+m+' 分 '+x+' 秒'}tick();setInterval(tick
       (b) => html`<tr class="${b.state}">
 ${withCity ? html`<td data-label="地市">${cityName(round, b.city)}</td>` : ''}
 <td data-label="基地"><a href="/bases/${b.baseId}">${b.name}</a></td>
-<td data-label="状态">${stateChip(b.state, b.late)}</td>
+<td data-label="状态">${stateChip(b.state, b)}</td>
 <td data-label="最近收到">${when(b.lastReceivedAt, round)}</td>
 <td data-label="缺少">${missingText(b)}</td>
 <td data-label="待核实" class="num">${openFindings(b).length}</td>

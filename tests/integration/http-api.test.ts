@@ -219,6 +219,11 @@ describe('HTTP API', () => {
         ]),
       );
       expect(Object.keys(spec.components.schemas)).toEqual(expect.arrayContaining(['BaseStatus', 'AssignBody']));
+      const schema = (name: string) => spec.components.schemas[name] as { properties: Record<string, unknown> };
+      expect(Object.keys(schema('BaseStatus').properties)).toEqual(
+        expect.arrayContaining(['late', 'lateItems', 'overdue', 'overdueItems']),
+      );
+      expect(Object.keys(schema('CityStatus').properties)).toEqual(expect.arrayContaining(['late', 'overdue']));
     });
 
     it("lists rounds and the catalogue without the bureaus' addresses", async () => {
