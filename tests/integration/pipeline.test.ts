@@ -69,8 +69,10 @@ describe('pipeline on the embedded stand-ins', () => {
     // The form claims many indicators and no evidence file was sent.
     expect(status.missing.evidence).toContain('building-area');
     expect(status.state).toBe('incomplete');
-    expect(status.late).toBe(true); // past the deadline, the missing evidence is late
-    expect(status.lateItems.every((item) => item.element === 'evidence' && item.receivedAt === null)).toBe(true);
+    // Sent on time: past the deadline the missing evidence is 截止仍缺 (overdue), not 逾期提交 (late).
+    expect([status.late, status.lateItems, status.overdue]).toEqual([false, [], true]);
+    expect(status.overdueItems.length).toBeGreaterThan(0);
+    expect(status.overdueItems.every((item) => item.element === 'evidence')).toBe(true);
     expect(report.bases).toHaveLength(30);
   });
 
@@ -90,7 +92,12 @@ describe('pipeline on the embedded stand-ins', () => {
     expect(formLate('龙巅兴趣直播基地')).toBeUndefined();
     expect(formLate('山西千万亿直播基地')).toMatchObject({ receivedAt: FIRST_LATE_SECOND.toISOString() });
     expect(byName('龙巅兴趣直播基地').missing.documents).toEqual(['self-assessment']);
-    expect(byName('龙巅兴趣直播基地').late).toBe(true); // the missing report is late once the deadline passed
+    // Sent at 23:59:59: not late; the self-assessment still missing past the deadline makes it overdue.
+    expect(byName('龙巅兴趣直播基地')).toMatchObject({ late: false, overdue: true });
+    expect(byName('龙巅兴趣直播基地').overdueItems).toContainEqual(
+      expect.objectContaining({ element: 'self-assessment' }),
+    );
+    expect(byName('山西千万亿直播基地')).toMatchObject({ late: true, overdue: true });
   });
 
   it('records the same message delivered twice as one submission', async () => {
