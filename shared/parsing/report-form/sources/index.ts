@@ -7,11 +7,12 @@
 import { type Finding, finding } from '../../../domain/findings.ts';
 import { inspectCfb } from '../../word-text.ts';
 import type { SourceRead } from '../model.ts';
-import { readDocGrids } from './doc.ts';
-import { ooxmlKind, readDocxGrids } from './docx.ts';
-import { readPdfGrids } from './pdf.ts';
-import { csvGrids, xlsGrids } from './sheetjs.ts';
+import { ooxmlKind } from './docx.ts';
 import { loadWorkbook, workbookGrids } from './xlsx.ts';
+
+// The readers of the rarer formats load on first use: SheetJS's code pages (~800 KB), pdf.js and the Word readers
+// would otherwise add about half a second to every cold start of the functions that read forms.
+const sheetjs = () => import('./sheetjs.ts');
 
 type Where = Pick<Finding, 'document'>;
 
@@ -30,7 +31,7 @@ export async function readSource(
   if (data.subarray(0, 1024).includes('%PDF-')) return readPdf(data, where);
   if (looksLikeText(data, fileName)) {
     try {
-      return { grids: csvGrids(data, fileName ?? 'CSV'), format: 'csv' };
+      return { grids: (await sheetjs()).csvGrids(data, fileName ?? 'CSV'), format: 'csv' };
     } catch (cause) {
       return unreadable(where, cause);
     }
@@ -40,7 +41,7 @@ export async function readSource(
 
 async function readOoxml(data: Buffer, where: Where): Promise<SourceRead | Finding> {
   if ((await ooxmlKind(data).catch(() => 'other')) === 'docx') {
-    const read = await readDocxGrids(data);
+    const read = await (await import('./docx.ts')).readDocxGrids(data);
     return 'grids' in read ? read : problemFinding(where, read.problem, read.detail);
   }
   try {
@@ -53,7 +54,7 @@ async function readOoxml(data: Buffer, where: Where): Promise<SourceRead | Findi
   }
 }
 
-function readCompound(data: Buffer, where: Where): Promise<SourceRead | Finding> | SourceRead | Finding {
+async function readCompound(data: Buffer, where: Where): Promise<SourceRead | Finding> {
   if (data.includes(ENCRYPTED_PACKAGE)) {
     return finding('form.encrypted', 'error', '报告表设置了打开密码，系统无法读取。请取消密码后重新发送。', {
       ...where,
@@ -64,21 +65,20 @@ function readCompound(data: Buffer, where: Where): Promise<SourceRead | Finding>
   if (container.problem) return unreadable(where, container.problem);
   if (container.streams.some((s) => s === 'Workbook' || s === 'Book')) {
     try {
-      return { grids: xlsGrids(data), format: 'xls' };
+      return { grids: (await sheetjs()).xlsGrids(data), format: 'xls' };
     } catch (cause) {
       return unreadable(where, cause);
     }
   }
   if (container.streams.includes('WordDocument')) {
-    return readDocGrids(data).then((read) =>
-      'grids' in read ? read : problemFinding(where, read.problem, read.detail),
-    );
+    const read = await (await import('./doc.ts')).readDocGrids(data);
+    return 'grids' in read ? read : problemFinding(where, read.problem, read.detail);
   }
   return unknownFormat(where, `compound file with streams ${container.streams.slice(0, 6).join(', ')}`);
 }
 
 async function readPdf(data: Buffer, where: Where): Promise<SourceRead | Finding> {
-  const read = await readPdfGrids(data);
+  const read = await (await import('./pdf.ts')).readPdfGrids(data);
   if (!('grids' in read)) return problemFinding(where, read.problem, read.detail);
   if (read.pagesRead < read.pages) {
     // More pages than a form has: what was read stands, and staff learn the rest was not.
