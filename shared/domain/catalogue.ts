@@ -219,6 +219,11 @@ export const roundSchema = z.object({
   formItems: z.array(formItemSchema),
   indicators: z.array(indicatorSchema),
   controlItems: z.array(controlItemSchema),
+  /**
+   * The condition the notice attaches to all four control items (「…且在当地带动作用突出，直播活动经常积极配合商务部门
+   * 开展工作」): the experts judge it, the system only reminds them of it.
+   */
+  controlCondition: z.string().optional(),
 });
 /** An evaluation round. */
 export type Round = z.infer<typeof roundSchema>;

@@ -53,30 +53,52 @@ export function checkRules(round: Round, values: FormValue[], report?: ReportFig
   ];
 }
 
-/** 控制项: below the threshold, or only above its relaxed variant (which the experts must confirm). */
+/**
+ * 控制项: below the threshold, or only above its relaxed variant (which the experts must confirm). Values are quoted
+ * with their units (万平方米 also in 平方米, as the notice states the threshold), and the condition the notice attaches
+ * to every control item is named, for the experts to judge: a reminder, never an automatic fail.
+ */
 function controlItems(round: Round, read: Values): Finding[] {
   const findings: Finding[] = [];
+  const condition = round.controlCondition ? `控制项还要求“${round.controlCondition}”，请专家评审时一并认定。` : '';
   for (const control of round.controlItems) {
     const value = read.number(control.item, control.field);
     if (value === null || value >= control.min) continue;
+    const unit = round.formItems
+      .find((i) => i.item === control.item)
+      ?.fields.find((f) => f.key === control.field)?.unit;
+    const shown = (n: number) => withUnit(n, unit ?? null);
     if (control.relaxedMin !== undefined && value >= control.relaxedMin) {
       findings.push(
         finding(
           'rule.control-relaxed',
           'warning',
-          `控制项“${control.label}”为${value}，低于${control.min}，仅在“${control.relaxedCondition ?? ''}”时达标，请专家确认。`,
+          `控制项“${control.label}”为${shown(value)}，低于${shown(control.min)}，达到放宽标准${shown(control.relaxedMin)}，须“${control.relaxedCondition ?? ''}”方可认定，请专家确认。${condition}`,
           { item: control.item },
         ),
       );
     } else {
       findings.push(
-        finding('rule.control-not-met', 'warning', `控制项“${control.label}”为${value}，未达到${control.min}。`, {
-          item: control.item,
-        }),
+        finding(
+          'rule.control-not-met',
+          'warning',
+          `控制项“${control.label}”为${shown(value)}，低于${shown(control.min)}${control.relaxedMin !== undefined ? `，也低于放宽标准${shown(control.relaxedMin)}` : ''}，未达到控制项要求。${condition}`,
+          { item: control.item },
+        ),
       );
     }
   }
   return findings;
+}
+
+/** A figure with its unit: `600万元`, `0.25万平方米（2500平方米）`. */
+function withUnit(value: number, unit: string | null): string {
+  const text = `${tidyNumber(value)}${unit ?? ''}`;
+  return unit === '万平方米' ? `${text}（${tidyNumber(value * 10000)}平方米）` : text;
+}
+
+function tidyNumber(value: number): string {
+  return String(Number(value.toPrecision(12)));
 }
 
 /** Figures that look typed in another unit than the notice fixes (m² for 万㎡, 亿元 for 万元, months, a year). */

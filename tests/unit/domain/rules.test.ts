@@ -114,6 +114,36 @@ describe('control items', () => {
     expect(findings.find((f) => f.code === 'rule.control-relaxed')?.message).toContain(condition);
   });
 
+  it.each([
+    [
+      1,
+      0.25,
+      'rule.control-relaxed',
+      '为0.25万平方米（2500平方米），低于0.3万平方米（3000平方米），达到放宽标准0.2万平方米（2000平方米）',
+    ],
+    [
+      1,
+      0.15,
+      'rule.control-not-met',
+      '为0.15万平方米（1500平方米），低于0.3万平方米（3000平方米），也低于放宽标准0.2万平方米（2000平方米）',
+    ],
+    [32, 600, 'rule.control-relaxed', '为600万元，低于1000万元，达到放宽标准500万元'],
+    [6, 12, 'rule.control-not-met', '为12人，低于20人，未达到控制项要求'],
+  ])(
+    'quotes item %i (%f) with its units and names the condition of every control item',
+    (item, value, code, quoted) => {
+      // Prepare
+      const values = form({ [item]: [value], 18: [2, 40], 33: [200], 34: [10] });
+
+      // Act
+      const message = checkRules(round, values).find((f) => f.code === code)?.message ?? '';
+
+      // Assess: the 「且」 clause of the 控制项 paragraph belongs to all four items, for the experts to judge
+      expect(message).toContain(quoted);
+      expect(message).toContain('控制项还要求“在当地带动作用突出，直播活动经常积极配合商务部门开展工作”');
+    },
+  );
+
   it('accepts figures exactly at the threshold and leaves missing ones to the completeness check', () => {
     // Prepare
     const atThreshold = form({ 1: [0.3], 2: [10], 6: [20], 32: [1000], 33: [500] });
