@@ -176,13 +176,16 @@ export const baseStatusSchema = z.object({
   category: z.string(),
   state: baseStateSchema,
   /** 逾期提交: some required element first arrived after the deadline (listed in lateItems). */
-  late: z.boolean(),
+  late: z.boolean().meta({ description: '逾期提交：有必需材料在截止后才首次收到（见 lateItems）' }),
   lateItems: z.array(lateItemSchema),
   /**
    * 截止仍缺: at `asOf`, past the deadline, some required element is still missing (listed in overdueItems).
    * Defaults keep statuses stored before this field parseable.
    */
-  overdue: z.boolean().default(false),
+  overdue: z
+    .boolean()
+    .default(false)
+    .meta({ description: '截止仍缺：已过截止时间，截至 asOf 仍缺必需材料（见 overdueItems）' }),
   overdueItems: z.array(overdueItemSchema).default([]),
   submissions: z.number().int(),
   firstReceivedAt: z.string().nullable(),
