@@ -294,7 +294,7 @@ export function renderAcknowledgement(input: AcknowledgementInput): { subject: s
   if (fixes.length > 0) sections.push({ heading: '请核实并更正以下问题（更正后请重新发送相关文件）：', lines: fixes });
   if (input.late) {
     sections.push({
-      heading: `本邮件在截止时间（${chineseDate(round.deadline)}24时，北京时间）之后收到，相关材料将按逾期处理。`,
+      heading: `本邮件在截止时间（${chineseDate(round.deadline)}24时，北京时间）之后收到，相关材料将按逾期提交处理。`,
       lines: [],
     });
   }

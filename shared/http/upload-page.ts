@@ -80,7 +80,7 @@ ul.files li.done .state{color:var(--ok)}ul.files li.failed .state{color:var(--ba
 <h1>上传材料</h1>
 <p class="muted small">${round.title}</p>
 <div class="countdown${view.closed ? ' over' : ''}" id="deadline">电子材料报送截止时间：<strong>${deadlineText}（含当日）24:00</strong>，以北京时间为准。${
-      view.closed ? '现已截止，此后收到的材料将按逾期处理。' : ''
+      view.closed ? '现已截止，此后收到的材料将按逾期提交处理。' : ''
     }</div>
 <p>邮件仍是报送材料的主要渠道：请将材料发送至 <a href="mailto:${round.mailbox}">${round.mailbox}</a>。文件过大、邮件无法发送时，可在本页面直接上传，与邮件报送同等收取。</p>
 <form class="upload" id="upload-form" novalidate
