@@ -211,6 +211,11 @@ export const roundSchema = z.object({
   contact: z.object({ name: z.string(), phone: z.string(), email: z.email() }),
   /** Days before the deadline on which reminders go out (e.g. [7, 3, 0]). */
   reminderDaysBefore: z.array(z.number().int().min(0)),
+  /**
+   * First day of the expert review (the notice: 「2023年11月中旬到11月下旬」; staff set the day). From then on no
+   * reminder or change digest goes out by itself: the materials are with the experts. Staff can still send one.
+   */
+  reviewStartsOn: z.iso.date().optional(),
   /** When digests and acknowledgements go out (see noticeScheduleSchema); absent: the defaults. */
   noticeSchedule: noticeScheduleSchema.optional(),
   cities: z.array(citySchema).length(12),

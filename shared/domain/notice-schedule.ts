@@ -8,6 +8,7 @@
  *   `changeDigestsPerDay` per city and calendar day. A city never sent anything gets its first change digest only
  *   once one of its bases has sent something (the schedule covers cities where nothing happened).
  * A scheduled slot wins over a change on the same run: it carries the current facts anyway.
+ * - Nothing goes out by itself from the round's `reviewStartsOn` on (expert review has begun).
  */
 import { type NoticeSchedule, noticeScheduleSchema, type Round } from './catalogue.ts';
 import type { NoticeClaimState, NoticeTrigger } from './notice-claims.ts';
@@ -92,6 +93,8 @@ export function dueNotices(round: Round, asOf: Date, history: CityNoticeHistory[
   const schedule = noticeScheduleOf(round);
   const slot = currentSlot(round, asOf, schedule);
   const today = localDay(asOf, round.timeZone);
+  // Once the experts have the materials, reminders are pointless: none goes out by itself.
+  if (round.reviewStartsOn !== undefined && today >= round.reviewStartsOn) return [];
   const due: DueNotice[] = [];
   for (const city of history) {
     const digests = city.notices.filter((n) => n.trigger !== 'ack');

@@ -11,6 +11,7 @@ import {
 import { loadRound } from '../../../shared/domain/rounds/index.ts';
 
 const round = loadRound('2023');
+const { reviewStartsOn: _review, ...withoutReview } = round;
 
 /** 09:00 Beijing on a November day of 2023 (the hour the notice schedule fires). */
 function nineAm(day: number, hour = 9): Date {
@@ -56,8 +57,8 @@ function simulate(
 
 describe('the reminder schedule across November 2023', () => {
   it('reminds a city with gaps 7 and 3 days before, on the deadline day, the day after, then every 3 days', () => {
-    // Act
-    const log = simulate(() => ({ hash: 'same', hasGaps: true, received: true }));
+    // Act: a round whose expert review start is not set reminds as long as gaps remain
+    const log = simulate(() => ({ hash: 'same', hasGaps: true, received: true }), { round: withoutReview });
 
     // Assess
     expect(log).toEqual([
@@ -73,6 +74,17 @@ describe('the reminder schedule across November 2023', () => {
       '11-26 09h after-16',
       '11-29 09h after-19',
     ]);
+  });
+
+  it('stops reminding, and sends no change digest, once the expert review has started', () => {
+    // Act: 2023's review starts on 11-15 (the notice: 11月中旬)
+    let hash = 0;
+    const log = simulate(() => ({ hash: String(hash++), hasGaps: true, received: true }));
+
+    // Assess
+    expect(round.reviewStartsOn).toBe('2023-11-15');
+    expect(log.at(-1)).toBe('11-14 09h after-4');
+    expect(log.filter((line) => line >= '11-15')).toEqual([]);
   });
 
   it('sends nothing to a city without gaps whose facts do not change', () => {
@@ -113,7 +125,7 @@ describe('the reminder schedule across November 2023', () => {
   it('follows a schedule kept as round data', () => {
     // Prepare
     const custom: Round = {
-      ...round,
+      ...withoutReview,
       noticeSchedule: {
         ...noticeScheduleOf(round),
         daysBefore: [5],
