@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { type Finding, finding } from '../domain/findings.ts';
-import type { DocumentRecord, Submission } from '../domain/records.ts';
+import type { DocumentRecord, FormValue, Submission } from '../domain/records.ts';
 import { archiveKind, expandArchive } from '../parsing/archive.ts';
 import { classifyDocument } from '../parsing/classify.ts';
 import { type MessageFacts, readMessage } from '../parsing/email.ts';
@@ -51,6 +51,11 @@ export const BYTES_IN_FLIGHT = 16 * 1024 * 1024;
 const MAX_FORWARD_DEPTH = 3;
 /** Items a spreadsheet must carry to be taken for the report form when its name does not say so. */
 const REPORT_FORM_MIN_ITEMS = 10;
+/**
+ * Largest Word or PDF file whose name says nothing that is opened to see whether it is the report form (the form
+ * is a few pages; a larger file is a scan, photos or a report).
+ */
+const FORM_SNIFF_MAX_BYTES = 8 * 1024 * 1024;
 
 /**
  * Reads an attachment stream into memory up to the attachment limit. A larger one is streamed on to the blob store
@@ -138,7 +143,9 @@ export async function readFile(
     });
   }
   const doc = emptyDocument(submission, file, digest, blobKey, size);
-  if (!needsReading(file, leadingBytes(file.content))) return { documents: [classified(ctx, doc, file)], texts: [] };
+  if (!needsReading(ctx, file, leadingBytes(file.content), size)) {
+    return { documents: [classified(ctx, doc, file)], texts: [] };
+  }
   const content = joined(file.content);
   // The pieces are stored and joined: let them go now, not when the caller's closure ends (an archive's worth).
   if (held) held.chunks = [];
@@ -175,9 +182,7 @@ async function readContent(
   classified(ctx, doc, file);
   if (doc.kind === 'report-form' || (isSpreadsheet(file.fileName) && doc.kind !== 'city-letter')) {
     const form = await parseReportForm(file.content, ctx.round, { fileName: file.fileName });
-    const filled = (v: (typeof form.values)[number]) =>
-      v.value !== null && !(Array.isArray(v.value) && !v.value.length);
-    const itemsFound = new Set(form.values.filter(filled).map((v) => v.item)).size;
+    const itemsFound = filledItems(form.values);
     // A spreadsheet is the report form when named so, or when it carries a good part of the form's items.
     if (doc.kind === 'report-form' || itemsFound >= REPORT_FORM_MIN_ITEMS) {
       doc.kind = 'report-form';
@@ -198,6 +203,15 @@ async function readContent(
         doc.formHeader = form.header;
         doc.findings.push(...located(form.findings, file.fileName));
       }
+    }
+  } else if (mayBeUnnamedForm(ctx, file, file.content.length) && doc.indicator === null) {
+    // Taken for the form only when it carries a good part of the form's items, like a spreadsheet so named.
+    const form = await parseReportForm(file.content, ctx.round, { fileName: file.fileName });
+    if (filledItems(form.values) >= REPORT_FORM_MIN_ITEMS) {
+      doc.kind = 'report-form';
+      doc.formValues = form.values;
+      doc.formHeader = form.header;
+      doc.findings.push(...located(form.findings, file.fileName));
     }
   } else if (doc.kind === 'self-assessment') {
     const report = await readSelfAssessmentFile(file.content, file.fileName);
@@ -373,11 +387,26 @@ async function readForwarded(
   return { documents, texts };
 }
 
+/** How many items of a form have a value (a tick list with nothing ticked does not count). */
+function filledItems(values: readonly FormValue[]): number {
+  return new Set(
+    values.filter((v) => v.value !== null && !(Array.isArray(v.value) && !v.value.length)).map((v) => v.item),
+  ).size;
+}
+
 /** Whether a file's content must be parsed, or storing and classifying it by name is all there is to do. */
-function needsReading(file: IncomingFile, head: Buffer): boolean {
+function needsReading(ctx: AppContext, file: IncomingFile, head: Buffer, size: number): boolean {
   if (isForwardedMessage(file) || isTnef(file) || archiveKind(head, file.fileName)) return true;
   const kind = classifyDocument(describe(file), []).kind;
-  return kind === 'report-form' || kind === 'self-assessment' || isSpreadsheet(file.fileName);
+  if (kind === 'report-form' || kind === 'self-assessment' || isSpreadsheet(file.fileName)) return true;
+  return mayBeUnnamedForm(ctx, file, size);
+}
+
+/** A Word or PDF file whose name names nothing (`新建 Microsoft Word 文档.docx`): it may be the form as the notice sent it. */
+function mayBeUnnamedForm(ctx: AppContext, file: IncomingFile, size: number): boolean {
+  if (!/\.(docx|doc|wps|pdf)$/i.test(file.fileName) || size > FORM_SNIFF_MAX_BYTES) return false;
+  const classification = classifyDocument(describe(file), ctx.round.indicators);
+  return (classification.kind === 'evidence' || classification.kind === 'other') && !classification.indicator;
 }
 
 /** Sets a document's kind and indicator from what the file is called and where it was found. */

@@ -8,7 +8,10 @@ import type { BlobStore, RecordStore } from '../../../shared/ports/index.ts';
 import { type AppContext, DEFAULT_LIMITS, systemClock } from '../../../shared/use-cases/context.ts';
 import { readFile } from '../../../shared/use-cases/read-documents.ts';
 import { listUnclassified } from '../../../shared/use-cases/unclassified.ts';
+import { familyNamed } from '../../fixtures/form-layouts/families.ts';
+import { formFile } from '../../fixtures/form-layouts/matrix.ts';
 import { document, submission } from '../../fixtures/records.ts';
+import { buildMinimalPdf } from '../../fixtures/self-assessment-pdf.ts';
 
 const round = loadRound('2023');
 
@@ -133,6 +136,32 @@ describe('evidence spreadsheets classified by their header row', () => {
       true,
     );
     expect(doc.formValues?.length).toBeGreaterThan(44);
+  });
+});
+
+describe('Word and PDF files whose name says nothing', () => {
+  it('takes a Word file holding the form (新建 Microsoft Word 文档.docx) for the report form', async () => {
+    // Prepare: the notice's table as Word, as a base fills it
+    const form = await formFile(familyNamed('docx-symbols'), 3);
+
+    // Act
+    const doc = await read('新建 Microsoft Word 文档.docx', form.data);
+
+    // Assess
+    expect(doc.kind).toBe('report-form');
+    expect(doc.formValues?.filter((v) => v.value !== null).length).toBeGreaterThan(40);
+  });
+
+  it('leaves a Word or PDF file without the form where its name put it', async () => {
+    // Prepare
+    const letter = await buildMinimalPdf('关于我基地参加综合评价的说明\n1. 基地情况良好。');
+
+    // Act
+    const doc = await read('说明.pdf', letter);
+
+    // Assess
+    expect(doc.kind).toBe('evidence');
+    expect(doc.formValues ?? null).toBeNull();
   });
 });
 
