@@ -1,5 +1,5 @@
 /**
- * The report-form layout matrix as a test: FORM_MATRIX_SEEDS seeds (default 50; half as many for the PDF family) ×
+ * The report-form layout matrix as a test: FORM_MATRIX_SEEDS seeds (default 50) ×
  * every layout family of `tests/fixtures/form-layouts/families.ts`. Each form is written from drawn values, read back
  * with `parseReportForm` and compared field by field: no field may come back wrong (a false value) or unread, and
  * every value read must carry its source. The per-family table is printed; `npm run form-matrix -- --show-wrong`
@@ -10,20 +10,12 @@ import { FAMILIES } from '../../fixtures/form-layouts/families.ts';
 import { type Failure, formatFailure, formatTable, runMatrix } from '../../fixtures/form-layouts/matrix.ts';
 
 const SEEDS = Number(process.env.FORM_MATRIX_SEEDS ?? 50);
-/**
- * The PDF family writes and reads a CJK-font PDF per form (~0.2 s against ~0.05 s for a workbook): half the seeds
- * keep the whole test near 40 s; `npm run form-matrix` runs every family on every seed.
- */
-const PDF_SEEDS = Math.max(1, Math.floor(SEEDS / 2));
 
 describe(`report-form layout matrix (${SEEDS} seeds × ${FAMILIES.length} families)`, () => {
   for (const family of FAMILIES) {
     it(`${family.name}: every field reads back exactly, with its source`, async () => {
-      // Prepare
-      const seeds = family.name === 'pdf' ? PDF_SEEDS : SEEDS;
-
       // Act
-      const { stats, failures } = await runMatrix({ seeds, families: [family] });
+      const { stats, failures } = await runMatrix({ seeds: SEEDS, families: [family] });
 
       // Assess
       console.log(formatTable(stats, false));
