@@ -316,7 +316,10 @@ export function findOccurrences(grid: Grid, form: ReportFormCatalogue): Occurren
       // Every label of the form is Chinese: a cell without a CJK character names no item.
       if (text.length > MAX_LABEL_CHARS || !CJK.test(text) || NUMBER_CELL.test(fold(text))) continue;
       const match = matchLabel(text, index, numberBeside(grid, row, col));
-      if (match) occurrences.push({ ...match, row, col, text, shared: false });
+      // `学习教育：无`: with a colon, the value is what follows it (the label's words are no answer).
+      const colon = /[:：]/.exec(text);
+      const own = colon && match && match.how !== 'sentence' && !match.labelOnly ? text.slice(colon.index + 1) : text;
+      if (match) occurrences.push({ ...match, row, col, text: own, shared: false });
     }
   }
   return occurrences;

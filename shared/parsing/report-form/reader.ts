@@ -12,7 +12,15 @@ import { readHeader } from './header.ts';
 import { findOccurrences, type Occurrence } from './locate.ts';
 import { at, type Grid, MAX_COLUMNS, placeOf } from './model.ts';
 import { keyOf } from './text.ts';
-import { BLANK, type CellText, type FieldRead, type Read, readByLabels, readFromCells } from './values.ts';
+import {
+  BLANK,
+  type CellText,
+  type FieldRead,
+  hasFieldLabel,
+  type Read,
+  readByLabels,
+  readFromCells,
+} from './values.ts';
 
 /** The catalogue the parser needs: the form's header fields and items (a `Round` fits). */
 export interface ReportFormCatalogue {
@@ -81,10 +89,9 @@ function readOccurrence(
     );
   const labelHow: How = occurrence.how === 'item-number' ? 'item-number' : 'label';
 
+  const context = { sentence: occurrence.how === 'sentence' };
   const own = (
-    occurrence.labelOnly
-      ? target.fields.map(() => BLANK)
-      : readByLabels(target, occurrence.text, { sentence: occurrence.how === 'sentence' })
+    occurrence.labelOnly ? target.fields.map(() => BLANK) : readNamed(item, occurrence, occurrence.text, context)
   ).map((read) => ({ read, address: placeOf(grid, row, col) }));
   if (hasValue(own) || occurrence.shared) {
     return result(own, occurrence.how === 'sentence' ? 'sentence' : labelHow);
@@ -110,7 +117,11 @@ function readOccurrence(
         );
       }
     }
-    const fromRight = readFromCells(target, right);
+    const joined = right.map((c) => c.text).join(' ');
+    const fromRight =
+      target !== item && hasOtherLabel(item, occurrence.fields, joined)
+        ? readNamed(item, occurrence, joined, {}).map((read) => ({ read, address: right.find((c) => c.text)!.address }))
+        : readFromCells(target, right);
     if (hasValue(fromRight) || fromRight.some((r) => r.read.status === 'unreadable')) {
       return result(fromRight, labelHow);
     }
@@ -118,9 +129,37 @@ function readOccurrence(
   }
   // Nothing to the right: a column header, whose value sits below. Text there counts only when it reads as a
   // value, since it may as well be the next row of the table.
-  const below = grid.flow ? null : readBelow(grid, occurrence, target, labelCells);
+  const below =
+    grid.flow || !inHeaderRow(grid, occurrence, labelCells) ? null : readBelow(grid, occurrence, target, labelCells);
   if (hasValue(below)) return result(below!, 'column-header');
   return result(own, labelHow);
+}
+
+/**
+ * True when a label stands in a row of column headers (a survey export's questions, a transposed table): another
+ * item's label stands in the same row. A label alone in its row with nothing beside it is a list's entry left
+ * blank, and the row below belongs to the next entry.
+ */
+function inHeaderRow(grid: Grid, { row, col }: Occurrence, labelCells: Set<string>): boolean {
+  return (grid.columns.get(row) ?? []).some((c) => c !== col && labelCells.has(at(row, c)));
+}
+
+/**
+ * The blanks an occurrence names, read from a text. When the text also names the item's other blanks
+ * (`入驻商家246款，其中山西老字号0家` for the merchants), the whole item is read by its labels and ours are taken,
+ * so that another blank's number never lands in ours.
+ */
+function readNamed(item: FormItem, occurrence: Occurrence, text: string, context: { sentence?: boolean }): Read[] {
+  const target = narrowed(item, occurrence.fields);
+  if (target === item || !hasOtherLabel(item, occurrence.fields, text)) return readByLabels(target, text, context);
+  const whole = readByLabels(item, text, context);
+  return occurrence.fields.map((i) => whole[i]!);
+}
+
+/** True when a text names a blank of the item other than these (its label, or 其中 that opens a second blank). */
+function hasOtherLabel(item: FormItem, fields: number[], text: string): boolean {
+  const others = item.fields.filter((_, i) => !fields.includes(i));
+  return others.length > 0 && (/其中/.test(text) || hasFieldLabel({ ...item, fields: others }, text));
 }
 
 /** True when an item's blanks have different units and this value is written with its blank's own unit. */

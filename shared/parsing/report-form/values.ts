@@ -138,15 +138,33 @@ export function cleanRaw(text: string): string {
 /** The numbers of a text in order; numbers in brackets (`（含兼职20人）`) only when there are no others. */
 export function numberTokens(text: string): { value: number; unit: string; raw: string }[] {
   const blank = (m: string) => ' '.repeat(m.length);
-  const folded = fold(text).replace(PERIOD, blank);
+  const folded = fold(text)
+    .replace(PERIOD, blank)
+    // An item number opening the text (`6、主播：301人`) and a calendar year (`2017年开园`) are no values.
+    .replace(LEADING_ITEM_NUMBER, blank)
+    .replace(CALENDAR_YEAR, blank);
   const outside = tokensOf(text, folded.replace(/\([^()]*\)|\[[^[\]]*\]|【[^【】]*】/g, blank));
   return outside.length > 0 ? outside : tokensOf(text, folded);
+}
+
+/** `4.`, `（6）`, `6、` at the start of a text, not followed by a digit (`1.2` is a number). */
+const LEADING_ITEM_NUMBER = /^\s*(?:第\s*)?[([]?\s*\d{1,2}\s*(?:[)\]]\s*[.、,:．]?|[.、,:．项](?!\s*\d))/;
+/** A year of the calendar followed by 年 (`2017年开园`, `2020年起`): a date, not a count of years. */
+const CALENDAR_YEAR = /(?<![\d.])(?:19|20)\d{2}\s*年/g;
+/** Two numbers joined as a range (`20-30人`, `240~300Mbps`, `90至112`): no single value was given. */
+const RANGE = /\d\s*(?:[-~～—–至到]|－)\s*\d/;
+
+/** True when a text gives a range of numbers rather than one (the evaluation period is no range). */
+function isRange(text: string): boolean {
+  return RANGE.test(fold(text).replace(PERIOD, ' ').replace(CALENDAR_YEAR, ' '));
 }
 
 function tokensOf(text: string, folded: string): { value: number; unit: string; raw: string }[] {
   const tokens: { value: number; unit: string; raw: string }[] = [];
   for (const m of folded.matchAll(NUMBER)) {
-    const value = Number(m[2]!.replace(/,/g, '')) * (m[1] ? -1 : 1);
+    // A minus sign only opens a text: elsewhere a dash joins a range or a date.
+    const negative = m[1] !== undefined && folded.slice(0, m.index).trim() === '';
+    const value = Number(m[2]!.replace(/,/g, '')) * (negative ? -1 : 1);
     if (!Number.isFinite(value)) continue;
     tokens.push({ value, unit: m[3] ?? '', raw: text.slice(m.index, m.index + m[0].length) });
   }
@@ -159,26 +177,63 @@ export function numberRead(field: FormField, token: { value: number; unit: strin
   return { status: 'value', value: tidy(token.value * factor), raw, converted: { from: token.unit } };
 }
 
-export function readNumber(field: FormField, text: string): Read {
+export function readNumber(field: FormField, text: string, siblings: readonly FormField[] = []): Read {
   const raw = cleanRaw(text);
-  const tokens = numberTokens(text);
-  // Several numbers for one blank (`24场，1260人` for the trainees): the one in the blank's own unit, else the first.
-  const inUnit =
-    tokens.length > 1 ? tokens.filter((t) => t.unit !== '' && fold(t.unit) === fold(field.unit ?? '')) : [];
+  if (isRange(text)) return { status: 'unreadable', raw };
+  // Numbers written in another blank's unit (`992h` for a count of sessions, `18场` for the trainees of item 13)
+  // are not this blank's.
+  const sibling = (unit: string) => siblings.some((f) => f !== field && unitKin(unit, f) && !unitKin(unit, field));
+  const tokens = numberTokens(text).filter((t) => !unitForeign(t.unit, field) && !sibling(t.unit));
+  // Several numbers for one blank (`24场，1260人次` for the trainees): the one in the blank's own unit, else the first.
+  const inUnit = tokens.length > 1 ? tokens.filter((t) => unitKin(t.unit, field)) : [];
   const token = inUnit.length === 1 ? inUnit[0] : tokens[0];
+  // A year of the calendar in the years blank (`2020.5至今`) is when it opened, not for how long.
+  if (token && field.unit === '年' && token.value >= 1900 && token.value <= 2100) return { status: 'unreadable', raw };
   if (token) return numberRead(field, token, inUnit.length === 1 ? token.raw.trim() : raw);
+  if (numberTokens(text).length > 0) return { status: 'unreadable', raw };
   const folded = fold(text).replace(PERIOD, ' ').replace(FILLER, ' ');
   // Only the field's own unit counts as part of an empty blank: 千兆 or 亿元 without a number is an answer.
   const own = field.unit && COUNT_UNITS.includes(field.unit) ? COUNT_UNITS : [fold(field.unit ?? '')];
   const rest = keyOf(own.reduce((t, unit) => (unit ? t.split(unit).join(' ') : t), folded));
   if (rest === '') return { status: 'blank', raw };
   if (NONE_WORDS.test(rest)) return { status: 'value', value: 0, raw };
-  const bandwidth = field.unit === 'Mbps' ? /([百千万])兆/.exec(folded) : null;
+  const bandwidth = field.unit === 'Mbps' ? /(?<![一二两三四五六七八九十百千万零〇])([百千万])兆/.exec(folded) : null;
   if (bandwidth) {
     const value = { 百: 100, 千: 1000, 万: 10000 }[bandwidth[1] as '百' | '千' | '万'];
     return { status: 'value', value, raw, converted: { from: bandwidth[0] } };
   }
   return { status: 'unreadable', raw };
+}
+
+/** Units that count the same thing as a blank's unit (人次 for 人, 家 for 个, h for 小时). */
+const UNIT_KIN: Record<string, readonly string[]> = {
+  人: ['人', '人次', '名', '位'],
+  场: ['场', '场次', '次'],
+  个: ['个', '家', '项', '款', '件', '种'],
+  间: ['间', '个'],
+  小时: ['小时', 'h', '时'],
+  万元: ['万元', '元', '亿元', '千元', '万', '亿'],
+  万平方米: ['万平方米', '万平米', '万㎡', '万m2', '平方米', '平米', '㎡', 'm2', '平方'],
+  Mbps: ['mbps', 'gbps', 'kbps', 'mb/s', '千兆', '万兆', '兆', 'm', 'g'],
+  '%': ['%'],
+  年: ['年', '个月', '月'],
+};
+
+/** True when a typed unit counts what this blank counts. */
+function unitKin(unit: string, field: FormField): boolean {
+  if (!unit || !field.unit) return false;
+  return (UNIT_KIN[field.unit] ?? [field.unit]).includes(fold(unit));
+}
+
+/** True when a typed unit is one of the form's units that this blank does not take (`h` for sessions). */
+function unitForeign(unit: string, field: FormField): boolean {
+  if (!unit || !field.unit || unitKin(unit, field)) return false;
+  const folded = fold(unit);
+  // Bases count anything in 个, 人 or 场: among counts a unit is no proof of another blank.
+  const counts = ['人', '场', '个', '间'];
+  const countWord = counts.some((c) => UNIT_KIN[c]!.includes(folded));
+  if (counts.includes(field.unit) && countWord) return false;
+  return Object.entries(UNIT_KIN).some(([own, kin]) => own !== field.unit && kin.includes(folded));
 }
 
 /** True when a typed unit names this blank's unit (its own, or one converted to it), not a count word shared by all. */
@@ -338,10 +393,13 @@ function readYesNoSeries(text: string, count: number): Read[] {
     }
     close();
   } else {
+    // Words in order, negations first (没有 is no 有); more words than blanks cannot be placed.
     const words =
       fold(text)
         .replace(/是否/g, ' ')
-        .match(/是|否|有|无/g) ?? [];
+        .match(/没有|尚未|未|不是|否|无|是|有/g) ?? [];
+    if (words.length > count)
+      return Array.from({ length: count }, () => ({ status: 'unreadable', raw: cleanRaw(text) }) as Read);
     for (const word of words) reads.push({ status: 'value', value: word === '是' || word === '有', raw: word });
   }
   return Array.from({ length: count }, (_, i) => reads[i] ?? BLANK);
@@ -402,10 +460,9 @@ export function readTicks(field: FormField, text: string, wording: string, sente
       others.push(`其他：${text}`); // ticked, but none of the listed options
     else unknown++;
   }
-  if (ticked.size === 0 && others.length === 0) {
-    if (unknown > 0 && !choices) return { status: 'unreadable', raw };
-    return { status: 'blank', raw };
-  }
+  // Words that name no option (and are no 其他): the list cannot be read whole, so none of it is taken.
+  if (unknown > 0 && !choices) return { status: 'unreadable', raw };
+  if (ticked.size === 0 && others.length === 0) return { status: 'blank', raw };
   return { status: 'value', value: [...options.filter((o) => ticked.has(o)), ...others], raw };
 }
 
@@ -445,7 +502,10 @@ function bestOption(key: string, options: readonly string[]): string | undefined
     const optionKey = keyOf(option);
     let score = 0;
     if (key.includes(optionKey) || (key.length >= 2 && optionKey.includes(key))) score = 1000 + optionKey.length;
-    else {
+    // 咨询及培训 for 咨询培训, 生态圈建设 for 生态建设: the option's letters in order, with at most 2 more.
+    else if (optionKey.length >= 4 && key.length <= optionKey.length + 2 && isSubsequence(optionKey, key)) {
+      score = 500 + optionKey.length;
+    } else {
       const run = longestCommonRun(key, optionKey);
       if (run >= 4) score = run;
     }
@@ -455,6 +515,13 @@ function bestOption(key: string, options: readonly string[]): string | undefined
     }
   }
   return best;
+}
+
+/** True when the letters of `short` stand in `long` in the same order. */
+function isSubsequence(short: string, long: string): boolean {
+  let i = 0;
+  for (const ch of long) if (ch === short[i]) i++;
+  return i === short.length;
 }
 
 /** Length of the longest run of letters two keys share. */
@@ -479,7 +546,7 @@ export function readField(item: FormItem, field: FormField, text: string, contex
   if (isEmptyMarker(text)) return { status: 'blank', raw: cleanRaw(text) };
   switch (field.kind) {
     case 'number':
-      return readNumber(field, text);
+      return readNumber(field, text, item.fields);
     case 'yesno':
       return readYesNo(text);
     case 'ticks':
@@ -501,6 +568,7 @@ export function readSeries(
   const first = fields[0]!;
   if (fields.length === 1) return [readField(item, first, text, context)];
   if (fields.every((f) => f.kind === 'number')) {
+    if (isRange(text)) return fields.map(() => ({ status: 'unreadable', raw: cleanRaw(text) }) as Read);
     const tokens = numberTokens(text);
     if (tokens.length === 0) return fields.map((f, i) => (i === 0 ? readNumber(f, text) : BLANK));
     // Fewer numbers than blanks (`直播时长 19440 小时` for 场 and 小时): a number goes where its unit says; one
