@@ -17,6 +17,7 @@ import {
   type CellText,
   type FieldRead,
   hasFieldLabel,
+  numberTokens,
   type Read,
   readByLabels,
   readFromCells,
@@ -102,8 +103,9 @@ function readOccurrence(
   for (let c = col + 1; c <= MAX_COLUMNS && right.length < MAX_RIGHT_CELLS; c++) {
     if (grid.covered.has(at(row, c)) || notes.has(c)) continue;
     if (labelCells.has(at(row, c))) break;
-    right.push({ text: grid.texts.get(at(row, c)) ?? '', address: placeOf(grid, row, c) });
+    right.push({ text: grid.texts.get(at(row, c)) ?? '', address: placeOf(grid, row, c), col: c });
   }
+  markedByColumn(grid, row, right, target);
   if (right.some((c) => c.text !== '')) {
     // A label naming one blank that is also the item's title (`直播电商培训 | 24场，1260人`) may be followed by all
     // its blanks: taken when the whole item reads complete and each value carries its own blank's unit.
@@ -141,7 +143,11 @@ function readOccurrence(
  * blank, and the row below belongs to the next entry.
  */
 function inHeaderRow(grid: Grid, { row, col }: Occurrence, labelCells: Set<string>): boolean {
-  return (grid.columns.get(row) ?? []).some((c) => c !== col && labelCells.has(at(row, c)));
+  // A label cell that holds its own value (`入驻商家264个`) is an answer beside a label, not a column header.
+  if (numberTokens(grid.texts.get(at(row, col)) ?? '').length > 0) return false;
+  return (grid.columns.get(row) ?? []).some(
+    (c) => c !== col && labelCells.has(at(row, c)) && numberTokens(grid.texts.get(at(row, c)) ?? '').length === 0,
+  );
 }
 
 /**
@@ -160,6 +166,62 @@ function readNamed(item: FormItem, occurrence: Occurrence, text: string, context
 function hasOtherLabel(item: FormItem, fields: number[], text: string): boolean {
   const others = item.fields.filter((_, i) => !fields.includes(i));
   return others.length > 0 && (/其中/.test(text) || hasFieldLabel({ ...item, fields: others }, text));
+}
+
+/** A cell holding only a mark: ticked (✓ ✔ √ ● ■ ☑) or not (· × ○ □ -). */
+const LONE_MARK = /^\s*[✓✔√●■☑☒✅·×○□☐\-—]\s*$/;
+/** A ticked mark, alone or opening a cell (`✔直播代运营` under 其他). */
+const TICKED = /^\s*[✓✔√●■☑☒✅]/;
+
+/**
+ * Marks kept in a grid of columns (`是 | 否` headers with ✓ under one; an option per column with ● under the ticked
+ * ones) become the words they mark: a lone mark takes the header of its column (`否✓`); a row of option names with
+ * marks in the row below takes those marks (`仓储物流✓`, unticked names dropped).
+ */
+function markedByColumn(grid: Grid, row: number, cells: CellText[], item: FormItem): void {
+  const field = item.fields[0]!;
+  if (field.kind !== 'yesno' && field.kind !== 'ticks') return;
+  // Is this header one of the answers the blank takes (是/否, or one of the tick options)?
+  const answers = (text: string): boolean =>
+    field.kind === 'yesno'
+      ? /^(是|否|有|无|没有)$/.test(text)
+      : isOptionName(field.options ?? [], text) || /^其他/.test(keyOf(text));
+  // Lone marks under a header that names an answer.
+  for (const cell of cells) {
+    if (!LONE_MARK.test(cell.text) || cell.col === undefined) continue;
+    const header = headerAbove(grid, row, cell.col);
+    if (header === undefined || !answers(header)) continue;
+    cell.text = TICKED.test(cell.text) ? `${header}√` : '';
+  }
+  // A row of option names with their marks in the row below.
+  if (field.kind !== 'ticks') return;
+  const filled = cells.filter((c) => c.text !== '');
+  if (filled.length < 2 || !filled.every((c) => answers(c.text.trim()))) return;
+  const below = cells.map((c) => (c.col === undefined ? undefined : grid.texts.get(at(row + 1, c.col))));
+  if (!below.some((t) => t !== undefined && LONE_MARK.test(t) && TICKED.test(t))) return;
+  cells.forEach((cell, i) => {
+    const mark = below[i];
+    if (cell.text === '') return;
+    if (mark !== undefined && TICKED.test(mark))
+      cell.text = `${cell.text}√${mark.replace(/^\s*[✓✔√●■☑☒✅]\s*/, ' ')}`.trim();
+    else cell.text = '';
+  });
+}
+
+/** True when a text names one of the options (whole or as the notice's longer wording of it). */
+function isOptionName(options: readonly string[], text: string): boolean {
+  const key = keyOf(text);
+  return key.length >= 2 && options.some((o) => key.includes(keyOf(o)) || keyOf(o).includes(key));
+}
+
+/** The nearest text above a cell in its column that is no mark (a column header), within a few rows. */
+function headerAbove(grid: Grid, row: number, col: number): string | undefined {
+  for (let r = row - 1; r >= Math.max(1, row - 40); r--) {
+    const text = grid.texts.get(at(r, col));
+    if (text === undefined || LONE_MARK.test(text)) continue;
+    return /^(是|否|有|无)$/.test(text.trim()) || text.length <= 20 ? text.trim() : undefined;
+  }
+  return undefined;
 }
 
 /** True when an item's blanks have different units and this value is written with its blank's own unit. */

@@ -671,6 +671,8 @@ export function hasFieldLabel(item: FormItem, text: string): boolean {
 export interface CellText {
   text: string;
   address: string;
+  /** The grid column, where the cell came from a row of a grid. */
+  col?: number;
 }
 
 /**
