@@ -189,8 +189,8 @@ function markedByColumn(grid: Grid, row: number, cells: CellText[], item: FormIt
   // Lone marks under a header that names an answer.
   for (const cell of cells) {
     if (!LONE_MARK.test(cell.text) || cell.col === undefined) continue;
-    const header = headerAbove(grid, row, cell.col);
-    if (header === undefined || !answers(header)) continue;
+    const header = headerAbove(grid, row, cell.col, answers);
+    if (header === undefined) continue;
     cell.text = TICKED.test(cell.text) ? `${header}√` : '';
   }
   // A row of option names with their marks in the row below.
@@ -214,12 +214,15 @@ function isOptionName(options: readonly string[], text: string): boolean {
   return key.length >= 2 && options.some((o) => key.includes(keyOf(o)) || keyOf(o).includes(key));
 }
 
-/** The nearest text above a cell in its column that is no mark (a column header), within a few rows. */
-function headerAbove(grid: Grid, row: number, col: number): string | undefined {
-  for (let r = row - 1; r >= Math.max(1, row - 40); r--) {
-    const text = grid.texts.get(at(r, col));
-    if (text === undefined || LONE_MARK.test(text)) continue;
-    return /^(是|否|有|无)$/.test(text.trim()) || text.length <= 20 ? text.trim() : undefined;
+/** The nearest text above a cell in its column that names an answer (a 是/否 column's header), within 60 rows. */
+function headerAbove(grid: Grid, row: number, col: number, answers: (text: string) => boolean): string | undefined {
+  for (let r = row - 1; r >= Math.max(1, row - 60); r--) {
+    const text = grid.texts.get(at(r, col))?.trim();
+    if (text === undefined || LONE_MARK.test(text) || !answers(text)) continue;
+    // A column header stands in a row of headers (`是 | 否`, or the options side by side), not alone: an answer
+    // written in the same column for an item above is no header.
+    const headers = (grid.columns.get(r) ?? []).filter((c) => answers(grid.texts.get(at(r, c))?.trim() ?? ''));
+    if (headers.length >= 2) return text;
   }
   return undefined;
 }
