@@ -196,6 +196,47 @@ describe('report form laid out by the base', () => {
     });
   });
 
+  it('never takes an item number, a calendar year, a range or the next row for a value', async () => {
+    // Act: a list the way an office types it, some answers left blank, some given as ranges or dates
+    const result = await readRows([
+      ['6、主播：301 人次'],
+      ['3.宽带接入速率', '240-300Mbps'],
+      ['30.开园运营年限', '2017年开园'],
+      ['8.运维工程师', ''],
+      ['9.主播培养投资', '用于主播培养的投资487万元'],
+      ['24、学习教育：无'],
+      ['二千兆带宽', ''],
+    ]);
+
+    // Assess: 6 is no value of item 6, nor the next row's 487 of item 8; a range and a year are unread, with a finding
+    expect(valuesOf(result, [3, 6, 8, 24, 30])).toEqual({
+      '3.bandwidth': null,
+      '6.anchors': 301,
+      '8.opsEngineers': null,
+      '24.study': [],
+      '30.years': null,
+    });
+    expect(result.findings.filter((f) => f.code === 'form.value-unreadable').map((f) => f.item)).toEqual([3, 30]);
+  });
+
+  it('reads marks kept in 是 | 否 columns and option columns by their column headers', async () => {
+    // Act
+    const result = await readRows([
+      ['项目', '是', '否', '', ''],
+      ['基地是否设立或实施区域性的直播电商人才引进政策', '', '✓', '', ''],
+      ['是否设立或实施区域性的直播电商人才培养政策', '●', '·', '', ''],
+      ['为入驻商家提供的服务类型', '仓储物流', '供应链软件', '客服托管', '咨询培训'],
+      ['', '✔', '·', '✔', ''],
+    ]);
+
+    // Assess
+    expect(valuesOf(result, [12, 20])).toEqual({
+      '12.introPolicy': false,
+      '12.trainPolicy': true,
+      '20.services': ['仓储物流', '客服托管'],
+    });
+  });
+
   it('never takes a section heading, a header field or a note column for an item', async () => {
     // Act
     const result = await readRows([
