@@ -10,7 +10,7 @@ import { at, type Grid } from './model.ts';
 import type { ReportFormCatalogue } from './reader.ts';
 import { similarField } from './similar.ts';
 import { fieldKey, firstLiteralKey, fold, keyOf, labelCore, PERIOD } from './text.ts';
-import { longestCommonRun, numberTokens } from './values.ts';
+import { isUnitOnly, longestCommonRun, numberTokens, unitKin } from './values.ts';
 
 /** An item label found in a grid: the item, which of its blanks the label introduces, and its text. */
 export interface Occurrence {
@@ -182,6 +182,8 @@ function matchLabel(
   text: string,
   index: LabelIndex,
   number: number | null,
+  /** The unit written in the label's row (`万平方米` in a unit column), if any. */
+  rowUnit: string | null = null,
 ): Omit<Occurrence, 'row' | 'col' | 'text' | 'shared'> | null {
   const { key, number: ownNumber } = labelCore(text);
   const n = ownNumber ?? number;
@@ -226,22 +228,45 @@ function matchLabel(
       labelOnly: !colon || keyOf(text.slice(colon.index + 1)) === '',
     };
   }
-  // 4. The base's own wording beside the item's number: accepted when it shares a run of 3 letters with one blank's
-  //    label (or the item's title), which then names the blank.
+  // 4. The base's own wording beside the item's number (`1 | 园区建筑总面积 | 1.76 | 万平方米`): accepted when it shares a
+  //    run of 3 letters with one blank's label or the item's title, or 2 letters of them and the row's unit is the
+  //    blank's own; the blank is the one its words, its unit or its 其中 name.
   if (n === null) return null;
   const item = index.items.get(n);
   if (!item) return null;
   const runs = item.fields.map((field) => longestCommonRun(key, fieldKey(field)));
   const top = Math.max(...runs);
   const titled = longestCommonRun(key, labelCore(item.label).key) >= 3;
-  if (top < 3 && !titled) return null;
   const winners = runs.flatMap((run, i) => (run === top && top >= 3 ? [i] : []));
-  return {
-    item,
-    fields: winners.length === 1 ? winners : item.fields.map((_, i) => i),
-    how: 'item-number',
-    labelOnly: true,
-  };
+  if (top >= 3 || titled) {
+    return {
+      item,
+      fields: winners.length === 1 ? winners : item.fields.map((_, i) => i),
+      how: 'item-number',
+      labelOnly: true,
+    };
+  }
+  const shared = new Set([...core2(key)].filter((ch) => itemKeys(item).some((k) => core2(k).includes(ch))));
+  const byUnit = rowUnit ? item.fields.flatMap((f, i) => (unitKin(rowUnit, f) ? [i] : [])) : [];
+  if (shared.size < 2 || byUnit.length === 0) return null;
+  const named = blankNamed(item, text);
+  const field =
+    item.fields.length === 1
+      ? 0
+      : named.length === 1
+        ? named[0]!
+        : /^其中/.test(fold(text).trim()) || /其中/.test(fold(text))
+          ? item.fields.length - 1
+          : byUnit.length === 1
+            ? byUnit[0]!
+            : null;
+  if (field === null || !byUnit.includes(field)) return null;
+  return { item, fields: [field], how: 'item-number', labelOnly: true };
+}
+
+/** A label's letters without the words every label has. */
+function core2(key: string): string {
+  return key.replace(/直播电商|基地|数量|是否|的/g, '');
 }
 
 /** The blank of an item the words before a value name (shortened label, likeness, or the unit named), if one. */
@@ -280,6 +305,16 @@ function numberBeside(grid: Grid, row: number, col: number): number | null {
 
 const CJK = /[\u4e00-\u9fff]/;
 
+/** The first cell right of a label that holds only a unit (`万平方米`, `个`), as the unit. */
+function unitInRow(grid: Grid, row: number, col: number): string | null {
+  for (const c of grid.columns.get(row) ?? []) {
+    if (c <= col) continue;
+    const text = fold(grid.texts.get(at(row, c)) ?? '').trim();
+    if (/^[\p{L}%㎡/]{1,5}$/u.test(text) && !/\d/.test(text) && isUnitOnly(text)) return text;
+  }
+  return null;
+}
+
 /** Longest label text considered a label rather than a paragraph of prose (a note that mentions an item). */
 const MAX_LABEL_CHARS = 120;
 
@@ -315,7 +350,7 @@ export function findOccurrences(grid: Grid, form: ReportFormCatalogue): Occurren
       }
       // Every label of the form is Chinese: a cell without a CJK character names no item.
       if (text.length > MAX_LABEL_CHARS || !CJK.test(text) || NUMBER_CELL.test(fold(text))) continue;
-      const match = matchLabel(text, index, numberBeside(grid, row, col));
+      const match = matchLabel(text, index, numberBeside(grid, row, col), unitInRow(grid, row, col));
       // `学习教育：无`: with a colon, the value is what follows it (the label's words are no answer).
       const colon = /[:：]/.exec(text);
       const own = colon && match && match.how !== 'sentence' && !match.labelOnly ? text.slice(colon.index + 1) : text;

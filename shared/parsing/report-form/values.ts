@@ -220,7 +220,7 @@ const UNIT_KIN: Record<string, readonly string[]> = {
 };
 
 /** True when a typed unit counts what this blank counts. */
-function unitKin(unit: string, field: FormField): boolean {
+export function unitKin(unit: string, field: FormField): boolean {
   if (!unit || !field.unit) return false;
   return (UNIT_KIN[field.unit] ?? [field.unit]).includes(fold(unit));
 }
