@@ -12,7 +12,8 @@ import { isEmptyMarker } from './values.ts';
 const FOOTNOTE = /[¹²³⁰⁴-⁹*＊※]/g;
 
 function labelKey(text: string): string {
-  return keyOf(text.replace(FOOTNOTE, ''));
+  // `申报单位（盖章）：` is the label 申报单位: what stands in brackets is an instruction.
+  return keyOf(text.replace(FOOTNOTE, '').replace(/[(（][^()（）]{1,8}[)）]/g, ''));
 }
 
 /** The header fields (基地名称, 市商务局, 联系人 ...) found by their labels, with the value beside or below. */
