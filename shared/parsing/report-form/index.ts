@@ -7,7 +7,7 @@
  */
 import { type Finding, finding } from '../../domain/findings.ts';
 import { type ReportFormCatalogue, type ReportFormResult, readForm } from './reader.ts';
-import { readSource } from './sources/index.ts';
+import { readSource, unreadable } from './sources/index.ts';
 
 export type { FormValue } from '../../domain/records.ts';
 export { MAX_COLUMNS, MAX_ROWS, MAX_SHEETS } from './model.ts';
@@ -35,16 +35,6 @@ export async function parseReportForm(
     }
     return result;
   } catch (cause) {
-    const detail = cause instanceof Error ? cause.message : String(cause);
-    return {
-      header: {},
-      values: [],
-      findings: [
-        finding('form.unreadable', 'error', '报告表无法读取，请重新另存后发送。', {
-          ...where,
-          messageEn: `report form could not be read: ${detail.slice(0, 200)}`,
-        }),
-      ],
-    };
+    return { header: {}, values: [], findings: [unreadable(where, cause)] };
   }
 }

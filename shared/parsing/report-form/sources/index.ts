@@ -135,7 +135,8 @@ function unknownFormat(where: Where, detail: string): Finding {
   );
 }
 
-function unreadable(where: Where, cause: unknown): Finding {
+/** The finding for a file that is a known format but cannot be read (corrupt, or the reader failed on it). */
+export function unreadable(where: Where, cause: unknown): Finding {
   const detail = cause instanceof Error ? cause.message : String(cause);
   return finding(
     'form.unreadable',
