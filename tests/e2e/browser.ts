@@ -1,4 +1,5 @@
 /** How the browser tests run Debian's chromium: headless, sandbox off (containers), nothing phoning home. */
+import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,19 @@ import { type BrowserContext, chromium } from 'playwright-core';
 
 /** Debian's chromium (installed by .ci/run), driven by playwright-core. */
 export const CHROMIUM = '/usr/bin/chromium';
+/**
+ * True when chromium can run here. A machine without it (a laptop with Node alone) skips the browser tests and says
+ * so; CI installs it, so there they always run.
+ */
+export const HAS_CHROMIUM = (() => {
+  try {
+    accessSync(CHROMIUM, constants.X_OK);
+    return true;
+  } catch {
+    console.warn(`SKIPPED: browser tests need chromium at ${CHROMIUM} (apt-get install chromium; .ci/run does)`);
+    return false;
+  }
+})();
 /** Where the browser tests leave their screenshots. */
 export const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
 /** Flags for a quiet headless chromium in a container. */

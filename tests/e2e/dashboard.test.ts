@@ -13,9 +13,9 @@ import { createHttpApp } from '../../shared/http/app.ts';
 import { fixedClock } from '../../shared/use-cases/context.ts';
 import { startTestStack } from '../integration/helpers.ts';
 import { PASSWORDS, seedIntake, TEST_ACCOUNTS, TEST_NOW, TEST_SECRET } from '../integration/http-seed.ts';
-import { launchBrowser, SCREENSHOTS } from './browser.ts';
+import { HAS_CHROMIUM, launchBrowser, SCREENSHOTS } from './browser.ts';
 
-describe('dashboard in chromium', () => {
+describe.skipIf(!HAS_CHROMIUM)('dashboard in chromium', () => {
   let stack: Awaited<ReturnType<typeof startTestStack>>;
   let server: ReturnType<typeof serve>;
   let origin: string;

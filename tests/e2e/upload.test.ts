@@ -19,7 +19,7 @@ import type { UploadPortalLimits } from '../../shared/use-cases/upload-sessions.
 import { buildReportFormXlsx, SAMPLE_FORM_VALUES } from '../fixtures/report-form.ts';
 import { startTestStack } from '../integration/helpers.ts';
 import { TEST_NOW, TEST_SECRET } from '../integration/http-seed.ts';
-import { launchBrowser, SCREENSHOTS } from './browser.ts';
+import { HAS_CHROMIUM, launchBrowser, SCREENSHOTS } from './browser.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const KB = 1024;
@@ -42,7 +42,7 @@ function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-describe('upload page in chromium', () => {
+describe.skipIf(!HAS_CHROMIUM)('upload page in chromium', () => {
   let stack: Awaited<ReturnType<typeof startTestStack>>;
   const servers: Server[] = [];
   let origin: string;
