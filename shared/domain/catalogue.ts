@@ -198,6 +198,17 @@ export const roundSchema = z.object({
   title: z.string().min(1),
   /** Document number of the notice, e.g. 晋商电便〔2023〕85号. */
   notice: z.string().min(1),
+  /** Full title of the notice, cited with its number: 「根据《…的通知》（晋商电便〔2023〕85号）」. */
+  noticeTitle: z.string().min(1).optional(),
+  /** The unit that signs letters and receipts, e.g. 山西省商务厅电子商务处 (absent: 山西省商务厅电子商务处). */
+  signOff: z.string().min(1).optional(),
+  /**
+   * Slips in the notice's own text, kept as written in the catalogue and shown corrected (「加盖党章」 -> 「加盖公章」):
+   * the original stays in the data, the correction stands beside it here.
+   */
+  noticeCorrections: z
+    .array(z.object({ original: z.string().min(1), shown: z.string().min(1), where: z.string().optional() }))
+    .optional(),
   /** Evaluation period, months inclusive (YYYY-MM). */
   period: z.object({ from: z.string().regex(/^\d{4}-\d{2}$/), to: z.string().regex(/^\d{4}-\d{2}$/) }),
   /** Last day (inclusive) for electronic materials, in `timeZone`. */
@@ -205,6 +216,8 @@ export const roundSchema = z.object({
   timeZone: z.string().min(1),
   /** Mailbox that receives the submissions. */
   mailbox: z.email(),
+  /** Last day (inclusive) for the sealed paper copies; absent: the deadline (the notice: 「同时」). */
+  paperDue: z.iso.date().optional(),
   /** Where paper copies go. */
   postalAddress: z.string(),
   /** Division contact shown in notices. */

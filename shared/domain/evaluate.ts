@@ -59,7 +59,14 @@ export function evaluate(input: EvaluationInput): BaseStatus {
     .map((d) => {
       const manual = byHand.get(d.sha256);
       if (!manual) return d;
-      return { ...d, kind: manual.kind as DocumentKind, indicator: (manual.indicator as string | undefined) ?? null };
+      const chosen = handIndicators(manual);
+      return {
+        ...d,
+        kind: manual.kind as DocumentKind,
+        indicator: chosen[0] ?? null,
+        indicators: chosen,
+        classification: null,
+      };
     })
     .sort(byTime)
     // The same file sent again is one document version: its first arrival counts.
@@ -91,6 +98,8 @@ export function evaluate(input: EvaluationInput): BaseStatus {
   const latestReport = reports.at(-1) ?? null;
   const formValues = latestForm?.formValues ?? [];
 
+  // Evidence a file may be for, but the classifier asked staff instead of deciding: neither present nor missing.
+  const pendingEvidence: BaseStatus['pendingEvidence'] = [];
   const elements: Element[] = [
     { element: 'report-form', label: '经营服务情况报告表', firstAt: forms[0]?.receivedAt ?? null },
     { element: 'self-assessment', label: '自评报告', firstAt: reports[0]?.receivedAt ?? null },
@@ -107,7 +116,17 @@ export function evaluate(input: EvaluationInput): BaseStatus {
       });
     }
     for (const indicator of claimedIndicators(round, formValues).filter((i) => !notApplicable.has(i.slug))) {
-      const evidence = documents.find((d) => d.kind === 'evidence' && d.indicator === indicator.slug);
+      const evidence = documents.find((d) => d.kind === 'evidence' && evidenceFor(d).includes(indicator.slug));
+      const maybe = evidence
+        ? []
+        : documents.filter((d) => d.kind === 'evidence' && askedFor(d).includes(indicator.slug));
+      if (maybe.length > 0) {
+        pendingEvidence.push({
+          indicator: indicator.slug,
+          documents: maybe.map((d) => ({ id: d.id, fileName: d.fileName })),
+        });
+        continue;
+      }
       elements.push({
         element: 'evidence',
         indicator: indicator.slug,
@@ -156,7 +175,13 @@ export function evaluate(input: EvaluationInput): BaseStatus {
   const paper = ofKind('paper-copies').at(-1);
 
   const received = submissions.length > 0 || documents.length > 0;
-  const complete = missingDocuments.length === 0 && missingItems.length === 0 && missingEvidence.length === 0;
+  const complete =
+    missingDocuments.length === 0 &&
+    missingItems.length === 0 &&
+    missingEvidence.length === 0 &&
+    pendingEvidence.length === 0;
+  const paperDue = round.paperDue ?? round.deadline;
+  const paperOn = typeof paper?.value.receivedOn === 'string' ? paper.value.receivedOn : null;
   return {
     baseId: base.id,
     name: base.name,
@@ -175,17 +200,43 @@ export function evaluate(input: EvaluationInput): BaseStatus {
       fileName: d.fileName,
       kind: d.kind,
       indicator: d.indicator,
+      indicators: evidenceFor(d),
+      asked: askedFor(d),
       receivedAt: d.receivedAt,
     })),
     missing: { documents: missingDocuments, formItems: missingItems, evidence: missingEvidence },
+    pendingEvidence,
     findings,
     formValues,
     waived,
     notApplicable: [...notApplicable],
     paperCopies: typeof paper?.value.copies === 'number' ? paper.value.copies : 0,
+    paperCopiesReceivedOn: paperOn,
+    paperLate: paperOn !== null && paperOn > paperDue,
     actions: decisions.map((d) => ({ kind: d.kind, key: d.key, actor: d.actor, at: d.at, reason: d.reason })),
     asOf,
   };
+}
+
+/**
+ * The indicators an evidence document counts for: its decided set (a shared table may serve several), or the one
+ * indicator of records written before sets existed.
+ */
+export function evidenceFor(doc: Pick<DocumentRecord, 'indicator' | 'indicators' | 'classification'>): string[] {
+  if (doc.classification?.decision === 'asked') return [];
+  if (doc.indicators && doc.indicators.length > 0) return doc.indicators;
+  return doc.indicator ? [doc.indicator] : [];
+}
+
+/** The indicators an evidence document may be for while staff have not settled it (the classifier asked). */
+export function askedFor(doc: Pick<DocumentRecord, 'classification'>): string[] {
+  return doc.classification?.decision === 'asked' ? doc.classification.candidates.map((c) => c.indicator) : [];
+}
+
+/** The indicators of a classification by hand: `{ indicators: [...] }`, or the single `{ indicator }` of old. */
+function handIndicators(value: Record<string, unknown>): string[] {
+  if (Array.isArray(value.indicators)) return value.indicators.filter((i): i is string => typeof i === 'string');
+  return typeof value.indicator === 'string' ? [value.indicator] : [];
 }
 
 /** Indicators the form claims: a number > 0, a 是, or a ticked box in one of their items. */

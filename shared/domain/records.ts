@@ -111,6 +111,22 @@ export const reportExtractSchema = z.object({
   pages: z.number().int(),
 });
 
+/**
+ * How an evidence file was matched to indicators: `decided` when the signals agree well enough, `asked` when staff
+ * must settle it (low confidence, or two indicators close). Reasons are short Chinese phrases staff read on the base
+ * page (按编号17判定, 文件名含“直播间明细”).
+ */
+export const evidenceClassificationSchema = z.object({
+  decision: z.enum(['decided', 'asked']),
+  /** 0..1: how far the evidence for the first candidate outweighs the rest. */
+  confidence: z.number(),
+  /** Indicators in order of weight, with their scores; for `asked`, the buttons staff choose from. */
+  candidates: z.array(z.object({ indicator: z.string(), score: z.number() })),
+  reasons: z.array(z.string()),
+});
+/** How an evidence file was matched. */
+export type EvidenceClassification = z.infer<typeof evidenceClassificationSchema>;
+
 /** One file of a submission (attachment or archive member), stored content-addressed. */
 export const documentSchema = z.object({
   /** `${submissionId}/${sha256}`: the same file in two submissions is two sightings of one blob. */
@@ -127,7 +143,12 @@ export const documentSchema = z.object({
   /** Inherited from the submission: the time the mailbox received the file. */
   receivedAt: z.string(),
   kind: documentKindSchema,
+  /** The first indicator the file is evidence for (decided), or null. */
   indicator: z.string().nullable(),
+  /** Every indicator the file is evidence for (one shared table may serve several, 「可以共用一张表格」). */
+  indicators: z.array(z.string()).optional(),
+  /** For evidence: the decision and why; absent in records written before it. */
+  classification: evidenceClassificationSchema.nullable().optional(),
   formValues: z.array(formValueSchema).nullable(),
   formHeader: z.record(z.string(), z.string()).nullable(),
   report: reportExtractSchema.nullable(),
@@ -196,6 +217,10 @@ export const baseStatusSchema = z.object({
       fileName: z.string(),
       kind: documentKindSchema,
       indicator: z.string().nullable(),
+      /** Every indicator the file counts for. */
+      indicators: z.array(z.string()).default([]),
+      /** Indicators the file may be for, while staff have not settled it (待核实). */
+      asked: z.array(z.string()).default([]),
       receivedAt: z.string(),
     }),
   ),
@@ -204,6 +229,13 @@ export const baseStatusSchema = z.object({
     formItems: z.array(z.number().int()),
     evidence: z.array(z.string()),
   }),
+  /**
+   * 待核实: required evidence for which a file arrived that may be it, but the classifier asked instead of deciding.
+   * Not missing (a bureau is never told it is) and not yet present: staff settle it in the unclassified queue.
+   */
+  pendingEvidence: z
+    .array(z.object({ indicator: z.string(), documents: z.array(z.object({ id: z.string(), fileName: z.string() })) }))
+    .default([]),
   findings: z.array(findingSchema),
   formValues: z.array(formValueSchema),
   /** Findings staff waived (not counted as open). */
@@ -212,6 +244,10 @@ export const baseStatusSchema = z.object({
   notApplicable: z.array(z.string()),
   /** Sealed paper copies recorded by staff (the notice asks for 2). */
   paperCopies: z.number().int(),
+  /** The day (YYYY-MM-DD, Beijing) the paper copies arrived, as staff recorded it; null when not recorded. */
+  paperCopiesReceivedOn: z.string().nullable().default(null),
+  /** The paper copies arrived after `round.paperDue` (the notice: 「同时」 with the electronic package). */
+  paperLate: z.boolean().default(false),
   /** The staff decisions that shaped this status. */
   actions: z.array(
     z.object({ kind: z.string(), key: z.string(), actor: z.string(), at: z.string(), reason: z.string() }),

@@ -276,4 +276,128 @@ describe('evaluate', () => {
     // Assess
     expect(parsed).toMatchObject({ late: false, overdue: false, overdueItems: [] });
   });
+
+  describe('evidence sets and questions (待核实)', () => {
+    const sub = submission('s1', base.id, ON_TIME);
+    const core = [
+      document(sub, '报告表.xlsx', 'report-form', { formValues: claimingTwo({ 8: [3], 21: [5], 35: [40] }) }),
+      document(sub, '自评报告.pdf', 'self-assessment'),
+      document(sub, '建筑面积明细表.xlsx', 'evidence', { indicator: 'building-area' }),
+      document(sub, '直播间明细表.xlsx', 'evidence', { indicator: 'live-rooms' }),
+    ];
+
+    it('counts one shared table for every indicator it serves', () => {
+      // Prepare
+      const shared = document(sub, '从业人员名单（含运维技术人员、党员）.xlsx', 'evidence', {
+        indicator: 'ops-engineers',
+        indicators: ['ops-engineers', 'party-members', 'employees'],
+      });
+
+      // Act
+      const status = evaluate({ round, base, submissions: [sub], documents: [...core, shared], asOf: AFTER });
+
+      // Assess
+      expect(status.missing.evidence).toEqual([]);
+      expect(status.state).toBe('complete');
+      expect(status.documents.find((d) => d.id === shared.id)?.indicators).toEqual([
+        'ops-engineers',
+        'party-members',
+        'employees',
+      ]);
+    });
+
+    it('shows evidence the classifier asked about as pending, neither missing nor overdue', () => {
+      // Prepare
+      const asked = document(sub, '花名册.xlsx', 'evidence', {
+        classification: {
+          decision: 'asked',
+          confidence: 0.4,
+          candidates: [
+            { indicator: 'employees', score: 2 },
+            { indicator: 'party-members', score: 2 },
+          ],
+          reasons: ['文件名含“花名册”'],
+        },
+      });
+      const ops = document(sub, '运维人员名单.xlsx', 'evidence', { indicator: 'ops-engineers' });
+
+      // Act
+      const status = evaluate({ round, base, submissions: [sub], documents: [...core, ops, asked], asOf: AFTER });
+
+      // Assess
+      expect(status.pendingEvidence).toEqual([
+        { indicator: 'party-members', documents: [{ id: asked.id, fileName: '花名册.xlsx' }] },
+        { indicator: 'employees', documents: [{ id: asked.id, fileName: '花名册.xlsx' }] },
+      ]);
+      expect(status.missing.evidence).toEqual([]);
+      expect(status.overdueItems).toEqual([]);
+      expect(status.state).toBe('incomplete');
+    });
+
+    it('lets a classification by hand settle a question for several indicators at once', () => {
+      // Prepare
+      const asked = document(sub, '花名册.xlsx', 'evidence', {
+        classification: {
+          decision: 'asked',
+          confidence: 0.4,
+          candidates: [{ indicator: 'employees', score: 2 }],
+          reasons: [],
+        },
+      });
+      const byHand = {
+        baseId: base.id,
+        kind: 'classify-document' as const,
+        key: asked.sha256,
+        active: true,
+        value: { kind: 'evidence', indicators: ['ops-engineers', 'party-members', 'employees'] },
+        actor: 'staff',
+        at: ON_TIME,
+        reason: '',
+      };
+
+      // Act
+      const status = evaluate({
+        round,
+        base,
+        submissions: [sub],
+        documents: [...core, asked],
+        decisions: [byHand],
+        asOf: AFTER,
+      });
+
+      // Assess
+      expect(status.pendingEvidence).toEqual([]);
+      expect(status.missing.evidence).toEqual([]);
+      expect(status.state).toBe('complete');
+    });
+  });
+
+  it('dates paper copies and calls them late only after the paper due date', () => {
+    // Prepare
+    const paper = (receivedOn: string) => ({
+      baseId: base.id,
+      kind: 'paper-copies' as const,
+      key: 'paper',
+      active: true,
+      value: { copies: 2, receivedOn },
+      actor: 'staff',
+      at: ON_TIME,
+      reason: '',
+    });
+    const input = { round, base, submissions: [], documents: [], asOf: AFTER };
+
+    // Act
+    const onDay = evaluate({ ...input, decisions: [paper('2023-11-10')] });
+    const dayAfter = evaluate({ ...input, decisions: [paper('2023-11-11')] });
+    const laterDue = evaluate({
+      ...input,
+      round: { ...round, paperDue: '2023-11-15' },
+      decisions: [paper('2023-11-11')],
+    });
+
+    // Assess
+    expect(onDay).toMatchObject({ paperCopies: 2, paperCopiesReceivedOn: '2023-11-10', paperLate: false });
+    expect(dayAfter.paperLate).toBe(true);
+    expect(laterDue.paperLate).toBe(false);
+  });
 });
