@@ -7,11 +7,13 @@
  */
 import type { z } from 'zod';
 import { type Round, roundSchema } from '../catalogue.ts';
+import { type ScoringScheme, scoringSchemeSchema } from '../scoring.ts';
 import bases2023 from './2023/bases.json' with { type: 'json' };
 import cities2023 from './2023/cities.json' with { type: 'json' };
 import form2023 from './2023/form.json' with { type: 'json' };
 import indicators2023 from './2023/indicators.json' with { type: 'json' };
 import round2023 from './2023/round.json' with { type: 'json' };
+import scoring2023 from './2023/scoring.json' with { type: 'json' };
 
 /** The raw contents of a round's JSON files, before validation. */
 export interface RoundFiles {
@@ -162,4 +164,49 @@ export function loadRound(id?: string): Round {
     cache.set(roundId, round);
   }
   return round;
+}
+
+const SCORING_FILES: Readonly<Record<string, unknown>> = { '2023': scoring2023 };
+const scoringCache = new Map<string, ScoringScheme>();
+
+/**
+ * Validates a round's scoring scheme (scoring.json) against its schema and the round's indicators: every group
+ * names indicators, its points equal theirs, the bonus group exists, and one grade band starts at 0.
+ */
+export function parseScoringFile(round: Round, data: unknown): ScoringScheme {
+  const file = `rounds/${round.id}/scoring.json`;
+  const scheme = parseFile(round.id, file, scoringSchemeSchema, data);
+  const fail = (path: string, detail: string): never => {
+    throw new RoundDataError(round.id, file, path, detail);
+  };
+  for (const [i, group] of scheme.groups.entries()) {
+    const sum = round.indicators.filter((x) => x.level1 === group.level1).reduce((s, x) => s + x.points, 0);
+    if (sum === 0) fail(`groups[${i}].level1`, `no indicator of level1 "${group.level1}" in indicators.json`);
+    if (Math.abs(sum - group.points) > 1e-9) fail(`groups[${i}].points`, `indicators.json sums to ${sum}`);
+  }
+  if (!round.indicators.some((x) => x.bonus && x.level1 === scheme.bonus.level1)) {
+    fail('bonus.level1', `no bonus indicator of level1 "${scheme.bonus.level1}" in indicators.json`);
+  }
+  const covered = new Set([...scheme.groups.map((g) => g.level1), scheme.bonus.level1]);
+  const stray = round.indicators.findIndex((x) => !covered.has(x.level1));
+  if (stray >= 0) fail('groups', `indicator ${round.indicators[stray]?.slug} belongs to no group`);
+  if (new Set(scheme.grades.map((g) => g.grade)).size !== scheme.grades.length) fail('grades', 'a grade twice');
+  if (!scheme.grades.some((g) => g.min === 0)) fail('grades', 'no band starts at 0');
+  for (const slug of Object.keys(scheme.guidance)) {
+    if (!round.indicators.some((x) => x.slug === slug)) fail(`guidance.${slug}`, 'no such indicator');
+  }
+  return scheme;
+}
+
+/** The scoring scheme of a round (the latest when no id is given), validated against the round and cached. */
+export function loadScoring(id?: string): ScoringScheme {
+  const round = loadRound(id);
+  let scheme = scoringCache.get(round.id);
+  if (!scheme) {
+    const data = SCORING_FILES[round.id];
+    if (data === undefined) throw new Error(`Round ${round.id} has no scoring.json`);
+    scheme = deepFreeze(parseScoringFile(round, data));
+    scoringCache.set(round.id, scheme);
+  }
+  return scheme;
 }
