@@ -10,6 +10,7 @@ import type {
   Sender,
   Submission,
 } from '../domain/records.ts';
+import type { ExpertRecord, StoredPriorGrade } from '../domain/review-records.ts';
 
 /** Durable records of submissions, documents, statuses and notices (DynamoDB; dynalite locally). */
 export interface RecordStore {
@@ -92,4 +93,17 @@ export interface RecordStore {
   getAddressStatus(address: string): Promise<AddressStatus | null>;
   /** Addresses currently marked failing. */
   listFailingAddresses(): Promise<AddressStatus[]>;
+  /**
+   * Writes an expert's review record only if the stored one still has `expectedVersion` (null: none may exist yet);
+   * false when another write came first (the caller reads again and retries).
+   */
+  putExpertRecord(record: ExpertRecord, expectedVersion: number | null): Promise<boolean>;
+  /** An expert's review record of a round (strongly consistent), or null. */
+  getExpertRecord(roundId: string, expert: string): Promise<ExpertRecord | null>;
+  /** Every expert's review record of a round, by name. */
+  listExpertRecords(roundId: string): Promise<ExpertRecord[]>;
+  /** Stores an earlier grade staff entered for a base (replaces the one before). */
+  savePriorGrade(grade: StoredPriorGrade): Promise<void>;
+  /** Earlier grades staff entered in a round. */
+  listPriorGrades(roundId: string): Promise<StoredPriorGrade[]>;
 }

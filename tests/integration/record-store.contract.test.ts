@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BaseStatus, Decision } from '../../shared/domain/records.ts';
+import type { ExpertRecord } from '../../shared/domain/review-records.ts';
 import type { RecordStore } from '../../shared/ports/index.ts';
 import { document, submission } from '../fixtures/records.ts';
 import { startTestStack } from './helpers.ts';
@@ -231,5 +232,39 @@ describe('RecordStore contract (DynamoDB adapter on dynalite)', () => {
     expect((await store.listCityRecords()).map((r) => r.city)).toEqual(['datong']);
     expect((await store.listNotices('datong')).map((n) => n.id)).toEqual(['n1']);
     expect((await store.listNotices()).map((n) => n.id)).toEqual(['n1']);
+  });
+
+  it('writes an expert review record once per version, also under concurrency, and lists experts and prior grades', async () => {
+    // Prepare
+    const record = (version: number, note: string): ExpertRecord => ({
+      roundId: '2023',
+      expert: '专家A',
+      issued: { at: note, by: 's', bases: ['p01'] },
+      scores: {},
+      workbooks: [],
+      version,
+      updatedAt: note,
+    });
+
+    // Act
+    const created = await store.putExpertRecord(record(1, 'first'), null);
+    const again = await store.putExpertRecord(record(1, 'again'), null);
+    const racers = await Promise.all(['a', 'b', 'c', 'd'].map((n) => store.putExpertRecord(record(2, n), 1)));
+    const stale = await store.putExpertRecord(record(2, 'stale'), 1);
+    await store.putExpertRecord({ ...record(1, 'other'), expert: '专家B' }, null);
+    await store.putExpertRecord({ ...record(1, 'other round'), roundId: '2024' }, null);
+    await store.savePriorGrade({ roundId: '2023', baseId: 'n-1', year: 2022, grade: 'B', source: 'staff' });
+    await store.savePriorGrade({ roundId: '2023', baseId: 'n-1', year: 2022, grade: 'A', source: 'staff' });
+
+    // Assess
+    expect([created, again, stale]).toEqual([true, false, false]);
+    expect(racers.filter(Boolean)).toHaveLength(1);
+    const stored = await store.getExpertRecord('2023', '专家A');
+    expect(stored?.version).toBe(2);
+    expect(['a', 'b', 'c', 'd']).toContain(stored?.updatedAt);
+    expect(await store.getExpertRecord('2023', '专家C')).toBeNull();
+    expect((await store.listExpertRecords('2023')).map((r) => r.expert)).toEqual(['专家A', '专家B']);
+    expect((await store.listPriorGrades('2023')).map((g) => [g.baseId, g.grade])).toEqual([['n-1', 'A']]);
+    expect(await store.listPriorGrades('2024')).toEqual([]);
   });
 });

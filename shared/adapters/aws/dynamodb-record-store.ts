@@ -17,6 +17,8 @@
  * | audit event      | AUDIT#<baseId|-> | <at>#<id>              | -                                         | -                                |
  * | notice claim     | CLAIM#<key>        | CLAIM                  | NOTICECLAIM#<city> or ACKTO#<address> / <asOf>#<key> | OPENCLAIM / <updatedAt>#<key> while unsettled |
  * | address status   | ADDRESS#<address>  | ADDRESS                | -                                         | FAILING / <address> while failing |
+ * | expert (review)  | REVIEW#<roundId>   | EXPERT#<expert>        | -                                         | -                                |
+ * | prior grade      | REVIEW#<roundId>   | PRIOR#<baseId>         | -                                         | -                                |
  *
  * Access patterns, each one Query or GetItem (no Scan):
  * - submission by id: GetItem SUB#id/SUB; documents of a submission: Query pk=SUB#id, sk begins_with DOC#
@@ -34,6 +36,8 @@
  * - digest claims of a city / acknowledgements to an address, newest first: Query gsi1 pk=NOTICECLAIM#city / ACKTO#addr
  * - unsettled claims (failed, crashed): Query gsi2 pk=OPENCLAIM; failing addresses: Query gsi2 pk=FAILING
  * - state of an address: GetItem ADDRESS#address/ADDRESS
+ * - an expert's review record: GetItem REVIEW#round/EXPERT#name (consistent); conditional Put on attribute_not_exists(pk)
+ *   or version = :expected; all experts: Query pk=REVIEW#round, sk begins_with EXPERT#; prior grades: sk begins_with PRIOR#
  */
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -57,6 +61,7 @@ import type {
   Sender,
   Submission,
 } from '../../domain/records.ts';
+import type { ExpertRecord, StoredPriorGrade } from '../../domain/review-records.ts';
 import type { RecordStore } from '../../ports/record-store.ts';
 
 type Item = Record<string, unknown> & { data: unknown };
@@ -445,6 +450,55 @@ export class DynamoDbRecordStore implements RecordStore {
       IndexName: 'gsi2',
       KeyConditionExpression: 'gsi2pk = :pk',
       ExpressionAttributeValues: { ':pk': 'FAILING' },
+    });
+  }
+
+  async putExpertRecord(record: ExpertRecord, expectedVersion: number | null): Promise<boolean> {
+    const input: PutCommandInput = {
+      TableName: this.tableName,
+      Item: { pk: `REVIEW#${record.roundId}`, sk: `EXPERT#${record.expert}`, version: record.version, data: record },
+    };
+    if (expectedVersion === null) {
+      input.ConditionExpression = 'attribute_not_exists(pk)';
+    } else {
+      input.ConditionExpression = 'version = :expected';
+      input.ExpressionAttributeValues = { ':expected': expectedVersion };
+    }
+    try {
+      await this.doc.send(new PutCommand(input));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async getExpertRecord(roundId: string, expert: string): Promise<ExpertRecord | null> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `REVIEW#${roundId}`, sk: `EXPERT#${expert}` },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? (out.Item.data as ExpertRecord) : null;
+  }
+
+  async listExpertRecords(roundId: string): Promise<ExpertRecord[]> {
+    return this.queryData<ExpertRecord>({
+      KeyConditionExpression: 'pk = :pk and begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `REVIEW#${roundId}`, ':prefix': 'EXPERT#' },
+    });
+  }
+
+  async savePriorGrade(grade: StoredPriorGrade): Promise<void> {
+    await this.put({ pk: `REVIEW#${grade.roundId}`, sk: `PRIOR#${grade.baseId}`, data: grade });
+  }
+
+  async listPriorGrades(roundId: string): Promise<StoredPriorGrade[]> {
+    return this.queryData<StoredPriorGrade>({
+      KeyConditionExpression: 'pk = :pk and begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `REVIEW#${roundId}`, ':prefix': 'PRIOR#' },
     });
   }
 }
