@@ -1,37 +1,68 @@
 /**
  * OCR of scanned (image-only) PDFs: pages are rendered with pdf.js onto `@napi-rs/canvas` (pdf-parse's
- * `getScreenshot`) and read by the `tesseract` command with Debian's simplified-Chinese model (`chi_sim`). Both
- * are optional: where either is missing (a Lambda bundle, a machine without tesseract-ocr-chi-sim) OCR reports
- * itself unavailable and the caller keeps its "needs manual review" finding. Work is bounded by a page count and
- * a per-page timeout.
+ * `getScreenshot`) and read by tesseract.js (Tesseract compiled to WebAssembly, in worker threads) with the
+ * simplified-Chinese model of the npm package `@tesseract.js-data/chi_sim`. Both come from the npm registry, so the
+ * same code reads a scan on a laptop, in CI and in the `ocr` Lambda (whose asset carries those packages); nothing is
+ * downloaded at run time: the worker is pointed at the model file in `node_modules` and writes no cache.
+ *
+ * Work is bounded: pages read (OCR_MAX_PAGES), time per page (a worker that overruns it is terminated and the page
+ * counted as failed), pages at once (OCR_CONCURRENCY workers). Where OCR cannot run it reports itself
+ * `unavailable`, and the caller keeps its "needs manual review" finding. A runtime that leaves OCR to another
+ * function (`configureOcr({ mode: 'deferred' })`, the ingest and API Lambdas) gets `deferred` without any work.
  */
-import { spawn } from 'node:child_process';
-import { PDFParse, VerbosityLevel } from 'pdf-parse';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 /** Pages read by OCR at most: the cover and 一、基地概况 (with the figures) come first in every report. */
 export const OCR_MAX_PAGES = 10;
-/** One page's recognition is stopped after this long (a dense A4 page takes 2-6 s on one core). */
+/** One page's recognition is stopped after this long (a dense A4 page takes 1-3 s on one core). */
 export const OCR_PAGE_TIMEOUT_MS = 30_000;
+/** Starting a worker (WebAssembly core and a 44 MB model) is stopped after this long. */
+export const OCR_WORKER_START_TIMEOUT_MS = 60_000;
 /** Render width: A4 at about 150 dpi, which chi_sim reads well for body text while keeping pages fast. */
 export const OCR_PAGE_WIDTH_PX = 1240;
-/** Pages recognised at once; each tesseract runs single-threaded, which is faster per page than its own threads. */
+/** Pages recognised at once: one worker thread each (~350 MB apiece with the model). */
 export const OCR_CONCURRENCY = 2;
-/** Cap on what one page may print (a page of text is a few KB). */
-const MAX_PAGE_OUTPUT_BYTES = 1024 * 1024;
-/** How long the availability probe (`tesseract --list-langs`) may take. */
-const PROBE_TIMEOUT_MS = 5_000;
+/** The tesseract language: simplified Chinese (its model reads digits and Latin letters too). */
+export const OCR_LANGUAGE = 'chi_sim';
+/**
+ * The model folder inside `@tesseract.js-data/chi_sim`: `4.0.0` (tessdata, 20 MB gzipped) reads the generated scan
+ * at 99 % of characters; `4.0.0_best_int` (1.7 MB) misreads more (孵化 -> 同化, 晋云 -> 晋去): see `npm run bench -- --ocr`.
+ */
+export const OCR_MODEL_VARIANT = '4.0.0';
 
-/** Settings of one OCR run; the defaults are the constants above. */
+/** The finding on a scan whose OCR was left to the ocr function (self-assessment and report form alike). */
+export const OCR_PENDING_CODE = 'document.ocr-pending';
+
+/** How a runtime treats scans: read them here, leave them to the ocr function, or not at all. */
+export type OcrMode = 'inline' | 'deferred' | 'off';
+
+/** Settings of one OCR run; the defaults are the constants above and the process's `configureOcr`. */
 export interface OcrOptions {
-  /** The tesseract executable (default `tesseract` on the PATH). */
-  command?: string;
-  /** Tesseract language(s), e.g. `chi_sim` or `chi_sim+eng`. */
-  language?: string;
+  /** Overrides the process's mode for this run. */
+  mode?: OcrMode;
   maxPages?: number;
   pageTimeoutMs?: number;
   pageWidthPx?: number;
+  /** Workers (pages recognised at once). */
+  concurrency?: number;
+  /** Folder holding `chi_sim.traineddata.gz` (default: the npm package's). */
+  langPath?: string;
   /** Options passed to pdf.js when rendering (CMaps, standard fonts). */
   pdf?: Record<string, unknown>;
+  /** Another page reader (tests: a stand-in); default tesseract.js. */
+  engine?: OcrEngine;
+  /** Pages recognised already (the ocr function stores them first): no rendering, no recognition. */
+  recognised?: Extract<OcrOutcome, { kind: 'ok' }>;
+}
+
+/** Reads the text of page images; one instance per run, closed at its end. */
+export interface OcrEngine {
+  /** Recognises one PNG page; rejects on failure or when `timeoutMs` passes (the page's work is then stopped). */
+  recognise(png: Buffer, timeoutMs: number): Promise<string>;
+  /** Ends every worker. */
+  close(): Promise<void>;
 }
 
 /** What OCR of a PDF gave. */
@@ -44,40 +75,70 @@ export type OcrOutcome =
       total: number;
       /** Pages whose recognition failed or timed out. */
       failedPages: number[];
+      /** Pages stopped by the per-page timeout (also in failedPages). */
+      timedOutPages: number[];
     }
-  | { kind: 'unavailable' | 'failed'; detail: string };
+  | { kind: 'unavailable' | 'failed' | 'deferred'; detail: string };
 
-const probes = new Map<string, Promise<{ ok: boolean; detail: string }>>();
+const settings: { mode: OcrMode } = { mode: modeFromEnv(process.env.INTAKE_OCR) };
 
-/** Whether `command` runs and has `language` installed; probed once per process and command. */
-export function ocrAvailable(command = 'tesseract', language = 'chi_sim'): Promise<{ ok: boolean; detail: string }> {
-  const key = `${command}\n${language}`;
-  let probe = probes.get(key);
-  if (!probe) {
-    // Tesseract 3 printed the list on stderr, later versions on stdout: both are read.
-    probe = run(command, ['--list-langs'], undefined, PROBE_TIMEOUT_MS, true).then(
-      (output) => {
-        const installed = new Set(output.split(/\r?\n/).map((line) => line.trim()));
-        const missing = language.split('+').filter((lang) => !installed.has(lang));
-        return missing.length === 0
-          ? { ok: true, detail: `${command}: ${language}` }
-          : { ok: false, detail: `${command} has no ${missing.join(', ')} model (install tesseract-ocr-chi-sim)` };
-      },
-      (error: unknown) => ({ ok: false, detail: `${command} not usable: ${describe(error)}` }),
-    );
-    probes.set(key, probe);
+/**
+ * Sets how this process treats scans (composition roots: `deferred` in the ingest and API Lambdas, whose scans go to
+ * the ocr function). `INTAKE_OCR=inline|deferred|off` sets the same from the environment.
+ */
+export function configureOcr(next: { mode: OcrMode }): void {
+  settings.mode = next.mode;
+}
+
+/** The process's OCR mode. */
+export function ocrMode(): OcrMode {
+  return settings.mode;
+}
+
+function modeFromEnv(value: string | undefined): OcrMode {
+  return value === 'deferred' || value === 'off' ? value : 'inline';
+}
+
+const require = createRequire(import.meta.url);
+
+/** Where the model is: the folder of `chi_sim.traineddata.gz` in `@tesseract.js-data/chi_sim`, or null. */
+export function ocrModelPath(): string | null {
+  try {
+    const folder = join(dirname(require.resolve('@tesseract.js-data/chi_sim/package.json')), OCR_MODEL_VARIANT);
+    return existsSync(join(folder, `${OCR_LANGUAGE}.traineddata.gz`)) ? folder : null;
+  } catch {
+    return null;
   }
-  return probe;
+}
+
+/** Whether OCR can run here: tesseract.js and the model are installed (page rendering is proved per run). */
+export async function ocrAvailable(): Promise<{ ok: boolean; detail: string }> {
+  const langPath = ocrModelPath();
+  if (!langPath) return { ok: false, detail: 'no @tesseract.js-data/chi_sim model (npm install)' };
+  try {
+    await loadTesseract();
+    return { ok: true, detail: `tesseract.js ${OCR_LANGUAGE} (${langPath})` };
+  } catch (error) {
+    return { ok: false, detail: `tesseract.js not usable: ${describe(error)}` };
+  }
 }
 
 /** Recognises the text of the first pages of a PDF; never throws. */
 export async function ocrPdf(data: Buffer, options: OcrOptions = {}): Promise<OcrOutcome> {
-  const command = options.command ?? 'tesseract';
-  const language = options.language ?? 'chi_sim';
-  const available = await ocrAvailable(command, language);
-  if (!available.ok) return { kind: 'unavailable', detail: available.detail };
-
+  if (options.recognised) return options.recognised;
+  const mode = options.mode ?? settings.mode;
+  if (mode === 'off') return { kind: 'unavailable', detail: 'OCR turned off here' };
+  if (mode === 'deferred') return { kind: 'deferred', detail: 'OCR left to the ocr function' };
+  let engine = options.engine;
+  if (!engine) {
+    const available = await ocrAvailable();
+    if (!available.ok) return { kind: 'unavailable', detail: available.detail };
+  }
   const maxPages = Math.max(1, Math.floor(options.maxPages ?? OCR_MAX_PAGES));
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? OCR_CONCURRENCY));
+  const pageTimeoutMs = options.pageTimeoutMs ?? OCR_PAGE_TIMEOUT_MS;
+  // pdf.js loads when a scan is met, not when a reader that may meet one is imported.
+  const { PDFParse, VerbosityLevel } = await import('pdf-parse');
   const parser = new PDFParse({
     data: new Uint8Array(data),
     verbosity: VerbosityLevel.ERRORS,
@@ -85,6 +146,7 @@ export async function ocrPdf(data: Buffer, options: OcrOptions = {}): Promise<Oc
   });
   const texts: string[] = [];
   const failedPages: number[] = [];
+  const timedOutPages: number[] = [];
   try {
     let total: number;
     let first: Uint8Array;
@@ -96,6 +158,7 @@ export async function ocrPdf(data: Buffer, options: OcrOptions = {}): Promise<Oc
     } catch (error) {
       return { kind: 'unavailable', detail: `pages cannot be rendered: ${describe(error)}` };
     }
+    engine ??= tesseractEngine(options.langPath ?? (ocrModelPath() as string), concurrency);
     const count = Math.min(total, maxPages);
     const running = new Set<Promise<void>>();
     for (let page = 1; page <= count; page++) {
@@ -108,28 +171,38 @@ export async function ocrPdf(data: Buffer, options: OcrOptions = {}): Promise<Oc
         texts[page - 1] = '';
         continue;
       }
-      const job: Promise<void> = recognise(Buffer.from(image), command, language, options.pageTimeoutMs)
+      const job: Promise<void> = engine
+        .recognise(Buffer.from(image), pageTimeoutMs)
         .then(
           (text) => {
-            texts[page - 1] = text;
+            texts[page - 1] = tidyOcrText(text);
           },
-          () => {
+          (error: unknown) => {
             failedPages.push(page);
+            if (error instanceof OcrTimeoutError) timedOutPages.push(page);
             texts[page - 1] = '';
           },
         )
         .finally(() => running.delete(job));
       running.add(job);
-      if (running.size >= OCR_CONCURRENCY) await Promise.race(running);
+      if (running.size >= concurrency) await Promise.race(running);
     }
     await Promise.all(running);
     if (count > 0 && failedPages.length === count) {
-      return { kind: 'failed', detail: `tesseract failed on all ${count} page(s)` };
+      const why = timedOutPages.length === count ? `timed out (${pageTimeoutMs} ms a page)` : 'failed';
+      return { kind: 'failed', detail: `OCR ${why} on all ${count} page(s)` };
     }
-    return { kind: 'ok', pages: texts.slice(0, count), total, failedPages: failedPages.sort((a, b) => a - b) };
+    return {
+      kind: 'ok',
+      pages: texts.slice(0, count),
+      total,
+      failedPages: failedPages.sort((a, b) => a - b),
+      timedOutPages: timedOutPages.sort((a, b) => a - b),
+    };
   } catch (error) {
     return { kind: 'failed', detail: describe(error) };
   } finally {
+    await engine?.close().catch(() => undefined);
     await Promise.race([parser.destroy().catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
   }
 }
@@ -143,15 +216,113 @@ function renderParams(page: number, options: OcrOptions) {
   };
 }
 
-/** Runs tesseract on one PNG image; the text comes back with the spaces it puts between Chinese characters removed. */
-export async function recognise(
-  image: Buffer,
-  command = 'tesseract',
-  language = 'chi_sim',
-  timeoutMs = OCR_PAGE_TIMEOUT_MS,
-): Promise<string> {
-  const output = await run(command, ['-', '-', '-l', language], image, timeoutMs);
-  return tidyOcrText(output);
+/** A page that took longer than its time: its worker was terminated. */
+export class OcrTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`OCR of a page took longer than ${timeoutMs} ms; its worker was terminated`);
+    this.name = 'OcrTimeoutError';
+  }
+}
+
+interface TesseractWorker {
+  recognize(image: Buffer): Promise<{ data: { text: string } }>;
+  terminate(): Promise<unknown>;
+}
+interface TesseractModule {
+  createWorker(
+    langs: string,
+    oem: number,
+    options: Record<string, unknown>,
+    config?: Record<string, unknown>,
+  ): Promise<TesseractWorker>;
+  OEM: { LSTM_ONLY: number };
+}
+
+let tesseract: Promise<TesseractModule> | null = null;
+
+/** tesseract.js, loaded on first use (a CommonJS package: a bundle that leaves it out fails here, not at start). */
+function loadTesseract(): Promise<TesseractModule> {
+  tesseract ??= Promise.resolve().then(() => require('tesseract.js') as TesseractModule);
+  tesseract.catch(() => {
+    tesseract = null;
+  });
+  return tesseract;
+}
+
+/**
+ * tesseract.js with up to `size` workers, started when first needed and reused page after page. A page that overruns
+ * its time terminates its worker (WebAssembly cannot be interrupted otherwise); the next page starts a new one.
+ */
+export function tesseractEngine(langPath: string, size = OCR_CONCURRENCY): OcrEngine {
+  const idle: TesseractWorker[] = [];
+  const all = new Set<TesseractWorker>();
+  let closed = false;
+  const start = async (): Promise<TesseractWorker> => {
+    const { createWorker, OEM } = await loadTesseract();
+    // cacheMethod none: the model is read from langPath and never written anywhere (Lambda's code folder is
+    // read-only, and a cache in the working directory would be a surprise).
+    let abandoned = false;
+    const starting = createWorker(OCR_LANGUAGE, OEM.LSTM_ONLY, { langPath, gzip: true, cacheMethod: 'none' });
+    // A worker that comes up after its start timed out is ended at once.
+    starting.then(
+      (late) => abandoned && void late.terminate().catch(() => undefined),
+      () => undefined,
+    );
+    const worker = await withTimeout(starting, OCR_WORKER_START_TIMEOUT_MS, () => {
+      abandoned = true;
+    });
+    if (closed) {
+      await worker.terminate().catch(() => undefined);
+      throw new Error('OCR engine closed');
+    }
+    all.add(worker);
+    return worker;
+  };
+  return {
+    async recognise(png, timeoutMs) {
+      if (closed) throw new Error('OCR engine closed');
+      if (all.size >= size && idle.length === 0) throw new Error('more pages at once than workers');
+      const worker = idle.pop() ?? (await start());
+      try {
+        const result = await withTimeout(worker.recognize(png), timeoutMs, () => {
+          all.delete(worker);
+          void worker.terminate().catch(() => undefined);
+        });
+        idle.push(worker);
+        return result.data.text;
+      } catch (error) {
+        if (!(error instanceof OcrTimeoutError)) idle.push(worker);
+        throw error;
+      }
+    },
+    async close() {
+      closed = true;
+      const workers = [...all];
+      all.clear();
+      idle.length = 0;
+      await Promise.all(workers.map((w) => w.terminate().catch(() => undefined)));
+    },
+  };
+}
+
+/** Resolves or rejects as `work` does, or rejects with OcrTimeoutError after `ms`, calling `onTimeout` then. */
+function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      onTimeout();
+      reject(new OcrTimeoutError(ms));
+    }, ms);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
 
 /** Removes the spaces tesseract sets between CJK characters and around full-width punctuation. */
@@ -162,61 +333,6 @@ export function tidyOcrText(text: string): string {
     .replace(new RegExp(`(?<=[${wide}])[ \\t]+|[ \\t]+(?=[${wide}])`, 'g'), '')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
-}
-
-/**
- * Runs a command with `input` on stdin; resolves with stdout (and stderr when asked), rejects on failure, a
- * non-zero exit or the timeout.
- */
-function run(
-  command: string,
-  args: string[],
-  input: Buffer | undefined,
-  timeoutMs: number,
-  withStderr = false,
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    // One thread per tesseract: with OCR_CONCURRENCY pages at once, its own threads only contend.
-    const child = spawn(command, args, {
-      env: { ...process.env, OMP_THREAD_LIMIT: '1' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let stderr = '';
-    let settled = false;
-    const finish = (error: Error | null, value = '') => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (error) reject(error);
-      else resolve(value);
-    };
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      finish(new Error(`${command} timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
-    child.on('error', (error) => finish(error));
-    child.stdout.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_PAGE_OUTPUT_BYTES) {
-        child.kill('SIGKILL');
-        finish(new Error(`${command} printed more than ${MAX_PAGE_OUTPUT_BYTES} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      if (stderr.length < 2000) stderr += chunk.toString('utf8');
-    });
-    child.on('close', (code) => {
-      if (code === 0) finish(null, `${Buffer.concat(chunks).toString('utf8')}${withStderr ? `\n${stderr}` : ''}`);
-      else finish(new Error(`${command} exited with ${code}: ${stderr.trim().slice(0, 300)}`));
-    });
-    // A command that dies before reading its input closes the pipe: that is reported by 'close', not thrown here.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
-  });
 }
 
 function describe(error: unknown): string {

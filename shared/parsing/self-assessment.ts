@@ -1,6 +1,6 @@
 import { PDFParse, VerbosityLevel } from 'pdf-parse';
 import { type Finding, finding } from '../domain/findings.ts';
-import { type OcrOptions, ocrPdf } from './ocr.ts';
+import { OCR_PENDING_CODE, type OcrOptions, ocrPdf } from './ocr.ts';
 import { pdfjsAssets } from './pdfjs-assets.ts';
 import { extractWordText, type WordText } from './word-text.ts';
 
@@ -150,7 +150,7 @@ export async function readSelfAssessment(
   );
 }
 
-/** A scan: its text recovered by OCR when tesseract is there, else a finding asking for manual review. */
+/** A scan: its text recovered by OCR (here, or later by the ocr function), else a finding asking for manual review. */
 async function readScan(
   data: Buffer,
   total: number,
@@ -168,6 +168,16 @@ async function readScan(
     );
   if (ocr === false) return { ...emptyResult([...findings, noText('OCR disabled.')]), text: layerText, pages: total };
   const outcome = await ocrPdf(data, { pdf: pdfjsAssets(), ...ocr });
+  if (outcome.kind === 'deferred') {
+    // The ocr function reads it and replaces this finding with what it recognised.
+    const pending = finding(
+      OCR_PENDING_CODE,
+      'warning',
+      '自评报告为扫描件（没有可提取的文字），正在进行文字识别（OCR），完成后自动更新核对结果；若长时间未更新，请人工核对。',
+      { ...where, messageEn: `No text layer: ${outcome.detail}.` },
+    );
+    return { ...emptyResult([...findings, pending]), text: layerText, pages: total };
+  }
   if (outcome.kind !== 'ok') {
     return {
       ...emptyResult([...findings, noText(`OCR ${outcome.kind}: ${outcome.detail}`)]),

@@ -5,6 +5,7 @@
  * an exception.
  */
 import { type Finding, finding } from '../../../domain/findings.ts';
+import { OCR_PENDING_CODE } from '../../ocr.ts';
 import { inspectCfb } from '../../word-text.ts';
 import type { SourceRead } from '../model.ts';
 import { ooxmlKind } from './docx.ts';
@@ -101,6 +102,14 @@ function problemFinding(where: Where, problem: string, detail: string): Finding 
         'error',
         '报告表是扫描件（PDF中没有文字），系统无法识别其中的数据。请基地同时发送可编辑的 Word 或 Excel 报告表；盖章扫描件可作为附件一并发送。',
         { ...where, messageEn: `scanned PDF without a text layer and no OCR here: ${detail.slice(0, 160)}` },
+      );
+    case 'ocr-pending':
+      // The ocr function reads the scan later and replaces this finding with what it recognised.
+      return finding(
+        OCR_PENDING_CODE,
+        'warning',
+        '报告表是扫描件（PDF中没有文字），正在进行文字识别（OCR），完成后自动更新；识别出的数值需人工核实。',
+        { ...where, messageEn: `report form scanned: ${detail.slice(0, 160)}` },
       );
     case 'garbled':
       return finding(

@@ -63,7 +63,7 @@ export interface PdfRead extends SourceRead {
 
 /** Why a PDF could not be read into grids. */
 export interface PdfProblem {
-  problem: 'not-pdf' | 'encrypted' | 'corrupt' | 'timeout' | 'too-large' | 'scanned' | 'garbled';
+  problem: 'not-pdf' | 'encrypted' | 'corrupt' | 'timeout' | 'too-large' | 'scanned' | 'ocr-pending' | 'garbled';
   detail: string;
 }
 
@@ -166,6 +166,7 @@ async function readScan(
   const scanned = (why: string): PdfProblem => ({ problem: 'scanned', detail: `no text layer; ${why}` });
   if (ocr === false) return scanned('OCR disabled');
   const outcome = await ocrPdf(data, { pdf: pdfjsAssets(), maxPages, ...ocr });
+  if (outcome.kind === 'deferred') return { problem: 'ocr-pending', detail: `no text layer; ${outcome.detail}` };
   if (outcome.kind !== 'ok') return scanned(`OCR ${outcome.kind}: ${outcome.detail}`);
   if (outcome.pages.join('').replace(/\s/g, '').length < MIN_TEXT_CHARS) return scanned('OCR found no text either');
   const grids = outcome.pages.map((text, index) => {
