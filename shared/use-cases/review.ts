@@ -1,0 +1,136 @@
+/**
+ * The review's results and proposal, read from the records (`intake review results`, `intake review proposal`, the
+ * review board): every expert's imported points, the packages' lateness and completeness at `asOf` (for the
+ * deductions the scheme sets), the earlier grades (Annex 4, or entered by staff) and the cities' rankings.
+ *
+ * Primary course: read the experts' records and the statuses; compute results (pure, domain/review.ts); propose the
+ * list adjustment; say, per base, which experts that were issued sheets have not returned points for it.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  type AdjustmentProposal,
+  type BaseResult,
+  computeResults,
+  type ExpertBaseScores,
+  type PriorGrade,
+  priorGrades,
+  proposeAdjustment,
+} from '../domain/review.ts';
+import type { ExpertRecord } from '../domain/review-records.ts';
+import { loadScoring } from '../domain/rounds/index.ts';
+import { type ReviewGrade, reviewGradeSchema, type ScoringScheme } from '../domain/scoring.ts';
+import type { AppContext } from './context.ts';
+import { evaluateAll } from './evaluate.ts';
+import { listRegistry } from './registry.ts';
+import { StaffActionError } from './staff-actions.ts';
+
+/** The review as staff see it. */
+export interface ReviewReport {
+  roundId: string;
+  scheme: ScoringScheme;
+  /** Experts known to the review: issued sheets or returned points; by name. */
+  experts: { name: string; issuedAt: string | null; bases: number; scored: number; workbooks: number }[];
+  results: (BaseResult & {
+    /** Experts issued a sheet for the base who have not returned points for it. */
+    awaiting: string[];
+    prior: PriorGrade | null;
+    late: boolean;
+    incomplete: boolean;
+  })[];
+  proposal: AdjustmentProposal;
+}
+
+/** Computes results and proposal at `asOf` (default now). */
+export async function queryReview(ctx: AppContext, input: { asOf?: Date } = {}): Promise<ReviewReport> {
+  const scheme = loadScoring(ctx.round.id);
+  const registry = (await listRegistry(ctx)).filter((b) => b.participating);
+  const [records, statuses, entered, cityRecords] = await Promise.all([
+    ctx.records.listExpertRecords(ctx.round.id),
+    evaluateAll(ctx, { asOf: input.asOf }),
+    ctx.records.listPriorGrades(ctx.round.id),
+    ctx.records.listCityRecords(),
+  ]);
+  const scores: ExpertBaseScores[] = records.flatMap((r) => Object.values(r.scores));
+  const packages = statuses.map((s) => ({ baseId: s.baseId, late: s.late, incomplete: s.state !== 'complete' }));
+  const results = computeResults({
+    scheme,
+    indicators: ctx.round.indicators,
+    controlItems: ctx.round.controlItems,
+    bases: registry,
+    scores,
+    packages,
+  });
+  const priors = priorGrades(registry, scheme.adjustment.sinceYear, entered);
+  const proposal = proposeAdjustment({
+    scheme,
+    results,
+    priors,
+    cityRankings: new Map(cityRecords.map((c) => [c.city, c.ranking])),
+  });
+  const facts = new Map(packages.map((p) => [p.baseId, p]));
+  return {
+    roundId: ctx.round.id,
+    scheme,
+    experts: records
+      .map((r) => ({
+        name: r.expert,
+        issuedAt: r.issued?.at ?? null,
+        bases: r.issued?.bases.length ?? 0,
+        scored: Object.keys(r.scores).length,
+        workbooks: r.workbooks.length,
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN')),
+    results: results.map((r) => ({
+      ...r,
+      awaiting: awaiting(records, r.baseId),
+      prior: priors.get(r.baseId) ?? null,
+      late: facts.get(r.baseId)?.late ?? false,
+      incomplete: facts.get(r.baseId)?.incomplete ?? true,
+    })),
+    proposal,
+  };
+}
+
+function awaiting(records: readonly ExpertRecord[], baseId: string): string[] {
+  return records
+    .filter((r) => r.issued?.bases.includes(baseId) && !r.scores[baseId])
+    .map((r) => r.expert)
+    .sort((a, b) => a.localeCompare(b, 'zh-CN'));
+}
+
+/**
+ * Records a base's grade in an earlier evaluation, as a city's 公函 states it (a base recommended this round has
+ * none in Annex 4); audited. It counts for the list adjustment in place of the round data's.
+ */
+export async function enterPriorGrade(
+  ctx: AppContext,
+  input: { baseId: string; year: number; grade: string; actor: string; reason: string },
+): Promise<PriorGrade> {
+  const base = (await listRegistry(ctx)).find((b) => b.id === input.baseId);
+  if (!base) throw new StaffActionError(`没有编号为${input.baseId}的基地`);
+  const grade = reviewGradeSchema.safeParse(input.grade.trim().toUpperCase());
+  if (!grade.success) throw new StaffActionError(`等级应为A、B、C或D，收到“${input.grade}”`);
+  if (!input.reason.trim()) throw new StaffActionError('请注明依据（如某市商务局公函）');
+  const at = ctx.clock.now().toISOString();
+  const entry: PriorGrade = {
+    baseId: base.id,
+    year: input.year,
+    grade: grade.data as ReviewGrade,
+    source: 'staff',
+    actor: input.actor,
+    reason: input.reason,
+    at,
+  };
+  await ctx.records.savePriorGrade({ ...entry, roundId: ctx.round.id });
+  await ctx.records.appendAudit({
+    id: randomUUID(),
+    at,
+    actor: input.actor,
+    action: 'review-prior-grade',
+    baseId: base.id,
+    submissionId: null,
+    reason: input.reason,
+    details: { year: input.year, grade: entry.grade, annex4: base.grade2021 },
+  });
+  return entry;
+}
