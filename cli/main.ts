@@ -294,6 +294,7 @@ export async function main(argv: string[]): Promise<void> {
   registerNoticeCommands(program);
   (await import('./commands/export.ts')).registerExportCommand(program);
   (await import('./commands/access.ts')).registerAccessCommands(program);
+  (await import('./commands/review.ts')).registerReviewCommands(program);
 
   await program.parseAsync(argv);
 }

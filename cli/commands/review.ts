@@ -1,0 +1,226 @@
+/**
+ * The expert review from the command line (`intake review …`): score sheets out, scores in, results, the earlier
+ * grades staff enter from the cities' letters, the list-adjustment workbook and the 公示.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { type Command, InvalidArgumentError } from 'commander';
+
+const ACTOR = process.env.INTAKE_ACTOR ?? process.env.USER ?? 'staff';
+const DEFAULT_DATA_DIR = '.intake';
+
+async function withContext<T>(
+  dataDir: string,
+  run: (ctx: import('../../shared/use-cases/context.ts').AppContext) => Promise<T>,
+) {
+  const { createLocalContext } = await import('../../shared/adapters/local/composition.ts');
+  const local = await createLocalContext({ dataDir });
+  try {
+    return await run(local.ctx);
+  } finally {
+    await local.close();
+  }
+}
+
+/** Adds `intake review` and its subcommands to the program. */
+export function registerReviewCommands(program: Command): void {
+  const review = program.command('review').description('expert review: score sheets, scores, results, list adjustment');
+
+  review
+    .command('sheets')
+    .description('write a score workbook per expert (a sheet per base, pre-filled, validated) into a folder')
+    .requiredOption('--expert <name...>', 'expert name(s), e.g. 专家A')
+    .requiredOption('--out <dir>', 'folder to write the workbooks into')
+    .option('--base <ids...>', 'only these bases (ids)')
+    .option('--link-base <url>', 'dashboard address for a link to each base’s package, e.g. https://…')
+    .option('--as-of <iso>', 'materials as of this moment (ISO 8601)', toDate)
+    .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
+    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
+    .option('--json', 'print JSON')
+    .action(async (options) => {
+      const { issueScoreSheets } = await import('../../shared/use-cases/review-sheets.ts');
+      await mkdir(options.out, { recursive: true });
+      const written = await withContext(options.dataDir, async (ctx) => {
+        const out = [];
+        for (const expert of options.expert as string[]) {
+          const issued = await issueScoreSheets(ctx, {
+            expert,
+            actor: options.actor,
+            asOf: options.asOf,
+            baseIds: options.base,
+            linkBase: options.linkBase,
+          });
+          const file = resolve(join(options.out, issued.fileName));
+          await writeFile(file, issued.workbook);
+          out.push({ expert, file, bases: issued.bases.length, bytes: issued.workbook.length });
+        }
+        return out;
+      });
+      console.log(
+        options.json
+          ? JSON.stringify(written, null, 2)
+          : written.map((w) => `已生成 ${w.file}（${w.expert}，${w.bases}个基地）`).join('\n'),
+      );
+    });
+
+  review
+    .command('import')
+    .description('read the experts’ filled workbooks back; any error and nothing is applied (exit code 1)')
+    .argument('<files...>', 'filled .xlsx workbooks')
+    .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
+    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
+    .option('--json', 'print JSON')
+    .action(async (files: string[], options) => {
+      const { importScoreSheets } = await import('../../shared/use-cases/review-import.ts');
+      const input = await Promise.all(files.map(async (f) => ({ fileName: basename(f), content: await readFile(f) })));
+      const result = await withContext(options.dataDir, (ctx) =>
+        importScoreSheets(ctx, { files: input, actor: options.actor }),
+      );
+      if (options.json) console.log(JSON.stringify(result, null, 2));
+      else {
+        const shown = result.findings.filter((f) => f.severity !== 'info');
+        for (const f of shown) console.log(`${f.severity === 'error' ? '错误' : '提示'}  ${f.message}`);
+        const skipped = result.findings.length - shown.length;
+        console.log(
+          result.applied
+            ? `已导入：${result.accepted.length}份基地评分（其中更新${result.accepted.filter((a) => a.changed).length}份）${skipped ? `，${skipped}张空白工作表跳过` : ''}`
+            : `未导入：发现${shown.filter((f) => f.severity === 'error').length}处错误，全部文件均未导入，请更正后重新导入。`,
+        );
+      }
+      if (!result.applied) process.exitCode = 1;
+    });
+
+  review
+    .command('results')
+    .description('scores, grades and ranks of every base (experts side by side with --base)')
+    .option('--city <id>', 'only this city')
+    .option('--as-of <iso>', 'packages as of this moment (for deductions)', toDate)
+    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
+    .option('--json', 'print JSON')
+    .action(async (options) => {
+      const [{ queryReview }, { fmt }] = await Promise.all([
+        import('../../shared/use-cases/review.ts'),
+        import('../../shared/domain/review.ts'),
+      ]);
+      const report = await withContext(options.dataDir, (ctx) => queryReview(ctx, { asOf: options.asOf }));
+      const results = report.results.filter((r) => !options.city || r.city === options.city);
+      if (options.json) {
+        console.log(JSON.stringify({ ...report, results }, null, 2));
+        return;
+      }
+      const sorted = [...results].sort((a, b) => (a.rank.province ?? 999) - (b.rank.province ?? 999));
+      for (const r of sorted) {
+        const flags = [
+          ...r.groups.filter((g) => r.experts.length && g.belowShare).map((g) => `${g.level1}未超过60%`),
+          ...r.deductions.map((d) => `${d.reason}-${fmt(d.points)}`),
+          ...r.blockers.map((b) => `控制项${b}未确认`),
+          r.awaiting.length ? `待交：${r.awaiting.join('、')}` : '',
+        ].filter(Boolean);
+        console.log(
+          [
+            r.rank.province ? String(r.rank.province).padStart(2) : ' -',
+            r.name,
+            r.total === null ? '未评完' : `${fmt(r.total)}分 ${r.grade}`,
+            r.experts.length ? `专家${r.experts.length}人` : '',
+            flags.join('；'),
+          ]
+            .filter(Boolean)
+            .join('  '),
+        );
+      }
+    });
+
+  review
+    .command('prior-grade')
+    .description('enter a base’s grade in an earlier evaluation, from its city’s letter (for the list adjustment)')
+    .argument('<base>', 'base id')
+    .argument('<grade>', 'A, B, C or D')
+    .requiredOption('--year <year>', 'year of that evaluation', toInt)
+    .requiredOption('--reason <text>', 'where it comes from, e.g. 太原市商务局公函')
+    .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
+    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
+    .option('--json', 'print JSON')
+    .action(async (baseId: string, grade: string, options) => {
+      const { enterPriorGrade } = await import('../../shared/use-cases/review.ts');
+      const entry = await withContext(options.dataDir, (ctx) =>
+        enterPriorGrade(ctx, { baseId, grade, year: options.year, actor: options.actor, reason: options.reason }),
+      );
+      console.log(options.json ? JSON.stringify(entry, null, 2) : `已录入 ${baseId} ${entry.year}年度 ${entry.grade}`);
+    });
+
+  review
+    .command('proposal')
+    .description('write the list-adjustment workbook for the meeting (removals, candidates, all results)')
+    .requiredOption('--out <file>', 'e.g. 调整建议.xlsx')
+    .option('--as-of <iso>', 'packages as of this moment (for deductions)', toDate)
+    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
+    .option('--json', 'print JSON')
+    .action(async (options) => {
+      const [{ queryReview }, { buildProposalWorkbook }] = await Promise.all([
+        import('../../shared/use-cases/review.ts'),
+        import('../../shared/use-cases/review-proposal.ts'),
+      ]);
+      const { report, data } = await withContext(options.dataDir, async (ctx) => {
+        const report = await queryReview(ctx, { asOf: options.asOf });
+        return { report, data: await buildProposalWorkbook(ctx.round, report) };
+      });
+      await writeFile(options.out, data);
+      const summary = {
+        file: resolve(options.out),
+        removals: report.proposal.removals.map((r) => r.name),
+        additions: report.proposal.additions.map((a) => a.name),
+        gaps: report.proposal.gaps.length,
+      };
+      console.log(
+        options.json
+          ? JSON.stringify(summary, null, 2)
+          : `已导出 ${summary.file}：拟取消${summary.removals.length}家，拟补入${summary.additions.length}家，待核实${summary.gaps}家`,
+      );
+    });
+
+  review
+    .command('publicity')
+    .description('write the 公示 of the results and the proposed list (HTML)')
+    .requiredOption('--out <file>', 'e.g. 公示.html')
+    .requiredOption('--from <day>', 'first day of the objection period (YYYY-MM-DD)', toDay)
+    .option('--until <day>', 'last day (default: the scheme’s objection days, working days)', toDay)
+    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
+    .action(async (options) => {
+      const [{ queryReview }, text] = await Promise.all([
+        import('../../shared/use-cases/review.ts'),
+        import('../../shared/domain/review-text.ts'),
+      ]);
+      const html = await withContext(options.dataDir, async (ctx) => {
+        const report = await queryReview(ctx);
+        const until = options.until ?? text.addWorkingDays(options.from, report.scheme.adjustment.objectionDays);
+        return text.publicityHtml(
+          text.publicityText({
+            round: ctx.round,
+            proposal: report.proposal,
+            results: report.results,
+            from: options.from,
+            until,
+          }),
+        );
+      });
+      await writeFile(options.out, html);
+      console.log(`已生成公示 ${resolve(options.out)}`);
+    });
+}
+
+function toDate(value: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError('not an ISO 8601 time');
+  return date;
+}
+
+function toDay(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new InvalidArgumentError('a day as YYYY-MM-DD');
+  return value;
+}
+
+function toInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('not a whole number');
+  return n;
+}
