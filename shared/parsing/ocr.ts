@@ -53,8 +53,8 @@ export interface OcrOptions {
   pdf?: Record<string, unknown>;
   /** Another page reader (tests: a stand-in); default tesseract.js. */
   engine?: OcrEngine;
-  /** Pages recognised already (the ocr function stores them first): no rendering, no recognition. */
-  recognised?: Extract<OcrOutcome, { kind: 'ok' }>;
+  /** The outcome of a run made already (the ocr function stores the text first): returned as it is. */
+  recognised?: OcrOutcome;
 }
 
 /** Reads the text of page images; one instance per run, closed at its end. */

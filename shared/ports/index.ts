@@ -67,6 +67,19 @@ export interface Mailer {
   send(mail: OutgoingMail): Promise<{ messageId: string }>;
 }
 
+/** A stored document whose OCR is left to the ocr function: the submission it came with and its content hash. */
+export interface OcrRequest {
+  submissionId: string;
+  sha256: string;
+  fileName: string;
+}
+
+/** Hands scans to the ocr function (AWS: a request object whose S3 notification invokes it asynchronously). */
+export interface OcrHandOff {
+  /** Asks for a document's OCR; the ocr function reads it, replaces its pending finding and re-evaluates its base. */
+  request(document: OcrRequest): Promise<void>;
+}
+
 /** The time source; tests and `--as-of` replace it. */
 export interface Clock {
   /** The current instant. */

@@ -1,5 +1,5 @@
 import type { Round } from '../domain/catalogue.ts';
-import type { BlobStore, Clock, Mailer, RecordStore, UploadStorage } from '../ports/index.ts';
+import type { BlobStore, Clock, Mailer, OcrHandOff, RecordStore, UploadStorage } from '../ports/index.ts';
 
 /** Limits that keep work on hostile input bounded; each one is configurable. */
 export interface Limits {
@@ -26,6 +26,8 @@ export interface AppContext {
   limits: Limits;
   /** Presigned uploads and object heads; absent where the runtime has none (the upload portal then answers 501). */
   uploads?: UploadStorage;
+  /** Where scans go for OCR; absent, they are read in place (locally, and in the ocr function itself). */
+  ocr?: OcrHandOff;
 }
 
 /** Default limits: the notice's packages are tens of MB; anything far beyond is an accident or an attack. */

@@ -23,6 +23,7 @@ import type { AppContext } from './context.ts';
 import { baseChanged } from './evaluate.ts';
 import { bufferSource, type RawSource, storedSource } from './raw-source.ts';
 import { readAttachments } from './read-documents.ts';
+import { handOffScans } from './recognise-scan.ts';
 import { listRegistry } from './registry.ts';
 
 /** A raw message handed to intake. */
@@ -246,6 +247,7 @@ async function ingest(ctx: AppContext, source: RawSource, input: Omit<IngestInpu
   }
   await noteCityLetters(ctx, submission, documents);
   if (base) await baseChanged(ctx, base.id);
+  await handOffScans(ctx, submissionId, documents);
   await acknowledgeSubmission(ctx, submissionId).catch(() => undefined); // an acknowledgement never fails intake
   return { submissionId, duplicate: false, baseId: submission.baseId, findings: submission.findings };
 }

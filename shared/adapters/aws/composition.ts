@@ -10,6 +10,7 @@ import { type AppContext, DEFAULT_LIMITS, systemClock } from '../../use-cases/co
 import { mailerFromEnv } from '../smtp/smtp-mailer.ts';
 import { DynamoDbRecordStore } from './dynamodb-record-store.ts';
 import { S3BlobStore } from './s3-blob-store.ts';
+import { S3OcrHandOff } from './s3-ocr-hand-off.ts';
 import { S3UploadStorage } from './s3-upload-storage.ts';
 import { SesMailer } from './ses-mailer.ts';
 
@@ -24,20 +25,25 @@ const envSchema = z.object({
   /** Transport of notices: SES (default) or SMTP at INTAKE_SMTP_URL (e.g. in the China regions). */
   INTAKE_MAILER: z.enum(['ses', 'smtp']).default('ses'),
   INTAKE_SMTP_URL: z.string().min(1).optional(),
+  /** Scans: read here (the ocr function), handed to the ocr function (ingest, API), or left to staff. */
+  INTAKE_OCR: z.enum(['inline', 'deferred', 'off']).default('inline'),
 });
 
 /** Builds the context a Lambda function runs with; throws a clear error on a missing setting. */
 export async function createAwsContext(env: NodeJS.ProcessEnv = process.env): Promise<AppContext> {
   const config = envSchema.parse(env);
   const s3 = new S3Client({});
+  const blobs = new S3BlobStore(config.BUCKET_NAME, s3);
   return {
     round: loadRound(config.ROUND_ID),
-    blobs: new S3BlobStore(config.BUCKET_NAME, s3),
+    blobs,
     uploads: new S3UploadStorage(config.BUCKET_NAME, s3),
     records: new DynamoDbRecordStore(config.TABLE_NAME, new DynamoDBClient({})),
     mailer: mailerFromEnv(config, () => new SesMailer(new SESClient({}), env.SES_CONFIGURATION_SET || undefined)),
     clock: systemClock,
     mailFrom: config.MAIL_FROM,
+    // The readers take the same setting from INTAKE_OCR (shared/parsing/ocr.ts) and leave scans pending.
+    ...(config.INTAKE_OCR === 'deferred' ? { ocr: new S3OcrHandOff(blobs) } : {}),
     limits: {
       maxMessageBytes: config.MAX_MESSAGE_BYTES ?? DEFAULT_LIMITS.maxMessageBytes,
       maxStoredMessageBytes: config.MAX_STORED_MESSAGE_BYTES ?? DEFAULT_LIMITS.maxStoredMessageBytes,

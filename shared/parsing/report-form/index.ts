@@ -6,6 +6,7 @@
  * block. Bad input never throws: it becomes findings with stable codes (`form.*`).
  */
 import { type Finding, finding } from '../../domain/findings.ts';
+import type { OcrOptions } from '../ocr.ts';
 import { type ReportFormCatalogue, type ReportFormResult, readForm } from './reader.ts';
 import { readSource, unreadable } from './sources/index.ts';
 
@@ -18,10 +19,10 @@ export { IGNORED_NODES } from './sources/xlsx.ts';
 export async function parseReportForm(
   data: Buffer,
   form: ReportFormCatalogue,
-  opts: { fileName?: string } = {},
+  opts: { fileName?: string; ocr?: false | OcrOptions } = {},
 ): Promise<ReportFormResult> {
   const where: Pick<Finding, 'document'> = opts.fileName ? { document: opts.fileName } : {};
-  const source = await readSource(data, opts.fileName, where);
+  const source = await readSource(data, opts.fileName, where, opts.ocr);
   if (!('grids' in source)) return { header: {}, values: [], findings: [source] };
   try {
     const result = readForm(source.grids, form, where, { lowConfidence: source.lowConfidence ?? false });

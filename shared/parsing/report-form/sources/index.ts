@@ -5,7 +5,7 @@
  * an exception.
  */
 import { type Finding, finding } from '../../../domain/findings.ts';
-import { OCR_PENDING_CODE } from '../../ocr.ts';
+import { OCR_PENDING_CODE, type OcrOptions } from '../../ocr.ts';
 import { inspectCfb } from '../../word-text.ts';
 import type { SourceRead } from '../model.ts';
 import { ooxmlKind } from './docx.ts';
@@ -25,11 +25,12 @@ export async function readSource(
   data: Buffer,
   fileName: string | undefined,
   where: Where,
+  ocr?: false | OcrOptions,
 ): Promise<SourceRead | Finding> {
   if (!Buffer.isBuffer(data) || data.length < 4) return unknownFormat(where, 'empty or truncated file');
   if (data[0] === 0x50 && data[1] === 0x4b) return readOoxml(data, where);
   if (OLE2_MAGIC.every((byte, i) => data[i] === byte)) return readCompound(data, where);
-  if (data.subarray(0, 1024).includes('%PDF-')) return readPdf(data, where);
+  if (data.subarray(0, 1024).includes('%PDF-')) return readPdf(data, where, ocr);
   if (looksLikeText(data, fileName)) {
     try {
       return { grids: (await sheetjs()).csvGrids(data, fileName ?? 'CSV'), format: 'csv' };
@@ -78,8 +79,8 @@ async function readCompound(data: Buffer, where: Where): Promise<SourceRead | Fi
   return unknownFormat(where, `compound file with streams ${container.streams.slice(0, 6).join(', ')}`);
 }
 
-async function readPdf(data: Buffer, where: Where): Promise<SourceRead | Finding> {
-  const read = await (await import('./pdf.ts')).readPdfGrids(data);
+async function readPdf(data: Buffer, where: Where, ocr: false | OcrOptions | undefined): Promise<SourceRead | Finding> {
+  const read = await (await import('./pdf.ts')).readPdfGrids(data, ocr === undefined ? {} : { ocr });
   if (!('grids' in read)) return problemFinding(where, read.problem, read.detail);
   if (read.pagesRead < read.pages) {
     // More pages than a form has: what was read stands, and staff learn the rest was not.
