@@ -129,7 +129,9 @@ export interface BaseResult {
   missing: string[];
   rank: { province: number | null; city: number | null };
   comments: { expert: string; text: string }[];
-  /** Sum of the spreads' largest: the experts' totals, highest minus lowest (null with fewer than two). */
+  /** Each expert's own total for the base (scored + capped bonus, no deductions), for experts who scored it all. */
+  expertTotals: Record<string, number>;
+  /** The experts' own totals, highest minus lowest (null with fewer than two). */
   totalSpread: number | null;
 }
 
@@ -252,9 +254,13 @@ export function computeResults(input: ReviewInput): BaseResult[] {
       grade && scheme.gradesNeedingControls.includes(grade)
         ? controls.filter((c) => c.state !== 'met').map((c) => c.id)
         : [];
-    const totals = sheets
-      .filter((s) => input.indicators.every((x) => s.points[x.slug] !== undefined))
-      .map((s) => expertTotalUnits(scheme, input.indicators, s));
+    const expertTotals: Record<string, number> = {};
+    for (const s of sheets) {
+      if (input.indicators.every((x) => s.points[x.slug] !== undefined)) {
+        expertTotals[s.expert] = expertTotalUnits(scheme, input.indicators, s) / f;
+      }
+    }
+    const totals = Object.values(expertTotals).map((t) => toUnits(t, f));
     return {
       baseId: base.id,
       name: base.name,
@@ -274,6 +280,7 @@ export function computeResults(input: ReviewInput): BaseResult[] {
       missing: sheets.length === 0 ? [] : missing,
       rank: { province: null, city: null },
       comments: sheets.filter((s) => s.comment.trim()).map((s) => ({ expert: s.expert, text: s.comment.trim() })),
+      expertTotals,
       totalSpread: totals.length >= 2 ? (Math.max(...totals) - Math.min(...totals)) / f : null,
     };
   });

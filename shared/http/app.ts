@@ -33,6 +33,7 @@ import { registerForms } from './forms.ts';
 import { page } from './html.ts';
 import { type OidcConfig, oidcConfigFromEnv, registerOidc } from './oidc.ts';
 import { registerPages } from './pages.ts';
+import { registerReviewPages } from './review-pages.ts';
 import { ErrorSchema, IngestResultSchema } from './schemas.ts';
 import { newSecret, secretBytes, TokenSigner } from './signing.ts';
 import { registerUploadPage } from './upload-page.ts';
@@ -199,6 +200,7 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
   if (deps.oidc) registerOidc(app, deps, deps.oidc);
   registerForms(app, deps);
   registerPages(app, deps);
+  registerReviewPages(app, deps);
 
   app.notFound((c) =>
     isApi(c)
