@@ -103,10 +103,28 @@ export function registerStaffCommands(program: Command): void {
   command('paper', 'record the sealed paper copies of a base received through its city bureau')
     .argument('<base>', 'base id')
     .option('--copies <n>', 'copies received', toInt, 2)
+    .option('--received-on <date>', 'day they arrived, YYYY-MM-DD Beijing time (default: today)', toDay)
     .action(
       run(async (ctx, o) =>
-        (await staff()).recordPaperCopies(ctx, { baseId: arg(o, 0), copies: o.copies as number, ...who(o) }),
+        (await staff()).recordPaperCopies(ctx, {
+          baseId: arg(o, 0),
+          copies: o.copies as number,
+          receivedOn: o.receivedOn as string | undefined,
+          ...who(o),
+        }),
       ),
+    );
+
+  command(
+    'recommend',
+    'turn the base of an excluded submission (取消称号) into a base the city recommends this round, keeping what it sent',
+  )
+    .argument('<submission>', 'submission id (s-...) listed under excluded in `intake status --json`')
+    .action(
+      run(async (ctx, o) => {
+        const { recommendExcludedBase } = await import('../../shared/use-cases/excluded.ts');
+        return recommendExcludedBase(ctx, { submissionId: arg(o, 0), ...who(o) });
+      }),
     );
 
   command('city-letter', "record a city bureau's official letter (公函)")
@@ -147,6 +165,11 @@ function toInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n)) throw new InvalidArgumentError('not a whole number');
   return n;
+}
+
+function toDay(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new InvalidArgumentError('not a date (YYYY-MM-DD)');
+  return value;
 }
 
 function toList(value: string): string[] {

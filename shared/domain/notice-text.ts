@@ -6,10 +6,11 @@
  * A digest's `body` holds only facts (no as-of time, no greeting), so its hash changes exactly when the facts do.
  */
 import type { Base, City, Round } from './catalogue.ts';
+import { chineseDate, chineseDay, chineseTime, chineseWhen, deadlineWords } from './chinese-time.ts';
+import { addressOf, cityFindings } from './city-rules.ts';
 import type { Finding } from './findings.ts';
 import type { ScheduleSlot } from './notice-schedule.ts';
 import type { BaseStatus, DocumentKind, DocumentRecord, Submission } from './records.ts';
-import { formatBeijing } from './round-time.ts';
 
 /** Chinese names of document kinds. */
 export const DOCUMENT_KIND_NAMES: Record<DocumentKind, string> = {
@@ -40,7 +41,35 @@ const PAPER_COPIES_REQUIRED = 2;
 /** Files listed per base in a digest; the rest are counted. */
 const FILES_LISTED = 10;
 
-const ORDINALS = '一二三四五六七八九十';
+const DIGITS = '一二三四五六七八九';
+
+/** The unit that signs letters and receipts when the round names none. */
+const DEFAULT_SIGN_OFF = '山西省商务厅电子商务处';
+
+/**
+ * The notice cited as a 公文 cites one: 「《山西省商务厅关于开展…工作的通知》（晋商电便〔2023〕85号）」; the number alone
+ * (never in 《》) when the round carries no title.
+ */
+export function noticeCitation(round: Pick<Round, 'notice' | 'noticeTitle'>): string {
+  return round.noticeTitle ? `《${round.noticeTitle}》（${round.notice}）` : `${round.notice}文`;
+}
+
+/** The unit that signs, e.g. 山西省商务厅电子商务处. */
+export function signOffOf(round: Pick<Round, 'signOff'>): string {
+  return round.signOff ?? DEFAULT_SIGN_OFF;
+}
+
+/** A text of the notice as shown to readers: its known slips corrected (「加盖党章」 -> 「加盖公章」, round data). */
+export function shownText(round: Pick<Round, 'noticeCorrections'>, text: string): string {
+  let out = text;
+  for (const c of round.noticeCorrections ?? []) out = out.split(c.original).join(c.shown);
+  return out;
+}
+
+/** The paper-copy sentence every base reads. */
+export function paperSentence(): string {
+  return `纸质材料一式${PAPER_COPIES_REQUIRED}份（加盖公章），请交所在市商务局（综改示范区管委会）审核后统一邮寄。`;
+}
 
 /** What a digest tells about one base, in words (shared by the text, the HTML and the workbook). */
 export interface BaseFacts {
@@ -65,16 +94,40 @@ export interface BaseFacts {
   overdueMissing: string[];
   /** Findings to check (wrong unit, form vs report, control items ...). */
   checks: string[];
+  /** 已收到2份（11月9日）, 逾期 after the paper due date, or what is still owed. */
   paper: string;
+  /** The paper copies arrived after the paper due date (round.paperDue, else the deadline). */
+  paperLate: boolean;
   firstReceivedAt: string | null;
   lastReceivedAt: string | null;
   submissions: number;
 }
 
+/** The paper-copy facts of a status (statuses stored before the arrival date existed have none). */
+export function paperOf(status: BaseStatus): { copies: number; receivedOn: string | null; late: boolean } {
+  const extra = status as BaseStatus & { paperCopiesReceivedOn?: string | null; paperLate?: boolean };
+  return {
+    copies: status.paperCopies ?? 0,
+    receivedOn: extra.paperCopiesReceivedOn ?? null,
+    late: extra.paperLate ?? false,
+  };
+}
+
+/** 「已收到2份（11月9日）」, 「已收到1份（11月14日，逾期），还需1份」, 「尚未收到（需2份，加盖公章）」. */
+export function paperWords(round: Round, status: BaseStatus): string {
+  const { copies, receivedOn, late } = paperOf(status);
+  if (copies <= 0) return `尚未收到（需${PAPER_COPIES_REQUIRED}份，加盖公章）`;
+  const day = receivedOn
+    ? chineseDate(receivedOn).replace(/^\d{4}年/, (y) => (y === `${round.deadline.slice(0, 4)}年` ? '' : y))
+    : '';
+  const when = day || late ? `（${[day, late ? '逾期' : ''].filter(Boolean).join('，')}）` : '';
+  const owed = copies < PAPER_COPIES_REQUIRED ? `，还需${PAPER_COPIES_REQUIRED - copies}份` : '';
+  return `已收到${copies}份${when}${owed}`;
+}
+
 /** The words for one base's status. */
 export function describeBase(round: Round, status: BaseStatus, registry: readonly Base[]): BaseFacts {
-  const tz = round.timeZone;
-  const at = (iso: string | null) => (iso ? formatBeijing(new Date(iso), tz) : '');
+  const at = (iso: string | null) => (iso ? chineseWhen(iso, round) : '');
   const base = registry.find((b) => b.id === status.baseId);
   const grade = base?.grade2021 ? `，2021年度评价等级${base.grade2021}` : '';
   const files = status.documents.map(
@@ -84,8 +137,7 @@ export function describeBase(round: Round, status: BaseStatus, registry: readonl
   const received =
     status.state === 'not-received'
       ? '尚未收到该基地的任何电子材料。'
-      : `共${status.submissions}封邮件/上传，${status.documents.length}个文件，首次${at(status.firstReceivedAt)}，最近${at(status.lastReceivedAt)}。`;
-  const paperCopies = status.paperCopies ?? 0;
+      : `共收到${status.submissions}次报送（邮件或网上提交），${status.documents.length}个文件，首次${at(status.firstReceivedAt)}，最近${at(status.lastReceivedAt)}。`;
   return {
     name: status.name,
     category: `${CATEGORY_NAMES[status.category] ?? status.category}${grade}`,
@@ -101,13 +153,9 @@ export function describeBase(round: Round, status: BaseStatus, registry: readonl
       .filter((item) => item.receivedAt !== null)
       .map((item) => `${item.message}（${at(item.receivedAt)}收到）`),
     overdueMissing: status.overdueItems.map((item) => item.message),
-    checks: unique(status.findings.filter((f) => f.severity !== 'info').map((f) => f.message)),
-    paper:
-      paperCopies >= PAPER_COPIES_REQUIRED
-        ? `已登记收到${paperCopies}份`
-        : paperCopies > 0
-          ? `已登记收到${paperCopies}份，还需${PAPER_COPIES_REQUIRED - paperCopies}份`
-          : `尚未登记收到（需${PAPER_COPIES_REQUIRED}份加盖公章）`,
+    checks: unique(status.findings.filter((f) => f.severity !== 'info').map((f) => shownText(round, f.message))),
+    paper: paperWords(round, status),
+    paperLate: paperOf(status).late,
     firstReceivedAt: status.firstReceivedAt,
     lastReceivedAt: status.lastReceivedAt,
     submissions: status.submissions,
@@ -143,14 +191,15 @@ export interface RenderedDigest {
 /** Subject, text, HTML and facts of the digest to one city at `asOf`. */
 export function renderCityDigest(input: DigestInput): RenderedDigest {
   const { round, city, statuses, registry, asOf } = input;
-  const tz = round.timeZone;
   const open = statuses.filter((s) => s.state !== 'complete');
   const complete = statuses.filter((s) => s.state === 'complete');
   const facts = new Map(statuses.map((s) => [s.baseId, describeBase(round, s, registry)]));
   const factsOf = (s: BaseStatus) => facts.get(s.baseId) as BaseFacts;
+  const you = addressOf(city);
   const letter = input.letterReceivedAt
-    ? `已收到（${formatBeijing(new Date(input.letterReceivedAt), tz)}）`
-    : '尚未收到。请按通知要求报送正式公函（含参评省级直播电商基地名单、推荐参评基地名单及排序，标注试点单位）';
+    ? `已收到（${chineseWhen(input.letterReceivedAt, round)}）`
+    : '尚未收到。请按通知要求报送正式公函，列明参评省级直播电商基地名单、推荐参评基地名单及排序，并标注试点单位';
+  const cityNotes = cityFindings(round, city, registry).map((f) => f.message);
 
   const lines: string[] = [];
   open.forEach((status, index) => {
@@ -179,44 +228,57 @@ export function renderCityDigest(input: DigestInput): RenderedDigest {
       const late = f.lateArrived.length > 0 ? `；逾期提交：${f.lateArrived.join('；')}` : '';
       const checks = f.checks.length > 0 ? `；需核实${f.checks.length}项：${f.checks.join('；')}` : '';
       lines.push(
-        `  · ${f.name}（最近收到${formatBeijing(new Date(f.lastReceivedAt ?? asOf), tz)}；纸质材料${f.paper}${late}${checks}）`,
+        `  · ${f.name}：最近收到${chineseWhen(f.lastReceivedAt ?? asOf, round)}；纸质材料${f.paper}${late}${checks}`,
       );
     }
     lines.push('');
   }
   lines.push('市级事项：');
   lines.push(`  公函：${letter}`);
+  for (const note of cityNotes) lines.push(`  推荐数量：${note}`);
   const body = lines.join('\n');
 
-  const deadline = chineseDate(round.deadline);
-  const asOfText = formatBeijing(asOf, tz);
-  const subject = `【${round.title}】${city.name}参评基地电子材料收取情况（截至${asOfText.slice(0, 16)}）`;
-  const intro = `根据《${round.notice}》，参评基地应于${deadline}（含当日，北京时间）前将申报材料电子版发送至${round.mailbox}。截至${asOfText}（北京时间），贵市${statuses.length}个参评基地中，${complete.length}个电子材料齐全，${open.length}个尚有缺项，情况如下：`;
+  const asOfText = chineseTime(asOf, round);
+  const subject = `【${round.title}】${city.name}参评基地电子材料报送（接收）情况（截至${asOfText}）`;
+  const intro = `根据${noticeCitation(round)}，参评基地应于${deadlineWords(round)}前将申报材料电子版发送至${round.mailbox}。截至${asOfText}，${you}所辖${statuses.length}个参评基地中，${complete.length}个电子材料齐全，${open.length}个尚有缺项，情况如下：`;
   const lead = leadSentence(round, input.slot ?? null);
-  const closing = `请督促相关基地尽快补齐，并按通知要求邮寄每个基地加盖公章的纸质材料${PAPER_COPIES_REQUIRED}份。如有疑问，请联系${round.contact.name}，电话${round.contact.phone}，邮箱${round.contact.email}。`;
-  const footer = '（本邮件由材料收取系统自动发送；附件为各基地情况表，可转发各基地。）';
-  const text = [`${city.bureau}：`, '', ...(lead ? [lead, ''] : []), intro, '', body, '', closing, '', footer].join(
-    '\n',
-  );
+  const closing = `请${you}督促相关基地尽快补齐。各基地纸质材料一式${PAPER_COPIES_REQUIRED}份（加盖公章），请${you}审核后连同正式公函统一邮寄至${round.postalAddress}。如有疑问，请联系${round.contact.name}，电话${round.contact.phone}，邮箱${round.contact.email}。`;
+  const signOff = [signOffOf(round), chineseDay(asOf, round)];
+  const footer = '（本邮件由系统自动发送；附件为各基地情况表，可转发各基地。）';
+  const text = [
+    `${city.bureau}：`,
+    '',
+    ...(lead ? [lead, ''] : []),
+    intro,
+    '',
+    body,
+    '',
+    closing,
+    '',
+    ...signOff,
+    '',
+    footer,
+  ].join('\n');
 
   const html = htmlDocument([
     `<p>${esc(city.bureau)}：</p>`,
     lead ? `<p><strong>${esc(lead)}</strong></p>` : '',
     `<p>${esc(intro)}</p>`,
-    summaryTable(statuses.map(factsOf), tz),
+    summaryTable(statuses.map(factsOf), round),
     ...open.map((status, index) => baseTable(`${ordinal(index)}、${factsOf(status).name}`, factsOf(status))),
     complete.length > 0
       ? `<h3>电子材料齐全的基地</h3><ul>${complete
           .map((s) => {
             const f = factsOf(s);
-            return `<li>${esc(f.name)}（最近收到${esc(formatBeijing(new Date(f.lastReceivedAt ?? asOf), tz))}；纸质材料${esc(f.paper)}${f.lateArrived.length > 0 ? `；逾期提交：${esc(f.lateArrived.join('；'))}` : ''}）${
+            return `<li>${esc(f.name)}：最近收到${esc(chineseWhen(f.lastReceivedAt ?? asOf, round))}；纸质材料${esc(f.paper)}${f.lateArrived.length > 0 ? `；逾期提交：${esc(f.lateArrived.join('；'))}` : ''}${
               f.checks.length > 0 ? `<br>需核实：${f.checks.map(esc).join('；')}` : ''
             }</li>`;
           })
           .join('')}</ul>`
       : '',
-    `<h3>市级事项</h3><p>公函：${esc(letter)}</p>`,
+    `<h3>市级事项</h3><p>公函：${esc(letter)}</p>${cityNotes.map((note) => `<p><strong>推荐数量：</strong>${esc(note)}</p>`).join('')}`,
     `<p>${esc(closing)}</p>`,
+    `<p style="text-align:right">${signOff.map(esc).join('<br>')}</p>`,
     `<p style="color:#666">${esc(footer)}</p>`,
   ]);
 
@@ -249,32 +311,43 @@ export interface AcknowledgementInput {
 /** Subject, text and HTML of the acknowledgement to the sender of a submission. */
 export function renderAcknowledgement(input: AcknowledgementInput): { subject: string; text: string; html: string } {
   const { round, submission, documents, base, status } = input;
-  const tz = round.timeZone;
-  const receivedAt = formatBeijing(new Date(submission.receivedAt), tz);
-  const title = submission.subject ? `《${submission.subject}》` : '';
+  const receivedAt = chineseWhen(submission.receivedAt, round);
   const subject = `【材料已收到】${(submission.subject ?? round.title).slice(0, 80)}`;
   const files = documents.map(
     (d, i) =>
       `${i + 1}. ${d.folderPath ? `${d.folderPath}/` : ''}${d.fileName}（识别为：${DOCUMENT_KIND_NAMES[d.kind]}${d.indicator ? `——${indicatorName(round, d.indicator)}` : ''}）`,
   );
+  const excluded = base !== null && !base.participating;
+  const what =
+    submission.channel === 'upload'
+      ? '网上提交的材料'
+      : submission.subject
+        ? `主题为“${submission.subject}”的邮件`
+        : '你单位发送的邮件（无主题）';
   const sections: { heading: string; lines: string[] }[] = [];
   sections.push({
-    heading: `我们已于${receivedAt}（北京时间）收到您发送的邮件${title}，共${documents.length}个文件：`,
-    lines: files.length > 0 ? files : ['（邮件中没有附件）'],
+    heading: `省商务厅电商处已于${receivedAt}（北京时间）收到${what}，共${documents.length}个文件：`,
+    lines: files.length > 0 ? files : [submission.channel === 'upload' ? '（没有文件）' : '（邮件中没有附件）'],
   });
-  if (base) {
+  if (excluded) {
+    const why = base.remark ? `（2021年度评价结果中为“${base.remark}”）` : '';
     sections.push({
-      heading: `系统识别的基地：${base.name}${input.cityName ? `（${input.cityName}）` : ''}。如识别有误，请回复说明。`,
+      heading: `经核对，“${base.name}”不在本年度参评基地名单内${why}，材料已保存。如该基地希望参加本年度评价，可由所在市商务局（综改示范区管委会）在报送的正式公函中将其作为新推荐基地择优推荐（每市可推荐1—2家）；推荐后，本次报送的材料将一并计入，无需重复发送。`,
+      lines: [],
+    });
+  } else if (base) {
+    sections.push({
+      heading: `经核对，材料所属基地为：${base.name}${input.cityName ? `（${input.cityName}）` : ''}。如有误，请回复本邮件说明。`,
       lines: [],
     });
   } else {
     sections.push({
       heading:
-        '未能从邮件主题、附件名称或报告表中识别出基地名称，材料已保存，待工作人员确认。请在邮件主题中注明基地全称，或回复说明所属基地。',
+        '未能从邮件主题、附件名称或报告表中识别出基地名称，材料已保存，待工作人员确认。请在邮件主题中注明基地全称，或回复本邮件说明所属基地。',
       lines: [],
     });
   }
-  if (status) {
+  if (status && !excluded) {
     const missing = [
       ...status.missing.documents.map((kind) => `材料：${DOCUMENT_KIND_NAMES[kind]}`),
       ...(status.missing.formItems.length > 0
@@ -290,31 +363,40 @@ export function renderAcknowledgement(input: AcknowledgementInput): { subject: s
         : { heading: '截至目前，该基地的电子材料已齐全。', lines: [] },
     );
   }
-  const fixes = unique(input.findings.map((f) => f.message));
+  const fixes = unique(input.findings.map((f) => shownText(round, f.message)));
   if (fixes.length > 0) sections.push({ heading: '请核实并更正以下问题（更正后请重新发送相关文件）：', lines: fixes });
-  if (input.late) {
+  if (input.late && !excluded) {
     sections.push({
-      heading: `本邮件在截止时间（${chineseDate(round.deadline)}24时，北京时间）之后收到，相关材料将按逾期提交处理。`,
+      heading: `本次材料于截止时间${deadlineWords(round)}之后收到，相关材料将按逾期提交处理。`,
       lines: [],
     });
   }
-  const closing = `材料报送截止时间为${chineseDate(round.deadline)}（含当日，北京时间）。纸质材料请经所在市商务局审核盖章后报送。如有疑问，请联系${round.contact.name}，电话${round.contact.phone}，邮箱${round.contact.email}。`;
-  const footer = '（本邮件由材料收取系统自动发送，用于确认收件。）';
+  const closing = [
+    `电子材料报送截止时间为${deadlineWords(round)}。`,
+    excluded ? '' : paperSentence(),
+    `如有疑问，请联系${round.contact.name}，电话${round.contact.phone}，邮箱${round.contact.email}。`,
+  ].join('');
+  const greeting = base ? `${base.name}：` : '您好：';
+  const signOff = [signOffOf(round), chineseDay(submission.receivedAt, round)];
+  const footer = '（本邮件由系统自动发送，用于确认收件。）';
   const text = [
-    '您好：',
+    greeting,
     '',
     ...sections.flatMap((s) => [s.heading, ...s.lines.map((line) => `  ${line}`), '']),
     closing,
     '',
+    ...signOff,
+    '',
     footer,
   ].join('\n');
   const html = htmlDocument([
-    '<p>您好：</p>',
+    `<p>${esc(greeting)}</p>`,
     ...sections.map(
       (s) =>
         `<p>${esc(s.heading)}</p>${s.lines.length > 0 ? `<ul>${s.lines.map((line) => `<li>${esc(line)}</li>`).join('')}</ul>` : ''}`,
     ),
     `<p>${esc(closing)}</p>`,
+    `<p style="text-align:right">${signOff.map(esc).join('<br>')}</p>`,
     `<p style="color:#666">${esc(footer)}</p>`,
   ]);
   return { subject, text, html };
@@ -334,13 +416,13 @@ export function indicatorName(round: Round, slug: string): string {
 function leadSentence(round: Round, slot: ScheduleSlot | null): string | null {
   if (!slot) return null;
   if (slot.daysUntilDeadline > 0) {
-    return `提醒：距材料报送截止（${chineseDate(round.deadline)}）还有${slot.daysUntilDeadline}天。`;
+    return `提醒：电子材料报送截止时间为${deadlineWords(round)}，距截止还有${slot.daysUntilDeadline}天。`;
   }
-  if (slot.daysUntilDeadline === 0) return `提醒：今天（${chineseDate(round.deadline)}）是材料报送截止日。`;
-  return `提醒：材料报送已于${chineseDate(round.deadline)}截止，以下缺项截止时仍未收到，请尽快补齐。`;
+  if (slot.daysUntilDeadline === 0) return `提醒：今天是电子材料报送截止日，截止时间为${deadlineWords(round)}。`;
+  return `提醒：电子材料报送已于${deadlineWords(round)}截止，以下缺项截止时仍未收到，请尽快补齐。`;
 }
 
-function summaryTable(rows: BaseFacts[], timeZone: string): string {
+function summaryTable(rows: BaseFacts[], round: Round): string {
   const header = [
     '基地',
     '类别',
@@ -359,7 +441,7 @@ function summaryTable(rows: BaseFacts[], timeZone: string): string {
     .map(
       (f) =>
         `<tr><td>${esc(f.name)}</td><td>${esc(f.category)}</td><td>${esc(f.state)}</td><td>${f.late ? '是' : '否'}</td><td>${f.overdue ? '是' : '否'}</td><td>${esc(
-          f.lastReceivedAt ? formatBeijing(new Date(f.lastReceivedAt), timeZone) : '—',
+          f.lastReceivedAt ? chineseWhen(f.lastReceivedAt, round) : '—',
         )}</td><td>${f.missingDocuments.length}</td><td>${f.missingFormItems.length}</td><td>${f.missingEvidence.length}</td><td>${f.checks.length}</td></tr>`,
     )
     .join('');
@@ -414,13 +496,6 @@ export function esc(text: string): string {
   );
 }
 
-function chineseDate(iso: string): string {
-  return iso.replace(
-    /^(\d{4})-(\d{2})-(\d{2})$/,
-    (_, y: string, m: string, d: string) => `${y}年${Number(m)}月${Number(d)}日`,
-  );
-}
-
 /** `材料不完整（逾期提交、截止仍缺）`: the state with the two kinds of 逾期 beside it, each named for what it is. */
 function stateWords(f: BaseFacts): string {
   const marks = [f.late ? '逾期提交' : '', f.overdue ? '截止仍缺' : ''].filter(Boolean);
@@ -431,8 +506,13 @@ function unique(values: string[]): string[] {
   return [...new Set(values)];
 }
 
-function ordinal(index: number): string {
-  if (index < 10) return ORDINALS[index] ?? String(index + 1);
-  if (index < 20) return `十${index === 10 ? '' : ORDINALS[index - 11]}`;
-  return String(index + 1);
+/** The Chinese ordinal of a 0-based index: 一 … 十, 十一 … 十九, 二十, 二十一 … 九十九 (then digits). */
+export function ordinal(index: number): string {
+  const n = index + 1;
+  if (n < 1 || n > 99) return String(n);
+  const tens = Math.floor(n / 10);
+  const ones = n % 10;
+  const onesText = ones > 0 ? (DIGITS[ones - 1] ?? '') : '';
+  if (tens === 0) return onesText;
+  return `${tens === 1 ? '' : (DIGITS[tens - 1] ?? '')}十${onesText}`;
 }

@@ -11,6 +11,7 @@ import { cityIdSchema } from '../domain/catalogue.ts';
 import { daysUntilDeadline, deadlineInstant } from '../domain/round-time.ts';
 import { availableRounds, loadRound } from '../domain/rounds/index.ts';
 import { evaluateAll } from '../use-cases/evaluate.ts';
+import { listExcluded, recommendExcludedBase } from '../use-cases/excluded.ts';
 import { buildStatusWorkbook } from '../use-cases/export.ts';
 import { listUnmatched, queryStatus } from '../use-cases/query.ts';
 import { listRegistry } from '../use-cases/registry.ts';
@@ -36,6 +37,7 @@ import {
   ClassifyBody,
   DocumentSchema,
   ErrorSchema,
+  ExcludedSchema,
   FindingBody,
   FindingLineSchema,
   IngestResultSchema,
@@ -45,6 +47,8 @@ import {
   PaperCopiesBody,
   PrincipalSchema,
   ReasonBody,
+  RecommendBody,
+  RecommendedBaseSchema,
   RegisterBaseBody,
   RoundDetailSchema,
   RoundSummarySchema,
@@ -324,7 +328,8 @@ export function registerApi(app: OpenAPIHono<HttpEnv>, deps: HttpDeps): void {
         base,
       });
       // The unmatched queue belongs to no city yet: staff only.
-      return c.json(principal.role === 'staff' ? report : { bases: report.bases, unmatched: [] }, 200);
+      // Excluded submissions belong to a city (their base's): a bureau sees its own (queryStatus filtered them).
+      return c.json(principal.role === 'staff' ? report : { ...report, unmatched: [] }, 200);
     },
   );
 
@@ -508,6 +513,24 @@ export function registerApi(app: OpenAPIHono<HttpEnv>, deps: HttpDeps): void {
   app.openapi(
     createRoute({
       method: 'get',
+      path: '/api/excluded',
+      tags: ['submissions'],
+      summary: '不在本年度参评名单内的基地（如已取消称号）的来件；地市只看到本市的',
+      security,
+      request: { query: AsOfQuery.extend({ city: cityIdSchema.optional() }) },
+      responses: { 200: json(z.array(ExcludedSchema), '名单外来件'), ...refused },
+    }),
+    async (c) => {
+      const principal = requireUser(c);
+      const { asOf, city } = c.req.valid('query');
+      if (city) assertCity(principal, city);
+      return c.json(await listExcluded(ctx, asOfOf(deps, asOf), city ? [city] : citiesOf(principal)), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
       path: '/api/audit',
       tags: ['audit'],
       summary: '操作记录：一个基地的，或不涉及具体基地的（仅省厅），新的在前',
@@ -545,7 +568,7 @@ export function registerApi(app: OpenAPIHono<HttpEnv>, deps: HttpDeps): void {
     if (asOf && Number.isNaN(new Date(asOf).getTime()))
       return c.json({ error: '请求无效：asOf 不是 ISO 8601 时间' }, 400);
     const { workbook } = await buildStatusWorkbook(ctx, { asOf: asOfOf(deps, asOf) });
-    const name = `${ctx.round.title}材料收取汇总.xlsx`;
+    const name = `${ctx.round.title}电子材料报送情况汇总.xlsx`;
     return c.body(new Uint8Array(workbook), 200, {
       'Content-Type': XLSX,
       'Content-Disposition': contentDisposition(name),
@@ -578,6 +601,22 @@ export function registerApi(app: OpenAPIHono<HttpEnv>, deps: HttpDeps): void {
       const { submissionId } = c.req.valid('param');
       const submission = await staff.assignSubmission(ctx, { submissionId, ...c.req.valid('json'), actor: who.name });
       return c.json(submission, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...post,
+      path: '/api/submissions/{submissionId}/recommend',
+      summary: '将名单外基地（如已取消称号）的来件转为本轮新推荐基地：登记新基地，其全部来件及文件随之转入',
+      request: { params: SubmissionParam, body: jsonBody(RecommendBody) },
+      responses: { 200: done(RecommendedBaseSchema), ...conflict },
+    }),
+    async (c) => {
+      const who = requireStaff(c);
+      const { submissionId } = c.req.valid('param');
+      const { reason } = c.req.valid('json');
+      return c.json(await recommendExcludedBase(ctx, { submissionId, reason, actor: who.name }), 200);
     },
   );
 

@@ -36,6 +36,7 @@ import { registerPages } from './pages.ts';
 import { registerReviewPages } from './review-pages.ts';
 import { ErrorSchema, IngestResultSchema } from './schemas.ts';
 import { newSecret, secretBytes, TokenSigner } from './signing.ts';
+import { registerUnclassified } from './unclassified-page.ts';
 import { registerUploadPage } from './upload-page.ts';
 import { registerUploadSessions, UPLOAD_SESSIONS_PATH, uploadIngestModeFromEnv } from './upload-sessions.ts';
 
@@ -123,7 +124,7 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
       },
     },
     responses: {
-      201: { description: '已收取', content: { 'application/json': { schema: IngestResultSchema } } },
+      201: { description: '已接收', content: { 'application/json': { schema: IngestResultSchema } } },
       202: {
         description: '已保存，待安全检查后读取（AWS 部署）',
         content: {
@@ -190,7 +191,7 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: {
-      title: `${ctx.round.title}：材料收取 API`,
+      title: `${ctx.round.title}：电子材料报送（接收）API`,
       version: '1',
       description:
         '省厅（staff）可查看全部并执行人工操作；市商务局（bureau）只能查看本市。其他地市的基地、提交、文件一律返回 403。',
@@ -200,6 +201,7 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
   if (deps.oidc) registerOidc(app, deps, deps.oidc);
   registerForms(app, deps);
   registerPages(app, deps);
+  registerUnclassified(app, deps);
   registerReviewPages(app, deps);
 
   app.notFound((c) =>

@@ -5,8 +5,9 @@
  */
 import { html } from 'hono/html';
 import type { Round } from '../domain/catalogue.ts';
+import { chineseDate } from '../domain/chinese-time.ts';
 import type { Finding } from '../domain/findings.ts';
-import { DOCUMENT_KIND_NAMES } from '../domain/notice-text.ts';
+import { DOCUMENT_KIND_NAMES, paperOf } from '../domain/notice-text.ts';
 import type { DocumentKind, FormValue } from '../domain/records.ts';
 import { fixFor } from './fixes.ts';
 import {
@@ -46,7 +47,7 @@ const CATEGORY_NAMES: Record<string, string> = {
 
 const CHANNEL_NAMES: Record<string, string> = {
   ses: '邮件',
-  imap: '邮件（邮箱收取）',
+  imap: '邮件（从邮箱读取）',
   smtp: '邮件',
   cli: '邮件（导入）',
   upload: '网上上传',
@@ -68,9 +69,9 @@ ${view.asOfNote}
 <dl class="kv">
 <dt>类别</dt><dd>${CATEGORY_NAMES[base.category] ?? base.category}${base.grade2021 ? `，2021年度评价等级 ${base.grade2021}` : ''}</dd>
 <dt>提交</dt><dd>${status.submissions} 次${status.submissions ? `，首次 ${when(status.firstReceivedAt, round)}，最近 ${when(status.lastReceivedAt, round)}` : ''}</dd>
-<dt>纸质材料</dt><dd>${status.paperCopies} / ${PAPER_COPIES_REQUIRED} 份${
+<dt>纸质材料</dt><dd id="paper">${status.paperCopies} / ${PAPER_COPIES_REQUIRED} 份${paperOf(status).receivedOn ? `，${chineseDate(paperOf(status).receivedOn ?? '')}收到` : ''}${paperOf(status).late ? html` <span class="chip bad">逾期</span>` : ''}${
     view.staff
-      ? html`<details class="inline"><summary>登记</summary><form class="inline" method="post" action="/ui/paper-copies">${hiddenBase(base.id)}<input name="copies" type="number" min="0" max="20" value="${status.paperCopies || PAPER_COPIES_REQUIRED}" aria-label="份数" style="width:4em"> 份 ${formGuard(view.csrf)}<button class="act secondary" type="submit">登记</button></form></details>`
+      ? html`<details class="inline"><summary>登记</summary><form class="inline" method="post" action="/ui/paper-copies">${hiddenBase(base.id)}<input name="copies" type="number" min="0" max="20" value="${status.paperCopies || PAPER_COPIES_REQUIRED}" aria-label="份数" style="width:4em"> 份 <input name="receivedOn" type="date" value="${paperOf(status).receivedOn ?? ''}" aria-label="收到日期"> 收到 ${formGuard(view.csrf)}<button class="act secondary" type="submit">登记</button></form></details>`
       : ''
   }</dd>
 <dt>市商务局公函</dt><dd>${d.cityRecord?.letterReceivedAt ? html`已收到（${when(d.cityRecord.letterReceivedAt, round)}）${d.cityRecord.pilotUnits.includes(base.id) ? '，试点单位' : ''}` : '未收到'}</dd>
@@ -116,7 +117,7 @@ ${
       ? html`<li>缺少证明材料：${missing.evidence.map((s) => indicatorName(round, s)).join('；')}</li>`
       : ''
 }
-${lateItems.map((l) => html`<li class="late">${LATE_CHIP} ${l.message}（${whenToSecond(l.receivedAt, round)}收到；截止 ${round.deadline} 24:00:00）</li>`)}
+${lateItems.map((l) => html`<li class="late">${LATE_CHIP} ${l.message}（${whenToSecond(l.receivedAt, round)}收到，截止时间为${chineseDate(round.deadline)}24时）</li>`)}
 ${overdueItems.map((o) => html`<li class="overdue">${OVERDUE_CHIP} ${o.message}</li>`)}
 </ul>`
 }`;

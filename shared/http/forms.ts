@@ -6,7 +6,9 @@
 import type { Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
+import { chineseDate } from '../domain/chinese-time.ts';
 import { UnknownBaseError } from '../use-cases/evaluate.ts';
+import { recommendExcludedBase } from '../use-cases/excluded.ts';
 import { listRegistry } from '../use-cases/registry.ts';
 import * as staff from '../use-cases/staff-actions.ts';
 import {
@@ -57,7 +59,7 @@ export function registerForms(app: Hono<HttpEnv>, deps: HttpDeps): void {
   const hostedLogin = (next: string) =>
     html`<form class="login" method="get" action="/auth/login">
 <h1>登录</h1>
-<p class="muted small">${round.title}：电子材料收取系统</p>
+<p class="muted small">${round.title}：电子材料报送（接收）情况</p>
 <input type="hidden" name="next" value="${next}">
 <button class="act" type="submit">使用统一身份认证登录</button>
 <p class="small muted">省厅及各市商务局工作人员使用 Cognito 账号（需动态口令）登录；地市也可使用省厅发送的专用链接。</p>
@@ -72,7 +74,7 @@ export function registerForms(app: Hono<HttpEnv>, deps: HttpDeps): void {
             ? hostedLogin(next)
             : html`${deps.oidc ? hostedLogin(next) : ''}<form class="login" method="post" action="/login">
 <h1>登录</h1>
-<p class="muted small">${round.title}：电子材料收取系统</p>
+<p class="muted small">${round.title}：电子材料报送（接收）情况</p>
 ${error ? html`<div class="flash error" role="alert">${error}</div>` : ''}
 <input type="hidden" name="next" value="${next}">
 <label for="name">用户名</label><input id="name" name="name" autocomplete="username" required autofocus>
@@ -226,6 +228,19 @@ ${deps.accounts.length === 0 ? html`<p class="small muted">本服务未配置本
   );
 
   staffForm(
+    '/ui/recommend',
+    ReasonBody.extend({ submissionId: z.string().min(1) }),
+    (f) => ({ submissionId: f.submissionId, reason: f.reason ?? '' }),
+    async (input, who) => {
+      const done = await recommendExcludedBase(ctx, { ...input, actor: who.name });
+      return {
+        message: `已将“${done.base.name}”登记为本轮新推荐基地，${done.submissions.length}次来件及其文件已转入`,
+        to: basePath(done.base.id),
+      };
+    },
+  );
+
+  staffForm(
     '/ui/reprocess',
     ReasonBody.extend({ submissionId: z.string().min(1) }),
     (f) => ({ submissionId: f.submissionId, reason: f.reason ?? '' }),
@@ -290,10 +305,12 @@ ${deps.accounts.length === 0 ? html`<p class="small muted">本服务未配置本
   staffForm(
     '/ui/paper-copies',
     PaperCopiesBody.extend({ baseId: z.string().min(1) }),
-    (f) => ({ baseId: f.baseId, copies: int(f.copies), reason: f.reason ?? '' }),
+    (f) => ({ baseId: f.baseId, copies: int(f.copies), receivedOn: text(f.receivedOn), reason: f.reason ?? '' }),
     async (input, who) => {
       await staff.recordPaperCopies(ctx, { ...input, actor: who.name });
-      return { message: `已登记纸质材料 ${input.copies} 份` };
+      return {
+        message: `已登记纸质材料${input.copies}份${input.receivedOn ? `（${chineseDate(input.receivedOn)}收到）` : ''}`,
+      };
     },
   );
 

@@ -4,9 +4,9 @@
  */
 import { html, raw } from 'hono/html';
 import type { Round } from '../domain/catalogue.ts';
+import { chineseTime, chineseWhen } from '../domain/chinese-time.ts';
 import { DOCUMENT_KIND_NAMES, STATE_NAMES } from '../domain/notice-text.ts';
 import type { BaseState, DocumentKind } from '../domain/records.ts';
-import { deadlineInstant, formatBeijing } from '../domain/round-time.ts';
 import type { Principal } from './auth.ts';
 
 /** A rendered piece of HTML. */
@@ -22,7 +22,7 @@ export interface PageFrame {
   /** The CSRF token the frame's sign-out form carries. */
   csrf?: string;
   /** Which navigation entry is current. */
-  nav?: 'overview' | 'unmatched' | 'notices' | 'search' | 'audit';
+  nav?: 'overview' | 'unmatched' | 'unclassified' | 'excluded' | 'notices' | 'search' | 'audit';
   /** Where the title leads (default `/`, the staff overview; a public page leads to itself). */
   home?: string;
 }
@@ -94,12 +94,14 @@ export function page(frame: PageFrame, body: Html): Html {
 </head>
 <body>
 <header class="top">
-<a class="brand" href="${frame.home ?? '/'}">${frame.round.title}：材料收取</a>
+<a class="brand" href="${frame.home ?? '/'}">${frame.round.title}：电子材料报送（接收）情况</a>
 ${
   p
     ? html`<nav>
 ${link('/', '总览', 'overview')}
 ${p.role === 'staff' ? link('/unmatched', '待分配', 'unmatched') : ''}
+${link('/ui/unclassified', '待核实材料', 'unclassified')}
+${link('/excluded', '名单外来件', 'excluded')}
 ${link('/notices', '通知', 'notices')}
 ${p.role === 'staff' ? link('/audit', '操作记录', 'audit') : ''}
 </nav>
@@ -144,20 +146,17 @@ export function severityChip(severity: 'error' | 'warning' | 'info'): Html {
   return html`<span class="chip ${cls}">${label}</span>`;
 }
 
-/** Within this distance of the deadline a time is shown to the second (23:59:30 is on time, 00:00:05 is not). */
-const NEAR_DEADLINE_MS = 24 * 3600 * 1000;
-
-/** Beijing wall time of an ISO instant to the minute (to the second near the deadline), or a dash. */
+/**
+ * Beijing wall time of an ISO instant in the one format of pages and notices (「12月7日11时29分」), to the second
+ * within a day of the deadline (「11月10日23时59分30秒」 is on time, 「11月11日0时0分5秒」 is not), or a dash.
+ */
 export function when(iso: string | null | undefined, round: Round): string {
-  if (!iso) return '—';
-  const at = new Date(iso);
-  const near = Math.abs(at.getTime() - deadlineInstant(round).getTime()) < NEAR_DEADLINE_MS;
-  return near ? whenToSecond(iso, round) : formatBeijing(at, round.timeZone).slice(0, 16);
+  return iso ? chineseWhen(iso, round) : '—';
 }
 
-/** Beijing wall time of an ISO instant to the second, or a dash. */
+/** Beijing wall time of an ISO instant to the second (「11月11日0时0分5秒」), or a dash. */
 export function whenToSecond(iso: string | null | undefined, round: Round): string {
-  return iso ? formatBeijing(new Date(iso), round.timeZone) : '—';
+  return iso ? chineseTime(iso, round, { seconds: true }) : '—';
 }
 
 /** The Chinese name of a document kind. */
@@ -194,6 +193,7 @@ export function size(bytes: number): string {
 export const ACTION_NAMES: Record<string, string> = {
   'assign-submission': '分配邮件',
   'register-base': '登记新基地',
+  'recommend-excluded-base': '名单外基地转为新推荐基地',
   'reprocess-submission': '重新读取',
   'classify-document': '人工分类',
   'withdraw-document': '撤回文件',

@@ -6,10 +6,14 @@
 import type { Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Base, CityId } from '../domain/catalogue.ts';
-import { STATE_NAMES } from '../domain/notice-text.ts';
+import { chineseDate, chineseTime, deadlineWords } from '../domain/chinese-time.ts';
+import { MAX_NEW_BASES_PER_CITY } from '../domain/city-rules.ts';
+import { localDay } from '../domain/notice-schedule.ts';
+import { paperOf, STATE_NAMES } from '../domain/notice-text.ts';
 import type { BaseStatus } from '../domain/records.ts';
-import { daysUntilDeadline, deadlineInstant, formatBeijing } from '../domain/round-time.ts';
+import { daysUntilDeadline, deadlineInstant } from '../domain/round-time.ts';
 import { evaluateBase } from '../use-cases/evaluate.ts';
+import { listExcluded } from '../use-cases/excluded.ts';
 import { listUnmatched } from '../use-cases/query.ts';
 import { listRegistry } from '../use-cases/registry.ts';
 import { assertCity, type HttpEnv, type Principal, requireStaff, requireUser } from './auth.ts';
@@ -61,11 +65,14 @@ export function registerPages(app: Hono<HttpEnv>, deps: HttpDeps): void {
     const principal = requireUser(c);
     const at = asOf(c);
     const overview = await cityOverview(ctx, at, visible(principal));
-    const unmatched = isStaff(principal) ? (await listUnmatched(ctx, at)).length : 0;
+    const [unmatched, excluded] = await Promise.all([
+      isStaff(principal) ? listUnmatched(ctx, at).then((q) => q.length) : Promise.resolve(0),
+      listExcluded(ctx, at, visible(principal)).then((q) => q.length),
+    ]);
     const bases = overview.bases;
     const count = (state: BaseStatus['state']) => bases.filter((b) => b.state === state).length;
     const body = html`
-<h1>${isStaff(principal) ? '全省' : cityName(round, principal.city)}参评基地电子材料收取情况</h1>
+<h1>${isStaff(principal) ? '全省' : cityName(round, principal.city)}参评基地电子材料报送（接收）情况</h1>
 ${asOfBanner(c, at)}
 ${countdown(at)}
 <div class="cards">
@@ -80,6 +87,7 @@ ${card(
   '待核实提示',
 )}
 ${isStaff(principal) ? html`<a class="card" href="/unmatched"><div class="n">${unmatched}</div><div class="l">待分配邮件</div></a>` : ''}
+<a class="card" href="/excluded" id="excluded-card"><div class="n">${excluded}</div><div class="l">名单外来件</div></a>
 </div>
 <h2>按地市</h2>
 <div class="table-wrap"><table class="compact" id="cities">
@@ -114,9 +122,15 @@ ${countdown(at)}
 <dt>参评基地</dt><dd>${summary.bases} 个：齐全 ${summary.byState.complete}，不完整 ${summary.byState.incomplete}，未收到 ${summary.byState['not-received']}；逾期提交 ${summary.late}，截止仍缺 ${summary.overdue}</dd>
 <dt>市商务局公函</dt><dd>${letter ? html`<span class="chip ok">已收到</span> ${when(letter, round)}` : html`<span class="chip bad">未收到</span>`}</dd>
 <dt>试点单位</dt><dd>${record?.pilotUnits.length ? record.pilotUnits.map(nameOf).join('、') : '—'}</dd>
-<dt>推荐排序</dt><dd>${record?.ranking.length ? record.ranking.map(nameOf).join(' > ') : '—'}</dd>
-<dt>纸质材料</dt><dd>${summary.paperComplete} / ${summary.bases} 个基地已收到${PAPER_COPIES_REQUIRED}份</dd>
+<dt>推荐排序</dt><dd>${record?.ranking.length ? record.ranking.map((id, i) => `${i + 1}. ${nameOf(id)}`).join('　') : '—'}</dd>
+<dt>本轮新推荐</dt><dd id="new-bases">${summary.newBases.length} 家${summary.newBases.length ? `：${summary.newBases.map(nameOf).join('、')}` : ''}${
+      summary.newBases.length > MAX_NEW_BASES_PER_CITY
+        ? html` <span class="chip warn">超过${MAX_NEW_BASES_PER_CITY}家</span>`
+        : ''
+    }</dd>
+<dt>纸质材料</dt><dd>${summary.paperComplete} / ${summary.bases} 个基地已收到${PAPER_COPIES_REQUIRED}份${summary.paperLate ? html`，<span class="chip bad">逾期 ${summary.paperLate}</span>` : ''}</dd>
 </dl>
+${summary.findings.map((f) => html`<p class="flash error city-finding" role="note">${severityChip(f.severity)} ${f.message}</p>`)}
 ${
   isStaff(principal)
     ? html`<div class="grid2">
@@ -197,6 +211,40 @@ ${formGuard(csrf, '原因（如：市局公函推荐）')}
     return c.html(page(frame(c, '待分配邮件', 'unmatched'), body));
   });
 
+  app.get('/excluded', async (c) => {
+    const principal = requireUser(c);
+    const at = asOf(c);
+    const queue = await listExcluded(ctx, at, visible(principal));
+    const csrf = csrfToken(c, deps);
+    const staff = isStaff(principal);
+    const body = html`
+<h1>名单外来件 <span class="muted small">${queue.length} 次</span></h1>
+${asOfBanner(c, at)}
+<p class="muted small">来自不在本年度参评基地名单内的基地（如2021年度评价结果中已取消称号）的邮件或网上提交。材料已保存，不计入任何参评基地；系统已回复发件人：该基地不在本年度名单内，可由所在市商务局（综改示范区管委会）在正式公函中作为新推荐基地择优推荐。市局推荐后，可在此一步转为本轮新推荐基地，已收到的材料随之转入。</p>
+${queue.length === 0 ? html`<p>没有名单外来件。</p>` : ''}
+${queue.map(
+  (e) => html`<section class="item excluded" id="x-${e.submissionId}">
+<dl class="kv">
+<dt>基地</dt><dd>${e.base.name}（${cityName(round, e.base.city)}） <span class="chip info">${e.reason}</span></dd>
+<dt>收到</dt><dd>${when(e.receivedAt, round)}</dd>
+<dt>发件人</dt><dd>${e.from ?? '—'}</dd>
+<dt>主题</dt><dd>${e.subject ?? '—'}</dd>
+<dt>文件</dt><dd>${e.fileNames.length ? e.fileNames.join('、') : '（无附件）'}</dd>
+</dl>
+${
+  staff
+    ? html`<form class="inline" method="post" action="/ui/recommend">
+<input type="hidden" name="submissionId" value="${e.submissionId}">
+${formGuard(csrf, '原因（如：晋城市商务局公函推荐）')}
+<button class="act" type="submit">转为本轮新推荐基地</button>
+</form>`
+    : ''
+}
+</section>`,
+)}`;
+    return c.html(page(frame(c, '名单外来件', 'excluded'), body));
+  });
+
   app.get('/notices', async (c) => {
     const principal = requireUser(c);
     const wanted = c.req.query('city');
@@ -261,21 +309,24 @@ ${auditTable(round, events)}`;
 
   function asOfBanner(c: Ctx, at: Date): Html | string {
     return c.req.query('asOf')
-      ? html`<p class="flash ok">显示的是 ${formatBeijing(at, round.timeZone)}（北京时间）时的状态。<a href="${c.req.path}">回到现在</a></p>`
+      ? html`<p class="flash ok">显示的是${chineseTime(at, round, { seconds: true })}（北京时间）时的状态。<a href="${c.req.path}">回到现在</a></p>`
       : '';
   }
 
   function countdown(now: Date): Html {
     const end = deadlineInstant(round);
     const days = daysUntilDeadline(now, round);
-    const deadlineText = round.deadline.replace(/^(\d{4})-(\d{2})-(\d{2})$/, '$1年$2月$3日');
+    const review = round.reviewStartsOn;
+    if (review && localDay(now, round.timeZone) >= review) {
+      return html`<div class="countdown over closed" id="countdown"><strong>材料报送（接收）工作已结束</strong>：专家评审已于${chineseDate(review)}开始，电子材料和纸质材料均不再接收计入本次评审，催报通知不再自动发送（工作人员仍可手动发送）。电子材料报送截止时间为${deadlineWords(round)}，此后首次收到的材料标记为逾期提交。</div>`;
+    }
     if (now >= end) {
-      return html`<div class="countdown over" id="countdown"><strong>电子材料收取已截止</strong>（${deadlineText}，已过 ${-days} 天）。此后首次收到的材料标记为逾期提交，仍缺的材料标记为截止仍缺。</div>`;
+      return html`<div class="countdown over" id="countdown"><strong>电子材料报送已截止</strong>：截止时间为${deadlineWords(round)}，已过${-days}天。此后首次收到的材料标记为逾期提交，仍缺的材料标记为截止仍缺。${review ? `专家评审自${chineseDate(review)}开始，届时停止接收材料。` : ''}</div>`;
     }
     const ms = end.getTime() - now.getTime();
     const hours = Math.floor(ms / 3_600_000);
     return html`<div class="countdown" id="countdown" data-end="${end.toISOString()}" data-now="${now.toISOString()}">
-距电子材料截止（${deadlineText}（含当日）24:00，北京时间）还有 <strong id="left">${Math.floor(hours / 24)} 天 ${hours % 24} 小时</strong>
+电子材料报送截止时间为${deadlineWords(round)}，还有 <strong id="left">${Math.floor(hours / 24)} 天 ${hours % 24} 小时</strong>
 </div>
 <script>(function(){var el=document.getElementById('left'),box=document.getElementById('countdown');
 var end=Date.parse(box.dataset.end),skew=Date.parse(box.dataset.now)-Date.now();
@@ -295,7 +346,11 @@ el.textContent=d+' 天 '+h+' 小时 '+m+' 分 '+x+' 秒'}tick();setInterval(tick
 <td data-label="截止仍缺" class="num">${s.overdue}</td>
 <td data-label="待核实" class="num">${s.openFindings}</td>
 <td data-label="纸质材料" class="num">${s.paperComplete}/${s.bases}</td>
-<td data-label="公函">${s.letterReceivedAt ? html`<span class="chip ok">已收到</span>` : html`<span class="chip info">未收到</span>`}</td>
+<td data-label="公函">${s.letterReceivedAt ? html`<span class="chip ok">已收到</span>` : html`<span class="chip info">未收到</span>`}${
+      s.newBases.length > MAX_NEW_BASES_PER_CITY
+        ? html` <span class="chip warn" title="${s.findings.map((f) => f.message).join('；')}">新推荐${s.newBases.length}家</span>`
+        : ''
+    }</td>
 </tr>`;
   }
 
@@ -321,7 +376,7 @@ ${withCity ? html`<td data-label="地市">${cityName(round, b.city)}</td>` : ''}
 <td data-label="最近收到">${when(b.lastReceivedAt, round)}</td>
 <td data-label="缺少">${missingText(b)}</td>
 <td data-label="待核实" class="num">${openFindings(b).length}</td>
-<td data-label="纸质" class="num">${b.paperCopies}/${PAPER_COPIES_REQUIRED}</td>
+<td data-label="纸质" class="num">${b.paperCopies}/${PAPER_COPIES_REQUIRED}${paperOf(b).late ? html` <span class="chip bad">逾期</span>` : ''}</td>
 </tr>`,
     )}</tbody></table></div>`;
   }

@@ -17,6 +17,7 @@ import {
   submissionSchema,
   unmatchedSchema,
 } from '../domain/records.ts';
+import { excludedSchema } from '../use-cases/excluded.ts';
 
 // The domain's record schemas, named: the document then refers to one component instead of repeating it. They
 // are cloned first because zod gives `.openapi()` only to schemas made after @hono/zod-openapi extended it, and
@@ -41,6 +42,10 @@ export const BaseSchema = baseSchema.clone().openapi('Base');
 export const SenderSchema = senderSchema.clone().openapi('Sender');
 /** A finding. */
 export const FindingSchema = findingSchema.clone().openapi('Finding');
+/** A submission from a base that takes no part this round. */
+export const ExcludedSchema = excludedSchema.clone().openapi('Excluded', {
+  description: '不在本年度参评名单内的基地（如已取消称号）的来件：材料已保存，可转为新推荐基地',
+});
 
 /** An error answer. */
 export const ErrorSchema = z
@@ -92,9 +97,17 @@ export const CitySummarySchema = z
     overdue: z.number().int().meta({ description: '截止仍缺的基地数：已过截止时间仍缺必需材料' }),
     openFindings: z.number().int(),
     paperComplete: z.number().int().meta({ description: '已登记2份盖章纸质材料的基地数' }),
+    paperLate: z
+      .number()
+      .int()
+      .meta({ description: '纸质材料晚于纸质材料截止日（round.paperDue，默认同电子材料截止日）收到的基地数' }),
     letterReceivedAt: z.string().nullable().meta({ description: '市商务局公函收到时间' }),
     pilotUnits: z.array(z.string()).meta({ description: '公函标注的试点单位（基地编号）' }),
     ranking: z.array(z.string()).meta({ description: '公函中推荐基地的排序（基地编号）' }),
+    newBases: z.array(z.string()).meta({ description: '本轮新推荐参评的基地（基地编号）；通知：可择优推荐1—2家' }),
+    findings: z
+      .array(FindingSchema)
+      .meta({ description: '地市事项的提示，如 city.too-many-recommended（新推荐超过2家）' }),
   })
   .openapi('CityStatus');
 
@@ -148,9 +161,15 @@ export const BaseDetailSchema = z
   })
   .openapi('BaseDetail');
 
-/** `{ bases, unmatched }`, as `intake status --json` prints it. */
+/** `{ bases, unmatched, excluded }`, as `intake status --json` prints it. */
 export const StatusReportSchema = z
-  .object({ bases: z.array(BaseStatusSchema), unmatched: z.array(UnmatchedSchema) })
+  .object({
+    bases: z.array(BaseStatusSchema),
+    unmatched: z.array(UnmatchedSchema),
+    excluded: z
+      .array(ExcludedSchema)
+      .meta({ description: '不在本年度参评名单内的基地的来件（仅省厅；地市只见本市的）' }),
+  })
   .openapi('StatusReport');
 
 /** A submission and its documents. */
@@ -214,7 +233,26 @@ export const NotApplicableBody = z
   .object({ indicator: z.string().min(1), reason, active: z.boolean().optional() })
   .openapi('NotApplicableBody');
 /** Body of paper copies. */
-export const PaperCopiesBody = z.object({ copies: z.number().int().min(0).max(20), reason }).openapi('PaperCopiesBody');
+export const PaperCopiesBody = z
+  .object({
+    copies: z.number().int().min(0).max(20),
+    receivedOn: z.iso
+      .date()
+      .optional()
+      .meta({ description: '纸质材料收到日期（YYYY-MM-DD，北京时间）；默认为登记当天' }),
+    reason,
+  })
+  .openapi('PaperCopiesBody');
+/** Body of turning an excluded submission's base into a recommended base. */
+export const RecommendBody = z.object({ reason }).openapi('RecommendBody');
+/** What turning an excluded base into a recommended base did. */
+export const RecommendedBaseSchema = z
+  .object({
+    base: BaseSchema,
+    replaces: z.object({ id: z.string(), name: z.string() }),
+    submissions: z.array(z.string()).meta({ description: '转到新基地的提交（连同其文件）' }),
+  })
+  .openapi('RecommendedBase');
 /** Body of the city letter. */
 export const CityLetterBody = z
   .object({

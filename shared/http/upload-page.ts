@@ -5,8 +5,10 @@
  * keeps working under a Content-Security-Policy with `script-src 'self'`; the limits and texts it needs travel as
  * data attributes of the form.
  */
+
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
+import { chineseDate } from '../domain/chinese-time.ts';
 import { deadlineInstant } from '../domain/round-time.ts';
 import type { AppContext } from '../use-cases/context.ts';
 import { listRegistry } from '../use-cases/registry.ts';
@@ -60,10 +62,7 @@ export function registerUploadPage(app: Hono<HttpEnv>, options: UploadPageOption
   });
 
   function uploadBody(view: { limits: UploadPortalLimits; bases: string[]; closed: boolean }): Html {
-    const deadlineText = round.deadline.replace(
-      /^(\d{4})-(\d{2})-(\d{2})$/,
-      (_, y: string, m: string, d: string) => `${y}年${Number(m)}月${Number(d)}日`,
-    );
+    const deadlineText = `${chineseDate(round.deadline)}24时`;
     const l = view.limits;
     return html`<style>
 .upload{max-width:40rem}.upload label{display:block;margin:.8rem 0 .2rem;font-weight:600}
@@ -79,10 +78,10 @@ ul.files li.done .state{color:var(--ok)}ul.files li.failed .state{color:var(--ba
 </style>
 <h1>上传材料</h1>
 <p class="muted small">${round.title}</p>
-<div class="countdown${view.closed ? ' over' : ''}" id="deadline">电子材料报送截止时间：<strong>${deadlineText}（含当日）24:00</strong>，以北京时间为准。${
+<div class="countdown${view.closed ? ' over' : ''}" id="deadline">电子材料报送截止时间：<strong>${deadlineText}</strong>，以北京时间为准。${
       view.closed ? '现已截止，此后收到的材料将按逾期提交处理。' : ''
     }</div>
-<p>邮件仍是报送材料的主要渠道：请将材料发送至 <a href="mailto:${round.mailbox}">${round.mailbox}</a>。文件过大、邮件无法发送时，可在本页面直接上传，与邮件报送同等收取。</p>
+<p>邮件仍是报送材料的主要渠道：请将材料发送至 <a href="mailto:${round.mailbox}">${round.mailbox}</a>。文件过大、邮件无法发送时，可在本页面直接上传，与邮件报送同等有效。</p>
 <form class="upload" id="upload-form" novalidate
   data-sessions="${UPLOAD_SESSIONS_PATH}" data-max-files="${l.maxFiles}" data-max-file-bytes="${l.maxFileBytes}"
   data-max-total-bytes="${l.maxTotalBytes}" data-max-name-chars="${MAX_FILE_NAME_CHARS}" data-form-seconds="${l.formSeconds}" data-time-zone="${round.timeZone}">

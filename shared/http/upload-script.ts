@@ -37,12 +37,16 @@ export const UPLOAD_SCRIPT = String.raw`(function () {
     return bytes + ' 字节';
   }
 
+  // The one date format of pages and receipts: 2023年11月9日10时5分30秒 (Beijing time).
   function beijing(iso) {
     try {
-      return new Intl.DateTimeFormat('zh-CN', {
-        timeZone: data.timeZone || 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit',
-        hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23'
-      }).format(new Date(iso));
+      var parts = {};
+      new Intl.DateTimeFormat('en-US', {
+        timeZone: data.timeZone || 'Asia/Shanghai', year: 'numeric', month: 'numeric', day: 'numeric',
+        hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23'
+      }).formatToParts(new Date(iso)).forEach(function (p) { parts[p.type] = Number(p.value); });
+      return parts.year + '年' + parts.month + '月' + parts.day + '日' + parts.hour + '时' + parts.minute + '分' +
+        parts.second + '秒';
     } catch (e) {
       return iso;
     }
@@ -340,7 +344,7 @@ export const UPLOAD_SCRIPT = String.raw`(function () {
     var extra = [
       id,
       el('p', '', '基地名称：' + state.base),
-      el('p', '', '收取时间：' + beijing(done.receivedAt) + '（北京时间）'),
+      el('p', '', '接收时间：' + beijing(done.receivedAt) + '（北京时间）'),
       el('p', '', '已收到 ' + state.items.length + ' 个文件，合计 ' + sizeText(total) + '：')
     ];
     var ul = el('ul');
@@ -348,7 +352,7 @@ export const UPLOAD_SCRIPT = String.raw`(function () {
     extra.push(ul);
     extra.push(el('p', 'small', done.ingest === 'queued'
       ? '材料经安全检查后读取，审核结果由省商务厅另行反馈。请保存受理编号备查。'
-      : '材料已收取，审核结果由省商务厅另行反馈。请保存受理编号备查。'));
+      : '材料已接收，审核结果由省商务厅另行反馈。请保存受理编号备查。'));
     var again = el('a', '', '继续提交其他材料');
     again.href = window.location.pathname;
     extra.push(again);

@@ -7,11 +7,12 @@
  * autofilter on it, so experts can sort and filter without unfreezing anything.
  */
 import ExcelJS from 'exceljs';
-import { describeBase } from '../domain/notice-text.ts';
+import { chineseDate, chineseTime, chineseWhen, deadlineWords } from '../domain/chinese-time.ts';
+import { describeBase, noticeCitation, paperOf } from '../domain/notice-text.ts';
 import type { BaseStatus } from '../domain/records.ts';
-import { formatBeijing } from '../domain/round-time.ts';
 import type { AppContext } from './context.ts';
 import { evaluateBase } from './evaluate.ts';
+import { listExcluded } from './excluded.ts';
 import { listUnmatched, PAPER_COPIES_REQUIRED, queryCityStatus } from './query.ts';
 import { listRegistry } from './registry.ts';
 
@@ -19,6 +20,8 @@ import { listRegistry } from './registry.ts';
 export const SUMMARY_SHEET = '汇总';
 /** Name of the unmatched-queue sheet. */
 export const UNMATCHED_SHEET = '待分配邮件';
+/** Name of the sheet of submissions from bases that take no part this round. */
+export const EXCLUDED_SHEET = '名单外来件';
 
 /** Column headings of a city sheet, in order. */
 export const BASE_COLUMNS = [
@@ -39,7 +42,10 @@ export const BASE_COLUMNS = [
   '需核实事项',
   '已豁免',
   '纸质材料（份）',
+  '纸质材料收到日期',
+  '纸质材料逾期',
   '试点单位',
+  '推荐排序',
 ] as const;
 
 /** Column headings of the summary sheet, in order. */
@@ -54,7 +60,11 @@ export const SUMMARY_COLUMNS = [
   '截止仍缺',
   '需核实事项',
   `纸质材料齐全（${PAPER_COPIES_REQUIRED}份）`,
+  '纸质材料逾期',
   '公函收到时间',
+  '推荐排序（公函）',
+  '新推荐基地数',
+  '地市事项提示',
 ] as const;
 
 /** What the export reports while it works: `done` of `total` steps, and on what. */
@@ -66,6 +76,7 @@ export interface ExportSummary {
   sheets: { name: string; rows: number }[];
   bases: number;
   unmatched: number;
+  excluded: number;
 }
 
 /** Builds the status workbook at `asOf` (default now). */
@@ -75,11 +86,10 @@ export async function buildStatusWorkbook(
 ): Promise<{ workbook: Buffer; summary: ExportSummary }> {
   const { round } = ctx;
   const asOf = input.asOf ?? ctx.clock.now();
-  const tz = round.timeZone;
-  const at = (iso: string | null | undefined) => (iso ? formatBeijing(new Date(iso), tz) : '');
+  const at = (iso: string | null | undefined) => (iso ? chineseWhen(iso, round) : '');
   const registry = await listRegistry(ctx);
   const participating = registry.filter((b) => b.participating);
-  const total = participating.length + round.cities.length + 2;
+  const total = participating.length + round.cities.length + 3;
   let done = 0;
   const step = (detail: string) => input.onProgress?.(++done, total, detail);
 
@@ -88,11 +98,13 @@ export async function buildStatusWorkbook(
     statuses.push(await evaluateBase(ctx, { baseId: base.id, asOf }));
     step(base.name);
   }
-  const [cities, unmatched, records] = await Promise.all([
+  const [cities, unmatched, records, excluded] = await Promise.all([
     queryCityStatus(ctx, { asOf }),
     listUnmatched(ctx, asOf),
     ctx.records.listCityRecords(),
+    listExcluded(ctx, asOf),
   ]);
+  const nameOf = (id: string) => registry.find((b) => b.id === id)?.name ?? id;
   step('地市汇总');
 
   const book = new ExcelJS.Workbook();
@@ -117,24 +129,32 @@ export async function buildStatusWorkbook(
       c.overdue,
       c.openFindings,
       c.paperComplete,
+      c.paperLate,
       at(c.letterReceivedAt),
+      c.ranking.map((id, i) => `${i + 1}. ${nameOf(id)}`).join('\n'),
+      c.newBases.length,
+      c.findings.map((f) => f.message).join('\n'),
     ]),
-    [14, 26, 10, 10, 12, 12, 10, 10, 12, 16, 20],
+    [14, 26, 10, 10, 12, 12, 10, 10, 12, 16, 12, 20, 30, 12, 48],
   );
   summary.addRow([]);
-  summary.addRow([`截至 ${formatBeijing(asOf, tz)}（北京时间）；电子材料截止 ${round.deadline}（含当日）`]);
-  summary.addRow([`${round.title}（${round.notice}）`]);
+  summary.addRow([`截至${chineseTime(asOf, round)}（北京时间）；电子材料报送截止时间：${deadlineWords(round)}`]);
+  summary.addRow([`${round.title}：依据${noticeCitation(round)}`]);
   sheets.push({ name: SUMMARY_SHEET, rows: cities.length });
 
   for (const city of round.cities) {
     const ofCity = statuses.filter((s) => s.city === city.id);
-    const pilots = new Set(records.find((r) => r.city === city.id)?.pilotUnits ?? []);
+    const record = records.find((r) => r.city === city.id);
+    const pilots = new Set(record?.pilotUnits ?? []);
+    const ranking = record?.ranking ?? [];
     addTable(
       book,
       sheetName(city.name),
       [...BASE_COLUMNS],
       ofCity.map((status) => {
         const facts = describeBase(round, status, registry);
+        const paper = paperOf(status);
+        const rank = ranking.indexOf(status.baseId);
         return [
           status.baseId,
           status.name,
@@ -153,10 +173,13 @@ export async function buildStatusWorkbook(
           facts.checks.join('\n'),
           status.waived.map((f) => f.message).join('\n'),
           status.paperCopies,
+          paper.receivedOn ? chineseDate(paper.receivedOn) : '',
+          paper.late ? '是' : '',
           pilots.has(status.baseId) ? '是' : '',
+          rank >= 0 ? rank + 1 : '',
         ];
       }),
-      [10, 30, 26, 12, 9, 9, 9, 19, 19, 22, 30, 36, 36, 36, 48, 30, 12, 9],
+      [10, 30, 26, 12, 9, 9, 9, 19, 19, 22, 30, 36, 36, 36, 48, 30, 12, 14, 10, 9, 9],
     );
     sheets.push({ name: sheetName(city.name), rows: ofCity.length });
     step(city.name);
@@ -178,11 +201,36 @@ export async function buildStatusWorkbook(
   );
   sheets.push({ name: UNMATCHED_SHEET, rows: unmatched.length });
 
+  addTable(
+    book,
+    EXCLUDED_SHEET,
+    ['收到时间', '基地', '地市', '原因', '发件人', '主题', '文件', '编号'],
+    excluded.map((e) => [
+      at(e.receivedAt),
+      e.base.name,
+      round.cities.find((c) => c.id === e.base.city)?.name ?? e.base.city,
+      e.reason,
+      e.from ?? '',
+      e.subject ?? '',
+      e.fileNames.join('\n'),
+      e.submissionId,
+    ]),
+    [19, 30, 10, 36, 30, 36, 36, 38],
+  );
+  sheets.push({ name: EXCLUDED_SHEET, rows: excluded.length });
+  step(EXCLUDED_SHEET);
+
   const workbook = Buffer.from(await book.xlsx.writeBuffer());
   step('写入');
   return {
     workbook,
-    summary: { asOf: asOf.toISOString(), sheets, bases: statuses.length, unmatched: unmatched.length },
+    summary: {
+      asOf: asOf.toISOString(),
+      sheets,
+      bases: statuses.length,
+      unmatched: unmatched.length,
+      excluded: excluded.length,
+    },
   };
 }
 

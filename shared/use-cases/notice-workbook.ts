@@ -6,6 +6,7 @@
 import writeXlsxFile, { type Cell, type Row } from 'write-excel-file/node';
 import { sanitizeTextContent } from 'write-excel-file/utility';
 import type { Base, City, Round } from '../domain/catalogue.ts';
+import { chineseTime, chineseWhen } from '../domain/chinese-time.ts';
 import { describeBase } from '../domain/notice-text.ts';
 import type { BaseStatus } from '../domain/records.ts';
 import { formatBeijing } from '../domain/round-time.ts';
@@ -32,7 +33,7 @@ export const DIGEST_COLUMNS = [
 
 /** File name of a city's digest workbook at `asOf`. */
 export function digestWorkbookName(round: Round, city: City, asOf: Date): string {
-  return `${city.name}参评基地材料收取情况_${formatBeijing(asOf, round.timeZone).slice(0, 10).replace(/-/g, '')}.xlsx`;
+  return `${city.name}参评基地电子材料报送情况_${formatBeijing(asOf, round.timeZone).slice(0, 10).replace(/-/g, '')}.xlsx`;
 }
 
 /** Builds the workbook of one city's digest. */
@@ -44,13 +45,12 @@ export async function buildDigestWorkbook(input: {
   asOf: Date;
 }): Promise<Buffer> {
   const { round, city, statuses, registry, asOf } = input;
-  const tz = round.timeZone;
-  const at = (iso: string | null) => (iso ? formatBeijing(new Date(iso), tz) : '');
+  const at = (iso: string | null) => (iso ? chineseWhen(iso, round) : '');
   // The library has no column styles, so every body cell carries the wrapped, top-aligned look itself.
   const body = (value: string | number): Cell => ({ value, wrap: true, alignVertical: 'top' });
   const title: Row = [
     {
-      value: `${city.name}参评基地电子材料收取情况（截至${formatBeijing(asOf, tz)}，北京时间）`,
+      value: `${city.name}参评基地电子材料报送（接收）情况（截至${chineseTime(asOf, round)}，北京时间）`,
       fontWeight: 'bold',
       fontSize: 13,
       columnSpan: DIGEST_COLUMNS.length,
@@ -90,7 +90,7 @@ export async function buildDigestWorkbook(input: {
   // write-excel-file (on fflate) rather than exceljs, so the notify bundle stays within its size budget (issue 8).
   return writeXlsxFile(
     [title, headings, ...rows],
-    { sheet: '材料收取情况', columns: widths.map((width) => ({ width })), stickyRowsCount: 2 },
+    { sheet: '报送情况', columns: widths.map((width) => ({ width })), stickyRowsCount: 2 },
     { features: [coreProperties(round.title, asOf)] },
   ).toBuffer();
 }

@@ -2,9 +2,12 @@
  * Query: the intake status staff look at (CLI, API, dashboard), at any moment.
  */
 import { matchBase, normalizeBaseName } from '../domain/base-names.ts';
+import { cityFindings, newBasesOf } from '../domain/city-rules.ts';
+import type { Finding } from '../domain/findings.ts';
 import type { BaseStatus, Unmatched } from '../domain/records.ts';
 import type { AppContext } from './context.ts';
 import { evaluateAll } from './evaluate.ts';
+import { type Excluded, listExcluded } from './excluded.ts';
 import { listRegistry } from './registry.ts';
 
 /** Filters of a status query. */
@@ -19,6 +22,8 @@ export interface StatusQuery {
 export interface StatusReport {
   bases: BaseStatus[];
   unmatched: Unmatched[];
+  /** Submissions from bases that take no part this round (取消称号), kept for staff to see. */
+  excluded: Excluded[];
 }
 
 /** Statuses of the participating bases and the unmatched queue at `asOf` (default now). */
@@ -30,7 +35,11 @@ export async function queryStatus(ctx: AppContext, query: StatusQuery = {}): Pro
     const wanted = normalizeBaseName(query.base);
     bases = bases.filter((status) => status.baseId === query.base || normalizeBaseName(status.name).includes(wanted));
   }
-  return { bases, unmatched: await listUnmatched(ctx, asOf) };
+  const [unmatched, excluded] = await Promise.all([
+    listUnmatched(ctx, asOf),
+    listExcluded(ctx, asOf, query.city ? [query.city] : undefined),
+  ]);
+  return { bases, unmatched, excluded };
 }
 
 /** Submissions waiting for staff to say which base they belong to. */
@@ -72,15 +81,25 @@ export interface CityStatus {
   openFindings: number;
   /** Bases whose 2 sealed paper copies were recorded. */
   paperComplete: number;
+  /** Bases whose paper copies arrived after the paper due date. */
+  paperLate: number;
   letterReceivedAt: string | null;
   pilotUnits: string[];
   ranking: string[];
+  /** Ids of the bases the city recommends this round (category new); the notice allows 1-2. */
+  newBases: string[];
+  /** The city's own findings (city.too-many-recommended). */
+  findings: Finding[];
 }
 
 /** The standing of every city at `asOf` (default now). */
 export async function queryCityStatus(ctx: AppContext, input: { asOf?: Date } = {}): Promise<CityStatus[]> {
   const asOf = input.asOf ?? ctx.clock.now();
-  const [statuses, records] = await Promise.all([evaluateAll(ctx, { asOf }), ctx.records.listCityRecords()]);
+  const [statuses, records, registry] = await Promise.all([
+    evaluateAll(ctx, { asOf }),
+    ctx.records.listCityRecords(),
+    listRegistry(ctx),
+  ]);
   return ctx.round.cities.map((city) => {
     const bases = statuses.filter((s) => s.city === city.id);
     const record = records.find((r) => r.city === city.id);
@@ -100,9 +119,12 @@ export async function queryCityStatus(ctx: AppContext, input: { asOf?: Date } = 
       overdue: bases.filter((b) => b.overdue).length,
       openFindings: bases.reduce((sum, b) => sum + b.findings.filter((f) => f.severity !== 'info').length, 0),
       paperComplete: bases.filter((b) => b.paperCopies >= PAPER_COPIES_REQUIRED).length,
+      paperLate: bases.filter((b) => (b as { paperLate?: boolean }).paperLate === true).length,
       letterReceivedAt: letterAt,
       pilotUnits: record?.pilotUnits ?? [],
       ranking: record?.ranking ?? [],
+      newBases: newBasesOf(city, registry).map((b) => b.id),
+      findings: cityFindings(ctx.round, city, registry),
     };
   });
 }

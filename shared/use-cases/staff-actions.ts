@@ -5,6 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type Base, type CityId, cityIdSchema } from '../domain/catalogue.ts';
 import { findingKey } from '../domain/findings.ts';
+import { localDay } from '../domain/notice-schedule.ts';
 import type {
   AuditEvent,
   BaseStatus,
@@ -93,7 +94,8 @@ export async function registerBase(
   const name = input.name.trim();
   if (!name) throw new StaffActionError('base name is empty');
   const registry = await listRegistry(ctx);
-  const same = registry.find((b) => b.name === name);
+  // A base that takes no part (取消称号) may be recommended again (excluded.ts): its old entry is no obstacle.
+  const same = registry.find((b) => b.name === name && b.participating);
   if (same) throw new StaffActionError(`a base named ${name} exists already (${same.id})`);
   const base: Base = {
     id: `n-${createHash('sha256').update(name).digest('hex').slice(0, 8)}`,
@@ -185,18 +187,24 @@ async function decide(
   return baseChanged(ctx, decision.baseId);
 }
 
-/** Classifies a file by hand (kind, and the indicator it is evidence for); survives reprocessing. */
+/**
+ * Classifies a file by hand: its kind and, for evidence, every indicator it counts for (one shared table may serve
+ * several, 「可以共用一张表格」); `indicator` alone is still taken. Each indicator must be the round's. Survives
+ * reprocessing; audited; the base is evaluated again.
+ */
 export async function classifyDocumentByHand(
   ctx: AppContext,
-  input: Actor & { documentId: string; kind: DocumentKind; indicator?: string },
+  input: Actor & { documentId: string; kind: DocumentKind; indicator?: string; indicators?: readonly string[] },
 ): Promise<BaseStatus> {
   const { doc, baseId } = await documentAndBase(ctx, input.documentId);
-  if (input.indicator && !ctx.round.indicators.some((i) => i.slug === input.indicator)) {
-    throw new StaffActionError(`no indicator ${input.indicator}`);
-  }
-  if (input.kind === 'evidence' && !input.indicator) throw new StaffActionError('evidence needs an indicator');
-  const value: Record<string, unknown> = { kind: input.kind };
-  if (input.indicator) value.indicator = input.indicator;
+  const indicators = [...new Set([...(input.indicators ?? []), ...(input.indicator ? [input.indicator] : [])])];
+  const unknown = indicators.filter((slug) => !ctx.round.indicators.some((i) => i.slug === slug));
+  if (unknown.length > 0) throw new StaffActionError(`no indicator ${unknown.join(', ')}`);
+  if (input.kind === 'evidence' && indicators.length === 0) throw new StaffActionError('evidence needs an indicator');
+  // Only evidence counts for indicators: a form's indicator select left as it was means nothing for another kind.
+  // `indicator` (the first) stays beside the set for readers of decisions written before sets existed.
+  const value: Record<string, unknown> = { kind: input.kind, fileName: doc.fileName };
+  if (input.kind === 'evidence') Object.assign(value, { indicator: indicators[0], indicators });
   return decide(
     ctx,
     input,
@@ -266,18 +274,33 @@ export async function markNotApplicable(
   );
 }
 
-/** Records the sealed paper copies of a base that arrived through its city bureau (the notice asks for 2). */
+/**
+ * Records the sealed paper copies of a base that arrived through its city bureau (the notice asks for 2) and the
+ * day they arrived (`YYYY-MM-DD`, Beijing; default today): copies after the paper due date are late.
+ */
 export async function recordPaperCopies(
   ctx: AppContext,
-  input: Actor & { baseId: string; copies: number },
+  input: Actor & { baseId: string; copies: number; receivedOn?: string },
 ): Promise<BaseStatus> {
   await requireBase(ctx, input.baseId);
   if (!Number.isInteger(input.copies) || input.copies < 0)
     throw new StaffActionError('copies must be a whole number ≥ 0');
+  const today = localDay(ctx.clock.now(), ctx.round.timeZone);
+  const receivedOn = input.receivedOn ?? today;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(receivedOn) || Number.isNaN(Date.parse(`${receivedOn}T00:00:00Z`))) {
+    throw new StaffActionError(`not a date (YYYY-MM-DD): ${receivedOn}`);
+  }
+  if (receivedOn > today) throw new StaffActionError(`the arrival date ${receivedOn} is in the future`);
   return decide(
     ctx,
     input,
-    { baseId: input.baseId, kind: 'paper-copies', key: 'paper', active: true, value: { copies: input.copies } },
+    {
+      baseId: input.baseId,
+      kind: 'paper-copies',
+      key: 'paper',
+      active: true,
+      value: input.copies > 0 ? { copies: input.copies, receivedOn } : { copies: 0 },
+    },
     'record-paper-copies',
   );
 }

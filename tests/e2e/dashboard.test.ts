@@ -56,7 +56,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in chromium', () => {
     await signIn('admin', PASSWORDS.admin);
 
     // Assess
-    await expect(page.locator('h1').textContent()).resolves.toContain('全省参评基地电子材料收取情况');
+    await expect(page.locator('h1').textContent()).resolves.toContain('全省参评基地电子材料报送（接收）情况');
     expect(await page.locator('#cities tbody tr').count()).toBe(12);
     await expect(page.locator('#countdown').textContent()).resolves.toMatch(/还有\s*\d+ 天/);
     await expect(page.locator('table.bases').textContent()).resolves.toContain('平顺网红直播基地');

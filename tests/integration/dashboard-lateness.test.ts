@@ -73,14 +73,14 @@ describe('dashboard: the two kinds of 逾期', () => {
     // Assess
     expect(section(late, '<h1>', '</h1>')).toContain('逾期提交');
     expect(section(late, '<h1>', '</h1>')).not.toContain('截止仍缺');
-    expect(late).toContain('自评报告逾期提交（2023-11-11 00:00:05收到；截止 2023-11-10 24:00:00）');
+    expect(late).toContain('自评报告逾期提交（11月11日0时0分5秒收到，截止时间为2023年11月10日24时）');
     expect(section(overdue, '<h1>', '</h1>')).toContain('截止仍缺');
     expect(section(overdue, '<h1>', '</h1>')).not.toContain('逾期提交');
     expect(overdue).toContain('直播电商基地建筑面积的证明材料截止时仍未提交');
     expect(section(onTime, '<h1>', '</h1>')).not.toMatch(/逾期提交|截止仍缺/);
     expect(onTime).toContain('电子材料齐全，无逾期。');
     // Received near the deadline: shown to the second, 23:59:30 on the last day.
-    expect(onTime).toContain('2023-11-10 23:59:30');
+    expect(onTime).toContain('11月10日23时59分30秒');
   });
 
   it('says both counts on the city page and both flags in the JSON API', async () => {

@@ -6,7 +6,13 @@ import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../shared/use-cases/context.ts';
-import { BASE_COLUMNS, buildStatusWorkbook, SUMMARY_SHEET, UNMATCHED_SHEET } from '../../shared/use-cases/export.ts';
+import {
+  BASE_COLUMNS,
+  buildStatusWorkbook,
+  EXCLUDED_SHEET,
+  SUMMARY_SHEET,
+  UNMATCHED_SHEET,
+} from '../../shared/use-cases/export.ts';
 import { buildEmail } from '../fixtures/email.ts';
 import { buildReportFormXlsx, SAMPLE_FORM_VALUES } from '../fixtures/report-form.ts';
 import { startTestStack } from './helpers.ts';
@@ -53,6 +59,33 @@ describe('status workbook', () => {
     await stack.dispose();
   });
 
+  it('puts the city letter ranking and the paper-copy arrival in the expert export', async () => {
+    // Prepare
+    const staff = await import('../../shared/use-cases/staff-actions.ts');
+    const who = { actor: 'tester', reason: '晋城市商务局公函' };
+    await staff.recordCityLetter(stack.ctx, { city: 'jincheng', ranking: ['r05', 'r04'], pilotUnits: ['p08'], ...who });
+    await staff.recordPaperCopies(stack.ctx, { baseId: 'r04', copies: 2, receivedOn: '2023-11-08', ...who });
+
+    // Act
+    const { workbook } = await buildStatusWorkbook(stack.ctx, { asOf: new Date('2023-11-11T01:00:00Z') });
+    const book = await open(workbook);
+
+    // Assess
+    const jincheng = rows(book.getWorksheet('晋城市')!);
+    const col = (name: string) => jincheng[0]!.indexOf(name);
+    const line = (name: string) => jincheng.find((r) => r[1] === name)!;
+    expect(line('极致星空电商直播基地')[col('推荐排序')]).toBe('1');
+    expect(line('东方传媒电商直播基地')[col('推荐排序')]).toBe('2');
+    expect(line('“晋城有礼”电商直播基地')[col('推荐排序')]).toBe('');
+    expect(line('“晋城有礼”电商直播基地')[col('试点单位')]).toBe('是');
+    expect(line('东方传媒电商直播基地')[col('纸质材料收到日期')]).toBe('2023年11月8日');
+    const overview = rows(book.getWorksheet(SUMMARY_SHEET)!);
+    const summaryLine = overview.find((r) => r[0] === '晋城市')!;
+    expect(summaryLine[overview[0]!.indexOf('推荐排序（公函）')]).toBe(
+      '1. 极致星空电商直播基地\n2. 东方传媒电商直播基地',
+    );
+  });
+
   it('has a summary sheet, a sheet per city with one row per base, and the unmatched queue', async () => {
     // Prepare
     const steps: number[] = [];
@@ -65,7 +98,12 @@ describe('status workbook', () => {
     const book = await open(workbook);
 
     // Assess
-    expect(book.worksheets.map((s) => s.name)).toEqual([SUMMARY_SHEET, ...CITY_SHEETS, UNMATCHED_SHEET]);
+    expect(book.worksheets.map((s) => s.name)).toEqual([
+      SUMMARY_SHEET,
+      ...CITY_SHEETS,
+      UNMATCHED_SHEET,
+      EXCLUDED_SHEET,
+    ]);
     const overview = rows(book.getWorksheet(SUMMARY_SHEET)!);
     expect(overview[0]![0]).toBe('地市');
     expect(overview.slice(1, 13).map((r) => r[0])).toEqual(CITY_SHEETS);
@@ -91,7 +129,16 @@ describe('status workbook', () => {
     }
     expect(summary.bases).toBe(30);
     expect(steps).toEqual(Array.from({ length: steps.length }, (_, i) => i + 1));
-    expect(steps.length).toBe(30 + 12 + 2);
+    expect(steps.length).toBe(30 + 12 + 3);
+    // A base whose title was cancelled is kept apart, with what it sent.
+    const excluded = rows(book.getWorksheet(EXCLUDED_SHEET)!);
+    expect(excluded[0]).toEqual(['收到时间', '基地', '地市', '原因', '发件人', '主题', '文件', '编号']);
+    expect(excluded.slice(1).map((r) => r.slice(1, 4))).toEqual([
+      ['239新媒体产业园', '晋城市', '已取消称号，不在本年度参评基地名单内'],
+    ]);
+    expect(excluded[1]?.[0]).toBe('11月7日17时');
+    expect(excluded[1]?.[6]).toBe('经营服务情况报告表.xlsx');
+    expect(summary.excluded).toBe(1);
   });
 });
 
@@ -138,7 +185,7 @@ describe('intake export (CLI)', () => {
     const printed = JSON.parse(stdout) as { file: string; bases: number; sheets: { name: string; rows: number }[] };
     expect(printed).toMatchObject({ file: out, bases: 30 });
     expect(stderr).toBe('');
-    expect(book.worksheets).toHaveLength(14);
+    expect(book.worksheets).toHaveLength(15);
     const changzhi = rows(book.getWorksheet('长治市')!);
     expect(changzhi.find((r) => r[1] === '易淘电商信息产业园')?.[3]).toBe('材料不完整');
     expect(printed.sheets.find((s) => s.name === '长治市')?.rows).toBe(3);

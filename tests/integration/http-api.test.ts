@@ -115,7 +115,7 @@ describe('HTTP API', () => {
       const ops = (await operations()).filter(
         (op) => !op.path.startsWith('/api/uploads') && !open.has(`${op.method} ${op.path}`),
       );
-      const cityQuery = new Set(['/api/bases', '/api/status', '/api/findings', '/api/notices']);
+      const cityQuery = new Set(['/api/bases', '/api/status', '/api/findings', '/api/notices', '/api/excluded']);
 
       // Act
       const statuses = await Promise.all(
@@ -401,7 +401,7 @@ describe('HTTP API', () => {
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toContain('spreadsheetml');
       expect(book.worksheets.map((sheet) => sheet.name)).toContain('长治市');
-      expect(book.worksheets).toHaveLength(14);
+      expect(book.worksheets).toHaveLength(15);
     });
 
     it('shows the unmatched queue to staff only', async () => {
@@ -685,7 +685,7 @@ describe('HTTP API', () => {
 
       // Assess
       expect(overview).toContain('按地市');
-      expect(overview).toContain('距电子材料截止');
+      expect(overview).toContain('电子材料报送截止时间为2023年11月10日24时（北京时间），还有');
       expect(notices).toContain('发送失败');
       expect(notices).toContain('550');
       expect(search).toContain('易淘电商信息产业园');

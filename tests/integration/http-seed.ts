@@ -32,6 +32,8 @@ export interface Seeded {
   youtuo: { submissionId: string; documentIds: string[] };
   /** A message no base could be found for. */
   unmatchedId: string;
+  /** x01 239新媒体产业园 (jincheng): a base whose title was cancelled (Annex 4, third table) sent its form. */
+  excludedId: string;
 }
 
 /** Ingests the seed messages on a context. */
@@ -72,6 +74,15 @@ export async function seedIntake(ctx: AppContext): Promise<Seeded> {
       attachments: [{ filename: '说明.txt', content: Buffer.from('见附件') }],
     }),
   });
+  const excluded = await ingestMessage(ctx, {
+    channel: 'cli',
+    raw: await buildEmail({
+      subject: '239新媒体产业园 综合评价申报材料',
+      from: '"239园区" <yuanqu239@example.cn>',
+      receivedAt: new Date('2023-11-07T09:00:00Z'),
+      attachments: [{ filename: '经营服务情况报告表.xlsx', content: await form('239新媒体产业园') }],
+    }),
+  });
   for (const [city, error] of [
     ['changzhi', null],
     ['taiyuan', 'SMTP 550 mailbox unavailable'],
@@ -95,5 +106,6 @@ export async function seedIntake(ctx: AppContext): Promise<Seeded> {
     pingshun: { submissionId: pingshun.submissionId, documentIds: await ids(pingshun.submissionId) },
     youtuo: { submissionId: youtuo.submissionId, documentIds: await ids(youtuo.submissionId) },
     unmatchedId: unmatched.submissionId,
+    excludedId: excluded.submissionId,
   };
 }

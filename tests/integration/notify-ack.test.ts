@@ -68,11 +68,14 @@ describe('acknowledgements', () => {
       'In-Reply-To': submission?.messageId,
       'Reply-To': stack.ctx.round.mailbox,
     });
+    expect(ack.text).toMatch(/^邮拓直播电商基地：\n/);
     expect(ack.text).toContain(
-      '我们已于2023-11-09 10:00:00（北京时间）收到您发送的邮件《邮拓直播电商基地申报材料》，共1个文件',
+      '省商务厅电商处已于11月9日10时（北京时间）收到主题为“邮拓直播电商基地申报材料”的邮件，共1个文件',
     );
+    expect(ack.text).toContain('纸质材料一式2份（加盖公章），请交所在市商务局（综改示范区管委会）审核后统一邮寄。');
+    expect(ack.text).toMatch(/\n山西省商务厅电子商务处\n2023年11月9日\n/);
     expect(ack.text).toContain('1. 邮拓直播电商基地经营服务情况报告表.xlsx（识别为：经营服务情况报告表）');
-    expect(ack.text).toContain('系统识别的基地：邮拓直播电商基地（太原市）');
+    expect(ack.text).toContain('经核对，材料所属基地为：邮拓直播电商基地（太原市）。');
     expect(ack.text).toMatch(/该基地的电子材料仍缺少：\n {2}材料：自评报告\n {2}证明材料：直播电商基地建筑面积；/);
     expect(ack.text).toContain('第32项交易额填写为1.2万元，数值过小，疑似按亿元填写（单位应为万元）。');
     expect(ack.text).not.toContain('逾期');

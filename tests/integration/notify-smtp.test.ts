@@ -66,12 +66,12 @@ describe('SmtpMailer', () => {
     const { messageId } = await mailer.send({
       from: 'notices@example.gov.cn',
       to: ['taiyuan@bureau.example.cn', 'backup@bureau.example.cn'],
-      subject: '【山西省2022—2023年度省级直播电商基地综合评价】太原市参评基地电子材料收取情况',
+      subject: '【山西省2022—2023年度省级直播电商基地综合评价】太原市参评基地电子材料报送（接收）情况',
       text: '太原市商务局：\n缺少证明材料：网络带宽',
       html: '<p>太原市商务局：</p><table><tr><th>缺少证明材料</th><td>网络带宽</td></tr></table>',
       attachments: [
         {
-          filename: '太原市参评基地材料收取情况_20231103.xlsx',
+          filename: '太原市参评基地电子材料报送情况_20231103.xlsx',
           content: xlsx,
           contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
         },
@@ -92,13 +92,15 @@ describe('SmtpMailer', () => {
       user: 'intake',
     });
     const parsed = await simpleParser(delivery.raw);
-    expect(parsed.subject).toBe('【山西省2022—2023年度省级直播电商基地综合评价】太原市参评基地电子材料收取情况');
+    expect(parsed.subject).toBe(
+      '【山西省2022—2023年度省级直播电商基地综合评价】太原市参评基地电子材料报送（接收）情况',
+    );
     expect(parsed.text?.trim()).toBe('太原市商务局：\n缺少证明材料：网络带宽');
     expect(parsed.html).toContain('<th>缺少证明材料</th><td>网络带宽</td>');
     expect(parsed.headers.get('auto-submitted')).toBe('auto-generated');
     expect(parsed.messageId).toBe('<notice-abc@example.gov.cn>');
     expect(parsed.attachments.map((a) => [a.filename, a.content.equals(xlsx)])).toEqual([
-      ['太原市参评基地材料收取情况_20231103.xlsx', true],
+      ['太原市参评基地电子材料报送情况_20231103.xlsx', true],
     ]);
   });
 

@@ -73,16 +73,16 @@ describe('city digests', () => {
       slot: '2023-11-03:before-7',
       sent: true,
     });
-    expect(first?.text).toContain('提醒：距材料报送截止（2023年11月10日）还有7天。');
+    expect(first?.text).toContain('提醒：电子材料报送截止时间为2023年11月10日24时（北京时间），距截止还有7天。');
     expect(day3.mailer.sent).toHaveLength(1);
     const mail = day3.mailer.sent[0]!;
     expect(mail.to).toEqual(['taiyuan@bureau.example.cn']);
     expect(mail.headers).toMatchObject({ 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' });
     expect(mail.html).toContain('<h3>一、邮拓直播电商基地</h3>');
-    expect(mail.attachments?.[0]?.filename).toBe('太原市参评基地材料收取情况_20231103.xlsx');
+    expect(mail.attachments?.[0]?.filename).toBe('太原市参评基地电子材料报送情况_20231103.xlsx');
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(mail.attachments![0]!.content as unknown as ArrayBuffer);
-    expect(workbook.getWorksheet('材料收取情况')?.rowCount).toBe(2 + first!.bases.length);
+    expect(workbook.getWorksheet('报送情况')?.rowCount).toBe(2 + first!.bases.length);
     const parsed = await simpleParser(await composeMime(mail));
     expect(parsed.subject).toBe(mail.subject);
     expect(parsed.messageId).toBe(mail.headers?.['Message-ID']);

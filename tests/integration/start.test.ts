@@ -42,7 +42,7 @@ describe('intake start (the local stack)', () => {
     // Assess
     expect(anonymous.status).toBe(401);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('电子材料收取情况');
+    expect(await page.text()).toContain('电子材料报送（接收）情况');
     expect(api.status).toBe(200);
     expect(((await api.json()) as { bases: unknown[] }).bases).toHaveLength(30);
     expect(lines.join('\n')).toContain('npx intake ingest');

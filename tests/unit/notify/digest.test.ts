@@ -135,9 +135,17 @@ describe('city digest', () => {
 
     // Assess
     expect(digest.text).toMatch(/^太原市商务局：/);
-    expect(digest.text).toContain('贵市4个参评基地中，1个电子材料齐全，3个尚有缺项');
+    expect(digest.text).toContain('你局所辖4个参评基地中，1个电子材料齐全，3个尚有缺项');
+    expect(digest.text).toContain(
+      '根据《山西省商务厅关于开展2022—2023年度省级直播电商基地综合评价工作的通知》（晋商电便〔2023〕85号），参评基地应于2023年11月10日24时（北京时间）前',
+    );
+    expect(digest.text).toContain('截至11月11日9时，你局所辖');
+    expect(digest.text).toMatch(/\n山西省商务厅电子商务处\n2023年11月11日\n/);
+    expect(digest.subject).toBe(
+      '【山西省2022—2023年度省级直播电商基地综合评价】太原市参评基地电子材料报送（接收）情况（截至11月11日9时）',
+    );
     expect(digest.text).toMatch(
-      /邮拓直播电商基地（最近收到2023-11-11 00:30:00；.*逾期提交：经营服务情况报告表逾期提交（2023-11-11 00:30:00收到））/,
+      /邮拓直播电商基地：最近收到11月11日0时30分0秒；.*逾期提交：经营服务情况报告表逾期提交（11月11日0时30分0秒收到）/,
     );
     expect(digest.text).toMatch(
       /、龙巅兴趣直播基地（省级直播电商基地，2021年度评价等级.）\n {2}状态：材料不完整（截止仍缺）\n/,
@@ -176,7 +184,7 @@ describe('city digest', () => {
     // Assess
     expect(tomorrow.body).toBe(today.body);
     expect(tomorrow.text).not.toBe(today.text);
-    expect(tomorrow.subject).toContain('截至2023-11-12 09:00');
+    expect(tomorrow.subject).toContain('（截至11月12日9时）');
   });
 
   it('tells 逾期提交 (sent after the deadline) and 截止仍缺 (still missing) apart in text, HTML and workbook', async () => {
@@ -191,7 +199,7 @@ describe('city digest', () => {
     const block = (name: string) => digest.text.slice(digest.text.indexOf(name)).split('\n\n')[0] ?? '';
     expect(block('龙巅兴趣直播基地')).toContain('截止仍缺：已过截止时间，以上缺少的1项材料仍未收到。');
     expect(block('龙巅兴趣直播基地')).not.toContain('逾期提交');
-    expect(block('邮拓直播电商基地')).toContain('逾期提交：经营服务情况报告表逾期提交（2023-11-11 00:30:00收到）');
+    expect(block('邮拓直播电商基地')).toContain('逾期提交：经营服务情况报告表逾期提交（11月11日0时30分0秒收到）');
     expect(block('邮拓直播电商基地')).not.toContain('截止仍缺');
     expect(digest.text).not.toContain('存在逾期');
     expect(digest.html).toContain('<th>逾期提交</th><th>截止仍缺</th>');
@@ -205,12 +213,12 @@ describe('city digest', () => {
     expect(digest.html).toContain('<th style="text-align:left;white-space:nowrap">截止仍缺</th>');
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
-    const sheet = workbook.getWorksheet('材料收取情况')!;
+    const sheet = workbook.getWorksheet('报送情况')!;
     const rows = [3, 4, 5, 6].map((n) => (sheet.getRow(n).values as unknown[]).slice(1));
     const byName = new Map(rows.map((r) => [r[1], r]));
     expect(DIGEST_COLUMNS.slice(4, 6)).toEqual(['逾期提交', '截止仍缺']);
     expect(byName.get('邮拓直播电商基地')?.slice(4, 6)).toEqual(['是', '否']);
-    expect(byName.get('邮拓直播电商基地')?.[12]).toBe('经营服务情况报告表逾期提交（2023-11-11 00:30:00收到）');
+    expect(byName.get('邮拓直播电商基地')?.[12]).toBe('经营服务情况报告表逾期提交（11月11日0时30分0秒收到）');
     expect(byName.get('龙巅兴趣直播基地')?.slice(4, 6)).toEqual(['否', '是']);
     expect(byName.get('龙巅兴趣直播基地')?.[13]).toBe('经营服务情况报告表截止时仍未提交');
   });
@@ -238,7 +246,7 @@ describe('city digest', () => {
     );
     expect(digest.html).toContain('&lt;script&gt;.pdf');
     expect(digest.html).not.toContain('<script>');
-    expect(digest.text).toContain('公函：已收到（2023-11-09 10:00:00）');
+    expect(digest.text).toContain('公函：已收到（11月9日10时）');
   });
 
   it('builds a workbook with one row per base the bureau can forward', async () => {
@@ -251,7 +259,7 @@ describe('city digest', () => {
     // Assess
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
-    const sheet = workbook.getWorksheet('材料收取情况')!;
+    const sheet = workbook.getWorksheet('报送情况')!;
     const row = (n: number) => (sheet.getRow(n).values as unknown[]).slice(1).map((v) => (v ?? '') as unknown);
     expect(row(2)).toEqual([...DIGEST_COLUMNS]);
     expect(sheet.rowCount).toBe(2 + statuses.length);
@@ -261,8 +269,8 @@ describe('city digest', () => {
       '是',
       '否',
       2,
-      '2023-11-08 10:00:00',
-      '2023-11-11 00:30:00',
+      '11月8日10时',
+      '11月11日0时30分0秒',
     ]);
     expect(byName.get('龙巅兴趣直播基地')?.[9]).toBe('经营服务情况报告表');
     expect(byName.get('山西千万亿直播基地')?.[11]).toBe('网络带宽\n直播电商基地获得投融资总额');
@@ -287,7 +295,7 @@ describe('city digest', () => {
     await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
     expect(workbook.creator).toBe(round.title);
     expect(workbook.modified?.toISOString()).toBe(AS_OF.toISOString());
-    const sheet = workbook.getWorksheet('材料收取情况')!;
+    const sheet = workbook.getWorksheet('报送情况')!;
     expect(sheet.getCell('P1').isMerged).toBe(true);
     expect(sheet.getCell('A1').font).toMatchObject({ bold: true, size: 13 });
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
