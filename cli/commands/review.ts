@@ -179,6 +179,29 @@ export function registerReviewCommands(program: Command): void {
     });
 
   review
+    .command('feedback')
+    .description('each city bureau’s feedback: its bases’ scores, grades, ranks, comments (dry run unless --send)')
+    .option('--city <id>', 'only this city')
+    .option('--send', 'send it (once per city and content; unchanged feedback is not sent again)')
+    .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
+    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
+    .option('--json', 'print JSON')
+    .action(async (options) => {
+      const { sendReviewFeedback } = await import('../../shared/use-cases/review-feedback.ts');
+      const out = await withContext(options.dataDir, (ctx) =>
+        sendReviewFeedback(ctx, { city: options.city, send: options.send, actor: options.actor }),
+      );
+      if (options.json) {
+        console.log(JSON.stringify(out, null, 2));
+        return;
+      }
+      for (const f of out.filter((x) => x.status !== 'no-bases')) {
+        if (!options.send) console.log(`${f.subject}\n收件人：${f.to.join(', ') || '（未配置）'}\n\n${f.text}\n`);
+        else console.log(`${f.city}：${f.status}（${f.scored}/${f.bases}个基地有结果）`);
+      }
+    });
+
+  review
     .command('publicity')
     .description('write the 公示 of the results and the proposed list (HTML)')
     .requiredOption('--out <file>', 'e.g. 公示.html')

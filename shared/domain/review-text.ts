@@ -145,3 +145,68 @@ ${tables}
 </body></html>
 `;
 }
+
+/** What a city's feedback says (二、(三)/三、(二)): its bases' scores, grades, ranks, weak groups and the comments. */
+export interface CityFeedbackInput {
+  round: Round;
+  city: { id: string; name: string; bureau: string };
+  /** Results of the city's bases (others are ignored). */
+  results: readonly BaseResult[];
+  groupMinShare: number;
+  /** Day under the sign-off (YYYY-MM-DD). */
+  on: string;
+}
+
+/** The feedback digest to a city bureau: subject and plain text (the HTML wraps the same lines). */
+export function cityFeedbackText(input: CityFeedbackInput): { subject: string; text: string; html: string } {
+  const { round, city } = input;
+  const year = round.title.match(/(\d{4}—\d{4}年度)/)?.[1] ?? `${round.id}年度`;
+  const mine = input.results
+    .filter((r) => r.city === city.id)
+    .sort((a, b) => (a.rank.city ?? 999) - (b.rank.city ?? 999) || a.name.localeCompare(b.name, 'zh-CN'));
+  const share = Math.round(input.groupMinShare * 100);
+  const lines: string[] = [
+    `${city.bureau}：`,
+    '',
+    `　　根据《山西省商务厅关于开展${year}省级直播电商基地综合评价工作的通知》（${round.notice}）要求，我厅组织电子商务专家对参评直播电商基地进行了综合评价。现将你局所辖${mine.length}个参评基地的评价结果和专家意见反馈如下。请你局对照评价结果，认真查找基地建设中的突出问题和薄弱环节，对问题较多、排名靠后的基地派出专人帮扶，督促整改。`,
+  ];
+  const numerals = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+  for (const [i, r] of mine.entries()) {
+    lines.push('', `${numerals[i] ?? String(i + 1)}、${r.name}（${REVIEW_CATEGORY_NAMES[r.category] ?? r.category}）`);
+    if (r.total === null || r.grade === null) {
+      lines.push('　　评审尚未完成，结果另行反馈。');
+      continue;
+    }
+    lines.push(
+      `　　综合得分${fmtPoints(r.total)}分，等级${r.grade}；全省第${r.rank.province}名，本市第${r.rank.city}名。`,
+      `　　分项得分：${r.groups.map((g) => `${g.level1}${fmtPoints(g.subtotal)}分（满分${g.points}分）`).join('，')}；加分项${fmtPoints(r.bonus)}分。`,
+    );
+    const weak = r.groups.filter((g) => g.belowShare);
+    if (weak.length > 0) {
+      lines.push(`　　未超过该项总分${share}%的一级指标：${weak.map((g) => g.level1).join('、')}。`);
+    }
+    if (r.deductions.length > 0) {
+      lines.push(`　　扣分：${r.deductions.map((d) => `${d.reason}扣${fmtPoints(d.points)}分`).join('；')}。`);
+    }
+    if (r.comments.length > 0) {
+      lines.push('　　专家意见：');
+      for (const [j, c] of r.comments.entries()) lines.push(`　　${j + 1}. ${c.text}`);
+    }
+  }
+  lines.push(
+    '',
+    `　　联系人：${round.contact.name}，电话：${round.contact.phone}，邮箱：${round.contact.email}。`,
+    '',
+    '山西省商务厅电子商务处',
+    dayInFull(input.on),
+  );
+  const text = lines.join('\n');
+  const html = `<div style="font-family:'FangSong','仿宋',serif;font-size:16px;line-height:1.8">${lines
+    .map((l) => (l === '' ? '<br>' : `<div>${esc(l)}</div>`))
+    .join('')}</div>`;
+  return { subject: `【综合评价结果反馈】${city.name}参评直播电商基地评价结果及专家意见`, text, html };
+}
+
+function fmtPoints(points: number): string {
+  return String(Number(points.toFixed(4)));
+}

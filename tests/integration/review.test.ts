@@ -9,10 +9,12 @@ import { addWorkingDays, publicityHtml, publicityText } from '../../shared/domai
 import { fixedClock } from '../../shared/use-cases/context.ts';
 import { ingestMessage } from '../../shared/use-cases/intake.ts';
 import { enterPriorGrade, queryReview } from '../../shared/use-cases/review.ts';
+import { sendReviewFeedback } from '../../shared/use-cases/review-feedback.ts';
 import { importScoreSheets } from '../../shared/use-cases/review-import.ts';
 import { buildProposalWorkbook } from '../../shared/use-cases/review-proposal.ts';
 import { COL, issueScoreSheets, META_SHEET } from '../../shared/use-cases/review-sheets.ts';
 import { buildEmail } from '../fixtures/email.ts';
+import { RecordingMailer } from '../fixtures/notices.ts';
 import { fillScoreWorkbook, marks, type SheetEntry } from '../fixtures/review-sheets.ts';
 import { startTestStack } from './helpers.ts';
 import { seedIntake } from './http-seed.ts';
@@ -277,7 +279,14 @@ describe('expert review: sheets out, scores in, results', () => {
 
     // Assess
     expect(workbook.worksheets.map((w) => w.name)).toEqual(['拟取消', '拟补入', '待核实', '全部结果']);
-    expect(rows('拟取消')[0]?.slice(0, 6)).toEqual([1, '山西综改示范区', '晋享生活直播基地', '2021年度D（附件4）', 45, 'D']);
+    expect(rows('拟取消')[0]?.slice(0, 6)).toEqual([
+      1,
+      '山西综改示范区',
+      '晋享生活直播基地',
+      '2021年度D（附件4）',
+      45,
+      'D',
+    ]);
     expect(rows('拟补入').map((r) => r[2])).toEqual(['极致星空电商直播基地', '东方传媒电商直播基地']);
     const all = rows('全部结果');
     expect(all).toHaveLength(30);
@@ -287,6 +296,32 @@ describe('expert review: sheets out, scores in, results', () => {
     expect(html).toContain('公示时间：11月27日至12月1日。');
     expect(html).toContain('<td>晋享生活直播基地</td>');
     expect(html).toContain('山西省商务厅电子商务处');
+  });
+
+  it('sends each city its bases’ results and the comments once, without the experts’ names', async () => {
+    // Prepare
+    const mailer = new RecordingMailer();
+    const ctx = { ...stack.ctx, mailer };
+
+    // Act
+    const dry = await sendReviewFeedback(ctx, { city: 'changzhi', actor: 'staff' });
+    const first = await sendReviewFeedback(ctx, { city: 'changzhi', send: true, actor: 'staff' });
+    const again = await sendReviewFeedback(ctx, { city: 'changzhi', send: true, actor: 'staff' });
+
+    // Assess
+    expect(dry.map((f) => f.status)).toEqual(['dry-run']);
+    expect(first.map((f) => [f.status, f.bases, f.scored])).toEqual([['sent', 3, 1]]);
+    expect(again.map((f) => f.status)).toEqual(['already-sent']);
+    expect(mailer.sent).toHaveLength(1);
+    const text = mailer.sent[0]?.text ?? '';
+    expect(mailer.sent[0]?.to).toEqual(stack.ctx.round.cities.find((c) => c.id === 'changzhi')?.notifyTo);
+    expect(text.startsWith('长治市商务局：')).toBe(true);
+    expect(text).toContain('平顺网红直播基地（省级基地）');
+    expect(text).toContain('综合得分85分，等级A；全省第2名，本市第1名。');
+    expect(text).toContain('1. 直播间数量不足，建议扩充。');
+    expect(text).toContain('评审尚未完成，结果另行反馈。');
+    expect(text).not.toContain('专家A');
+    expect(text).toMatch(/山西省商务厅电子商务处\n2023年11月20日$/);
   });
 
   it('takes an earlier grade staff enter for a new base from the city letter, audited', async () => {
