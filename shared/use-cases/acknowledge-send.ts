@@ -32,8 +32,16 @@ export type SenderEligibility = (
   now: Date,
 ) => Promise<{ to: string | null; reason: string | null }>;
 
-/** Findings about the message itself that the sender cannot act on (the unmatched paragraph covers the first two). */
-const NOT_FOR_SENDER = new Set(['intake.base-unknown', 'intake.base-ambiguous', 'intake.quarantined']);
+/**
+ * Findings about the message itself that the sender cannot act on: the paragraphs on an unmatched message and on a
+ * base that takes no part (取消称号) say it in the sender's terms.
+ */
+const NOT_FOR_SENDER = new Set([
+  'intake.base-unknown',
+  'intake.base-ambiguous',
+  'intake.base-cancelled',
+  'intake.quarantined',
+]);
 
 /**
  * Acknowledges a processed submission once (the primary course of acknowledge.ts); `eligibility` decides, the first
@@ -96,7 +104,8 @@ export async function acknowledgeWith(
     listRegistry(ctx),
   ]);
   const matched = submission.baseId ? (registry.find((b) => b.id === submission.baseId) ?? null) : null;
-  const status = matched ? await evaluateBase(ctx, { baseId: matched.id, asOf }) : null;
+  // A base that takes no part has no package to complete: its sender hears that, not a list of what is missing.
+  const status = matched?.participating ? await evaluateBase(ctx, { baseId: matched.id, asOf }) : null;
   const findings: Finding[] = [
     ...submission.findings,
     ...documents.flatMap((d) => d.findings),
