@@ -3,9 +3,12 @@
  * and their translation into the CDK `NodejsFunction` bundling options (what `cdk deploy` builds with), so the
  * sizes the report prints are the sizes that ship.
  */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BundlingOptions, Charset, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
+import { OCR_CORE_BUILDS, OCR_LANGUAGE, OCR_MODEL_VARIANT } from '../shared/parsing/ocr.ts';
 
 /** The repository root: the esbuild project root and where `functions/` lives. */
 export const repoRoot = fileURLToPath(new URL('../', import.meta.url));
@@ -22,7 +25,12 @@ export const functionCatalogue = {
   evaluate: { parsesPdf: false },
   notify: { parsesPdf: false },
   'mail-feedback': { parsesPdf: false },
+  // OCR of scans: pdf.js renders the pages; the engine and model ship beside the bundle (ocrAssetPaths).
+  ocr: { parsesPdf: true },
 } as const;
+
+/** The function that recognises scans: its asset carries tesseract.js, its model and the canvas binary. */
+export const ocrFunction: FunctionName = 'ocr';
 
 /** The name of one of the project's functions (its folder under `functions/`). */
 export type FunctionName = keyof typeof functionCatalogue;
@@ -73,6 +81,63 @@ export function pdfAssetCommands(inputDir: string, outputDir: string): string[] 
   ];
 }
 
+/**
+ * What the ocr function loads at run time from its own `node_modules` (never bundled: tesseract.js starts its
+ * worker threads from its own files, and the canvas binding is native): tesseract.js and the packages it requires,
+ * of tesseract.js-core only the builds it picks from (OCR_CORE_BUILDS), of
+ * `@tesseract.js-data/chi_sim` only the model in use, and `@napi-rs/canvas` with its linux-x64 binary (the function
+ * runs on x86_64 for it: npm installs the binary of the machine that builds). Paths relative to `node_modules/`.
+ */
+export function ocrAssetPaths(root = repoRoot): string[] {
+  const modules = join(root, 'node_modules');
+  const paths = new Set<string>([
+    'tesseract.js-core/package.json',
+    ...OCR_CORE_BUILDS.flatMap((build) => ['js', 'wasm'].map((ext) => `tesseract.js-core/${build}.${ext}`)),
+    '@tesseract.js-data/chi_sim/package.json',
+    `@tesseract.js-data/chi_sim/${OCR_MODEL_VARIANT}/${OCR_LANGUAGE}.traineddata.gz`,
+    '@napi-rs/canvas-linux-x64-gnu',
+  ]);
+  const partial = new Set(['tesseract.js-core', '@tesseract.js-data/chi_sim', '@napi-rs/canvas-linux-x64-gnu']);
+  // The packages' runtime dependencies, as npm hoisted them (a nested copy first, as Node resolves).
+  const queue: { name: string; from: string }[] = [
+    { name: 'tesseract.js', from: '' },
+    { name: '@napi-rs/canvas', from: '' },
+  ];
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    if (partial.has(next.name)) continue;
+    const nested = next.from ? `${next.from}/node_modules/${next.name}` : '';
+    const at = nested && existsSync(join(modules, nested)) ? nested : next.name;
+    if (paths.has(at)) continue;
+    paths.add(at);
+    const manifest = JSON.parse(readFileSync(join(modules, at, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
+    for (const name of Object.keys(manifest.dependencies ?? {})) queue.push({ name, from: at });
+  }
+  // A folder also listed with its parent is copied once, with the parent.
+  return [...paths].filter((path) => ![...paths].some((other) => path.startsWith(`${other}/node_modules/`))).sort();
+}
+
+/** Bytes of the ocr function's asset beside its bundle (what `ocrAssetPaths` names), for the bundle report. */
+export function ocrAssetBytes(root = repoRoot): { path: string; bytes: number }[] {
+  const sizeOf = (path: string): number => {
+    const stat = statSync(path);
+    if (!stat.isDirectory()) return stat.size;
+    let total = 0;
+    for (const entry of readdirSync(path)) total += sizeOf(join(path, entry));
+    return total;
+  };
+  return ocrAssetPaths(root).map((path) => ({ path, bytes: sizeOf(join(root, 'node_modules', path)) }));
+}
+
+/** Shell commands that copy the ocr function's asset into the bundle's folder. */
+export function ocrAssetCommands(inputDir: string, outputDir: string): string[] {
+  return ocrAssetPaths().map((path) => {
+    const target = `${outputDir}/node_modules/${path}`;
+    return `mkdir -p "${target.slice(0, target.lastIndexOf('/'))}" && cp -R "${inputDir}/node_modules/${path}" "${target}"`;
+  });
+}
+
 /** The same options in the CDK's terms (NodejsFunction adds bundle, platform, target and outfile itself). */
 export function cdkBundlingOptions(name: FunctionName): BundlingOptions {
   const options = esbuildOptions(name);
@@ -96,7 +161,10 @@ export function cdkBundlingOptions(name: FunctionName): BundlingOptions {
           commandHooks: {
             beforeBundling: (): string[] => [],
             beforeInstall: (): string[] => [],
-            afterBundling: pdfAssetCommands,
+            afterBundling: (inputDir: string, outputDir: string): string[] => [
+              ...pdfAssetCommands(inputDir, outputDir),
+              ...(name === ocrFunction ? ocrAssetCommands(inputDir, outputDir) : []),
+            ],
           },
         }
       : {}),

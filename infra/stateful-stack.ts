@@ -54,6 +54,8 @@ export const bucketPrefixes = {
   uploads: 'uploads/',
   /** Pickup state (the IMAP cursor), rewritten on every poll. */
   imapState: 'state/imap/',
+  /** Scans handed to the ocr function by ingest and the API; each object's notification invokes it. */
+  ocrRequests: 'ocr/requests/',
 } as const;
 
 /** Days the upload portal's files (and session records) are kept under uploads/. */

@@ -15,11 +15,12 @@ import { type EventPattern, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { type CfnRole, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination as LambdaSqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket, EventType } from 'aws-cdk-lib/aws-s3';
-import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { LambdaDestination, SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -79,6 +80,13 @@ export const ingestTimeout = Duration.minutes(5);
 /** A poll takes at most `IMAP_BATCH_SIZE` messages, each parsed like an SES one. */
 export const imapPickupTimeout = Duration.minutes(10);
 
+/**
+ * The ocr function: at most 10 pages of a scan, 30 s a page, two workers, plus starting them; retries and a cold
+ * start on top. Memory: two workers with the 44 MB model and pdf.js's page images take ~1.5 GB; at 3 GB Lambda gives
+ * close to two vCPUs, one per worker.
+ */
+export const ocrSettings = { timeout: Duration.minutes(6), memorySize: 3008, reservedConcurrency: 2 } as const;
+
 /** With scanning on, S3 notifications wait this long in the queue, so most objects are tagged when ingest looks. */
 export const scanGraceDelay = Duration.minutes(2);
 
@@ -99,6 +107,8 @@ export class StatelessStack extends Stack {
   readonly ingestDeadLetterQueue: Queue;
   /** Runs and events that could not be delivered or failed after their retries (schedules, event routes). */
   readonly undeliveredQueue: Queue;
+  /** OCR requests whose invocations failed after Lambda's retries (or were too old to run). */
+  readonly ocrDeadLetterQueue: Queue;
   /** sending=ses: bounces, complaints, rejects and delays, for a later handler (and staff until then). */
   readonly mailFeedbackQueue?: Queue;
   /** malwareProtection: GuardDuty results other than clean or unsupported (threats, failed scans). */
@@ -140,7 +150,12 @@ export class StatelessStack extends Stack {
     const ingestEmail = new IntakeFunction(this, 'IngestEmail', {
       handlerFolder: 'ingest-email',
       description: 'Intake of raw mail stored under inbox/ (SES receipt rule, staff drops)',
-      environment: { ...senderEnvironment, ...(props.malwareProtection ? { MALWARE_SCAN: 'required' } : {}) },
+      environment: {
+        ...senderEnvironment,
+        // Scans go to the ocr function: this one stays lean and quick.
+        INTAKE_OCR: 'deferred',
+        ...(props.malwareProtection ? { MALWARE_SCAN: 'required' } : {}),
+      },
       memorySize: 1024,
       timeout: ingestTimeout,
     });
@@ -177,7 +192,7 @@ export class StatelessStack extends Stack {
     // Intake reads what SES stored, checks and writes content-addressed documents, and may store raw messages.
     ingestEmail.grantObjects(bucket, {
       read: [bucketPrefixes.inbox, bucketPrefixes.documents],
-      write: [bucketPrefixes.raw, bucketPrefixes.documents],
+      write: [bucketPrefixes.raw, bucketPrefixes.documents, bucketPrefixes.ocrRequests],
       ...(props.malwareProtection ? { readTags: [bucketPrefixes.inbox] } : {}),
     });
     ingestEmail.grantDataKeyViaS3(refs.dataKeyArn, { write: true });
@@ -242,6 +257,38 @@ export class StatelessStack extends Stack {
       this.schedule('ImapPickupSchedule', 'IMAP pickup', props.imap.schedule, timeZone, imapPickup, 0);
     }
 
+    // --- OCR of scans: asynchronous, off the ingest path, its own memory, time and concurrency cap
+    const ocr = new IntakeFunction(this, 'Ocr', {
+      handlerFolder: 'ocr',
+      description: 'OCR of scanned self-assessments and report forms that intake left pending (tesseract.js)',
+      environment: { ...environment, INTAKE_OCR: 'inline' },
+      memorySize: ocrSettings.memorySize,
+      timeout: ocrSettings.timeout,
+      // Bounds the memory and the parallel writers when a deadline-day burst of scans arrives; the rest wait in
+      // Lambda's event queue (up to maxEventAge).
+      reservedConcurrency: ocrSettings.reservedConcurrency,
+      // Its asset carries @napi-rs/canvas's native binary as npm installed it on the (x86_64) build machine.
+      architecture: Architecture.X86_64,
+    });
+    this.ocrDeadLetterQueue = this.deadLetterQueue(
+      'OcrDeadLetterQueue',
+      'This is the dead-letter queue (on-failure destination) of the ocr function; the OcrDeadLetters alarm watches it.',
+    );
+    ocr.configureAsyncInvoke({
+      // A request met before intake recorded its document is retried (a minute, then two, later).
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new LambdaSqsDestination(this.ocrDeadLetterQueue),
+    });
+    bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(ocr), {
+      prefix: bucketPrefixes.ocrRequests,
+    });
+    ocr.grantObjects(bucket, {
+      read: [bucketPrefixes.ocrRequests, bucketPrefixes.documents],
+      write: [bucketPrefixes.documents],
+    });
+    ocr.grantDataKeyViaS3(refs.dataKeyArn, { write: true });
+
     // --- query: HTTP API with a Cognito JWT authorizer
     const api = new IntakeFunction(this, 'Api', {
       handlerFolder: 'api',
@@ -251,6 +298,7 @@ export class StatelessStack extends Stack {
         INTAKE_SESSION_SECRET_ARN: refs.sessionSecretArn,
         // Completed portal sessions are stored under inbox/upload/ and ingested by the S3 event path (and scan).
         UPLOAD_INGEST: 'queued',
+        INTAKE_OCR: 'deferred',
       },
       memorySize: 1024,
       // API Gateway gives up after 30 s.
@@ -261,7 +309,13 @@ export class StatelessStack extends Stack {
     // under inbox/upload/.
     api.grantObjects(bucket, {
       read: [bucketPrefixes.documents, bucketPrefixes.uploads],
-      write: [bucketPrefixes.raw, bucketPrefixes.documents, bucketPrefixes.uploads, bucketPrefixes.inboxUpload],
+      write: [
+        bucketPrefixes.raw,
+        bucketPrefixes.documents,
+        bucketPrefixes.uploads,
+        bucketPrefixes.inboxUpload,
+        bucketPrefixes.ocrRequests,
+      ],
     });
     api.grantDataKeyViaS3(refs.dataKeyArn, { write: true });
     api.grantSecretRead(refs.sessionSecretArn);
@@ -275,10 +329,11 @@ export class StatelessStack extends Stack {
       evaluate,
       notify,
       api,
+      ocr,
       ...(imapPickup ? { 'imap-pickup': imapPickup } : {}),
     };
     // The IMAP pickup only copies mail into inbox/imap/: it has no business in the table.
-    for (const fn of [ingestEmail, evaluate, notify, api]) fn.grantRecordStore(refs.tableArn);
+    for (const fn of [ingestEmail, evaluate, notify, api, ocr]) fn.grantRecordStore(refs.tableArn);
     for (const fn of [ingestEmail, notify, api]) {
       this.grantMailSending(fn, props, refs);
     }
@@ -330,6 +385,11 @@ export class StatelessStack extends Stack {
       60 * 60,
     );
     this.alarm(
+      'OcrDeadLetters',
+      'A scan could not be recognised after the ocr function retried: it keeps its pending finding; redrive or review.',
+      this.visibleMessages(this.ocrDeadLetterQueue),
+    );
+    this.alarm(
       'Undelivered',
       'A scheduled run (notices, evaluation, IMAP pickup) or a routed event failed after its retries.',
       this.visibleMessages(this.undeliveredQueue),
@@ -360,6 +420,7 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint });
     new CfnOutput(this, 'IngestDeadLetterQueueUrl', { value: this.ingestDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'UndeliveredQueueUrl', { value: this.undeliveredQueue.queueUrl });
+    new CfnOutput(this, 'OcrDeadLetterQueueUrl', { value: this.ocrDeadLetterQueue.queueUrl });
   }
 
   /** An SSE-SQS queue with TLS only, kept 14 days, that is itself a dead-letter queue (so has none). */

@@ -3,6 +3,8 @@
  * minified size with its largest packages, and measures its cold import time: `await import(bundle)` in a fresh
  * Node process, several runs (3 by default), median. Functions that do not parse PDFs must stay within 1.5 MB
  * (issue 8; `--check` fails the run when one does not); those that carry pdf.js are exempt, and the table says so.
+ * The ocr function also ships the OCR engine, the chi_sim model and the canvas binary in node_modules/ beside its
+ * bundle (issue 14): listed file by file with their sizes.
  * `--why <function>` explains one bundle instead: its largest packages, their largest files, and the chain of
  * imports through which the function reaches each package (from esbuild's metafile).
  *
@@ -15,7 +17,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
-import { entryOf, esbuildOptions, type FunctionName, functionCatalogue, repoRoot } from '../infra/bundling.ts';
+import {
+  entryOf,
+  esbuildOptions,
+  type FunctionName,
+  functionCatalogue,
+  ocrAssetBytes,
+  ocrFunction,
+  repoRoot,
+} from '../infra/bundling.ts';
 
 /** The size budget of a bundle that does not carry pdf.js. */
 export const sizeBudgetBytes = 1.5 * 1024 * 1024;
@@ -33,6 +43,8 @@ export interface BundleReport {
   importMs: number;
   /** Median of the whole `node` process (start, import, exit), ms. */
   processMs: number;
+  /** What ships beside index.mjs in node_modules/ (the ocr function: OCR engine, model, canvas binary), bytes. */
+  assetBytes: number;
 }
 
 function median(values: number[]): number {
@@ -119,6 +131,7 @@ export async function bundleReport(options: { runs: number; only?: FunctionName[
         topPackages: packagesOf(metafile, outfile).slice(0, 5),
         withinBudget: parsesPdf ? null : bytes <= sizeBudgetBytes,
         ...measureImport(outfile, options.runs),
+        assetBytes: name === ocrFunction ? ocrAssetBytes().reduce((sum, file) => sum + file.bytes, 0) : 0,
       });
     }
     return reports;
@@ -183,13 +196,26 @@ function printTable(reports: BundleReport[], runs: number): void {
     report.withinBudget === null ? 'exempt (parses PDFs)' : report.withinBudget ? 'ok' : 'OVER',
     `${report.importMs.toFixed(0)} ms`,
     `${report.processMs.toFixed(0)} ms`,
+    report.assetBytes ? megabytes(report.assetBytes) : '-',
   ]);
-  const header = ['function', 'PDF', 'index.mjs', '<= 1.5 MB', `cold import (median of ${runs})`, 'node process'];
+  const header = [
+    'function',
+    'PDF',
+    'index.mjs',
+    '<= 1.5 MB',
+    `cold import (median of ${runs})`,
+    'node process',
+    'node_modules asset',
+  ];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ');
   console.log(line(header));
   console.log(widths.map((width) => '-'.repeat(width)).join('  '));
   for (const row of rows) console.log(line(row));
+  if (reports.some((report) => report.name === ocrFunction)) {
+    console.log(`\n${ocrFunction} ships beside its bundle (node_modules/, loaded at run time, never bundled):`);
+    for (const file of ocrAssetBytes()) console.log(`  ${megabytes(file.bytes).padStart(9)}  ${file.path}`);
+  }
   console.log('\nLargest packages per bundle:');
   for (const report of reports) {
     const top = report.topPackages.map((pkg) => `${pkg.name} ${(pkg.bytes / 1024).toFixed(0)} KB`).join(', ');

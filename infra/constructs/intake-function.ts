@@ -42,6 +42,8 @@ export interface IntakeFunctionProps {
   readonly reservedConcurrency?: number;
   /** @default six months, the minimum the Cybersecurity Law (网络安全法 第二十一条) asks for network logs */
   readonly logRetention?: RetentionDays;
+  /** @default arm64; x86_64 where the asset carries a native binary built for the x86_64 build machine (ocr) */
+  readonly architecture?: Architecture;
 }
 
 /** Object access of a function, by key prefix of the one bucket. */
@@ -54,7 +56,7 @@ export interface ObjectAccess {
   readonly readTags?: readonly string[];
 }
 
-/** A Node.js 22 arm64 function bundled as minified ESM with source maps, its own log group and its own role. */
+/** A Node.js 22 function (arm64 unless told) bundled as minified ESM with source maps, its own log group and its own role. */
 export class IntakeFunction extends NodejsFunction {
   /** The function's own role, written to by the grant methods below only. */
   readonly executionRole: Role;
@@ -75,7 +77,7 @@ export class IntakeFunction extends NodejsFunction {
       depsLockFilePath: `${repoRoot}package-lock.json`,
       description: props.description,
       runtime: intakeRuntime,
-      architecture: Architecture.ARM_64,
+      architecture: props.architecture ?? Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
       reservedConcurrentExecutions: props.reservedConcurrency,

@@ -35,6 +35,13 @@ export const OCR_MODEL_VARIANT = '4.0.0';
 /** The finding on a scan whose OCR was left to the ocr function (self-assessment and report form alike). */
 export const OCR_PENDING_CODE = 'document.ocr-pending';
 
+/**
+ * The tesseract.js-core builds a worker may load, by the CPU's WebAssembly features (plain, SIMD, relaxed SIMD).
+ * tesseract.js 7.0.0 passes its `lstmOnly` flag where `getCore` expects an OEM, so it loads the full builds, not
+ * the `-lstm` ones (which it would pick for our LSTM-only engine mode): the ocr function's asset ships these.
+ */
+export const OCR_CORE_BUILDS = ['tesseract-core', 'tesseract-core-simd', 'tesseract-core-relaxedsimd'] as const;
+
 /** How a runtime treats scans: read them here, leave them to the ocr function, or not at all. */
 export type OcrMode = 'inline' | 'deferred' | 'off';
 
@@ -111,12 +118,21 @@ export function ocrModelPath(): string | null {
   }
 }
 
-/** Whether OCR can run here: tesseract.js and the model are installed (page rendering is proved per run). */
+/**
+ * Whether OCR can run here: tesseract.js, its core builds and the model are installed (page rendering is proved
+ * per run). A core build missing would make the worker thread throw where no one catches it, ending the process:
+ * so it is checked here, before any worker starts.
+ */
 export async function ocrAvailable(): Promise<{ ok: boolean; detail: string }> {
   const langPath = ocrModelPath();
   if (!langPath) return { ok: false, detail: 'no @tesseract.js-data/chi_sim model (npm install)' };
   try {
     await loadTesseract();
+    const core = dirname(require.resolve('tesseract.js-core/package.json'));
+    const missing = OCR_CORE_BUILDS.flatMap((build) => [`${build}.js`, `${build}.wasm`]).filter(
+      (file) => !existsSync(join(core, file)),
+    );
+    if (missing.length > 0) return { ok: false, detail: `tesseract.js-core lacks ${missing.join(', ')}` };
     return { ok: true, detail: `tesseract.js ${OCR_LANGUAGE} (${langPath})` };
   } catch (error) {
     return { ok: false, detail: `tesseract.js not usable: ${describe(error)}` };

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { cdkBundlingOptions, esbuildOptions, type FunctionName, functionCatalogue } from '../../infra/bundling.ts';
 import { readDeploymentConfig } from '../../infra/config.ts';
 import { defineIntakeApp, type IntakeStacks } from '../../infra/intake-app.ts';
-import { ingestTimeout, recordStoreActions, scanGraceDelay } from '../../infra/stateless-stack.ts';
+import { ingestTimeout, ocrSettings, recordStoreActions, scanGraceDelay } from '../../infra/stateless-stack.ts';
 
 const repoRoot = new URL('../../', import.meta.url);
 
@@ -444,7 +444,7 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
           'SxIntakeStateful-SessionSecretArn',
         ]),
       );
-      expect(environments).toHaveLength(5);
+      expect(environments).toHaveLength(6);
       for (const variables of environments) {
         expect(variables).toMatchObject({
           TABLE_NAME: { 'Fn::ImportValue': 'SxIntakeStateful-TableName' },
@@ -531,6 +531,7 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
           'MailFeedbackDeadLetterQueue',
           'ScanAlertQueue',
           'ScanAlertDeadLetterQueue',
+          'OcrDeadLetterQueue',
         ]
           .map((prefix) => queueId(stateless, prefix))
           .sort(),
@@ -723,7 +724,7 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
   });
 
   describe('functions', () => {
-    it('runs every project function on nodejs22.x or later, arm64, JSON logs in its own log group', () => {
+    it('runs every project function on nodejs22.x or later, arm64 (ocr: x86_64), JSON logs in its own log group', () => {
       // Act
       const functions = projectFunctions(stateless);
 
@@ -734,11 +735,13 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
         'SxIntakeStateless/IngestEmail/Resource',
         'SxIntakeStateless/MailFeedbackHandler/Resource',
         'SxIntakeStateless/Notify/Resource',
+        'SxIntakeStateless/Ocr/Resource',
       ]);
-      for (const fn of Object.values(functions)) {
+      for (const [path, fn] of Object.entries(functions)) {
         const version = Number(/^nodejs(\d+)\.x$/.exec(String(fn.Runtime))?.[1]);
         expect(version).toBeGreaterThanOrEqual(22);
-        expect(fn.Architectures).toEqual(['arm64']);
+        // The ocr asset carries the canvas binary npm installed on the x86_64 build machine.
+        expect(fn.Architectures).toEqual([path.includes('/Ocr/') ? 'x86_64' : 'arm64']);
         expect(fn.LoggingConfig).toMatchObject({ LogFormat: 'JSON', LogGroup: { Ref: expect.any(String) } });
         expect((fn.Environment as { Variables: Record<string, string> }).Variables).toMatchObject({
           NODE_OPTIONS: '--enable-source-maps',
@@ -748,7 +751,7 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
       stateless.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 180 });
     });
 
-    it('reserves one concurrent run for notify only (ingest is bounded by its event source)', () => {
+    it('reserves one concurrent run for notify and two for ocr only (ingest is bounded by its event source)', () => {
       // Act
       const reserved = Object.fromEntries(
         Object.entries(projectFunctions(stateless)).map(([path, fn]) => [path, fn.ReservedConcurrentExecutions]),
@@ -760,7 +763,71 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
         'SxIntakeStateless/Evaluate/Resource': undefined,
         'SxIntakeStateless/IngestEmail/Resource': undefined,
         'SxIntakeStateless/Notify/Resource': 1,
+        'SxIntakeStateless/Ocr/Resource': 2,
       });
+    });
+
+    it('gives ocr its own memory (>= 2 GB), timeout, retries into its own DLQ and concurrency cap, invoked by ocr/requests/', () => {
+      // Prepare
+      const ocrPath = 'SxIntakeStateless/Ocr';
+      const ocrId = logicalIdAt(stateless, `${ocrPath}/Resource`);
+      const ocrDlqId = queueId(stateless, 'OcrDeadLetterQueue');
+      const functions = projectFunctions(stateless);
+      const variables = (path: string) =>
+        (functions[`SxIntakeStateless/${path}/Resource`]?.Environment as { Variables: Record<string, unknown> })
+          .Variables;
+
+      // Act
+      const ocr = functions[`${ocrPath}/Resource`]!;
+      const statements = roleStatements(stateless, ocrPath);
+      const prefixesFor = (action: string) =>
+        statements
+          .filter((statement) => actionsOf(statement).includes(action))
+          .flatMap(resourcesOfStatement)
+          .map((resource) => JSON.stringify(resource).match(/"\/([a-z/]+)\/\*"/)?.[1])
+          .sort();
+
+      // Assess: the function.
+      expect(ocr.MemorySize).toBeGreaterThanOrEqual(2048);
+      expect(ocr.MemorySize).toBe(ocrSettings.memorySize);
+      expect(ocr.Timeout).toBe(ocrSettings.timeout.toSeconds());
+      expect(ocr.ReservedConcurrentExecutions).toBe(2);
+      expect(variables('Ocr')).toMatchObject({ INTAKE_OCR: 'inline' });
+      expect(variables('IngestEmail')).toMatchObject({ INTAKE_OCR: 'deferred' });
+      expect(variables('Api')).toMatchObject({ INTAKE_OCR: 'deferred' });
+      // Asynchronous invocation: two retries, then its own dead-letter queue, which an alarm watches.
+      stateless.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: ocrId },
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 6 * 60 * 60,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [ocrDlqId, 'Arn'] } } },
+      });
+      stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ocrDlqId, 'QueueName'] } }],
+        Threshold: 1,
+      });
+      // Invoked by S3 for each request object, from this bucket only.
+      stateless.hasResourceProperties('Custom::S3BucketNotifications', {
+        NotificationConfiguration: {
+          LambdaFunctionConfigurations: [
+            {
+              Events: ['s3:ObjectCreated:*'],
+              Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'ocr/requests/' }] } },
+              LambdaFunctionArn: { 'Fn::GetAtt': [ocrId, 'Arn'] },
+            },
+          ],
+        },
+      });
+      stateless.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [ocrId, 'Arn'] },
+        Principal: 's3.amazonaws.com',
+        SourceArn: { 'Fn::ImportValue': 'SxIntakeStateful-BucketArn' },
+      });
+      // Reads the request and the document, writes the text beside the document; nothing else.
+      expect(prefixesFor('s3:GetObject')).toEqual(['documents', 'ocr/requests']);
+      expect(prefixesFor('s3:PutObject')).toEqual(['documents']);
     });
 
     it('bundles with the options bundle-report uses: minified ESM with source maps, pdf.js shim where PDFs are read', () => {
@@ -1027,22 +1094,22 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
       }
     });
 
-    it('lets ingest-email read inbox/ and documents/ but write only raw/ and documents/', () => {
+    it('lets ingest-email read inbox/ and documents/ but write only raw/, documents/ and ocr/requests/', () => {
       // Prepare
       const statements = roleStatements(stateless, 'SxIntakeStateless/IngestEmail');
       const prefixesFor = (action: string) =>
         statements
           .filter((statement) => actionsOf(statement).includes(action))
           .flatMap(resourcesOfStatement)
-          .map((resource) => JSON.stringify(resource).match(/"\/([a-z]+)\/\*"/)?.[1]);
+          .map((resource) => JSON.stringify(resource).match(/"\/([a-z/]+)\/\*"/)?.[1]);
 
       // Act
       const read = prefixesFor('s3:GetObject');
       const write = prefixesFor('s3:PutObject');
 
-      // Assess
+      // Assess: and its hand-off of scans to the ocr function.
       expect(read.sort()).toEqual(['documents', 'inbox']);
-      expect(write.sort()).toEqual(['documents', 'raw']);
+      expect(write.sort()).toEqual(['documents', 'ocr/requests', 'raw']);
     });
 
     it('lets functions use the data key only through S3', () => {
