@@ -6,7 +6,7 @@
 import type { Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
-import { chineseDate } from '../domain/chinese-time.ts';
+import { chineseDate, chineseTime } from '../domain/chinese-time.ts';
 import { UnknownBaseError } from '../use-cases/evaluate.ts';
 import { recommendExcludedBase } from '../use-cases/excluded.ts';
 import { listRegistry } from '../use-cases/registry.ts';
@@ -346,7 +346,9 @@ ${deps.accounts.length === 0 ? html`<p class="small muted">本服务未配置本
         reason: input.reason,
         origin: c.req.url,
       });
-      return { message: `专用链接（${link.expiresAt.slice(0, 16).replace('T', ' ')} UTC 前有效）：${link.url}` };
+      return {
+        message: `专用链接（${chineseTime(link.expiresAt, round, { year: true })}前有效，北京时间）：${link.url}`,
+      };
     },
   );
 

@@ -4,7 +4,7 @@
  */
 import { html, raw } from 'hono/html';
 import type { Round } from '../domain/catalogue.ts';
-import { chineseTime, chineseWhen } from '../domain/chinese-time.ts';
+import { chineseDate, chineseTime, chineseWhen } from '../domain/chinese-time.ts';
 import { DOCUMENT_KIND_NAMES, STATE_NAMES } from '../domain/notice-text.ts';
 import type { BaseState, DocumentKind } from '../domain/records.ts';
 import type { Principal } from './auth.ts';
@@ -210,6 +210,13 @@ export const ACTION_NAMES: Record<string, string> = {
   'issue-city-link': '生成地市链接',
 };
 
+/** An audit detail as read: a day or an instant in the one date format, anything else as it is. */
+function detailText(value: string, round: Round): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return chineseDate(value);
+  if (/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(value)) return chineseWhen(value, round);
+  return value;
+}
+
 /** The audit trail as a table (newest first, as the store returns it). */
 export function auditTable(
   round: Round,
@@ -223,7 +230,7 @@ export function auditTable(
 <td data-label="操作">${ACTION_NAMES[e.action] ?? e.action}</td><td data-label="原因">${e.reason}</td>
 <td data-label="内容" class="small">${Object.entries(e.details)
       .filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0))
-      .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .map(([k, v]) => `${k}: ${typeof v === 'string' ? detailText(v, round) : JSON.stringify(v)}`)
       .join('；')}</td></tr>`,
   )}</tbody></table></div>`;
 }

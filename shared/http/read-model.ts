@@ -7,6 +7,7 @@
 import { normalizeBaseName } from '../domain/base-names.ts';
 import type { Base, CityId, Indicator } from '../domain/catalogue.ts';
 import { claimedIndicators } from '../domain/evaluate.ts';
+import { shownText } from '../domain/notice-text.ts';
 import type { AuditEvent, BaseStatus, CityRecord, DocumentRecord, Submission } from '../domain/records.ts';
 import type { AppContext } from '../use-cases/context.ts';
 import { evaluateAll, evaluateBase, UnknownBaseError } from '../use-cases/evaluate.ts';
@@ -122,7 +123,8 @@ export async function baseDetail(ctx: AppContext, baseId: string, asOf: Date): P
       ? { fileName: latestReport.document.fileName, figures: latestReport.document.report.figures }
       : null,
     evidence: ctx.round.indicators.map((indicator) => ({
-      indicator,
+      // The notice's own slips (「加盖党章」) are shown corrected; the round data keeps what the notice says.
+      indicator: { ...indicator, evidence: shownText(ctx.round, indicator.evidence) },
       claimed: claimed.has(indicator.slug),
       notApplicable: status.notApplicable.includes(indicator.slug),
       documents: lines
