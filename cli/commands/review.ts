@@ -149,6 +149,74 @@ export function registerReviewCommands(program: Command): void {
     });
 
   review
+    .command('deduct')
+    .description('deduct points from a base by hand (三(一): 数据不实 …); the reason is shown beside the result')
+    .argument('<base>', 'base id')
+    .argument('<points>', 'points to deduct', toPoints)
+    .requiredOption('--reason <text>', 'reason shown with the result, e.g. 数据不实')
+    .option('--withdraw <id>', 'take back the deduction with this id instead (give any base and 0 points)')
+    .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
+    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
+    .option('--json', 'print JSON')
+    .action(async (baseId: string, points: number, options) => {
+      const { deductByHand, withdrawDeduction } = await import('../../shared/use-cases/review.ts');
+      const out = await withContext(options.dataDir, (ctx) =>
+        options.withdraw
+          ? withdrawDeduction(ctx, { id: options.withdraw, actor: options.actor, reason: options.reason })
+          : deductByHand(ctx, { baseId, points, reason: options.reason, actor: options.actor }),
+      );
+      console.log(
+        options.json
+          ? JSON.stringify(out, null, 2)
+          : out.active
+            ? `已扣分 ${out.baseId} −${out.points}（${out.reason}），编号${out.id}`
+            : `已撤销扣分 ${out.id}`,
+      );
+    });
+
+  review
+    .command('objection')
+    .description('record an objection received during the 公示 (二、(三)), or with --decide its 复议 outcome')
+    .argument('[base]', 'base id it concerns (omit for the list as a whole)')
+    .option('--from <who>', 'who raised it (unit or person)')
+    .option('--on <day>', 'day received or decided (YYYY-MM-DD)', toDay)
+    .option('--summary <text>', 'what it says')
+    .option('--decide <id>', 'record the outcome of this objection instead')
+    .option('--upheld', 'with --decide: the objection stands (default: rejected)')
+    .option('--note <text>', 'with --decide: the experts’ conclusion')
+    .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
+    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
+    .option('--json', 'print JSON')
+    .action(async (baseId: string | undefined, options) => {
+      const { decideObjection, recordObjection } = await import('../../shared/use-cases/review.ts');
+      if (!options.on) throw new InvalidArgumentError('--on YYYY-MM-DD is required');
+      const out = await withContext(options.dataDir, (ctx) =>
+        options.decide
+          ? decideObjection(ctx, {
+              id: options.decide,
+              decision: options.upheld ? 'upheld' : 'rejected',
+              note: options.note ?? '',
+              decidedOn: options.on,
+              actor: options.actor,
+            })
+          : recordObjection(ctx, {
+              baseId: baseId ?? null,
+              raisedBy: options.from ?? '',
+              receivedOn: options.on,
+              summary: options.summary ?? '',
+              actor: options.actor,
+            }),
+      );
+      console.log(
+        options.json
+          ? JSON.stringify(out, null, 2)
+          : out.outcome
+            ? `异议${out.id}：${out.outcome.decision === 'upheld' ? '异议成立' : '异议不成立'}（${out.outcome.note}）`
+            : `已登记异议，编号${out.id}`,
+      );
+    });
+
+  review
     .command('proposal')
     .description('write the list-adjustment workbook for the meeting (removals, candidates, all results)')
     .requiredOption('--out <file>', 'e.g. 调整建议.xlsx')
@@ -240,6 +308,12 @@ function toDate(value: string): Date {
 function toDay(value: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new InvalidArgumentError('a day as YYYY-MM-DD');
   return value;
+}
+
+function toPoints(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('points: a number, e.g. 2 or 0.5');
+  return n;
 }
 
 function toInt(value: string): number {

@@ -39,3 +39,42 @@ export type ExpertRecord = z.infer<typeof expertRecordSchema>;
 export const storedPriorGradeSchema = priorGradeSchema.extend({ roundId: z.string() });
 /** A stored earlier grade. */
 export type StoredPriorGrade = z.infer<typeof storedPriorGradeSchema>;
+
+/** A deduction staff make by hand (三(一): 数据不实 and the like); `active: false` takes it back. */
+export const storedDeductionSchema = z.object({
+  roundId: z.string(),
+  id: z.string(),
+  baseId: z.string(),
+  points: z.number().positive(),
+  reason: z.string().min(1),
+  active: z.boolean(),
+  actor: z.string(),
+  at: z.string(),
+});
+/** A stored manual deduction. */
+export type StoredDeduction = z.infer<typeof storedDeductionSchema>;
+
+/** An objection raised during the 公示 (二、(三)) and, once the experts reconsidered it (复议), its outcome. */
+export const objectionSchema = z.object({
+  roundId: z.string(),
+  id: z.string(),
+  /** The base it is about (null: about the list as a whole). */
+  baseId: z.string().nullable(),
+  /** Who raised it (a unit with its seal, or a person with name and contact), as staff recorded it. */
+  raisedBy: z.string().min(1),
+  /** Day it arrived (YYYY-MM-DD, Beijing). */
+  receivedOn: z.string(),
+  summary: z.string().min(1),
+  outcome: z
+    .object({
+      decision: z.enum(['upheld', 'rejected']),
+      note: z.string().min(1),
+      decidedOn: z.string(),
+      actor: z.string(),
+    })
+    .nullable(),
+  actor: z.string(),
+  at: z.string(),
+});
+/** An objection. */
+export type Objection = z.infer<typeof objectionSchema>;

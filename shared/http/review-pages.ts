@@ -180,7 +180,17 @@ ${r.comments.length ? html`<ul id="comments">${r.comments.map((x) => html`<li><s
 <tbody>${additions.map((x) => html`<tr><td class="num">${x.order}</td><td>${cityName(x.city)}</td><td>${x.name}</td><td class="num">${fmt(x.total)}</td><td>${x.reason}</td></tr>`)}</tbody></table></div>
 <h2>待核实（${gaps.length}家）</h2>
 <div class="table-wrap"><table id="gaps" class="compact"><thead><tr><th>地市</th><th>基地</th><th>原因</th></tr></thead>
-<tbody>${gaps.map((x) => html`<tr><td>${cityName(x.city)}</td><td>${x.name}</td><td>${x.reason}</td></tr>`)}</tbody></table></div>`;
+<tbody>${gaps.map((x) => html`<tr><td>${cityName(x.city)}</td><td>${x.name}</td><td>${x.reason}</td></tr>`)}</tbody></table></div>
+<h2>异议与复议（${report.objections.length}件）</h2>
+<div class="table-wrap"><table id="objections" class="compact"><thead><tr><th>收到</th><th>异议人</th><th>涉及基地</th><th>内容</th><th>复议结论</th></tr></thead>
+<tbody>${report.objections.map(
+      (o) =>
+        html`<tr><td>${o.receivedOn}</td><td>${o.raisedBy}</td><td>${o.baseId ? (report.results.find((r) => r.baseId === o.baseId)?.name ?? o.baseId) : '名单整体'}</td><td>${o.summary}</td><td>${
+          o.outcome
+            ? html`<span class="chip ${o.outcome.decision === 'upheld' ? 'warn' : 'info'}">${o.outcome.decision === 'upheld' ? '异议成立' : '异议不成立'}</span> ${o.outcome.note}（${o.outcome.decidedOn}）`
+            : html`<span class="chip warn">待复议</span>`
+        }</td></tr>`,
+    )}</tbody></table></div>`;
     return c.html(page(frame(c, '名单调整建议'), body));
   });
 

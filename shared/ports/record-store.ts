@@ -10,7 +10,7 @@ import type {
   Sender,
   Submission,
 } from '../domain/records.ts';
-import type { ExpertRecord, StoredPriorGrade } from '../domain/review-records.ts';
+import type { ExpertRecord, Objection, StoredDeduction, StoredPriorGrade } from '../domain/review-records.ts';
 
 /** Durable records of submissions, documents, statuses and notices (DynamoDB; dynalite locally). */
 export interface RecordStore {
@@ -106,4 +106,12 @@ export interface RecordStore {
   savePriorGrade(grade: StoredPriorGrade): Promise<void>;
   /** Earlier grades staff entered in a round. */
   listPriorGrades(roundId: string): Promise<StoredPriorGrade[]>;
+  /** Stores a manual deduction (replaces the one with its id). */
+  saveDeduction(deduction: StoredDeduction): Promise<void>;
+  /** Manual deductions of a round, those taken back included. */
+  listDeductions(roundId: string): Promise<StoredDeduction[]>;
+  /** Stores an objection (replaces the one with its id, e.g. when its outcome is recorded). */
+  saveObjection(objection: Objection): Promise<void>;
+  /** Objections of a round, oldest first. */
+  listObjections(roundId: string): Promise<Objection[]>;
 }

@@ -68,6 +68,24 @@ export async function buildProposalWorkbook(round: Round, report: ReviewReport):
     [10, 34, 60],
   );
 
+  const baseName = (id: string | null) =>
+    id ? (report.results.find((r) => r.baseId === id)?.name ?? id) : '（名单整体）';
+  table(
+    workbook.addWorksheet('异议与复议'),
+    ['编号', '收到日期', '异议人', '涉及基地', '异议内容', '复议结论', '复议意见', '复议日期'],
+    report.objections.map((o) => [
+      o.id,
+      o.receivedOn,
+      o.raisedBy,
+      baseName(o.baseId),
+      o.summary,
+      o.outcome ? (o.outcome.decision === 'upheld' ? '异议成立' : '异议不成立') : '待复议',
+      o.outcome?.note ?? '',
+      o.outcome?.decidedOn ?? '',
+    ]),
+    [10, 12, 20, 30, 50, 12, 40, 12],
+  );
+
   const groups = report.scheme.groups;
   const head = [
     '基地编号',

@@ -267,4 +267,51 @@ describe('RecordStore contract (DynamoDB adapter on dynalite)', () => {
     expect((await store.listPriorGrades('2023')).map((g) => [g.baseId, g.grade])).toEqual([['n-1', 'A']]);
     expect(await store.listPriorGrades('2024')).toEqual([]);
   });
+
+  it('keeps manual deductions by id and objections in the order they came, an outcome replacing in place', async () => {
+    // Prepare
+    const deduction = {
+      roundId: '2023',
+      id: 'd1',
+      baseId: 'p01',
+      points: 2,
+      reason: '数据不实',
+      active: true,
+      actor: 's',
+      at: '2023-11-21T00:00:00Z',
+    };
+    const objection = {
+      roundId: '2023',
+      id: 'o2',
+      baseId: 'p20',
+      raisedBy: '某单位',
+      receivedOn: '2023-11-28',
+      summary: 's',
+      outcome: null,
+      actor: 's',
+      at: '2023-11-28T01:00:00Z',
+    };
+
+    // Act
+    await store.saveDeduction(deduction);
+    await store.saveDeduction({ ...deduction, active: false });
+    await store.saveDeduction({ ...deduction, id: 'd2', baseId: 'p02' });
+    await store.saveObjection(objection);
+    await store.saveObjection({ ...objection, id: 'o1', at: '2023-11-27T01:00:00Z' });
+    await store.saveObjection({
+      ...objection,
+      outcome: { decision: 'rejected', note: 'n', decidedOn: '2023-12-05', actor: 's' },
+    });
+
+    // Assess
+    expect((await store.listDeductions('2023')).map((d) => [d.id, d.active])).toEqual([
+      ['d1', false],
+      ['d2', true],
+    ]);
+    expect((await store.listObjections('2023')).map((o) => [o.id, o.outcome?.decision ?? null])).toEqual([
+      ['o1', null],
+      ['o2', 'rejected'],
+    ]);
+    expect(await store.listDeductions('2024')).toEqual([]);
+  });
 });

@@ -8,7 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWorkingDays, publicityHtml, publicityText } from '../../shared/domain/review-text.ts';
 import { fixedClock } from '../../shared/use-cases/context.ts';
 import { ingestMessage } from '../../shared/use-cases/intake.ts';
-import { enterPriorGrade, queryReview } from '../../shared/use-cases/review.ts';
+import {
+  decideObjection,
+  deductByHand,
+  enterPriorGrade,
+  queryReview,
+  recordObjection,
+  withdrawDeduction,
+} from '../../shared/use-cases/review.ts';
 import { sendReviewFeedback } from '../../shared/use-cases/review-feedback.ts';
 import { importScoreSheets } from '../../shared/use-cases/review-import.ts';
 import { buildProposalWorkbook } from '../../shared/use-cases/review-proposal.ts';
@@ -278,7 +285,7 @@ describe('expert review: sheets out, scores in, results', () => {
     );
 
     // Assess
-    expect(workbook.worksheets.map((w) => w.name)).toEqual(['拟取消', '拟补入', '待核实', '全部结果']);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['拟取消', '拟补入', '待核实', '异议与复议', '全部结果']);
     expect(rows('拟取消')[0]?.slice(0, 6)).toEqual([
       1,
       '山西综改示范区',
@@ -322,6 +329,62 @@ describe('expert review: sheets out, scores in, results', () => {
     expect(text).toContain('评审尚未完成，结果另行反馈。');
     expect(text).not.toContain('专家A');
     expect(text).toMatch(/山西省商务厅电子商务处\n2023年11月20日$/);
+  });
+
+  it('deducts by hand with the reason shown, takes it back, and records objections and their 复议 outcome', async () => {
+    // Act
+    const deduction = await deductByHand(stack.ctx, { baseId: 'p02', points: 3, reason: '数据不实', actor: 'staff' });
+    const deducted = (await queryReview(stack.ctx)).results.find((r) => r.baseId === 'p02');
+    await withdrawDeduction(stack.ctx, { id: deduction.id, actor: 'staff', reason: '经核实数据无误' });
+    const restored = (await queryReview(stack.ctx)).results.find((r) => r.baseId === 'p02');
+    const objection = await recordObjection(stack.ctx, {
+      baseId: 'p20',
+      raisedBy: '太原某电商协会（盖章）',
+      receivedOn: '2023-11-28',
+      summary: '该基地交易额统计口径有误',
+      actor: 'staff',
+    });
+    const decided = await decideObjection(stack.ctx, {
+      id: objection.id,
+      decision: 'rejected',
+      note: '经专家复议，维持原评价结果',
+      decidedOn: '2023-12-05',
+      actor: 'staff',
+    });
+    const report = await queryReview(stack.ctx);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await buildProposalWorkbook(stack.ctx.round, report)) as unknown as ArrayBuffer);
+
+    // Assess
+    expect(deducted?.deductions).toEqual([{ kind: 'manual', points: 3, reason: '数据不实' }]);
+    expect(deducted?.total).toBe(66.67);
+    expect(restored?.deductions).toEqual([]);
+    expect(restored?.total).toBe(69.67);
+    expect(decided.outcome?.decision).toBe('rejected');
+    expect(report.objections.map((o) => [o.baseId, o.outcome?.note])).toEqual([['p20', '经专家复议，维持原评价结果']]);
+    expect(workbook.getWorksheet('异议与复议')?.getRow(2).values).toEqual([
+      undefined,
+      objection.id,
+      '2023-11-28',
+      '太原某电商协会（盖章）',
+      '晋享生活直播基地',
+      '该基地交易额统计口径有误',
+      '异议不成立',
+      '经专家复议，维持原评价结果',
+      '2023-12-05',
+    ]);
+    await expect(
+      decideObjection(stack.ctx, {
+        id: objection.id,
+        decision: 'upheld',
+        note: 'x',
+        decidedOn: '2023-12-06',
+        actor: 's',
+      }),
+    ).rejects.toThrow('已于2023-12-05作出复议结论');
+    expect((await stack.ctx.records.listAudit('p02')).map((e) => e.action)).toEqual(
+      expect.arrayContaining(['review-deduction', 'review-deduction-withdrawn']),
+    );
   });
 
   it('takes an earlier grade staff enter for a new base from the city letter, audited', async () => {

@@ -19,6 +19,8 @@
  * | address status   | ADDRESS#<address>  | ADDRESS                | -                                         | FAILING / <address> while failing |
  * | expert (review)  | REVIEW#<roundId>   | EXPERT#<expert>        | -                                         | -                                |
  * | prior grade      | REVIEW#<roundId>   | PRIOR#<baseId>         | -                                         | -                                |
+ * | manual deduction | REVIEW#<roundId>   | DEDUCT#<id>            | -                                         | -                                |
+ * | objection        | REVIEW#<roundId>   | OBJECTION#<at>#<id>    | -                                         | -                                |
  *
  * Access patterns, each one Query or GetItem (no Scan):
  * - submission by id: GetItem SUB#id/SUB; documents of a submission: Query pk=SUB#id, sk begins_with DOC#
@@ -61,7 +63,7 @@ import type {
   Sender,
   Submission,
 } from '../../domain/records.ts';
-import type { ExpertRecord, StoredPriorGrade } from '../../domain/review-records.ts';
+import type { ExpertRecord, Objection, StoredDeduction, StoredPriorGrade } from '../../domain/review-records.ts';
 import type { RecordStore } from '../../ports/record-store.ts';
 
 type Item = Record<string, unknown> & { data: unknown };
@@ -499,6 +501,33 @@ export class DynamoDbRecordStore implements RecordStore {
     return this.queryData<StoredPriorGrade>({
       KeyConditionExpression: 'pk = :pk and begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': `REVIEW#${roundId}`, ':prefix': 'PRIOR#' },
+    });
+  }
+
+  async saveDeduction(deduction: StoredDeduction): Promise<void> {
+    await this.put({ pk: `REVIEW#${deduction.roundId}`, sk: `DEDUCT#${deduction.id}`, data: deduction });
+  }
+
+  async listDeductions(roundId: string): Promise<StoredDeduction[]> {
+    return this.queryData<StoredDeduction>({
+      KeyConditionExpression: 'pk = :pk and begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `REVIEW#${roundId}`, ':prefix': 'DEDUCT#' },
+    });
+  }
+
+  async saveObjection(objection: Objection): Promise<void> {
+    // The sort key keeps the first recording time, so an outcome recorded later does not move the objection.
+    await this.put({
+      pk: `REVIEW#${objection.roundId}`,
+      sk: `OBJECTION#${objection.at}#${objection.id}`,
+      data: objection,
+    });
+  }
+
+  async listObjections(roundId: string): Promise<Objection[]> {
+    return this.queryData<Objection>({
+      KeyConditionExpression: 'pk = :pk and begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `REVIEW#${roundId}`, ':prefix': 'OBJECTION#' },
     });
   }
 }
