@@ -1,19 +1,24 @@
 /**
- * Classifies a received document by its name, folder, type and (for spreadsheets) its header row: the report
- * form (附件2), the self-assessment (附件3), a city bureau's letter (公函), evidence for an indicator, or other.
- * Pure: no I/O, no content beyond what the caller passes; size-based decisions (signature images) stay with
- * the caller.
+ * Classifies a received document by its name, folder, type and what the caller read of it (a spreadsheet's header
+ * rows, a PDF/Word file's first page, the mail body's words for it): the report form (附件2), the self-assessment
+ * (附件3), a city bureau's letter (公函), evidence for one or more indicators (`evidence/classify-evidence.ts`
+ * weighs that), or other. Pure: no I/O; size-based decisions (signature images) stay with the caller.
  */
-import type { Indicator } from '../domain/catalogue.ts';
+import type { Round } from '../domain/catalogue.ts';
+import { classifyEvidence, type EvidenceDecision } from './evidence/classify-evidence.ts';
 
 /** Document kinds, as DESIGN.md names them. */
 export type DocumentKind = 'report-form' | 'self-assessment' | 'evidence' | 'city-letter' | 'other';
 
-/** What a document is; `indicator` (a slug) only for evidence matched to one. */
+/** What a document is; `indicator` (a slug) only for evidence decided for one (the first of `indicators`). */
 export interface Classification {
   kind: DocumentKind;
   indicator?: string;
-  /** The word that decided it (a name marker like 自评, or the indicator's evidence keyword). */
+  /** Every indicator decided (a shared table serves several). */
+  indicators?: string[];
+  /** For evidence: the weighed decision, decided or asked, with its reasons. */
+  evidence?: EvidenceDecision;
+  /** The word that decided the kind (a name marker like 自评 or 公函). */
   matchedKeyword?: string;
 }
 
@@ -29,6 +34,12 @@ export interface ClassifyInput {
   sheetHeaders?: string[];
   /** True for members of an archive: unmatched members are still evidence, not stray mail parts. */
   fromArchive?: boolean;
+  /** Text of the first page of a PDF/Word file, when the caller has read it. */
+  firstPage?: string;
+  /** The words the mail body gives for this attachment (`附件5：直播间明细表`). */
+  listedAs?: string;
+  /** Words staff accepted as naming an indicator. */
+  extraWords?: readonly { word: string; indicator: string }[];
 }
 
 const SPREADSHEET_EXTS = new Set(['xlsx', 'xls', 'xlsm', 'et', 'ett', 'csv', 'ods']);
@@ -87,8 +98,8 @@ const CONTENT_TYPE_EXTS: [RegExp, string][] = [
   [/video\/mp4/, 'mp4'],
 ];
 
-/** Classifies one document; `indicators` supply the evidence keywords (the round's catalogue). */
-export function classifyDocument(input: ClassifyInput, indicators: Indicator[]): Classification {
+/** Classifies one document against the round's vocabulary; without a round, only the kind is decided. */
+export function classifyDocument(input: ClassifyInput, round: Round | null): Classification {
   const parts = input.fileName.split(/[\\/]/).filter(Boolean);
   const baseName = parts.pop() ?? '';
   const folders = [...(input.folderPath ?? '').split(/[\\/]/), ...parts].filter(Boolean);
@@ -118,50 +129,26 @@ export function classifyDocument(input: ClassifyInput, indicators: Indicator[]):
     if (form) return { kind: 'report-form', matchedKeyword: form[0] };
   }
 
-  const match = matchIndicator(name, folders, input.sheetHeaders ?? [], indicators);
-  if (match) return { kind: 'evidence', indicator: match.slug, matchedKeyword: match.keyword };
-
   const member = input.fromArchive === true || folders.length > 0;
-  return member || EVIDENCE_EXTS.has(ext) ? { kind: 'evidence' } : { kind: 'other' };
-}
-
-interface IndicatorMatch {
-  slug: string;
-  keyword: string;
-  length: number;
-  /** Where it matched: file name 3 > sheet header 2 > folder 1 (the closer to the file, the more telling). */
-  place: number;
-}
-
-/**
- * The indicator whose evidence keyword matches best: the longest keyword wins (山西产品交易额 beats 交易额),
- * then the place it matched in, then catalogue order.
- */
-function matchIndicator(
-  name: string,
-  folders: string[],
-  headers: string[],
-  indicators: Indicator[],
-): IndicatorMatch | undefined {
-  const places: [string, number][] = [
-    [name, 3],
-    ...headers.map((header): [string, number] => [normalizeForMatch(header), 2]),
-    ...folders.map((folder): [string, number] => [normalizeForMatch(folder), 1]),
-  ];
-  let best: IndicatorMatch | undefined;
-  for (const indicator of indicators) {
-    for (const keyword of indicator.evidenceKeywords) {
-      const needle = normalizeForMatch(keyword);
-      if (needle === '') continue;
-      for (const [text, place] of places) {
-        if (!text.includes(needle)) continue;
-        const better =
-          best === undefined || needle.length > best.length || (needle.length === best.length && place > best.place);
-        if (better) best = { slug: indicator.slug, keyword, length: needle.length, place };
-      }
+  if (round) {
+    const evidence = classifyEvidence(
+      {
+        name: baseName,
+        folders,
+        ...(input.sheetHeaders ? { sheetHeaders: input.sheetHeaders } : {}),
+        ...(input.firstPage ? { firstPage: input.firstPage } : {}),
+        ...(input.listedAs ? { listedAs: input.listedAs } : {}),
+      },
+      round,
+      input.extraWords,
+    );
+    if (evidence.decision === 'decided') {
+      return { kind: 'evidence', indicator: evidence.indicators[0], indicators: evidence.indicators, evidence };
     }
+    if (evidence.candidates.length > 0 || member || EVIDENCE_EXTS.has(ext)) return { kind: 'evidence', evidence };
+    return { kind: 'other' };
   }
-  return best;
+  return member || EVIDENCE_EXTS.has(ext) ? { kind: 'evidence' } : { kind: 'other' };
 }
 
 /** Folds width and case and drops spaces and punctuation, so 山西产品-交易额 (明细) matches 山西产品交易额明细. */

@@ -9,8 +9,9 @@ import { finished } from 'node:stream/promises';
 import { type Finding, finding } from '../domain/findings.ts';
 import type { DocumentRecord, FormValue, Submission } from '../domain/records.ts';
 import { archiveKind, expandArchive } from '../parsing/archive.ts';
-import { classifyDocument } from '../parsing/classify.ts';
+import { type Classification, type ClassifyInput, classifyDocument } from '../parsing/classify.ts';
 import { type MessageFacts, readMessage } from '../parsing/email.ts';
+import { FIRST_PAGE_MAX_BYTES, firstPageText } from '../parsing/evidence/first-page.ts';
 import { parseReportForm } from '../parsing/report-form/index.ts';
 import { readSelfAssessmentFile } from '../parsing/self-assessment.ts';
 import { readSheetHeaders } from '../parsing/sheet-headers.ts';
@@ -180,6 +181,26 @@ async function readContent(
 
   const described = describe(file);
   classified(ctx, doc, file);
+  const readReport = async () => {
+    const report = await readSelfAssessmentFile(file.content, file.fileName);
+    doc.report = { cover: report.cover, sections: report.sections, figures: report.figures, pages: report.pages };
+    doc.findings.push(...located(report.findings, file.fileName));
+  };
+  // A scan or a Word file named by a tool (扫描全能王 …pdf, 新建文档.docx): its first page may say what it is.
+  const byFirstPage = async (): Promise<boolean> => {
+    const firstPage = await firstPageText(file.content);
+    if (!firstPage) return false;
+    const head = firstPage.slice(0, 300);
+    // The form's title: left to the form check below, which wants its items.
+    if (/经营服务情况/.test(head)) return false;
+    if (/自评报告/.test(head)) {
+      apply(doc, { kind: 'self-assessment' });
+      await readReport();
+      return true;
+    }
+    apply(doc, classifyDocument({ ...described, firstPage }, ctx.round));
+    return decided(doc);
+  };
   if (doc.kind === 'report-form' || (isSpreadsheet(file.fileName) && doc.kind !== 'city-letter')) {
     const form = await parseReportForm(file.content, ctx.round, { fileName: file.fileName });
     const itemsFound = filledItems(form.values);
@@ -190,36 +211,37 @@ async function readContent(
       doc.formValues = form.values;
       doc.formHeader = form.header;
       doc.findings.push(...located(form.findings, file.fileName));
-    } else if (doc.indicator === null) {
+    } else if (!decided(doc)) {
       // A name that says nothing (附件3.xlsx, Sheet1.xlsx): the title and column headers may say what it is.
       const byHeaders = classifyDocument(
         { ...described, sheetHeaders: await readSheetHeaders(file.content) },
-        ctx.round.indicators,
+        ctx.round,
       );
-      doc.kind = byHeaders.kind;
-      doc.indicator = byHeaders.indicator ?? null;
+      apply(doc, byHeaders);
       if (byHeaders.kind === 'report-form') {
         doc.formValues = form.values;
         doc.formHeader = form.header;
         doc.findings.push(...located(form.findings, file.fileName));
       }
     }
-  } else if (mayBeUnnamedForm(ctx, file, file.content.length) && doc.indicator === null) {
+  } else if (WORD_OR_PDF.test(file.fileName) && doc.kind === 'evidence' && !decided(doc) && (await byFirstPage())) {
+    // Decided by its first page: evidence, not the form.
+  } else if (mayBeUnnamedForm(ctx, file, file.content.length) && !decided(doc)) {
     // Taken for the form only when it carries a good part of the form's items, like a spreadsheet so named.
     const form = await parseReportForm(file.content, ctx.round, { fileName: file.fileName });
     if (filledItems(form.values) >= REPORT_FORM_MIN_ITEMS) {
-      doc.kind = 'report-form';
+      apply(doc, { kind: 'report-form' });
       doc.formValues = form.values;
       doc.formHeader = form.header;
       doc.findings.push(...located(form.findings, file.fileName));
     }
   } else if (doc.kind === 'self-assessment') {
-    const report = await readSelfAssessmentFile(file.content, file.fileName);
-    doc.report = { cover: report.cover, sections: report.sections, figures: report.figures, pages: report.pages };
-    doc.findings.push(...located(report.findings, file.fileName));
+    await readReport();
   }
   return { documents: [doc], texts: [] };
 }
+
+const WORD_OR_PDF = /\.(?:pdf|docx?|wps)$/i;
 
 async function readArchive(
   ctx: AppContext,
@@ -397,27 +419,51 @@ function filledItems(values: readonly FormValue[]): number {
 /** Whether a file's content must be parsed, or storing and classifying it by name is all there is to do. */
 function needsReading(ctx: AppContext, file: IncomingFile, head: Buffer, size: number): boolean {
   if (isForwardedMessage(file) || isTnef(file) || archiveKind(head, file.fileName)) return true;
-  const kind = classifyDocument(describe(file), []).kind;
+  const kind = classifyDocument(describe(file), null).kind;
   if (kind === 'report-form' || kind === 'self-assessment' || isSpreadsheet(file.fileName)) return true;
-  return mayBeUnnamedForm(ctx, file, size);
+  if (mayBeUnnamedForm(ctx, file, size)) return true;
+  // Evidence its name does not decide: the first page may.
+  const byName = classifyDocument(describe(file), ctx.round);
+  return (
+    byName.kind === 'evidence' &&
+    byName.evidence?.decision !== 'decided' &&
+    WORD_OR_PDF.test(file.fileName) &&
+    size <= FIRST_PAGE_MAX_BYTES
+  );
 }
 
 /** A Word or PDF file whose name names nothing (`新建 Microsoft Word 文档.docx`): it may be the form as the notice sent it. */
 function mayBeUnnamedForm(ctx: AppContext, file: IncomingFile, size: number): boolean {
   if (!/\.(docx|doc|wps|pdf)$/i.test(file.fileName) || size > FORM_SNIFF_MAX_BYTES) return false;
-  const classification = classifyDocument(describe(file), ctx.round.indicators);
+  const classification = classifyDocument(describe(file), ctx.round);
   return (classification.kind === 'evidence' || classification.kind === 'other') && !classification.indicator;
 }
 
 /** Sets a document's kind and indicator from what the file is called and where it was found. */
 function classified(ctx: AppContext, doc: DocumentRecord, file: IncomingFile): DocumentRecord {
-  const classification = classifyDocument(describe(file), ctx.round.indicators);
-  doc.kind = classification.kind;
-  doc.indicator = classification.indicator ?? null;
+  apply(doc, classifyDocument(describe(file), ctx.round));
   return doc;
 }
 
-function describe(file: IncomingFile) {
+/** Records a classification on a document: kind, the decided indicators, and for evidence the decision and why. */
+export function apply(doc: DocumentRecord, classification: Classification): void {
+  doc.kind = classification.kind;
+  doc.indicator = classification.indicator ?? null;
+  doc.indicators = classification.indicators ?? [];
+  if (classification.evidence) {
+    const { decision, confidence, candidates, reasons } = classification.evidence;
+    doc.classification = { decision, confidence, candidates, reasons };
+  } else {
+    doc.classification = null;
+  }
+}
+
+/** Whether the classifier decided which indicator(s) an evidence document is for. */
+function decided(doc: DocumentRecord): boolean {
+  return doc.indicator !== null;
+}
+
+function describe(file: IncomingFile): ClassifyInput {
   return {
     fileName: file.fileName,
     folderPath: file.folderPath ?? undefined,

@@ -110,7 +110,8 @@ describe('base status with staff decisions, concurrency and city records', () =>
     const sent = await send(stack, name, [
       { filename: '经营服务情况报告表.xlsx', content: form },
       { filename: '自评报告.pdf', content: report },
-      { filename: '附件1.pdf', content: await buildMinimalPdf('主播名单') },
+      // Neither its name nor its first page says what it is.
+      { filename: '附件1.pdf', content: await buildMinimalPdf('补充材料') },
     ]);
     const docs = await stack.ctx.records.listDocumentsBySubmission(sent.submissionId);
     const anonymous = docs.find((d) => d.fileName === '附件1.pdf')!;

@@ -8,12 +8,14 @@
 import type { z } from 'zod';
 import { type Round, roundSchema } from '../catalogue.ts';
 import { type ScoringScheme, scoringSchemeSchema } from '../scoring.ts';
+import { vocabularySchema } from '../vocabulary.ts';
 import bases2023 from './2023/bases.json' with { type: 'json' };
 import cities2023 from './2023/cities.json' with { type: 'json' };
 import form2023 from './2023/form.json' with { type: 'json' };
 import indicators2023 from './2023/indicators.json' with { type: 'json' };
 import round2023 from './2023/round.json' with { type: 'json' };
 import scoring2023 from './2023/scoring.json' with { type: 'json' };
+import vocabulary2023 from './2023/vocabulary.json' with { type: 'json' };
 
 /** The raw contents of a round's JSON files, before validation. */
 export interface RoundFiles {
@@ -27,10 +29,19 @@ export interface RoundFiles {
   indicators: unknown;
   /** form.json: `{ formHeader, formItems }` of the report form. */
   form: unknown;
+  /** vocabulary.json: the words bases use for their evidence (optional). */
+  vocabulary?: unknown;
 }
 
 const ROUND_FILES: Readonly<Record<string, RoundFiles>> = {
-  '2023': { round: round2023, cities: cities2023, bases: bases2023, indicators: indicators2023, form: form2023 },
+  '2023': {
+    round: round2023,
+    cities: cities2023,
+    bases: bases2023,
+    indicators: indicators2023,
+    form: form2023,
+    vocabulary: vocabulary2023,
+  },
 };
 
 /** Invalid round data; `file` and `path` say where (e.g. `rounds/2023/bases.json`, `[3].grade2021`). */
@@ -48,7 +59,7 @@ export class RoundDataError extends Error {
 }
 
 const roundFileSchema = roundSchema
-  .omit({ cities: true, bases: true, indicators: true, formHeader: true, formItems: true })
+  .omit({ cities: true, bases: true, indicators: true, formHeader: true, formItems: true, vocabulary: true })
   .strict();
 const formFileSchema = roundSchema.pick({ formHeader: true, formItems: true }).strict();
 
@@ -110,6 +121,15 @@ function checkConsistency(round: Round, dir: string): void {
       if (!items.has(item)) fail('indicators.json', `[${i}].formItems[${j}]`, `form item ${item} not in form.json`);
     }
   }
+  const slugs = new Set(round.indicators.map((i) => i.slug));
+  for (const [i, term] of (round.vocabulary?.terms ?? []).entries()) {
+    if (!slugs.has(term.indicator))
+      fail('vocabulary.json', `terms[${i}].indicator`, `unknown indicator ${term.indicator}`);
+  }
+  for (const [i, group] of (round.vocabulary?.shareable ?? []).entries()) {
+    const unknown = group.find((slug) => !slugs.has(slug));
+    if (unknown) fail('vocabulary.json', `shareable[${i}]`, `unknown indicator ${unknown}`);
+  }
   for (const [i, control] of round.controlItems.entries()) {
     const item = items.get(control.item);
     if (!item) fail('round.json', `controlItems[${i}].item`, `form item ${control.item} not in form.json`);
@@ -136,7 +156,11 @@ export function parseRoundFiles(id: string, files: RoundFiles): Round {
   const bases = parseFile(id, `${dir}/bases.json`, roundSchema.shape.bases, files.bases);
   const indicators = parseFile(id, `${dir}/indicators.json`, roundSchema.shape.indicators, files.indicators);
   const form = parseFile(id, `${dir}/form.json`, formFileSchema, files.form);
-  const round = parseFile(id, dir, roundSchema, { ...head, cities, bases, indicators, ...form });
+  const vocabulary =
+    files.vocabulary === undefined
+      ? undefined
+      : parseFile(id, `${dir}/vocabulary.json`, vocabularySchema, files.vocabulary);
+  const round = parseFile(id, dir, roundSchema, { ...head, cities, bases, indicators, ...form, vocabulary });
   checkConsistency(round, dir);
   return round;
 }

@@ -176,7 +176,7 @@ describe('buildReportTemplate', () => {
     const input = { fileName: '新建 Microsoft Excel 工作表.xlsx', sheetHeaders: [layout.title] };
 
     // Act
-    const classification = classifyDocument(input, round.indicators);
+    const classification = classifyDocument(input, round);
 
     // Assess
     expect(classification.kind).toBe('report-form');

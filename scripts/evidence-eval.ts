@@ -1,0 +1,25 @@
+/**
+ * Measures the evidence classifier on a labelled set (tests/fixtures/evidence-names/*.json): precision over decided
+ * names, recall (decided right ÷ all names with a label), the asked rate, the confusion pairs and the misses.
+ * `npm run evidence-eval -- [dev|dev2|test] [--misses]`. Tune the vocabulary on dev only: test is the measurement.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadRound } from '../shared/domain/rounds/index.ts';
+import { type LabelledName, measure } from '../shared/parsing/evidence/measure.ts';
+
+const set = process.argv.slice(2).find((a) => !a.startsWith('-')) ?? 'dev';
+const path = fileURLToPath(new URL(`../tests/fixtures/evidence-names/${set}.json`, import.meta.url));
+const names = JSON.parse(readFileSync(path, 'utf8')) as LabelledName[];
+const result = measure(names, loadRound());
+console.log(
+  `${set}: ${result.total} names · decided ${result.decided} · right ${result.right} (exact ${result.exact}) · wrong ${result.wrong} · asked ${result.asked}`,
+);
+console.log(
+  `precision ${result.precision.toFixed(3)} · recall ${result.recall.toFixed(3)} (exact sets ${result.exactRecall.toFixed(3)}) · asked ${(result.askedRate * 100).toFixed(1)} % · unknowable decided ${result.unknowableDecided}`,
+);
+console.log('confusion (expected -> decided):');
+for (const [pair, count] of result.confusion) console.log(`  ${count} × ${pair}`);
+if (process.argv.includes('--misses')) {
+  for (const miss of result.misses) console.log(`  ${miss}`);
+}

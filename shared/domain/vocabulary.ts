@@ -1,0 +1,31 @@
+/**
+ * The words bases use for their evidence, as round data (`rounds/<id>/vocabulary.json`): which words point to
+ * which indicator and how strongly, which words say only what kind of file it is (明细, 花名册 …), and which
+ * indicators one table may serve together (「可以共用一张表格」). The classifier weighs these; adding a word is a
+ * data change, and words staff accept from their own classifications join them at run time.
+ */
+import { z } from 'zod';
+
+/** A group of words pointing to one indicator with one weight (1 weak … 4 decisive). */
+export const vocabularyTermSchema = z.object({
+  indicator: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  /** 1: a hint (花名册); 2: names the indicator's subject (主播); 3: names its evidence (主播名单); 4: decisive. */
+  weight: z.number().min(0.5).max(4),
+  /** Words as bases write them; `*` stands for up to ten other characters (山西*销售 matches 山西特色产品销售额). */
+  words: z.array(z.string().min(1)).min(1),
+});
+/** Words for one indicator. */
+export type VocabularyTerm = z.infer<typeof vocabularyTermSchema>;
+
+export const vocabularySchema = z.object({
+  /** Words that say what kind of file it is (明细, 名单, 照片) but not which indicator: never a signal. */
+  generic: z.array(z.string().min(1)),
+  /**
+   * Indicators one table may serve together (「可以共用一张表格」): the roster's own indicator first, then those its
+   * columns may serve (employees, then ops-engineers, party-members …).
+   */
+  shareable: z.array(z.array(z.string()).min(2)),
+  terms: z.array(vocabularyTermSchema),
+});
+/** A round's evidence vocabulary. */
+export type Vocabulary = z.infer<typeof vocabularySchema>;

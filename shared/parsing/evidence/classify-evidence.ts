@@ -1,0 +1,304 @@
+/**
+ * Which indicator(s) an evidence file is for, weighed from every signal there is: the report-form item number in
+ * its name or folder (`17.xlsx`, `第32项`, `（十七）`), the words of its name, its folders, the mail body's list
+ * of attachments, a spreadsheet's header rows and the first page of a PDF/Word file. Each signal gives candidates
+ * with a weight; the decision is `decided` only when one indicator (or a set listed together, 「可以共用一张表格」)
+ * clearly outweighs the rest, otherwise `asked`: staff settle it, and until then the indicator reads 待核实, never
+ * 缺少. A wrong label is worse than a question. Pure: the caller reads the files.
+ */
+import type { Round } from '../../domain/catalogue.ts';
+import type { EvidenceClassification } from '../../domain/records.ts';
+import { attachmentNumber, itemNumber } from './numbers.ts';
+import { type CompiledVocabulary, compileVocabulary, type Span, spansOf } from './vocabulary.ts';
+
+/** What is known about one evidence file. */
+export interface EvidenceSignals {
+  /** File name without folders (with or without extension). */
+  name: string;
+  /** Folders it sits in, outermost first (archive folders, the archive's own name). */
+  folders?: string[];
+  /** Header cells of a spreadsheet's first rows. */
+  sheetHeaders?: string[];
+  /** Text of the first page of a PDF/Word file. */
+  firstPage?: string;
+  /** The words the mail body gives for this attachment (`附件5：直播间明细表` for `附件5.pdf`). */
+  listedAs?: string;
+}
+
+/** The decision, with the decided indicators (empty when asked). */
+export interface EvidenceDecision extends EvidenceClassification {
+  indicators: string[];
+}
+
+/** Below this score nothing is decided (a single 花名册 is a hint, a 主播 is enough). */
+export const MIN_DECIDED_SCORE = 1.6;
+/** The runner-up may reach at most this share of the winner's score for a decision. */
+export const MAX_RUNNER_UP_SHARE = 0.6;
+
+/** An indicator listed with the winner joins the set from this score (（标注农民工） in brackets still counts). */
+const MIN_SET_MEMBER_SCORE = 1;
+/** How much each place counts: the name most, an outer folder or the body of a first page least. */
+const SOURCE_WEIGHT = {
+  name: 1,
+  listed: 1,
+  folder: 0.8,
+  outerFolder: 0.5,
+  headers: 0.8,
+  title: 0.9,
+  page: 0.35,
+} as const;
+type Source = keyof typeof SOURCE_WEIGHT;
+/** An item number counts like a word that names the evidence outright. */
+const NUMBER_SCORE = { name: 3, folder: 2.4 } as const;
+/** The last word of a name is its head (主播诚信评价表 is a 评价表): a small bonus when words disagree. */
+const HEAD_BONUS = 0.5;
+/** Another word for the same indicator in the same place adds this much (at most one whole weight). */
+const REPEAT_BONUS = 0.5;
+/** Words in brackets annotate (（山西新闻网）, （已发布）): they count this much. */
+const BRACKET_FACTOR = 0.6;
+
+interface Candidate {
+  indicator: string;
+  score: number;
+  reasons: string[];
+}
+
+/** Classifies one evidence file against the round's vocabulary (and words staff accepted). */
+export function classifyEvidence(
+  signals: EvidenceSignals,
+  round: Round,
+  extraWords: readonly { word: string; indicator: string }[] = [],
+): EvidenceDecision {
+  const vocabulary = compileVocabulary(round, extraWords);
+  const candidates = new Map<string, Candidate>();
+  const add = (indicator: string, score: number, reason: string) => {
+    const candidate = candidates.get(indicator) ?? { indicator, score: 0, reasons: [] };
+    candidate.score += score;
+    if (!candidate.reasons.includes(reason)) candidate.reasons.push(reason);
+    candidates.set(indicator, candidate);
+  };
+  const groups: string[][] = [];
+
+  const stem = signals.name.replace(/\.[a-z0-9]{1,5}$/i, '');
+  // A folder named after a section of 附件1 (基础硬件, 行业规范) groups several indicators: it says none of them.
+  const folders = (signals.folders ?? []).filter((f) => f.trim() !== '' && !vocabulary.isSection(f));
+  const nameSpans = spansOf(stem, vocabulary);
+  const folderSpans = folders.map((folder) => spansOf(folder, vocabulary));
+  const nameHasWords = /[\p{Script=Han}a-z]{2}/iu.test(
+    vocabulary.strip(stem).replace(/附件|材料|证明|扫描|文档|照片|图片/g, ''),
+  );
+
+  // Numbers: an item number in the name, unless the name is only a number inside a folder that names an
+  // indicator (photos 1.jpg, 2.jpg) or in a mail that lists it (附件3 = 主播名单: an attachment's number).
+  const nameNumber = itemNumber(stem, 'name');
+  const folderSays = folderSpans.some((spans) => spans.some((s) => s.indicator !== null && s.weight >= 2));
+  const listed = signals.listedAs !== undefined && attachmentNumber(stem) !== undefined;
+  if (nameNumber && !listed && (nameHasWords || !folderSays)) {
+    numberCandidates(nameNumber.items, nameNumber.written, 'name', vocabulary, nameSpans, add, groups);
+  }
+
+  // Words, place by place.
+  weigh('name', stem, nameSpans, vocabulary, add, groups);
+  if (listed && signals.listedAs)
+    weigh('listed', signals.listedAs, spansOf(signals.listedAs, vocabulary), vocabulary, add, groups);
+  // The nearest folder counts most, outer ones less. A name that says outright what it is refines its folder
+  // (山西产品交易额构成明细 in 32 交易额): the folder's other candidates then count half.
+  const nameSays = decisiveName(candidates);
+  const fromFolder = (indicator: string, score: number, reason: string) =>
+    add(indicator, nameSays !== undefined && indicator !== nameSays ? score * 0.5 : score, reason);
+  // The nearest folder that says anything (9月, 第3期 say nothing) counts as the file's own folder.
+  const says = (index: number) =>
+    (folderSpans[index] ?? []).some((s) => s.indicator !== null) || itemNumber(folders[index] ?? '', 'folder');
+  let own = folders.length - 1;
+  while (own > 0 && !says(own)) own--;
+  folderSpans.forEach((spans, index) => {
+    if (index > own) return;
+    const source: Source = index === own ? 'folder' : 'outerFolder';
+    weigh(source, folders[index] ?? '', spans, vocabulary, fromFolder, groups);
+  });
+  // An item number counts in the file's own folder only (an outer 05 附加项 numbers a section).
+  const folderNumber = own >= 0 ? itemNumber(folders[own] ?? '', 'folder') : undefined;
+  if (folderNumber) {
+    const spans = folderSpans[own] ?? [];
+    numberCandidates(folderNumber.items, folderNumber.written, 'folder', vocabulary, spans, fromFolder, groups);
+  }
+  if (signals.sheetHeaders && signals.sheetHeaders.length > 0) {
+    const text = signals.sheetHeaders.slice(0, 80).join('、');
+    weigh('headers', text, spansOf(text, vocabulary), vocabulary, add, groups, true);
+  }
+  if (signals.firstPage) {
+    // The title is the first line, or the first two when the first is a letterhead or spaced-out (营 业 执 照).
+    const lines = signals.firstPage
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
+    // A letterhead (中共…支部委员会, …人民政府文件), a document number or a news site's dateline comes before the
+    // title; they name the sender, not the subject.
+    while (lines.length > 1 && isLetterhead(lines[0] ?? '')) lines.shift();
+    const first = lines[0] ?? '';
+    const firstSays = spansOf(first, vocabulary).some((s) => s.indicator !== null);
+    const titleLines = firstSays && first.replace(/\s/g, '').length >= 6 ? 1 : 2;
+    const title = lines.slice(0, titleLines).join(' ').slice(0, 120);
+    const rest = lines.slice(titleLines).join(' ').slice(0, 400);
+    const before = new Map([...candidates].map(([k, v]) => [k, v.score]));
+    weigh('title', title, spansOf(title, vocabulary), vocabulary, add, groups);
+    const titleSaid = [...candidates].some(([k, v]) => v.score - (before.get(k) ?? 0) >= MIN_DECIDED_SCORE);
+    // The body of the page only where nothing else spoke: prose names many things in passing.
+    const spoke = [...candidates.values()].some((c) => c.score >= MIN_DECIDED_SCORE);
+    if (rest && !titleSaid && !spoke) weigh('page', rest, spansOf(rest, vocabulary), vocabulary, add, []);
+  }
+
+  return decide([...candidates.values()], groups);
+}
+
+/** Letterheads, document numbers and datelines: lines above a title that name the sender or the date. */
+function isLetterhead(line: string): boolean {
+  const text = line.replace(/\s/g, '');
+  if (text.length > 40) return false;
+  if (/^\S{0,16}\d{4}\s*[-年./]\s*\d{1,2}/.test(line) && text.length <= 30) return true;
+  if (/〔\d{4}〕|\[\d{4}\]|第\d+号$|^编号/.test(text)) return true;
+  if (/文件$|^中共|^中国共产党/.test(text) && !/关于/.test(text)) return true;
+  return /(?:委员会|支部|党委|总支|人民政府|办公室|商务局|商务厅|有限公司|有限责任公司|集团|协会|学会|研究院|大学|学院)$/.test(
+    text,
+  );
+}
+
+/** The one indicator the name alone names outright (a word of weight 3 or an item number), if any. */
+function decisiveName(candidates: Map<string, Candidate>): string | undefined {
+  const strong = [...candidates.values()].filter((c) => c.score >= 3);
+  const rest = [...candidates.values()].filter((c) => c.score > 0 && c.score < 3);
+  return strong.length === 1 && rest.every((c) => c.score <= (strong[0]?.score ?? 0) * MAX_RUNNER_UP_SHARE)
+    ? strong[0]?.indicator
+    : undefined;
+}
+
+/** The decision from the weighed candidates; `groups` are indicators named together in one place. */
+function decide(all: Candidate[], groups: string[][]): EvidenceDecision {
+  const ranked = all
+    .filter((c) => c.score > 0)
+    .sort((a, b) => b.score - a.score || a.indicator.localeCompare(b.indicator));
+  const candidates = ranked.map((c) => ({ indicator: c.indicator, score: round2(c.score) }));
+  const top = ranked[0];
+  if (!top)
+    return {
+      decision: 'asked',
+      confidence: 0,
+      candidates: [],
+      reasons: ['没有可判断的名称、编号或内容'],
+      indicators: [],
+    };
+  // The set: the winner and what is listed with it, when each of them weighs enough.
+  const scoreOf = new Map(ranked.map((c) => [c.indicator, c.score]));
+  const set = new Set([top.indicator]);
+  for (const group of groups) {
+    if (!group.includes(top.indicator)) continue;
+    for (const indicator of group) {
+      if ((scoreOf.get(indicator) ?? 0) >= MIN_SET_MEMBER_SCORE) set.add(indicator);
+    }
+  }
+  const runnerUp = ranked.find((c) => !set.has(c.indicator))?.score ?? 0;
+  const weakest = Math.min(...[...set].map((i) => scoreOf.get(i) ?? 0));
+  const confidence = round2(Math.min(1, top.score / 3) * (1 - runnerUp / top.score));
+  const reasons = ranked.filter((c) => set.has(c.indicator)).flatMap((c) => c.reasons);
+  const decided = top.score >= MIN_DECIDED_SCORE && runnerUp <= weakest * MAX_RUNNER_UP_SHARE;
+  if (!decided) {
+    return {
+      decision: 'asked',
+      confidence,
+      candidates: candidates.slice(0, 4),
+      reasons: ranked.slice(0, 4).flatMap((c) => c.reasons),
+      indicators: [],
+    };
+  }
+  const indicators = ranked.filter((c) => set.has(c.indicator)).map((c) => c.indicator);
+  return { decision: 'decided', confidence, candidates: candidates.slice(0, 6), reasons, indicators };
+}
+
+/** Candidates from an item number, or from the indicator order number when the words agree with that reading. */
+function numberCandidates(
+  items: number[],
+  written: string,
+  where: 'name' | 'folder',
+  vocabulary: CompiledVocabulary,
+  spans: Span[],
+  add: (indicator: string, score: number, reason: string) => void,
+  groups: string[][],
+): void {
+  const byItem = [...new Set(items.flatMap((item) => vocabulary.itemIndicators.get(item) ?? []))];
+  const said = new Set(spans.filter((s) => s.indicator !== null && s.weight >= 2).map((s) => s.indicator as string));
+  // A base numbering its files 1, 2, 3 … in the order of 附件1's indicators: the words show which reading holds.
+  const byOrder = items.length === 1 ? vocabulary.orderIndicators.get(items[0] ?? 0) : undefined;
+  const agreesByItem = byItem.some((i) => said.has(i));
+  if (byOrder && !agreesByItem && said.has(byOrder)) {
+    add(byOrder, NUMBER_SCORE[where], `按指标序号${items[0]}判定`);
+    return;
+  }
+  const label = items.length > 1 ? `第${items[0]}至${items.at(-1)}项` : `第${items[0]}项`;
+  for (const indicator of byItem) add(indicator, NUMBER_SCORE[where], `按编号${written.trim()}判定（${label}）`);
+  if (byItem.length > 1) groups.push(byItem);
+}
+
+/** Adds the candidates of one place's words. */
+function weigh(
+  source: Source,
+  text: string,
+  spans: Span[],
+  vocabulary: CompiledVocabulary,
+  add: (indicator: string, score: number, reason: string) => void,
+  groups: string[][],
+  columns = false,
+): void {
+  const named = spans.filter((s): s is Span & { indicator: string } => s.indicator !== null);
+  if (named.length === 0) return;
+  const distinct = new Set(named.map((s) => s.indicator));
+  const last = named.reduce(
+    (a, b) => (b.start > a.start && !b.bracketed ? b : a),
+    named[0] as Span & { indicator: string },
+  );
+  const where = PLACE_NAMES[source];
+  for (const indicator of distinct) {
+    const own = named.filter((s) => s.indicator === indicator);
+    const weights = own.map((s) => s.weight * (s.bracketed ? BRACKET_FACTOR : 1)).sort((a, b) => b - a);
+    let score = (weights[0] ?? 0) + Math.min(REPEAT_BONUS * (weights.length - 1), weights[0] ?? 0);
+    if (distinct.size > 1 && last.indicator === indicator && last.weight >= 2 && HEADED.has(source)) {
+      score += HEAD_BONUS;
+    }
+    const words = [...new Set(own.map((s) => s.word))]
+      .slice(0, 3)
+      .map((w) => `“${w}”`)
+      .join('、');
+    add(indicator, score * SOURCE_WEIGHT[source], `${where}含${words}`);
+  }
+  // Indicators listed together (员工名单（含党员、运维）): one table for several.
+  if (!columns) {
+    for (const group of vocabulary.listedTogether(text, named)) groups.push(group);
+    return;
+  }
+  // Column headers: a staff roster whose columns serve the indicators the notice lets share one table (负责项目,
+  // 政治面貌, 是否农民工) is the roster of the group's own indicator too (从业人员). Other columns name what a table
+  // holds, not what it is for (a promotions table has a 交易额 column): no set from them.
+  if (!/姓名|名字/.test(text)) return;
+  for (const [base, ...others] of vocabulary.shareable) {
+    const served = others.filter((i) => distinct.has(i));
+    if (base === undefined || served.length === 0) continue;
+    add(base, SOURCE_WEIGHT.headers * MIN_DECIDED_SCORE, '表头为人员名册且列出共用表格的栏目');
+    groups.push([base, ...served]);
+  }
+}
+
+/** Places whose last word is their head: a name, the mail's words for it, a title. */
+const HEADED = new Set<Source>(['name', 'listed', 'title']);
+
+const PLACE_NAMES: Record<Source, string> = {
+  name: '文件名',
+  listed: '邮件正文所列名称',
+  folder: '所在文件夹',
+  outerFolder: '上级文件夹',
+  headers: '表头',
+  title: '首页标题',
+  page: '首页正文',
+};
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}

@@ -1,0 +1,117 @@
+/**
+ * Report-form item numbers in evidence names, the way bases number their files: `17.xlsx`, `17 直播明细`, `17-1`,
+ * `第17项`, `（十七）直播活动`, `第四十项`, `23-26项`. A number is an item number only where bases put one — at the
+ * start of a name or folder, or spelled 第N项 — and never when it is a count, a date or a place: `2号直播间`,
+ * `1号楼`, `11.08`, `2023年`, `第5期`, `附件12` (an attachment's own number, see `attachmentNumber`).
+ */
+
+/** Items that may carry a number: the report form has 44. */
+const MAX_ITEM = 99;
+
+/** Characters after a leading number that make it a count, an ordinal or a date rather than an item number. */
+const NOT_ITEM_AFTER = /^(?:[号楼层栋幢座间期批届次个人家场万元年月日周季度天名岁位款件套台%％#]|[.．:：]\d{2}|\d)/;
+
+const CHINESE_DIGITS: Record<string, number> = {
+  〇: 0,
+  零: 0,
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
+};
+
+/** 十七 -> 17, 四十 -> 40, 二十三 -> 23; undefined for anything else. */
+export function chineseNumber(text: string): number | undefined {
+  if (text === '') return undefined;
+  if (text.length === 1 && text in CHINESE_DIGITS) return CHINESE_DIGITS[text];
+  const ten = text.indexOf('十');
+  if (ten < 0 || text.indexOf('十', ten + 1) >= 0) return undefined;
+  const head = text.slice(0, ten);
+  const tail = text.slice(ten + 1);
+  const tens = head === '' ? 1 : CHINESE_DIGITS[head];
+  const units = tail === '' ? 0 : CHINESE_DIGITS[tail];
+  if (tens === undefined || units === undefined || head.length > 1 || tail.length > 1) return undefined;
+  return tens * 10 + units;
+}
+
+/** An item number found in a text, and how it was written (for the reason shown to staff). */
+export interface ItemNumber {
+  items: number[];
+  written: string;
+}
+
+/**
+ * The report-form item(s) a name or folder is numbered by, or undefined. Chinese numerals count only in file names
+ * (a folder `（一）基础硬件` numbers a section, not an item) unless written 第…项.
+ */
+export function itemNumber(text: string, where: 'name' | 'folder'): ItemNumber | undefined {
+  const t = text.normalize('NFKC').trim();
+  // 第17项 / 第十七项 / 23-26项 / 第23至26项, anywhere.
+  const spelled =
+    /第?\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?:[-~～至到—–]\s*(\d{1,2}|[一二三四五六七八九十]{1,3}))?\s*项/.exec(
+      t,
+    );
+  if (spelled && (spelled[0].startsWith('第') || spelled[2] !== undefined || /^\d/.test(spelled[0]))) {
+    const from = toNumber(spelled[1] ?? '');
+    const to = spelled[2] === undefined ? from : toNumber(spelled[2]);
+    if (from !== undefined && to !== undefined && from >= 1 && to >= from && to <= MAX_ITEM && to - from < 10) {
+      return { items: range(from, to), written: spelled[0].trim() };
+    }
+  }
+  // A leading number: 17.xlsx, 17 直播明细, 17-1, 17、, (17), 【17】.
+  const lead = /^(?:no\.?|编号|序号)?\s*[([（【〔]?\s*(\d{1,2})(\s*)[)\]）】〕]?/i.exec(t);
+  if (lead) {
+    // A unit straight after the digits makes it a count (36名, 2号); after a space it is the name (36 名单).
+    const after = t.slice(lead.index + lead[0].length - (lead[0].length - lead[0].trimEnd().length));
+    const rest = lead[2] ? '' : after;
+    const value = Number(lead[1]);
+    if (value >= 1 && value <= MAX_ITEM && !NOT_ITEM_AFTER.test(rest)) return { items: [value], written: lead[0] };
+    return undefined;
+  }
+  // （十七）直播活动 / 十七、直播活动, in file names only.
+  if (where === 'name') {
+    const chinese = /^[(（]?([一二三四五六七八九十]{1,3})(?:[)）]|[、.．\s])/.exec(t);
+    const value = chinese ? chineseNumber(chinese[1] ?? '') : undefined;
+    if (chinese && value !== undefined && value >= 1) return { items: [value], written: chinese[0] };
+  }
+  return undefined;
+}
+
+/** The number of an attachment named only by it (`附件5.pdf`, `附件（5）`, `5.pdf`), for the mail body's list. */
+export function attachmentNumber(stem: string): number | undefined {
+  const match = /^(?:附件|附|材料|证明材料)?\s*[(（]?\s*(\d{1,3})\s*[)）]?$/.exec(stem.normalize('NFKC').trim());
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * The attachments a mail body enumerates: `附件1：直播间明细表`, `1.直播间明细`, `附件（2）网络协议；` — a map from the
+ * number to the words. Bounded: the first 200 lines of the body.
+ */
+export function enumeratedAttachments(body: string): Map<number, string> {
+  const out = new Map<number, string>();
+  const text = body.normalize('NFKC').split(/\r?\n/).slice(0, 200).join('\n');
+  const pattern =
+    /(?<=^|[\s；;，,:：。、]|附件|附)[(（]?\s*(\d{1,3})\s*[)）]?\s*[、.:：．]?\s*([^\n；;，,。0-9（(]{2,40})/gm;
+  for (const match of text.matchAll(pattern)) {
+    const number = Number(match[1]);
+    const words = (match[2] ?? '').trim();
+    if (number < 1 || out.has(number) || !/^[\u4e00-\u9fff]/.test(words) || /^[年月日号时分秒个份页]/.test(words))
+      continue;
+    out.set(number, words);
+  }
+  return out;
+}
+
+function toNumber(text: string): number | undefined {
+  return /^\d+$/.test(text) ? Number(text) : chineseNumber(text);
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}

@@ -1,0 +1,303 @@
+/**
+ * The round's evidence vocabulary made ready for matching: every word folded (width, case, no spaces or
+ * punctuation), the indicators' own evidence keywords added, the report-form item → indicator map, and the words
+ * that are the base's own name (a 孵化基地's name says nothing about 在孵主播). `analyse` finds the words in one text
+ * and keeps, where words overlap, the stronger and longer one (主播培训 over 主播, 山西产品交易额 over 交易额).
+ */
+import type { Round } from '../../domain/catalogue.ts';
+
+/** A word found in a text. */
+export interface Span {
+  start: number;
+  end: number;
+  /** The indicator the word points to; null for a generic word (明细, 名单). */
+  indicator: string | null;
+  weight: number;
+  word: string;
+  /** Inside brackets: an annotation (（已发布）, （山西新闻网）). */
+  bracketed: boolean;
+}
+
+/** One text, folded, with the words found in it. */
+export interface Analysis {
+  compact: string;
+  /** `separated[i]`: punctuation or space stood before compact position i. */
+  separated: boolean[];
+  /** The punctuation that stood before compact position i ('' for none). */
+  removed: string[];
+  spans: Span[];
+  generic: Span[];
+}
+
+interface Term {
+  word: string;
+  indicator: string;
+  weight: number;
+  pattern?: RegExp;
+}
+
+/** The compiled vocabulary of a round. */
+export interface CompiledVocabulary {
+  terms: Term[];
+  generic: string[];
+  shareable: string[][];
+  /** Report-form item → the indicators it claims. */
+  itemIndicators: Map<number, string[]>;
+  /** Position (1-based) of an indicator in 附件1 → its slug. */
+  orderIndicators: Map<number, string>;
+  /** Removes the base names and "XX基地-" prefixes from a text. */
+  strip(text: string): string;
+  /** Whether a folder is named after a level-1 or level-2 section of 附件1 (基础硬件, 行业规范, 附加项). */
+  isSection(folder: string): boolean;
+  /** Groups of indicators a text lists together (A及B, A、B, A（含B）). */
+  listedTogether(text: string, spans: Span[]): string[][];
+}
+
+/** Characters joining things listed together. */
+const CONJUNCTIONS = /[及和与含暨兼+＋&/、]/;
+const SEPARATORS = /[\s_\-—–·・.,，、:：;；'"“”‘’()[\]{}<>《》【】〔〕（）#&+＋/\\|~～!！?？]/;
+/** Brackets that annotate (（已发布）, （山西新闻网）); 《》 quote a title, which is content. */
+const OPENING = /[([{（【〔]/;
+const CLOSING = /[)\]}）】〕]/;
+/** A leading "XX基地-" / "XX产业园_" names the sender, not the evidence. */
+const SENDER_PREFIX =
+  /^[^-_—\s、]{2,24}?(?:直播电商基地|电商直播基地|直播基地|电商基地|孵化基地|产业园|创业园|孵化园|基地)(?=[-_—\s、：:（(]|$)/u;
+
+/** Weight of a generic word where words overlap. */
+const GENERIC_WEIGHT = 1.5;
+
+const cache = new WeakMap<Round, Map<string, CompiledVocabulary>>();
+
+/** The round's vocabulary with the words staff accepted; cached per round and set of extra words. */
+export function compileVocabulary(
+  round: Round,
+  extraWords: readonly { word: string; indicator: string }[] = [],
+): CompiledVocabulary {
+  const key = JSON.stringify(extraWords);
+  let perRound = cache.get(round);
+  if (!perRound) {
+    perRound = new Map();
+    cache.set(round, perRound);
+  }
+  const cached = perRound.get(key);
+  if (cached) return cached;
+  const compiled = compile(round, extraWords);
+  if (perRound.size > 20) perRound.clear();
+  perRound.set(key, compiled);
+  return compiled;
+}
+
+function compile(round: Round, extraWords: readonly { word: string; indicator: string }[]): CompiledVocabulary {
+  const byKey = new Map<string, Term>();
+  const put = (raw: string, indicator: string, weight: number) => {
+    const word = fold(raw.replace(/\*/g, '\u0000')).replace(/\u0000/g, '*');
+    if (word === '' || word === '*') return;
+    const key = `${word}\u0001${indicator}`;
+    const known = byKey.get(key);
+    if (known && known.weight >= weight) return;
+    const term: Term = { word, indicator, weight };
+    if (word.includes('*')) term.pattern = new RegExp(word.split('*').map(escapeRegExp).join('.{0,10}?'), 'g');
+    byKey.set(key, term);
+  };
+  // The vocabulary's weights stand; the indicators' own keywords add the words it does not have.
+  for (const term of round.vocabulary?.terms ?? [])
+    for (const word of term.words) put(word, term.indicator, term.weight);
+  const listed = new Set([...byKey.values()].map((t) => t.word));
+  for (const indicator of round.indicators) {
+    for (const keyword of indicator.evidenceKeywords) {
+      if (!listed.has(fold(keyword))) put(keyword, indicator.slug, [...keyword].length >= 4 ? 3 : 2);
+    }
+  }
+  for (const extra of extraWords) put(extra.word, extra.indicator, 3);
+
+  const itemIndicators = new Map<number, string[]>();
+  for (const indicator of round.indicators) {
+    for (const item of indicator.formItems)
+      itemIndicators.set(item, [...(itemIndicators.get(item) ?? []), indicator.slug]);
+  }
+  const orderIndicators = new Map(round.indicators.map((indicator, index) => [index + 1, indicator.slug] as const));
+  const baseNames = [...new Set(round.bases.flatMap((b) => [b.name, ...b.aliases]).map(fold))]
+    .filter((n) => n.length >= 4)
+    .sort((a, b) => b.length - a.length);
+  const generic = [...new Set((round.vocabulary?.generic ?? []).map(fold))].sort((a, b) => b.length - a.length);
+
+  const strip = (text: string): string => {
+    let out = text.normalize('NFKC').replace(SENDER_PREFIX, ' ');
+    const folded = fold(out);
+    for (const name of baseNames) {
+      if (!folded.includes(name)) continue;
+      // Remove the name however it is spaced in the original.
+      const pattern = new RegExp([...name].map(escapeRegExp).join('[\\s_\\-·]*'), 'gi');
+      out = out.replace(pattern, ' ');
+    }
+    return out;
+  };
+
+  const sections = new Set(
+    round.indicators.flatMap((i) => [i.level1, i.level2]).map((name) => fold(name).replace(/\d+分$/, '')),
+  );
+  for (const extra of [
+    '附加项',
+    '加分项',
+    '评分项',
+    '控制项',
+    '证明材料',
+    '佐证材料',
+    '承载能力',
+    '服务能力',
+    '保障能力',
+    '示范能力',
+  ]) {
+    sections.add(extra);
+  }
+  const isSection = (folder: string): boolean => {
+    const name = fold(folder)
+      .replace(/^(?:\d{1,2}|[一二三四五六七八九十]{1,3})(?=[\p{Script=Han}])/u, '')
+      .replace(/\d+分$/, '');
+    return sections.has(name);
+  };
+
+  const compiled: CompiledVocabulary = {
+    terms: [...byKey.values()],
+    generic,
+    shareable: (round.vocabulary?.shareable ?? []).map((g) => [...g]),
+    itemIndicators,
+    orderIndicators,
+    strip,
+    isSection,
+    listedTogether: (text, spans) => listedTogether(analyseText(strip(text), compiled), spans),
+  };
+  return compiled;
+}
+
+/** The words of one text (base names removed), strongest first where they overlap. */
+export function spansOf(text: string, vocabulary: CompiledVocabulary): Span[] {
+  return analyseText(vocabulary.strip(text), vocabulary).spans;
+}
+
+/** Folds a text and finds the vocabulary's words in it. */
+export function analyseText(text: string, vocabulary: CompiledVocabulary): Analysis {
+  let compact = '';
+  const separated: boolean[] = [];
+  const removed: string[] = [];
+  let pendingChars = '';
+  const bracketed: boolean[] = [];
+  let depth = 0;
+  let pendingSeparator = false;
+  for (const char of text.normalize('NFKC').toLowerCase()) {
+    if (OPENING.test(char)) depth++;
+    if (CLOSING.test(char)) depth = Math.max(0, depth - 1);
+    if (SEPARATORS.test(char)) {
+      pendingSeparator = true;
+      pendingChars += char;
+      continue;
+    }
+    separated.push(pendingSeparator);
+    removed.push(pendingChars);
+    pendingChars = '';
+    bracketed.push(depth > 0);
+    compact += char;
+    pendingSeparator = false;
+  }
+  const found: Span[] = [];
+  for (const term of vocabulary.terms) {
+    if (term.pattern) {
+      term.pattern.lastIndex = 0;
+      for (const match of compact.matchAll(term.pattern)) {
+        const start = match.index ?? 0;
+        found.push(span(start, start + match[0].length, term, bracketed));
+      }
+      continue;
+    }
+    for (let at = compact.indexOf(term.word); at >= 0; at = compact.indexOf(term.word, at + 1)) {
+      found.push(span(at, at + term.word.length, term, bracketed));
+    }
+  }
+  // Generic words (直播电商, 明细) take part at a middling weight: they keep a weak word inside them (直播 in
+  // 直播电商) from counting, but never a word that names an indicator.
+  for (const word of vocabulary.generic) {
+    for (let at = compact.indexOf(word); at >= 0; at = compact.indexOf(word, at + 1)) {
+      const end = at + word.length;
+      found.push({ start: at, end, indicator: null, weight: GENERIC_WEIGHT, word, bracketed: bracketed[at] ?? false });
+    }
+  }
+  // Where words overlap, the stronger wins, then the longer, then the earlier.
+  found.sort((a, b) => b.weight - a.weight || b.end - b.start - (a.end - a.start) || a.start - b.start);
+  const spans: Span[] = [];
+  for (const candidate of found) {
+    // One word may name two indicators (政策文件): both stand; otherwise the first to take the place keeps it.
+    const clash = spans.some(
+      (s) =>
+        s.start < candidate.end &&
+        candidate.start < s.end &&
+        !(s.start === candidate.start && s.end === candidate.end && s.weight === candidate.weight),
+    );
+    if (clash) continue;
+    spans.push(candidate);
+  }
+  spans.sort((a, b) => a.start - b.start);
+  removed.push(pendingChars);
+  const generic = spans.filter((s) => s.indicator === null);
+  return { compact, separated, removed, spans: spans.filter((s) => s.indicator !== null), generic };
+}
+
+/**
+ * Indicators a text names as a list: neighbours whose gap holds only generic words, a joining character
+ * (及, 和, 与, 含, 、, +) or at most two other characters after a separator.
+ */
+function listedTogether(analysis: Analysis, spans: Span[]): string[][] {
+  const named = analysis.spans.filter((s) => s.indicator !== null && spans.some((o) => o.indicator === s.indicator));
+  const groups: string[][] = [];
+  let current: string[] = [];
+  for (let i = 0; i < named.length; i++) {
+    const span = named[i] as Span;
+    const previous = named[i - 1];
+    if (previous && joined(analysis, previous, span)) {
+      if (!current.includes(span.indicator as string)) current.push(span.indicator as string);
+    } else {
+      if (current.length > 1) groups.push(current);
+      current = [span.indicator as string];
+    }
+  }
+  if (current.length > 1) groups.push(current);
+  return groups;
+}
+
+function joined(analysis: Analysis, left: Span, right: Span): boolean {
+  if (left.indicator === right.indicator) return true;
+  let gap = '';
+  let marks = '';
+  for (let i = left.end; i <= right.start; i++) {
+    marks += analysis.removed[i] ?? '';
+    if (i === right.start || analysis.generic.some((g) => g.start <= i && i < g.end)) continue;
+    gap += analysis.compact[i];
+  }
+  const conjunction = CONJUNCTIONS.test(gap) || CONJUNCTIONS.test(marks) || /包括|包含|标注/.test(gap);
+  const rest = gap
+    .replace(new RegExp(CONJUNCTIONS.source, 'g'), '')
+    .replace(/以及|包括|包含|标注|人员|人数|情况|名单|及其/g, '');
+  if (rest.length > 2) return false;
+  // A word in brackets annotates (开园报道（山西新闻网）) unless the brackets list (（含党员、运维）).
+  if (right.bracketed && !left.bracketed) return conjunction;
+  return conjunction || marks !== '';
+}
+
+function span(start: number, end: number, term: Term, bracketed: boolean[]): Span {
+  return {
+    start,
+    end,
+    indicator: term.indicator,
+    weight: term.weight,
+    word: term.word,
+    bracketed: bracketed[start] ?? false,
+  };
+}
+
+/** Width and case folded, spaces and punctuation dropped. */
+export function fold(text: string): string {
+  return [...text.normalize('NFKC').toLowerCase()].filter((c) => !SEPARATORS.test(c)).join('');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
