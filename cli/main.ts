@@ -136,6 +136,11 @@ export async function main(argv: string[]): Promise<void> {
           );
         }
         if (report.unmatched.length > 0) console.log(`\n待分配邮件：${report.unmatched.length}封`);
+        if (report.excluded.length > 0) {
+          console.log(
+            `名单外来件（不在本年度参评名单内的基地）：${report.excluded.length}次（intake recommend <submission> 转为新推荐基地）`,
+          );
+        }
       } finally {
         await local.close();
       }
@@ -289,6 +294,7 @@ export async function main(argv: string[]): Promise<void> {
 
   const { registerStaffCommands } = await import('./commands/staff.ts');
   registerStaffCommands(program);
+  (await import('./commands/classify.ts')).registerClassifyCommands(program);
   (await import('./commands/template.ts')).registerTemplateCommand(program);
   const { registerNoticeCommands } = await import('./commands/notices.ts');
   registerNoticeCommands(program);

@@ -72,24 +72,7 @@ export function registerStaffCommands(program: Command): void {
       ),
     );
 
-  command('classify', 'classify a document by hand')
-    .argument('<document>', 'document id (<submission>/<sha256>)')
-    .argument('<kind>', 'report-form | self-assessment | evidence | city-letter | other')
-    .option('--indicator <slug>', 'indicator the evidence is for')
-    .action(
-      run(async (ctx, o) => {
-        const kind = arg(o, 1);
-        if (!['report-form', 'self-assessment', 'evidence', 'city-letter', 'other'].includes(kind)) {
-          throw new InvalidArgumentError(`unknown kind ${kind}`);
-        }
-        return (await staff()).classifyDocumentByHand(ctx, {
-          documentId: arg(o, 0),
-          kind: kind as 'evidence',
-          indicator: o.indicator as string | undefined,
-          ...who(o),
-        });
-      }),
-    );
+  // `classify` (by hand, or --explain) and `unclassified` are in ./classify.ts.
 
   command('withdraw', 'withdraw a document (sent by mistake or superseded)')
     .argument('<document>', 'document id (<submission>/<sha256>)')
@@ -153,6 +136,10 @@ export function registerStaffCommands(program: Command): void {
 }
 
 function summary(result: unknown): string {
+  if (result && typeof result === 'object' && 'replaces' in result && 'base' in result) {
+    const done = result as { base: { id: string; name: string }; replaces: { id: string }; submissions: string[] };
+    return `${done.replaces.id} -> ${done.base.name}（${done.base.id}，本轮新推荐）：${done.submissions.length} submission(s) moved with their documents`;
+  }
   if (result && typeof result === 'object' && 'state' in result && 'name' in result) {
     const status = result as { name: string; state: string; late: boolean; overdue?: boolean; missing: unknown };
     const marks = `${status.late ? ' (late)' : ''}${status.overdue ? ' (overdue)' : ''}`;
