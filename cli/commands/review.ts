@@ -271,8 +271,8 @@ export function registerReviewCommands(program: Command): void {
 
   review
     .command('publicity')
-    .description('write the 公示 of the results and the proposed list (HTML)')
-    .requiredOption('--out <file>', 'e.g. 公示.html')
+    .description('write the 公示 of the results and the proposed list (.html, or .docx by the file name)')
+    .requiredOption('--out <file>', 'e.g. 公示.html or 公示.docx')
     .requiredOption('--from <day>', 'first day of the objection period (YYYY-MM-DD)', toDay)
     .option('--until <day>', 'last day (default: the scheme’s objection days, working days)', toDay)
     .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
@@ -281,20 +281,21 @@ export function registerReviewCommands(program: Command): void {
         import('../../shared/use-cases/review.ts'),
         import('../../shared/domain/review-text.ts'),
       ]);
-      const html = await withContext(options.dataDir, async (ctx) => {
+      const data = await withContext(options.dataDir, async (ctx) => {
         const report = await queryReview(ctx);
         const until = options.until ?? text.addWorkingDays(options.from, report.scheme.adjustment.objectionDays);
-        return text.publicityHtml(
-          text.publicityText({
-            round: ctx.round,
-            proposal: report.proposal,
-            results: report.results,
-            from: options.from,
-            until,
-          }),
-        );
+        const notice = text.publicityText({
+          round: ctx.round,
+          proposal: report.proposal,
+          results: report.results,
+          from: options.from,
+          until,
+        });
+        if (!/\.docx$/i.test(options.out)) return text.publicityHtml(notice);
+        const { publicityDocx } = await import('../../shared/use-cases/review-publicity-docx.ts');
+        return publicityDocx(notice, { modified: ctx.clock.now() });
       });
-      await writeFile(options.out, html);
+      await writeFile(options.out, data);
       console.log(`已生成公示 ${resolve(options.out)}`);
     });
 }

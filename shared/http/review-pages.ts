@@ -16,6 +16,7 @@ import {
 } from '../domain/review-text.ts';
 import { queryReview, type ReviewReport } from '../use-cases/review.ts';
 import { buildProposalWorkbook } from '../use-cases/review-proposal.ts';
+import { publicityDocx } from '../use-cases/review-publicity-docx.ts';
 import { type HttpEnv, requireStaff } from './auth.ts';
 import { csrfToken, type HttpDeps } from './deps.ts';
 import { type Html, type PageFrame, page } from './html.ts';
@@ -171,7 +172,7 @@ ${r.comments.length ? html`<ul id="comments">${r.comments.map((x) => html`<li><s
     const body = html`${STYLE}
 <p><a href="/review">← 专家评审</a></p>
 <h1>省级直播电商基地名单调整建议</h1>
-<p><a href="/review/proposal.xlsx">下载会议用表（xlsx）</a> · <a href="/review/publicity.html">公示稿（HTML）</a></p>
+<p><a href="/review/proposal.xlsx">下载会议用表（xlsx）</a> · <a href="/review/publicity.html">公示稿（HTML）</a> · <a href="/review/publicity.docx">公示稿（Word）</a></p>
 <h2>拟取消示范资格（${removals.length}家）</h2>
 <div class="table-wrap"><table id="removals" class="compact"><thead><tr><th>地市</th><th>基地</th><th class="num">本次得分</th><th>理由</th></tr></thead>
 <tbody>${removals.map((x) => html`<tr><td>${cityName(x.city)}</td><td>${x.name}</td><td class="num">${fmt(x.total)}</td><td>${x.reason}</td></tr>`)}</tbody></table></div>
@@ -200,6 +201,21 @@ ${r.comments.length ? html`<ul id="comments">${r.comments.map((x) => html`<li><s
     return c.body(new Uint8Array(data), 200, {
       'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(`${round.id}年度名单调整建议.xlsx`)}`,
+    });
+  });
+
+  app.get('/review/publicity.docx', async (c) => {
+    requireStaff(c);
+    const report = await queryReview(ctx);
+    const given = c.req.query('from');
+    const from = given && /^\d{4}-\d{2}-\d{2}$/.test(given) ? given : ctx.clock.now().toISOString().slice(0, 10);
+    const until = addWorkingDays(from, report.scheme.adjustment.objectionDays);
+    const data = publicityDocx(
+      publicityText({ round, proposal: report.proposal, results: report.results, from, until }),
+    );
+    return c.body(new Uint8Array(data), 200, {
+      'Content-Type': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(`${round.id}年度名单调整公示.docx`)}`,
     });
   });
 
