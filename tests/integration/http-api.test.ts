@@ -216,6 +216,8 @@ describe('HTTP API', () => {
           '/api/unmatched',
           '/api/audit',
           '/api/submissions/{submissionId}/assign',
+          '/api/excluded',
+          '/api/submissions/{submissionId}/recommend',
         ]),
       );
       expect(Object.keys(spec.components.schemas)).toEqual(expect.arrayContaining(['BaseStatus', 'AssignBody']));
@@ -223,7 +225,14 @@ describe('HTTP API', () => {
       expect(Object.keys(schema('BaseStatus').properties)).toEqual(
         expect.arrayContaining(['late', 'lateItems', 'overdue', 'overdueItems']),
       );
-      expect(Object.keys(schema('CityStatus').properties)).toEqual(expect.arrayContaining(['late', 'overdue']));
+      expect(Object.keys(schema('CityStatus').properties)).toEqual(
+        expect.arrayContaining(['late', 'overdue', 'paperLate', 'newBases', 'findings']),
+      );
+      expect(Object.keys(schema('StatusReport').properties)).toEqual(['bases', 'unmatched', 'excluded']);
+      expect(Object.keys(schema('Excluded').properties)).toEqual(
+        expect.arrayContaining(['submissionId', 'base', 'reason', 'from', 'subject', 'receivedAt', 'fileNames']),
+      );
+      expect(Object.keys(schema('PaperCopiesBody').properties)).toEqual(['copies', 'receivedOn', 'reason']);
     });
 
     it("lists rounds and the catalogue without the bureaus' addresses", async () => {
