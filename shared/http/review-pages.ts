@@ -17,7 +17,7 @@ import {
 import { queryReview, type ReviewReport } from '../use-cases/review.ts';
 import { buildProposalWorkbook } from '../use-cases/review-proposal.ts';
 import { publicityDocx } from '../use-cases/review-publicity-docx.ts';
-import { type HttpEnv, requireStaff } from './auth.ts';
+import { AccessError, canSeeCity, type HttpEnv, requireStaff, requireUser } from './auth.ts';
 import { csrfToken, type HttpDeps } from './deps.ts';
 import { type Html, type PageFrame, page } from './html.ts';
 
@@ -108,6 +108,7 @@ ${experts.map((e) => {
 <div class="card"><div class="n">${wide}</div><div class="l">分差≥${SPREAD_WARNING}分</div></div>
 <div class="card"><div class="n">${experts.length}</div><div class="l">评审专家</div></div>
 </div>
+<p class="small">各市结果页：${round.cities.map((x) => html`<a href="/review/cities/${x.id}">${x.name}</a> `)}</p>
 <h2>专家</h2>
 <div class="table-wrap"><table id="experts" class="compact"><thead><tr><th>专家</th><th>评分表发放</th><th class="num">发放基地</th><th class="num">已交基地</th><th class="num">交回文件</th></tr></thead>
 <tbody>${report.experts.map(
@@ -163,6 +164,44 @@ ${r.blockers.length ? html`<p class="flash error">控制项未确认满足，不
 <h2>评价意见</h2>
 ${r.comments.length ? html`<ul id="comments">${r.comments.map((x) => html`<li><strong>${x.expert}</strong>：${x.text}</li>`)}</ul>` : html`<p class="muted">无</p>`}`;
     return c.html(page(frame(c, `${r.name} · 评审`), body));
+  });
+
+  // A bureau sees its bases' results once staff sent it the feedback (三、(二)); staff see any city at any time.
+  app.get('/review/cities/:city', async (c) => {
+    const principal = requireUser(c);
+    const city = round.cities.find((x) => x.id === c.req.param('city'));
+    if (!city) return c.html(page(frame(c, '未找到'), html`<h1>没有该地市</h1>`), 404);
+    if (!canSeeCity(principal, city.id)) throw new AccessError(403, '只能查看本市基地的评价结果');
+    const released = (await ctx.records.listAudit(null)).some(
+      (e) => e.action === 'review-feedback-sent' && e.details.city === city.id,
+    );
+    const title = `${city.name}参评基地综合评价结果`;
+    if (!released && principal.role !== 'staff') {
+      return c.html(
+        page(frame(c, title), html`<h1>${title}</h1><p id="not-released">评价结果尚未反馈，反馈后将在此显示。</p>`),
+      );
+    }
+    const report = await queryReview(ctx);
+    const share = Math.round(report.scheme.groupMinShare * 100);
+    const mine = report.results
+      .filter((r) => r.city === city.id)
+      .sort((a, b) => (a.rank.city ?? 999) - (b.rank.city ?? 999) || a.name.localeCompare(b.name, 'zh-CN'));
+    const body = html`${STYLE}
+<h1>${title}</h1>
+${released ? '' : html`<p class="flash error">尚未向${city.bureau}反馈（市局账号暂看不到本页内容）。</p>`}
+<div class="table-wrap"><table id="city-results" class="stack compact"><thead><tr><th>基地</th><th>等级</th><th class="num">总分</th><th class="num">全省</th><th class="num">本市</th>${report.scheme.groups.map((g) => html`<th class="num">${g.level1}（${g.points}）</th>`)}<th class="num">加分项</th><th>需改进</th></tr></thead>
+<tbody>${mine.map(
+      (r) =>
+        html`<tr data-base="${r.baseId}"><td data-label="基地">${r.name}</td><td data-label="等级">${gradeChip(r.grade)}</td><td class="num" data-label="总分">${r.total === null ? '评审中' : fmt(r.total)}</td><td class="num" data-label="全省">${r.rank.province ?? '—'}</td><td class="num" data-label="本市">${r.rank.city ?? '—'}</td>${r.groups.map((g) => html`<td class="num" data-label="${g.level1}">${r.total === null ? '—' : fmt(g.subtotal)}</td>`)}<td class="num" data-label="加分项">${r.total === null ? '—' : fmt(r.bonus)}</td><td data-label="需改进">${r.total === null ? '' : r.groups.filter((g) => g.belowShare).map((g) => html`<span class="chip warn">${g.level1}未超过${share}%</span> `)}</td></tr>`,
+    )}</tbody></table></div>
+<h2>专家意见</h2>
+${mine
+  .filter((r) => r.comments.length > 0)
+  .map(
+    (r) =>
+      html`<section class="item"><strong>${r.name}</strong><ol>${r.comments.map((x) => html`<li>${x.text}</li>`)}</ol></section>`,
+  )}`;
+    return c.html(page(frame(c, title), body));
   });
 
   app.get('/review/proposal', async (c) => {

@@ -2,7 +2,8 @@
  * The review board in a real browser (playwright-core driving Debian's chromium, skipped where it cannot run):
  * three experts' workbooks imported, the board shows their totals side by side with the spread, the experts who
  * still owe points, the flags; a base page shows every indicator by expert; the proposal lists removals and
- * candidates. Screenshots at 1366 px go to tests/e2e/screenshots/. A bureau is refused.
+ * candidates; a bureau is refused the board and sees its own city's results once the feedback went out.
+ * Screenshots at 1366 px go to tests/e2e/screenshots/.
  */
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -12,8 +13,10 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../shared/http/app.ts';
 import { fixedClock } from '../../shared/use-cases/context.ts';
+import { sendReviewFeedback } from '../../shared/use-cases/review-feedback.ts';
 import { importScoreSheets } from '../../shared/use-cases/review-import.ts';
 import { issueScoreSheets } from '../../shared/use-cases/review-sheets.ts';
+import { RecordingMailer } from '../fixtures/notices.ts';
 import { fillScoreWorkbook, marks, type SheetEntry } from '../fixtures/review-sheets.ts';
 import { startTestStack } from '../integration/helpers.ts';
 import { PASSWORDS, seedIntake, TEST_ACCOUNTS, TEST_SECRET } from '../integration/http-seed.ts';
@@ -136,7 +139,9 @@ describe.skipIf(!HAS_CHROMIUM)('review board in chromium', () => {
     await expect(page.locator('#board tr[data-base="p05"] td.spread').getAttribute('class')).resolves.toContain('wide');
     // p20: a D
     await expect(page.locator('#board tr[data-base="p20"] .grade').textContent()).resolves.toBe('D');
-    await expect(page.locator('#review-cards').textContent()).resolves.toMatch(/5\s*已有总分\s*26\s*有专家未交评分\s*1\s*分差≥10分/);
+    await expect(page.locator('#review-cards').textContent()).resolves.toMatch(
+      /5\s*已有总分\s*26\s*有专家未交评分\s*1\s*分差≥10分/,
+    );
     await page.screenshot({ path: join(SCREENSHOTS, 'review-board.png'), fullPage: true });
   });
 
@@ -180,5 +185,30 @@ describe.skipIf(!HAS_CHROMIUM)('review board in chromium', () => {
     // Assess
     expect(board?.status()).toBe(403);
     expect(api.status()).toBe(403);
+  });
+
+  it('shows a bureau its own bases’ results once the feedback went out, and no other city’s', async () => {
+    // Prepare: signed in as the Changzhi bureau (previous test)
+    const before = await page.goto(`${origin}/review/cities/changzhi`);
+    const notYet = await page.locator('#not-released').textContent();
+
+    // Act
+    await sendReviewFeedback(
+      { ...stack.ctx, mailer: new RecordingMailer() },
+      { city: 'changzhi', send: true, actor: 'staff' },
+    );
+    await page.goto(`${origin}/review/cities/changzhi`);
+    const other = await page.goto(`${origin}/review/cities/linfen`);
+
+    // Assess
+    expect(before?.status()).toBe(200);
+    expect(notYet).toContain('尚未反馈');
+    expect(other?.status()).toBe(403);
+    await page.goto(`${origin}/review/cities/changzhi`);
+    await expect(page.locator('#city-results tr[data-base="p11"]').textContent()).resolves.toContain('92');
+    expect(await page.locator('#city-results tbody tr').count()).toBe(3);
+    await expect(page.locator('main').textContent()).resolves.toContain('建议加强主播孵化');
+    await expect(page.locator('main').textContent()).resolves.not.toContain('专家A');
+    await page.screenshot({ path: join(SCREENSHOTS, 'review-city.png'), fullPage: true });
   });
 });
