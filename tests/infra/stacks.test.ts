@@ -774,8 +774,11 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
       const ocrDlqId = queueId(stateless, 'OcrDeadLetterQueue');
       const functions = projectFunctions(stateless);
       const variables = (path: string) =>
-        (functions[`SxIntakeStateless/${path}/Resource`]?.Environment as { Variables: Record<string, unknown> })
-          .Variables;
+        (
+          functions[`SxIntakeStateless/${path}/Resource`]?.Environment as
+            | { Variables: Record<string, unknown> }
+            | undefined
+        )?.Variables ?? {};
 
       // Act
       const ocr = functions[`${ocrPath}/Resource`]!;
