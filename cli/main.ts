@@ -294,6 +294,7 @@ export async function main(argv: string[]): Promise<void> {
 
   const { registerStaffCommands } = await import('./commands/staff.ts');
   registerStaffCommands(program);
+  (await import('./commands/classify.ts')).registerClassifyCommands(program);
   (await import('./commands/template.ts')).registerTemplateCommand(program);
   const { registerNoticeCommands } = await import('./commands/notices.ts');
   registerNoticeCommands(program);

@@ -36,6 +36,7 @@ import { registerPages } from './pages.ts';
 import { registerReviewPages } from './review-pages.ts';
 import { ErrorSchema, IngestResultSchema } from './schemas.ts';
 import { newSecret, secretBytes, TokenSigner } from './signing.ts';
+import { registerUnclassified } from './unclassified-page.ts';
 import { registerUploadPage } from './upload-page.ts';
 import { registerUploadSessions, UPLOAD_SESSIONS_PATH, uploadIngestModeFromEnv } from './upload-sessions.ts';
 
@@ -200,6 +201,7 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
   if (deps.oidc) registerOidc(app, deps, deps.oidc);
   registerForms(app, deps);
   registerPages(app, deps);
+  registerUnclassified(app, deps);
   registerReviewPages(app, deps);
 
   app.notFound((c) =>

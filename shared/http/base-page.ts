@@ -27,6 +27,7 @@ import {
   whenToSecond,
 } from './html.ts';
 import { type BaseDetail, openFindings, PAPER_COPIES_REQUIRED } from './read-model.ts';
+import { candidateButtons, UNCLASSIFIED_CSS, UNCLASSIFIED_PATH } from './unclassified-page.ts';
 
 /** What the base page needs besides the data. */
 export interface BasePageView {
@@ -62,7 +63,7 @@ const LIST_LIMIT = 8;
 export function basePage(view: BasePageView, d: BaseDetail): Html {
   const { round } = view;
   const { base, status } = d;
-  return html`
+  return html`${UNCLASSIFIED_CSS}
 <p class="small"><a href="/cities/${base.city}">${cityName(round, base.city)}</a> › ${base.name}</p>
 <h1>${base.name} ${stateChip(status.state, status)}</h1>
 ${view.asOfNote}
@@ -101,7 +102,8 @@ function missingSection({ round }: BasePageView, { status }: BaseDetail): Html {
   // Statuses stored before overdueItems listed a still-missing element among the late ones (receivedAt null).
   const lateItems = status.lateItems.filter((l) => l.receivedAt !== null);
   const overdueItems = status.overdueItems ?? [];
-  const nothing = missing.documents.length + missing.formItems.length + missing.evidence.length === 0;
+  const pending = status.pendingEvidence ?? [];
+  const nothing = missing.documents.length + missing.formItems.length + missing.evidence.length + pending.length === 0;
   const itemLabel = (n: number) => round.formItems.find((f) => f.item === n)?.label ?? '';
   return html`<h2>缺少与逾期</h2>
 ${
@@ -117,6 +119,7 @@ ${
       ? html`<li>缺少证明材料：${missing.evidence.map((s) => indicatorName(round, s)).join('；')}</li>`
       : ''
 }
+${pending.map((p) => html`<li class="pending"><span class="chip warn">待核实</span> ${indicatorName(round, p.indicator)}：已收到${p.documents.map((d) => `“${d.fileName}”`).join('、')}，系统无法确定是否为该项证明材料，<a href="${UNCLASSIFIED_PATH}">待人工核实</a>（不计为缺少）</li>`)}
 ${lateItems.map((l) => html`<li class="late">${LATE_CHIP} ${l.message}（${whenToSecond(l.receivedAt, round)}收到，截止时间为${chineseDate(round.deadline)}24时）</li>`)}
 ${overdueItems.map((o) => html`<li class="overdue">${OVERDUE_CHIP} ${o.message}</li>`)}
 </ul>`
@@ -178,8 +181,9 @@ ${s.from ? html`<form class="inline" method="post" action="/ui/confirm-sender">$
 }`;
 }
 
-function documentsSection(view: BasePageView, { base, documents }: BaseDetail): Html {
+function documentsSection(view: BasePageView, { base, documents, status }: BaseDetail): Html {
   const { round, staff, csrf } = view;
+  const inForce = new Map(status.documents.map((d) => [d.id, d] as const));
   const kindOptions = (selected: DocumentKind) =>
     (Object.keys(DOCUMENT_KIND_NAMES) as DocumentKind[]).map(
       (k) => html`<option value="${k}" ${k === selected ? 'selected' : ''}>${DOCUMENT_KIND_NAMES[k]}</option>`,
@@ -198,7 +202,7 @@ ${
         (l) => html`<tr class="${l.withdrawn ? 'muted' : ''}">
 <td data-label="文件"><a href="/download/${l.document.id}" rel="nofollow">${l.document.fileName}</a>${l.document.folderPath ? html`<div class="small muted">${l.document.folderPath}</div>` : ''}${l.withdrawn ? html` <span class="chip info">已撤回</span>` : ''}
 ${l.document.findings.length ? html`<div class="small">${l.document.findings.map((f) => html`<div>${severityChip(f.severity)} ${f.message}</div>`)}</div>` : ''}</td>
-<td data-label="分类">${kindName(l.kind)}${l.indicator ? html`<div class="small">${indicatorName(round, l.indicator)}</div>` : ''}${l.classifiedByHand ? html` <span class="chip info">人工</span>` : ''}</td>
+<td data-label="分类">${classificationCell(view, l, inForce.get(l.document.id))}</td>
 <td data-label="收到">${when(l.document.receivedAt, round)}</td>
 <td data-label="大小">${size(l.document.size)}</td>
 ${
@@ -215,6 +219,54 @@ ${formGuard(csrf)}<button class="act secondary" type="submit">${l.withdrawn ? '�
 }</tr>`,
       )}</tbody></table></div>`
 }`;
+}
+
+/**
+ * What a file counts as and why: its kind, every indicator it counts for (a shared table serves several) and the
+ * classifier's reasons (「按编号17判定」); a file the classifier asked about reads 待核实, with the candidate buttons
+ * for staff.
+ */
+function classificationCell(
+  view: BasePageView,
+  line: BaseDetail['documents'][number],
+  effective: BaseDetail['status']['documents'][number] | undefined,
+): Html {
+  const { round, staff, csrf } = view;
+  const { document } = line;
+  const counted = effective
+    ? effective.indicators.length > 0
+      ? effective.indicators
+      : effective.indicator
+        ? [effective.indicator]
+        : []
+    : line.indicator
+      ? [line.indicator]
+      : [];
+  const asked = effective?.asked ?? [];
+  const reasons = line.classifiedByHand ? [] : (document.classification?.reasons ?? []);
+  const isAsked =
+    !line.withdrawn &&
+    line.kind === 'evidence' &&
+    !line.classifiedByHand &&
+    document.classification?.decision === 'asked';
+  return html`${kindName(line.kind)}${line.classifiedByHand ? html` <span class="chip info">人工</span>` : ''}${
+    counted.length
+      ? html`<div class="small counts">计入：${counted.map((slug) => indicatorName(round, slug)).join('、')}</div>`
+      : ''
+  }${
+    isAsked
+      ? html`<div><span class="chip warn">待核实</span>${asked.length ? html` <span class="small">可能是：${asked.map((slug) => indicatorName(round, slug)).join('、')}</span>` : ''}</div>`
+      : ''
+  }${reasons.length ? html`<div class="small muted reasons">依据：${reasons.join('；')}</div>` : ''}${
+    isAsked && staff
+      ? candidateButtons({
+          documentId: document.id,
+          candidates: document.classification?.candidates ?? asked.map((indicator) => ({ indicator })),
+          csrf,
+          round,
+        })
+      : ''
+  }`;
 }
 
 /** The raw text as the base wrote it, when it says more than the value read from it. */
@@ -274,10 +326,22 @@ function figuresSection({ round }: BasePageView, { status, report }: BaseDetail)
   )}</tbody></table></div></details>`;
 }
 
-function evidenceSection(view: BasePageView, { base, evidence }: BaseDetail): Html {
+function evidenceSection(view: BasePageView, { base, evidence: lines, status }: BaseDetail): Html {
   const { staff, csrf } = view;
+  // A shared table counts for every indicator of its set, not only the first; a file the classifier asked about
+  // stands beside the indicators it may be for as 待核实.
+  const counting = status.documents.filter((d) => d.kind === 'evidence');
+  const pending = new Map((status.pendingEvidence ?? []).map((p) => [p.indicator, p.documents] as const));
+  const evidence = lines.map((e) => {
+    const shared = counting
+      .filter((d) => (d.indicators.length ? d.indicators : d.indicator ? [d.indicator] : []).includes(e.indicator.slug))
+      .map((d) => ({ id: d.id, fileName: d.fileName }));
+    const documents = [...e.documents, ...shared.filter((d) => !e.documents.some((x) => x.id === d.id))];
+    return { ...e, documents, pending: documents.length ? [] : (pending.get(e.indicator.slug) ?? []) };
+  });
   const claimed = evidence.filter((e) => e.claimed);
-  return html`<h2>证明材料清单（按指标） <span class="muted small">已申报 ${claimed.length} 项，已提交 ${claimed.filter((e) => e.documents.length > 0).length} 项</span></h2>
+  const waiting = claimed.filter((e) => e.pending.length > 0).length;
+  return html`<h2>证明材料清单（按指标） <span class="muted small">已申报 ${claimed.length} 项，已提交 ${claimed.filter((e) => e.documents.length > 0).length} 项${waiting ? `，待核实 ${waiting} 项` : ''}</span></h2>
 <div class="table-wrap"><table class="stack" id="evidence">
 <thead><tr><th>指标</th><th>状态</th><th>证明材料</th>${staff ? html`<th>操作</th>` : ''}</tr></thead>
 <tbody>${evidence.map((e) => {
@@ -285,17 +349,27 @@ function evidenceSection(view: BasePageView, { base, evidence }: BaseDetail): Ht
       ? html`<span class="chip info">不适用</span>`
       : e.documents.length
         ? html`<span class="chip ok">已提交</span>`
-        : e.claimed
-          ? html`<span class="chip bad">缺少</span>`
-          : html`<span class="chip info">未申报</span>`;
+        : e.pending.length
+          ? html`<span class="chip warn">待核实</span>`
+          : e.claimed
+            ? html`<span class="chip bad">缺少</span>`
+            : html`<span class="chip info">未申报</span>`;
     return html`<tr class="${e.claimed || e.documents.length ? '' : 'muted'}">
 <td data-label="指标">${e.indicator.name}<div class="small muted">${e.indicator.level2} · ${e.indicator.points}分${e.indicator.bonus ? ' · 加分项' : ''}</div></td>
 <td data-label="状态">${state}</td>
-<td data-label="证明材料">${e.documents.length ? e.documents.map((doc) => html`<div>${doc.fileName}</div>`) : html`<span class="small muted">应提交：${e.indicator.evidence}</span>`}</td>
+<td data-label="证明材料">${
+      e.documents.length
+        ? e.documents.map((doc) => html`<div>${doc.fileName}</div>`)
+        : e.pending.length
+          ? e.pending.map(
+              (doc) => html`<div>${doc.fileName} <span class="small muted">（待核实，见上方“文件”）</span></div>`,
+            )
+          : html`<span class="small muted">应提交：${e.indicator.evidence}</span>`
+    }</td>
 ${
   staff
     ? html`<td data-label="操作">${
-        e.claimed && !e.documents.length
+        e.claimed && !e.documents.length && !e.pending.length
           ? html`<details><summary>${e.notApplicable ? '撤销不适用' : '不适用'}</summary><form class="inline" method="post" action="/ui/not-applicable">${hiddenBase(base.id)}<input type="hidden" name="indicator" value="${e.indicator.slug}"><input type="hidden" name="active" value="${e.notApplicable ? 'false' : 'true'}">${formGuard(csrf)}<button class="act secondary" type="submit">${e.notApplicable ? '撤销不适用' : '标记不适用'}</button></form></details>`
           : ''
       }</td>`

@@ -214,7 +214,15 @@ export const RegisterBaseBody = z
 export const ReasonBody = z.object({ reason }).openapi('ReasonBody');
 /** Body of classify. */
 export const ClassifyBody = z
-  .object({ kind: documentKindSchema, indicator: z.string().optional(), reason })
+  .object({
+    kind: documentKindSchema,
+    indicator: z.string().optional(),
+    indicators: z
+      .array(z.string())
+      .optional()
+      .meta({ description: '证明材料对应的全部指标（一张表格共用于多个指标时）；可与 indicator 同时给出' }),
+    reason,
+  })
   .openapi('ClassifyBody');
 /** Body of withdraw / restore. */
 export const WithdrawBody = z.object({ reason, active: z.boolean().optional() }).openapi('WithdrawBody');

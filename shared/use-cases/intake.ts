@@ -22,7 +22,7 @@ import { acknowledgeSubmission } from './acknowledge.ts';
 import type { AppContext } from './context.ts';
 import { baseChanged } from './evaluate.ts';
 import { bufferSource, type RawSource, storedSource } from './raw-source.ts';
-import { readAttachments } from './read-documents.ts';
+import { applyAttachmentList, readAttachments } from './read-documents.ts';
 import { handOffScans } from './recognise-scan.ts';
 import { listRegistry } from './registry.ts';
 
@@ -191,6 +191,8 @@ async function ingest(ctx: AppContext, source: RawSource, input: Omit<IngestInpu
   // Storage failed mid-message: the raw bytes and the submission are recorded; a retry finishes the work.
   if (!outcome.ok) throw new IntakeInterruptedError(submissionId, { cause: outcome.error });
   const { message, documents, texts } = outcome.value;
+  // Files named only 附件1, 附件2 …: the body's list of attachments says what they are.
+  applyAttachmentList(ctx, documents, message.text);
   for (const doc of documents) {
     // The id may have been a stand-in while the files were read, and the receipt time may have been taken from
     // the first delivery's record meanwhile.

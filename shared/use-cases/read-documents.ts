@@ -12,6 +12,7 @@ import { archiveKind, expandArchive } from '../parsing/archive.ts';
 import { type Classification, type ClassifyInput, classifyDocument } from '../parsing/classify.ts';
 import { type MessageFacts, readMessage } from '../parsing/email.ts';
 import { FIRST_PAGE_MAX_BYTES, firstPageText } from '../parsing/evidence/first-page.ts';
+import { attachmentNumber, enumeratedAttachments } from '../parsing/evidence/numbers.ts';
 import { parseReportForm } from '../parsing/report-form/index.ts';
 import { readSelfAssessmentFile } from '../parsing/self-assessment.ts';
 import { readSheetHeaders } from '../parsing/sheet-headers.ts';
@@ -455,6 +456,33 @@ export function apply(doc: DocumentRecord, classification: Classification): void
     doc.classification = { decision, confidence, candidates, reasons };
   } else {
     doc.classification = null;
+  }
+}
+
+/**
+ * Evidence named only by its attachment number (附件5.pdf, 3.xlsx) when the mail body lists what each number is
+ * (附件5：直播间明细表): classified again with those words. Only attachments of the message itself, not archive
+ * members (whose numbers the body does not know).
+ */
+export function applyAttachmentList(ctx: AppContext, documents: DocumentRecord[], body: string): void {
+  const listed = enumeratedAttachments(body);
+  if (listed.size === 0) return;
+  for (const doc of documents) {
+    if (doc.folderPath !== null || (doc.kind === 'evidence' && decided(doc))) continue;
+    const number = attachmentNumber(doc.fileName.replace(/\.[a-z0-9]{1,5}$/i, ''));
+    const listedAs = number === undefined ? undefined : listed.get(number);
+    if (listedAs === undefined) continue;
+    const byList = classifyDocument({ fileName: doc.fileName, contentType: doc.contentType, listedAs }, ctx.round);
+    if (byList.kind !== 'evidence' || byList.evidence?.decision !== 'decided') continue;
+    // 附件3.pdf was taken for the self-assessment (the notice's 附件3) by its name alone: what was read of it as
+    // such goes.
+    if (doc.kind === 'self-assessment' || doc.kind === 'report-form') {
+      doc.report = null;
+      doc.formValues = null;
+      doc.formHeader = null;
+      doc.findings = doc.findings.filter((f) => !f.code.startsWith('report.') && !f.code.startsWith('form.'));
+    }
+    apply(doc, byList);
   }
 }
 

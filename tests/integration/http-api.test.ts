@@ -115,7 +115,14 @@ describe('HTTP API', () => {
       const ops = (await operations()).filter(
         (op) => !op.path.startsWith('/api/uploads') && !open.has(`${op.method} ${op.path}`),
       );
-      const cityQuery = new Set(['/api/bases', '/api/status', '/api/findings', '/api/notices', '/api/excluded']);
+      const cityQuery = new Set([
+        '/api/bases',
+        '/api/status',
+        '/api/findings',
+        '/api/notices',
+        '/api/excluded',
+        '/api/unclassified',
+      ]);
 
       // Act
       const statuses = await Promise.all(

@@ -123,7 +123,12 @@ export function classifyEvidence(
     numberCandidates(folderNumber.items, folderNumber.written, 'folder', vocabulary, spans, fromFolder, groups);
   }
   if (signals.sheetHeaders && signals.sheetHeaders.length > 0) {
-    const text = signals.sheetHeaders.slice(0, 80).join('、');
+    // A cell that names a list (2023年度在孵主播名单, 直播间明细表) is the table's title, said once above its columns:
+    // it says what the table is for, as a first page's title does; the column names say what it holds.
+    const cells = signals.sheetHeaders.slice(0, 80);
+    const titles = cells.filter(isTableTitle);
+    for (const title of titles) weigh('title', title, spansOf(title, vocabulary), vocabulary, add, groups);
+    const text = cells.filter((cell) => !titles.includes(cell)).join('、');
     weigh('headers', text, spansOf(text, vocabulary), vocabulary, add, groups, true);
   }
   if (signals.firstPage) {
@@ -284,6 +289,15 @@ function weigh(
     add(base, SOURCE_WEIGHT.headers * MIN_DECIDED_SCORE, '表头为人员名册且列出共用表格的栏目');
     groups.push([base, ...served]);
   }
+}
+
+/** A list's name ending a cell of at least four characters (名单, 花名册, 明细表, 统计表, 一览表, 台账 …). */
+const TABLE_TITLE = /(?:名单|名册|清单|明细|台账|[^数]表)[)）]?$/u;
+
+/** Whether a header cell is the title of its table rather than a column name (主播网名, 粉丝数, 是否党员). */
+function isTableTitle(cell: string): boolean {
+  const text = cell.replace(/\s/g, '');
+  return text.length >= 4 && TABLE_TITLE.test(text) && !/^(?:是否|序号|备注)/.test(text);
 }
 
 /** Places whose last word is their head: a name, the mail's words for it, a title. */

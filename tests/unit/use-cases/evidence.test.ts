@@ -237,18 +237,63 @@ describe('listUnclassified', () => {
       {
         documentId: 's1/IMG_2034.JPG',
         baseId: 'p02',
+        baseName: '邮拓直播电商基地',
+        city: 'taiyuan',
         fileName: 'IMG_2034.JPG',
         folderPath: null,
         receivedAt: s1.receivedAt,
+        decision: 'none',
+        candidates: [],
+        reasons: [],
       },
       {
         documentId: 's1/附件5.xlsx',
         baseId: 'p02',
+        baseName: '邮拓直播电商基地',
+        city: 'taiyuan',
         fileName: '附件5.xlsx',
         folderPath: '证明材料',
         receivedAt: s1.receivedAt,
+        decision: 'none',
+        candidates: [],
+        reasons: [],
       },
     ]);
+  });
+
+  it('lists a file the classifier asked about with its candidates (Chinese names) and reasons, not one it decided', async () => {
+    // Prepare
+    const asked = document(s1, '人员名单.xlsx', 'evidence', {
+      classification: {
+        decision: 'asked',
+        confidence: 0.2,
+        candidates: [
+          { indicator: 'anchors', score: 2 },
+          { indicator: 'employees', score: 1.8 },
+        ],
+        reasons: ['文件名含“名单”'],
+      },
+    });
+    const decided = document(s1, '直播间明细.xlsx', 'evidence', {
+      indicator: 'live-rooms',
+      classification: { decision: 'decided', confidence: 0.9, candidates: [], reasons: ['文件名含“直播间明细”'] },
+    });
+    const ctx = context([asked, decided]);
+
+    // Act
+    const listed = await listUnclassified(ctx, 'p02');
+
+    // Assess
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({
+      fileName: '人员名单.xlsx',
+      decision: 'asked',
+      candidates: [
+        { indicator: 'anchors', name: round.indicators.find((i) => i.slug === 'anchors')!.name, score: 2 },
+        { indicator: 'employees', name: round.indicators.find((i) => i.slug === 'employees')!.name, score: 1.8 },
+      ],
+      reasons: ['文件名含“名单”'],
+    });
   });
 
   it('lists every base of the registry when no base is given, oldest first', async () => {

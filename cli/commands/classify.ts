@@ -1,0 +1,177 @@
+/**
+ * Evidence classification from the command line:
+ * - `intake classify <document> <kind> [--indicator SLUG]… --reason …`: classify a file by hand (audited; several
+ *   `--indicator` for a table shared by several indicators);
+ * - `intake classify --explain [--folder DIR] NAME…`: what the classifier makes of file names, as JSON — pure, no
+ *   data directory or stack;
+ * - `intake unclassified [--base ID] [--json]`: the queue of files the classifier asked about (待核实材料).
+ */
+import type { Command } from 'commander';
+
+const ACTOR = process.env.INTAKE_ACTOR ?? process.env.USER ?? 'staff';
+const DEFAULT_DATA_DIR = '.intake';
+const KINDS = ['report-form', 'self-assessment', 'evidence', 'city-letter', 'other'] as const;
+
+/** What `--explain` prints for one name. */
+export interface Explanation {
+  name: string;
+  /** Set when the name is no evidence: report-form, self-assessment, city-letter or other. */
+  kind?: (typeof KINDS)[number];
+  indicators: string[];
+  decision: 'decided' | 'asked';
+  confidence: number;
+  reasons: string[];
+}
+
+/** Adds `classify` and `unclassified` to the program. */
+export function registerClassifyCommands(program: Command): void {
+  program
+    .command('classify')
+    .description(
+      'classify a document by hand (<document> <kind> --indicator … --reason …), or explain how file names would be classified (--explain NAME…)',
+    )
+    .argument('[args...]', '<document> <kind>, or with --explain the file names')
+    .option('--explain', 'print how each NAME would be classified, as JSON (no data directory needed)')
+    .option('--folder <dir>', 'with --explain: the folder the files sit in (e.g. 证明材料/17 直播活动)')
+    .option('--indicator <slug>', 'indicator the evidence is for (repeat for a shared table)', collect, [])
+    .option('--reason <text>', 'why (kept in the audit trail; required to classify)')
+    .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
+    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
+    .option('--json', 'print JSON')
+    .action(async (args: string[], options: Record<string, unknown>, cmd: Command) => {
+      if (options.explain) {
+        if (args.length === 0) cmd.error(`error: give at least one file name to explain`);
+        const { loadRound } = await import('../../shared/domain/rounds/index.ts');
+        const round = loadRound();
+        console.log(JSON.stringify(await explainNames(args, round, options.folder as string | undefined), null, 2));
+        return;
+      }
+      const [documentId, kind, ...rest] = args;
+      if (!documentId || !kind || rest.length > 0) {
+        cmd.error(`error: usage: intake classify <document> <kind> [--indicator SLUG]… --reason TEXT`);
+      }
+      if (!KINDS.includes(kind as (typeof KINDS)[number])) cmd.error(`error: unknown kind ${kind}`);
+      if (typeof options.reason !== 'string' || options.reason.trim() === '') {
+        cmd.error(`error: --reason is required (kept in the audit trail)`);
+      }
+      const [{ createLocalContext }, { classifyDocumentByHand }] = await Promise.all([
+        import('../../shared/adapters/local/composition.ts'),
+        import('../../shared/use-cases/staff-actions.ts'),
+      ]);
+      const local = await createLocalContext({ dataDir: options.dataDir as string });
+      try {
+        const status = await classifyDocumentByHand(local.ctx, {
+          documentId,
+          kind: kind as (typeof KINDS)[number],
+          indicators: options.indicator as string[],
+          actor: String(options.actor),
+          reason: options.reason,
+        });
+        console.log(
+          options.json
+            ? JSON.stringify(status, null, 2)
+            : `${status.name}: ${status.state}${status.late ? ' (late)' : ''}${status.overdue ? ' (overdue)' : ''} missing=${JSON.stringify(status.missing)} pending=${JSON.stringify(status.pendingEvidence.map((p) => p.indicator))}`,
+        );
+      } finally {
+        await local.close();
+      }
+    });
+
+  program
+    .command('unclassified')
+    .description('evidence files the classifier could not place (待核实材料), with its candidates and reasons')
+    .option('--base <id>', 'only this base')
+    .option('--city <id>', 'only this city (e.g. taiyuan)')
+    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
+    .option('--json', 'print JSON')
+    .action(async (options: Record<string, string | boolean | undefined>, cmd: Command) => {
+      const [{ createLocalContext }, { listUnclassified }, { formatBeijing }] = await Promise.all([
+        import('../../shared/adapters/local/composition.ts'),
+        import('../../shared/use-cases/unclassified.ts'),
+        import('../../shared/domain/round-time.ts'),
+      ]);
+      const local = await createLocalContext({ dataDir: options.dataDir as string });
+      try {
+        const round = local.ctx.round;
+        const city = options.city as string | undefined;
+        if (city && !round.cities.some((c) => c.id === city)) cmd.error(`error: unknown city ${city}`);
+        const queue = await listUnclassified(local.ctx, {
+          baseId: options.base as string | undefined,
+          cities: city ? [city as (typeof round.cities)[number]['id']] : undefined,
+        });
+        if (options.json) {
+          console.log(JSON.stringify(queue, null, 2));
+          return;
+        }
+        if (queue.length === 0) {
+          console.log('没有待核实的材料');
+          return;
+        }
+        const cityName = (id: string) => round.cities.find((c) => c.id === id)?.name ?? id;
+        const rows = queue.map((d) => [
+          `${cityName(d.city)} ${d.baseName}`,
+          `${d.folderPath ? `${d.folderPath}/` : ''}${d.fileName}`,
+          formatBeijing(new Date(d.receivedAt), round.timeZone).slice(0, 16),
+          d.candidates.length ? d.candidates.map((c) => c.name).join('、') : '—',
+          d.reasons.join('；') || (d.decision === 'none' ? '未识别出对应指标' : '—'),
+          d.documentId,
+        ]);
+        console.log(
+          alignColumns([['基地', '文件', '收到时间', '可能对应的指标', '系统判断依据', '文件编号'], ...rows]),
+        );
+        console.log(
+          `\n共 ${queue.length} 个文件。核实：intake classify <文件编号> evidence --indicator <指标> --reason "…"`,
+        );
+      } finally {
+        await local.close();
+      }
+    });
+}
+
+/** How the classifier reads each name (in `folder` when given): pure, the round's vocabulary only. */
+export async function explainNames(
+  names: readonly string[],
+  round: import('../../shared/domain/catalogue.ts').Round,
+  folder?: string,
+): Promise<Explanation[]> {
+  const { classifyDocument } = await import('../../shared/parsing/classify.ts');
+  return names.map((name) => {
+    const found = classifyDocument({ fileName: name, ...(folder ? { folderPath: folder } : {}) }, round);
+    if (found.kind !== 'evidence') {
+      return {
+        name,
+        kind: found.kind,
+        indicators: [],
+        decision: 'decided',
+        confidence: 1,
+        reasons: [found.matchedKeyword ? `文件名含“${found.matchedKeyword}”` : '不是证明材料（系统或邮件附带的文件）'],
+      };
+    }
+    const evidence = found.evidence;
+    return {
+      name,
+      indicators: found.indicators ?? (found.indicator ? [found.indicator] : []),
+      decision: evidence?.decision ?? (found.indicator ? 'decided' : 'asked'),
+      confidence: evidence?.confidence ?? 0,
+      reasons: evidence?.reasons ?? [],
+    };
+  });
+}
+
+/** Rows as columns padded to the widest cell, counting a CJK character as two columns (as terminals show it). */
+export function alignColumns(rows: readonly (readonly string[])[]): string {
+  const width = (text: string) => [...text].reduce((n, ch) => n + (/[\u1100-\uffff]/u.test(ch) ? 2 : 1), 0);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => width(row[i] ?? ''))));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - width(cell))))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
