@@ -302,4 +302,31 @@ describe('city digests', () => {
     expect(forced[0]).toMatchObject({ sent: true, trigger: 'force' });
     expect(now.mailer.sent).toHaveLength(1);
   });
+
+  it('sends no reminder by itself once the expert review has started; staff can still send one by hand', async () => {
+    // Prepare: 阳泉's only base sent a form on 1 November and still lacks evidence; the review starts on 11-15
+    await seedBase('p12', at(1));
+    const day14 = contextAt(at(14));
+    const [lastReminder] = await sendCityNotices(day14, { asOf: at(14), city: 'yangquan' });
+    await seedBase('p12', at(16), { evidence: 'bandwidth' }); // the facts change after the review started
+    const day17 = contextAt(at(17));
+    const day20 = contextAt(at(20));
+
+    // Act: 11-17 is a reminder day (after-7) and the facts changed; 11-20 is the next one (after-10)
+    const [onSlotDay] = await sendCityNotices(day17, { asOf: at(17), city: 'yangquan' });
+    const [later] = await sendCityNotices(day20, { asOf: at(20), city: 'yangquan' });
+    const [byHand] = await sendCityNotices(day20, { asOf: at(20, 5), city: 'yangquan', force: true });
+
+    // Assess
+    expect(stack.ctx.round.reviewStartsOn).toBe('2023-11-15');
+    expect(lastReminder).toMatchObject({ due: true, trigger: 'schedule', slot: '2023-11-14:after-4', sent: true });
+    expect(day14.mailer.sent).toHaveLength(1);
+    for (const outcome of [onSlotDay, later]) {
+      expect(outcome).toMatchObject({ city: 'yangquan', due: false, sent: false, skipped: 'not-due' });
+    }
+    expect(day17.mailer.sent).toHaveLength(0);
+    expect(byHand).toMatchObject({ city: 'yangquan', trigger: 'force', sent: true });
+    expect(day20.mailer.sent).toHaveLength(1);
+    expect(day20.mailer.sent[0]?.text).toContain('驿拓直播电商基地');
+  });
 });
