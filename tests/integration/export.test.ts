@@ -140,6 +140,40 @@ describe('status workbook', () => {
     expect(excluded[1]?.[6]).toBe('经营服务情况报告表.xlsx');
     expect(summary.excluded).toBe(1);
   });
+
+  // Last in this block: it registers new bases, which the counts above do not expect.
+  it('warns of a city recommending more than two new bases, and ranks them as its letter does', async () => {
+    // Prepare: 运城 recommends three (「可择优推荐1—2家」) and ranks them in its 公函
+    const staff = await import('../../shared/use-cases/staff-actions.ts');
+    const who = { actor: 'tester', reason: '运城市商务局公函' };
+    const names = ['永济市蒲韵直播基地', '临猗县果业直播基地', '芮城县农品直播基地'];
+    const ids: string[] = [];
+    for (const name of names) ids.push((await staff.registerBase(stack.ctx, { name, city: 'yuncheng', ...who })).id);
+    await staff.recordCityLetter(stack.ctx, { city: 'yuncheng', ranking: [ids[2]!, ids[0]!, ids[1]!], ...who });
+
+    // Act
+    const { workbook } = await buildStatusWorkbook(stack.ctx, { asOf: new Date('2023-11-11T01:00:00Z') });
+    const book = await open(workbook);
+
+    // Assess: the summary line carries the count, the warning and the ranking; the city sheet the rank per base
+    const overview = rows(book.getWorksheet(SUMMARY_SHEET)!);
+    const cell = (city: string, column: string) => overview.find((r) => r[0] === city)![overview[0]!.indexOf(column)];
+    expect(cell('运城市', '新推荐基地数')).toBe('3');
+    const warning = cell('运城市', '地市事项提示')!;
+    expect(warning).toMatch(
+      /^运城市商务局本轮新推荐参评基地3家（[^）]+），超过通知“可择优推荐1—2家”的数量，请在正式公函中择优确定并排序。$/,
+    );
+    for (const name of names) expect(warning).toContain(name);
+    expect(cell('运城市', '推荐排序（公函）')).toBe(
+      '1. 芮城县农品直播基地\n2. 永济市蒲韵直播基地\n3. 临猗县果业直播基地',
+    );
+    expect(cell('晋城市', '新推荐基地数')).toBe('0');
+    expect(cell('晋城市', '地市事项提示')).toBe('');
+    const yuncheng = rows(book.getWorksheet('运城市')!);
+    const col = (name: string) => yuncheng[0]!.indexOf(name);
+    expect(names.map((name) => yuncheng.find((r) => r[1] === name)?.[col('推荐排序')])).toEqual(['2', '3', '1']);
+    expect(yuncheng.find((r) => r[1] === '山西本命年直播基地')?.[col('推荐排序')]).toBe('');
+  });
 });
 
 describe('intake export (CLI)', () => {
