@@ -151,8 +151,12 @@ export const controlItemSchema = z.object({
   label: z.string().min(1),
   /** Threshold in the field's unit. */
   min: z.number(),
-  /** The relaxed threshold the notice allows with a condition (e.g. 2000 m² if working well). */
+  /** The relaxed threshold the notice allows (2000 m² in Annex 1's row; 「1000万元或500万以上」 in the 控制项 paragraph). */
   relaxedMin: z.number().optional(),
+  /**
+   * A condition of the relaxed threshold's own (2000 m² 「作用发挥良好」); none where the notice gives only the
+   * condition all four items share (`Round.controlCondition`).
+   */
   relaxedCondition: z.string().optional(),
 });
 /** A control item. */

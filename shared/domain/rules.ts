@@ -73,7 +73,7 @@ function controlItems(round: Round, read: Values): Finding[] {
         finding(
           'rule.control-relaxed',
           'warning',
-          `控制项“${control.label}”为${shown(value)}，低于${shown(control.min)}，达到放宽标准${shown(control.relaxedMin)}，须“${control.relaxedCondition ?? ''}”方可认定，请专家确认。${condition}`,
+          `控制项“${control.label}”为${shown(value)}，低于${shown(control.min)}，达到放宽标准${shown(control.relaxedMin)}${control.relaxedCondition ? `，须“${control.relaxedCondition}”方可认定` : ''}，请专家确认。${condition}`,
           { item: control.item },
         ),
       );

@@ -334,7 +334,7 @@ async function writeBaseSheet(sheet: ExcelJS.Worksheet, model: ScoreWorkbookMode
     sheet.mergeCells(row, COL.level1, row, COL.max);
     r.getCell(COL.level1).value = control.label;
     r.getCell(COL.reported).value =
-      `${control.min}${unit}以上${control.relaxedMin !== undefined ? `（或${control.relaxedMin}${unit}以上且${control.relaxedCondition ?? ''}）` : ''}`;
+      `${control.min}${unit}以上${control.relaxedMin !== undefined ? `（或${control.relaxedMin}${unit}以上${control.relaxedCondition ? `且${control.relaxedCondition}` : ''}）` : ''}`;
     r.getCell(COL.evidence).value = value ? showValue(value) : '未读取到';
     r.getCell(COL.note).value = round.controlCondition ? `且${round.controlCondition}` : '';
     for (const c of [COL.level1, COL.reported, COL.evidence, COL.note]) frame(r.getCell(c));

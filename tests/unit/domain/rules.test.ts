@@ -127,7 +127,8 @@ describe('control items', () => {
       'rule.control-not-met',
       '为0.15万平方米（1500平方米），低于0.3万平方米（3000平方米），也低于放宽标准0.2万平方米（2000平方米）',
     ],
-    [32, 600, 'rule.control-relaxed', '为600万元，低于1000万元，达到放宽标准500万元'],
+    // 「1000万元或500万以上，且…」: the 500万元 variant has no condition of its own beyond the one all four share
+    [32, 600, 'rule.control-relaxed', '为600万元，低于1000万元，达到放宽标准500万元，请专家确认。控制项还要求'],
     [6, 12, 'rule.control-not-met', '为12人，低于20人，未达到控制项要求'],
   ])(
     'quotes item %i (%f) with its units and names the condition of every control item',
