@@ -54,6 +54,11 @@ describe('2023 round data', () => {
     expect(round.postalAddress).toContain('龙盛街15号');
     expect(round.postalAddress).toContain('030032');
     expect(round.reminderDaysBefore).toEqual([7, 3, 0]);
+    // Paper copies are due 「同时」 with the electronic package; the expert review starts 「11月中旬」
+    expect(round.paperDue).toBe(round.deadline);
+    expect(round.reviewStartsOn).toBe('2023-11-15');
+    expect(round.noticeTitle).toBe('山西省商务厅关于开展2022—2023年度省级直播电商基地综合评价工作的通知');
+    expect(round.controlCondition).toBe('在当地带动作用突出，直播活动经常积极配合商务部门开展工作');
     expect(round.formItems.map((f) => f.item)).toEqual(Array.from({ length: 44 }, (_, i) => i + 1));
   });
 
@@ -187,6 +192,8 @@ describe('2023 round data', () => {
       [6, 'anchors', 20, undefined],
       [32, 'gmv', 1000, 500],
     ]);
+    // Only the 2000 m² variant has a condition of its own (Annex 1: 「2000米²以上作用发挥良好」)
+    expect(round.controlItems.map((c) => c.relaxedCondition ?? null)).toEqual(['作用发挥良好', null, null, null]);
     for (const control of round.controlItems) {
       const item = round.formItems.find((f) => f.item === control.item);
       expect(item?.fields.map((f) => f.key)).toContain(control.field);
