@@ -18,7 +18,11 @@ export function addressOf(city: Pick<City, 'bureau'>): '你局' | '你委' {
   return /委(员)?会$/.test(city.bureau) ? '你委' : '你局';
 }
 
-/** Findings about a city's own part: more new bases than the notice allows. */
+/**
+ * Findings about a city's own part: more new bases than the notice allows. The message names no bureau: it is read
+ * in the bureau's own digest (「推荐数量：本轮新推荐…」, where 「太原市商务局本轮…」 would speak of the addressee in the
+ * third person) and beside the city's name on staff pages and in the export.
+ */
 export function cityFindings(_round: Round, city: City, registry: readonly Base[]): Finding[] {
   const recommended = newBasesOf(city, registry);
   if (recommended.length <= MAX_NEW_BASES_PER_CITY) return [];
@@ -26,7 +30,7 @@ export function cityFindings(_round: Round, city: City, registry: readonly Base[
     finding(
       'city.too-many-recommended',
       'warning',
-      `${city.bureau}本轮新推荐参评基地${recommended.length}家（${recommended.map((b) => b.name).join('、')}），超过通知“可择优推荐1—2家”的数量，请在正式公函中择优确定并排序。`,
+      `本轮新推荐参评基地${recommended.length}家（${recommended.map((b) => b.name).join('、')}），超过通知“可择优推荐1—2家”的数量，请在正式公函中择优确定并排序。`,
       { messageEn: `The city recommends ${recommended.length} new bases; the notice allows 1-2.` },
     ),
   ];

@@ -161,7 +161,7 @@ describe('status workbook', () => {
     expect(cell('运城市', '新推荐基地数')).toBe('3');
     const warning = cell('运城市', '地市事项提示')!;
     expect(warning).toMatch(
-      /^运城市商务局本轮新推荐参评基地3家（[^）]+），超过通知“可择优推荐1—2家”的数量，请在正式公函中择优确定并排序。$/,
+      /^本轮新推荐参评基地3家（[^）]+），超过通知“可择优推荐1—2家”的数量，请在正式公函中择优确定并排序。$/,
     );
     for (const name of names) expect(warning).toContain(name);
     expect(cell('运城市', '推荐排序（公函）')).toBe(

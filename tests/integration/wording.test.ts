@@ -212,7 +212,7 @@ describe('wording of notices and receipts', () => {
     expect(digest.text).toContain('纸质材料：尚未收到（需2份，加盖公章）');
     // More than two new bases: the city hears it in the digest.
     expect(digest.text).toContain(
-      '推荐数量：太原市商务局本轮新推荐参评基地3家（太原甲直播基地、太原乙直播基地、太原丙直播基地），超过通知“可择优推荐1—2家”的数量',
+      '推荐数量：本轮新推荐参评基地3家（太原甲直播基地、太原乙直播基地、太原丙直播基地），超过通知“可择优推荐1—2家”的数量',
     );
     expect(digest.text).toMatch(/\n山西省商务厅电子商务处\n2023年11月12日\n/);
     expect(digest.html).toContain('<p style="text-align:right">山西省商务厅电子商务处<br>2023年11月12日</p>');
