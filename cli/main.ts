@@ -98,7 +98,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--base <name>', 'only bases whose name contains this')
     .option('--json', 'print JSON')
     .action(async (options) => {
-      const [{ createLocalContext }, { queryStatus }, { STATE_NAMES }, { formatBeijing }] = await Promise.all([
+      const [{ createLocalContext }, { queryStatus }, { stateName }, { formatBeijing }] = await Promise.all([
         load.local(),
         load.query(),
         load.words(),
@@ -125,10 +125,14 @@ export async function main(argv: string[]): Promise<void> {
             [
               city.padEnd(4, '　'),
               status.name,
-              `${STATE_NAMES[status.state]}${lateness(status)}`,
+              `${stateName(status)}${lateness(status)}`,
               status.lastReceivedAt ? formatBeijing(new Date(status.lastReceivedAt), tz) : '',
               missing.length
                 ? `缺：${missing.slice(0, 6).join(', ')}${missing.length > 6 ? ` 等${missing.length}项` : ''}`
+                : '',
+              // Evidence that arrived but the classifier asked about: not missing (intake unclassified lists it).
+              status.pendingEvidence?.length
+                ? `待核实：${status.pendingEvidence.map((p) => p.indicator).join(', ')}`
                 : '',
             ]
               .filter(Boolean)

@@ -88,6 +88,11 @@ export interface BaseFacts {
   missingFormItems: string[];
   /** Indicator names. */
   missingEvidence: string[];
+  /**
+   * Evidence that arrived but the system could not place (待核实): `指标（已收到“文件”）`. Never counted as missing:
+   * a bureau is not told a file is missing when one arrived but was not understood.
+   */
+  pendingEvidence: string[];
   /** Elements that first arrived after the deadline, with the receive time to the second (逾期提交). */
   lateArrived: string[];
   /** Elements still missing past the deadline (截止仍缺). */
@@ -125,6 +130,32 @@ export function paperWords(round: Round, status: BaseStatus): string {
   return `已收到${copies}份${when}${owed}`;
 }
 
+/** 「主播名单（已收到“人员名单.xlsx”）」 for each indicator whose evidence waits for staff (待核实). */
+export function pendingWords(round: Round, status: BaseStatus): string[] {
+  return (status.pendingEvidence ?? []).map(
+    (p) => `${indicatorName(round, p.indicator)}（已收到${p.documents.map((d) => `“${d.fileName}”`).join('、')}）`,
+  );
+}
+
+/**
+ * The state as a bureau reads it: a base whose only gap is evidence waiting for staff reads 材料已收到，待核实, not
+ * 材料不完整 — nothing is missing on its side.
+ */
+export function stateName(status: BaseStatus): string {
+  const { missing } = status;
+  const onlyPending =
+    status.state === 'incomplete' &&
+    missing.documents.length + missing.formItems.length + missing.evidence.length === 0 &&
+    (status.pendingEvidence?.length ?? 0) > 0;
+  return onlyPending ? PENDING_STATE_NAME : STATE_NAMES[status.state];
+}
+
+/** The state of a base whose only gap is evidence the province still has to place. */
+export const PENDING_STATE_NAME = '材料已收到，待核实';
+
+/** The sentence under a list of evidence waiting for staff: it is not missing, and nothing needs sending again. */
+export const PENDING_NOTE = '以上文件已收到，对应指标由省商务厅核实，不计为缺少，无需重复报送。';
+
 /** The words for one base's status. */
 export function describeBase(round: Round, status: BaseStatus, registry: readonly Base[]): BaseFacts {
   const at = (iso: string | null) => (iso ? chineseWhen(iso, round) : '');
@@ -141,7 +172,7 @@ export function describeBase(round: Round, status: BaseStatus, registry: readonl
   return {
     name: status.name,
     category: `${CATEGORY_NAMES[status.category] ?? status.category}${grade}`,
-    state: STATE_NAMES[status.state],
+    state: stateName(status),
     late: status.late,
     overdue: status.overdue,
     received,
@@ -149,6 +180,7 @@ export function describeBase(round: Round, status: BaseStatus, registry: readonl
     missingDocuments: status.missing.documents.map((kind) => DOCUMENT_KIND_NAMES[kind]),
     missingFormItems: status.missing.formItems.map((n) => formItemName(round, n)),
     missingEvidence: status.missing.evidence.map((slug) => indicatorName(round, slug)),
+    pendingEvidence: pendingWords(round, status),
     lateArrived: status.lateItems
       .filter((item) => item.receivedAt !== null)
       .map((item) => `${item.message}（${at(item.receivedAt)}收到）`),
@@ -212,6 +244,9 @@ export function renderCityDigest(input: DigestInput): RenderedDigest {
     if (f.missingDocuments.length > 0) lines.push(`  缺少材料：${f.missingDocuments.join('、')}`);
     if (f.missingFormItems.length > 0) lines.push(`  报告表未填项目：${f.missingFormItems.join('；')}`);
     if (f.missingEvidence.length > 0) lines.push(`  缺少证明材料：${f.missingEvidence.join('；')}`);
+    if (f.pendingEvidence.length > 0) {
+      lines.push(`  待核实证明材料：${f.pendingEvidence.join('；')}。${PENDING_NOTE}`);
+    }
     if (f.lateArrived.length > 0) lines.push(`  逾期提交：${f.lateArrived.join('；')}`);
     if (f.overdue) lines.push(`  截止仍缺：已过截止时间，以上缺少的${f.overdueMissing.length}项材料仍未收到。`);
     if (f.checks.length > 0) {
@@ -314,8 +349,7 @@ export function renderAcknowledgement(input: AcknowledgementInput): { subject: s
   const receivedAt = chineseWhen(submission.receivedAt, round);
   const subject = `【材料已收到】${(submission.subject ?? round.title).slice(0, 80)}`;
   const files = documents.map(
-    (d, i) =>
-      `${i + 1}. ${d.folderPath ? `${d.folderPath}/` : ''}${d.fileName}（识别为：${DOCUMENT_KIND_NAMES[d.kind]}${d.indicator ? `——${indicatorName(round, d.indicator)}` : ''}）`,
+    (d, i) => `${i + 1}. ${d.folderPath ? `${d.folderPath}/` : ''}${d.fileName}（识别为：${recognisedAs(round, d)}）`,
   );
   const excluded = base !== null && !base.participating;
   const what =
@@ -357,11 +391,20 @@ export function renderAcknowledgement(input: AcknowledgementInput): { subject: s
         ? [`证明材料：${status.missing.evidence.map((slug) => indicatorName(round, slug)).join('；')}`]
         : []),
     ];
+    const pending = pendingWords(round, status);
     sections.push(
       missing.length > 0
         ? { heading: '截至目前，该基地的电子材料仍缺少：', lines: missing }
-        : { heading: '截至目前，该基地的电子材料已齐全。', lines: [] },
+        : pending.length > 0
+          ? { heading: '截至目前，该基地应报送的电子材料均已收到。', lines: [] }
+          : { heading: '截至目前，该基地的电子材料已齐全。', lines: [] },
     );
+    if (pending.length > 0) {
+      sections.push({
+        heading: `以下证明材料已收到，系统未能确定其对应的评价指标，将由省商务厅核实，不计为缺少，无需重复报送：`,
+        lines: pending,
+      });
+    }
   }
   const fixes = unique(input.findings.map((f) => shownText(round, f.message)));
   if (fixes.length > 0) sections.push({ heading: '请核实并更正以下问题（更正后请重新发送相关文件）：', lines: fixes });
@@ -402,6 +445,19 @@ export function renderAcknowledgement(input: AcknowledgementInput): { subject: s
   return { subject, text, html };
 }
 
+/**
+ * What a file was recognised as, for the sender: its kind and, for evidence, every indicator it counts for (a shared
+ * table serves several), or that its indicator is still to be checked (待核实).
+ */
+function recognisedAs(round: Round, d: DocumentRecord): string {
+  const kind = DOCUMENT_KIND_NAMES[d.kind];
+  if (d.kind !== 'evidence') return kind;
+  const indicators = d.indicators?.length ? d.indicators : d.indicator ? [d.indicator] : [];
+  if (indicators.length > 0) return `${kind}——${indicators.map((slug) => indicatorName(round, slug)).join('、')}`;
+  // Asked about, or from before the classifier weighed signals: either way staff place it from the queue.
+  return `${kind}，对应指标待核实`;
+}
+
 /** `第N项 名称` of a form item. */
 export function formItemName(round: Round, item: number): string {
   const label = round.formItems.find((f) => f.item === item)?.label;
@@ -433,6 +489,7 @@ function summaryTable(rows: BaseFacts[], round: Round): string {
     '缺少材料',
     '未填项目',
     '缺证明材料',
+    '证明材料待核实',
     '需核实',
   ]
     .map((h) => `<th>${h}</th>`)
@@ -442,7 +499,7 @@ function summaryTable(rows: BaseFacts[], round: Round): string {
       (f) =>
         `<tr><td>${esc(f.name)}</td><td>${esc(f.category)}</td><td>${esc(f.state)}</td><td>${f.late ? '是' : '否'}</td><td>${f.overdue ? '是' : '否'}</td><td>${esc(
           f.lastReceivedAt ? chineseWhen(f.lastReceivedAt, round) : '—',
-        )}</td><td>${f.missingDocuments.length}</td><td>${f.missingFormItems.length}</td><td>${f.missingEvidence.length}</td><td>${f.checks.length}</td></tr>`,
+        )}</td><td>${f.missingDocuments.length}</td><td>${f.missingFormItems.length}</td><td>${f.missingEvidence.length}</td><td>${f.pendingEvidence.length}</td><td>${f.checks.length}</td></tr>`,
     )
     .join('');
   return `<table ${TABLE_STYLE}><thead><tr>${header}</tr></thead><tbody>${body}</tbody></table>`;
@@ -469,6 +526,9 @@ function baseTable(title: string, f: BaseFacts): string {
   if (f.missingDocuments.length > 0) rows.push(['缺少材料', esc(f.missingDocuments.join('、'))]);
   if (f.missingFormItems.length > 0) rows.push(['报告表未填项目', esc(f.missingFormItems.join('；'))]);
   if (f.missingEvidence.length > 0) rows.push(['缺少证明材料', esc(f.missingEvidence.join('；'))]);
+  if (f.pendingEvidence.length > 0) {
+    rows.push(['待核实证明材料', `${esc(f.pendingEvidence.join('；'))}<br>${esc(PENDING_NOTE)}`]);
+  }
   if (f.lateArrived.length > 0) rows.push(['逾期提交', esc(f.lateArrived.join('；'))]);
   if (f.overdue) {
     rows.push(['截止仍缺', `已过截止时间，以上缺少的${f.overdueMissing.length}项材料仍未收到。`]);

@@ -5,8 +5,8 @@
 import { html, raw } from 'hono/html';
 import type { Round } from '../domain/catalogue.ts';
 import { chineseDate, chineseTime, chineseWhen } from '../domain/chinese-time.ts';
-import { DOCUMENT_KIND_NAMES, STATE_NAMES } from '../domain/notice-text.ts';
-import type { BaseState, DocumentKind } from '../domain/records.ts';
+import { DOCUMENT_KIND_NAMES, PENDING_STATE_NAME, STATE_NAMES } from '../domain/notice-text.ts';
+import type { BaseState, BaseStatus, DocumentKind } from '../domain/records.ts';
 import type { Principal } from './auth.ts';
 
 /** A rendered piece of HTML. */
@@ -125,6 +125,9 @@ export interface LatenessMarks {
   late?: boolean;
   /** 截止仍缺: past the deadline, some required element is still missing. */
   overdue?: boolean;
+  /** What is missing, to tell a base whose only gap is evidence waiting for staff (待核实). */
+  missing?: BaseStatus['missing'];
+  pendingEvidence?: BaseStatus['pendingEvidence'];
 }
 
 /** The chip of 逾期提交 (sent after the deadline). */
@@ -132,11 +135,21 @@ export const LATE_CHIP = html`<span class="chip bad late">逾期提交</span>`;
 /** The chip of 截止仍缺 (still missing past the deadline). */
 export const OVERDUE_CHIP = html`<span class="chip bad overdue">截止仍缺</span>`;
 
-/** A state chip (未收到材料 / 材料不完整 / 材料齐全), with 逾期提交 and 截止仍缺 beside it, each when it holds. */
+/**
+ * A state chip (未收到材料 / 材料不完整 / 材料齐全, or 材料已收到，待核实 when the only gap is evidence staff still have
+ * to place), with 逾期提交 and 截止仍缺 beside it, each when it holds.
+ */
 export function stateChip(state: BaseState, marks: LatenessMarks = {}): Html {
-  return html`<span class="chip ${state}">${STATE_NAMES[state]}</span>${marks.late ? html` ${LATE_CHIP}` : ''}${
-    marks.overdue ? html` ${OVERDUE_CHIP}` : ''
-  }`;
+  const { missing, pendingEvidence } = marks;
+  const onlyPending =
+    state === 'incomplete' &&
+    missing !== undefined &&
+    missing.documents.length + missing.formItems.length + missing.evidence.length === 0 &&
+    (pendingEvidence?.length ?? 0) > 0;
+  const chip = onlyPending
+    ? html`<span class="chip warn pending">${PENDING_STATE_NAME}</span>`
+    : html`<span class="chip ${state}">${STATE_NAMES[state]}</span>`;
+  return html`${chip}${marks.late ? html` ${LATE_CHIP}` : ''}${marks.overdue ? html` ${OVERDUE_CHIP}` : ''}`;
 }
 
 /** A severity chip. */

@@ -360,14 +360,17 @@ el.textContent=d+' 天 '+h+' 小时 '+m+' 分 '+x+' 秒'}tick();setInterval(tick
       b.missing.formItems.length ? `报告表${b.missing.formItems.length}项未填` : '',
       b.missing.evidence.length ? `证明材料${b.missing.evidence.length}项` : '',
     ].filter(Boolean);
-    return parts.join('；') || '—';
+    // Evidence that arrived but waits for staff to place it is not missing: said apart, never counted with it.
+    const pending = b.pendingEvidence?.length ? `证明材料${b.pendingEvidence.length}项待核实（不计为缺少）` : '';
+    if (parts.length === 0) return pending ? `无；${pending}` : '—';
+    return [...parts, pending ? `另有${pending}` : ''].filter(Boolean).join('；');
   }
 
   function basesTable(bases: BaseStatus[], withCity: boolean): Html {
     const order = round.cities.map((city) => city.id as string);
     const sorted = [...bases].sort((a, b) => order.indexOf(a.city) - order.indexOf(b.city));
     return html`<div class="table-wrap"><table class="stack bases">
-<thead><tr>${withCity ? html`<th>地市</th>` : ''}<th>基地</th><th>状态</th><th>最近收到</th><th>缺少</th><th class="num">待核实</th><th class="num">纸质</th></tr></thead>
+<thead><tr>${withCity ? html`<th>地市</th>` : ''}<th>基地</th><th>状态</th><th>最近收到</th><th>缺少</th><th class="num">需核实</th><th class="num">纸质</th></tr></thead>
 <tbody>${sorted.map(
       (b) => html`<tr class="${b.state}">
 ${withCity ? html`<td data-label="地市">${cityName(round, b.city)}</td>` : ''}
@@ -375,7 +378,7 @@ ${withCity ? html`<td data-label="地市">${cityName(round, b.city)}</td>` : ''}
 <td data-label="状态">${stateChip(b.state, b)}</td>
 <td data-label="最近收到">${when(b.lastReceivedAt, round)}</td>
 <td data-label="缺少">${missingText(b)}</td>
-<td data-label="待核实" class="num">${openFindings(b).length}</td>
+<td data-label="需核实" class="num">${openFindings(b).length}</td>
 <td data-label="纸质" class="num">${b.paperCopies}/${PAPER_COPIES_REQUIRED}${paperOf(b).late ? html` <span class="chip bad">逾期</span>` : ''}</td>
 </tr>`,
     )}</tbody></table></div>`;

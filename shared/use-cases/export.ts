@@ -37,6 +37,7 @@ export const BASE_COLUMNS = [
   '缺少材料',
   '报告表未填项目',
   '缺少证明材料',
+  '证明材料待核实（已收到，不计为缺少）',
   '逾期提交事项（收到时间）',
   '截止仍缺事项',
   '需核实事项',
@@ -168,6 +169,7 @@ export async function buildStatusWorkbook(
           facts.missingDocuments.join('\n'),
           facts.missingFormItems.join('\n'),
           facts.missingEvidence.join('\n'),
+          facts.pendingEvidence.join('\n'),
           facts.lateArrived.join('\n'),
           facts.overdueMissing.join('\n'),
           facts.checks.join('\n'),
@@ -179,7 +181,7 @@ export async function buildStatusWorkbook(
           rank >= 0 ? rank + 1 : '',
         ];
       }),
-      [10, 30, 26, 12, 9, 9, 9, 19, 19, 22, 30, 36, 36, 36, 48, 30, 12, 14, 10, 9, 9],
+      [10, 30, 26, 12, 9, 9, 9, 19, 19, 22, 30, 36, 36, 36, 36, 48, 30, 12, 14, 10, 9, 9],
     );
     sheets.push({ name: sheetName(city.name), rows: ofCity.length });
     step(city.name);

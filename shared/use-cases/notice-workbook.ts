@@ -25,6 +25,7 @@ export const DIGEST_COLUMNS = [
   '缺少材料',
   '报告表未填项目',
   '缺少证明材料',
+  '证明材料待核实（已收到，不计为缺少）',
   '逾期提交事项（收到时间）',
   '截止仍缺事项',
   '需核实事项',
@@ -80,13 +81,14 @@ export async function buildDigestWorkbook(input: {
       f.missingDocuments.join('\n'),
       f.missingFormItems.join('\n'),
       f.missingEvidence.join('\n'),
+      f.pendingEvidence.join('\n'),
       f.lateArrived.join('\n'),
       f.overdueMissing.join('\n'),
       f.checks.join('\n'),
       f.paper,
     ].map(body);
   });
-  const widths = [6, 30, 22, 12, 8, 8, 8, 20, 20, 22, 30, 30, 36, 36, 50, 24];
+  const widths = [6, 30, 22, 12, 8, 8, 8, 20, 20, 22, 30, 30, 36, 36, 36, 50, 24];
   // write-excel-file (on fflate) rather than exceljs, so the notify bundle stays within its size budget (issue 8).
   return writeXlsxFile(
     [title, headings, ...rows],

@@ -117,10 +117,12 @@ describe('status workbook', () => {
     expect(pingshun[3]).toBe('材料不完整');
     // Sent on time but incomplete past the deadline: 截止仍缺, not 逾期提交.
     expect(pingshun.slice(4, 6)).toEqual(['否', '是']);
-    expect(pingshun[11]).toContain('直播电商基地建筑面积');
-    expect(pingshun[12]).toBe('');
-    expect(pingshun[13]).toContain('直播电商基地建筑面积的证明材料截止时仍未提交');
-    expect(pingshun[14]).toContain('第32项交易额与自评报告不一致');
+    const cell = (name: (typeof BASE_COLUMNS)[number]) => pingshun[BASE_COLUMNS.indexOf(name)];
+    expect(cell('缺少证明材料')).toContain('直播电商基地建筑面积');
+    expect(cell('证明材料待核实（已收到，不计为缺少）')).toBe('');
+    expect(cell('逾期提交事项（收到时间）')).toBe('');
+    expect(cell('截止仍缺事项')).toContain('直播电商基地建筑面积的证明材料截止时仍未提交');
+    expect(cell('需核实事项')).toContain('第32项交易额与自评报告不一致');
     expect(rows(book.getWorksheet('大同市')!)).toHaveLength(6);
     expect(rows(book.getWorksheet(UNMATCHED_SHEET)!)[1]?.[1]).toContain('wang@unknown.example.cn');
     for (const sheet of book.worksheets) {

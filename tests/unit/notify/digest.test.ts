@@ -218,9 +218,13 @@ describe('city digest', () => {
     const byName = new Map(rows.map((r) => [r[1], r]));
     expect(DIGEST_COLUMNS.slice(4, 6)).toEqual(['逾期提交', '截止仍缺']);
     expect(byName.get('邮拓直播电商基地')?.slice(4, 6)).toEqual(['是', '否']);
-    expect(byName.get('邮拓直播电商基地')?.[12]).toBe('经营服务情况报告表逾期提交（11月11日0时30分0秒收到）');
+    expect(byName.get('邮拓直播电商基地')?.[DIGEST_COLUMNS.indexOf('逾期提交事项（收到时间）')]).toBe(
+      '经营服务情况报告表逾期提交（11月11日0时30分0秒收到）',
+    );
     expect(byName.get('龙巅兴趣直播基地')?.slice(4, 6)).toEqual(['否', '是']);
-    expect(byName.get('龙巅兴趣直播基地')?.[13]).toBe('经营服务情况报告表截止时仍未提交');
+    expect(byName.get('龙巅兴趣直播基地')?.[DIGEST_COLUMNS.indexOf('截止仍缺事项')]).toBe(
+      '经营服务情况报告表截止时仍未提交',
+    );
   });
 
   it('has an HTML part with one table per base and escaped text', () => {
@@ -273,8 +277,10 @@ describe('city digest', () => {
       '11月11日0时30分0秒',
     ]);
     expect(byName.get('龙巅兴趣直播基地')?.[9]).toBe('经营服务情况报告表');
-    expect(byName.get('山西千万亿直播基地')?.[11]).toBe('网络带宽\n直播电商基地获得投融资总额');
-    expect(byName.get('山西千万亿直播基地')?.[14]).toContain('疑似按亿元填写');
+    expect(byName.get('山西千万亿直播基地')?.[DIGEST_COLUMNS.indexOf('缺少证明材料')]).toBe(
+      '网络带宽\n直播电商基地获得投融资总额',
+    );
+    expect(byName.get('山西千万亿直播基地')?.[DIGEST_COLUMNS.indexOf('需核实事项')]).toContain('疑似按亿元填写');
     expect(byName.get('睿信传媒电商直播基地')?.[3]).toBe('未收到材料');
   });
 
@@ -301,7 +307,7 @@ describe('city digest', () => {
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
     expect(sheet.getCell('B2').font?.bold).toBe(true);
     expect(sheet.getCell('B2').fill).toMatchObject({ pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } });
-    expect(sheet.getColumn(15).width).toBe(50);
+    expect(sheet.getColumn(DIGEST_COLUMNS.indexOf('需核实事项') + 1).width).toBe(50);
     expect(sheet.getCell('K5').alignment).toMatchObject({ wrapText: true, vertical: 'top' });
   });
 });
