@@ -27,6 +27,7 @@
  * a cold start.
  *
  *   npm run bench [-- --runs 3 --message-mb 40 --profile]
+ *   npm run bench -- --ocr [--runs 3]   the OCR benchmark instead (scripts/bench-ocr.ts)
  *   --profile writes a V8 CPU profile of each measured section (warm-up excluded) to $TMPDIR/intake-bench-profiles
  *   (open in Chrome DevTools > Performance, or summarise with any .cpuprofile reader).
  */
@@ -523,6 +524,9 @@ function median(values: number[]): number {
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-if (process.argv[2] === '--child')
+if (process.argv.includes('--ocr')) {
+  // The OCR benchmark (scripts/bench-ocr.ts): accuracy, s/page and peak RSS, beside Debian's tesseract.
+  process.exitCode = await (await import('./bench-ocr.ts')).benchOcr(process.argv.slice(2));
+} else if (process.argv[2] === '--child')
   await child(process.argv[3] as Mode | 'stack', process.argv[4] ?? '', process.argv[5] ?? '');
 else await main();
