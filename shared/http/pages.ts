@@ -6,7 +6,7 @@
 import type { Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Base, CityId } from '../domain/catalogue.ts';
-import { chineseDate, chineseTime, deadlineWords } from '../domain/chinese-time.ts';
+import { chineseDate, chineseWhen, deadlineWords } from '../domain/chinese-time.ts';
 import { MAX_NEW_BASES_PER_CITY } from '../domain/city-rules.ts';
 import { localDay } from '../domain/notice-schedule.ts';
 import { paperOf, STATE_NAMES } from '../domain/notice-text.ts';
@@ -309,7 +309,7 @@ ${auditTable(round, events)}`;
 
   function asOfBanner(c: Ctx, at: Date): Html | string {
     return c.req.query('asOf')
-      ? html`<p class="flash ok">显示的是${chineseTime(at, round, { seconds: true })}（北京时间）时的状态。<a href="${c.req.path}">回到现在</a></p>`
+      ? html`<p class="flash ok">显示的是${chineseWhen(at, round)}（北京时间）时的状态。<a href="${c.req.path}">回到现在</a></p>`
       : '';
   }
 
