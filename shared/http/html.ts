@@ -223,11 +223,61 @@ export const ACTION_NAMES: Record<string, string> = {
   'issue-city-link': '生成地市链接',
 };
 
-/** An audit detail as read: a day or an instant in the one date format, anything else as it is. */
-function detailText(value: string, round: Round): string {
+/** Names of the details audit events carry, as a clerk reads them (unknown keys are shown as they are). */
+const DETAIL_NAMES: Record<string, string> = {
+  from: '原归属',
+  to: '归属',
+  sender: '发件地址',
+  address: '地址',
+  name: '名称',
+  city: '地市',
+  key: '对象',
+  active: '生效',
+  received: '公函已收到',
+  pilotUnits: '试点单位',
+  ranking: '推荐排序',
+  documentId: '公函文件',
+  copies: '份数',
+  receivedOn: '收到日期',
+  kind: '分类',
+  indicator: '对应指标',
+  indicators: '对应指标',
+  replaces: '原名单外基地',
+  submissions: '转入来件',
+  expiresAt: '有效期至',
+  previousState: '原状态',
+  reports: '退信次数',
+  expert: '专家',
+  bases: '基地数',
+  year: '年度',
+  grade: '等级',
+  annex4: '2021年度等级',
+  points: '扣分',
+  raisedBy: '提出人',
+  decision: '结论',
+};
+
+/**
+ * An audit detail as read: dates in the one date format, 是/否 for flags, names for cities, bases, indicators and
+ * document kinds (ids the round does not know, such as a base registered this round, stay as they are); a ranking
+ * is numbered as the letter numbers it.
+ */
+function detailText(key: string, value: unknown, round: Round): string {
+  if (typeof value === 'boolean') return value ? '是' : '否';
+  if (Array.isArray(value)) {
+    const words = value.map((v) => detailText(key, v, round));
+    return key === 'ranking' ? words.map((w, i) => `${i + 1}. ${w}`).join(' ') : words.join('、');
+  }
+  if (typeof value !== 'string') return JSON.stringify(value);
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return chineseDate(value);
   if (/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(value)) return chineseWhen(value, round);
-  return value;
+  if (key === 'kind' && value in DOCUMENT_KIND_NAMES) return DOCUMENT_KIND_NAMES[value as DocumentKind];
+  return (
+    round.cities.find((c) => c.id === value)?.name ??
+    round.bases.find((b) => b.id === value)?.name ??
+    round.indicators.find((i) => i.slug === value)?.name ??
+    value
+  );
 }
 
 /** The audit trail as a table (newest first, as the store returns it). */
@@ -243,7 +293,7 @@ export function auditTable(
 <td data-label="操作">${ACTION_NAMES[e.action] ?? e.action}</td><td data-label="原因">${e.reason}</td>
 <td data-label="内容" class="small">${Object.entries(e.details)
       .filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0))
-      .map(([k, v]) => `${k}: ${typeof v === 'string' ? detailText(v, round) : JSON.stringify(v)}`)
+      .map(([k, v]) => `${DETAIL_NAMES[k] ?? k}：${detailText(k, v, round)}`)
       .join('；')}</td></tr>`,
   )}</tbody></table></div>`;
 }
