@@ -230,7 +230,7 @@ export function renderCityDigest(input: DigestInput): RenderedDigest {
   const you = addressOf(city);
   const letter = input.letterReceivedAt
     ? `已收到（${chineseWhen(input.letterReceivedAt, round)}）`
-    : '尚未收到。请按通知要求报送正式公函，列明参评省级直播电商基地名单、推荐参评基地名单及排序，并标注试点单位';
+    : '尚未收到。请按通知要求报送正式公函，列明参评省级直播电商基地名单、推荐参评基地名单及排序，并标注试点单位。';
   const cityNotes = cityFindings(round, city, registry).map((f) => f.message);
 
   const lines: string[] = [];
@@ -360,8 +360,11 @@ export function renderAcknowledgement(input: AcknowledgementInput): { subject: s
         : '你单位发送的邮件（无主题）';
   const sections: { heading: string; lines: string[] }[] = [];
   sections.push({
-    heading: `省商务厅电商处已于${receivedAt}（北京时间）收到${what}，共${documents.length}个文件：`,
-    lines: files.length > 0 ? files : [submission.channel === 'upload' ? '（没有文件）' : '（邮件中没有附件）'],
+    heading:
+      files.length > 0
+        ? `省商务厅电商处已于${receivedAt}（北京时间）收到${what}，共${documents.length}个文件：`
+        : `省商务厅电商处已于${receivedAt}（北京时间）收到${what}，${submission.channel === 'upload' ? '未附文件' : '邮件中没有附件'}。`,
+    lines: files,
   });
   if (excluded) {
     const why = base.remark ? `（2021年度评价结果中为“${base.remark}”）` : '';
@@ -383,7 +386,9 @@ export function renderAcknowledgement(input: AcknowledgementInput): { subject: s
   }
   if (status && !excluded) {
     const missing = [
-      ...status.missing.documents.map((kind) => `材料：${DOCUMENT_KIND_NAMES[kind]}`),
+      ...(status.missing.documents.length > 0
+        ? [`材料：${status.missing.documents.map((kind) => DOCUMENT_KIND_NAMES[kind]).join('、')}`]
+        : []),
       ...(status.missing.formItems.length > 0
         ? [`报告表未填项目：${status.missing.formItems.map((n) => formItemName(round, n)).join('；')}`]
         : []),

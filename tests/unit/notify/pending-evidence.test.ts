@@ -107,7 +107,6 @@ describe('evidence waiting for staff (待核实) in what bureaus and bases read'
         statuses,
         registry: round.bases,
         asOf: AS_OF,
-        letterReceivedAt: null,
       })) as never,
     );
 
