@@ -196,6 +196,7 @@ describe('wording of notices and receipts', () => {
     expect(toZonggai.text).toContain('你委所辖6个参评基地中');
     expect(toZonggai.text).toContain('请你委督促相关基地尽快补齐');
     expect(toZonggai.text).not.toContain('你局');
+    expect(toZonggai.text).toContain('推荐参评基地名单及排序，并标注试点单位。\n');
     // Ordinals run 九, 十, 十一 … 三十: the tenth and the eleventh base are told apart.
     const heads = digest.body.split('\n').filter((l) => /^[一二三四五六七八九十]+、/.test(l));
     expect(heads.map((l) => l.slice(0, l.indexOf('、')))).toEqual([
@@ -244,6 +245,19 @@ describe('wording of notices and receipts', () => {
       findings: [slip],
       late: true,
     });
+    const nothingYet = renderAcknowledgement({
+      round,
+      submission: submission(),
+      documents: [document('照片.jpg', 'other')],
+      base: youtuo,
+      cityName: '太原市',
+      status: baseStatus(round, 'p02', AS_OF.toISOString(), {
+        state: 'incomplete',
+        missing: { documents: ['report-form', 'self-assessment'], formItems: [], evidence: [] },
+      }),
+      findings: [],
+      late: false,
+    });
     const upload = renderAcknowledgement({
       round,
       submission: submission({ channel: 'upload', subject: '【网上提交】邮拓直播电商基地' }),
@@ -290,7 +304,9 @@ describe('wording of notices and receipts', () => {
     expect(mail.text).toContain('纸质材料一式2份（加盖公章），请交所在市商务局（综改示范区管委会）审核后统一邮寄。');
     expect(upload.text).toContain('省商务厅电商处已于12月7日11时29分（北京时间）收到网上提交的材料');
     expect(upload.text).not.toContain('邮件，共');
-    expect(unmatched.text).toContain('收到你单位发送的邮件（无主题）');
+    expect(unmatched.text).toContain('收到你单位发送的邮件（无主题），邮件中没有附件。');
+    expect(unmatched.text).not.toContain('共0个文件');
+    expect(nothingYet.text).toContain('仍缺少：\n  材料：经营服务情况报告表、自评报告\n');
     expect(excluded.text).toContain('“晋都网红直播创业基地”不在本年度参评基地名单内');
     expect(excluded.text).toContain('作为新推荐基地择优推荐');
     expect(excluded.text).not.toContain('纸质材料一式');
