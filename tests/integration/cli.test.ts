@@ -139,4 +139,80 @@ describe('intake CLI', () => {
     expect(failure).toBeInstanceOf(Error);
     expect(String(failure.stderr)).toContain('not an ISO 8601 time');
   });
+
+  it('explains how file names would be classified, as JSON, without a data directory', async () => {
+    // Act
+    const explained = JSON.parse(
+      await intake('classify', '--explain', '17.xlsx', '入驻商家直播数据.pdf', '经营服务情况报告表.xlsx'),
+    );
+    const inFolder = JSON.parse(await intake('classify', '--explain', '--folder', '证明材料/21 党员', '名单.xlsx'));
+
+    // Assess
+    expect(explained).toHaveLength(3);
+    expect(explained[0]).toMatchObject({ name: '17.xlsx', indicators: ['livestreams'], decision: 'decided' });
+    expect(explained[0].reasons.join('；')).toContain('按编号17判定');
+    expect(explained[0].confidence).toBeGreaterThan(0.5);
+    expect(explained[1]).toMatchObject({ name: '入驻商家直播数据.pdf', indicators: [], decision: 'asked' });
+    expect(explained[2]).toMatchObject({ kind: 'report-form', indicators: [] });
+    expect(inFolder[0]).toMatchObject({ indicators: ['party-members'], decision: 'decided' });
+  });
+
+  it('lists the unclassified queue and classifies a file for several indicators by hand', async () => {
+    // Prepare: 邮拓 sends its form and two files the classifier cannot place.
+    const dataDir = join(dir, 'queue');
+    const mail = join(dir, '邮拓.eml');
+    const form = await buildReportFormXlsx({ header: { baseName: '邮拓直播电商基地' }, values: SAMPLE_FORM_VALUES });
+    await writeFile(
+      mail,
+      await buildEmail({
+        subject: '邮拓直播电商基地 申报材料',
+        receivedAt: new Date('2023-11-08T02:00:00Z'),
+        attachments: [
+          { filename: '经营服务情况报告表.xlsx', content: form },
+          { filename: '入驻商家直播数据.pdf', content: Buffer.from('%PDF-1.4 not really\n') },
+          { filename: '人员名单.xlsx', content: Buffer.from('not a workbook') },
+        ],
+      }),
+    );
+    await intake('ingest', '--data-dir', dataDir, '--json', mail);
+
+    // Act
+    const queue = JSON.parse(await intake('unclassified', '--data-dir', dataDir, '--json'));
+    const table = await intake('unclassified', '--data-dir', dataDir, '--city', 'taiyuan');
+    const roster = queue.find((d: { fileName: string }) => d.fileName === '人员名单.xlsx');
+    const status = JSON.parse(
+      await intake(
+        'classify',
+        roster.documentId,
+        'evidence',
+        '--indicator',
+        'employees',
+        '--indicator',
+        'party-members',
+        '--reason',
+        '员工花名册，含政治面貌一栏',
+        '--data-dir',
+        dataDir,
+        '--json',
+      ),
+    );
+    const after = JSON.parse(await intake('unclassified', '--data-dir', dataDir, '--json'));
+    const elsewhere = await intake('unclassified', '--data-dir', dataDir, '--city', 'datong');
+
+    // Assess
+    expect(queue.map((d: { fileName: string }) => d.fileName).sort()).toEqual([
+      '人员名单.xlsx',
+      '入驻商家直播数据.pdf',
+    ]);
+    const merchants = queue.find((d: { fileName: string }) => d.fileName === '入驻商家直播数据.pdf');
+    expect(merchants).toMatchObject({ baseId: 'p02', city: 'taiyuan', decision: 'asked' });
+    expect(merchants.candidates.map((c: { indicator: string }) => c.indicator)).toContain('merchants-products');
+    expect(table).toContain('邮拓直播电商基地');
+    expect(table).toContain('入驻商家直播数据.pdf');
+    expect(table).toContain('共 2 个文件');
+    const counted = status.documents.find((d: { fileName: string }) => d.fileName === '人员名单.xlsx');
+    expect(counted.indicators.sort()).toEqual(['employees', 'party-members']);
+    expect(after.map((d: { fileName: string }) => d.fileName)).toEqual(['入驻商家直播数据.pdf']);
+    expect(elsewhere.trim()).toBe('没有待核实的材料');
+  });
 });
