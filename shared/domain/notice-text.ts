@@ -11,6 +11,7 @@ import { addressOf, cityFindings } from './city-rules.ts';
 import type { Finding } from './findings.ts';
 import type { ScheduleSlot } from './notice-schedule.ts';
 import type { BaseStatus, DocumentKind, DocumentRecord, Submission } from './records.ts';
+import { formatBeijing } from './round-time.ts';
 
 /** Chinese names of document kinds. */
 export const DOCUMENT_KIND_NAMES: Record<DocumentKind, string> = {
@@ -277,7 +278,12 @@ export function renderCityDigest(input: DigestInput): RenderedDigest {
   const subject = `【${round.title}】${city.name}参评基地电子材料报送（接收）情况（截至${asOfText}）`;
   const intro = `根据${noticeCitation(round)}，参评基地应于${deadlineWords(round)}前将申报材料电子版发送至${round.mailbox}。截至${asOfText}，${you}所辖${statuses.length}个参评基地中，${complete.length}个电子材料齐全，${open.length}个尚有缺项，情况如下：`;
   const lead = leadSentence(round, input.slot ?? null);
-  const closing = `请${you}督促相关基地尽快补齐。各基地纸质材料一式${PAPER_COPIES_REQUIRED}份（加盖公章），请${you}审核后连同正式公函统一邮寄至${round.postalAddress}。如有疑问，请联系${round.contact.name}，电话${round.contact.phone}，邮箱${round.contact.email}。`;
+  // Urge only while there is something to urge: not when every base is complete, nor once the experts have the
+  // materials (staff may still send a digest by hand then: it reports, it does not chase).
+  const reviewStarted =
+    round.reviewStartsOn !== undefined && formatBeijing(asOf, round.timeZone).slice(0, 10) >= round.reviewStartsOn;
+  const paperLine = `各基地纸质材料一式${PAPER_COPIES_REQUIRED}份（加盖公章），请${you}审核后连同正式公函统一邮寄至${round.postalAddress}。`;
+  const closing = `${reviewStarted ? `专家评审已于${chineseDate(round.reviewStartsOn ?? '')}开始，材料报送（接收）工作已结束，以上情况供${you}掌握。` : `${open.length > 0 ? `请${you}督促相关基地尽快补齐。` : ''}${paperLine}`}如有疑问，请联系${round.contact.name}，电话${round.contact.phone}，邮箱${round.contact.email}。`;
   const signOff = [signOffOf(round), chineseDay(asOf, round)];
   const footer = '（本邮件由系统自动发送；附件为各基地情况表，可转发各基地。）';
   const text = [
