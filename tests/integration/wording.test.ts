@@ -216,7 +216,44 @@ describe('wording of notices and receipts', () => {
       '推荐数量：本轮新推荐参评基地3家（太原甲直播基地、太原乙直播基地、太原丙直播基地），超过通知“可择优推荐1—2家”的数量',
     );
     expect(digest.text).toMatch(/\n山西省商务厅电子商务处\n2023年11月12日\n/);
+    expect(digest.text).toContain('请你局督促相关基地尽快补齐。各基地纸质材料一式2份（加盖公章）');
     expect(digest.html).toContain('<p style="text-align:right">山西省商务厅电子商务处<br>2023年11月12日</p>');
+  });
+
+  it('urges only while there is something to urge: not when all is complete, nor once the review has started', () => {
+    // Prepare
+    const asOf = (iso: string) => new Date(iso);
+    const statuses = (state: 'complete' | 'incomplete', at: string) =>
+      round.bases
+        .filter((b) => b.participating && b.city === 'taiyuan')
+        .map((b) => baseStatus(round, b.id, at, { state, submissions: 1, lastReceivedAt: '2023-11-09T02:00:00.000Z' }));
+
+    // Act
+    const allComplete = renderCityDigest({
+      round,
+      city: taiyuan,
+      statuses: statuses('complete', '2023-11-12T01:00:00.000Z'),
+      registry: round.bases,
+      asOf: asOf('2023-11-12T01:00:00.000Z'),
+      letterReceivedAt: null,
+    });
+    const byHandInReview = renderCityDigest({
+      round,
+      city: zonggai,
+      statuses: statuses('incomplete', '2023-11-16T01:00:00.000Z'),
+      registry: round.bases,
+      asOf: asOf('2023-11-16T01:00:00.000Z'),
+      letterReceivedAt: null,
+    });
+
+    // Assess
+    expect(allComplete.text).not.toContain('督促');
+    expect(allComplete.text).toContain('\n各基地纸质材料一式2份（加盖公章），请你局审核后连同正式公函统一邮寄至');
+    expect(byHandInReview.text).not.toContain('督促');
+    expect(byHandInReview.text).toContain(
+      '\n专家评审已于2023年11月15日开始，材料报送（接收）工作已结束，以上情况供你委掌握。如有疑问',
+    );
+    for (const d of [allComplete, byHandInReview]) expect(banned(d.text)).toEqual([]);
   });
 
   it('writes acknowledgements of a mail, an upload, an unmatched and an excluded submission', () => {
