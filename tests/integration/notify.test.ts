@@ -328,5 +328,8 @@ describe('city digests', () => {
     expect(byHand).toMatchObject({ city: 'yangquan', trigger: 'force', sent: true });
     expect(day20.mailer.sent).toHaveLength(1);
     expect(day20.mailer.sent[0]?.text).toContain('驿拓直播电商基地');
+    // Sent by hand during the review, it reports and no longer chases.
+    expect(day20.mailer.sent[0]?.text).toContain('专家评审已于2023年11月15日开始，材料报送（接收）工作已结束');
+    expect(day20.mailer.sent[0]?.text).not.toContain('督促');
   });
 });
