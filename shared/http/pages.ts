@@ -84,7 +84,7 @@ ${card(bases.filter((b) => b.late).length, '逾期提交')}
 ${card(bases.filter((b) => b.overdue).length, '截止仍缺')}
 ${card(
   bases.reduce((n, b) => n + openFindings(b).length, 0),
-  '待核实提示',
+  '需核实提示',
 )}
 ${isStaff(principal) ? html`<a class="card" href="/unmatched"><div class="n">${unmatched}</div><div class="l">待分配邮件</div></a>` : ''}
 <a class="card" href="/excluded" id="excluded-card"><div class="n">${excluded}</div><div class="l">名单外来件</div></a>
