@@ -146,7 +146,7 @@ ${
       }</td>`
     : ''
 }</tr>`;
-  return html`<h2>提示与处理建议 <span class="muted small">${openFindings(status).length} 条待核实</span></h2>
+  return html`<h2>提示与处理建议 <span class="muted small">${openFindings(status).length} 条需核实</span></h2>
 ${
   status.findings.length === 0 && status.waived.length === 0
     ? html`<p class="muted">没有提示。</p>`

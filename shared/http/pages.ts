@@ -91,7 +91,7 @@ ${isStaff(principal) ? html`<a class="card" href="/unmatched"><div class="n">${u
 </div>
 <h2>按地市</h2>
 <div class="table-wrap"><table class="compact" id="cities">
-<thead><tr><th>地市</th><th class="num">基地</th><th class="num">齐全</th><th class="num">不完整</th><th class="num">未收到</th><th class="num">逾期提交</th><th class="num">截止仍缺</th><th class="num">待核实</th><th class="num">纸质材料</th><th>公函</th></tr></thead>
+<thead><tr><th>地市</th><th class="num">基地</th><th class="num">齐全</th><th class="num">不完整</th><th class="num">未收到</th><th class="num">逾期提交</th><th class="num">截止仍缺</th><th class="num">需核实</th><th class="num">纸质材料</th><th>公函</th></tr></thead>
 <tbody>${overview.cities.map((s) => cityRow(s))}</tbody>
 </table></div>
 <h2>各基地</h2>
@@ -344,7 +344,7 @@ el.textContent=d+' 天 '+h+' 小时 '+m+' 分 '+x+' 秒'}tick();setInterval(tick
 <td data-label="未收到" class="num">${s.byState['not-received'] ? html`<span class="chip not-received">${s.byState['not-received']}</span>` : '0'}</td>
 <td data-label="逾期提交" class="num">${s.late}</td>
 <td data-label="截止仍缺" class="num">${s.overdue}</td>
-<td data-label="待核实" class="num">${s.openFindings}</td>
+<td data-label="需核实" class="num">${s.openFindings}</td>
 <td data-label="纸质材料" class="num">${s.paperComplete}/${s.bases}</td>
 <td data-label="公函">${s.letterReceivedAt ? html`<span class="chip ok">已收到</span>` : html`<span class="chip info">未收到</span>`}${
       s.newBases.length > MAX_NEW_BASES_PER_CITY
