@@ -171,7 +171,7 @@ ${basesTable(overview.bases, false)}
     const participating = registry.filter((b) => b.participating);
     const body = html`
 <h1>待分配邮件 <span class="muted small">${queue.length} 封</span></h1>
-<p class="muted small">无法根据发件人、主题、文件名确定所属基地的邮件。指定基地后，该邮件的文件计入该基地，并记住发件地址；城市新推荐的基地可先登记再分配。</p>
+<p class="muted small">无法根据发件人、主题、文件名确定所属基地的邮件。指定基地后，该邮件的文件计入该基地，并记住发件地址；地市新推荐的基地可先登记再分配。</p>
 ${queue.length === 0 ? html`<p>没有待分配的邮件。</p>` : ''}
 ${queue.map(
   (u) => html`<section class="item" id="u-${u.submissionId}">
@@ -220,7 +220,7 @@ ${formGuard(csrf, '原因（如：市局公函推荐）')}
     const body = html`
 <h1>名单外来件 <span class="muted small">${queue.length} 次</span></h1>
 ${asOfBanner(c, at)}
-<p class="muted small">来自不在本年度参评基地名单内的基地（如2021年度评价结果中已取消称号）的邮件或网上提交。材料已保存，不计入任何参评基地；系统已回复发件人：该基地不在本年度名单内，可由所在市商务局（综改示范区管委会）在正式公函中作为新推荐基地择优推荐。市局推荐后，可在此一步转为本轮新推荐基地，已收到的材料随之转入。</p>
+<p class="muted small">来自不在本年度参评基地名单内的基地（如2021年度评价结果中已取消称号）的邮件或网上提交。材料已保存，不计入任何参评基地；系统已回复发件人：该基地不在本年度名单内，可由所在市商务局（综改示范区管委会）在正式公函中作为新推荐基地择优推荐。经市商务局（综改示范区管委会）推荐后，可在此一步转为本轮新推荐基地，已收到的材料随之转入。</p>
 ${queue.length === 0 ? html`<p>没有名单外来件。</p>` : ''}
 ${queue.map(
   (e) => html`<section class="item excluded" id="x-${e.submissionId}">
