@@ -69,7 +69,9 @@ export function itemNumber(text: string, where: 'name' | 'folder'): ItemNumber |
   if (lead) {
     // A unit straight after the digits makes it a count (36名, 2号); after a space it is the name (36 名单).
     const after = t.slice(lead.index + lead[0].length - (lead[0].length - lead[0].trimEnd().length));
-    const rest = lead[2] ? '' : after;
+    // A number closed by a bracket (【30】批复, (17)直播) is a number of its own, whatever follows.
+    const closed = /[)\]）】〕]$/.test(lead[0].trimEnd());
+    const rest = lead[2] || closed ? '' : after;
     const value = Number(lead[1]);
     if (value >= 1 && value <= MAX_ITEM && !NOT_ITEM_AFTER.test(rest)) return { items: [value], written: lead[0] };
     return undefined;

@@ -1,0 +1,143 @@
+/**
+ * The evidence classifier's parts (item numbers, the mail body's list, the vocabulary) and its figures on the
+ * labelled names of tests/fixtures/evidence-names. The held-out set (test.json) is measured, never tuned on; the
+ * issue's targets are precision ≥ 0.98, recall ≥ 0.90, asked ≤ 10 %. The floors below are what the classifier
+ * reaches today, so that a change that makes it worse fails here; the figures are printed on every run.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadRound } from '../../../shared/domain/rounds/index.ts';
+import { classifyEvidence } from '../../../shared/parsing/evidence/classify-evidence.ts';
+import { type LabelledName, measure } from '../../../shared/parsing/evidence/measure.ts';
+import {
+  attachmentNumber,
+  chineseNumber,
+  enumeratedAttachments,
+  itemNumber,
+} from '../../../shared/parsing/evidence/numbers.ts';
+import { compileVocabulary, spansOf } from '../../../shared/parsing/evidence/vocabulary.ts';
+
+const round = loadRound('2023');
+const SETS = join(import.meta.dirname, '../../fixtures/evidence-names');
+const labelled = (set: string): LabelledName[] => JSON.parse(readFileSync(join(SETS, `${set}.json`), 'utf8'));
+
+describe('item numbers in names and folders', () => {
+  it.each([
+    ['17', 'name', [17]],
+    ['17 直播活动明细', 'name', [17]],
+    ['第32项 明细', 'name', [32]],
+    ['第十七项', 'folder', [17]],
+    ['（十七）直播活动', 'name', [17]],
+    ['17-1 直播场次', 'name', [17]],
+    ['【30】批复', 'name', [30]],
+    ['第23至26项', 'name', [23, 24, 25, 26]],
+  ] as const)('reads %s (%s) as item %j', (text, where, items) => {
+    // Act
+    const found = itemNumber(text, where);
+
+    // Assess
+    expect(found?.items).toEqual(items);
+  });
+
+  it.each([
+    ['36名主播名单', 'name'],
+    ['2号直播间', 'name'],
+    ['（一）基础硬件', 'folder'],
+    ['2023年度', 'name'],
+    ['100个商家', 'name'],
+  ] as const)('takes no item number from %s (%s)', (text, where) => {
+    // Act
+    const found = itemNumber(text, where);
+
+    // Assess
+    expect(found).toBeUndefined();
+  });
+
+  it('reads Chinese numerals up to 九十九 and refuses what is not one', () => {
+    // Act
+    const read = ['七', '十', '十七', '二十', '四十三', '十十', '百', ''].map(chineseNumber);
+
+    // Assess
+    expect(read).toEqual([7, 10, 17, 20, 43, undefined, undefined, undefined]);
+  });
+});
+
+describe("the mail body's list of attachments", () => {
+  it('maps each number to its words, in the forms bases write them', () => {
+    // Prepare
+    const body =
+      '您好！附件为申报材料：\n附件1：经营服务情况报告表\n附件（2）网络协议；3.主播名单\n共3个附件，11月9日发送。';
+
+    // Act
+    const listed = enumeratedAttachments(body);
+
+    // Assess
+    expect([...listed.entries()]).toEqual([
+      [1, '经营服务情况报告表'],
+      [2, '网络协议'],
+      [3, '主播名单'],
+    ]);
+  });
+
+  it('names a file only by its number: 附件5.pdf, 附件（5）, 5.pdf — not 附件5 直播间', () => {
+    // Act
+    const numbers = ['附件5', '附件（5）', '5', '附5', '附件5 直播间'].map(attachmentNumber);
+
+    // Assess
+    expect(numbers).toEqual([5, 5, 5, 5, undefined]);
+  });
+});
+
+describe('the vocabulary', () => {
+  const vocabulary = compileVocabulary(round);
+
+  it('lets the stronger, longer word take its place (在孵主播 over 主播) and generic words name nothing', () => {
+    // Act
+    const spans = spansOf('在孵主播明细表', vocabulary);
+
+    // Assess
+    expect(spans.map((s) => [s.word, s.indicator])).toEqual([['在孵主播', 'incubated-anchors']]);
+  });
+
+  it('accepts words staff added, for the indicator they chose', () => {
+    // Prepare
+    const word = { word: '晋享云集', indicator: 'promotions' };
+    const extra = compileVocabulary(round, [word]);
+
+    // Act
+    const without = classifyEvidence({ name: '晋享云集.jpg' }, round);
+    const withWord = classifyEvidence({ name: '晋享云集.jpg' }, round, [word]);
+
+    // Assess
+    expect(spansOf('晋享云集', extra).map((s) => s.indicator)).toEqual(['promotions']);
+    expect(without.decision).toBe('asked');
+    expect(withWord).toMatchObject({ decision: 'decided', indicators: ['promotions'] });
+  });
+});
+
+describe('figures on the labelled names', () => {
+  it.each([
+    // set, floor of precision, of recall, ceiling of the asked rate (today: dev 0.992/0.960/3.2 %,
+    // dev2 0.992/0.862/13.1 %, held-out test 0.965/0.846/12.3 %).
+    ['dev', 0.98, 0.95, 0.05],
+    ['dev2', 0.98, 0.85, 0.14],
+    ['test', 0.96, 0.84, 0.13],
+  ] as const)('%s: precision ≥ %f, recall ≥ %f, asked ≤ %f', (set, precision, recall, asked) => {
+    // Prepare
+    const names = labelled(set);
+
+    // Act
+    const result = measure(names, round);
+    console.log(
+      `evidence classifier, ${set} (${result.total} names): precision ${result.precision.toFixed(3)}, recall ${result.recall.toFixed(3)}, asked ${(result.askedRate * 100).toFixed(1)} % (targets 0.98 / 0.90 / 10 %)`,
+    );
+
+    // Assess
+    expect(names.length).toBeGreaterThanOrEqual(100);
+    expect(result.precision).toBeGreaterThanOrEqual(precision);
+    expect(result.recall).toBeGreaterThanOrEqual(recall);
+    expect(result.askedRate).toBeLessThanOrEqual(asked);
+    expect(result.unknowableDecided).toBe(0);
+  });
+});
