@@ -375,7 +375,7 @@ export function renderAcknowledgement(input: AcknowledgementInput): { subject: s
   if (excluded) {
     const why = base.remark ? `（2021年度评价结果中为“${base.remark}”）` : '';
     sections.push({
-      heading: `经核对，“${base.name}”不在本年度参评基地名单内${why}，材料已保存。如该基地希望参加本年度评价，可由所在市商务局（综改示范区管委会）在报送的正式公函中将其作为新推荐基地择优推荐（通知：可择优推荐1—2家）；推荐后，本次报送的材料将一并计入，无需重复发送。`,
+      heading: `经核对，“${base.name}”不在本年度参评基地名单内${why}，材料已保存。如该基地希望参加本年度评价，可由所在市商务局（综改示范区管委会）在报送的正式公函中将其作为新推荐基地择优推荐（各市商务局、综改示范区管委会可推荐1—2家）；推荐后，本次报送的材料将一并计入，无需重复发送。`,
       lines: [],
     });
   } else if (base) {
