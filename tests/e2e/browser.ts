@@ -1,25 +1,20 @@
-/** How the browser tests run Debian's chromium: headless, sandbox off (containers), nothing phoning home. */
-import { accessSync, constants } from 'node:fs';
+/**
+ * How the browser tests run chromium: headless, sandbox off (containers), nothing phoning home. Which chromium is
+ * decided once per run by tests/support/chromium-setup.ts: Debian's /usr/bin/chromium where installed (CI), else
+ * the build the @sparticuz/chromium dev dependency ships (a machine with Node alone, Linux x64).
+ */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
+import { findChromium } from '../support/chromium-setup.ts';
+import { type ChromiumFound, chromiumFound, missingFor } from '../support/requirements.ts';
 
-/** Debian's chromium (installed by .ci/run), driven by playwright-core. */
-export const CHROMIUM = '/usr/bin/chromium';
 /**
- * True when chromium can run here. A machine without it (a laptop with Node alone) skips the browser tests and says
- * so; CI installs it, so there they always run.
+ * True when a chromium runs here. Where none does, the browser test groups (`describeNeeding('chromium')`) are
+ * skipped and the run's last lines say why and how to enable them.
  */
-export const HAS_CHROMIUM = (() => {
-  try {
-    accessSync(CHROMIUM, constants.X_OK);
-    return true;
-  } catch {
-    console.warn(`SKIPPED: browser tests need chromium at ${CHROMIUM} (apt-get install chromium; .ci/run does)`);
-    return false;
-  }
-})();
+export const HAS_CHROMIUM = missingFor('chromium') === null;
 /** Where the browser tests leave their screenshots. */
 export const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
 /** Flags for a quiet headless chromium in a container. */
@@ -36,12 +31,17 @@ export const CHROMIUM_ARGS = [
 
 /**
  * Starts chromium with a fresh profile (a persistent context is how playwright takes a user-data-dir), Chinese
- * locale and Beijing time; `close` ends it and removes the profile.
+ * locale and Beijing time; `close` ends it and removes the profile. Outside a vitest run (a script taking
+ * screenshots) it looks for chromium itself.
  */
 export async function launchBrowser(): Promise<{ browser: BrowserContext; close(): Promise<void> }> {
+  let found: ChromiumFound = chromiumFound();
+  if ('missing' in found) found = await findChromium();
+  if ('missing' in found) throw new Error(`no chromium: ${found.missing}`);
   const profile = await mkdtemp(join(tmpdir(), 'intake-chromium-'));
   const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: found.executablePath,
+    env: { ...process.env, ...found.env },
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 900 },

@@ -8,14 +8,15 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createHttpApp } from '../../shared/http/app.ts';
 import { fixedClock } from '../../shared/use-cases/context.ts';
 import { startTestStack } from '../integration/helpers.ts';
 import { PASSWORDS, seedIntake, TEST_ACCOUNTS, TEST_NOW, TEST_SECRET } from '../integration/http-seed.ts';
-import { HAS_CHROMIUM, launchBrowser, SCREENSHOTS } from './browser.ts';
+import { describeNeeding } from '../support/requirements.ts';
+import { launchBrowser, SCREENSHOTS } from './browser.ts';
 
-describe.skipIf(!HAS_CHROMIUM)('dashboard in chromium', () => {
+describeNeeding('chromium')('dashboard in chromium', () => {
   let stack: Awaited<ReturnType<typeof startTestStack>>;
   let server: ReturnType<typeof serve>;
   let origin: string;

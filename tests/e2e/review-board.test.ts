@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createHttpApp } from '../../shared/http/app.ts';
 import { fixedClock } from '../../shared/use-cases/context.ts';
 import { sendReviewFeedback } from '../../shared/use-cases/review-feedback.ts';
@@ -20,12 +20,13 @@ import { RecordingMailer } from '../fixtures/notices.ts';
 import { fillScoreWorkbook, marks, type SheetEntry } from '../fixtures/review-sheets.ts';
 import { startTestStack } from '../integration/helpers.ts';
 import { PASSWORDS, seedIntake, TEST_ACCOUNTS, TEST_SECRET } from '../integration/http-seed.ts';
-import { HAS_CHROMIUM, launchBrowser, SCREENSHOTS } from './browser.ts';
+import { describeNeeding } from '../support/requirements.ts';
+import { launchBrowser, SCREENSHOTS } from './browser.ts';
 
 const REVIEW_NOW = new Date('2023-11-20T02:00:00Z');
 const MET = { 'building-area': '是', 'live-rooms': '是', anchors: '是', gmv: '是' };
 
-describe.skipIf(!HAS_CHROMIUM)('review board in chromium', () => {
+describeNeeding('chromium')('review board in chromium', () => {
   let stack: Awaited<ReturnType<typeof startTestStack>>;
   let server: ReturnType<typeof serve>;
   let origin: string;

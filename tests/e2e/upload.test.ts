@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { logger } from '../../functions/shared/logger.ts';
 import { createHttpApp } from '../../shared/http/app.ts';
 import { fixedClock } from '../../shared/use-cases/context.ts';
@@ -19,7 +19,8 @@ import type { UploadPortalLimits } from '../../shared/use-cases/upload-sessions.
 import { buildReportFormXlsx, SAMPLE_FORM_VALUES } from '../fixtures/report-form.ts';
 import { startTestStack } from '../integration/helpers.ts';
 import { TEST_NOW, TEST_SECRET } from '../integration/http-seed.ts';
-import { HAS_CHROMIUM, launchBrowser, SCREENSHOTS } from './browser.ts';
+import { describeNeeding } from '../support/requirements.ts';
+import { launchBrowser, SCREENSHOTS } from './browser.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const KB = 1024;
@@ -42,7 +43,7 @@ function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-describe.skipIf(!HAS_CHROMIUM)('upload page in chromium', () => {
+describeNeeding('chromium')('upload page in chromium', () => {
   let stack: Awaited<ReturnType<typeof startTestStack>>;
   const servers: Server[] = [];
   let origin: string;

@@ -3,7 +3,7 @@
  * embedded stack. Each test logs in as its own user, so mailboxes and cursors never mix.
  */
 import { ImapFlow } from 'imapflow';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import { createIngestEmailHandler } from '../../functions/ingest-email/handler.ts';
 import { logger } from '../../functions/shared/logger.ts';
 import {
@@ -18,18 +18,14 @@ import type { AppContext } from '../../shared/use-cases/context.ts';
 import { type IngestInput, ingestMessage } from '../../shared/use-cases/intake.ts';
 import { buildEmail } from '../fixtures/email.ts';
 import { buildReportFormXlsx, SAMPLE_FORM_VALUES } from '../fixtures/report-form.ts';
-import { type DovecotLogin, type DovecotServer, findDovecot, startDovecot } from './dovecot.ts';
+import { describeNeeding } from '../support/requirements.ts';
+import { type DovecotLogin, type DovecotServer, startDovecot } from './dovecot.ts';
 import { startTestStack } from './helpers.ts';
 
 /** The poller's dependencies for direct intake on a context (the default mode locally). */
 function direct(ctx: AppContext) {
   return { ctx, ingest: (input: IngestInput) => ingestMessage(ctx, input) };
 }
-
-const DOVECOT = findDovecot();
-const SUITE = DOVECOT
-  ? 'ImapMailboxPoller against a real Dovecot'
-  : 'ImapMailboxPoller against a real Dovecot — SKIPPED: no dovecot binary (apt-get install dovecot-imapd)';
 
 const LAST_SECOND = new Date('2023-11-10T15:59:59Z'); // 2023-11-10 23:59:59 Beijing, the deadline's last second
 const FIRST_LATE_SECOND = new Date('2023-11-10T16:00:00Z'); // 2023-11-11 00:00:00 Beijing
@@ -103,7 +99,7 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Pro
   }
 }
 
-describe.skipIf(!DOVECOT)(SUITE, () => {
+describeNeeding('dovecot')('ImapMailboxPoller against a real Dovecot', () => {
   let server: DovecotServer;
   let stack: Awaited<ReturnType<typeof startTestStack>>;
 

@@ -18,8 +18,9 @@ import { S3TagScanCheck, SCAN_STATUS_TAG } from '../../../functions/shared/malwa
 import { s3ClientForEndpoint } from '../../../shared/adapters/aws/s3-blob-store.ts';
 import { fixedClock } from '../../../shared/use-cases/context.ts';
 import { buildEmail } from '../../fixtures/email.ts';
-import { findDovecot, startDovecot } from '../../integration/dovecot.ts';
+import { startDovecot } from '../../integration/dovecot.ts';
 import { startTestStack } from '../../integration/helpers.ts';
+import { describeNeeding } from '../../support/requirements.ts';
 
 /** The bucket of the local context (shared/adapters/local/composition.ts). */
 const LOCAL_BUCKET = 'intake';
@@ -215,9 +216,7 @@ describe('handlers on the embedded stack, with the sample events', () => {
   });
 });
 
-const DOVECOT = findDovecot();
-
-describe.skipIf(!DOVECOT)('imap-pickup on the embedded stack and a Dovecot mailbox', () => {
+describeNeeding('dovecot')('imap-pickup on the embedded stack and a Dovecot mailbox', () => {
   let stack: Stack;
   let server: Awaited<ReturnType<typeof startDovecot>>;
 
