@@ -4,7 +4,8 @@
  *   `--indicator` for a table shared by several indicators);
  * - `intake classify --explain [--folder DIR] NAME…`: what the classifier makes of file names, as JSON — pure, no
  *   data directory or stack;
- * - `intake unclassified [--base ID] [--json]`: the queue of files the classifier asked about (待核实材料).
+ * - `intake unclassified [--base ID] [--json]`: the queue of files the classifier asked about (待核实材料);
+ * - `intake vocabulary [accept|reject <indicator> <word>]`: words proposed from files classified by hand.
  */
 import type { Command } from 'commander';
 
@@ -23,7 +24,7 @@ export interface Explanation {
   reasons: string[];
 }
 
-/** Adds `classify` and `unclassified` to the program. */
+/** Adds `classify`, `unclassified` and `vocabulary` to the program. */
 export function registerClassifyCommands(program: Command): void {
   program
     .command('classify')
@@ -126,6 +127,83 @@ export function registerClassifyCommands(program: Command): void {
         await local.close();
       }
     });
+
+  program
+    .command('vocabulary')
+    .description(
+      'words proposed from files classified by hand (词表建议): list them, or accept / reject one (<indicator> <word>)',
+    )
+    .argument('[action]', 'accept or reject; none to list')
+    .argument('[indicator]', 'the indicator the word is for (e.g. promotions)')
+    .argument('[word]', 'the word')
+    .option('--reason <text>', 'why (kept in the audit trail)')
+    .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
+    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        action: string | undefined,
+        indicator: string | undefined,
+        word: string | undefined,
+        options: Record<string, string | boolean | undefined>,
+        cmd: Command,
+      ) => {
+        if (action !== undefined && action !== 'accept' && action !== 'reject') {
+          cmd.error(`error: unknown action ${action} (accept or reject)`);
+        }
+        if (action && (!indicator || !word)) cmd.error(`error: usage: intake vocabulary ${action} <indicator> <word>`);
+        const [{ createLocalContext }, vocabulary] = await Promise.all([
+          import('../../shared/adapters/local/composition.ts'),
+          import('../../shared/use-cases/vocabulary-words.ts'),
+        ]);
+        const local = await createLocalContext({ dataDir: options.dataDir as string });
+        try {
+          if (action && indicator && word) {
+            const decided = await vocabulary
+              .decideVocabularyWord(local.ctx, {
+                indicator,
+                word,
+                accept: action === 'accept',
+                actor: String(options.actor),
+                reason: options.reason as string | undefined,
+              })
+              .catch((error: unknown) => {
+                if (error instanceof vocabulary.UnknownWordError) cmd.error(`error: ${error.message}`);
+                throw error;
+              });
+            console.log(
+              options.json
+                ? JSON.stringify(decided, null, 2)
+                : `${decided.word} → ${decided.indicator}: ${decided.state}`,
+            );
+            return;
+          }
+          const words = await vocabulary.listVocabularyWords(local.ctx);
+          if (options.json) {
+            console.log(JSON.stringify(words, null, 2));
+            return;
+          }
+          if (words.length === 0) {
+            console.log('没有词表建议');
+            return;
+          }
+          const round = local.ctx.round;
+          const name = (slug: string) => round.indicators.find((i) => i.slug === slug)?.name ?? slug;
+          const states = { proposed: '待定', accepted: '已采纳', rejected: '不采纳' } as const;
+          console.log(
+            alignColumns([
+              ['词', '指标', '状态', '来自文件', '指标代码'],
+              ...words.map((w) => [w.word, name(w.indicator), states[w.state], w.from.fileName, w.indicator]),
+            ]),
+          );
+          console.log(
+            '\n采纳：intake vocabulary accept <指标代码> <词>；不采纳：intake vocabulary reject <指标代码> <词>',
+          );
+        } finally {
+          await local.close();
+        }
+      },
+    );
 }
 
 /** How the classifier reads each name (in `folder` when given): pure, the round's vocabulary only. */

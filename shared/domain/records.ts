@@ -342,6 +342,27 @@ export const decisionSchema = z.object({
 /** A staff decision. */
 export type Decision = z.infer<typeof decisionSchema>;
 
+/**
+ * A word for an indicator's evidence that the round's vocabulary lacks, proposed from a file staff classified by hand
+ * (「晋享云集」 in 晋享云集专场.xlsx, classified 专题促销). Staff accept it — the classifier then weighs it like the
+ * vocabulary's own words for the round's later files — or reject it; either way it is not proposed again.
+ */
+export const vocabularyWordSchema = z.object({
+  roundId: z.string(),
+  word: z.string().min(2).max(20),
+  indicator: z.string(),
+  state: z.enum(['proposed', 'accepted', 'rejected']),
+  /** The file it was taken from. */
+  from: z.object({ baseId: z.string(), documentId: z.string(), fileName: z.string() }),
+  proposedBy: z.string(),
+  proposedAt: z.string(),
+  /** Who accepted or rejected it, and when; null while proposed. */
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+});
+/** A proposed, accepted or rejected vocabulary word. */
+export type VocabularyWord = z.infer<typeof vocabularyWordSchema>;
+
 /** What staff recorded for a city bureau: its official letter (公函) and what it says. */
 export const cityRecordSchema = z.object({
   city: cityIdSchema,

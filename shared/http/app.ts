@@ -39,6 +39,7 @@ import { newSecret, secretBytes, TokenSigner } from './signing.ts';
 import { registerUnclassified } from './unclassified-page.ts';
 import { registerUploadPage } from './upload-page.ts';
 import { registerUploadSessions, UPLOAD_SESSIONS_PATH, uploadIngestModeFromEnv } from './upload-sessions.ts';
+import { registerVocabularyPage } from './vocabulary-page.ts';
 
 /** How the app authenticates and signs; every field has a default from the environment. */
 export interface HttpAppOptions {
@@ -202,6 +203,7 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
   registerForms(app, deps);
   registerPages(app, deps);
   registerUnclassified(app, deps);
+  registerVocabularyPage(app, deps);
   registerReviewPages(app, deps);
 
   app.notFound((c) =>

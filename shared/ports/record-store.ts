@@ -9,6 +9,7 @@ import type {
   NoticeRecord,
   Sender,
   Submission,
+  VocabularyWord,
 } from '../domain/records.ts';
 import type { ExpertRecord, Objection, StoredDeduction, StoredPriorGrade } from '../domain/review-records.ts';
 
@@ -114,4 +115,11 @@ export interface RecordStore {
   saveObjection(objection: Objection): Promise<void>;
   /** Objections of a round, oldest first. */
   listObjections(roundId: string): Promise<Objection[]>;
+  /**
+   * Stores a vocabulary word; with `onlyNew`, only when no word of that indicator and text is stored yet (false
+   * then). One item per (round, indicator, word).
+   */
+  saveVocabularyWord(word: VocabularyWord, options?: { onlyNew?: boolean }): Promise<boolean>;
+  /** The vocabulary words of a round, proposed, accepted and rejected. */
+  listVocabularyWords(roundId: string): Promise<VocabularyWord[]>;
 }

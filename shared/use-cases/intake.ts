@@ -25,6 +25,7 @@ import { bufferSource, type RawSource, storedSource } from './raw-source.ts';
 import { applyAttachmentList, readAttachments } from './read-documents.ts';
 import { handOffScans } from './recognise-scan.ts';
 import { listRegistry } from './registry.ts';
+import { withAcceptedWords } from './vocabulary-words.ts';
 
 /** A raw message handed to intake. */
 export interface IngestInput {
@@ -113,8 +114,10 @@ async function ingest(ctx: AppContext, source: RawSource, input: Omit<IngestInpu
   // unreferenced blobs, which a retry writes again under the same keys). A message too large or quarantined is
   // never opened.
   const abandon = { now: false };
+  // Words staff accepted for the vocabulary join it for this message's files.
+  const readCtx = await withAcceptedWords(ctx);
   const reading =
-    tooLarge || quarantineReasons.length > 0 ? null : readAttachments(ctx, submission, source.body(), { abandon });
+    tooLarge || quarantineReasons.length > 0 ? null : readAttachments(readCtx, submission, source.body(), { abandon });
   // Settled on every path, so that an early return never leaves a rejection unhandled.
   const read = reading?.then(
     (value) => ({ ok: true as const, value }),
@@ -192,7 +195,7 @@ async function ingest(ctx: AppContext, source: RawSource, input: Omit<IngestInpu
   if (!outcome.ok) throw new IntakeInterruptedError(submissionId, { cause: outcome.error });
   const { message, documents, texts } = outcome.value;
   // Files named only 附件1, 附件2 …: the body's list of attachments says what they are.
-  applyAttachmentList(ctx, documents, message.text);
+  applyAttachmentList(readCtx, documents, message.text);
   for (const doc of documents) {
     // The id may have been a stand-in while the files were read, and the receipt time may have been taken from
     // the first delivery's record meanwhile.

@@ -19,6 +19,7 @@ import type { AppContext } from './context.ts';
 import { baseChanged, UnknownBaseError } from './evaluate.ts';
 import { type IngestResult, ingestMessage } from './intake.ts';
 import { listRegistry } from './registry.ts';
+import { proposeFromClassification } from './vocabulary-words.ts';
 
 /** Who did it and why; every staff action needs both. */
 export interface Actor {
@@ -205,12 +206,17 @@ export async function classifyDocumentByHand(
   // `indicator` (the first) stays beside the set for readers of decisions written before sets existed.
   const value: Record<string, unknown> = { kind: input.kind, fileName: doc.fileName };
   if (input.kind === 'evidence') Object.assign(value, { indicator: indicators[0], indicators });
-  return decide(
+  const status = await decide(
     ctx,
     input,
     { baseId, kind: 'classify-document', key: doc.sha256, active: true, value },
     'classify-document',
   );
+  // The name may hold a word the vocabulary lacks: proposed for staff to accept (never applied on its own).
+  if (input.kind === 'evidence') {
+    await proposeFromClassification(ctx, { doc, baseId, indicators, actor: input.actor });
+  }
+  return status;
 }
 
 /** Withdraws a document (e.g. sent by mistake, or superseded by a corrected file) or, with `active: false`, restores it. */

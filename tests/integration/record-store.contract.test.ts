@@ -314,4 +314,44 @@ describe('RecordStore contract (DynamoDB adapter on dynalite)', () => {
     ]);
     expect(await store.listDeductions('2024')).toEqual([]);
   });
+
+  it('stores a vocabulary word once when asked for a new one (also under concurrency), then replaces it by decision', async () => {
+    // Prepare
+    const word = {
+      roundId: '2023',
+      word: '晋享云集',
+      indicator: 'promotions',
+      state: 'proposed' as const,
+      from: { baseId: 'p02', documentId: 's1/abc', fileName: '晋享云集.jpg' },
+      proposedBy: 's',
+      proposedAt: '2023-11-06T00:00:00Z',
+      decidedBy: null,
+      decidedAt: null,
+    };
+
+    // Act
+    const firsts = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        store.saveVocabularyWord({ ...word, proposedBy: `s${i}` }, { onlyNew: true }),
+      ),
+    );
+    const again = await store.saveVocabularyWord(word, { onlyNew: true });
+    await store.saveVocabularyWord({
+      ...word,
+      state: 'accepted',
+      decidedBy: 'admin',
+      decidedAt: '2023-11-07T00:00:00Z',
+    });
+    await store.saveVocabularyWord({ ...word, indicator: 'official-events' }, { onlyNew: true });
+
+    // Assess
+    expect(firsts.filter(Boolean)).toHaveLength(1);
+    expect(again).toBe(false);
+    const stored = await store.listVocabularyWords('2023');
+    expect(stored.map((w) => [w.indicator, w.word, w.state])).toEqual([
+      ['official-events', '晋享云集', 'proposed'],
+      ['promotions', '晋享云集', 'accepted'],
+    ]);
+    expect(await store.listVocabularyWords('2024')).toEqual([]);
+  });
 });

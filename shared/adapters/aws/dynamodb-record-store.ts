@@ -62,6 +62,7 @@ import type {
   NoticeRecord,
   Sender,
   Submission,
+  VocabularyWord,
 } from '../../domain/records.ts';
 import type { ExpertRecord, Objection, StoredDeduction, StoredPriorGrade } from '../../domain/review-records.ts';
 import type { RecordStore } from '../../ports/record-store.ts';
@@ -528,6 +529,23 @@ export class DynamoDbRecordStore implements RecordStore {
     return this.queryData<Objection>({
       KeyConditionExpression: 'pk = :pk and begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': `REVIEW#${roundId}`, ':prefix': 'OBJECTION#' },
+    });
+  }
+  async saveVocabularyWord(word: VocabularyWord, options: { onlyNew?: boolean } = {}): Promise<boolean> {
+    const item = { pk: `VOCAB#${word.roundId}`, sk: `${word.indicator}#${word.word}`, data: word };
+    try {
+      await this.put(item, options.onlyNew ? 'attribute_not_exists(pk)' : undefined);
+      return true;
+    } catch (error) {
+      if (options.onlyNew && error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async listVocabularyWords(roundId: string): Promise<VocabularyWord[]> {
+    return this.queryData<VocabularyWord>({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `VOCAB#${roundId}` },
     });
   }
 }

@@ -16,6 +16,7 @@ import {
   enumeratedAttachments,
   itemNumber,
 } from '../../../shared/parsing/evidence/numbers.ts';
+import { proposeWord } from '../../../shared/parsing/evidence/propose.ts';
 import { compileVocabulary, spansOf } from '../../../shared/parsing/evidence/vocabulary.ts';
 
 const round = loadRound('2023');
@@ -113,6 +114,36 @@ describe('the vocabulary', () => {
     expect(spansOf('晋享云集', extra).map((s) => s.indicator)).toEqual(['promotions']);
     expect(without.decision).toBe('asked');
     expect(withWord).toMatchObject({ decision: 'decided', indicators: ['promotions'] });
+  });
+});
+
+describe('words proposed from a classification by hand', () => {
+  it.each([
+    ['晋享云集.jpg', 'promotions', '晋享云集'],
+    ['快手磁力引擎合作证明.pdf', 'tech-innovation', '快手磁力引擎合作'],
+    ['晋享家园同事录.xlsx', 'employees', '晋享家园同事录'],
+  ])('proposes from %s (for %s): %s', (name, indicator, word) => {
+    // Act
+    const proposed = proposeWord(name, indicator, round);
+
+    // Assess
+    expect(proposed).toBe(word);
+  });
+
+  it.each([
+    ['主播名单.xlsx', 'anchors', 'the name already leads to the indicator'],
+    ['入驻商家直播数据.pdf', 'merchants-products', 'the name holds a word of the indicator'],
+    ['扫描全能王 2023-11-06 09.41.pdf', 'bandwidth', "a scanner's default name"],
+    ['新建 Microsoft Excel 工作表.xlsx', 'gmv', "an editor's default name"],
+    ['人员名单.xlsx', 'employees', 'nothing but empty words'],
+    ['晋源职工一览.xlsx', 'employees', 'the rest qualifies known words (a place)'],
+    ['附件5.pdf', 'gmv', 'a number only'],
+  ])('proposes nothing from %s (for %s): %s', (name, indicator) => {
+    // Act
+    const proposed = proposeWord(name, indicator, round);
+
+    // Assess
+    expect(proposed).toBeNull();
   });
 });
 
