@@ -248,8 +248,8 @@ export async function benchOcr(args: string[]): Promise<number> {
     `${(r.accuracy * 100).toFixed(1)} %`,
     r.startMs ? `${(r.startMs / 1000).toFixed(2)} s` : '-',
     `${(median(r.pageMs) / 1000).toFixed(2)} s`,
-    `${r.peakRssMb.toFixed(0)} MB`,
-    `${(r.modelBytes / 1024 / 1024).toFixed(1)} MB`,
+    `${r.peakRssMb.toFixed(0)} MiB`,
+    `${(r.modelBytes / 1024 / 1024).toFixed(1)} MiB`,
   ]);
   const header = ['engine', 'characters read', 'engine start', 's / page (median)', 'peak RSS', 'model file'];
   const widths = header.map((title, c) => Math.max(title.length, ...rows.map((row) => (row[c] as string).length)));
