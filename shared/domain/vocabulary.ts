@@ -25,6 +25,12 @@ export const vocabularySchema = z.object({
    * columns may serve (employees, then ops-engineers, party-members …).
    */
   shareable: z.array(z.array(z.string()).min(2)),
+  /**
+   * Indicators that narrow another (`[specific, general]`: 在孵主播 are 主播, 山西产品交易额 is 交易额): when both
+   * are heard, the general one does not stand against the specific one — a table of 山西产品名称 | 成交额 is the
+   * 山西产品 table.
+   */
+  refines: z.array(z.tuple([z.string(), z.string()])).default([]),
   terms: z.array(vocabularyTermSchema),
 });
 /** A round's evidence vocabulary. */

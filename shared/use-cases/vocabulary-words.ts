@@ -101,7 +101,7 @@ function roundWithWords(round: Round, words: readonly VocabularyWord[]): Round {
   const key = `${round.id}\u0001${words.map((w) => `${w.indicator}:${w.word}`).join('|')}`;
   const known = derived.get(key);
   if (known) return known;
-  const vocabulary = round.vocabulary ?? { generic: [], shareable: [], terms: [] };
+  const vocabulary = round.vocabulary ?? { generic: [], shareable: [], refines: [], terms: [] };
   const out: Round = {
     ...round,
     vocabulary: {

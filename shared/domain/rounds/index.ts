@@ -130,6 +130,10 @@ function checkConsistency(round: Round, dir: string): void {
     const unknown = group.find((slug) => !slugs.has(slug));
     if (unknown) fail('vocabulary.json', `shareable[${i}]`, `unknown indicator ${unknown}`);
   }
+  for (const [i, pair] of (round.vocabulary?.refines ?? []).entries()) {
+    const unknown = pair.find((slug) => !slugs.has(slug));
+    if (unknown) fail('vocabulary.json', `refines[${i}]`, `unknown indicator ${unknown}`);
+  }
   for (const [i, control] of round.controlItems.entries()) {
     const item = items.get(control.item);
     if (!item) fail('round.json', `controlItems[${i}].item`, `form item ${control.item} not in form.json`);

@@ -153,7 +153,7 @@ export function classifyEvidence(
     if (rest && !titleSaid && !spoke) weigh('page', rest, spansOf(rest, vocabulary), vocabulary, add, []);
   }
 
-  return decide([...candidates.values()], groups);
+  return decide([...candidates.values()], groups, vocabulary.refines);
 }
 
 /** Letterheads, document numbers and datelines: lines above a title that name the sender or the date. */
@@ -178,10 +178,19 @@ function decisiveName(candidates: Map<string, Candidate>): string | undefined {
 }
 
 /** The decision from the weighed candidates; `groups` are indicators named together in one place. */
-function decide(all: Candidate[], groups: string[][]): EvidenceDecision {
+function decide(
+  all: Candidate[],
+  groups: string[][],
+  refines: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
+): EvidenceDecision {
+  const narrows = (a: Candidate, b: Candidate) => refines.get(a.indicator)?.has(b.indicator) ?? false;
+  // Equal scores: the specific indicator before the general one it narrows.
   const ranked = all
     .filter((c) => c.score > 0)
-    .sort((a, b) => b.score - a.score || a.indicator.localeCompare(b.indicator));
+    .sort(
+      (a, b) =>
+        b.score - a.score || Number(narrows(b, a)) - Number(narrows(a, b)) || a.indicator.localeCompare(b.indicator),
+    );
   const candidates = ranked.map((c) => ({ indicator: c.indicator, score: round2(c.score) }));
   const top = ranked[0];
   if (!top)
@@ -201,7 +210,8 @@ function decide(all: Candidate[], groups: string[][]): EvidenceDecision {
       if ((scoreOf.get(indicator) ?? 0) >= MIN_SET_MEMBER_SCORE) set.add(indicator);
     }
   }
-  const runnerUp = ranked.find((c) => !set.has(c.indicator))?.score ?? 0;
+  // The general indicator the winner narrows does not stand against it (交易额 beside 山西产品).
+  const runnerUp = ranked.find((c) => !set.has(c.indicator) && !narrows(top, c))?.score ?? 0;
   const weakest = Math.min(...[...set].map((i) => scoreOf.get(i) ?? 0));
   const confidence = round2(Math.min(1, top.score / 3) * (1 - runnerUp / top.score));
   const reasons = ranked.filter((c) => set.has(c.indicator)).flatMap((c) => c.reasons);

@@ -18,6 +18,14 @@ export interface Span {
   bracketed: boolean;
 }
 
+function refinements(round: Round): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const [specific, general] of round.vocabulary?.refines ?? []) {
+    out.set(specific, new Set([...(out.get(specific) ?? []), general]));
+  }
+  return out;
+}
+
 /** One text, folded, with the words found in it. */
 export interface Analysis {
   compact: string;
@@ -41,6 +49,8 @@ export interface CompiledVocabulary {
   terms: Term[];
   generic: string[];
   shareable: string[][];
+  /** specific → the general indicators it narrows. */
+  refines: Map<string, Set<string>>;
   /** Report-form item → the indicators it claims. */
   itemIndicators: Map<number, string[]>;
   /** Position (1-based) of an indicator in 附件1 → its slug. */
@@ -161,6 +171,7 @@ function compile(round: Round, extraWords: readonly { word: string; indicator: s
     terms: [...byKey.values()],
     generic,
     shareable: (round.vocabulary?.shareable ?? []).map((g) => [...g]),
+    refines: refinements(round),
     itemIndicators,
     orderIndicators,
     strip,
