@@ -150,10 +150,10 @@ describe('words proposed from a classification by hand', () => {
 describe('figures on the labelled names', () => {
   it.each([
     // set, floor of precision, of recall, ceiling of the asked rate (today: dev 0.992/0.960/3.2 %,
-    // dev2 0.992/0.862/13.1 %, held-out test 0.965/0.846/12.3 %).
+    // dev2 0.992/0.869/12.4 %, held-out test 0.965/0.851/11.8 %).
     ['dev', 0.98, 0.95, 0.05],
     ['dev2', 0.98, 0.85, 0.14],
-    ['test', 0.96, 0.84, 0.13],
+    ['test', 0.96, 0.845, 0.125],
   ] as const)('%s: precision ≥ %f, recall ≥ %f, asked ≤ %f', (set, precision, recall, asked) => {
     // Prepare
     const names = labelled(set);
