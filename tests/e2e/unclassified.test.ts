@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadRound } from '../../shared/domain/rounds/index.ts';
 import { createHttpApp } from '../../shared/http/app.ts';
 import { fixedClock } from '../../shared/use-cases/context.ts';
@@ -17,7 +17,8 @@ import { buildEmail } from '../fixtures/email.ts';
 import { buildMinimalPdf } from '../fixtures/self-assessment-pdf.ts';
 import { startTestStack } from '../integration/helpers.ts';
 import { PASSWORDS, seedIntake, TEST_ACCOUNTS, TEST_NOW, TEST_SECRET } from '../integration/http-seed.ts';
-import { HAS_CHROMIUM, launchBrowser, SCREENSHOTS } from './browser.ts';
+import { describeNeeding } from '../support/requirements.ts';
+import { launchBrowser, SCREENSHOTS } from './browser.ts';
 
 const round = loadRound('2023');
 const merchants = round.indicators.find((i) => i.slug === 'merchants-products')!;
@@ -26,7 +27,7 @@ const ASKED = '入驻商家直播数据.pdf';
 /** A name nothing hints at: no candidates, staff pick from the list (several for a shared table). */
 const ROSTER = '人员名单.xlsx';
 
-describe.skipIf(!HAS_CHROMIUM)('unclassified queue in chromium', () => {
+describeNeeding('chromium')('unclassified queue in chromium', () => {
   let stack: Awaited<ReturnType<typeof startTestStack>>;
   let server: ReturnType<typeof serve>;
   let origin: string;
