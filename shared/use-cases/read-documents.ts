@@ -224,6 +224,18 @@ async function readContent(
         doc.formHeader = form.header;
         doc.findings.push(...located(form.findings, file.fileName));
       }
+    } else if (inShareableSet(ctx, doc)) {
+      // A roster named for one indicator of a set that may share a table (从业人员名单.xlsx) whose columns serve
+      // others (政治面貌, 负责项目): it counts for those too (「可以共用一张表格」). Never fewer than the name gave.
+      const own = evidenceIndicators(doc);
+      const byHeaders = classifyDocument(
+        { ...described, sheetHeaders: await readSheetHeaders(file.content) },
+        ctx.round,
+      );
+      const more = byHeaders.indicators ?? [];
+      if (byHeaders.kind === 'evidence' && more.length > own.length && own.every((i) => more.includes(i))) {
+        apply(doc, byHeaders);
+      }
     }
   } else if (WORD_OR_PDF.test(file.fileName) && doc.kind === 'evidence' && !decided(doc) && (await byFirstPage())) {
     // Decided by its first page: evidence, not the form.
@@ -484,6 +496,18 @@ export function applyAttachmentList(ctx: AppContext, documents: DocumentRecord[]
     }
     apply(doc, byList);
   }
+}
+
+/** The indicators an evidence document counts for, as the classifier decided them. */
+function evidenceIndicators(doc: DocumentRecord): string[] {
+  return doc.indicators?.length ? doc.indicators : doc.indicator ? [doc.indicator] : [];
+}
+
+/** Whether a decided evidence file counts for indicators of a set the notice lets share one table. */
+function inShareableSet(ctx: AppContext, doc: DocumentRecord): boolean {
+  if (doc.kind !== 'evidence' || !decided(doc)) return false;
+  const own = evidenceIndicators(doc);
+  return (ctx.round.vocabulary?.shareable ?? []).some((group) => own.every((i) => group.includes(i)));
 }
 
 /** Whether the classifier decided which indicator(s) an evidence document is for. */

@@ -122,6 +122,22 @@ describe('evidence spreadsheets classified by their header row', () => {
     expect(doc).toMatchObject({ kind: 'evidence', indicator: 'tax' });
   });
 
+  it('adds the indicators a roster named for one of a shared set serves by its columns (政治面貌, 负责项目)', async () => {
+    // Prepare
+    const shared = await workbook([['姓名', '学历', '职务', '负责项目', '政治面貌']]);
+    const plain = await workbook([['姓名', '性别', '岗位']]);
+
+    // Act
+    const roster = await read('从业人员名单.xlsx', shared);
+    const alone = await read('从业人员名单.xlsx', plain);
+
+    // Assess
+    expect(roster.kind).toBe('evidence');
+    expect(roster.indicators?.slice().sort()).toEqual(['employees', 'ops-engineers', 'party-members']);
+    expect(roster.classification?.reasons).toContain('表头为人员名册且列出共用表格的栏目');
+    expect(alone.indicators).toEqual(['employees']);
+  });
+
   it('takes an unfilled, renamed report-form template for the report form', async () => {
     // Prepare
     const template = await buildReportTemplate(round);
