@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 export const OCR_MAX_PAGES = 10;
 /** One page's recognition is stopped after this long (a dense A4 page takes 1-3 s on one core). */
 export const OCR_PAGE_TIMEOUT_MS = 30_000;
-/** Starting a worker (WebAssembly core and a 44 MB model) is stopped after this long. */
+/** Starting a worker (WebAssembly core and a 19 MB gzipped model) is stopped after this long. */
 export const OCR_WORKER_START_TIMEOUT_MS = 60_000;
 /** Render width: A4 at about 150 dpi, which chi_sim reads well for body text while keeping pages fast. */
 export const OCR_PAGE_WIDTH_PX = 1240;
@@ -27,8 +27,9 @@ export const OCR_CONCURRENCY = 2;
 /** The tesseract language: simplified Chinese (its model reads digits and Latin letters too). */
 export const OCR_LANGUAGE = 'chi_sim';
 /**
- * The model folder inside `@tesseract.js-data/chi_sim`: `4.0.0` (tessdata, 20 MB gzipped) reads the generated scan
- * at 99 % of characters; `4.0.0_best_int` (1.7 MB) misreads more (孵化 -> 同化, 晋云 -> 晋去): see `npm run bench -- --ocr`.
+ * The model folder inside `@tesseract.js-data/chi_sim`: `4.0.0` (tessdata, 19.2 MiB gzipped) and `4.0.0_best_int`
+ * (1.6 MiB) both read 99.4 % of the characters of the generated scan, but best_int takes 3.8 s a page against 1.7 s
+ * (`npm run bench -- --ocr`, 2-core machine): speed decides.
  */
 export const OCR_MODEL_VARIANT = '4.0.0';
 
