@@ -303,6 +303,7 @@ export async function main(argv: string[]): Promise<void> {
   const { registerNoticeCommands } = await import('./commands/notices.ts');
   registerNoticeCommands(program);
   (await import('./commands/export.ts')).registerExportCommand(program);
+  (await import('./commands/bundle.ts')).registerBundleCommand(program);
   (await import('./commands/access.ts')).registerAccessCommands(program);
   (await import('./commands/review.ts')).registerReviewCommands(program);
 

@@ -17,6 +17,7 @@ import { listUnmatched, queryStatus } from '../use-cases/query.ts';
 import { listRegistry } from '../use-cases/registry.ts';
 import * as staff from '../use-cases/staff-actions.ts';
 import { assertCity, type HttpEnv, type Principal, requireStaff, requireUser } from './auth.ts';
+import { registerBundleRoutes } from './bundles.ts';
 import { issueCityLink } from './city-links.ts';
 import type { HttpDeps } from './deps.ts';
 import { contentDisposition, fileLink } from './files.ts';
@@ -575,6 +576,8 @@ export function registerApi(app: OpenAPIHono<HttpEnv>, deps: HttpDeps): void {
       'Cache-Control': 'private, no-store',
     });
   });
+
+  registerBundleRoutes(app, deps);
 
   // -- staff actions ------------------------------------------------------------------------------------------
 

@@ -1,0 +1,94 @@
+/**
+ * `intake bundle --base ID | --city ID | --all --out 材料.zip`: the file packages for the experts — a folder per base,
+ * the report form and self-assessment first, the evidence renamed in indicator order, a 目录.xlsx index (see
+ * shared/use-cases/bundle.ts). Written as a stream: a round's package never sits in memory.
+ */
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { type Command, InvalidArgumentError } from 'commander';
+
+const DEFAULT_DATA_DIR = '.intake';
+
+interface BundleOptions {
+  base?: string;
+  city?: string;
+  all?: boolean;
+  out: string;
+  dataDir: string;
+  json?: boolean;
+}
+
+/** Adds the `bundle` command to the program. */
+export function registerBundleCommand(program: Command): void {
+  program
+    .command('bundle')
+    .description(
+      '打包材料（zip）：一个基地的全部文件，或一个地市、全省各基地的专家评审材料包（按指标整理，附目录.xlsx）',
+    )
+    .option('--base <id>', '一个基地（编号如 p11，或完整名称）')
+    .option('--city <id>', '一个地市的各参评基地（如 changzhi）')
+    .option('--all', '全省各参评基地（按 <城市>/<基地名称>/ 分文件夹）')
+    .requiredOption('--out <file>', '写到哪里，如 材料.zip', toZipPath)
+    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
+    .option('--json', 'print JSON')
+    .action(async (options: BundleOptions) => {
+      const chosen = [options.base, options.city, options.all].filter(Boolean).length;
+      if (chosen !== 1) throw new InvalidArgumentError('give exactly one of --base, --city, --all');
+      const [{ createLocalContext }, { planBundle, streamBundle }, { listRegistry }, { cityIdSchema }] =
+        await Promise.all([
+          import('../../shared/adapters/local/composition.ts'),
+          import('../../shared/use-cases/bundle.ts'),
+          import('../../shared/use-cases/registry.ts'),
+          import('../../shared/domain/catalogue.ts'),
+        ]);
+      const local = await createLocalContext({ dataDir: options.dataDir });
+      // Written beside the target and renamed when complete: a failed run leaves no half zip under the name.
+      const partial = `${options.out}.part`;
+      try {
+        let scope: Parameters<typeof planBundle>[1];
+        if (options.base) {
+          const wanted = options.base.trim();
+          const base = (await listRegistry(local.ctx)).find((b) => b.id === wanted || b.name === wanted);
+          if (!base) throw new InvalidArgumentError(`no base "${options.base}" (give its id, e.g. p11, or full name)`);
+          scope = { base: base.id };
+        } else if (options.city) {
+          const city = cityIdSchema.safeParse(options.city);
+          if (!city.success) throw new InvalidArgumentError(`no city "${options.city}" (e.g. taiyuan, changzhi)`);
+          scope = { city: city.data };
+        } else {
+          scope = { all: true };
+        }
+        const plan = await planBundle(local.ctx, scope);
+        const { stream, done } = streamBundle(local.ctx, plan);
+        await pipeline(stream, createWriteStream(partial));
+        const outcome = await done;
+        await rename(partial, options.out);
+        const result = {
+          file: resolve(options.out),
+          bases: plan.bases.length,
+          files: plan.entries.length - outcome.missing.length,
+          bytes: outcome.bytes,
+          missing: outcome.missing,
+        };
+        console.log(
+          options.json
+            ? JSON.stringify(result, null, 2)
+            : `已打包 ${result.file}：${result.bases}个基地，${result.files}个文件${
+                outcome.missing.length ? `，${outcome.missing.length}个文件在存储中找不到（见目录.xlsx）` : ''
+              }`,
+        );
+      } catch (error) {
+        await rm(partial, { force: true });
+        throw error;
+      } finally {
+        await local.close();
+      }
+    });
+}
+
+function toZipPath(value: string): string {
+  if (!/\.zip$/i.test(value)) throw new InvalidArgumentError('the package is a .zip: end the name in .zip');
+  return value;
+}
