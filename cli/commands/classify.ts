@@ -68,11 +68,8 @@ export function registerClassifyCommands(program: Command): void {
           actor: String(options.actor),
           reason: options.reason,
         });
-        console.log(
-          options.json
-            ? JSON.stringify(status, null, 2)
-            : `${status.name}: ${status.state}${status.late ? ' (late)' : ''}${status.overdue ? ' (overdue)' : ''} missing=${JSON.stringify(status.missing)} pending=${JSON.stringify(status.pendingEvidence.map((p) => p.indicator))}`,
-        );
+        const { statusLine } = await import('./status-words.ts');
+        console.log(options.json ? JSON.stringify(status, null, 2) : statusLine(local.ctx.round, status));
       } finally {
         await local.close();
       }

@@ -2,6 +2,9 @@
  * Staff decisions from the command line: each takes `--reason` (kept in the audit trail) and `--actor`.
  */
 import { type Command, InvalidArgumentError } from 'commander';
+import type { Round } from '../../shared/domain/catalogue.ts';
+import type { BaseStatus } from '../../shared/domain/records.ts';
+import { statusLine } from './status-words.ts';
 
 const ACTOR = process.env.INTAKE_ACTOR ?? process.env.USER ?? 'staff';
 const DEFAULT_DATA_DIR = '.intake';
@@ -31,7 +34,7 @@ export function registerStaffCommands(program: Command): void {
       const local = await createLocalContext({ dataDir: options.dataDir as string });
       try {
         const result = await action(local.ctx, { ...options, args: positional });
-        console.log(options.json ? JSON.stringify(result, null, 2) : summary(result));
+        console.log(options.json ? JSON.stringify(result, null, 2) : summary(local.ctx.round, result));
       } finally {
         await local.close();
       }
@@ -135,15 +138,13 @@ export function registerStaffCommands(program: Command): void {
     );
 }
 
-function summary(result: unknown): string {
+function summary(round: Round, result: unknown): string {
   if (result && typeof result === 'object' && 'replaces' in result && 'base' in result) {
     const done = result as { base: { id: string; name: string }; replaces: { id: string }; submissions: string[] };
-    return `${done.replaces.id} -> ${done.base.name}（${done.base.id}，本轮新推荐）：${done.submissions.length} submission(s) moved with their documents`;
+    return `${done.replaces.id} -> ${done.base.name}（${done.base.id}，本轮新推荐）：${done.submissions.length}次报送及其文件已转入`;
   }
-  if (result && typeof result === 'object' && 'state' in result && 'name' in result) {
-    const status = result as { name: string; state: string; late: boolean; overdue?: boolean; missing: unknown };
-    const marks = `${status.late ? ' (late)' : ''}${status.overdue ? ' (overdue)' : ''}`;
-    return `${status.name}: ${status.state}${marks} missing=${JSON.stringify(status.missing)}`;
+  if (result && typeof result === 'object' && 'state' in result && 'name' in result && 'missing' in result) {
+    return statusLine(round, result as BaseStatus);
   }
   return JSON.stringify(result);
 }
