@@ -37,7 +37,7 @@ const ALLOWED: Record<string, readonly string[]> = {
 const KNOWN = new Set([
   // The CLI composes the local stack itself: its commands open the data directory through the local composition,
   // `start` serves the HTTP app, the SMTP listener and the IMAP poller.
-  ...['access', 'classify', 'export', 'notices', 'review', 'staff'].map(
+  ...['access', 'bundle', 'classify', 'export', 'notices', 'review', 'staff'].map(
     (command) => `cli/commands/${command}.ts -> shared/adapters/local/composition.ts`,
   ),
   'cli/main.ts -> shared/adapters/local/composition.ts',
