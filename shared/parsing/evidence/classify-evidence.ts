@@ -129,7 +129,9 @@ export function classifyEvidence(
     const titles = cells.filter(isTableTitle);
     for (const title of titles) weigh('title', title, spansOf(title, vocabulary), vocabulary, add, groups);
     const text = cells.filter((cell) => !titles.includes(cell)).join('、');
-    weigh('headers', text, spansOf(text, vocabulary), vocabulary, add, groups, true);
+    // A roster's columns serve its set only where the name names no other indicator (党组织及党员名册 is no staff list).
+    const rosterOf = (base: string) => nameSays === undefined || nameSays === base;
+    weigh('headers', text, spansOf(text, vocabulary), vocabulary, add, groups, rosterOf);
   }
   if (signals.firstPage) {
     // The title is the first line, or the first two when the first is a letterhead or spaced-out (营 业 执 照).
@@ -261,7 +263,8 @@ function weigh(
   vocabulary: CompiledVocabulary,
   add: (indicator: string, score: number, reason: string) => void,
   groups: string[][],
-  columns = false,
+  /** For column headers: whether a roster may serve the shared set of `base` (absent: not column headers). */
+  columns?: (base: string) => boolean,
 ): void {
   const named = spans.filter((s): s is Span & { indicator: string } => s.indicator !== null);
   if (named.length === 0) return;
@@ -295,7 +298,7 @@ function weigh(
   if (!/姓名|名字/.test(text)) return;
   for (const [base, ...others] of vocabulary.shareable) {
     const served = others.filter((i) => distinct.has(i));
-    if (base === undefined || served.length === 0) continue;
+    if (base === undefined || served.length === 0 || !columns(base)) continue;
     add(base, SOURCE_WEIGHT.headers * MIN_DECIDED_SCORE, '表头为人员名册且列出共用表格的栏目');
     groups.push([base, ...served]);
   }

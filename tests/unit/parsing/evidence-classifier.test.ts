@@ -150,9 +150,9 @@ describe('words proposed from a classification by hand', () => {
 describe('figures on the labelled names', () => {
   it.each([
     // set, floor of precision, of recall, ceiling of the asked rate (today: dev 0.992/0.960/3.2 %,
-    // dev2 0.992/0.869/12.4 %, held-out test 0.965/0.851/11.8 %).
+    // dev2 0.996/0.879/11.7 %, held-out test 0.965/0.851/11.8 %).
     ['dev', 0.98, 0.95, 0.05],
-    ['dev2', 0.98, 0.85, 0.14],
+    ['dev2', 0.99, 0.87, 0.12],
     ['test', 0.96, 0.845, 0.125],
   ] as const)('%s: precision ≥ %f, recall ≥ %f, asked ≤ %f', (set, precision, recall, asked) => {
     // Prepare
