@@ -4,8 +4,9 @@
  * client as it is written.
  *
  * Served through the app, this suits the local stack and any host that streams responses. Behind API Gateway a
- * Lambda response is capped at ~6 MB, so there a round's package belongs in S3, built asynchronously and handed
- * over as a presigned link (not built yet; see the README).
+ * Lambda response is capped at ~6 MB, so there a package belongs in S3, built asynchronously and handed over as a
+ * presigned link; that is not built yet, and until it is, where downloads are redirected (AWS) a package larger than
+ * a Lambda response answers 501 saying so, instead of a response the gateway would cut off.
  */
 import { Readable } from 'node:stream';
 import { type OpenAPIHono, z } from '@hono/zod-openapi';
@@ -19,6 +20,8 @@ import { getBase } from './read-model.ts';
 import { ErrorSchema } from './schemas.ts';
 
 const ZIP = 'application/zip';
+/** What a Lambda response can carry behind API Gateway, with room for its encoding (the limit is ~6 MB). */
+export const LAMBDA_ZIP_BYTES = 4 * 1024 * 1024;
 const security: Record<string, string[]>[] = [{ session: [] }, { cognito: [] }];
 const zipAnswer = {
   200: { description: 'zip 文件（流式传输）', content: { [ZIP]: { schema: z.string().meta({ format: 'binary' }) } } },
@@ -28,6 +31,10 @@ const zipAnswer = {
     content: { 'application/json': { schema: ErrorSchema } },
   },
   404: { description: '不存在', content: { 'application/json': { schema: ErrorSchema } } },
+  501: {
+    description: '此部署（AWS）中材料包超过接口单次响应的上限，尚不能整包下载',
+    content: { 'application/json': { schema: ErrorSchema } },
+  },
 };
 const layout =
   '每个基地一个文件夹：先是「00 经营服务情况报告表」「00 自评报告」，再按指标顺序「01 直播电商基地建筑面积/…」，' +
@@ -38,6 +45,14 @@ export function registerBundleRoutes(app: OpenAPIHono<HttpEnv>, deps: HttpDeps):
   const { ctx } = deps;
   const send = async (c: Context<HttpEnv>, scope: BundleScope) => {
     const plan = await planBundle(ctx, scope);
+    if (deps.fileDownloads === 'redirect' && plan.totalBytes > LAMBDA_ZIP_BYTES) {
+      return c.json(
+        {
+          error: `材料包约 ${Math.ceil(plan.totalBytes / 1024 / 1024)} MB，超过接口单次响应的上限，此部署中暂不能整包下载（需改为后台生成后提供下载链接）；请在基地页面逐个下载文件`,
+        },
+        501,
+      );
+    }
     const { stream } = streamBundle(ctx, plan);
     return c.body(Readable.toWeb(stream) as ReadableStream<Uint8Array>, 200, {
       'Content-Type': ZIP,

@@ -4,6 +4,7 @@
  * download what.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +33,8 @@ interface ZipMember {
   utf8: boolean;
   /** The same bit in the entry's local header (what streaming unzippers read). */
   localUtf8: boolean;
+  /** The entry's MS-DOS time and date fields as stored (zip times have no zone). */
+  dos: { time: number; date: number };
   data: Buffer;
 }
 
@@ -57,6 +60,7 @@ function readZip(zip: Buffer): Promise<ZipMember[]> {
               localUtf8:
                 zip.readUInt32LE(entry.relativeOffsetOfLocalHeader) === 0x04034b50 &&
                 (zip.readUInt16LE(entry.relativeOffsetOfLocalHeader + 6) & 0x800) !== 0,
+              dos: { time: entry.lastModFileTime, date: entry.lastModFileDate },
               data: Buffer.concat(chunks),
             });
             archive.readEntry();
@@ -157,6 +161,9 @@ describe('file packages (zip)', () => {
     ]);
     // Every name here is Chinese: every entry carries the UTF-8 flag (bit 11), read from the central directory.
     expect(members.every((m) => m.utf8 && m.localUtf8)).toBe(true);
+    // Zip times carry no zone: the receive time is written as Beijing wall time (01:00 UTC -> 2023-11-07 09:00).
+    const building = members.find((m) => m.name.endsWith('办公建筑面积明细表.xlsx'))!;
+    expect(building.dos).toEqual({ time: 9 << 11, date: ((2023 - 1980) << 9) | (11 << 5) | 7 });
     // The bytes are the stored ones.
     const form = members.find((m) => m.name.endsWith('00 经营服务情况报告表.xlsx'))!;
     expect(form.data.subarray(0, 2).toString('latin1')).toBe('PK');
@@ -261,6 +268,49 @@ describe('file packages (zip)', () => {
     expect(otherBase.headers.get('content-type')).toContain('application/json');
     expect(anonymous.status).toBe(401);
     expect(unknown.status).toBe(404);
+  });
+
+  it('answers 501 where downloads go through a Lambda response and the package is larger than one', async () => {
+    // Prepare: downloads redirected (AWS); 邮拓 (taiyuan) then sends a 5 MB scan.
+    const lambda = createHttpApp(stack.ctx, {
+      secret: TEST_SECRET,
+      accounts: TEST_ACCOUNTS,
+      wallClock: () => new Date(),
+      fileDownloads: 'redirect',
+    });
+    const small = await lambda.request('/api/bases/p02/files.zip', { headers: { cookie: staff } });
+    const content = Buffer.alloc(5 * 1024 * 1024, 7);
+    const sha256 = createHash('sha256').update(content).digest('hex');
+    await stack.ctx.blobs.put(`documents/${sha256}`, content);
+    const [form] = await stack.ctx.records.listDocumentsByBase('p02');
+    await stack.ctx.records.saveDocument({
+      ...form!,
+      id: `${form!.submissionId}/${sha256}`,
+      fileName: '扫描件.jpg',
+      kind: 'other',
+      size: content.length,
+      sha256,
+      blobKey: `documents/${sha256}`,
+      formValues: null,
+      formHeader: null,
+      findings: [],
+    });
+
+    // Act
+    const large = await lambda.request('/api/bases/p02/files.zip', { headers: { cookie: staff } });
+    const streamed = await get('/api/bases/p02/files.zip', staff);
+
+    // Assess
+    expect(small.status).toBe(200);
+    expect(large.status).toBe(501);
+    expect(((await large.json()) as { error: string }).error).toContain('超过接口单次响应的上限');
+    expect(streamed.status).toBe(200);
+    const names = (await readZip(Buffer.from(await streamed.arrayBuffer()))).map((m) => m.name);
+    expect(names).toEqual([
+      '邮拓直播电商基地/00 经营服务情况报告表.xlsx',
+      '邮拓直播电商基地/其他/扫描件.jpg',
+      '目录.xlsx',
+    ]);
   });
 
   it('puts a download button on the base page and documents the routes', async () => {
