@@ -17,7 +17,7 @@ import { createHttpApp } from '../../shared/http/app.ts';
 import type { AppContext } from '../../shared/use-cases/context.ts';
 import { fixedClock } from '../../shared/use-cases/context.ts';
 import { ingestMessage } from '../../shared/use-cases/intake.ts';
-import { withdrawDocument } from '../../shared/use-cases/staff-actions.ts';
+import { classifyDocumentByHand, withdrawDocument } from '../../shared/use-cases/staff-actions.ts';
 import { buildEmail } from '../fixtures/email.ts';
 import { buildMinimalPdf } from '../fixtures/self-assessment-pdf.ts';
 import { startTestStack } from './helpers.ts';
@@ -83,7 +83,10 @@ async function indexRows(xlsx: Buffer): Promise<string[][]> {
   return rows;
 }
 
-/** Seeds, on top of seedIntake: 平顺 sends its evidence (one table twice, one shared table, one it cannot place). */
+/**
+ * Seeds, on top of seedIntake: 平顺 sends its evidence (one table twice, one shared table settled by hand, one the
+ * classifier cannot place, one withdrawn).
+ */
 async function seedEvidence(ctx: AppContext): Promise<{ withdrawn: string }> {
   await seedIntake(ctx);
   const anchors = await buildMinimalPdf('主播名单');
@@ -109,6 +112,15 @@ async function seedEvidence(ctx: AppContext): Promise<{ withdrawn: string }> {
   const docs = await ctx.records.listDocumentsByBase('p11');
   const gmv = docs.find((d) => d.fileName === '交易额明细.pdf')!;
   await withdrawDocument(ctx, { documentId: gmv.id, actor: 'admin', reason: '基地说发错了' });
+  // The shared staff list, settled by hand (whatever the classifier makes of it): it serves three indicators.
+  const roster = docs.find((d) => d.fileName.startsWith('从业人员名单'))!;
+  await classifyDocumentByHand(ctx, {
+    documentId: roster.id,
+    kind: 'evidence',
+    indicators: ['employees', 'ops-engineers', 'party-members'],
+    actor: 'admin',
+    reason: '共用一张表格',
+  });
   return { withdrawn: gmv.fileName };
 }
 
