@@ -325,6 +325,32 @@ describe('file packages (zip)', () => {
     ]);
   });
 
+  it('leaves out a file whose bytes the store no longer has, and says so in the index', async () => {
+    // Prepare: a record of 邮拓 whose blob is gone.
+    const [form] = await stack.ctx.records.listDocumentsByBase('p02');
+    await stack.ctx.records.saveDocument({
+      ...form!,
+      id: `${form!.submissionId}/${'f'.repeat(64)}`,
+      fileName: '丢失的文件.pdf',
+      kind: 'other',
+      sha256: 'f'.repeat(64),
+      blobKey: `documents/${'f'.repeat(64)}`,
+      formValues: null,
+      formHeader: null,
+      findings: [],
+    });
+
+    // Act
+    const response = await get('/api/bases/p02/files.zip', staff);
+    const members = await readZip(Buffer.from(await response.arrayBuffer()));
+    const rows = await indexRows(members.find((m) => m.name === '目录.xlsx')!.data);
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(members.some((m) => m.name.includes('丢失的文件'))).toBe(false);
+    expect(rows.find((r) => r[6] === '丢失的文件.pdf')?.[9]).toBe('存储中找不到该文件，未打包');
+  });
+
   it('puts a download button on the base page and documents the routes', async () => {
     // Act
     const page = await (await get('/bases/p11', staff)).text();
