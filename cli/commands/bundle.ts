@@ -31,8 +31,8 @@ export function registerBundleCommand(program: Command): void {
     .option('--city <id>', '一个地市的各参评基地（如 changzhi）')
     .option('--all', '全省各参评基地（按 <城市>/<基地名称>/ 分文件夹）')
     .requiredOption('--out <file>', '写到哪里，如 材料.zip', toZipPath)
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--json', 'print JSON')
+    .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
+    .option('--json', '输出 JSON')
     .action(async (options: BundleOptions) => {
       const chosen = [options.base, options.city, options.all].filter(Boolean).length;
       if (chosen !== 1) throw new InvalidArgumentError('give exactly one of --base, --city, --all');
