@@ -3,10 +3,12 @@
  * decided once per run by tests/support/chromium-setup.ts: Debian's /usr/bin/chromium where installed (CI), else
  * the build the @sparticuz/chromium dev dependency ships (a machine with Node alone, Linux x64).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { serve } from '@hono/node-server';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { findChromium } from '../support/chromium-setup.ts';
 import { type ChromiumFound, chromiumFound, missingFor } from '../support/requirements.ts';
 
@@ -53,6 +55,40 @@ export async function launchBrowser(): Promise<{ browser: BrowserContext; close(
     async close() {
       await browser.close();
       await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The HTTP app on a loopback port and chromium with a page open on nothing yet; `close` ends both. */
+export interface OpenedApp {
+  origin: string;
+  browser: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** Serves `app` on 127.0.0.1 (a free port), starts chromium and opens a page; screenshots go to SCREENSHOTS. */
+export async function openInBrowser(app: {
+  fetch: (request: Request) => Response | Promise<Response>;
+}): Promise<OpenedApp> {
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  const stopServer = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await mkdir(SCREENSHOTS, { recursive: true });
+  const launched = await launchBrowser().catch(async (error: unknown) => {
+    await stopServer();
+    throw error;
+  });
+  const page = launched.browser.pages()[0] ?? (await launched.browser.newPage());
+  return {
+    origin,
+    browser: launched.browser,
+    page,
+    async close() {
+      await launched.close();
+      await stopServer();
     },
   };
 }

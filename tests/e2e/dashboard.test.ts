@@ -3,44 +3,32 @@
  * the HTTP app served on a loopback port over the embedded stack. Screenshots of the overview and a base page are
  * written to tests/e2e/screenshots/ for people to look at.
  */
-import { mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createHttpApp } from '../../shared/http/app.ts';
 import { fixedClock } from '../../shared/use-cases/context.ts';
 import { startTestStack } from '../integration/helpers.ts';
 import { PASSWORDS, seedIntake, TEST_ACCOUNTS, TEST_NOW, TEST_SECRET } from '../integration/http-seed.ts';
 import { describeNeeding } from '../support/requirements.ts';
-import { launchBrowser, SCREENSHOTS } from './browser.ts';
+import { type OpenedApp, openInBrowser, SCREENSHOTS } from './browser.ts';
 
 describeNeeding('chromium')('dashboard in chromium', () => {
   let stack: Awaited<ReturnType<typeof startTestStack>>;
-  let server: ReturnType<typeof serve>;
+  let opened: OpenedApp | undefined;
   let origin: string;
-  let launched: Awaited<ReturnType<typeof launchBrowser>> | undefined;
-  let browser: BrowserContext;
   let page: Page;
 
   beforeAll(async () => {
     stack = await startTestStack(fixedClock(TEST_NOW));
     await seedIntake(stack.ctx);
     const app = createHttpApp(stack.ctx, { secret: TEST_SECRET, accounts: TEST_ACCOUNTS });
-    server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    await mkdir(SCREENSHOTS, { recursive: true });
-    launched = await launchBrowser();
-    browser = launched.browser;
-    page = browser.pages()[0] ?? (await browser.newPage());
+    opened = await openInBrowser(app);
+    ({ origin, page } = opened);
   }, 120_000);
 
   afterAll(async () => {
-    await launched?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await opened?.close();
     await stack?.dispose();
   });
 

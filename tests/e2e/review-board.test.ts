@@ -5,11 +5,8 @@
  * candidates; a bureau is refused the board and sees its own city's results once the feedback went out.
  * Screenshots at 1366 px go to tests/e2e/screenshots/.
  */
-import { mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createHttpApp } from '../../shared/http/app.ts';
 import { fixedClock } from '../../shared/use-cases/context.ts';
@@ -21,17 +18,15 @@ import { fillScoreWorkbook, marks, type SheetEntry } from '../fixtures/review-sh
 import { startTestStack } from '../integration/helpers.ts';
 import { PASSWORDS, seedIntake, TEST_ACCOUNTS, TEST_SECRET } from '../integration/http-seed.ts';
 import { describeNeeding } from '../support/requirements.ts';
-import { launchBrowser, SCREENSHOTS } from './browser.ts';
+import { type OpenedApp, openInBrowser, SCREENSHOTS } from './browser.ts';
 
 const REVIEW_NOW = new Date('2023-11-20T02:00:00Z');
 const MET = { 'building-area': '是', 'live-rooms': '是', anchors: '是', gmv: '是' };
 
 describeNeeding('chromium')('review board in chromium', () => {
   let stack: Awaited<ReturnType<typeof startTestStack>>;
-  let server: ReturnType<typeof serve>;
+  let opened: OpenedApp | undefined;
   let origin: string;
-  let launched: Awaited<ReturnType<typeof launchBrowser>> | undefined;
-  let browser: BrowserContext;
   let page: Page;
 
   beforeAll(async () => {
@@ -72,20 +67,13 @@ describeNeeding('chromium')('review board in chromium', () => {
     if (!imported.applied) throw new Error(JSON.stringify(imported.findings.filter((f) => f.severity === 'error')));
 
     const app = createHttpApp(stack.ctx, { secret: TEST_SECRET, accounts: TEST_ACCOUNTS });
-    server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    await mkdir(SCREENSHOTS, { recursive: true });
-    launched = await launchBrowser();
-    browser = launched.browser;
-    page = browser.pages()[0] ?? (await browser.newPage());
+    opened = await openInBrowser(app);
+    ({ origin, page } = opened);
     await page.setViewportSize({ width: 1366, height: 900 });
   }, 180_000);
 
   afterAll(async () => {
-    await launched?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await opened?.close();
     await stack?.dispose();
   });
 

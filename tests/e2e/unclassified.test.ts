@@ -3,11 +3,8 @@
  * candidates and reasons, settle one in one click (audited, the base evaluated again), and a city bureau sees its own
  * city's files read-only. Screenshots of the queue and of a base page with a file 待核实 go to tests/e2e/screenshots/.
  */
-import { mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadRound } from '../../shared/domain/rounds/index.ts';
 import { createHttpApp } from '../../shared/http/app.ts';
@@ -18,7 +15,7 @@ import { buildMinimalPdf } from '../fixtures/self-assessment-pdf.ts';
 import { startTestStack } from '../integration/helpers.ts';
 import { PASSWORDS, seedIntake, TEST_ACCOUNTS, TEST_NOW, TEST_SECRET } from '../integration/http-seed.ts';
 import { describeNeeding } from '../support/requirements.ts';
-import { launchBrowser, SCREENSHOTS } from './browser.ts';
+import { type OpenedApp, openInBrowser, SCREENSHOTS } from './browser.ts';
 
 const round = loadRound('2023');
 const merchants = round.indicators.find((i) => i.slug === 'merchants-products')!;
@@ -29,10 +26,8 @@ const ROSTER = '人员名单.xlsx';
 
 describeNeeding('chromium')('unclassified queue in chromium', () => {
   let stack: Awaited<ReturnType<typeof startTestStack>>;
-  let server: ReturnType<typeof serve>;
+  let opened: OpenedApp | undefined;
   let origin: string;
-  let launched: Awaited<ReturnType<typeof launchBrowser>> | undefined;
-  let browser: BrowserContext;
   let page: Page;
 
   beforeAll(async () => {
@@ -55,19 +50,12 @@ describeNeeding('chromium')('unclassified queue in chromium', () => {
       });
     }
     const app = createHttpApp(stack.ctx, { secret: TEST_SECRET, accounts: TEST_ACCOUNTS });
-    server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    await mkdir(SCREENSHOTS, { recursive: true });
-    launched = await launchBrowser();
-    browser = launched.browser;
-    page = browser.pages()[0] ?? (await browser.newPage());
+    opened = await openInBrowser(app);
+    ({ origin, page } = opened);
   }, 120_000);
 
   afterAll(async () => {
-    await launched?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await opened?.close();
     await stack?.dispose();
   });
 

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadRound } from '../../shared/domain/rounds/index.ts';
 import { evaluateBase } from '../../shared/use-cases/evaluate.ts';
 import { ingestMessage } from '../../shared/use-cases/intake.ts';
 import { queryCityStatus } from '../../shared/use-cases/query.ts';
@@ -13,23 +12,12 @@ import {
   withdrawDocument,
 } from '../../shared/use-cases/staff-actions.ts';
 import { buildEmail } from '../fixtures/email.ts';
-import { buildReportFormXlsx, type FormInputValue } from '../fixtures/report-form.ts';
+import { buildReportFormXlsx, valuesClaiming } from '../fixtures/report-form.ts';
 import { buildMinimalPdf, buildSelfAssessmentPdf } from '../fixtures/self-assessment-pdf.ts';
 import { startTestStack } from './helpers.ts';
 
-const round = loadRound('2023');
 const ON_TIME = new Date('2023-11-06T02:00:00Z');
 const STAFF = { actor: 'qiao', reason: '已人工核对' };
-
-/** Form values claiming only the given items (everything else 0, 否, nothing ticked). */
-function valuesClaiming(claims: Record<number, FormInputValue>): Record<number, FormInputValue> {
-  const values: Record<number, FormInputValue> = {};
-  for (const item of round.formItems) {
-    const blank = item.fields.map((f) => (f.kind === 'number' ? 0 : f.kind === 'yesno' ? '否' : '无'));
-    values[item.item] = blank.length === 1 ? (blank[0] as FormInputValue) : blank;
-  }
-  return { ...values, ...claims };
-}
 
 async function send(
   stack: Awaited<ReturnType<typeof startTestStack>>,
