@@ -12,7 +12,7 @@ const DEFAULT_DATA_DIR = '.intake';
 // Commands import what they need when they run: the SDK, exceljs and pdf.js take seconds to load, and `--help` or
 // a mistyped option should not wait for them.
 const load = {
-  local: () => import('../shared/adapters/local/composition.ts'),
+  local: () => import('../shared/composition/local.ts'),
   intake: () => import('../shared/use-cases/intake.ts'),
   notify: () => import('../shared/use-cases/notify.ts'),
   query: () => import('../shared/use-cases/query.ts'),

@@ -105,7 +105,7 @@ async function main(): Promise<void> {
 
 /** Writes the synthetic round straight into the stores: records in DynamoDB, random bytes in S3. */
 async function seed(dataDir: string, baseCount: number, fileCount: number, kb: number) {
-  const { createLocalContext } = await import('../shared/adapters/local/composition.ts');
+  const { createLocalContext } = await import('../shared/composition/local.ts');
   const local = await createLocalContext({ dataDir });
   const { ctx } = local;
   const indicators = ctx.round.indicators;
@@ -199,7 +199,7 @@ async function seed(dataDir: string, baseCount: number, fileCount: number, kb: n
 /** The measuring child: loads, joins the stand-ins, plans and streams the round's package to `out`. */
 async function measure(dataDir: string, out: string): Promise<void> {
   const [{ createLocalContext }, { planBundle, streamBundle }] = await Promise.all([
-    import('../shared/adapters/local/composition.ts'),
+    import('../shared/composition/local.ts'),
     import('../shared/use-cases/bundle.ts'),
   ]);
   const local = await createLocalContext({ dataDir });
@@ -270,7 +270,7 @@ async function readBack(file: string): Promise<{ entries: number; bytes: number 
 /** The stand-ins alone, until stdin ends. */
 async function serveStack(dataDir: string): Promise<void> {
   const { startEmbeddedStack } = await import('../shared/adapters/local/embedded-stack.ts');
-  const { writeStackFile } = await import('../shared/adapters/local/composition.ts');
+  const { writeStackFile } = await import('../shared/composition/local.ts');
   const stack = await startEmbeddedStack({ dataDir });
   await writeStackFile(dataDir, stack.endpoints);
   console.log('ready');

@@ -268,7 +268,7 @@ async function profiled<T>(label: string, work: () => Promise<T>): Promise<T> {
 /** The stand-ins alone, for `ingest-remote`: started on `dataDir`, announced in its stack file, until stdin ends. */
 async function serveStack(dataDir: string): Promise<void> {
   const { startEmbeddedStack } = await import('../shared/adapters/local/embedded-stack.ts');
-  const { writeStackFile } = await import('../shared/adapters/local/composition.ts');
+  const { writeStackFile } = await import('../shared/composition/local.ts');
   const stack = await startEmbeddedStack({ dataDir });
   await writeStackFile(dataDir, stack.endpoints);
   console.log('ready');
@@ -329,7 +329,7 @@ async function bareParse(file: string, warmup: string): Promise<Measurement> {
  * stored copy (ingest-stored), or the floor on a stored copy (see the header).
  */
 async function onStack(file: string, warmup: string, mode: Exclude<Mode, 'bare'>): Promise<Measurement> {
-  const { createLocalContext } = await import('../shared/adapters/local/composition.ts');
+  const { createLocalContext } = await import('../shared/composition/local.ts');
   const { ingestMessage, ingestStoredMessage } = await import('../shared/use-cases/intake.ts');
   const { readMessage } = await import('../shared/parsing/email.ts');
   const standInsApart = mode !== 'ingest';

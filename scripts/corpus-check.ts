@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join, relative, resolve } from 'node:path';
-import { createLocalContext } from '../shared/adapters/local/composition.ts';
+import { createLocalContext } from '../shared/composition/local.ts';
 import { readMessage } from '../shared/parsing/email.ts';
 import type { AppContext } from '../shared/use-cases/context.ts';
 import { ingestMessage } from '../shared/use-cases/intake.ts';

@@ -28,7 +28,7 @@ export function registerAccessCommands(program: Command): void {
         { localSecret },
         { cityIdSchema },
       ] = await Promise.all([
-        import('../../shared/adapters/local/composition.ts'),
+        import('../../shared/composition/local.ts'),
         import('../../shared/http/city-links.ts'),
         import('../../shared/http/signing.ts'),
         import('./local-auth.ts'),

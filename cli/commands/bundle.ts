@@ -38,7 +38,7 @@ export function registerBundleCommand(program: Command): void {
       if (chosen !== 1) throw new InvalidArgumentError('give exactly one of --base, --city, --all');
       const [{ createLocalContext }, { planBundle, streamBundle }, { listRegistry }, { cityIdSchema }] =
         await Promise.all([
-          import('../../shared/adapters/local/composition.ts'),
+          import('../../shared/composition/local.ts'),
           import('../../shared/use-cases/bundle.ts'),
           import('../../shared/use-cases/registry.ts'),
           import('../../shared/domain/catalogue.ts'),

@@ -56,7 +56,7 @@ export function registerClassifyCommands(program: Command): void {
         cmd.error(`error: --reason is required (kept in the audit trail)`);
       }
       const [{ createLocalContext }, { classifyDocumentByHand }] = await Promise.all([
-        import('../../shared/adapters/local/composition.ts'),
+        import('../../shared/composition/local.ts'),
         import('../../shared/use-cases/staff-actions.ts'),
       ]);
       const local = await createLocalContext({ dataDir: options.dataDir as string });
@@ -84,7 +84,7 @@ export function registerClassifyCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: Record<string, string | boolean | undefined>, cmd: Command) => {
       const [{ createLocalContext }, { listUnclassified }, { formatBeijing }] = await Promise.all([
-        import('../../shared/adapters/local/composition.ts'),
+        import('../../shared/composition/local.ts'),
         import('../../shared/use-cases/unclassified.ts'),
         import('../../shared/domain/round-time.ts'),
       ]);
@@ -150,7 +150,7 @@ export function registerClassifyCommands(program: Command): void {
         }
         if (action && (!indicator || !word)) cmd.error(`error: usage: intake vocabulary ${action} <indicator> <word>`);
         const [{ createLocalContext }, vocabulary] = await Promise.all([
-          import('../../shared/adapters/local/composition.ts'),
+          import('../../shared/composition/local.ts'),
           import('../../shared/use-cases/vocabulary-words.ts'),
         ]);
         const local = await createLocalContext({ dataDir: options.dataDir as string });

@@ -21,7 +21,7 @@ export function registerExportCommand(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { out: string; dataDir: string; asOf?: Date; json?: boolean }) => {
       const [{ createLocalContext }, { buildStatusWorkbook }] = await Promise.all([
-        import('../../shared/adapters/local/composition.ts'),
+        import('../../shared/composition/local.ts'),
         import('../../shared/use-cases/export.ts'),
       ]);
       const local = await createLocalContext({ dataDir: options.dataDir });

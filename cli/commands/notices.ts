@@ -26,7 +26,7 @@ export function registerNoticeCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options) => {
       const [{ createLocalContext }, { sendCityNotices, listNoticeFailures }] = await Promise.all([
-        import('../../shared/adapters/local/composition.ts'),
+        import('../../shared/composition/local.ts'),
         import('../../shared/use-cases/notify.ts'),
       ]);
       const local = await createLocalContext({ dataDir: options.dataDir });
@@ -83,7 +83,7 @@ export function registerNoticeCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (address: string, options) => {
       const [{ createLocalContext }, { clearMailFeedback }] = await Promise.all([
-        import('../../shared/adapters/local/composition.ts'),
+        import('../../shared/composition/local.ts'),
         import('../../shared/use-cases/mail-feedback.ts'),
       ]);
       const local = await createLocalContext({ dataDir: options.dataDir });

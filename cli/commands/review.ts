@@ -13,7 +13,7 @@ async function withContext<T>(
   dataDir: string,
   run: (ctx: import('../../shared/use-cases/context.ts').AppContext) => Promise<T>,
 ) {
-  const { createLocalContext } = await import('../../shared/adapters/local/composition.ts');
+  const { createLocalContext } = await import('../../shared/composition/local.ts');
   const local = await createLocalContext({ dataDir });
   try {
     return await run(local.ctx);

@@ -30,7 +30,7 @@ export function registerStaffCommands(program: Command): void {
     async (...args: unknown[]) => {
       const options = args.at(-2) as Record<string, unknown>;
       const positional = args.slice(0, -2);
-      const { createLocalContext } = await import('../../shared/adapters/local/composition.ts');
+      const { createLocalContext } = await import('../../shared/composition/local.ts');
       const local = await createLocalContext({ dataDir: options.dataDir as string });
       try {
         const result = await action(local.ctx, { ...options, args: positional });

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
-import { createLocalContext } from '../../shared/adapters/local/composition.ts';
+import { createLocalContext } from '../../shared/composition/local.ts';
 import { createHttpApp } from '../../shared/http/app.ts';
 import type { AppContext } from '../../shared/use-cases/context.ts';
 import { fixedClock } from '../../shared/use-cases/context.ts';

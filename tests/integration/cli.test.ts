@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalContext } from '../../shared/adapters/local/composition.ts';
+import { createLocalContext } from '../../shared/composition/local.ts';
 import { buildEmail } from '../fixtures/email.ts';
 import { AFTER_DEADLINE, FIRST_SECONDS_LATE, LATENESS_CASES, seedLatenessCases } from '../fixtures/lateness.ts';
 import { buildReportFormXlsx, SAMPLE_FORM_VALUES } from '../fixtures/report-form.ts';

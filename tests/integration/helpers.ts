@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLocalContext, type LocalContext } from '../../shared/adapters/local/composition.ts';
+import { createLocalContext, type LocalContext } from '../../shared/composition/local.ts';
 import type { Clock } from '../../shared/ports/index.ts';
 
 /** Starts the embedded stack in a temporary directory; `dispose` stops it and removes the directory. */

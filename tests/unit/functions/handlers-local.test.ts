@@ -22,7 +22,7 @@ import { startDovecot } from '../../integration/dovecot.ts';
 import { startTestStack } from '../../integration/helpers.ts';
 import { describeNeeding } from '../../support/requirements.ts';
 
-/** The bucket of the local context (shared/adapters/local/composition.ts). */
+/** The bucket of the local context (shared/composition/local.ts). */
 const LOCAL_BUCKET = 'intake';
 
 /** The keys the sample events name. */

@@ -19,7 +19,7 @@ import { buildEmail } from '../../fixtures/email.ts';
 import { buildReadableScanPdf } from '../../fixtures/scanned-report.ts';
 import { startTestStack } from '../../integration/helpers.ts';
 
-/** The bucket of the local context (shared/adapters/local/composition.ts). */
+/** The bucket of the local context (shared/composition/local.ts). */
 const LOCAL_BUCKET = 'intake';
 const BASE = '邮拓直播电商基地';
 const MAIL_KEY = 'inbox/manual/邮拓 扫描件.eml';

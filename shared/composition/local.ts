@@ -13,17 +13,17 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
-import { loadRound } from '../../domain/rounds/index.ts';
-import type { Clock } from '../../ports/index.ts';
-import { type AppContext, DEFAULT_LIMITS, systemClock } from '../../use-cases/context.ts';
-import { DynamoDbRecordStore } from '../aws/dynamodb-record-store.ts';
-import { S3BlobStore, s3ClientForEndpoint } from '../aws/s3-blob-store.ts';
-import { S3UploadStorage } from '../aws/s3-upload-storage.ts';
-import { SesMailer } from '../aws/ses-mailer.ts';
-import { createTableInput } from '../aws/table.ts';
-import { mailerFromEnv } from '../smtp/smtp-mailer.ts';
-import type { EmbeddedStack, StackEndpoints } from './embedded-stack.ts';
-import { OutboxMailer } from './outbox-mailer.ts';
+import { loadRound } from '../domain/rounds/index.ts';
+import type { Clock } from '../ports/index.ts';
+import { type AppContext, DEFAULT_LIMITS, systemClock } from '../use-cases/context.ts';
+import { DynamoDbRecordStore } from '../adapters/aws/dynamodb-record-store.ts';
+import { S3BlobStore, s3ClientForEndpoint } from '../adapters/aws/s3-blob-store.ts';
+import { S3UploadStorage } from '../adapters/aws/s3-upload-storage.ts';
+import { SesMailer } from '../adapters/aws/ses-mailer.ts';
+import { createTableInput } from '../adapters/aws/table.ts';
+import { mailerFromEnv } from '../adapters/smtp/smtp-mailer.ts';
+import type { EmbeddedStack, StackEndpoints } from '../adapters/local/embedded-stack.ts';
+import { OutboxMailer } from '../adapters/local/outbox-mailer.ts';
 
 /** Default data directory of the local stack. */
 export const DEFAULT_DATA_DIR = '.intake';
@@ -69,7 +69,7 @@ export async function createLocalContext(options: LocalContextOptions = {}): Pro
     endpoints = running.endpoints;
   } else {
     // Loaded only here: a command joining a running stack does not carry the stand-ins' modules (~40 MB of RSS).
-    const { startEmbeddedStack } = await import('./embedded-stack.ts');
+    const { startEmbeddedStack } = await import('../adapters/local/embedded-stack.ts');
     stack = await startEmbeddedStack({ dataDir, ports: options.ports });
     endpoints = stack.endpoints;
   }
