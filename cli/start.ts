@@ -3,8 +3,8 @@
  */
 import { serve } from '@hono/node-server';
 import { ImapMailboxPoller } from '../shared/adapters/imap/imap-mailbox-poller.ts';
-import { createLocalContext, removeStackFile, writeStackFile } from '../shared/composition/local.ts';
 import { startSmtpListener } from '../shared/adapters/local/smtp-listener.ts';
+import { createLocalContext, removeStackFile, writeStackFile } from '../shared/composition/local.ts';
 import { createHttpApp } from '../shared/http/app.ts';
 import { ingestMessage } from '../shared/use-cases/intake.ts';
 import { localAuth } from './commands/local-auth.ts';

@@ -13,17 +13,17 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
-import { loadRound } from '../domain/rounds/index.ts';
-import type { Clock } from '../ports/index.ts';
-import { type AppContext, DEFAULT_LIMITS, systemClock } from '../use-cases/context.ts';
 import { DynamoDbRecordStore } from '../adapters/aws/dynamodb-record-store.ts';
 import { S3BlobStore, s3ClientForEndpoint } from '../adapters/aws/s3-blob-store.ts';
 import { S3UploadStorage } from '../adapters/aws/s3-upload-storage.ts';
 import { SesMailer } from '../adapters/aws/ses-mailer.ts';
 import { createTableInput } from '../adapters/aws/table.ts';
-import { mailerFromEnv } from '../adapters/smtp/smtp-mailer.ts';
 import type { EmbeddedStack, StackEndpoints } from '../adapters/local/embedded-stack.ts';
 import { OutboxMailer } from '../adapters/local/outbox-mailer.ts';
+import { mailerFromEnv } from '../adapters/smtp/smtp-mailer.ts';
+import { loadRound } from '../domain/rounds/index.ts';
+import type { Clock } from '../ports/index.ts';
+import { type AppContext, DEFAULT_LIMITS, systemClock } from '../use-cases/context.ts';
 
 /** Default data directory of the local stack. */
 export const DEFAULT_DATA_DIR = '.intake';
