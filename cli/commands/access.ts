@@ -29,8 +29,8 @@ export function registerAccessCommands(program: Command): void {
         { cityIdSchema },
       ] = await Promise.all([
         import('../../shared/composition/local.ts'),
-        import('../../shared/http/city-links.ts'),
-        import('../../shared/http/signing.ts'),
+        import('../../shared/access/city-links.ts'),
+        import('../../shared/access/signing.ts'),
         import('./local-auth.ts'),
         import('../../shared/domain/catalogue.ts'),
       ]);
@@ -64,7 +64,7 @@ export function registerAccessCommands(program: Command): void {
     .description('read a password from stdin and print its scrypt hash for INTAKE_USERS (name:<hash>:role[:city])')
     .option('--json', 'print JSON')
     .action(async (options) => {
-      const { hashPassword } = await import('../../shared/http/auth.ts');
+      const { hashPassword } = await import('../../shared/access/accounts.ts');
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       const password = Buffer.concat(chunks)

@@ -9,8 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type LocalAccount, parseAccounts } from '../../shared/http/auth.ts';
-import { newSecret } from '../../shared/http/signing.ts';
+import { type LocalAccount, parseAccounts } from '../../shared/access/accounts.ts';
+import { newSecret } from '../../shared/access/signing.ts';
 
 /** The local stack's signing secret and accounts; `generated` is the default account when one was made up. */
 export interface LocalAuth {

@@ -6,6 +6,7 @@
  * the signed-in user, a reason is required, and each is audited by its use case.
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { issueCityLink } from '../access/city-links.ts';
 import type { CityId, Round } from '../domain/catalogue.ts';
 import { cityIdSchema } from '../domain/catalogue.ts';
 import { daysUntilDeadline, deadlineInstant } from '../domain/round-time.ts';
@@ -18,7 +19,6 @@ import { listRegistry } from '../use-cases/registry.ts';
 import * as staff from '../use-cases/staff-actions.ts';
 import { assertCity, type HttpEnv, type Principal, requireStaff, requireUser } from './auth.ts';
 import { registerBundleRoutes } from './bundles.ts';
-import { issueCityLink } from './city-links.ts';
 import type { HttpDeps } from './deps.ts';
 import { contentDisposition, fileLink } from './files.ts';
 import { fixFor } from './fixes.ts';

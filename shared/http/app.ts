@@ -8,6 +8,8 @@ import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
+import { type LocalAccount, parseAccounts } from '../access/accounts.ts';
+import { newSecret, secretBytes, TokenSigner } from '../access/signing.ts';
 import type { AppContext } from '../use-cases/context.ts';
 import { UnknownBaseError } from '../use-cases/evaluate.ts';
 import { StaffActionError, UnknownSubmissionError } from '../use-cases/staff-actions.ts';
@@ -18,15 +20,7 @@ import {
   uploadPortalLimitsFromEnv,
 } from '../use-cases/upload-sessions.ts';
 import { registerApi } from './api.ts';
-import {
-  AccessError,
-  authenticate,
-  type HttpEnv,
-  type LocalAccount,
-  parseAccounts,
-  requireStaff,
-  requireUser,
-} from './auth.ts';
+import { AccessError, authenticate, type HttpEnv, requireStaff, requireUser } from './auth.ts';
 import type { FileDownloads, HttpDeps } from './deps.ts';
 import { registerFiles } from './files.ts';
 import { registerForms } from './forms.ts';
@@ -35,7 +29,6 @@ import { type OidcConfig, oidcConfigFromEnv, registerOidc } from './oidc.ts';
 import { registerPages } from './pages.ts';
 import { registerReviewPages } from './review-pages.ts';
 import { ErrorSchema, IngestResultSchema } from './schemas.ts';
-import { newSecret, secretBytes, TokenSigner } from './signing.ts';
 import { registerUnclassified } from './unclassified-page.ts';
 import { registerUploadPage } from './upload-page.ts';
 import { registerUploadSessions, UPLOAD_SESSIONS_PATH, uploadIngestModeFromEnv } from './upload-sessions.ts';

@@ -3,10 +3,11 @@
  */
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
+import type { LocalAccount } from '../access/accounts.ts';
+import type { TokenSigner } from '../access/signing.ts';
 import type { AppContext } from '../use-cases/context.ts';
-import { type HttpEnv, type LocalAccount, SESSION_COOKIE } from './auth.ts';
+import { type HttpEnv, SESSION_COOKIE } from './auth.ts';
 import type { OidcConfig } from './oidc.ts';
-import type { TokenSigner } from './signing.ts';
 
 /** The routes' dependencies. */
 export interface HttpDeps {

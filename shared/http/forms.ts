@@ -6,6 +6,8 @@
 import type { Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
+import { checkPassword } from '../access/accounts.ts';
+import { issueCityLink, readCityLink } from '../access/city-links.ts';
 import { chineseDate, chineseTime } from '../domain/chinese-time.ts';
 import { UnknownBaseError } from '../use-cases/evaluate.ts';
 import { recommendExcludedBase } from '../use-cases/excluded.ts';
@@ -13,7 +15,6 @@ import { listRegistry } from '../use-cases/registry.ts';
 import * as staff from '../use-cases/staff-actions.ts';
 import {
   AccessError,
-  checkPassword,
   endSession,
   type HttpEnv,
   type Principal,
@@ -22,7 +23,6 @@ import {
   SESSION_HOURS,
   startSession,
 } from './auth.ts';
-import { issueCityLink, readCityLink } from './city-links.ts';
 import { csrfToken, type HttpDeps, safeNext } from './deps.ts';
 import { fileLink } from './files.ts';
 import { setFlash } from './flash.ts';

@@ -2,7 +2,7 @@
  * Seeds a test stack for the HTTP tests (API and browser): two bases that sent something, one unmatched message,
  * notices for two cities, and local accounts for a staff member and a city bureau.
  */
-import { parseAccounts } from '../../shared/http/auth.ts';
+import { parseAccounts } from '../../shared/access/accounts.ts';
 import type { AppContext } from '../../shared/use-cases/context.ts';
 import { ingestMessage } from '../../shared/use-cases/intake.ts';
 import { buildEmail } from '../fixtures/email.ts';

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  AccountSpecError,
-  checkPassword,
-  hashPassword,
-  parseAccounts,
-  principalFromClaims,
-} from '../../../shared/http/auth.ts';
+import { AccountSpecError, checkPassword, hashPassword, parseAccounts } from '../../../shared/access/accounts.ts';
+import { principalFromClaims } from '../../../shared/http/auth.ts';
 
 describe('local accounts', () => {
   it('reads INTAKE_USERS entries and checks passwords against their scrypt hashes', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newSecret, secretBytes, TokenSigner } from '../../../shared/http/signing.ts';
+import { newSecret, secretBytes, TokenSigner } from '../../../shared/access/signing.ts';
 
 const NOW = new Date('2023-11-08T06:00:00Z');
 const LATER = new Date(NOW.getTime() + 3_600_000);

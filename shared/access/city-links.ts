@@ -4,8 +4,22 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type CityId, cityIdSchema } from '../domain/catalogue.ts';
-import type { HttpDeps } from './deps.ts';
-import type { FileLink } from './files.ts';
+import type { AppContext } from '../use-cases/context.ts';
+import type { TokenSigner } from './signing.ts';
+
+/** What issuing and reading links needs: the records (for the audit trail), the signer and the wall clock. */
+export interface LinkDeps {
+  ctx: AppContext;
+  signer: TokenSigner;
+  /** The real time (links expire in it, whatever the round clock replays). */
+  wallClock: () => Date;
+}
+
+/** A signed link and when it stops working. */
+export interface SignedLink {
+  url: string;
+  expiresAt: string;
+}
 
 /** Path prefix of city links. */
 export const CITY_LINK_PATH = '/l/';
@@ -21,10 +35,7 @@ export interface CityLinkRequest {
 }
 
 /** Signs a link to a city's pages and records who issued it, for whom and until when. */
-export async function issueCityLink(
-  deps: Pick<HttpDeps, 'ctx' | 'signer' | 'wallClock'>,
-  request: CityLinkRequest,
-): Promise<FileLink> {
+export async function issueCityLink(deps: LinkDeps, request: CityLinkRequest): Promise<SignedLink> {
   const city = cityIdSchema.parse(request.city);
   const expiresAt = new Date(deps.wallClock().getTime() + request.hours * 3_600_000);
   const token = deps.signer.sign('city-link', { city }, expiresAt);
@@ -43,7 +54,7 @@ export async function issueCityLink(
 
 /** The city and expiry of a valid link, or null. */
 export function readCityLink(
-  deps: Pick<HttpDeps, 'signer' | 'wallClock'>,
+  deps: Pick<LinkDeps, 'signer' | 'wallClock'>,
   token: string,
 ): { city: CityId; expiresAt: Date } | null {
   const payload = deps.signer.verify('city-link', token, deps.wallClock());
