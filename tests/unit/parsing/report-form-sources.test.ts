@@ -874,8 +874,10 @@ describe('readPdfGrids', () => {
     expect(await ocrAvailable()).toMatchObject({ ok: true });
     // Prepare: a text page rendered to an image by pdf.js, wrapped into an image-only PDF.
     const { PDFParse } = await import('pdf-parse');
+    // The font is embedded: Helvetica would be drawn with a system font, and a machine with Node alone has none.
     const text = await pdf((doc) => {
-      doc.fontSize(28);
+      doc.registerFont('embedded', cjkFontBytes());
+      doc.font('embedded').fontSize(28);
       doc.text('1. Building area 1.2', 60, 100);
       doc.text('2. Live rooms 36', 60, 160);
     });
