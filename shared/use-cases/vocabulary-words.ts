@@ -88,8 +88,15 @@ export async function withAcceptedWords(ctx: AppContext): Promise<AppContext> {
   const now = Date.now();
   let entry = cached.get(ctx.records);
   if (!entry || now - entry.at > ACCEPTED_WORDS_TTL_MS) {
-    entry = { at: now, words: await ctx.records.listVocabularyWords(ctx.round.id) };
-    cached.set(ctx.records, entry);
+    try {
+      entry = { at: now, words: await ctx.records.listVocabularyWords(ctx.round.id) };
+      cached.set(ctx.records, entry);
+    } catch (error) {
+      // The words refine the classifier; a store that cannot list them now never holds up receiving a message: the
+      // words read before (or the round's vocabulary alone) serve, and the next message asks again.
+      console.warn(`vocabulary words not read, classifying without the newest: ${(error as Error).message}`);
+      if (!entry) return ctx;
+    }
   }
   const accepted = entry.words.filter((w) => w.state === 'accepted');
   if (accepted.length === 0) return ctx;
