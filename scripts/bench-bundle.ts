@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
+import { serveStack, startReadyChild } from './stack-process.ts';
 
 // The SDK's notice that it will need Node 22 from 2027 would print in every process (bin/intake.mjs does the same).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
   let stack: { stop(): Promise<void> } | null = null;
   try {
     const bundled = await bundleSelf(buildDir);
-    stack = await startChild(bundled, ['--child', 'stack', '--data', dataDir]);
+    stack = await startReadyChild([bundled, '--child', 'stack', '--data', dataDir]);
     const seeded = await seed(dataDir, bases, files, kb);
     console.log(
       `synthetic round: ${seeded.bases} bases × ${files} files, ${(seeded.bytes / MB).toFixed(0)} MiB of random bytes`,
@@ -263,35 +264,6 @@ async function readBack(file: string): Promise<{ entries: number; bytes: number 
       zip.on('end', () => resolve({ entries, bytes }));
       zip.on('error', reject);
       zip.readEntry();
-    });
-  });
-}
-
-/** The stand-ins alone, until stdin ends. */
-async function serveStack(dataDir: string): Promise<void> {
-  const { startEmbeddedStack } = await import('../shared/adapters/local/embedded-stack.ts');
-  const { writeStackFile } = await import('../shared/composition/local.ts');
-  const stack = await startEmbeddedStack({ dataDir });
-  await writeStackFile(dataDir, stack.endpoints);
-  console.log('ready');
-  process.stdin.resume();
-  await new Promise((resolve) => process.stdin.once('end', resolve));
-  await stack.close();
-}
-
-function startChild(script: string, childArgs: string[]): Promise<{ stop(): Promise<void> }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...childArgs], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
-    child.once('error', reject);
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (!chunk.toString().includes('ready')) return;
-      resolve({
-        async stop() {
-          child.stdin.end();
-          await exited;
-        },
-      });
     });
   });
 }

@@ -40,6 +40,7 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { AttachmentStream, MailParser as MailParserType } from 'mailparser';
 import type { AppContext } from '../shared/use-cases/context.ts';
+import { serveStack, startReadyChild } from './stack-process.ts';
 
 // Everything else is imported where it is used: a child must load only what its measurement needs (the
 // fixtures alone, with exceljs and pdfkit, weigh over 100 MB of RSS), or the baseline hides the work.
@@ -265,37 +266,9 @@ async function profiled<T>(label: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The stand-ins alone, for `ingest-remote`: started on `dataDir`, announced in its stack file, until stdin ends. */
-async function serveStack(dataDir: string): Promise<void> {
-  const { startEmbeddedStack } = await import('../shared/adapters/local/embedded-stack.ts');
-  const { writeStackFile } = await import('../shared/composition/local.ts');
-  const stack = await startEmbeddedStack({ dataDir });
-  await writeStackFile(dataDir, stack.endpoints);
-  console.log('ready');
-  process.stdin.resume();
-  await new Promise((resolve) => process.stdin.once('end', resolve));
-  await stack.close();
-}
-
-/** Starts `serveStack` in a process of its own; resolves once it serves, with a way to stop it. */
+/** Starts the stand-ins in a process of their own (`--child stack`); resolves once they serve. */
 function startStackProcess(dataDir: string): Promise<{ stop(): Promise<void> }> {
-  return new Promise((resolve, reject) => {
-    const helper = spawn(process.execPath, [import.meta.filename, '--child', 'stack', dataDir], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-      env: process.env,
-    });
-    const exited = new Promise<void>((done) => helper.once('exit', () => done()));
-    helper.once('error', reject);
-    helper.stdout.on('data', (chunk: Buffer) => {
-      if (!chunk.toString().includes('ready')) return;
-      resolve({
-        async stop() {
-          helper.stdin.end();
-          await exited;
-        },
-      });
-    });
-  });
+  return startReadyChild([import.meta.filename, '--child', 'stack', dataDir]);
 }
 
 async function bareParse(file: string, warmup: string): Promise<Measurement> {
