@@ -130,6 +130,17 @@ export function ocrAssetBytes(root = repoRoot): { path: string; bytes: number }[
   return ocrAssetPaths(root).map((path) => ({ path, bytes: sizeOf(join(root, 'node_modules', path)) }));
 }
 
+/** The parser worker's entry: file readers run in it under their budget (shared/parsing/sandbox/pool.ts). */
+export const parseWorkerEntry = `${repoRoot}shared/parsing/sandbox/worker.ts`;
+
+/**
+ * The parser worker ships as `parse-worker.mjs` beside the bundle of every function that reads files, built with
+ * that function's esbuild options (scripts/build-parse-worker.ts): the pool finds it next to index.mjs.
+ */
+export function parseWorkerCommands(inputDir: string, outputDir: string, name: FunctionName): string[] {
+  return [`node --import tsx "${inputDir}/scripts/build-parse-worker.ts" ${name} "${outputDir}/parse-worker.mjs"`];
+}
+
 /** Shell commands that copy the ocr function's asset into the bundle's folder. */
 export function ocrAssetCommands(inputDir: string, outputDir: string): string[] {
   return ocrAssetPaths().map((path) => {
@@ -163,6 +174,7 @@ export function cdkBundlingOptions(name: FunctionName): BundlingOptions {
             beforeInstall: (): string[] => [],
             afterBundling: (inputDir: string, outputDir: string): string[] => [
               ...pdfAssetCommands(inputDir, outputDir),
+              ...parseWorkerCommands(inputDir, outputDir, name),
               ...(name === ocrFunction ? ocrAssetCommands(inputDir, outputDir) : []),
             ],
           },

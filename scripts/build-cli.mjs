@@ -2,7 +2,7 @@
 /**
  * Compiles the CLI once (npm's `prepare`, run by `npm install` and `npm ci`) so that `intake` starts without
  * transpiling TypeScript on every command: esbuild bundles cli/main.ts and what it imports from shared/ into
- * dist/cli/ (ES modules, split at each dynamic import so a command loads only what it needs; npm packages stay
+ * dist/cli/ with the parser worker beside it (ES modules, split at each dynamic import so a command loads only what it needs; npm packages stay
  * external, read from node_modules as before). bin/intake.mjs runs the build when it is newer than every source,
  * and the sources through tsx otherwise — an edited checkout never runs stale code.
  *
@@ -29,7 +29,8 @@ export async function buildCli(out = outdir) {
   mkdirSync(out, { recursive: true });
   await esbuild.build({
     absWorkingDir: root,
-    entryPoints: { main: 'cli/main.ts' },
+    // The parser worker (shared/parsing/sandbox) is its own entry: the pool starts dist/cli/parse-worker.js.
+    entryPoints: { main: 'cli/main.ts', 'parse-worker': 'shared/parsing/sandbox/worker.ts' },
     outdir: out,
     bundle: true,
     splitting: true,

@@ -43,6 +43,11 @@ export interface ArchiveEntry {
   content: Buffer;
   /** Path of the inner zip this member came from, when it came from one. */
   fromNested?: string;
+  /**
+   * Levels of archives this member is inside, counting from the caller's `depth` (1 for a member of the top
+   * archive): an archive kept unexpanded as too deep must not be opened again by whoever takes it.
+   */
+  depth: number;
 }
 
 /** What an archive yielded: its files, and every problem met on the way. */
@@ -361,6 +366,7 @@ async function fileMember(run: Run, scope: Scope, fullPath: string, content: Buf
       folderPath: fullPath.includes('/') ? fullPath.slice(0, fullPath.lastIndexOf('/')) : '',
       fileName,
       content,
+      depth: scope.depth + 1,
     };
     if (scope.fromNested !== undefined) entry.fromNested = scope.fromNested;
     run.yielded++;

@@ -62,6 +62,11 @@ export interface ParsedMessage extends MessageFacts {
 const PARSE_CHUNK_BYTES = 64 * 1024;
 /** Longest header block looked at for Received: lines (a header block is rarely over a few KB). */
 export const MAX_HEADER_BYTES = 256 * 1024;
+/**
+ * MIME parts a message may have before the parser stops (mailsplit's `maxChildNodes`): a real submission has tens;
+ * the attachments read are bounded further by the intake's `maxAttachments`.
+ */
+export const MAX_MIME_PARTS = 5_000;
 /** Latest bytes of a streamed message kept to find an attachment's raw 8-bit name in (see SeenBytes). */
 const RECENT_BYTES = 1024 * 1024;
 
@@ -81,6 +86,8 @@ export async function readMessage(
   /** The header block (the functions below look no further than MAX_HEADER_BYTES). */
   const head = (): Buffer => raw ?? seen?.head() ?? Buffer.alloc(0);
   const parser = new MailParser({
+    // mailsplit's own cap (1000 parts) would end the parse with a bare error; ours is counted and named below.
+    maxChildNodes: MAX_MIME_PARTS,
     skipHtmlToText: true,
     skipTextToHtml: true,
     skipTextLinks: true,
@@ -98,9 +105,16 @@ export async function readMessage(
     });
     parser.on('error', (error: Error) => {
       findings.push(
-        finding('mail.unparseable', 'error', '邮件格式无法完整解析，原始邮件已保存，请人工查看。', {
-          messageEn: `The message could not be parsed completely: ${error.message}`,
-        }),
+        /child nodes exceeded/i.test(error.message)
+          ? finding(
+              'mail.too-many-parts',
+              'error',
+              `邮件包含的部分超过${MAX_MIME_PARTS}个，只读取了前${count}个附件，其余附件未读取（原始邮件已保存）。请将材料压缩为zip文件或分几封邮件发送。`,
+              { messageEn: `More than ${MAX_MIME_PARTS} MIME parts: ${count} attachment(s) read, the rest not.` },
+            )
+          : finding('mail.unparseable', 'error', '邮件格式无法完整解析，原始邮件已保存，请人工查看。', {
+              messageEn: `The message could not be parsed completely: ${error.message}`,
+            }),
       );
       resolve();
     });

@@ -63,6 +63,11 @@ export interface OcrOptions {
   engine?: OcrEngine;
   /** The outcome of a run made already (the ocr function stores the text first): returned as it is. */
   recognised?: OcrOutcome;
+  /**
+   * Told when recognition really starts (the engine is there and pages are about to be rendered): the parser
+   * sandbox then gives the run the OCR time budget instead of the reading one.
+   */
+  onStart?: () => void;
 }
 
 /** Reads the text of page images; one instance per run, closed at its end. */
@@ -151,6 +156,7 @@ export async function ocrPdf(data: Buffer, options: OcrOptions = {}): Promise<Oc
     const available = await ocrAvailable();
     if (!available.ok) return { kind: 'unavailable', detail: available.detail };
   }
+  options.onStart?.();
   const maxPages = Math.max(1, Math.floor(options.maxPages ?? OCR_MAX_PAGES));
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? OCR_CONCURRENCY));
   const pageTimeoutMs = options.pageTimeoutMs ?? OCR_PAGE_TIMEOUT_MS;

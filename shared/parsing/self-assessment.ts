@@ -425,7 +425,8 @@ function failureFinding(kind: 'encrypted' | 'corrupt' | 'timeout', where: { docu
   }
 }
 
-function emptyResult(findings: Finding[]): SelfAssessmentResult {
+/** A report nothing could be read from, with why (every section not found). */
+export function emptyResult(findings: Finding[]): SelfAssessmentResult {
   return {
     text: '',
     pages: 0,

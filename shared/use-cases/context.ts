@@ -12,6 +12,11 @@ export interface Limits {
   maxStoredMessageBytes: number;
   /** Largest single attachment parsed (bytes). */
   maxAttachmentBytes: number;
+  /**
+   * Attachments of one message stored and read; the rest are counted in a finding and stay in the raw copy (a
+   * package of thousands of files belongs in a zip, whose own limits apply).
+   */
+  maxAttachments?: number;
 }
 
 /** Everything a use case needs: the round in force and the ports. One per runtime (aws, local, test). */
@@ -35,6 +40,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxMessageBytes: 60 * 1024 * 1024,
   maxStoredMessageBytes: 600 * 1024 * 1024,
   maxAttachmentBytes: 40 * 1024 * 1024,
+  maxAttachments: 500,
 };
 
 /** A clock that reads the system time. */

@@ -218,13 +218,30 @@ async function ingest(ctx: AppContext, source: RawSource, input: Omit<IngestInpu
   submission.subject = message.subject;
 
   if (message.messageId) {
-    const holder = await ctx.records.claimMessageId(message.messageId, submissionId);
+    // A redelivery carries the same Message-ID and the same content (only trace headers differ): a duplicate. A
+    // message that reuses a Message-ID with other content (a mail tool that stamps one ID on every message) is
+    // its own submission, noted. The content is claimed first, so the outcome does not depend on arrival order.
+    const content = contentKey(message.subject, message.text, documents);
+    const holder = await ctx.records.claimMessageId(`${message.messageId} ${content}`, submissionId);
     if (holder !== submissionId) {
       submission.state = 'duplicate';
       submission.duplicateOf = holder;
       await ctx.records.saveSubmission(submission);
       const first = await ctx.records.getSubmission(holder);
       return { submissionId, duplicate: true, baseId: first?.baseId ?? null, findings: submission.findings };
+    }
+    const firstWithId = await ctx.records.claimMessageId(message.messageId, submissionId);
+    if (firstWithId !== submissionId) {
+      submission.findings.push(
+        finding(
+          'mail.message-id-reused',
+          'info',
+          '这封邮件的邮件标识（Message-ID）与之前收到的另一封邮件相同，但内容不同，已作为单独的报送登记。',
+          {
+            messageEn: `Message-ID ${message.messageId} was seen before on submission ${firstWithId} with other content; recorded as its own submission.`,
+          },
+        ),
+      );
     }
   }
 
@@ -425,6 +442,17 @@ export class IntakeInterruptedError extends Error {
     super(`intake of ${submissionId} was interrupted`, options);
     this.name = 'IntakeInterruptedError';
   }
+}
+
+/** What a message says and carries, without its trace headers: the same for every delivery of one message. */
+function contentKey(subject: string | null, text: string, documents: readonly DocumentRecord[]): string {
+  const hash = createHash('sha256')
+    .update(subject ?? '')
+    .update('\n')
+    .update(text)
+    .update('\n');
+  for (const doc of documents) hash.update(`${doc.folderPath ?? ''}/${doc.fileName}:${doc.sha256}\n`);
+  return `c${hash.digest('hex').slice(0, 32)}`;
 }
 
 function sha256(data: Buffer): string {

@@ -8,14 +8,19 @@ import { PassThrough, Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { type Finding, finding } from '../domain/findings.ts';
 import type { DocumentRecord, FormValue, Submission } from '../domain/records.ts';
-import { archiveKind, expandArchive } from '../parsing/archive.ts';
+import { archiveKind, DEFAULT_ARCHIVE_LIMITS, expandArchive } from '../parsing/archive.ts';
 import { type Classification, type ClassifyInput, classifyDocument } from '../parsing/classify.ts';
 import { type MessageFacts, readMessage } from '../parsing/email.ts';
-import { FIRST_PAGE_MAX_BYTES, firstPageText } from '../parsing/evidence/first-page.ts';
+import { FIRST_PAGE_MAX_BYTES } from '../parsing/evidence/first-page.ts';
 import { attachmentNumber, enumeratedAttachments } from '../parsing/evidence/numbers.ts';
-import { parseReportForm } from '../parsing/report-form/index.ts';
-import { readSelfAssessmentFile } from '../parsing/self-assessment.ts';
-import { readSheetHeaders } from '../parsing/sheet-headers.ts';
+import {
+  BREACH_CODES,
+  PACKAGE_TOO_LARGE,
+  readFirstPage,
+  readReportForm,
+  readSelfAssessment,
+  readSheetHeaders,
+} from '../parsing/sandbox/index.ts';
 import type { AppContext } from './context.ts';
 
 /**
@@ -36,6 +41,8 @@ export interface IncomingFile {
   content: Buffer | HeldBytes;
   /** Folder inside an archive (archive name first), or null for a mail attachment. */
   folderPath: string | null;
+  /** Levels of archives the file was found in (0 or absent for a mail attachment). */
+  archiveDepth?: number;
 }
 
 /** Documents read from one file, and texts that may name the base (forwarded subjects). */
@@ -178,18 +185,26 @@ async function readContent(
     return { documents: [doc], texts: [] };
   }
   const kind = archiveKind(file.content, file.fileName);
+  // An archive found deeper than the nesting limit was reported by the archive that held it; it is kept unopened.
+  if (kind && (file.archiveDepth ?? 0) > DEFAULT_ARCHIVE_LIMITS.maxDepth) {
+    doc.kind = 'other';
+    return { documents: [doc], texts: [] };
+  }
   if (kind) return readArchive(ctx, submission, file, doc);
 
   const described = describe(file);
   classified(ctx, doc, file);
+  // Every reader runs in the parser worker under its budget: a file that overruns it gives a finding, not an outage.
   const readReport = async () => {
-    const report = await readSelfAssessmentFile(file.content, file.fileName);
+    const report = await readSelfAssessment(file.content, file.fileName);
     doc.report = { cover: report.cover, sections: report.sections, figures: report.figures, pages: report.pages };
     doc.findings.push(...located(report.findings, file.fileName));
   };
   // A scan or a Word file named by a tool (扫描全能王 …pdf, 新建文档.docx): its first page may say what it is.
   const byFirstPage = async (): Promise<boolean> => {
-    const firstPage = await firstPageText(file.content);
+    const read = await readFirstPage(file.content, file.fileName);
+    doc.findings.push(...read.findings);
+    const firstPage = read.text;
     if (!firstPage) return false;
     const head = firstPage.slice(0, 300);
     // The form's title: left to the form check below, which wants its items.
@@ -202,8 +217,15 @@ async function readContent(
     apply(doc, classifyDocument({ ...described, firstPage }, ctx.round));
     return decided(doc);
   };
+  const headersOf = async (): Promise<string[]> => {
+    const read = await readSheetHeaders(file.content, file.fileName);
+    doc.findings.push(...read.findings);
+    return read.headers;
+  };
   if (doc.kind === 'report-form' || (isSpreadsheet(file.fileName) && doc.kind !== 'city-letter')) {
-    const form = await parseReportForm(file.content, ctx.round, { fileName: file.fileName });
+    const form = await readReportForm(file.content, ctx.round, file.fileName);
+    // A workbook refused or ended by its budget is not opened again for its headers.
+    const unread = form.findings.some((f) => UNREAD_CODES.has(f.code));
     const itemsFound = filledItems(form.values);
     // A spreadsheet is the report form when named so, or when it carries a good part of the form's items.
     if (doc.kind === 'report-form' || itemsFound >= REPORT_FORM_MIN_ITEMS) {
@@ -212,12 +234,11 @@ async function readContent(
       doc.formValues = form.values;
       doc.formHeader = form.header;
       doc.findings.push(...located(form.findings, file.fileName));
+    } else if (unread) {
+      doc.findings.push(...located(form.findings, file.fileName));
     } else if (!decided(doc)) {
       // A name that says nothing (附件3.xlsx, Sheet1.xlsx): the title and column headers may say what it is.
-      const byHeaders = classifyDocument(
-        { ...described, sheetHeaders: await readSheetHeaders(file.content) },
-        ctx.round,
-      );
+      const byHeaders = classifyDocument({ ...described, sheetHeaders: await headersOf() }, ctx.round);
       apply(doc, byHeaders);
       if (byHeaders.kind === 'report-form') {
         doc.formValues = form.values;
@@ -228,10 +249,7 @@ async function readContent(
       // A roster named for one indicator of a set that may share a table (从业人员名单.xlsx) whose columns serve
       // others (政治面貌, 负责项目): it counts for those too (「可以共用一张表格」). Never fewer than the name gave.
       const own = evidenceIndicators(doc);
-      const byHeaders = classifyDocument(
-        { ...described, sheetHeaders: await readSheetHeaders(file.content) },
-        ctx.round,
-      );
+      const byHeaders = classifyDocument({ ...described, sheetHeaders: await headersOf() }, ctx.round);
       const more = byHeaders.indicators ?? [];
       if (byHeaders.kind === 'evidence' && more.length > own.length && own.every((i) => more.includes(i))) {
         apply(doc, byHeaders);
@@ -241,7 +259,13 @@ async function readContent(
     // Decided by its first page: evidence, not the form.
   } else if (mayBeUnnamedForm(ctx, file, file.content.length) && !decided(doc)) {
     // Taken for the form only when it carries a good part of the form's items, like a spreadsheet so named.
-    const form = await parseReportForm(file.content, ctx.round, { fileName: file.fileName });
+    const form = await readReportForm(file.content, ctx.round, file.fileName);
+    doc.findings.push(
+      ...located(
+        form.findings.filter((f) => UNREAD_CODES.has(f.code)),
+        file.fileName,
+      ),
+    );
     if (filledItems(form.values) >= REPORT_FORM_MIN_ITEMS) {
       apply(doc, { kind: 'report-form' });
       doc.formValues = form.values;
@@ -256,6 +280,9 @@ async function readContent(
 
 const WORD_OR_PDF = /\.(?:pdf|docx?|wps)$/i;
 
+/** Findings of a file whose content was not read because it overran the parser's budget. */
+const UNREAD_CODES: ReadonlySet<string> = new Set([...Object.values(BREACH_CODES), PACKAGE_TOO_LARGE]);
+
 async function readArchive(
   ctx: AppContext,
   submission: Submission,
@@ -268,6 +295,7 @@ async function readArchive(
   // Members are stored and read while the next ones are inflated, within the budget of bytes in flight.
   const expanded = await expandArchive(file.content, {
     fileName: file.fileName,
+    depth: file.archiveDepth ?? 0,
     onEntry: (entry) =>
       members.add(
         () =>
@@ -279,6 +307,7 @@ async function readArchive(
               contentType: 'application/octet-stream',
               content: entry.content,
               folderPath: [archiveFolder, entry.folderPath].filter(Boolean).join('/'),
+              archiveDepth: entry.depth,
             },
             MAX_FORWARD_DEPTH,
           ),
@@ -357,9 +386,12 @@ export async function readAttachments(
   options: { depth?: number; label?: string; abandon?: { now: boolean } } = {},
 ): Promise<MessageFiles> {
   const files = pipelined<ReadResult>(BYTES_IN_FLIGHT);
+  const maxAttachments = ctx.limits.maxAttachments ?? Number.POSITIVE_INFINITY;
   let index = 0;
+  let unread = 0;
   const message = await readMessage(source, async (attachment) => {
-    if (options.abandon?.now) {
+    if (options.abandon?.now || index >= maxAttachments) {
+      if (!options.abandon?.now) unread++;
       attachment.content.resume();
       await finished(attachment.content);
       return;
@@ -385,6 +417,18 @@ export async function readAttachments(
     );
   });
   const results = await files.results();
+  if (unread > 0) {
+    message.findings.push(
+      finding(
+        'mail.too-many-attachments',
+        'error',
+        `邮件共有${index + unread}个附件，超过每封邮件${maxAttachments}个的上限：已读取前${index}个，其余${unread}个未读取（原始邮件已保存）。请将证明材料压缩为zip文件，或分几封邮件发送。`,
+        {
+          messageEn: `${index + unread} attachments, over the limit of ${maxAttachments}: ${unread} not read (kept in the raw message).`,
+        },
+      ),
+    );
+  }
   return {
     message,
     documents: results.flatMap((read) => read.documents),

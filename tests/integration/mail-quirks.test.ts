@@ -511,15 +511,20 @@ describe('deliveries of the same message', () => {
     expect(await stack.ctx.records.listDocumentsBySubmission(mine[0]!.id)).toHaveLength(1);
   });
 
-  it('records a message with a Message-ID seen before, but other bytes, as a duplicate of the first', async () => {
-    // Prepare
+  it('records a redelivery (same message, other trace headers) as a duplicate of the first', async () => {
+    // Prepare: the same message as two mailboxes deliver it, each stamping its own Received: line on top.
     const messageId = messageIdFor('same-id');
-    const first = packageOf('龙巅兴趣直播基地', messageId);
-    const resent = packageOf('龙巅兴趣直播基地', messageId, '再发一次。');
+    const message = (hop: string) =>
+      wellFormedMessage({
+        subject: '【申报材料】龙巅兴趣直播基地2022-2023年度综合评价材料',
+        messageId,
+        headersOnTop: [`Received: from ${hop} by mx.example.gov.cn; Mon, 6 Nov 2023 10:00:00 +0800`],
+        attachments: [{ fileName: '主播名单.pdf', content: fakePdf('龙巅 anchors'), contentType: 'application/pdf' }],
+      });
 
     // Act
-    const a = await ingestMessage(stack.ctx, { raw: first.raw, channel: 'cli' });
-    const b = await ingestMessage(stack.ctx, { raw: resent.raw, channel: 'cli' });
+    const a = await ingestMessage(stack.ctx, { raw: message('relay-1').raw, channel: 'cli' });
+    const b = await ingestMessage(stack.ctx, { raw: message('relay-2').raw, channel: 'cli' });
 
     // Assess
     expect(b.submissionId).not.toBe(a.submissionId);
@@ -529,8 +534,38 @@ describe('deliveries of the same message', () => {
     expect(second).toMatchObject({ state: 'duplicate', duplicateOf: a.submissionId });
     expect(await stack.ctx.blobs.exists(second!.rawKey)).toBe(true); // kept raw all the same
     expect(await stack.ctx.records.listDocumentsBySubmission(b.submissionId)).toHaveLength(0);
-    const live = (await stack.ctx.records.listSubmissionsByBase('p03')).filter((s) => s.state !== 'duplicate');
-    expect(live.map((s) => s.id)).toEqual([a.submissionId]);
+  });
+
+  it('records messages that share one Message-ID but differ in content as submissions of their own, in any order', async () => {
+    // Prepare: three different messages from one mail tool that stamps the same Message-ID on all of them.
+    const messages = (messageId: string) => [
+      packageOf('山西千万亿直播基地', messageId),
+      packageOf('山西千万亿直播基地', messageId, '补充材料，请查收。'),
+      wellFormedMessage({
+        subject: '【申报材料】山西千万亿直播基地 补充',
+        messageId,
+        attachments: [{ fileName: '缴税证明.pdf', content: fakePdf('another tax'), contentType: 'application/pdf' }],
+      }),
+    ];
+
+    for (const order of [
+      [0, 1, 2],
+      [2, 0, 1],
+    ]) {
+      const batch = messages(messageIdFor(`reused-${order.join('')}`));
+      // Act
+      const results = [];
+      for (const i of order) results.push(await ingestMessage(stack.ctx, { raw: batch[i]!.raw, channel: 'cli' }));
+
+      // Assess: three submissions, each with its documents read; the later two are told the ID was reused.
+      expect(results.map((r) => r.duplicate)).toEqual([false, false, false]);
+      expect(new Set(results.map((r) => r.submissionId)).size).toBe(3);
+      const codes = results.map((r) => r.findings.map((f) => f.code).includes('mail.message-id-reused'));
+      expect(codes).toEqual([false, true, true]);
+      for (const result of results) {
+        expect((await stack.ctx.records.listDocumentsBySubmission(result.submissionId)).length).toBeGreaterThan(0);
+      }
+    }
   });
 
   it('quarantines SES mail whose virus verdict failed, without opening it', async () => {

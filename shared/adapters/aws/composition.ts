@@ -22,6 +22,7 @@ const envSchema = z.object({
   MAX_MESSAGE_BYTES: z.coerce.number().int().positive().optional(),
   MAX_STORED_MESSAGE_BYTES: z.coerce.number().int().positive().optional(),
   MAX_ATTACHMENT_BYTES: z.coerce.number().int().positive().optional(),
+  MAX_ATTACHMENTS: z.coerce.number().int().positive().optional(),
   /** Transport of notices: SES (default) or SMTP at INTAKE_SMTP_URL (e.g. in the China regions). */
   INTAKE_MAILER: z.enum(['ses', 'smtp']).default('ses'),
   INTAKE_SMTP_URL: z.string().min(1).optional(),
@@ -48,6 +49,7 @@ export async function createAwsContext(env: NodeJS.ProcessEnv = process.env): Pr
       maxMessageBytes: config.MAX_MESSAGE_BYTES ?? DEFAULT_LIMITS.maxMessageBytes,
       maxStoredMessageBytes: config.MAX_STORED_MESSAGE_BYTES ?? DEFAULT_LIMITS.maxStoredMessageBytes,
       maxAttachmentBytes: config.MAX_ATTACHMENT_BYTES ?? DEFAULT_LIMITS.maxAttachmentBytes,
+      maxAttachments: config.MAX_ATTACHMENTS ?? DEFAULT_LIMITS.maxAttachments,
     },
   };
 }

@@ -7,6 +7,7 @@
  */
 import { type Finding, finding } from '../../domain/findings.ts';
 import type { OcrOptions } from '../ocr.ts';
+import type { Grid } from './model.ts';
 import { type ReportFormCatalogue, type ReportFormResult, readForm } from './reader.ts';
 import { readSource, unreadable } from './sources/index.ts';
 
@@ -25,12 +26,16 @@ export async function parseReportForm(
   const source = await readSource(data, opts.fileName, where, opts.ocr);
   if (!('grids' in source)) return { header: {}, values: [], findings: [source] };
   try {
+    const shortened = boundText(source.grids);
     const result = readForm(source.grids, form, where, { lowConfidence: source.lowConfidence ?? false });
-    if (source.note) {
+    const notes = [source.note, shortened ? `${shortened}个单元格文字过长，只读取了开头部分` : undefined].filter(
+      (note): note is string => note !== undefined,
+    );
+    for (const note of notes) {
       result.findings.push(
-        finding('form.partly-read', 'warning', `${source.note}，其余部分未读取，请核实。`, {
+        finding('form.partly-read', 'warning', `${note}，其余部分未读取，请核实。`, {
           ...where,
-          messageEn: `report form partly read: ${source.note}`,
+          messageEn: `report form partly read: ${note}`,
         }),
       );
     }
@@ -38,4 +43,31 @@ export async function parseReportForm(
   } catch (cause) {
     return { header: {}, values: [], findings: [unreadable(where, cause)] };
   }
+}
+
+/** Characters of one cell that are read: labels are short, values shorter; more is prose pasted into a cell. */
+export const MAX_CELL_CHARS = 2_000;
+/** Characters of all cells read in full; past them, each further cell is read as far as a label's length. */
+export const MAX_FORM_CHARS = 500_000;
+/** A label's length: what is kept of a cell once the form's characters are spent. */
+const SPENT_CELL_CHARS = 60;
+
+/**
+ * Bounds the text the reader works on, whatever the file: one long shared string referenced by thousands of cells
+ * (a few KB of xlsx) would otherwise be folded and matched once per cell. Returns how many cells were shortened.
+ */
+function boundText(grids: readonly Grid[]): number {
+  let total = 0;
+  let shortened = 0;
+  for (const grid of grids) {
+    for (const [place, text] of grid.texts) {
+      const room = total > MAX_FORM_CHARS ? SPENT_CELL_CHARS : MAX_CELL_CHARS;
+      if (text.length > room) {
+        grid.texts.set(place, text.slice(0, room));
+        shortened++;
+      }
+      total += Math.min(text.length, room);
+    }
+  }
+  return shortened;
 }
