@@ -4,7 +4,9 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { resolveCity, resolveOptionalCity, toDate, toPort } from './args.ts';
+import { CliInputError, reportError } from './errors.ts';
 
 /** Default data directory (kept here so that `--help` loads nothing heavy). */
 const DEFAULT_DATA_DIR = '.intake';
@@ -27,12 +29,28 @@ const load = {
 /** Who is acting, for the audit trail. */
 const ACTOR = process.env.INTAKE_ACTOR ?? process.env.USER ?? 'staff';
 
-/** Runs the CLI with the process arguments. */
+/**
+ * Runs the CLI with the process arguments. Every error ends here as one line on stderr (cli/errors.ts) and the exit
+ * code: 2 for bad input, 1 for a failure; never a stack trace unless INTAKE_DEBUG=1.
+ */
 export async function main(argv: string[]): Promise<void> {
+  try {
+    await run(argv);
+  } catch (error) {
+    const command = argv.slice(2).find((arg) => !arg.startsWith('-'));
+    process.exitCode = reportError(error, command);
+    // Whatever a failed command left open (a socket, a timer) must not keep the process from exiting.
+    setTimeout(() => process.exit(), 3000).unref();
+  }
+}
+
+async function run(argv: string[]): Promise<void> {
   const program = new Command()
     .name('intake')
     .description('山西省直播电商基地综合评价材料收取 — staff CLI')
-    .showHelpAfterError();
+    // Commander's errors come back as exceptions, printed by main() in one Chinese line (subcommands inherit this).
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined });
 
   program
     .command('start')
@@ -55,6 +73,20 @@ export async function main(argv: string[]): Promise<void> {
     .action(async (files: string[], options) => {
       const [{ createLocalContext }, { ingestMessage }] = await Promise.all([load.local(), load.intake()]);
       const local = await createLocalContext({ dataDir: options.dataDir });
+      // Submissions an earlier run left unfinished are read again from their raw copy first (resume.ts).
+      const { resumeUnfinished, RESUME_AFTER_MS } = await import('../shared/use-cases/resume.ts');
+      let resumed: Awaited<ReturnType<typeof resumeUnfinished>>;
+      try {
+        resumed = await resumeUnfinished(local.ctx, { olderThanMs: local.owner ? undefined : RESUME_AFTER_MS });
+      } catch (error) {
+        await local.close();
+        throw error;
+      }
+      if (!options.json) {
+        for (const r of resumed.resumed)
+          console.log(`续收中断的报送 ${r.submissionId} -> ${baseName(local, r.baseId)}`);
+        for (const f of resumed.failed) console.error(`未能续收 ${f.submissionId}：${f.message}`);
+      }
       // A progress line for batches typed at a terminal; pipes and --json get the plain output only.
       const progress =
         !options.json && process.stdout.isTTY
@@ -74,15 +106,16 @@ export async function main(argv: string[]): Promise<void> {
           });
           results.push({ file, ...result });
           if (!options.json) {
-            const base = result.baseId
-              ? (local.ctx.round.bases.find((b) => b.id === result.baseId)?.name ?? result.baseId)
-              : '待分配';
+            const base = baseName(local, result.baseId);
             (progress?.log ?? console.log)(
               `${basename(file)}: ${result.duplicate ? '重复邮件' : '已收取'} -> ${base}（${result.findings.length}条提示）`,
             );
           }
         }
-        if (options.json) console.log(JSON.stringify(results, null, 2));
+        if (options.json) {
+          const again = resumed.resumed.map((r) => ({ file: null, resumed: true, ...r }));
+          console.log(JSON.stringify([...results, ...again], null, 2));
+        }
       } finally {
         progress?.finish();
         await local.close();
@@ -94,10 +127,11 @@ export async function main(argv: string[]): Promise<void> {
     .description('intake status of every base')
     .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
     .option('--as-of <iso>', 'status at this moment (ISO 8601)', toDate)
-    .option('--city <id>', 'only this city (e.g. taiyuan)')
+    .option('--city <city>', 'only this city: id or name (taiyuan, 太原, 太原市)')
     .option('--base <name>', 'only bases whose name contains this')
     .option('--json', 'print JSON')
     .action(async (options) => {
+      const city = await resolveOptionalCity(options.city);
       const [{ createLocalContext }, { queryStatus }, { stateName }, { formatBeijing }] = await Promise.all([
         load.local(),
         load.query(),
@@ -106,7 +140,7 @@ export async function main(argv: string[]): Promise<void> {
       ]);
       const local = await createLocalContext({ dataDir: options.dataDir });
       try {
-        const report = await queryStatus(local.ctx, { asOf: options.asOf, city: options.city, base: options.base });
+        const report = await queryStatus(local.ctx, { asOf: options.asOf, city, base: options.base });
         if (options.json) {
           console.log(JSON.stringify(report, null, 2));
           return;
@@ -173,7 +207,14 @@ export async function main(argv: string[]): Promise<void> {
         let base = registry.find((b) => b.id === baseRef);
         if (!base) {
           const match = matchBase([baseRef], registry);
-          if (match.kind !== 'matched') throw new InvalidArgumentError(`no single base matches "${baseRef}"`);
+          if (match.kind !== 'matched') {
+            throw new CliInputError(
+              match.kind === 'ambiguous'
+                ? `“${baseRef}”对应多个基地：${match.candidates.map((c) => `${c.base.name}（${c.base.id}）`).join('、')}`
+                : `没有编号或名称为“${baseRef}”的基地`,
+              `no single base matches "${baseRef}"; intake status --json lists the bases`,
+            );
+          }
           base = match.base;
         }
         const submission = await staff.assignSubmission(local.ctx, {
@@ -195,18 +236,19 @@ export async function main(argv: string[]): Promise<void> {
     .command('register-base')
     .description('register a base a city recommends this round (not in Annex 4)')
     .argument('<name>', 'base name as the city writes it')
-    .requiredOption('--city <id>', 'city id, e.g. taiyuan')
+    .requiredOption('--city <city>', 'city id or name, e.g. taiyuan or 太原')
     .requiredOption('--reason <text>', 'why (e.g. the city letter that recommends it)')
     .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
     .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
     .option('--json', 'print JSON')
     .action(async (name: string, options) => {
+      const city = await resolveCity(options.city);
       const [{ createLocalContext }, staff] = await Promise.all([load.local(), load.staff()]);
       const local = await createLocalContext({ dataDir: options.dataDir });
       try {
         const base = await staff.registerBase(local.ctx, {
           name,
-          city: options.city,
+          city,
           actor: options.actor,
           reason: options.reason,
         });
@@ -228,10 +270,24 @@ export async function main(argv: string[]): Promise<void> {
       const local = await createLocalContext({ dataDir: options.dataDir });
       try {
         const results = [];
+        const { BlobNotFoundError } = await import('../shared/ports/index.ts');
+        const { IntakeError } = await import('../shared/domain/errors.ts');
         for (const submissionId of ids) {
-          results.push(
-            await staff.reprocessSubmission(local.ctx, { submissionId, actor: options.actor, reason: 'reprocess' }),
-          );
+          try {
+            results.push(
+              await staff.reprocessSubmission(local.ctx, { submissionId, actor: options.actor, reason: 'reprocess' }),
+            );
+          } catch (error) {
+            // The raw message is what a reprocess reads: without it there is nothing to read again.
+            if (!(error instanceof BlobNotFoundError)) throw error;
+            throw new IntakeError(
+              'store.raw-missing',
+              'failure',
+              `the raw message ${error.key} of ${submissionId} is gone from the store; run intake doctor`,
+              `报送 ${submissionId} 的原始邮件（${error.key}）已不在存储中，无法重新读取；运行 intake doctor 检查并标注`,
+              { cause: error },
+            );
+          }
         }
         console.log(
           options.json
@@ -279,7 +335,12 @@ export async function main(argv: string[]): Promise<void> {
       const [{ createLocalContext }, { ImapMailboxPoller }, { imapConfigFromEnv }, { ingestMessage }] =
         await Promise.all([load.local(), load.imap(), import('./config.ts'), load.intake()]);
       const config = imapConfigFromEnv();
-      if (!config) throw new InvalidArgumentError('set INTAKE_IMAP_HOST, INTAKE_IMAP_USER and INTAKE_IMAP_PASS');
+      if (!config) {
+        throw new CliInputError(
+          '未设置邮箱：请设置 INTAKE_IMAP_HOST、INTAKE_IMAP_USER 和 INTAKE_IMAP_PASS',
+          'set INTAKE_IMAP_HOST, INTAKE_IMAP_USER and INTAKE_IMAP_PASS',
+        );
+      }
       const local = await createLocalContext({ dataDir: options.dataDir });
       try {
         const report = await new ImapMailboxPoller(config, {
@@ -306,21 +367,14 @@ export async function main(argv: string[]): Promise<void> {
   (await import('./commands/bundle.ts')).registerBundleCommand(program);
   (await import('./commands/access.ts')).registerAccessCommands(program);
   (await import('./commands/review.ts')).registerReviewCommands(program);
+  (await import('./commands/doctor.ts')).registerDoctorCommand(program);
 
   await program.parseAsync(argv);
 }
 
-function toDate(value: string): Date {
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime()))
-    throw new InvalidArgumentError('not an ISO 8601 time, e.g. 2023-11-11T00:00:00+08:00');
-  return date;
-}
-
-function toPort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('not a port number');
-  return port;
+/** A base's name for a line of output, or 待分配 (unmatched). */
+function baseName(local: { ctx: { round: { bases: { id: string; name: string }[] } } }, baseId: string | null): string {
+  return baseId ? (local.ctx.round.bases.find((b) => b.id === baseId)?.name ?? baseId) : '待分配';
 }
 
 /** `（逾期提交、截止仍缺）` beside a state: sent after the deadline, still missing past it; nothing when neither. */

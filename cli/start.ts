@@ -7,6 +7,7 @@ import { startSmtpListener } from '../shared/adapters/local/smtp-listener.ts';
 import { createLocalContext, removeStackFile, writeStackFile } from '../shared/composition/local.ts';
 import { createHttpApp } from '../shared/http/app.ts';
 import { ingestMessage } from '../shared/use-cases/intake.ts';
+import { type ResumeReport, resumeUnfinished } from '../shared/use-cases/resume.ts';
 import { localAuth } from './commands/local-auth.ts';
 import { imapConfigFromEnv, imapIntervalSeconds } from './config.ts';
 
@@ -22,6 +23,8 @@ export interface StartOptions {
 export interface RunningStack {
   httpUrl: string;
   smtpPort: number;
+  /** Submissions an earlier run left unfinished, read again from their raw copy once the stack is up. */
+  resumed: Promise<ResumeReport>;
   stop(): Promise<void>;
 }
 
@@ -72,10 +75,26 @@ export async function startLocalStack(
   npx intake status
 Ctrl+C 停止 (stop).`);
 
+  // An ingest interrupted in an earlier run (a crash, a store failure) left its submission `received`: nothing else
+  // retries it locally, so the stack does once it is up (this process alone serves the data directory).
+  const resumed = resumeUnfinished(local.ctx, {
+    onResumed: (result) => log(`续收中断的报送 ${result.submissionId} -> ${result.baseId ?? '待分配'}`),
+  }).then(
+    (report) => {
+      for (const failure of report.failed) log(`未能续收 ${failure.submissionId}：${failure.message}`);
+      return report;
+    },
+    (error: unknown): ResumeReport => {
+      log(`续收中断的报送失败：${(error as Error).message}`);
+      return { resumed: [], failed: [] };
+    },
+  );
+
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    await resumed;
     await poller?.stop();
     await smtp.close();
     await new Promise<void>((resolve) => http.close(() => resolve()));
@@ -90,5 +109,5 @@ Ctrl+C 停止 (stop).`);
       );
     });
   }
-  return { httpUrl, smtpPort: smtp.port, stop };
+  return { httpUrl, smtpPort: smtp.port, resumed, stop };
 }

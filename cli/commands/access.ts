@@ -4,6 +4,8 @@
  * `INTAKE_USERS` accepts, so that no plain password needs to sit in the environment.
  */
 import { type Command, InvalidArgumentError } from 'commander';
+import { resolveCity } from '../args.ts';
+import { CliInputError } from '../errors.ts';
 
 const ACTOR = process.env.INTAKE_ACTOR ?? process.env.USER ?? 'staff';
 const DEFAULT_DATA_DIR = '.intake';
@@ -13,7 +15,7 @@ export function registerAccessCommands(program: Command): void {
   program
     .command('city-link')
     .description('sign a link that lets a city bureau see its own bases without an account, until it expires')
-    .argument('<city>', 'city id, e.g. changzhi')
+    .argument('<city>', 'city id or name, e.g. changzhi or 长治')
     .requiredOption('--reason <text>', 'why / for whom (kept in the audit trail)')
     .option('--hours <n>', 'how long the link works', toHours, 72)
     .option('--origin <url>', 'where the dashboard is reached', 'http://127.0.0.1:8787')
@@ -21,21 +23,14 @@ export function registerAccessCommands(program: Command): void {
     .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
     .option('--json', 'print JSON')
     .action(async (city: string, options) => {
-      const [
-        { createLocalContext },
-        { issueCityLink },
-        { TokenSigner, secretBytes },
-        { localSecret },
-        { cityIdSchema },
-      ] = await Promise.all([
-        import('../../shared/composition/local.ts'),
-        import('../../shared/access/city-links.ts'),
-        import('../../shared/access/signing.ts'),
-        import('./local-auth.ts'),
-        import('../../shared/domain/catalogue.ts'),
-      ]);
-      const cityId = cityIdSchema.safeParse(city);
-      if (!cityId.success) throw new InvalidArgumentError(`unknown city "${city}"; e.g. taiyuan, changzhi, zonggai`);
+      const cityId = { data: await resolveCity(city) };
+      const [{ createLocalContext }, { issueCityLink }, { TokenSigner, secretBytes }, { localSecret }] =
+        await Promise.all([
+          import('../../shared/composition/local.ts'),
+          import('../../shared/access/city-links.ts'),
+          import('../../shared/access/signing.ts'),
+          import('./local-auth.ts'),
+        ]);
       const local = await createLocalContext({ dataDir: options.dataDir });
       try {
         const signer = new TokenSigner(secretBytes(await localSecret(local.dataDir)));
@@ -71,7 +66,8 @@ export function registerAccessCommands(program: Command): void {
         .toString('utf8')
         .replace(/\r?\n$/, '');
       if (!password)
-        throw new InvalidArgumentError(
+        throw new CliInputError(
+          '请从标准输入给出密码，例如 read -s P; echo "$P" | intake hash-password',
           'give the password on stdin, e.g. `read -s P; echo "$P" | intake hash-password`',
         );
       const hash = hashPassword(password);
@@ -81,6 +77,7 @@ export function registerAccessCommands(program: Command): void {
 
 function toHours(value: string): number {
   const hours = Number(value);
-  if (!Number.isInteger(hours) || hours < 1 || hours > 24 * 30) throw new InvalidArgumentError('hours: 1 to 720');
+  if (!Number.isInteger(hours) || hours < 1 || hours > 24 * 30)
+    throw new InvalidArgumentError('小时数应为1–720的整数 (hours: 1 to 720)');
   return hours;
 }

@@ -8,6 +8,8 @@ import { rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { type Command, InvalidArgumentError } from 'commander';
+import { resolveOptionalCity } from '../args.ts';
+import { CliInputError } from '../errors.ts';
 
 const DEFAULT_DATA_DIR = '.intake';
 
@@ -28,21 +30,25 @@ export function registerBundleCommand(program: Command): void {
       '打包材料（zip）：一个基地的全部文件，或一个地市、全省各基地的专家评审材料包（按指标整理，附目录.xlsx）',
     )
     .option('--base <id>', '一个基地（编号如 p11，或完整名称）')
-    .option('--city <id>', '一个地市的各参评基地（如 changzhi）')
+    .option('--city <city>', '一个地市的各参评基地（编号或名称，如 changzhi、长治）')
     .option('--all', '全省各参评基地（按 <城市>/<基地名称>/ 分文件夹）')
     .requiredOption('--out <file>', '写到哪里，如 材料.zip', toZipPath)
     .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
     .option('--json', '输出 JSON')
     .action(async (options: BundleOptions) => {
       const chosen = [options.base, options.city, options.all].filter(Boolean).length;
-      if (chosen !== 1) throw new InvalidArgumentError('give exactly one of --base, --city, --all');
-      const [{ createLocalContext }, { planBundle, streamBundle }, { listRegistry }, { cityIdSchema }] =
-        await Promise.all([
-          import('../../shared/composition/local.ts'),
-          import('../../shared/use-cases/bundle.ts'),
-          import('../../shared/use-cases/registry.ts'),
-          import('../../shared/domain/catalogue.ts'),
-        ]);
+      if (chosen !== 1) {
+        throw new CliInputError(
+          '--base、--city、--all 三者须且只能给出一个',
+          'give exactly one of --base, --city, --all',
+        );
+      }
+      const city = await resolveOptionalCity(options.city);
+      const [{ createLocalContext }, { planBundle, streamBundle }, { listRegistry }] = await Promise.all([
+        import('../../shared/composition/local.ts'),
+        import('../../shared/use-cases/bundle.ts'),
+        import('../../shared/use-cases/registry.ts'),
+      ]);
       const local = await createLocalContext({ dataDir: options.dataDir });
       // Written beside the target and renamed when complete: a failed run leaves no half zip under the name.
       const partial = `${options.out}.part`;
@@ -51,12 +57,15 @@ export function registerBundleCommand(program: Command): void {
         if (options.base) {
           const wanted = options.base.trim();
           const base = (await listRegistry(local.ctx)).find((b) => b.id === wanted || b.name === wanted);
-          if (!base) throw new InvalidArgumentError(`no base "${options.base}" (give its id, e.g. p11, or full name)`);
+          if (!base) {
+            throw new CliInputError(
+              `没有编号或名称为“${options.base}”的基地`,
+              `no base "${options.base}" (give its id, e.g. p11, or full name)`,
+            );
+          }
           scope = { base: base.id };
-        } else if (options.city) {
-          const city = cityIdSchema.safeParse(options.city);
-          if (!city.success) throw new InvalidArgumentError(`no city "${options.city}" (e.g. taiyuan, changzhi)`);
-          scope = { city: city.data };
+        } else if (city) {
+          scope = { city };
         } else {
           scope = { all: true };
         }
@@ -89,6 +98,9 @@ export function registerBundleCommand(program: Command): void {
 }
 
 function toZipPath(value: string): string {
-  if (!/\.zip$/i.test(value)) throw new InvalidArgumentError('the package is a .zip: end the name in .zip');
+  if (!/\.zip$/i.test(value))
+    throw new InvalidArgumentError(
+      '材料包是 .zip 文件，文件名须以 .zip 结尾 (the package is a .zip: end the name in .zip)',
+    );
   return value;
 }

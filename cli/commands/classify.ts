@@ -8,6 +8,8 @@
  * - `intake vocabulary [accept|reject <indicator> <word>]`: words proposed from files classified by hand.
  */
 import type { Command } from 'commander';
+import { resolveOptionalCity } from '../args.ts';
+import { CliInputError } from '../errors.ts';
 
 const ACTOR = process.env.INTAKE_ACTOR ?? process.env.USER ?? 'staff';
 const DEFAULT_DATA_DIR = '.intake';
@@ -39,9 +41,10 @@ export function registerClassifyCommands(program: Command): void {
     .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
     .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
     .option('--json', 'print JSON')
-    .action(async (args: string[], options: Record<string, unknown>, cmd: Command) => {
+    .action(async (args: string[], options: Record<string, unknown>) => {
       if (options.explain) {
-        if (args.length === 0) cmd.error(`error: give at least one file name to explain`);
+        if (args.length === 0)
+          throw new CliInputError('请给出至少一个文件名', 'give at least one file name to explain');
         const { loadRound } = await import('../../shared/domain/rounds/index.ts');
         const round = loadRound();
         console.log(JSON.stringify(await explainNames(args, round, options.folder as string | undefined), null, 2));
@@ -49,11 +52,19 @@ export function registerClassifyCommands(program: Command): void {
       }
       const [documentId, kind, ...rest] = args;
       if (!documentId || !kind || rest.length > 0) {
-        cmd.error(`error: usage: intake classify <document> <kind> [--indicator SLUG]… --reason TEXT`);
+        throw new CliInputError(
+          '用法：intake classify <文件编号> <类别> [--indicator 指标]… --reason 理由',
+          'usage: intake classify <document> <kind> [--indicator SLUG]… --reason TEXT',
+        );
       }
-      if (!KINDS.includes(kind as (typeof KINDS)[number])) cmd.error(`error: unknown kind ${kind}`);
+      if (!KINDS.includes(kind as (typeof KINDS)[number])) {
+        throw new CliInputError(`没有类别“${kind}”（可选：${KINDS.join('、')}）`, `unknown kind ${kind}`);
+      }
       if (typeof options.reason !== 'string' || options.reason.trim() === '') {
-        cmd.error(`error: --reason is required (kept in the audit trail)`);
+        throw new CliInputError(
+          '缺少必填选项 --reason（记入审计记录）',
+          '--reason is required (kept in the audit trail)',
+        );
       }
       const [{ createLocalContext }, { classifyDocumentByHand }] = await Promise.all([
         import('../../shared/composition/local.ts'),
@@ -79,10 +90,11 @@ export function registerClassifyCommands(program: Command): void {
     .command('unclassified')
     .description('evidence files the classifier could not place (待核实材料), with its candidates and reasons')
     .option('--base <id>', 'only this base')
-    .option('--city <id>', 'only this city (e.g. taiyuan)')
+    .option('--city <city>', 'only this city: id or name (taiyuan, 太原)')
     .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
     .option('--json', 'print JSON')
-    .action(async (options: Record<string, string | boolean | undefined>, cmd: Command) => {
+    .action(async (options: Record<string, string | boolean | undefined>) => {
+      const city = await resolveOptionalCity(options.city as string | undefined);
       const [{ createLocalContext }, { listUnclassified }, { formatBeijing }] = await Promise.all([
         import('../../shared/composition/local.ts'),
         import('../../shared/use-cases/unclassified.ts'),
@@ -91,11 +103,9 @@ export function registerClassifyCommands(program: Command): void {
       const local = await createLocalContext({ dataDir: options.dataDir as string });
       try {
         const round = local.ctx.round;
-        const city = options.city as string | undefined;
-        if (city && !round.cities.some((c) => c.id === city)) cmd.error(`error: unknown city ${city}`);
         const queue = await listUnclassified(local.ctx, {
           baseId: options.base as string | undefined,
-          cities: city ? [city as (typeof round.cities)[number]['id']] : undefined,
+          cities: city ? [city] : undefined,
         });
         if (options.json) {
           console.log(JSON.stringify(queue, null, 2));
@@ -143,12 +153,19 @@ export function registerClassifyCommands(program: Command): void {
         indicator: string | undefined,
         word: string | undefined,
         options: Record<string, string | boolean | undefined>,
-        cmd: Command,
       ) => {
         if (action !== undefined && action !== 'accept' && action !== 'reject') {
-          cmd.error(`error: unknown action ${action} (accept or reject)`);
+          throw new CliInputError(
+            `没有操作“${action}”（accept 或 reject）`,
+            `unknown action ${action} (accept or reject)`,
+          );
         }
-        if (action && (!indicator || !word)) cmd.error(`error: usage: intake vocabulary ${action} <indicator> <word>`);
+        if (action && (!indicator || !word)) {
+          throw new CliInputError(
+            `用法：intake vocabulary ${action} <指标> <词>`,
+            `usage: intake vocabulary ${action} <indicator> <word>`,
+          );
+        }
         const [{ createLocalContext }, vocabulary] = await Promise.all([
           import('../../shared/composition/local.ts'),
           import('../../shared/use-cases/vocabulary-words.ts'),
@@ -156,18 +173,13 @@ export function registerClassifyCommands(program: Command): void {
         const local = await createLocalContext({ dataDir: options.dataDir as string });
         try {
           if (action && indicator && word) {
-            const decided = await vocabulary
-              .decideVocabularyWord(local.ctx, {
-                indicator,
-                word,
-                accept: action === 'accept',
-                actor: String(options.actor),
-                reason: options.reason as string | undefined,
-              })
-              .catch((error: unknown) => {
-                if (error instanceof vocabulary.UnknownWordError) cmd.error(`error: ${error.message}`);
-                throw error;
-              });
+            const decided = await vocabulary.decideVocabularyWord(local.ctx, {
+              indicator,
+              word,
+              accept: action === 'accept',
+              actor: String(options.actor),
+              reason: options.reason as string | undefined,
+            });
             console.log(
               options.json
                 ? JSON.stringify(decided, null, 2)

@@ -6,6 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
+import { toDate } from '../args.ts';
 import { progressBar } from './progress.ts';
 
 const DEFAULT_DATA_DIR = '.intake';
@@ -47,13 +48,9 @@ export function registerExportCommand(program: Command): void {
 }
 
 function toXlsxPath(value: string): string {
-  if (!/\.xlsx$/i.test(value)) throw new InvalidArgumentError('the export is an .xlsx workbook: end the name in .xlsx');
+  if (!/\.xlsx$/i.test(value))
+    throw new InvalidArgumentError(
+      '汇总表是 .xlsx 工作簿，文件名须以 .xlsx 结尾 (the export is an .xlsx workbook: end the name in .xlsx)',
+    );
   return value;
-}
-
-function toDate(value: string): Date {
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime()))
-    throw new InvalidArgumentError('not an ISO 8601 time, e.g. 2023-11-11T00:00:00+08:00');
-  return date;
 }

@@ -2,7 +2,8 @@
  * Notice commands: `intake notices` (preview, send what is due, or send one city now; shows failures) and
  * `intake clear-address` (staff clear an address the transport reported failing).
  */
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import { resolveCity, toDate } from '../args.ts';
 
 const ACTOR = process.env.INTAKE_ACTOR ?? process.env.USER ?? 'staff';
 const DEFAULT_DATA_DIR = '.intake';
@@ -20,22 +21,18 @@ export function registerNoticeCommands(program: Command): void {
     .description('build the digest of each city bureau and send those due (schedule or change); --dry-run previews')
     .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
     .option('--as-of <iso>', 'notices as of this moment (ISO 8601)', toDate)
-    .option('--city <id>', 'only this city (e.g. taiyuan)')
+    .option('--city <city>', 'only this city: id or name (taiyuan, 太原)')
     .option('--force', 'send now even when neither the schedule nor a change calls for it')
     .option('--dry-run', 'build and decide without sending')
     .option('--json', 'print JSON')
     .action(async (options) => {
+      if (options.city) options.city = await resolveCity(options.city);
       const [{ createLocalContext }, { sendCityNotices, listNoticeFailures }] = await Promise.all([
         import('../../shared/composition/local.ts'),
         import('../../shared/use-cases/notify.ts'),
       ]);
       const local = await createLocalContext({ dataDir: options.dataDir });
       try {
-        if (options.city && !local.ctx.round.cities.some((c) => c.id === options.city)) {
-          throw new InvalidArgumentError(
-            `unknown city "${options.city}"; one of ${local.ctx.round.cities.map((c) => c.id).join(', ')}`,
-          );
-        }
         const notices = await sendCityNotices(local.ctx, {
           asOf: options.asOf,
           dryRun: Boolean(options.dryRun),
@@ -94,12 +91,4 @@ export function registerNoticeCommands(program: Command): void {
         await local.close();
       }
     });
-}
-
-function toDate(value: string): Date {
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    throw new InvalidArgumentError('not an ISO 8601 time, e.g. 2023-11-11T00:00:00+08:00');
-  }
-  return date;
 }

@@ -5,6 +5,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
+import { resolveOptionalCity, toDate, toDay, toInt } from '../args.ts';
+import { CliInputError } from '../errors.ts';
 
 const ACTOR = process.env.INTAKE_ACTOR ?? process.env.USER ?? 'staff';
 const DEFAULT_DATA_DIR = '.intake';
@@ -93,7 +95,7 @@ export function registerReviewCommands(program: Command): void {
   review
     .command('results')
     .description('scores, grades and ranks of every base (experts side by side with --base)')
-    .option('--city <id>', 'only this city')
+    .option('--city <city>', 'only this city: id or name (taiyuan, 太原)')
     .option('--as-of <iso>', 'packages as of this moment (for deductions)', toDate)
     .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
     .option('--json', 'print JSON')
@@ -102,8 +104,9 @@ export function registerReviewCommands(program: Command): void {
         import('../../shared/use-cases/review.ts'),
         import('../../shared/domain/review.ts'),
       ]);
+      const city = await resolveOptionalCity(options.city);
       const report = await withContext(options.dataDir, (ctx) => queryReview(ctx, { asOf: options.asOf }));
-      const results = report.results.filter((r) => !options.city || r.city === options.city);
+      const results = report.results.filter((r) => !city || r.city === city);
       if (options.json) {
         console.log(JSON.stringify({ ...report, results }, null, 2));
         return;
@@ -189,7 +192,7 @@ export function registerReviewCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (baseId: string | undefined, options) => {
       const { decideObjection, recordObjection } = await import('../../shared/use-cases/review.ts');
-      if (!options.on) throw new InvalidArgumentError('--on YYYY-MM-DD is required');
+      if (!options.on) throw new CliInputError('缺少选项 --on YYYY-MM-DD', '--on YYYY-MM-DD is required');
       const out = await withContext(options.dataDir, (ctx) =>
         options.decide
           ? decideObjection(ctx, {
@@ -249,15 +252,16 @@ export function registerReviewCommands(program: Command): void {
   review
     .command('feedback')
     .description('each city bureau’s feedback: its bases’ scores, grades, ranks, comments (dry run unless --send)')
-    .option('--city <id>', 'only this city')
+    .option('--city <city>', 'only this city: id or name (taiyuan, 太原)')
     .option('--send', 'send it (once per city and content; unchanged feedback is not sent again)')
     .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
     .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
     .option('--json', 'print JSON')
     .action(async (options) => {
+      const city = await resolveOptionalCity(options.city);
       const { sendReviewFeedback } = await import('../../shared/use-cases/review-feedback.ts');
       const out = await withContext(options.dataDir, (ctx) =>
-        sendReviewFeedback(ctx, { city: options.city, send: options.send, actor: options.actor }),
+        sendReviewFeedback(ctx, { city, send: options.send, actor: options.actor }),
       );
       if (options.json) {
         console.log(JSON.stringify(out, null, 2));
@@ -300,25 +304,9 @@ export function registerReviewCommands(program: Command): void {
     });
 }
 
-function toDate(value: string): Date {
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError('not an ISO 8601 time');
-  return date;
-}
-
-function toDay(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new InvalidArgumentError('a day as YYYY-MM-DD');
-  return value;
-}
-
 function toPoints(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('points: a number, e.g. 2 or 0.5');
-  return n;
-}
-
-function toInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError('not a whole number');
+  if (!Number.isFinite(n) || n < 0)
+    throw new InvalidArgumentError('扣分应为不小于0的数，如 2 或 0.5 (points: a number, e.g. 2 or 0.5)');
   return n;
 }

@@ -1,9 +1,10 @@
 /**
  * Staff decisions from the command line: each takes `--reason` (kept in the audit trail) and `--actor`.
  */
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import type { Round } from '../../shared/domain/catalogue.ts';
 import type { BaseStatus } from '../../shared/domain/records.ts';
+import { resolveCity, toCount, toDay, toInt, toList } from '../args.ts';
 import { statusLine } from './status-words.ts';
 
 const ACTOR = process.env.INTAKE_ACTOR ?? process.env.USER ?? 'staff';
@@ -88,7 +89,7 @@ export function registerStaffCommands(program: Command): void {
 
   command('paper', 'record the sealed paper copies of a base received through its city bureau')
     .argument('<base>', 'base id')
-    .option('--copies <n>', 'copies received', toInt, 2)
+    .option('--copies <n>', 'copies received (a whole number ≥ 0)', toCount, 2)
     .option('--received-on <date>', 'day they arrived, YYYY-MM-DD Beijing time (default: today)', toDay)
     .action(
       run(async (ctx, o) =>
@@ -114,14 +115,14 @@ export function registerStaffCommands(program: Command): void {
     );
 
   command('city-letter', "record a city bureau's official letter (公函)")
-    .argument('<city>', 'city id, e.g. taiyuan')
+    .argument('<city>', 'city id or name, e.g. taiyuan or 太原')
     .option('--pilot <ids>', 'base ids the letter marks as pilot units, comma-separated', toList)
     .option('--ranking <ids>', 'recommended base ids in the letter order, comma-separated', toList)
     .option('--not-received', 'mark the letter as not received')
     .action(
       run(async (ctx, o) =>
         (await staff()).recordCityLetter(ctx, {
-          city: arg(o, 0),
+          city: await resolveCity(arg(o, 0), ctx.round.id),
           received: !o.notReceived,
           pilotUnits: o.pilot as string[] | undefined,
           ranking: o.ranking as string[] | undefined,
@@ -147,22 +148,4 @@ function summary(round: Round, result: unknown): string {
     return statusLine(round, result as BaseStatus);
   }
   return JSON.stringify(result);
-}
-
-function toInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError('not a whole number');
-  return n;
-}
-
-function toDay(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new InvalidArgumentError('not a date (YYYY-MM-DD)');
-  return value;
-}
-
-function toList(value: string): string[] {
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
 }

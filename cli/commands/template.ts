@@ -31,6 +31,8 @@ export function registerTemplateCommand(program: Command): void {
 
 function toXlsxPath(value: string): string {
   if (!/\.xlsx$/i.test(value))
-    throw new InvalidArgumentError('the template is an .xlsx workbook: end the name in .xlsx');
+    throw new InvalidArgumentError(
+      '模板是 .xlsx 工作簿，文件名须以 .xlsx 结尾 (the template is an .xlsx workbook: end the name in .xlsx)',
+    );
   return value;
 }

@@ -4,6 +4,7 @@
  */
 import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import { type CityId, cityIdSchema } from '../domain/catalogue.ts';
+import { IntakeError } from '../domain/errors.ts';
 
 /** staff = the division (电商处); bureau = a city bureau (市商务局), limited to its city. */
 export type Role = 'staff' | 'bureau';
@@ -18,9 +19,9 @@ export interface LocalAccount {
 }
 
 /** `INTAKE_USERS` could not be read; names the entry (never the password). */
-export class AccountSpecError extends Error {
+export class AccountSpecError extends IntakeError {
   constructor(message: string) {
-    super(message);
+    super('accounts.invalid-spec', 'input', message, `账户设置 INTAKE_USERS 有误（${message}）`);
     this.name = 'AccountSpecError';
   }
 }

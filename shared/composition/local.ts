@@ -20,7 +20,9 @@ import { SesMailer } from '../adapters/aws/ses-mailer.ts';
 import { createTableInput } from '../adapters/aws/table.ts';
 import type { EmbeddedStack, StackEndpoints } from '../adapters/local/embedded-stack.ts';
 import { OutboxMailer } from '../adapters/local/outbox-mailer.ts';
+import { type DamagedStoreFile, findDamagedStoreFiles, repairStoreFiles } from '../adapters/local/s3rver-files.ts';
 import { mailerFromEnv } from '../adapters/smtp/smtp-mailer.ts';
+import { StoreUnreadableError } from '../domain/errors.ts';
 import { loadRound } from '../domain/rounds/index.ts';
 import type { Clock } from '../ports/index.ts';
 import { type AppContext, DEFAULT_LIMITS, systemClock } from '../use-cases/context.ts';
@@ -77,8 +79,16 @@ export async function createLocalContext(options: LocalContextOptions = {}): Pro
   const dynamo = new DynamoDBClient({ endpoint: endpoints.dynamodb, region: REGION, credentials: CREDENTIALS });
   const s3 = s3ClientForEndpoint(endpoints.s3, REGION);
   const ses = new SESClient({ endpoint: endpoints.ses, region: REGION, credentials: CREDENTIALS });
-  await ensureTable(dynamo, TABLE_NAME);
-  await ensureBucket(s3, BUCKET_NAME);
+  try {
+    await ensureTable(dynamo, TABLE_NAME);
+    await ensureBucket(s3, BUCKET_NAME, join(dataDir, 's3', BUCKET_NAME));
+  } catch (error) {
+    dynamo.destroy();
+    s3.destroy();
+    ses.destroy();
+    await stack?.close();
+    throw error;
+  }
 
   const ctx: AppContext = {
     round: loadRound(options.roundId),
@@ -108,6 +118,21 @@ export async function createLocalContext(options: LocalContextOptions = {}): Pro
       await stack?.close();
     },
   };
+}
+
+/** The damaged files of the local object store (s3rver's metadata and CORS files) of a data directory. */
+export async function inspectLocalStore(dataDir: string): Promise<DamagedStoreFile[]> {
+  return findDamagedStoreFiles(join(resolve(dataDir), 's3', BUCKET_NAME));
+}
+
+/** Re-creates damaged files of the local object store (see shared/adapters/local/s3rver-files.ts). */
+export async function repairLocalStore(files: readonly DamagedStoreFile[]): Promise<void> {
+  await repairStoreFiles(files);
+}
+
+/** Tells whether an `intake start` serves the data directory (its files are then in use by that process). */
+export async function localStackRunning(dataDir: string): Promise<boolean> {
+  return (await findRunningStack(resolve(dataDir))) !== null;
 }
 
 /** Records that this process serves the stack of a data directory. */
@@ -155,11 +180,39 @@ async function ensureTable(client: DynamoDBClient, tableName: string): Promise<v
   }
 }
 
-async function ensureBucket(client: ReturnType<typeof s3ClientForEndpoint>, bucket: string): Promise<void> {
+async function ensureBucket(
+  client: ReturnType<typeof s3ClientForEndpoint>,
+  bucket: string,
+  bucketDir: string,
+): Promise<void> {
+  // Missing (a new data directory) is created; anything else is a store that cannot be read, said with its path,
+  // never papered over by a create that then fails with BucketAlreadyExists.
+  let missing = false;
   try {
     await client.send(new HeadBucketCommand({ Bucket: bucket }));
-  } catch {
-    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    const name = (error as { name?: string }).name;
+    if (status === 404 || name === 'NotFound' || name === 'NoSuchBucket') missing = true;
+    else {
+      const damaged = await findDamagedStoreFiles(bucketDir);
+      const detail = `本地对象存储答复 ${status ?? ''} ${name && name !== 'Unknown' ? name : ''}`
+        .replace(/\s+/g, ' ')
+        .trim();
+      throw new StoreUnreadableError(bucketDir, detail, {
+        cause: error,
+        files: damaged.map((f) => f.path),
+      });
+    }
+  }
+  if (missing) {
+    try {
+      await client.send(new CreateBucketCommand({ Bucket: bucket }));
+    } catch (error) {
+      // Another process created it between the two calls.
+      const name = (error as { name?: string }).name;
+      if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw error;
+    }
   }
   // The stack's POST rule (infra/stateful-stack.ts), so the upload page can send its presigned forms from the app's
   // origin; set each time, so a data directory from before the rule gets it too.

@@ -3,6 +3,7 @@
  * technology implement them (S3BlobStore, DynamoDbRecordStore, SesMailer, ...).
  */
 import type { Readable } from 'node:stream';
+import { IntakeError } from '../domain/errors.ts';
 
 /** Metadata kept with a stored object. */
 export interface BlobMeta {
@@ -87,12 +88,18 @@ export interface Clock {
 }
 
 /** Thrown by a BlobStore when a key has no object. */
-export class BlobNotFoundError extends Error {
+export class BlobNotFoundError extends IntakeError {
   constructor(
     readonly key: string,
     options?: ErrorOptions,
   ) {
-    super(`no object at ${key}`, options);
+    super(
+      'store.object-missing',
+      'failure',
+      `no object at ${key}`,
+      `存储中缺少文件 ${key}（运行 intake doctor 检查）`,
+      options,
+    );
     this.name = 'BlobNotFoundError';
   }
 }

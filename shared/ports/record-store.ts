@@ -29,6 +29,8 @@ export interface RecordStore {
   getSubmission(id: string): Promise<Submission | null>;
   /** Claims a Message-ID for a submission; returns the id of the submission that holds it (itself if first). */
   claimMessageId(messageId: string, submissionId: string): Promise<string>;
+  /** Every submission of every state (duplicates and quarantined included), in no particular order (intake doctor). */
+  listSubmissions(): Promise<Submission[]>;
   /** Submissions of a base, oldest first. */
   listSubmissionsByBase(baseId: string): Promise<Submission[]>;
   /** Submissions that no base could be found for, oldest first. */

@@ -20,6 +20,7 @@ import type { Readable } from 'node:stream';
 import { ZipArchive } from 'archiver';
 import ExcelJS from 'exceljs';
 import type { Base, CityId } from '../domain/catalogue.ts';
+import { IntakeError } from '../domain/errors.ts';
 import type { BaseStatus, DocumentRecord } from '../domain/records.ts';
 import { formatBeijing } from '../domain/round-time.ts';
 import { BlobNotFoundError } from '../ports/index.ts';
@@ -88,9 +89,9 @@ export interface BundleResult {
 }
 
 /** The city asked for is not one of the round's. */
-export class UnknownCityError extends Error {
+export class UnknownCityError extends IntakeError {
   constructor(readonly city: string) {
-    super(`no city ${city} in this round`);
+    super('city.unknown', 'input', `no city ${city} in this round`, `本轮没有地市“${city}”`);
     this.name = 'UnknownCityError';
   }
 }

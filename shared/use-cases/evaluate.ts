@@ -2,6 +2,7 @@
  * Evaluate: recompute a base's status from everything it sent, and keep the result for the dashboard and notices.
  */
 import type { Base } from '../domain/catalogue.ts';
+import { IntakeError } from '../domain/errors.ts';
 import { evaluate } from '../domain/evaluate.ts';
 import type { BaseStatus } from '../domain/records.ts';
 import type { AppContext } from './context.ts';
@@ -54,9 +55,9 @@ async function statusOf(ctx: AppContext, base: Base, asOf: Date): Promise<BaseSt
 }
 
 /** No base with that id in the registry. */
-export class UnknownBaseError extends Error {
+export class UnknownBaseError extends IntakeError {
   constructor(readonly baseId: string) {
-    super(`no base with id ${baseId}`);
+    super('base.unknown', 'input', `no base with id ${baseId}`, `没有编号为“${baseId}”的基地`);
     this.name = 'UnknownBaseError';
   }
 }

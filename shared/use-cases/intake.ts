@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { finished } from 'node:stream/promises';
 import { matchBase } from '../domain/base-names.ts';
 import type { Base } from '../domain/catalogue.ts';
+import { IntakeError } from '../domain/errors.ts';
 import { type Finding, finding } from '../domain/findings.ts';
 import type { Channel, DocumentRecord, Submission } from '../domain/records.ts';
 import { type MailVerdicts, readMessage, receiptVerdicts } from '../parsing/email.ts';
@@ -434,12 +435,18 @@ async function parseHeadOnly(head: Buffer): Promise<Pick<Submission, 'messageId'
 }
 
 /** Intake stopped part-way because a store failed; the submission stays 'received' and a retry completes it. */
-export class IntakeInterruptedError extends Error {
+export class IntakeInterruptedError extends IntakeError {
   constructor(
     readonly submissionId: string,
     options?: ErrorOptions,
   ) {
-    super(`intake of ${submissionId} was interrupted`, options);
+    super(
+      'intake.interrupted',
+      'failure',
+      `intake of ${submissionId} was interrupted`,
+      `报送 ${submissionId} 收取中断（原始邮件已保存，intake start 或 intake ingest 会续收）`,
+      options,
+    );
     this.name = 'IntakeInterruptedError';
   }
 }

@@ -4,6 +4,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { type Base, type CityId, cityIdSchema } from '../domain/catalogue.ts';
+import { IntakeError } from '../domain/errors.ts';
 import { findingKey } from '../domain/findings.ts';
 import { localDay } from '../domain/notice-schedule.ts';
 import type {
@@ -28,17 +29,23 @@ export interface Actor {
 }
 
 /** No submission with that id. */
-export class UnknownSubmissionError extends Error {
+export class UnknownSubmissionError extends IntakeError {
   constructor(readonly submissionId: string) {
-    super(`no submission with id ${submissionId}`);
+    super('submission.unknown', 'input', `no submission with id ${submissionId}`, `没有编号为“${submissionId}”的报送`);
     this.name = 'UnknownSubmissionError';
   }
 }
 
 /** A staff action that cannot be done as asked (e.g. a duplicate name). */
-export class StaffActionError extends Error {
-  constructor(message: string) {
-    super(message);
+export class StaffActionError extends IntakeError {
+  constructor(message: string, messageZh?: string) {
+    // Messages written in Chinese serve as they are; English ones are prefixed until each has its own wording.
+    super(
+      'staff-action.refused',
+      'input',
+      message,
+      messageZh ?? (/\p{Script=Han}/u.test(message) ? message : `操作无法完成：${message}`),
+    );
     this.name = 'StaffActionError';
   }
 }
@@ -93,11 +100,15 @@ export async function registerBase(
 ): Promise<Base> {
   const city: CityId = cityIdSchema.parse(input.city);
   const name = input.name.trim();
-  if (!name) throw new StaffActionError('base name is empty');
+  if (!name) throw new StaffActionError('base name is empty', '基地名称为空');
   const registry = await listRegistry(ctx);
   // A base that takes no part (取消称号) may be recommended again (excluded.ts): its old entry is no obstacle.
   const same = registry.find((b) => b.name === name && b.participating);
-  if (same) throw new StaffActionError(`a base named ${name} exists already (${same.id})`);
+  if (same)
+    throw new StaffActionError(
+      `a base named ${name} exists already (${same.id})`,
+      `已有名为${name}的基地（${same.id}）`,
+    );
   const base: Base = {
     id: `n-${createHash('sha256').update(name).digest('hex').slice(0, 8)}`,
     name,
@@ -166,9 +177,12 @@ async function documentAndBase(ctx: AppContext, documentId: string) {
   const doc = submissionId
     ? (await ctx.records.listDocumentsBySubmission(submissionId)).find((d) => d.sha256 === sha256)
     : undefined;
-  if (!doc) throw new StaffActionError(`no document with id ${documentId}`);
+  if (!doc) throw new StaffActionError(`no document with id ${documentId}`, `没有编号为“${documentId}”的文件`);
   if (!doc.baseId)
-    throw new StaffActionError(`document ${documentId} belongs to no base yet: assign its submission first`);
+    throw new StaffActionError(
+      `document ${documentId} belongs to no base yet: assign its submission first`,
+      `文件 ${documentId} 尚未归属任何基地：请先用 intake assign 分配其报送`,
+    );
   return { doc, baseId: doc.baseId };
 }
 
@@ -200,8 +214,10 @@ export async function classifyDocumentByHand(
   const { doc, baseId } = await documentAndBase(ctx, input.documentId);
   const indicators = [...new Set([...(input.indicators ?? []), ...(input.indicator ? [input.indicator] : [])])];
   const unknown = indicators.filter((slug) => !ctx.round.indicators.some((i) => i.slug === slug));
-  if (unknown.length > 0) throw new StaffActionError(`no indicator ${unknown.join(', ')}`);
-  if (input.kind === 'evidence' && indicators.length === 0) throw new StaffActionError('evidence needs an indicator');
+  if (unknown.length > 0)
+    throw new StaffActionError(`no indicator ${unknown.join(', ')}`, `没有指标 ${unknown.join('、')}`);
+  if (input.kind === 'evidence' && indicators.length === 0)
+    throw new StaffActionError('evidence needs an indicator', '佐证材料须指定指标（--indicator）');
   // Only evidence counts for indicators: a form's indicator select left as it was means nothing for another kind.
   // `indicator` (the first) stays beside the set for readers of decisions written before sets existed.
   const value: Record<string, unknown> = { kind: input.kind, fileName: doc.fileName };
@@ -270,7 +286,7 @@ export async function markNotApplicable(
 ): Promise<BaseStatus> {
   await requireBase(ctx, input.baseId);
   if (!ctx.round.indicators.some((i) => i.slug === input.indicator))
-    throw new StaffActionError(`no indicator ${input.indicator}`);
+    throw new StaffActionError(`no indicator ${input.indicator}`, `没有指标 ${input.indicator}`);
   const active = input.active ?? true;
   return decide(
     ctx,
@@ -290,13 +306,14 @@ export async function recordPaperCopies(
 ): Promise<BaseStatus> {
   await requireBase(ctx, input.baseId);
   if (!Number.isInteger(input.copies) || input.copies < 0)
-    throw new StaffActionError('copies must be a whole number ≥ 0');
+    throw new StaffActionError('copies must be a whole number ≥ 0', '份数应为不小于0的整数');
   const today = localDay(ctx.clock.now(), ctx.round.timeZone);
   const receivedOn = input.receivedOn ?? today;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(receivedOn) || Number.isNaN(Date.parse(`${receivedOn}T00:00:00Z`))) {
-    throw new StaffActionError(`not a date (YYYY-MM-DD): ${receivedOn}`);
+    throw new StaffActionError(`not a date (YYYY-MM-DD): ${receivedOn}`, `日期格式应为YYYY-MM-DD：${receivedOn}`);
   }
-  if (receivedOn > today) throw new StaffActionError(`the arrival date ${receivedOn} is in the future`);
+  if (receivedOn > today)
+    throw new StaffActionError(`the arrival date ${receivedOn} is in the future`, `收到日期 ${receivedOn} 晚于今天`);
   return decide(
     ctx,
     input,
@@ -318,7 +335,8 @@ export async function confirmSender(
 ): Promise<Sender> {
   await requireBase(ctx, input.baseId);
   const address = addressOf(input.address);
-  if (!address) throw new StaffActionError(`not an e-mail address: ${input.address}`);
+  if (!address)
+    throw new StaffActionError(`not an e-mail address: ${input.address}`, `不是电子邮件地址：${input.address}`);
   const sender: Sender = {
     address,
     baseId: input.baseId,
@@ -339,7 +357,7 @@ export async function recordCityLetter(
   const registry = await listRegistry(ctx);
   for (const id of [...(input.pilotUnits ?? []), ...(input.ranking ?? [])]) {
     if (!registry.some((b) => b.id === id && b.city === city))
-      throw new StaffActionError(`${id} is not a base of ${city}`);
+      throw new StaffActionError(`${id} is not a base of ${city}`, `${id} 不是${city}的基地`);
   }
   const previous = await ctx.records.getCityRecord(city);
   const now = ctx.clock.now().toISOString();

@@ -5,6 +5,7 @@
  * audited; files already read keep their classification (staff reprocess a message to read it again).
  */
 import type { Round } from '../domain/catalogue.ts';
+import { IntakeError } from '../domain/errors.ts';
 import type { DocumentRecord, VocabularyWord } from '../domain/records.ts';
 import { proposeWord } from '../parsing/evidence/propose.ts';
 import type { AppContext } from './context.ts';
@@ -13,7 +14,12 @@ import type { AppContext } from './context.ts';
 export const ACCEPTED_WORDS_TTL_MS = 30_000;
 
 /** A word to accept or reject that was never proposed. */
-export class UnknownWordError extends Error {}
+export class UnknownWordError extends IntakeError {
+  constructor(message: string) {
+    super('vocabulary.unknown-word', 'input', message, `没有这个待审核的词（${message}）`);
+    this.name = 'UnknownWordError';
+  }
+}
 
 const cached = new WeakMap<object, { at: number; words: VocabularyWord[] }>();
 const derived = new Map<string, Round>();

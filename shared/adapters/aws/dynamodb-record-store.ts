@@ -22,7 +22,7 @@
  * | manual deduction | REVIEW#<roundId>   | DEDUCT#<id>            | -                                         | -                                |
  * | objection        | REVIEW#<roundId>   | OBJECTION#<at>#<id>    | -                                         | -                                |
  *
- * Access patterns, each one Query or GetItem (no Scan):
+ * Access patterns, each one Query or GetItem (no Scan but one: every submission, for intake doctor, which runs locally):
  * - submission by id: GetItem SUB#id/SUB; documents of a submission: Query pk=SUB#id, sk begins_with DOC#
  * - submissions / documents of a base, oldest first: Query gsi1 pk=BASE#id, sk begins_with SUB# / DOC#
  * - unmatched queue / quarantine: Query gsi1 pk=UNMATCHED / QUARANTINE, sk begins_with SUB#
@@ -50,6 +50,7 @@ import {
   type PutCommandInput,
   QueryCommand,
   type QueryCommandInput,
+  ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Base } from '../../domain/catalogue.ts';
 import { type AddressStatus, isUnsettled, type NoticeClaim } from '../../domain/notice-claims.ts';
@@ -136,6 +137,25 @@ export class DynamoDbRecordStore implements RecordStore {
       if (!holder) throw new Error(`message-id claim ${pk} vanished`);
       return holder;
     }
+  }
+
+  async listSubmissions(): Promise<Submission[]> {
+    // A scan: only intake doctor reads every submission, and a round holds hundreds, not millions.
+    const out: Submission[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'sk = :sub AND begins_with(pk, :prefix)',
+          ExpressionAttributeValues: { ':sub': 'SUB', ':prefix': 'SUB#' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) out.push(item.data as Submission);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
   }
 
   async listSubmissionsByBase(baseId: string): Promise<Submission[]> {

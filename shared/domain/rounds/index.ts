@@ -7,6 +7,7 @@
  */
 import type { z } from 'zod';
 import { type Round, roundSchema } from '../catalogue.ts';
+import { IntakeError } from '../errors.ts';
 import { type ScoringScheme, scoringSchemeSchema } from '../scoring.ts';
 import { vocabularySchema } from '../vocabulary.ts';
 import bases2023 from './2023/bases.json' with { type: 'json' };
@@ -45,7 +46,7 @@ const ROUND_FILES: Readonly<Record<string, RoundFiles>> = {
 };
 
 /** Invalid round data; `file` and `path` say where (e.g. `rounds/2023/bases.json`, `[3].grade2021`). */
-export class RoundDataError extends Error {
+export class RoundDataError extends IntakeError {
   override readonly name = 'RoundDataError';
   constructor(
     readonly roundId: string,
@@ -54,7 +55,13 @@ export class RoundDataError extends Error {
     detail: string,
     options?: { cause?: unknown },
   ) {
-    super(`Round ${roundId}: invalid data in ${file} at ${path}: ${detail}`, options);
+    super(
+      'round.invalid-data',
+      'failure',
+      `Round ${roundId}: invalid data in ${file} at ${path}: ${detail}`,
+      `评价轮次 ${roundId} 的数据有误：${file} 的 ${path}（${detail}）`,
+      options,
+    );
   }
 }
 
