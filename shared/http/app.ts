@@ -9,6 +9,7 @@ import { html } from 'hono/html';
 import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
 import { type LocalAccount, parseAccounts } from '../access/accounts.ts';
+import { SessionBook } from '../access/sessions.ts';
 import { newSecret, secretBytes, TokenSigner } from '../access/signing.ts';
 import type { AppContext } from '../use-cases/context.ts';
 import { UnknownBaseError } from '../use-cases/evaluate.ts';
@@ -27,8 +28,10 @@ import { registerForms } from './forms.ts';
 import { page } from './html.ts';
 import { type OidcConfig, oidcConfigFromEnv, registerOidc } from './oidc.ts';
 import { registerPages } from './pages.ts';
+import { type BodyLimits, bodyLimits, clientErrorOf, defaultBodyLimits } from './request-guards.ts';
 import { registerReviewPages } from './review-pages.ts';
 import { ErrorSchema, IngestResultSchema } from './schemas.ts';
+import { DEFAULT_SIGN_IN_LIMITS, SignInGuard, type SignInLimits } from './sign-in.ts';
 import { registerUnclassified } from './unclassified-page.ts';
 import { registerUploadPage } from './upload-page.ts';
 import { registerUploadSessions, UPLOAD_SESSIONS_PATH, uploadIngestModeFromEnv } from './upload-sessions.ts';
@@ -57,6 +60,10 @@ export interface HttpAppOptions {
   uploadLimits?: UploadPortalLimits;
   /** Who ingests a completed upload session. Default: `UPLOAD_INGEST` (`queued` in AWS), else `inline`. */
   uploadIngest?: UploadIngestMode;
+  /** Request body caps by route. Default: defaultBodyLimits of the context's largest message. */
+  bodyLimits?: Partial<BodyLimits>;
+  /** Allowances of failed password sign-ins per account and address. Default: DEFAULT_SIGN_IN_LIMITS. */
+  signInLimits?: Partial<SignInLimits>;
 }
 
 let warnedAboutSecret = false;
@@ -70,15 +77,19 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
       'INTAKE_SESSION_SECRET is not set: sessions and links are signed with a key that ends with this process',
     );
   }
+  const signer = new TokenSigner(secretBytes(secret ?? newSecret()));
+  const accounts = options.accounts ?? parseAccounts(process.env.INTAKE_USERS);
   const deps: HttpDeps = {
     ctx,
-    signer: new TokenSigner(secretBytes(secret ?? newSecret())),
-    accounts: options.accounts ?? parseAccounts(process.env.INTAKE_USERS),
+    signer,
+    accounts,
     wallClock: options.wallClock ?? (() => new Date()),
     fileLinkSeconds: options.fileLinkSeconds ?? 300,
     cityLinkHours: options.cityLinkHours ?? 72,
     fileDownloads: options.fileDownloads ?? (process.env.INTAKE_FILE_DOWNLOADS === 'redirect' ? 'redirect' : 'stream'),
     oidc: options.oidc === undefined ? oidcConfigFromEnv(process.env) : options.oidc,
+    sessions: new SessionBook(ctx.records, signer, accounts),
+    signInGuard: new SignInGuard({ ...DEFAULT_SIGN_IN_LIMITS, ...options.signInLimits }),
   };
 
   const app = new OpenAPIHono<HttpEnv>({
@@ -93,7 +104,9 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
   });
 
   app.use(secureHeaders({ referrerPolicy: 'same-origin', xFrameOptions: 'DENY' }));
-  app.use(authenticate({ signer: deps.signer, now: deps.wallClock }));
+  // Before any route reads a body: a body over its route's cap is refused (413) before it is buffered.
+  app.use(bodyLimits({ ...defaultBodyLimits(ctx.limits.maxMessageBytes), ...options.bodyLimits }));
+  app.use(authenticate({ sessions: deps.sessions, now: deps.wallClock }));
 
   app.get('/health', (c) => c.json({ ok: true, round: ctx.round.id }));
 
@@ -223,6 +236,18 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
           html`<h1>无权访问</h1><p>${error.message}</p><p><a href="/">返回总览</a></p>`,
         ),
         error.status,
+      );
+    }
+    // The request's own mistake (wrong content type, malformed JSON or form, too large): a 4xx, never a stack.
+    const clientError = clientErrorOf(error);
+    if (clientError) {
+      if (isApi(c) || c.req.method !== 'GET') return c.json({ error: clientError.message }, clientError.status);
+      return c.html(
+        page(
+          { round: ctx.round, title: '请求无效', principal: c.get('principal') },
+          html`<h1>请求无效</h1><p>${clientError.message}</p><p><a href="/">返回总览</a></p>`,
+        ),
+        clientError.status,
       );
     }
     const status =

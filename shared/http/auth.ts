@@ -7,13 +7,15 @@
  * - Otherwise (the local stack, or routes the gateway leaves open such as the pages), a session cookie signed by the
  *   app: set by the sign-in form (local accounts from `INTAKE_USERS`, passwords hashed with scrypt), by the Cognito
  *   hosted UI's sign-in (./oidc.ts, the same claims mapping as the gateway's) or by opening a per-city signed link.
+ *   Each session also has a record in the record store, checked on every request (../access/sessions.ts): signing
+ *   out, removing the account or changing its password ends it.
  *
  * Roles: staff see and do everything; a bureau sees its own city only and changes nothing.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Role } from '../access/accounts.ts';
-import type { TokenSigner } from '../access/signing.ts';
+import type { SessionBook } from '../access/sessions.ts';
 import { type CityId, cityIdSchema } from '../domain/catalogue.ts';
 
 /** A signed-in user (or a bureau holding a city link). */
@@ -29,7 +31,17 @@ export interface Principal {
 
 /** Hono's environment of the app: the Lambda event when served by Lambda, and the principal once known. */
 export type HttpEnv = {
-  Bindings: { event?: { requestContext?: { authorizer?: { jwt?: { claims?: Record<string, unknown> } } } } };
+  Bindings: {
+    event?: {
+      requestContext?: {
+        authorizer?: { jwt?: { claims?: Record<string, unknown> } };
+        /** The caller's address as API Gateway saw it. */
+        http?: { sourceIp?: string };
+      };
+    };
+    /** The Node request, when served by @hono/node-server (the local stack). */
+    incoming?: { socket?: { remoteAddress?: string } };
+  };
   Variables: { principal: Principal | null };
 };
 
@@ -62,7 +74,7 @@ function groupsOf(value: unknown): string[] {
 
 /** Options of the authentication middleware. */
 export interface AuthenticateOptions {
-  signer: TokenSigner;
+  sessions: SessionBook;
   now: () => Date;
 }
 
@@ -79,36 +91,23 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler<Ht
       if (!principal) throw new AccessError(403, '该账号未分配角色（staff 或 bureau 及所属地市）');
       c.set('principal', principal);
     } else {
-      c.set('principal', readSession(options.signer, getCookie(c, SESSION_COOKIE), options.now()));
+      const token = getCookie(c, SESSION_COOKIE);
+      c.set('principal', token ? await options.sessions.read(token, options.now()) : null);
     }
     await next();
   };
 }
 
-function readSession(signer: TokenSigner, token: string | undefined, now: Date): Principal | null {
-  const payload = signer.verify('session', token, now);
-  if (!payload) return null;
-  const { sub, role, city, via } = payload;
-  if (typeof sub !== 'string' || (role !== 'staff' && role !== 'bureau')) return null;
-  if (via !== 'password' && via !== 'city-link' && via !== 'cognito') return null;
-  const cityId = cityIdSchema.safeParse(city);
-  if (role === 'bureau' && !cityId.success) return null;
-  return { name: sub, role, city: role === 'bureau' && cityId.success ? cityId.data : null, via };
-}
-
-/** Starts a session for a principal: a signed cookie, HttpOnly, SameSite=Lax, Secure on HTTPS. */
-export function startSession(
+/** Starts a session for a principal: a record in the store and a signed cookie, HttpOnly, SameSite=Lax, Secure on HTTPS. */
+export async function startSession(
   c: Context<HttpEnv>,
-  signer: TokenSigner,
+  sessions: SessionBook,
   principal: Principal,
   now: Date,
   expiresAt: Date = new Date(now.getTime() + SESSION_HOURS * 3_600_000),
-): void {
-  const token = signer.sign(
-    'session',
-    { sub: principal.name, role: principal.role, city: principal.city, via: principal.via },
-    expiresAt,
-  );
+): Promise<void> {
+  if (principal.via === 'jwt') throw new Error('a gateway identity has no session');
+  const token = await sessions.start({ ...principal, via: principal.via }, now, expiresAt);
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'Lax',
@@ -118,8 +117,9 @@ export function startSession(
   });
 }
 
-/** Ends the session. */
-export function endSession(c: Context<HttpEnv>): void {
+/** Ends the session: its record is revoked (the cookie no longer works, wherever it was copied to) and cleared. */
+export async function endSession(c: Context<HttpEnv>, sessions: SessionBook, now: Date): Promise<void> {
+  await sessions.end(getCookie(c, SESSION_COOKIE), now);
   deleteCookie(c, SESSION_COOKIE, { path: '/' });
 }
 

@@ -4,10 +4,12 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { LocalAccount } from '../access/accounts.ts';
+import type { SessionBook } from '../access/sessions.ts';
 import type { TokenSigner } from '../access/signing.ts';
 import type { AppContext } from '../use-cases/context.ts';
 import { type HttpEnv, SESSION_COOKIE } from './auth.ts';
 import type { OidcConfig } from './oidc.ts';
+import type { SignInGuard } from './sign-in.ts';
 
 /** The routes' dependencies. */
 export interface HttpDeps {
@@ -30,6 +32,10 @@ export interface HttpDeps {
   fileDownloads: FileDownloads;
   /** Cognito hosted-UI sign-in of the pages; null where it is not configured (local). */
   oidc: OidcConfig | null;
+  /** The sessions' records (started, read on each request, ended at sign-out). */
+  sessions: SessionBook;
+  /** Failed password sign-ins by account and address, and their lock-outs. */
+  signInGuard: SignInGuard;
 }
 
 /** How downloads are handed over (see HttpDeps.fileDownloads). */

@@ -6,7 +6,6 @@
 import type { Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
-import { checkPassword } from '../access/accounts.ts';
 import { issueCityLink, readCityLink } from '../access/city-links.ts';
 import { chineseDate, chineseTime } from '../domain/chinese-time.ts';
 import { UnknownBaseError } from '../use-cases/evaluate.ts';
@@ -29,6 +28,7 @@ import { setFlash } from './flash.ts';
 import { cityName, page } from './html.ts';
 import { cognitoLogoutUrl } from './oidc.ts';
 import { cityOfBase, findDocument } from './read-model.ts';
+import { refererPath } from './request-guards.ts';
 import {
   AssignBody,
   CityLetterBody,
@@ -42,6 +42,7 @@ import {
   SenderBody,
   WithdrawBody,
 } from './schemas.ts';
+import { signIn } from './sign-in.ts';
 
 type Ctx = Context<HttpEnv>;
 type Fields = Record<string, string>;
@@ -65,7 +66,7 @@ export function registerForms(app: Hono<HttpEnv>, deps: HttpDeps): void {
 <p class="small muted">省厅及各市商务局工作人员使用 Cognito 账号（需动态口令）登录；地市也可使用省厅发送的专用链接。</p>
 </form>`;
 
-  const loginPage = (c: Ctx, next: string, error?: string, status: 200 | 401 = 200) =>
+  const loginPage = (c: Ctx, next: string, error?: string, status: 200 | 401 | 429 | 503 = 200) =>
     c.html(
       page(
         { round, title: '登录', principal: null },
@@ -93,11 +94,15 @@ ${deps.accounts.length === 0 ? html`<p class="small muted">本服务未配置本
   app.post('/login', async (c) => {
     const form = await fieldsOf(c);
     const next = safeNext(form.next);
-    const account = await checkPassword(deps.accounts, form.name ?? '', form.password ?? '');
-    if (!account) return loginPage(c, next, '用户名或密码不正确', 401);
-    startSession(
+    const attempt = await signIn(deps, c, form.name ?? '', form.password ?? '');
+    if (!attempt.ok) {
+      if (attempt.retryAfterSeconds) c.header('Retry-After', String(attempt.retryAfterSeconds));
+      return loginPage(c, next, attempt.message, attempt.status);
+    }
+    const account = attempt.account;
+    await startSession(
       c,
-      deps.signer,
+      deps.sessions,
       { name: account.name, role: account.role, city: account.city, via: 'password' },
       deps.wallClock(),
     );
@@ -107,7 +112,7 @@ ${deps.accounts.length === 0 ? html`<p class="small muted">本服务未配置本
   app.post('/logout', async (c) => {
     const form = await fieldsOf(c);
     if (c.get('principal') && form.csrf !== csrfToken(c, deps)) throw new AccessError(403, '页面已过期，请刷新后重试');
-    endSession(c);
+    await endSession(c, deps.sessions, deps.wallClock());
     // A hosted-UI session is ended there too, or the next sign-in would pass without a password.
     const principal = c.get('principal');
     return c.redirect(
@@ -116,7 +121,7 @@ ${deps.accounts.length === 0 ? html`<p class="small muted">本服务未配置本
     );
   });
 
-  app.get('/l/:token', (c) => {
+  app.get('/l/:token', async (c) => {
     const link = readCityLink(deps, c.req.param('token'));
     if (!link) {
       return c.html(
@@ -135,7 +140,7 @@ ${deps.accounts.length === 0 ? html`<p class="small muted">本服务未配置本
       city: link.city,
       via: 'city-link',
     };
-    startSession(c, deps.signer, principal, now, sessionEnd);
+    await startSession(c, deps.sessions, principal, now, sessionEnd);
     return c.redirect(`/cities/${link.city}`, 303);
   });
 
@@ -166,7 +171,7 @@ ${deps.accounts.length === 0 ? html`<p class="small muted">本服务未配置本
       if (who.via !== 'jwt' && fields.csrf !== csrfToken(c, deps)) {
         throw new AccessError(403, '页面已过期，请刷新后重试');
       }
-      const back = safeNext(c.req.header('referer') ? new URL(c.req.header('referer')!).pathname : null);
+      const back = safeNext(refererPath(c));
       const parsed = schema.safeParse(toInput(fields));
       if (!parsed.success) {
         setFlash(c, 'error', `未完成：${parsed.error.issues.map((i) => i.message).join('；')}`);

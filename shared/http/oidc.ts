@@ -5,16 +5,24 @@
  * - `GET /auth/login?next=` keeps state, nonce, PKCE verifier and `next` in a short-lived signed cookie (purpose
  *   `oauth`, HttpOnly, path /auth/) and redirects to the hosted UI's authorize endpoint.
  * - `GET /auth/callback` checks the state against that cookie (which it always clears), exchanges the code at the
- *   token endpoint, verifies the ID token (RS256 against the pool's JWKS; iss, aud = client id, exp, token_use=id,
- *   nonce), maps its claims with the gateway's mapping (principalFromClaims) and starts the session.
+ *   token endpoint, verifies the ID token with aws-jwt-verify (RS256 against the pool's JWKS; iss, aud = client id,
+ *   exp, nbf) plus token_use=id and the nonce, maps its claims with the gateway's mapping (principalFromClaims) and
+ *   starts the session, which ends with the ID token.
+ *
+ * The redirect and code exchange themselves stay here (random state, nonce and verifier, the S256 challenge, one
+ * form POST): they hold no key and check no signature, and Cognito's endpoints are fixed, so a client library
+ * (openid-client) would add discovery and an HTTPS-only issuer without taking over anything security-critical
+ * that the token verification does not already cover.
  *
  * Any failure answers a page without a session; the reason goes to the log, never the token.
  */
-import { createHash, createPublicKey, type KeyObject, randomBytes, timingSafeEqual, verify } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { JwtVerifier } from 'aws-jwt-verify';
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
-import { type HttpEnv, type Principal, principalFromClaims, startSession } from './auth.ts';
+import { type HttpEnv, type Principal, principalFromClaims, SESSION_HOURS, startSession } from './auth.ts';
 import { type HttpDeps, safeNext } from './deps.ts';
 import { page } from './html.ts';
 
@@ -85,106 +93,69 @@ export function cognitoLogoutUrl(config: OidcConfig, requestUrl: string): string
   return url.toString();
 }
 
-/** A JSON Web Key of the pool, as /.well-known/jwks.json lists it. */
-interface Jwk {
-  kid?: string;
-  kty?: string;
-  alg?: string;
-  use?: string;
-  n?: string;
-  e?: string;
-}
-
-/** The pool's signing keys by key id, fetched once and again only when an unknown key id shows up. */
-export class JwksCache {
-  private keys = new Map<string, KeyObject>();
-  private lastFetch = Number.NEGATIVE_INFINITY;
-  private inFlight: Promise<void> | undefined;
-
-  constructor(
-    private readonly url: string,
-    private readonly now: () => number = Date.now,
-    /** Fewest milliseconds between two fetches: a token with a made-up key id must not make each request fetch. */
-    private readonly minRefreshMs = 60_000,
-  ) {}
-
-  /** The RSA key with this id, or null when the pool has none. */
-  async key(kid: string): Promise<KeyObject | null> {
-    const known = this.keys.get(kid);
-    if (known) return known;
-    if (this.now() - this.lastFetch < this.minRefreshMs) return null;
-    this.inFlight ??= this.refresh().finally(() => {
-      this.inFlight = undefined;
-    });
-    await this.inFlight;
-    return this.keys.get(kid) ?? null;
-  }
-
-  private async refresh(): Promise<void> {
-    this.lastFetch = this.now();
-    const response = await fetch(this.url, { signal: AbortSignal.timeout(5_000) });
-    if (!response.ok) throw new Error(`JWKS ${this.url}: HTTP ${response.status}`);
-    const body = (await response.json()) as { keys?: Jwk[] };
-    const keys = new Map<string, KeyObject>();
-    for (const jwk of body.keys ?? []) {
-      if (!jwk.kid || jwk.kty !== 'RSA' || (jwk.use && jwk.use !== 'sig') || (jwk.alg && jwk.alg !== 'RS256')) continue;
-      keys.set(jwk.kid, createPublicKey({ key: { kty: 'RSA', n: jwk.n, e: jwk.e }, format: 'jwk' }));
-    }
-    this.keys = keys;
-  }
-}
-
-/** What an ID token must be: from this issuer, for this client, unexpired, an ID token, for this sign-in. */
+/** What an ID token must be, beyond what the verifier holds (issuer, client): for this sign-in. */
 export interface IdTokenExpectation {
-  issuer: string;
-  clientId: string;
   nonce: string;
-  now: Date;
 }
 
 /** The ID token's claims, or why it was refused. */
 export type IdTokenResult = { ok: true; claims: Record<string, unknown> } | { ok: false; reason: string };
 
-// Clock skew allowed between Cognito and this function for iat (exp is checked strictly).
+// Clock skew allowed between Cognito and this function for iat (exp and nbf are checked by the library, strictly).
 const SKEW_SECONDS = 300;
 
-/** Verifies an ID token's RS256 signature against the pool's keys and its claims against the expectation. */
+/**
+ * The pool's ID-token verifier (aws-jwt-verify): RS256 signature against the pool's JWKS, fetched once and again
+ * only for an unknown key id (with the library's penalty box against made-up ids), iss, aud = the client, exp and
+ * nbf; our own checks on top are the ones only this flow knows (token_use = id, the sign-in's nonce, iat).
+ *
+ * The JWKS is fetched with the runtime's fetch rather than the library's node:https fetcher, so that the issuer may
+ * also be a loopback http:// stand-in in tests (the library's fetcher speaks HTTPS only).
+ */
+export function idTokenVerifier(config: OidcConfig) {
+  const fetcher = {
+    async fetch(uri: string): Promise<ArrayBuffer> {
+      const response = await fetch(uri, { signal: AbortSignal.timeout(5_000) });
+      if (!response.ok) throw new Error(`JWKS ${uri}: HTTP ${response.status}`);
+      return response.arrayBuffer();
+    },
+  };
+  return JwtVerifier.create(
+    { issuer: config.issuer, audience: config.clientId, jwksUri: `${config.issuer}/.well-known/jwks.json` },
+    { jwksCache: new SimpleJwksCache({ fetcher }) },
+  );
+}
+
+/** Verifies an ID token with the pool's verifier and the checks of this sign-in (token_use, nonce, iat). */
 export async function verifyIdToken(
   token: string,
-  jwks: JwksCache,
+  verifier: ReturnType<typeof idTokenVerifier>,
   expected: IdTokenExpectation,
 ): Promise<IdTokenResult> {
-  const parts = token.split('.');
-  if (parts.length !== 3) return { ok: false, reason: 'not a JWS compact token' };
-  const [head, body, signature] = parts as [string, string, string];
-  const header = decodeJson(head);
-  const claims = decodeJson(body);
-  if (!header || !claims) return { ok: false, reason: 'unreadable header or claims' };
-  // Only RS256: an "alg": "none" or HS256 token must never be checked with anything else.
-  if (header.alg !== 'RS256' || typeof header.kid !== 'string') return { ok: false, reason: 'not RS256 with a kid' };
-  const key = await jwks.key(header.kid);
-  if (!key) return { ok: false, reason: `unknown key id ${header.kid}` };
-  if (!verify('RSA-SHA256', Buffer.from(`${head}.${body}`), key, Buffer.from(signature, 'base64url'))) {
-    return { ok: false, reason: 'bad signature' };
+  try {
+    const claims = await verifier.verify(token, {
+      customJwtCheck: ({ header, payload }) => {
+        // Cognito signs with RS256 only; the library would also take RS384/512 or EC keys the JWKS might list.
+        if (header.alg !== 'RS256') throw new Error('not RS256');
+        if (payload.token_use !== 'id') throw new Error('not an ID token');
+        if (typeof payload.exp !== 'number') throw new Error('no expiry');
+        if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + SKEW_SECONDS) {
+          throw new Error('issued in the future');
+        }
+        if (typeof payload.nonce !== 'string' || !sameText(payload.nonce, expected.nonce)) {
+          throw new Error('nonce does not match this sign-in');
+        }
+      },
+    });
+    return { ok: true, claims: claims as Record<string, unknown> };
+  } catch (error) {
+    return { ok: false, reason: `${(error as Error).name}: ${(error as Error).message}` };
   }
-  const nowSeconds = expected.now.getTime() / 1000;
-  if (claims.iss !== expected.issuer) return { ok: false, reason: `issuer ${String(claims.iss)}` };
-  const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-  if (!audiences.includes(expected.clientId)) return { ok: false, reason: 'audience is not this client' };
-  if (claims.token_use !== 'id') return { ok: false, reason: 'not an ID token' };
-  if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds) return { ok: false, reason: 'expired' };
-  if (typeof claims.iat === 'number' && claims.iat > nowSeconds + SKEW_SECONDS) {
-    return { ok: false, reason: 'issued in the future' };
-  }
-  if (typeof claims.nonce !== 'string' || !sameText(claims.nonce, expected.nonce)) {
-    return { ok: false, reason: 'nonce does not match this sign-in' };
-  }
-  return { ok: true, claims };
 }
 
 /** Registers /auth/login and /auth/callback; only where the hosted UI is configured. */
 export function registerOidc(app: Hono<HttpEnv>, deps: HttpDeps, config: OidcConfig): void {
-  const jwks = new JwksCache(`${config.issuer}/.well-known/jwks.json`);
+  const verifier = idTokenVerifier(config);
   const round = deps.ctx.round;
 
   const refused = (c: Context<HttpEnv>, reason: string, next = '/') => {
@@ -265,17 +236,7 @@ export function registerOidc(app: Hono<HttpEnv>, deps: HttpDeps, config: OidcCon
       return refused(c, `token endpoint unreachable: ${(cause as Error).message}`, next);
     }
     if (typeof idToken !== 'string') return refused(c, 'no ID token in the token response', next);
-    let result: IdTokenResult;
-    try {
-      result = await verifyIdToken(idToken, jwks, {
-        issuer: config.issuer,
-        clientId: config.clientId,
-        nonce: stored.nonce,
-        now: deps.wallClock(),
-      });
-    } catch (cause) {
-      return refused(c, `ID token not verifiable: ${(cause as Error).message}`, next);
-    }
+    const result = await verifyIdToken(idToken, verifier, { nonce: stored.nonce });
     if (!result.ok) return refused(c, `ID token: ${result.reason}`, next);
     const mapped = principalFromClaims(result.claims);
     if (!mapped) {
@@ -288,7 +249,17 @@ export function registerOidc(app: Hono<HttpEnv>, deps: HttpDeps, config: OidcCon
       );
     }
     const principal: Principal = { ...mapped, via: 'cognito' };
-    startSession(c, deps.signer, principal, deps.wallClock());
+    // The page session ends with the ID token (Cognito's setting, 1 h in the stack) or after SESSION_HOURS, if
+    // sooner: an account removed or disabled in Cognito keeps no longer access than its last token.
+    const now = deps.wallClock();
+    const tokenEnd = typeof result.claims.exp === 'number' ? result.claims.exp * 1000 : now.getTime();
+    await startSession(
+      c,
+      deps.sessions,
+      principal,
+      now,
+      new Date(Math.min(tokenEnd, now.getTime() + SESSION_HOURS * 3_600_000)),
+    );
     return c.redirect(principal.role === 'bureau' && next === '/' ? `/cities/${principal.city}` : next, 303);
   });
 }
@@ -310,15 +281,4 @@ function sameText(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);
-}
-
-function decodeJson(part: string): Record<string, unknown> | null {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : null;
-  } catch {
-    return null;
-  }
 }

@@ -16,6 +16,7 @@ import { csrfToken, type HttpDeps, safeNext } from './deps.ts';
 import { readFlash, setFlash } from './flash.ts';
 import { cityName, type Html, page, when } from './html.ts';
 import { getBase } from './read-model.ts';
+import { refererPath } from './request-guards.ts';
 import { ErrorSchema } from './schemas.ts';
 
 /** Where the queue lives, and where its buttons post. */
@@ -172,8 +173,7 @@ ${
     if (who.via !== 'jwt' && one('csrf') !== csrfToken(c, deps)) {
       throw new AccessError(403, '页面已过期，请刷新后重试');
     }
-    const referer = c.req.header('referer');
-    const back = safeNext(referer ? new URL(referer).pathname : null, UNCLASSIFIED_PATH);
+    const back = safeNext(refererPath(c), UNCLASSIFIED_PATH);
     const documentId = one('documentId');
     const notEvidence = one('kind') === 'other';
     const indicators = notEvidence ? [] : [...new Set([one('indicator'), ...many('indicators')].filter(Boolean))];

@@ -13,6 +13,25 @@ import type {
 } from '../domain/records.ts';
 import type { ExpertRecord, Objection, StoredDeduction, StoredPriorGrade } from '../domain/review-records.ts';
 
+/**
+ * A signed-in session kept on the server, so that signing out or removing an account ends it (see
+ * ../access/sessions.ts). Keyed by a hash of the session id the cookie carries.
+ */
+export interface SessionRecord {
+  /** SHA-256 (hex) of the session id. */
+  key: string;
+  name: string;
+  role: 'staff' | 'bureau';
+  city: string | null;
+  via: 'password' | 'city-link' | 'cognito';
+  /** For a local account: a MAC of its password hash, so a changed password ends its sessions. */
+  account?: string;
+  createdAt: string;
+  expiresAt: string;
+  /** Set when the session was ended (sign-out); a revoked session never comes back. */
+  revokedAt?: string;
+}
+
 /** Durable records of submissions, documents, statuses and notices (DynamoDB; dynalite locally). */
 export interface RecordStore {
   /** Creates a submission unless one with its id exists; tells which happened (no overwrite, ever). */
@@ -124,4 +143,8 @@ export interface RecordStore {
   saveVocabularyWord(word: VocabularyWord, options?: { onlyNew?: boolean }): Promise<boolean>;
   /** The vocabulary words of a round, proposed, accepted and rejected. */
   listVocabularyWords(roundId: string): Promise<VocabularyWord[]>;
+  /** Creates or replaces a session record. */
+  saveSession(session: SessionRecord): Promise<void>;
+  /** A session record by key (strongly consistent, so a sign-out holds at once), or null. */
+  getSession(key: string): Promise<SessionRecord | null>;
 }

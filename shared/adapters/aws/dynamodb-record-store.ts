@@ -21,6 +21,7 @@
  * | prior grade      | REVIEW#<roundId>   | PRIOR#<baseId>         | -                                         | -                                |
  * | manual deduction | REVIEW#<roundId>   | DEDUCT#<id>            | -                                         | -                                |
  * | objection        | REVIEW#<roundId>   | OBJECTION#<at>#<id>    | -                                         | -                                |
+ * | session          | SESSION#<key>      | SESSION                | -                                         | -                                |
  *
  * Access patterns, each one Query or GetItem (no Scan but one: every submission, for intake doctor, which runs locally):
  * - submission by id: GetItem SUB#id/SUB; documents of a submission: Query pk=SUB#id, sk begins_with DOC#
@@ -66,7 +67,7 @@ import type {
   VocabularyWord,
 } from '../../domain/records.ts';
 import type { ExpertRecord, Objection, StoredDeduction, StoredPriorGrade } from '../../domain/review-records.ts';
-import type { RecordStore } from '../../ports/record-store.ts';
+import type { RecordStore, SessionRecord } from '../../ports/record-store.ts';
 
 type Item = Record<string, unknown> & { data: unknown };
 
@@ -359,6 +360,17 @@ export class DynamoDbRecordStore implements RecordStore {
       ExpressionAttributeValues: { ':pk': 'NOTICE' },
       ScanIndexForward: false,
     });
+  }
+
+  async saveSession(session: SessionRecord): Promise<void> {
+    await this.put({ pk: `SESSION#${session.key}`, sk: 'SESSION', data: session });
+  }
+
+  async getSession(key: string): Promise<SessionRecord | null> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: `SESSION#${key}`, sk: 'SESSION' }, ConsistentRead: true }),
+    );
+    return out.Item ? (out.Item.data as SessionRecord) : null;
   }
 
   private async put(

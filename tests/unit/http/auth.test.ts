@@ -5,13 +5,15 @@ import { principalFromClaims } from '../../../shared/http/auth.ts';
 describe('local accounts', () => {
   it('reads INTAKE_USERS entries and checks passwords against their scrypt hashes', async () => {
     // Prepare
-    const accounts = parseAccounts(`wang:s3cret:staff,cz:${hashPassword('长治密码')}:bureau:changzhi\nli:x:staff`);
+    const accounts = parseAccounts(
+      `wang:s3cret-pass:staff,cz:${hashPassword('长治密码长治2023')}:bureau:changzhi\nli:x-password-9:staff`,
+    );
 
     // Act
-    const staff = await checkPassword(accounts, 'wang', 's3cret');
-    const bureau = await checkPassword(accounts, 'cz', '长治密码');
-    const wrong = await checkPassword(accounts, 'wang', 'S3cret');
-    const unknown = await checkPassword(accounts, 'zhao', 's3cret');
+    const staff = await checkPassword(accounts, 'wang', 's3cret-pass');
+    const bureau = await checkPassword(accounts, 'cz', '长治密码长治2023');
+    const wrong = await checkPassword(accounts, 'wang', 'S3cret-pass');
+    const unknown = await checkPassword(accounts, 'zhao', 's3cret-pass');
 
     // Assess
     expect(accounts.map((a) => [a.name, a.role, a.city])).toEqual([
@@ -19,7 +21,7 @@ describe('local accounts', () => {
       ['cz', 'bureau', 'changzhi'],
       ['li', 'staff', null],
     ]);
-    expect(accounts[0]!.hash.toString('utf8')).not.toContain('s3cret');
+    expect(accounts[0]!.hash.toString('utf8')).not.toContain('s3cret-pass');
     expect(staff?.name).toBe('wang');
     expect(bureau?.city).toBe('changzhi');
     expect(wrong).toBeNull();
@@ -28,11 +30,11 @@ describe('local accounts', () => {
 
   it.each([
     ['wang', /not name:password:role/],
-    ['wang:Pa55word', /role of wang/],
-    ['wang:Pa55word:admin', /role of wang/],
-    ['cz:Pa55word:bureau', /needs a city/],
-    ['cz:Pa55word:bureau:beijing', /unknown city/],
-    ['a:Pa55word:staff,a:Pa55word:staff', /appears twice/],
+    ['wang:Pa55word-long', /role of wang/],
+    ['wang:Pa55word-long:admin', /role of wang/],
+    ['cz:Pa55word-long:bureau', /needs a city/],
+    ['cz:Pa55word-long:bureau:beijing', /unknown city/],
+    ['a:Pa55word-long:staff,a:Pa55word-long:staff', /appears twice/],
   ])('refuses the malformed entry %s, naming it but not its password', (spec, message) => {
     // Act
     const error = (() => {
@@ -47,7 +49,7 @@ describe('local accounts', () => {
     // Assess
     expect(error).toBeInstanceOf(AccountSpecError);
     expect(error?.message).toMatch(message);
-    expect(error?.message).not.toContain('Pa55word');
+    expect(error?.message).not.toContain('Pa55word-long');
   });
 
   it('has no accounts when INTAKE_USERS is unset or blank', () => {
