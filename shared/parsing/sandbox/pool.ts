@@ -25,6 +25,11 @@ export type SandboxOutcome<T> =
 const MiB = 1024 * 1024;
 /** How often the watch looks at memory and the clock. */
 const WATCH_INTERVAL_MS = 20;
+/**
+ * Heap the worker's own code takes (pdf.js, exceljs, SheetJS compiled; more when tsx compiles the sources), on top
+ * of a task's budget in its heap limit. The budget itself is held by the resident-memory watch.
+ */
+const CODE_HEAP_MB = 256;
 /** A worker that has not loaded its parsers by then is taken for broken. */
 const START_TIMEOUT_MS = 60_000;
 
@@ -79,7 +84,7 @@ class ParserPool {
       workerData: script.workerData,
       // Parsers read INTAKE_* settings (OCR mode, tesseract paths) as the process has them now.
       env: SHARE_ENV,
-      resourceLimits: { maxOldGenerationSizeMb: budget.memoryMb, maxYoungGenerationSizeMb: 32 },
+      resourceLimits: { maxOldGenerationSizeMb: budget.memoryMb + CODE_HEAP_MB, maxYoungGenerationSizeMb: 32 },
       stdout: false,
       stderr: false,
     });

@@ -4,7 +4,7 @@
  * every bundle that reads files (`parse-worker.mjs`, see scripts/build-cli.mjs and infra/bundling.ts).
  */
 import { parentPort } from 'node:worker_threads';
-import { parserTasks, type TaskName } from './tasks.ts';
+import { parserTasks, type TaskName, warmUp } from './tasks.ts';
 
 /** A request from the pool. */
 export interface TaskRequest {
@@ -31,5 +31,7 @@ if (port) {
         send({ type: 'failed', id: request.id, message: error instanceof Error ? error.message : String(error) }),
     );
   });
+  // Ready once the parsers' lazily loaded code is in: a task's budget is then spent on its own file.
+  await warmUp();
   port.postMessage({ type: 'ready' } satisfies WorkerMessage);
 }
