@@ -33,6 +33,7 @@ export async function startLocalStack(
   options: StartOptions,
   log: (line: string) => void = console.log,
 ): Promise<RunningStack> {
+  const startedAt = new Date();
   const local = await createLocalContext({ dataDir: options.dataDir, own: true });
   await writeStackFile(local.dataDir, local.endpoints);
   const smtp = await startSmtpListener(local.ctx, {
@@ -78,6 +79,7 @@ Ctrl+C 停止 (stop).`);
   // An ingest interrupted in an earlier run (a crash, a store failure) left its submission `received`: nothing else
   // retries it locally, so the stack does once it is up (this process alone serves the data directory).
   const resumed = resumeUnfinished(local.ctx, {
+    recordedBefore: startedAt,
     onResumed: (result) => log(`续收中断的报送 ${result.submissionId} -> ${result.baseId ?? '待分配'}`),
   }).then(
     (report) => {

@@ -18,8 +18,15 @@ export function registerDoctorCommand(program: Command): void {
     .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
     .option('--json', 'print JSON')
     .action(async (options: { repair?: boolean; dataDir: string; json?: boolean }) => {
-      const [{ createLocalContext, inspectLocalStore, repairLocalStore, localStackRunning }, { checkStore }] =
-        await Promise.all([import('../../shared/composition/local.ts'), import('../../shared/use-cases/doctor.ts')]);
+      const [
+        { createLocalContext, inspectLocalStore, repairLocalStore, localStackRunning },
+        { checkStore },
+        { RESUME_AFTER_MS },
+      ] = await Promise.all([
+        import('../../shared/composition/local.ts'),
+        import('../../shared/use-cases/doctor.ts'),
+        import('../../shared/use-cases/resume.ts'),
+      ]);
       const say = (line: string) => (options.json ? undefined : console.log(line));
 
       // The store's own files first: while one is damaged, no command (this one included) can open the store.
@@ -39,7 +46,11 @@ export function registerDoctorCommand(program: Command): void {
 
       const local = await createLocalContext({ dataDir: options.dataDir });
       try {
-        const report = await checkStore(local.ctx, { repair: options.repair });
+        // Joined to a running `intake start`, a submission recorded a moment ago may be being read right now.
+        const report = await checkStore(local.ctx, {
+          repair: options.repair,
+          unfinished: local.owner ? {} : { olderThanMs: RESUME_AFTER_MS },
+        });
         // Problems an earlier --repair marked on the records are known: listed, not counted against the exit code.
         const left = report.problems.filter((p) => !p.fixed && !p.marked).length;
         if (options.json) {

@@ -17,7 +17,7 @@ import type { DocumentRecord } from '../domain/records.ts';
 import { BlobNotFoundError } from '../ports/index.ts';
 import type { AppContext } from './context.ts';
 import { baseChanged } from './evaluate.ts';
-import { resumeSubmission } from './resume.ts';
+import { isUnfinished, resumeSubmission, type UnfinishedOptions } from './resume.ts';
 import { reprocessSubmission } from './staff-actions.ts';
 
 /** What is wrong with one stored object. */
@@ -62,7 +62,12 @@ const DOCTOR_ACTOR = { actor: 'intake doctor', reason: 'doctor --repair: 用原�
 /** Checks every submission and document (see the module comment); with `repair`, repairs as it says. */
 export async function checkStore(
   ctx: AppContext,
-  options: { repair?: boolean; onProgress?: (done: number, total: number) => void } = {},
+  options: {
+    repair?: boolean;
+    onProgress?: (done: number, total: number) => void;
+    /** Which `received` submissions count as interrupted (another process may be reading a young one). */
+    unfinished?: UnfinishedOptions;
+  } = {},
 ): Promise<DoctorReport> {
   const submissions = await ctx.records.listSubmissions();
   const report: DoctorReport = { submissions: submissions.length, documents: 0, objects: 0, problems: [] };
@@ -85,7 +90,7 @@ export async function checkStore(
       if (submission.findings.some((f) => f.code === STORAGE_FINDINGS.rawMissing)) rawProblem.marked = true;
     }
 
-    if (submission.state === 'received') {
+    if (submission.state === 'received' && isUnfinished(ctx, submission, options.unfinished ?? {})) {
       const unfinished: DoctorProblem = {
         kind: 'unfinished',
         problem: 'unfinished',

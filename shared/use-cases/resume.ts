@@ -21,26 +21,38 @@ export interface ResumeReport {
   failed: { submissionId: string; code: string; message: string }[];
 }
 
+/** Which unfinished submissions to take: see listUnfinishedSubmissions. */
+export interface UnfinishedOptions {
+  olderThanMs?: number;
+  recordedBefore?: Date;
+}
+
 /**
  * Submissions whose intake never finished. With `olderThanMs`, only those recorded at least that long ago (when
- * another process may be reading one right now); without it, all (this process alone serves the stores).
+ * another process may be reading one right now); with `recordedBefore`, only those recorded before that moment
+ * (`intake start`: those of an earlier run, not a message its own SMTP listener is reading); else all.
  */
 export async function listUnfinishedSubmissions(
   ctx: AppContext,
-  options: { olderThanMs?: number } = {},
+  options: UnfinishedOptions = {},
 ): Promise<Submission[]> {
   // A received submission has no base and no quarantine yet: it waits in the unmatched partition.
   const unmatched = await ctx.records.listUnmatchedSubmissions();
-  const before = ctx.clock.now().getTime() - (options.olderThanMs ?? 0);
-  return unmatched.filter(
-    (s) => s.state === 'received' && (options.olderThanMs === undefined || Date.parse(s.recordedAt) <= before),
-  );
+  return unmatched.filter((s) => s.state === 'received' && isUnfinished(ctx, s, options));
+}
+
+/** Whether a `received` submission counts as interrupted under the options (see listUnfinishedSubmissions). */
+export function isUnfinished(ctx: AppContext, submission: Submission, options: UnfinishedOptions): boolean {
+  const recordedAt = Date.parse(submission.recordedAt);
+  if (options.olderThanMs !== undefined && recordedAt > ctx.clock.now().getTime() - options.olderThanMs) return false;
+  if (options.recordedBefore && recordedAt >= options.recordedBefore.getTime()) return false;
+  return true;
 }
 
 /** Reads every unfinished submission again from its raw copy (see the module comment); never throws for one. */
 export async function resumeUnfinished(
   ctx: AppContext,
-  options: { olderThanMs?: number; onResumed?: (result: IngestResult) => void } = {},
+  options: UnfinishedOptions & { onResumed?: (result: IngestResult) => void } = {},
 ): Promise<ResumeReport> {
   const report: ResumeReport = { resumed: [], failed: [] };
   for (const submission of await listUnfinishedSubmissions(ctx, options)) {

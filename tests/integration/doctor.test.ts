@@ -276,6 +276,27 @@ describe('resuming an interrupted ingest', () => {
     expect(report.bases.find((b) => b.baseId === 'p11')?.missing.documents).not.toContain('report-form');
   });
 
+  it('intake doctor finds it and --repair finishes it', async () => {
+    // Prepare
+    const submissionId = await seedInterrupted(root, 'doctor', mail);
+    const local = await createLocalContext({ dataDir: join(root, 'doctor'), own: true });
+
+    try {
+      // Act
+      const found = await checkStore(local.ctx);
+      const repaired = await checkStore(local.ctx, { repair: true });
+      const again = await checkStore(local.ctx);
+
+      // Assess
+      expect(found.problems).toMatchObject([{ kind: 'unfinished', submissionId }]);
+      expect(repaired.problems).toMatchObject([{ kind: 'unfinished', fixed: true, repaired: '已续收 -> p11' }]);
+      expect(again.problems).toEqual([]);
+      expect(again.documents).toBe(1);
+    } finally {
+      await local.close();
+    }
+  });
+
   it('intake start finishes it too, once the stack is up', async () => {
     // Prepare
     const dataDir = join(root, 'start');
