@@ -2,8 +2,9 @@
  * The password sign-in's guard against guessing: failed attempts are counted per account name (whatever address
  * they come from) and per client address (whatever names they try), with rate-limiter-flexible. Past the allowance
  * the account or address is locked for a while, each further lock-out of the day twice as long (back-off), and a
- * locked attempt is refused (429 with Retry-After) before its password is hashed at all. A right password clears the
- * account's count; the address's count only wears off.
+ * locked attempt is refused (429 with Retry-After) before its password is hashed at all. Attempts are counted before
+ * the check, so parallel guesses get no more than the allowance; a right password clears the account's count and
+ * takes its own attempt back from the address's.
  *
  * Store: memory, i.e. per process. That holds the local stack (one process) completely. In AWS the password form
  * serves only accounts set in INTAKE_USERS (staff sign in through the Cognito hosted UI, which has its own lock-out),
@@ -45,10 +46,19 @@ export interface SignInLimiters {
   lockouts: RateLimiterAbstract;
 }
 
-/** Whether an attempt may go on to the password check, and if not for how long it must wait. */
-export type SignInVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+/**
+ * Whether an attempt may go on to the password check (with the counts it was given, for fail()), and if not for how
+ * long it must wait.
+ */
+export type SignInVerdict =
+  | { allowed: true; accountCount: number; addressCount: number }
+  | { allowed: false; retryAfterSeconds: number };
 
-/** Counts failed sign-ins and refuses attempts of locked accounts and addresses. */
+/**
+ * Counts sign-in attempts and refuses those of locked accounts and addresses. An attempt is counted before its
+ * password is checked (one atomic increment per key), so that parallel attempts cannot all pass a check made before
+ * any of them failed; a right password takes its counts back.
+ */
 export class SignInGuard {
   private readonly limiters: SignInLimiters;
 
@@ -57,45 +67,48 @@ export class SignInGuard {
     limiters?: SignInLimiters,
   ) {
     this.limiters = limiters ?? {
-      // Points are failures; a key's count lasts the window (blocks are set explicitly, see fail()).
+      // Points are attempts not (yet) known to be right; a key's count lasts the window, a lock-out is set by fail().
       failures: new RateLimiterMemory({ keyPrefix: 'sign-in-failures', points: 1e9, duration: limits.windowSeconds }),
       lockouts: new RateLimiterMemory({ keyPrefix: 'sign-in-lockouts', points: 1e9, duration: DAY_SECONDS }),
     };
   }
 
-  /** Whether an attempt for this name from this address may be checked now. */
-  async check(name: string, address: string): Promise<SignInVerdict> {
+  /** Counts an attempt for this name from this address; refused when either is over its allowance. */
+  async begin(name: string, address: string): Promise<SignInVerdict> {
     const [account, client] = await Promise.all([
-      this.limiters.failures.get(accountKey(name)),
-      this.limiters.failures.get(addressKey(address)),
+      this.limiters.failures.penalty(accountKey(name), 1),
+      this.limiters.failures.penalty(addressKey(address), 1),
     ]);
-    const waits = [
-      account && account.consumedPoints >= this.limits.accountFailures ? account.msBeforeNext : 0,
-      client && client.consumedPoints >= this.limits.addressFailures ? client.msBeforeNext : 0,
-    ];
-    const wait = Math.max(...waits);
-    return wait > 0 ? { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)) } : { allowed: true };
+    const wait = Math.max(
+      account.consumedPoints > this.limits.accountFailures ? account.msBeforeNext : 0,
+      client.consumedPoints > this.limits.addressFailures ? client.msBeforeNext : 0,
+    );
+    if (wait > 0) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)) };
+    return { allowed: true, accountCount: account.consumedPoints, addressCount: client.consumedPoints };
   }
 
-  /** Counts a failed attempt; locks the account or address once it reaches its allowance. */
-  async fail(name: string, address: string): Promise<void> {
+  /** The attempt failed: the attempt that used up an allowance locks its account or address. */
+  async fail(name: string, address: string, verdict: SignInVerdict): Promise<void> {
+    if (!verdict.allowed) return;
     await Promise.all([
-      this.count(accountKey(name), this.limits.accountFailures),
-      this.count(addressKey(address), this.limits.addressFailures),
+      verdict.accountCount === this.limits.accountFailures ? this.lock(accountKey(name)) : undefined,
+      verdict.addressCount === this.limits.addressFailures ? this.lock(addressKey(address)) : undefined,
     ]);
   }
 
-  /** A right password: the account's count starts again (the address's does not). */
-  async succeed(name: string): Promise<void> {
-    await this.limiters.failures.delete(accountKey(name));
+  /** The password was right: the account's count starts again, and this attempt no longer counts for the address. */
+  async succeed(name: string, address: string): Promise<void> {
+    await Promise.all([
+      this.limiters.failures.delete(accountKey(name)),
+      this.limiters.failures.reward(addressKey(address), 1),
+    ]);
   }
 
-  private async count(key: string, allowance: number): Promise<void> {
-    const failures = await this.limiters.failures.penalty(key, 1);
-    if (failures.consumedPoints < allowance) return;
+  /** Locks a key: its count held at the allowance for 15 min, 30, 60 ... (per lock-out of the day), a day at most. */
+  private async lock(key: string): Promise<void> {
     const lockouts = await this.limiters.lockouts.penalty(key, 1);
     const seconds = Math.min(DAY_SECONDS, this.limits.lockSeconds * 2 ** Math.min(10, lockouts.consumedPoints - 1));
-    // A lock is the count held at its allowance for `seconds`: check() refuses until it ends.
+    const allowance = key.startsWith('account:') ? this.limits.accountFailures : this.limits.addressFailures;
     await this.limiters.failures.set(key, allowance, seconds);
   }
 }
@@ -129,7 +142,7 @@ export async function signIn(
   password: string,
 ): Promise<SignInAttempt> {
   const address = clientAddress(c);
-  const verdict = await deps.signInGuard.check(name, address);
+  const verdict = await deps.signInGuard.begin(name, address);
   if (!verdict.allowed) {
     const minutes = Math.ceil(verdict.retryAfterSeconds / 60);
     return {
@@ -147,9 +160,9 @@ export async function signIn(
     return { ok: false, status: 503, message: '登录繁忙，请稍后再试 (busy)', retryAfterSeconds: 5 };
   }
   if (!account) {
-    await deps.signInGuard.fail(name, address);
+    await deps.signInGuard.fail(name, address, verdict);
     return { ok: false, status: 401, message: '用户名或密码不正确' };
   }
-  await deps.signInGuard.succeed(name);
+  await deps.signInGuard.succeed(name, address);
   return { ok: true, account };
 }

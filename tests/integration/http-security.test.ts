@@ -65,6 +65,23 @@ describe('HTTP security (issue 15)', () => {
       expect(other.status).toBe(303);
     });
 
+    it('gives parallel guesses no more than the allowance', async () => {
+      // Prepare
+      const app = newApp();
+
+      // Act
+      const statuses = await Promise.all(
+        Array.from(
+          { length: 16 },
+          async (_, i) => (await login(app, 'cz', `wrong-${i}`, `203.0.113.${50 + i}`)).status,
+        ),
+      );
+
+      // Assess
+      expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(11);
+    });
+
     it('slows an address that guesses across many accounts', async () => {
       // Prepare
       const app = newApp();
