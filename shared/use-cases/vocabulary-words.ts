@@ -16,7 +16,7 @@ export const ACCEPTED_WORDS_TTL_MS = 30_000;
 /** A word to accept or reject that was never proposed. */
 export class UnknownWordError extends IntakeError {
   constructor(message: string) {
-    super('vocabulary.unknown-word', 'input', message, `没有这个待审核的词（${message}）`);
+    super('vocabulary.unknown-word', 'input', message, '没有这个待审核的词（intake vocabulary 列出待审核的词）');
     this.name = 'UnknownWordError';
   }
 }

@@ -20,6 +20,7 @@
 import { createHash } from 'node:crypto';
 import { ImapFlow, type MailboxLockObject, type MailboxObject } from 'imapflow';
 import { z } from 'zod';
+import { IntakeError } from '../../domain/errors.ts';
 import { BlobNotFoundError, RECEIVED_AT_METADATA } from '../../ports/index.ts';
 import type { AppContext } from '../../use-cases/context.ts';
 import type { IngestInput, IngestResult } from '../../use-cases/intake.ts';
@@ -95,9 +96,9 @@ const cursorSchema = z.object({
 type Cursor = z.infer<typeof cursorSchema>;
 
 /** Thrown by a poll that could not reach or use the mailbox at all (connection, login, missing folder). */
-export class ImapPollError extends Error {
+export class ImapPollError extends IntakeError {
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+    super('imap.poll-failed', 'failure', message, `无法从邮箱收取邮件（${message}）`, options);
     this.name = 'ImapPollError';
   }
 }
