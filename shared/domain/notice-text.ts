@@ -343,6 +343,8 @@ export interface AcknowledgementInput {
   cityName: string | null;
   /** The base's status now, or null when no base was matched. */
   status: BaseStatus | null;
+  /** True when the sender is not known for the base: the status is not told, only where to ask. */
+  statusWithheld?: boolean;
   /** Findings the sender can fix. */
   findings: Finding[];
   /** True when the message arrived after the deadline. */
@@ -416,6 +418,13 @@ export function renderAcknowledgement(input: AcknowledgementInput): { subject: s
         lines: pending,
       });
     }
+  }
+  if (input.statusWithheld && !excluded) {
+    sections.push({
+      heading:
+        '该基地材料是否齐全，只告知已登记的基地联系邮箱；如需查询，请通过基地此前报送材料所用的邮箱来信，或联系所在市商务局（综改示范区管委会）。',
+      lines: [],
+    });
   }
   const fixes = unique(input.findings.map((f) => shownText(round, f.message)));
   if (fixes.length > 0) sections.push({ heading: '请核实并更正以下问题（更正后请重新发送相关文件）：', lines: fixes });

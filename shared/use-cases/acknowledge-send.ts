@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Finding } from '../domain/findings.ts';
+import { addressOf } from '../domain/mail-address.ts';
 import type { NoticeClaim } from '../domain/notice-claims.ts';
 import { noticeScheduleOf } from '../domain/notice-schedule.ts';
 import { renderAcknowledgement } from '../domain/notice-text.ts';
@@ -42,6 +43,34 @@ const NOT_FOR_SENDER = new Set([
   'intake.base-cancelled',
   'intake.quarantined',
 ]);
+
+/**
+ * Whether a channel's sender is vouched for: mail (the From: address, checked by the receiving service for
+ * SPF/DKIM/DMARC; acknowledge.ts refuses failures), and mail staff imported from the mailbox (cli). The upload
+ * portal's address is typed by whoever fills the form.
+ */
+const vouched = (channel: Submission['channel']): boolean => channel !== 'upload';
+
+/**
+ * Whether an address may hear a base's status: the submission came by mail; or, for the portal, mail from that
+ * address was matched to the base before, staff confirmed it for the base, or a report form that came by mail gives
+ * it as the base's contact address.
+ */
+async function knownForBase(ctx: AppContext, submission: Submission, baseId: string, to: string): Promise<boolean> {
+  const address = to.toLowerCase();
+  if (vouched(submission.channel)) return true;
+  const sender = await ctx.records.getSender(address);
+  if (sender?.baseId === baseId) return true;
+  const earlier = (await ctx.records.listSubmissionsByBase(baseId)).filter(
+    (s) => s.id !== submission.id && vouched(s.channel) && s.state === 'processed' && !s.quarantine,
+  );
+  if (earlier.some((s) => addressOf(s.from) === address)) return true;
+  for (const s of earlier) {
+    const documents = await ctx.records.listDocumentsBySubmission(s.id);
+    if (documents.some((d) => d.formHeader?.email?.trim().toLowerCase() === address)) return true;
+  }
+  return false;
+}
 
 /**
  * Acknowledges a processed submission once (the primary course of acknowledge.ts); `eligibility` decides, the first
@@ -104,8 +133,11 @@ export async function acknowledgeWith(
     listRegistry(ctx),
   ]);
   const matched = submission.baseId ? (registry.find((b) => b.id === submission.baseId) ?? null) : null;
+  // What the base still lacks is told only to an address known for it: anyone can type a base's name and an
+  // address into the upload portal, and mail whose sender is not on record for the base may be a stranger's too.
+  const withheld = matched !== null && !(await knownForBase(ctx, submission, matched.id, to));
   // A base that takes no part has no package to complete: its sender hears that, not a list of what is missing.
-  const status = matched?.participating ? await evaluateBase(ctx, { baseId: matched.id, asOf }) : null;
+  const status = matched?.participating && !withheld ? await evaluateBase(ctx, { baseId: matched.id, asOf }) : null;
   const findings: Finding[] = [
     ...submission.findings,
     ...documents.flatMap((d) => d.findings),
@@ -119,6 +151,7 @@ export async function acknowledgeWith(
     base: matched,
     cityName,
     status,
+    statusWithheld: withheld && matched?.participating === true,
     findings,
     late: isLate(new Date(submission.receivedAt), ctx.round),
   });

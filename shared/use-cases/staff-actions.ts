@@ -6,6 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { type Base, type CityId, cityIdSchema } from '../domain/catalogue.ts';
 import { IntakeError } from '../domain/errors.ts';
 import { findingKey } from '../domain/findings.ts';
+import { addressOf } from '../domain/mail-address.ts';
 import { localDay } from '../domain/notice-schedule.ts';
 import type {
   AuditEvent,
@@ -21,6 +22,8 @@ import { baseChanged, UnknownBaseError } from './evaluate.ts';
 import { type IngestResult, ingestMessage } from './intake.ts';
 import { listRegistry } from './registry.ts';
 import { proposeFromClassification } from './vocabulary-words.ts';
+
+export { addressOf };
 
 /** Who did it and why; every staff action needs both. */
 export interface Actor {
@@ -161,14 +164,6 @@ async function audit(
     details,
   };
   await ctx.records.appendAudit(event);
-}
-
-/** The address part of a From: header text, lower-cased. */
-export function addressOf(from: string | null): string | null {
-  if (!from) return null;
-  const angle = /<([^<>@\s]+@[^<>\s]+)>/.exec(from)?.[1];
-  const bare = /([^\s<>"]+@[^\s<>"]+)/.exec(from)?.[1];
-  return (angle ?? bare)?.toLowerCase() ?? null;
 }
 
 /** Finds a document by id (`<submissionId>/<sha256>`) and the base it belongs to. */

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { retryAcknowledgements } from '../../shared/use-cases/acknowledge.ts';
 import { type AppContext, fixedClock } from '../../shared/use-cases/context.ts';
 import { ingestMessage } from '../../shared/use-cases/intake.ts';
+import { ingestUpload } from '../../shared/use-cases/upload.ts';
 import { buildEmail } from '../fixtures/email.ts';
 import { RecordingMailer } from '../fixtures/notices.ts';
 import { buildReportFormXlsx, SAMPLE_FORM_VALUES } from '../fixtures/report-form.ts';
@@ -166,5 +167,45 @@ describe('acknowledgements', () => {
       state: 'sent',
       attempts: 2,
     });
+  });
+
+  it("tells a base's status to a portal uploader only once the address is known for the base", async () => {
+    // Prepare: a stranger types 平顺网红直播基地 and an address into the portal; later the base mails from its own.
+    const ctx = contextAt(SOON_AFTER);
+    const file = {
+      fileName: '平顺网红直播基地经营服务情况报告表.xlsx',
+      content: await buildReportFormXlsx({ header: { baseName: '平顺网红直播基地' }, values: SAMPLE_FORM_VALUES }),
+      contentType: XLSX,
+    };
+    const upload = (uploader: string) => ingestUpload(ctx, { baseName: '平顺网红直播基地', uploader, files: [file] });
+
+    // Act
+    await upload('stranger@example.com');
+    const mail = await buildEmail({
+      subject: '平顺网红直播基地申报材料',
+      from: '"平顺网红" <pingshun@example.cn>',
+      receivedAt: RECEIVED,
+      messageId: `<pingshun-${Math.random()}@example.cn>`,
+      attachments: [
+        { filename: '附件1 主播名单.pdf', content: Buffer.from('%PDF-1.4\n'), contentType: 'application/pdf' },
+      ],
+    });
+    await ingestMessage(ctx, { raw: mail, channel: 'smtp', receivedAt: RECEIVED });
+    await upload('PingShun@example.cn');
+
+    // Assess
+    const [toStranger, toMail, toKnown] = ctx.mailer.sent;
+    expect(ctx.mailer.sent.map((m) => m.to)).toEqual([
+      ['stranger@example.com'],
+      ['pingshun@example.cn'],
+      ['pingshun@example.cn'],
+    ]);
+    expect(toStranger!.text).toContain('网上提交的材料');
+    expect(toStranger!.text).not.toMatch(/仍缺少|已齐全|均已收到/);
+    expect(toStranger!.text).toContain('该基地材料是否齐全，只告知已登记的基地联系邮箱');
+    for (const known of [toMail!, toKnown!]) {
+      expect(known.text).toMatch(/该基地的电子材料仍缺少：/);
+      expect(known.text).not.toContain('只告知已登记的基地联系邮箱');
+    }
   });
 });
