@@ -79,7 +79,14 @@ export function clientErrorOf(error: unknown): ClientError | null {
   if (error instanceof HTTPException) {
     const status = error.status;
     if (status === 400 || status === 404 || status === 405 || status === 413 || status === 415 || status === 429) {
-      const detail = status === 400 && /json/i.test(error.message) ? '：JSON 无法解析 (malformed JSON)' : '';
+      const detail =
+        status !== 400
+          ? ''
+          : /json/i.test(error.message)
+            ? '：JSON 无法解析 (malformed JSON)'
+            : /referer/i.test(error.message)
+              ? '：Referer 请求头不是有效地址 (unreadable Referer header)'
+              : '';
       return { status, message: `${MESSAGES[status]}${detail}` };
     }
     return status >= 400 && status < 500 ? { status: 400, message: MESSAGES[400] } : null;
@@ -98,9 +105,10 @@ export function clientErrorOf(error: unknown): ClientError | null {
   return null;
 }
 
-/** The path of the request's Referer when it is a readable URL, else null (never throws). */
+/** The path of the request's Referer, null without one; a Referer that is no URL is the client's mistake (400). */
 export function refererPath(c: Context<HttpEnv>): string | null {
   const referer = c.req.header('referer');
-  if (!referer || !URL.canParse(referer)) return null;
+  if (!referer) return null;
+  if (!URL.canParse(referer)) throw new HTTPException(400, { message: 'unreadable Referer header' });
   return new URL(referer).pathname;
 }
