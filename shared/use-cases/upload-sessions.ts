@@ -17,7 +17,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { z } from 'zod';
 import { BlobNotFoundError, type PresignedPost, RECEIVED_AT_METADATA } from '../ports/index.ts';
-import type { AppContext } from './context.ts';
+import { type AppContext, DEFAULT_LIMITS } from './context.ts';
 import { ingestStoredMessage } from './intake.ts';
 import { composeUploadMessage } from './upload.ts';
 
@@ -31,6 +31,11 @@ export interface UploadPortalLimits {
   maxTotalBytes: number;
   /** How long the presigned forms stay valid (seconds; UPLOAD_FORM_SECONDS). */
   formSeconds: number;
+  /**
+   * Largest message a session may become once composed (bytes): the intake's `maxStoredMessageBytes`, so that a
+   * full session is always read (base64 makes 500 MB of files a 684 MB message).
+   */
+  maxMessageBytes: number;
 }
 
 const MB = 1024 * 1024;
@@ -39,9 +44,19 @@ const MB = 1024 * 1024;
 export const DEFAULT_UPLOAD_PORTAL_LIMITS: UploadPortalLimits = {
   maxFiles: 20,
   maxFileBytes: 200 * MB,
-  maxTotalBytes: 500 * MB,
+  // 400 MB composes to about 548 MB, within the 600 MB the intake reads.
+  maxTotalBytes: 400 * MB,
   formSeconds: 3600,
+  maxMessageBytes: DEFAULT_LIMITS.maxStoredMessageBytes,
 };
+
+/**
+ * Bytes of the message a session's files become (upload.ts): base64 in 76-character lines with CRLF (78 bytes per
+ * 57 of content) and a part header per file, plus the message header.
+ */
+export function composedMessageBytes(sizes: readonly number[]): number {
+  return sizes.reduce((sum, size) => sum + Math.ceil(size / 57) * 78 + 2048, 8192);
+}
 
 const positiveInt = z.coerce.number().int().positive();
 const limitsEnvSchema = z.object({
@@ -49,6 +64,8 @@ const limitsEnvSchema = z.object({
   UPLOAD_MAX_FILE_BYTES: positiveInt.optional(),
   UPLOAD_MAX_TOTAL_BYTES: positiveInt.optional(),
   UPLOAD_FORM_SECONDS: positiveInt.max(7 * 24 * 3600).optional(),
+  // The intake's own limit (shared/adapters/aws/composition.ts reads the same variable).
+  MAX_STORED_MESSAGE_BYTES: positiveInt.optional(),
 });
 
 /** Reads the portal limits from the environment; unset ones keep their defaults. */
@@ -59,6 +76,7 @@ export function uploadPortalLimitsFromEnv(env: NodeJS.ProcessEnv = process.env):
     maxFileBytes: parsed.UPLOAD_MAX_FILE_BYTES ?? DEFAULT_UPLOAD_PORTAL_LIMITS.maxFileBytes,
     maxTotalBytes: parsed.UPLOAD_MAX_TOTAL_BYTES ?? DEFAULT_UPLOAD_PORTAL_LIMITS.maxTotalBytes,
     formSeconds: parsed.UPLOAD_FORM_SECONDS ?? DEFAULT_UPLOAD_PORTAL_LIMITS.formSeconds,
+    maxMessageBytes: parsed.MAX_STORED_MESSAGE_BYTES ?? DEFAULT_UPLOAD_PORTAL_LIMITS.maxMessageBytes,
   };
 }
 
@@ -108,6 +126,10 @@ export function uploadSessionRequestSchema(limits: UploadPortalLimits) {
     })
     .refine((request) => request.files.reduce((sum, f) => sum + f.size, 0) <= limits.maxTotalBytes, {
       message: `文件总大小不能超过${mb(limits.maxTotalBytes)}`,
+      path: ['files'],
+    })
+    .refine((request) => composedMessageBytes(request.files.map((f) => f.size)) <= limits.maxMessageBytes, {
+      message: `文件编码后的总大小超过${mb(limits.maxMessageBytes)}的上限，请分两次上传`,
       path: ['files'],
     });
 }

@@ -29,12 +29,14 @@ const LIMITS: UploadPortalLimits = {
   maxFileBytes: 2 * 1024 * KB,
   maxTotalBytes: 4 * 1024 * KB,
   formSeconds: 600,
+  maxMessageBytes: 600 * 1024 * KB,
 };
 const SMALL_LIMITS: UploadPortalLimits = {
   maxFiles: 3,
   maxFileBytes: 64 * KB,
   maxTotalBytes: 100 * KB,
   formSeconds: 600,
+  maxMessageBytes: 600 * 1024 * KB,
 };
 
 type Server = ReturnType<typeof serve>;

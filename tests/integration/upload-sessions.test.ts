@@ -8,8 +8,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createIngestEmailHandler } from '../../functions/ingest-email/handler.ts';
 import { logger } from '../../functions/shared/logger.ts';
 import { createHttpApp } from '../../shared/http/app.ts';
-import { fixedClock } from '../../shared/use-cases/context.ts';
-import type { UploadPortalLimits } from '../../shared/use-cases/upload-sessions.ts';
+import { DEFAULT_LIMITS, fixedClock } from '../../shared/use-cases/context.ts';
+import {
+  composedMessageBytes,
+  DEFAULT_UPLOAD_PORTAL_LIMITS,
+  type UploadPortalLimits,
+} from '../../shared/use-cases/upload-sessions.ts';
 import { buildReportFormXlsx, SAMPLE_FORM_VALUES } from '../fixtures/report-form.ts';
 import { startTestStack } from './helpers.ts';
 
@@ -19,6 +23,8 @@ const LIMITS: UploadPortalLimits = {
   maxFileBytes: 2 * 1024 * 1024,
   maxTotalBytes: 3 * 1024 * 1024,
   formSeconds: 600,
+  // Below what 3 MB of files compose to (about 4.1 MB): a session within the total may still be refused.
+  maxMessageBytes: 3.5 * 1024 * 1024,
 };
 
 type App = ReturnType<typeof createHttpApp>;
@@ -198,17 +204,34 @@ describe('upload portal: sessions with presigned POST on the embedded stack', ()
       { fileName: 'a.mp4', size: LIMITS.maxFileBytes },
       { fileName: 'b.mp4', size: LIMITS.maxFileBytes },
     ]);
+    const encodedTooMuch = await open(inline, [
+      { fileName: 'a.mp4', size: 1_400_000 },
+      { fileName: 'b.mp4', size: 1_400_000 },
+    ]);
     const empty = await open(inline, []);
     const unknown = await postJson(inline, '/api/uploads/sessions/u-00000000000000000000000000000000/complete');
     const malformed = await postJson(inline, '/api/uploads/sessions/..%2Fsession/complete');
 
     // Assess
-    expect([tooMany, tooBig, tooMuch, empty].map((r) => r.response.status)).toEqual([400, 400, 400, 400]);
+    expect([tooMany, tooBig, tooMuch, encodedTooMuch, empty].map((r) => r.response.status)).toEqual([
+      400, 400, 400, 400, 400,
+    ]);
+    expect(encodedTooMuch.body.error).toContain('文件编码后的总大小超过4MB的上限，请分两次上传');
     expect(tooMany.body.error).toContain('一次最多上传3个文件');
     expect(tooBig.body.error).toContain('单个文件不能超过2MB');
     expect(tooMuch.body.error).toContain('文件总大小不能超过3MB');
     expect(unknown.status).toBe(404);
     expect(malformed.status).toBe(404);
+  });
+
+  it('by default, a full session composes to a message the intake reads whole', () => {
+    const { maxFiles, maxFileBytes, maxTotalBytes, maxMessageBytes } = DEFAULT_UPLOAD_PORTAL_LIMITS;
+    const fewLarge = [maxFileBytes, maxTotalBytes - maxFileBytes];
+    const manySmall = Array.from({ length: maxFiles }, () => maxTotalBytes / maxFiles);
+    expect(maxMessageBytes).toBe(DEFAULT_LIMITS.maxStoredMessageBytes);
+    for (const sizes of [fewLarge, manySmall]) expect(composedMessageBytes(sizes)).toBeLessThan(maxMessageBytes);
+    // What a 500 MB session (the old default) composed to: over the intake's limit, so it went unread.
+    expect(composedMessageBytes([200, 200, 100].map((mb) => mb * 1024 * 1024))).toBeGreaterThan(maxMessageBytes);
   });
 
   it('queued (AWS): completion stores the message under inbox/upload/ and ingest-email makes it the announced submission', async () => {
