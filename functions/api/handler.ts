@@ -6,11 +6,11 @@
  * INTAKE_FILE_DOWNLOADS=redirect answers downloads with presigned S3 URLs, past the ~6 MB response limit.
  */
 import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda';
+import { SecretsManagerReader } from '../../shared/adapters/aws/secrets.ts';
 import { createHttpApp, type HttpAppOptions } from '../../shared/http/app.ts';
 import type { AppContext } from '../../shared/use-cases/context.ts';
 import { appContext } from '../shared/app-context.ts';
 import { logger } from '../shared/logger.ts';
-import { SecretsManagerReader } from '../shared/secrets.ts';
 
 /** Builds the handler on a context source and the app's options (the AWS ones in Lambda, local ones in tests). */
 export function createApiHandler(

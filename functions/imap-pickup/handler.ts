@@ -9,6 +9,7 @@
 import type { ImapFlow } from 'imapflow';
 import { z } from 'zod';
 import { createAwsBlobStorage } from '../../shared/adapters/aws/blob-storage.ts';
+import { type SecretReader, SecretsManagerReader } from '../../shared/adapters/aws/secrets.ts';
 import {
   type ImapConfig,
   ImapMailboxPoller,
@@ -18,7 +19,6 @@ import {
 import { scheduledRunSchema } from '../shared/events.ts';
 import { logFailure, parseEvent } from '../shared/failures.ts';
 import { type LambdaContext, logger } from '../shared/logger.ts';
-import { type SecretReader, SecretsManagerReader } from '../shared/secrets.ts';
 
 const contextBoolean = z.enum(['true', 'false']).transform((value) => value === 'true');
 

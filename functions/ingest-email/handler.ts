@@ -8,6 +8,8 @@
  * A direct S3 event or SES receipt notification (a manual re-run, a local test) is handled the same way, all or
  * nothing.
  */
+
+import { type ScanCheck, ScanPendingError, scanCheckFromEnv } from '../../shared/adapters/aws/malware-scan.ts';
 import type { Channel } from '../../shared/domain/records.ts';
 import { RECEIVED_AT_METADATA } from '../../shared/ports/index.ts';
 import type { AppContext } from '../../shared/use-cases/context.ts';
@@ -16,7 +18,6 @@ import { appContext } from '../shared/app-context.ts';
 import { type CreatedObject, createdObjectsIn, ingestInvocationSchema, storedObjectsIn } from '../shared/events.ts';
 import { logFailure, parseEvent } from '../shared/failures.ts';
 import { type LambdaContext, logger } from '../shared/logger.ts';
-import { type ScanCheck, ScanPendingError, scanCheckFromEnv } from '../shared/malware-scan.ts';
 
 /** What Lambda expects back from an SQS handler with ReportBatchItemFailures. */
 export interface SqsBatchResponse {

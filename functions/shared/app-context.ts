@@ -4,8 +4,8 @@
  * the secret INTAKE_SMTP_SECRET_ARN at start-up and handed to the composition root, never kept in the environment.
  */
 import { createAwsContext } from '../../shared/adapters/aws/composition.ts';
+import { type SecretReader, SecretsManagerReader } from '../../shared/adapters/aws/secrets.ts';
 import type { AppContext } from '../../shared/use-cases/context.ts';
-import { type SecretReader, SecretsManagerReader } from './secrets.ts';
 import { smtpUrlFromSecret } from './smtp-secret.ts';
 
 /** Builds a function's context from its environment; reads the SMTP secret only when sending over SMTP. */

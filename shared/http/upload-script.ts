@@ -310,6 +310,17 @@ export const UPLOAD_SCRIPT = String.raw`(function () {
         show('error', '提交未完成，以下文件未完整上传：', lines, [el('p', '', '请点击“重试未成功的文件”重新上传。')]);
         return;
       }
+      if (answer.status === 409 && answer.body.scanPending) {
+        retryButton.textContent = '重试确认提交';
+        retryButton.hidden = false;
+        show('info', answer.body.error);
+        return;
+      }
+      if (answer.status === 422 && answer.body.refused) {
+        state = null;
+        show('error', answer.body.error);
+        return;
+      }
       if (answer.status === 404) {
         state = null;
         show('error', '上传会话不存在或已过期，请点击“上传并提交”重新提交。');

@@ -13,6 +13,8 @@ import {
   type UploadIngestMode,
   type UploadPortalLimits,
   UploadPortalUnavailableError,
+  UploadScanPendingError,
+  UploadScanRefusedError,
   uploadSessionRequestSchema,
 } from '../use-cases/upload-sessions.ts';
 import type { HttpEnv } from './auth.ts';
@@ -91,6 +93,26 @@ const IncompleteSchema = z
   })
   .openapi('UploadIncomplete');
 
+const ScanPendingSchema = z
+  .object({
+    error: z.string(),
+    scanPending: z.array(z.object({ n: z.number().int(), fileName: z.string() })),
+    retryAfterSeconds: z.number().int().meta({ description: '建议多少秒后再确认提交' }),
+  })
+  .openapi('UploadScanPending');
+
+const ScanRefusedSchema = z
+  .object({
+    error: z.string(),
+    refused: z.array(
+      z.object({ n: z.number().int(), fileName: z.string(), verdict: z.enum(['infected', 'unscannable']) }),
+    ),
+  })
+  .openapi('UploadScanRefused');
+
+/** Seconds a caller is asked to wait for the malware scan (GuardDuty usually tags an object within a minute or two). */
+export const SCAN_RETRY_AFTER_SECONDS = 30;
+
 const SessionParam = z.object({
   sessionId: z
     .string()
@@ -152,7 +174,11 @@ export function registerUploadSessions(app: OpenAPIHono<HttpEnv>, options: Uploa
         200: json(UploadCompletionSchema, '此前已提交，返回同一结果'),
         201: json(UploadCompletionSchema, '已提交'),
         404: json(ErrorSchema, '会话不存在或已过期'),
-        409: json(IncompleteSchema, '有文件未上传或大小不符'),
+        409: json(
+          z.union([IncompleteSchema, ScanPendingSchema]),
+          '有文件未上传或大小不符；或文件安全检查尚未完成（稍后重试）',
+        ),
+        422: json(ScanRefusedSchema, '文件未通过安全检查（发现恶意软件或无法检查），本次提交已拒收'),
         501: json(ErrorSchema, '此环境不支持直传'),
       },
     }),
@@ -165,6 +191,18 @@ export function registerUploadSessions(app: OpenAPIHono<HttpEnv>, options: Uploa
         if (error instanceof UnknownUploadSessionError) return c.json({ error: error.message }, 404);
         if (error instanceof UploadIncompleteError) {
           return c.json({ error: error.message, problems: error.problems }, 409);
+        }
+        if (error instanceof UploadScanPendingError) {
+          c.header('Retry-After', String(SCAN_RETRY_AFTER_SECONDS));
+          const scanPending = error.files.map(({ n, fileName }) => ({ n, fileName }));
+          return c.json({ error: error.message, scanPending, retryAfterSeconds: SCAN_RETRY_AFTER_SECONDS }, 409);
+        }
+        if (error instanceof UploadScanRefusedError) {
+          // The MalwareFound alarm has GuardDuty's own event; this line ties it to the session and its base.
+          console.warn(
+            JSON.stringify({ message: 'upload session refused by the malware scan', sessionId, ...error.refusal }),
+          );
+          return c.json({ error: error.message, refused: error.refusal.files }, 422);
         }
         if (error instanceof UploadPortalUnavailableError) return c.json({ error: error.message }, 501);
         throw error;

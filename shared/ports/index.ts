@@ -106,6 +106,7 @@ export class BlobNotFoundError extends IntakeError {
 
 export type { RecordStore } from './record-store.ts';
 export {
+  type MalwareScanVerdict,
   type ObjectHead,
   type PresignedPost,
   type PresignPostOptions,

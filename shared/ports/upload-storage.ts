@@ -39,10 +39,26 @@ export interface PresignPostOptions {
   metadata?: Record<string, string>;
 }
 
-/** Presigned uploads and object heads (S3; s3rver with a policy check locally). */
+/**
+ * What the malware scan says about a stored object (in AWS: the GuardDutyMalwareScanStatus tag GuardDuty Malware
+ * Protection for S3 puts on it once scanned), as intake acts on it.
+ */
+export type MalwareScanVerdict =
+  /** NO_THREATS_FOUND: read it. */
+  | { state: 'clean' }
+  /** UNSUPPORTED (password-protected archive, over the scanner's limits): read it, with a warning in the log. */
+  | { state: 'unscannable' }
+  /** THREATS_FOUND: never read it. */
+  | { state: 'infected' }
+  /** No verdict yet (no tag), or the scan could not run (ACCESS_DENIED, FAILED, named in `status`): ask later. */
+  | { state: 'pending'; status: string | null };
+
+/** Presigned uploads, object heads and scan verdicts (S3; s3rver with a policy check locally). */
 export interface UploadStorage {
   /** Signs a browser POST of exactly one object at `key` under the given conditions. */
   presignPost(key: string, options: PresignPostOptions): Promise<PresignedPost>;
   /** Reads an object's head; null when there is none. */
   head(key: string): Promise<ObjectHead | null>;
+  /** The malware scan's verdict on the object at `key`; null where no scanner runs (locally), so nothing waits. */
+  scanVerdict(key: string): Promise<MalwareScanVerdict | null>;
 }

@@ -12,6 +12,11 @@
  * anyway. Completion is idempotent without a lock: the message is composed deterministically (fixed Message-ID and
  * boundaries, Date = when the last file arrived), so repeated or concurrent completions store the same bytes, which
  * intake records as one submission; the session keeps the outcome for later calls.
+ *
+ * Where a malware scanner runs (GuardDuty in AWS, read through UploadStorage.scanVerdict), a session is composed only
+ * once every file is known clean: the composed message is one base64 body the scanner does not look into, so the
+ * files' own verdicts are the gate. A file not scanned yet makes the completion answer "ask again later"; a file with
+ * a threat, or one the scanner could not read, refuses the session for good, and the refusal is kept in it.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
@@ -161,6 +166,17 @@ export const uploadCompletionSchema = z.object({
 /** The outcome of a completed session. */
 export type UploadCompletion = z.infer<typeof uploadCompletionSchema>;
 
+/** Why a session was refused at completion (kept in it: a later call answers the same). */
+export const uploadRefusalSchema = z.object({
+  refusedAt: z.string(),
+  /** The files the scanner did not pass: a threat found, or not scannable (e.g. an encrypted archive). */
+  files: z.array(
+    z.object({ n: z.number().int().positive(), fileName: z.string(), verdict: z.enum(['infected', 'unscannable']) }),
+  ),
+});
+/** A refused session's refusal. */
+export type UploadRefusal = z.infer<typeof uploadRefusalSchema>;
+
 /** A session as stored. */
 export const uploadSessionSchema = z.object({
   id: z.string(),
@@ -172,6 +188,8 @@ export const uploadSessionSchema = z.object({
   uploader: z.string().nullable(),
   files: z.array(uploadSessionFileSchema),
   completion: uploadCompletionSchema.nullable(),
+  /** Set when the malware scan refused the session's files (sessions stored before there was a scan have none). */
+  refusal: uploadRefusalSchema.nullable().default(null),
 });
 /** An upload session. */
 export type UploadSession = z.infer<typeof uploadSessionSchema>;
@@ -237,6 +255,30 @@ export class UploadIncompleteError extends Error {
   }
 }
 
+/** Completion must wait: the malware scan has not given a verdict on these files yet. */
+export class UploadScanPendingError extends Error {
+  constructor(readonly files: { n: number; fileName: string; status: string | null }[]) {
+    super(
+      `文件安全检查尚未完成（${files.map((f) => `「${f.fileName}」`).join('、')}），请稍后（约一两分钟）再确认提交；文件已上传，无需重传。`,
+    );
+    this.name = 'UploadScanPendingError';
+  }
+}
+
+/** Completion refused for good: the malware scan found a threat in (or could not scan) some files. */
+export class UploadScanRefusedError extends Error {
+  constructor(readonly refusal: UploadRefusal) {
+    const infected = refusal.files.filter((f) => f.verdict === 'infected').map((f) => `「${f.fileName}」`);
+    const unscannable = refusal.files.filter((f) => f.verdict === 'unscannable').map((f) => `「${f.fileName}」`);
+    const findings = [
+      infected.length > 0 ? `安全检查在${infected.join('、')}中发现恶意软件` : '',
+      unscannable.length > 0 ? `${unscannable.join('、')}无法进行安全检查（如加密的压缩包）` : '',
+    ].filter(Boolean);
+    super(`${findings.join('；')}，本次提交已拒收。请检查文件（压缩包请勿加密）后重新提交。`);
+    this.name = 'UploadScanRefusedError';
+  }
+}
+
 /** A newly opened session with one presigned form per file. */
 export interface OpenedUploadSession {
   session: UploadSession;
@@ -270,6 +312,7 @@ export async function openUploadSession(
     uploader: request.email ?? null,
     files,
     completion: null,
+    refusal: null,
   };
   await saveSession(ctx, session);
   const forms = await Promise.all(
@@ -311,8 +354,9 @@ export interface CompletedUploadSession {
 }
 
 /**
- * Completes a session: checks every declared file (present, declared size), stores the composed message under
- * inbox/upload/ and, in `inline` mode, ingests it (see the module comment for idempotency).
+ * Completes a session: checks every declared file (present, declared size, and clean where a scanner runs), stores
+ * the composed message under inbox/upload/ and, in `inline` mode, ingests it (see the module comment for idempotency
+ * and the scan). Throws UploadScanPendingError while a verdict is missing, UploadScanRefusedError when one refuses.
  */
 export async function completeUploadSession(
   ctx: AppContext,
@@ -324,6 +368,7 @@ export async function completeUploadSession(
   const session = await getUploadSession(ctx, sessionId);
   if (!session) throw new UnknownUploadSessionError(sessionId);
   if (session.completion) return { sessionId, completion: session.completion, repeated: true };
+  if (session.refusal) throw new UploadScanRefusedError(session.refusal);
 
   const heads = await Promise.all(session.files.map((file) => storage.head(file.key)));
   const problems: UploadFileProblem[] = [];
@@ -340,6 +385,7 @@ export async function completeUploadSession(
     }
   });
   if (problems.length > 0) throw new UploadIncompleteError(problems);
+  await requireCleanFiles(ctx, session);
 
   // The material arrived when its last file did; deterministic, unlike the time of this call.
   const receivedAt = new Date(Math.max(...heads.map((head) => head?.lastModified.getTime() ?? 0)));
@@ -382,6 +428,30 @@ export async function completeUploadSession(
   };
   await saveSession(ctx, { ...session, completion });
   return { sessionId, completion, repeated: false };
+}
+
+/**
+ * Where a scanner runs, requires its NO_THREATS_FOUND verdict on every file of the session: a threat or an unscannable
+ * file refuses the session (recorded in it), a missing verdict asks the caller to come back.
+ */
+async function requireCleanFiles(ctx: AppContext, session: UploadSession): Promise<void> {
+  const storage = ctx.uploads;
+  if (!storage) throw new UploadPortalUnavailableError();
+  const verdicts = await Promise.all(session.files.map((file) => storage.scanVerdict(file.key)));
+  const refused: UploadRefusal['files'] = [];
+  const pending: UploadScanPendingError['files'] = [];
+  session.files.forEach((file, index) => {
+    const verdict = verdicts[index] ?? null;
+    if (!verdict || verdict.state === 'clean') return;
+    if (verdict.state === 'pending') pending.push({ n: file.n, fileName: file.fileName, status: verdict.status });
+    else refused.push({ n: file.n, fileName: file.fileName, verdict: verdict.state });
+  });
+  if (refused.length > 0) {
+    const refusal: UploadRefusal = { refusedAt: ctx.clock.now().toISOString(), files: refused };
+    await saveSession(ctx, { ...session, refusal });
+    throw new UploadScanRefusedError(refusal);
+  }
+  if (pending.length > 0) throw new UploadScanPendingError(pending);
 }
 
 /** Stores a stream while hashing it; returns the SHA-256 (hex) of what was stored. */

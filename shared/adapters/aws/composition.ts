@@ -28,6 +28,8 @@ const envSchema = z.object({
   INTAKE_SMTP_URL: z.string().min(1).optional(),
   /** Scans: read here (the ocr function), handed to the ocr function (ingest, API), or left to staff. */
   INTAKE_OCR: z.enum(['inline', 'deferred', 'off']).default('inline'),
+  /** GuardDuty scans the bucket: the upload portal waits for each file's verdict (ingest-email has its own gate). */
+  MALWARE_SCAN: z.string().optional(),
 });
 
 /** Builds the context a Lambda function runs with; throws a clear error on a missing setting. */
@@ -38,7 +40,7 @@ export async function createAwsContext(env: NodeJS.ProcessEnv = process.env): Pr
   return {
     round: loadRound(config.ROUND_ID),
     blobs,
-    uploads: new S3UploadStorage(config.BUCKET_NAME, s3),
+    uploads: new S3UploadStorage(config.BUCKET_NAME, s3, { malwareScan: config.MALWARE_SCAN === 'required' }),
     records: new DynamoDbRecordStore(config.TABLE_NAME, new DynamoDBClient({})),
     mailer: mailerFromEnv(config, () => new SesMailer(new SESClient({}), env.SES_CONFIGURATION_SET || undefined)),
     clock: systemClock,

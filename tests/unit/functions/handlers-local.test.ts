@@ -14,8 +14,10 @@ import { createImapPickupHandler, imapConfigFromEnv } from '../../../functions/i
 import { createIngestEmailHandler } from '../../../functions/ingest-email/handler.ts';
 import { createNotifyHandler } from '../../../functions/notify/handler.ts';
 import { logger } from '../../../functions/shared/logger.ts';
-import { S3TagScanCheck, SCAN_STATUS_TAG } from '../../../functions/shared/malware-scan.ts';
+import { S3TagScanCheck, SCAN_STATUS_TAG } from '../../../shared/adapters/aws/malware-scan.ts';
 import { s3ClientForEndpoint } from '../../../shared/adapters/aws/s3-blob-store.ts';
+import { S3UploadStorage } from '../../../shared/adapters/aws/s3-upload-storage.ts';
+import { createHttpApp } from '../../../shared/http/app.ts';
 import { fixedClock } from '../../../shared/use-cases/context.ts';
 import { buildEmail } from '../../fixtures/email.ts';
 import { startDovecot } from '../../integration/dovecot.ts';
@@ -50,10 +52,12 @@ function submissionMail(subject: string, receivedAt: string): Promise<Buffer> {
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
 
-async function putRaw(stack: Stack, key: string, raw: Buffer, tags?: string): Promise<void> {
+async function putRaw(stack: Stack, key: string, raw: Buffer | undefined, tags?: string): Promise<void> {
   const s3 = s3ClientForEndpoint(stack.endpoints.s3);
   try {
-    await s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: key, Body: raw, ContentType: 'message/rfc822' }));
+    if (raw) {
+      await s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: key, Body: raw, ContentType: 'message/rfc822' }));
+    }
     if (tags) {
       await s3.send(
         new PutObjectTaggingCommand({
@@ -166,6 +170,74 @@ describe('handlers on the embedded stack, with the sample events', () => {
       });
       expect(await stack.ctx.records.listDocumentsBySubmission(submissionIdOf(infectedMail))).toEqual([]);
       expect(await stack.ctx.records.getSubmission(submissionIdOf(pendingMail))).toMatchObject({ rawKey: pendingKey });
+    } finally {
+      s3.destroy();
+    }
+  });
+
+  it('api with the scan on: an upload session completes only once GuardDuty tagged every file clean', async () => {
+    // Prepare
+    const s3 = s3ClientForEndpoint(stack.endpoints.s3);
+    const uploads = new S3UploadStorage(LOCAL_BUCKET, s3, { malwareScan: true });
+    const app = createHttpApp(
+      { ...stack.ctx, uploads },
+      { secret: 'a'.repeat(64), accounts: [], uploadIngest: 'queued' },
+    );
+    const post = (path: string, body?: unknown) =>
+      Promise.resolve(
+        app.request(path, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        }),
+      );
+    const content = Buffer.from('直播间照片说明'.repeat(20));
+    const openSession = async (fileNames: string[]) => {
+      const opened = await post('/api/uploads/sessions', {
+        base: '邮拓直播电商基地',
+        files: fileNames.map((fileName) => ({ fileName, size: content.length, contentType: 'text/plain' })),
+      });
+      const body = (await opened.json()) as { completeUrl: string; files: { key: string }[] };
+      for (const file of body.files) await putRaw(stack, file.key, content);
+      return body;
+    };
+
+    try {
+      // Act
+      const clean = await openSession(['说明.txt', '照片说明.txt']);
+      const untagged = await post(clean.completeUrl);
+      for (const file of clean.files) await putRaw(stack, file.key, undefined, 'NO_THREATS_FOUND');
+      const completed = await post(clean.completeUrl);
+      const hostile = await openSession(['干净.txt', '带毒.txt']);
+      await putRaw(stack, hostile.files[0]!.key, undefined, 'NO_THREATS_FOUND');
+      await putRaw(stack, hostile.files[1]!.key, undefined, 'THREATS_FOUND');
+      const refused = await post(hostile.completeUrl);
+      await putRaw(stack, hostile.files[1]!.key, undefined, 'NO_THREATS_FOUND');
+      const again = await post(hostile.completeUrl);
+
+      // Assess
+      expect(untagged.status).toBe(409);
+      expect(untagged.headers.get('retry-after')).toBe('30');
+      expect(await untagged.json()).toMatchObject({
+        error: expect.stringContaining('文件安全检查尚未完成'),
+        scanPending: [
+          { n: 1, fileName: '说明.txt' },
+          { n: 2, fileName: '照片说明.txt' },
+        ],
+      });
+      expect(completed.status).toBe(201);
+      const done = (await completed.json()) as { rawKey: string };
+      expect(await stack.ctx.blobs.exists(done.rawKey)).toBe(true);
+      expect(refused.status).toBe(422);
+      const refusal = (await refused.json()) as { error: string; refused: unknown[] };
+      expect(refusal.error).toContain('安全检查在「带毒.txt」中发现恶意软件');
+      expect(refusal.refused).toEqual([{ n: 2, fileName: '带毒.txt', verdict: 'infected' }]);
+      // Kept in the session: a later tag change (only GuardDuty's role may write tags) cannot complete it.
+      expect(again.status).toBe(422);
+      const sessionId = hostile.completeUrl.split('/').at(-2);
+      const stored = JSON.parse((await stack.ctx.blobs.get(`uploads/${sessionId}/session.json`)).toString('utf8'));
+      expect(stored).toMatchObject({ completion: null, refusal: { files: [{ n: 2, verdict: 'infected' }] } });
+      expect(await stack.ctx.blobs.list(`inbox/upload/${sessionId}`)).toEqual([]);
     } finally {
       s3.destroy();
     }

@@ -22,7 +22,7 @@ const { handler: notify } = await import('../../../functions/notify/handler.ts')
 const { handler: api } = await import('../../../functions/api/handler.ts');
 const { InvalidEventError } = await import('../../../functions/shared/failures.ts');
 const { logger } = await import('../../../functions/shared/logger.ts');
-const { ScanPendingError } = await import('../../../functions/shared/malware-scan.ts');
+const { ScanPendingError } = await import('../../../shared/adapters/aws/malware-scan.ts');
 
 type SqsResponse = { batchItemFailures: { itemIdentifier: string }[] };
 

@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFunctionContext } from '../../../functions/shared/app-context.ts';
-import { SecretReadError, SecretsManagerReader, secretsManagerEndpoint } from '../../../functions/shared/secrets.ts';
 import { smtpUrlFromSecret } from '../../../functions/shared/smtp-secret.ts';
+import { SecretReadError, SecretsManagerReader, secretsManagerEndpoint } from '../../../shared/adapters/aws/secrets.ts';
 
 interface Seen {
   headers: IncomingMessage['headers'];
