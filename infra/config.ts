@@ -29,8 +29,16 @@ export const deploymentConfigSchema = z
     noticeSchedule: scheduleExpression,
     /** When statuses are recomputed without new mail (e.g. right after the deadline day ends). */
     evaluateSchedule: scheduleExpression,
-    /** Where alarm notifications go; empty for none. */
-    alarmEmail: z.union([z.literal(''), z.email()]),
+    /**
+     * Where alarm notifications go (the topic's e-mail subscription). Required: a deployment whose alarms reach no one
+     * is not monitored. `-c alarmEmail=ops@example.gov.cn` or cdk.json.
+     */
+    alarmEmail: z.email({
+      error: (issue) =>
+        issue.input === '' || issue.input === undefined
+          ? 'required: the address alarms are sent to (cdk.json "alarmEmail" or -c alarmEmail=ops@example.gov.cn)'
+          : 'not an e-mail address',
+    }),
     /** Whether this app owns the SES domain identities it uses (false when they already exist in the account). */
     createSesIdentity: contextBoolean,
     /** How mail comes in: an SES receipt rule (regions with SES receiving), or IMAP pickup from an existing mailbox. */

@@ -34,6 +34,7 @@ export function defineIntakeApp(app: App, config: DeploymentConfig): IntakeStack
     retentionDays: config.retentionDays,
     malwareProtection: config.malwareProtection,
     cognitoDomainPrefix: config.cognitoDomainPrefix,
+    apiDomainName: config.apiDomainName,
   });
   const stateless = new StatelessStack(app, 'SxIntakeStateless', {
     env,

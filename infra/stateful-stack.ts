@@ -29,11 +29,13 @@ import {
   EmailSendingEvent,
   EventDestination,
   Identity,
+  type IReceiptRuleAction,
+  type ReceiptRuleActionConfig,
   ReceiptRuleSet,
   SuppressionReasons,
   TlsPolicy,
 } from 'aws-cdk-lib/aws-ses';
-import { S3 as S3Action, Stop } from 'aws-cdk-lib/aws-ses-actions';
+import { Stop } from 'aws-cdk-lib/aws-ses-actions';
 import type { Construct } from 'constructs';
 import { TABLE_KEYS } from '../shared/adapters/aws/table.ts';
 import { acknowledgeWildcardResources } from './nag.ts';
@@ -117,6 +119,8 @@ export interface StatefulStackProps extends StackProps {
   readonly malwareProtection: boolean;
   /** Prefix of the hosted UI's domain (`<prefix>.auth.<region>.amazoncognito.com`); empty for no hosted UI. */
   readonly cognitoDomainPrefix?: string;
+  /** A custom domain the HTTP API is also served at: the upload page's origin there may read the bucket's answers. */
+  readonly apiDomainName?: string;
 }
 
 /** Key, bucket, table, user pool, mail identities, secrets and malware scan. */
@@ -198,8 +202,17 @@ export class StatefulStack extends Stack {
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'intake-bucket/',
       // The portal page posts files straight to the bucket with presigned forms and must read the answer; what may
-      // be stored is decided by each form's signed policy, not by the origin.
-      cors: [{ id: 'portal-presigned-post', allowedMethods: [HttpMethods.POST], allowedOrigins: ['*'], maxAge: 3600 }],
+      // be stored is decided by each form's signed policy. Only the page's origins may read the answers: the HTTP
+      // API's own URL (its id is known only once the stateless stack exists, so any execute-api host of this region)
+      // and its custom domain.
+      cors: [
+        {
+          id: 'portal-presigned-post',
+          allowedMethods: [HttpMethods.POST],
+          allowedOrigins: portalOrigins(this, props.apiDomainName),
+          maxAge: 3600,
+        },
+      ],
       lifecycleRules: [
         {
           id: 'expire-after-retention',
@@ -272,9 +285,8 @@ export class StatefulStack extends Stack {
             scanEnabled: true,
             // Optional: some senders' servers (bases, city bureaus) do not offer STARTTLS; refusing them loses mail.
             tlsPolicy: TlsPolicy.OPTIONAL,
-            // The S3 action also adds the bucket policy statement letting ses.amazonaws.com put under inbox/
-            // for this account only (aws:SourceAccount).
-            actions: [new S3Action({ bucket: this.bucket, objectKeyPrefix: bucketPrefixes.inbox }), new Stop()],
+            // With the bucket policy statement letting ses.amazonaws.com put under inbox/ for this rule only.
+            actions: [new StoreInBucket(this.bucket, bucketPrefixes.inbox, ruleSetName), new Stop()],
           },
         ],
       });
@@ -532,6 +544,56 @@ export class StatefulStack extends Stack {
     // GuardDuty checks the role's permissions when the plan is created.
     plan.node.addDependency(policy);
     return plan;
+  }
+}
+
+/**
+ * The origins the upload page is served from: any execute-api host of the stack's region (the API's id is not known
+ * here) and the custom domain, if any.
+ */
+export function portalOrigins(stack: Stack, apiDomainName?: string): string[] {
+  return [
+    `https://*.execute-api.${stack.region}.${stack.urlSuffix}`,
+    ...(apiDomainName ? [`https://${apiDomainName}`] : []),
+  ];
+}
+
+/**
+ * The receipt rule's S3 action, as aws-ses-actions' S3 builds it, but with a bucket policy statement that names the
+ * rule (aws:SourceArn) beside the account: the L2 action conditions on aws:SourceAccount only, so any receipt rule
+ * of the account could write under inbox/ and be taken for a submission.
+ */
+class StoreInBucket implements IReceiptRuleAction {
+  constructor(
+    private readonly bucket: Bucket,
+    private readonly prefix: string,
+    private readonly ruleSetName: string,
+  ) {}
+
+  bind(rule: Parameters<IReceiptRuleAction['bind']>[0]): ReceiptRuleActionConfig {
+    const stack = Stack.of(this.bucket);
+    this.bucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowSesReceiptRuleToPutMail',
+        principals: [new ServicePrincipal('ses.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${this.prefix}*`)],
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': stack.account,
+            'aws:SourceArn': stack.formatArn({
+              service: 'ses',
+              resource: 'receipt-rule-set',
+              resourceName: `${this.ruleSetName}:receipt-rule/${receiptRuleName}`,
+            }),
+          },
+        },
+      }),
+    );
+    // SES checks that it may write when the rule is created.
+    const policy = this.bucket.policy;
+    if (policy) rule.node.addDependency(policy);
+    return { s3Action: { bucketName: this.bucket.bucketName, objectKeyPrefix: this.prefix } };
   }
 }
 

@@ -8,11 +8,11 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, type IMetric, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ClientAttributes, OAuthScope, UserPool, UserPoolClientIdentityProvider } from 'aws-cdk-lib/aws-cognito';
-import { type EventPattern, Rule } from 'aws-cdk-lib/aws-events';
-import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { EventField, type EventPattern, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
+import { SnsTopic, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { type CfnRole, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
@@ -60,7 +60,7 @@ export interface StatelessStackProps extends StackProps {
   readonly noticeSchedule: string;
   /** EventBridge Scheduler expression for the periodic re-evaluation. */
   readonly evaluateSchedule: string;
-  /** Where alarms are sent; empty for nowhere (the alarms still show in the console). */
+  /** Where alarms are sent (required to deploy: see config.ts). */
   readonly alarmEmail: string;
   /** SES receipt (S3 notifications only) or IMAP pickup (plus a pickup function on a schedule). */
   readonly receiving: 'ses' | 'imap';
@@ -87,6 +87,15 @@ export const imapPickupTimeout = Duration.minutes(10);
  */
 export const ocrSettings = { timeout: Duration.minutes(6), memorySize: 3008, reservedConcurrency: 2 } as const;
 
+/** The mail-feedback function: a batch of ten SES events, each a few table writes. */
+export const mailFeedbackTimeout = Duration.seconds(30);
+
+/**
+ * SES's account-level reputation: AWS reviews an account at a 5 % bounce or 0.1 % complaint rate and may pause its
+ * sending at 10 % / 0.5 %; the alarms fire at the review level, before notices stop going out.
+ */
+export const sesReputationThresholds = { bounceRate: 0.05, complaintRate: 0.001 } as const;
+
 /** With scanning on, S3 notifications wait this long in the queue, so most objects are tagged when ingest looks. */
 export const scanGraceDelay = Duration.minutes(2);
 
@@ -109,10 +118,10 @@ export class StatelessStack extends Stack {
   readonly undeliveredQueue: Queue;
   /** OCR requests whose invocations failed after Lambda's retries (or were too old to run). */
   readonly ocrDeadLetterQueue: Queue;
-  /** sending=ses: bounces, complaints, rejects and delays, for a later handler (and staff until then). */
+  /** sending=ses: bounces, complaints, rejects and delays, consumed by the mail-feedback function. */
   readonly mailFeedbackQueue?: Queue;
-  /** malwareProtection: GuardDuty results other than clean or unsupported (threats, failed scans). */
-  readonly scanAlertQueue?: Queue;
+  /** sending=ses: where mail-feedback events go after five failed receives (the MailFeedbackDeadLetters alarm). */
+  readonly mailFeedbackDeadLetterQueue?: Queue;
   /** The HTTP API serving the staff app. */
   readonly httpApi: HttpApi;
   /** The project's functions, by handler folder (imap-pickup only with receiving=imap). */
@@ -189,10 +198,12 @@ export class StatelessStack extends Stack {
         maxConcurrency: 5,
       }),
     );
-    // Intake reads what SES stored, checks and writes content-addressed documents, and may store raw messages.
+    // Intake reads what SES (or a channel of ours) stored under inbox/, where the message stays (it is the raw copy:
+    // nothing goes to raw/, which only local intake of in-memory messages uses), and writes content-addressed
+    // documents and OCR requests.
     ingestEmail.grantObjects(bucket, {
       read: [bucketPrefixes.inbox, bucketPrefixes.documents],
-      write: [bucketPrefixes.raw, bucketPrefixes.documents, bucketPrefixes.ocrRequests],
+      write: [bucketPrefixes.documents, bucketPrefixes.ocrRequests],
       ...(props.malwareProtection ? { readTags: [bucketPrefixes.inbox] } : {}),
     });
     ingestEmail.grantDataKeyViaS3(refs.dataKeyArn, { write: true });
@@ -299,23 +310,22 @@ export class StatelessStack extends Stack {
         // Completed portal sessions are stored under inbox/upload/ and ingested by the S3 event path (and scan).
         UPLOAD_INGEST: 'queued',
         INTAKE_OCR: 'deferred',
+        // A session's files are composed only once GuardDuty tagged each clean (completion asks the caller to wait).
+        ...(props.malwareProtection ? { MALWARE_SCAN: 'required' } : {}),
       },
       memorySize: 1024,
       // API Gateway gives up after 30 s.
       timeout: Duration.seconds(29),
     });
-    // The upload route runs intake: it stores raw messages and documents. The portal's sessions: presigned POSTs
-    // signed with this role (so PutObject on uploads/), session records and heads there, and the composed message
-    // under inbox/upload/.
+    // Staff reprocess runs intake here: it writes documents and OCR requests (the message it reads again stays
+    // where it is; nothing goes to raw/). The upload routes store under inbox/upload/ for the S3 event path: the
+    // portal's presigned POSTs are signed with this role (so PutObject on uploads/), with session records and heads
+    // there, and the composed message under inbox/upload/.
     api.grantObjects(bucket, {
       read: [bucketPrefixes.documents, bucketPrefixes.uploads],
-      write: [
-        bucketPrefixes.raw,
-        bucketPrefixes.documents,
-        bucketPrefixes.uploads,
-        bucketPrefixes.inboxUpload,
-        bucketPrefixes.ocrRequests,
-      ],
+      write: [bucketPrefixes.documents, bucketPrefixes.uploads, bucketPrefixes.inboxUpload, bucketPrefixes.ocrRequests],
+      // The verdicts on the portal's files, read before a session is composed; never inbox/ (ingest's gate).
+      ...(props.malwareProtection ? { readTags: [bucketPrefixes.uploads] } : {}),
     });
     api.grantDataKeyViaS3(refs.dataKeyArn, { write: true });
     api.grantSecretRead(refs.sessionSecretArn);
@@ -340,17 +350,24 @@ export class StatelessStack extends Stack {
 
     // --- event routes: SES feedback, malware alerts
     if (props.sending === 'ses' && refs.configurationSetName) {
-      this.mailFeedbackQueue = this.routedQueue('MailFeedback', {
-        source: ['aws.ses'],
-        detailType: mailFeedbackDetailTypes,
-        detail: { mail: { tags: { 'ses:configuration-set': [refs.configurationSetName] } } },
-      });
+      const routed = this.routedQueue(
+        'MailFeedback',
+        {
+          source: ['aws.ses'],
+          detailType: mailFeedbackDetailTypes,
+          detail: { mail: { tags: { 'ses:configuration-set': [refs.configurationSetName] } } },
+        },
+        // AWS guidance for Lambda consumers: at least six times the function timeout, so retries do not overlap.
+        Duration.seconds(mailFeedbackTimeout.toSeconds() * 6),
+      );
+      this.mailFeedbackQueue = routed.queue;
+      this.mailFeedbackDeadLetterQueue = routed.deadLetterQueue;
       // Bounces and complaints mark an address as failing, so notices stop going to it until staff clear it.
       const mailFeedback = new IntakeFunction(this, 'MailFeedbackHandler', {
         handlerFolder: 'mail-feedback',
         description: 'Marks addresses that bounced or complained',
         environment,
-        timeout: Duration.seconds(30),
+        timeout: mailFeedbackTimeout,
       });
       mailFeedback.addEventSource(
         new SqsEventSource(this.mailFeedbackQueue, { batchSize: 10, reportBatchItemFailures: true }),
@@ -358,21 +375,10 @@ export class StatelessStack extends Stack {
       mailFeedback.grantRecordStore(refs.tableArn);
       this.functions['mail-feedback'] = mailFeedback;
     }
-    if (props.malwareProtection && refs.malwareProtectionPlanArn) {
-      this.scanAlertQueue = this.routedQueue('ScanAlert', {
-        source: ['aws.guardduty'],
-        detailType: ['GuardDuty Malware Protection Object Scan Result'],
-        resources: [refs.malwareProtectionPlanArn],
-        detail: {
-          s3ObjectDetails: { objectKey: scannedPrefixes.map((prefix) => ({ prefix })) },
-          scanResultDetails: { scanResultStatus: ['THREATS_FOUND', 'ACCESS_DENIED', 'FAILED'] },
-        },
-      });
-    }
-
     // --- alarms
     this.alarmTopic = this.encryptedAlarmTopic();
-    if (props.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+    this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+    if (props.malwareProtection && refs.malwareProtectionPlanArn) this.scanAlerts(refs.malwareProtectionPlanArn);
     this.alarm(
       'IngestDeadLetters',
       'Mail that failed intake three times is parked in the ingest DLQ: inspect and redrive it.',
@@ -394,27 +400,35 @@ export class StatelessStack extends Stack {
       'A scheduled run (notices, evaluation, IMAP pickup) or a routed event failed after its retries.',
       this.visibleMessages(this.undeliveredQueue),
     );
-    if (this.mailFeedbackQueue) {
+    if (this.mailFeedbackDeadLetterQueue) {
       this.alarm(
-        'MailFeedback',
-        'SES reported a bounce, complaint, reject or delay for a notice: a bureau may not have received it.',
-        this.visibleMessages(this.mailFeedbackQueue),
+        'MailFeedbackDeadLetters',
+        'SES feedback (a bounce, complaint, reject or delay of a notice) could not be recorded after five tries: the ' +
+          'address was not marked; inspect the MailFeedback DLQ and redrive it.',
+        this.visibleMessages(this.mailFeedbackDeadLetterQueue),
       );
     }
-    if (this.scanAlertQueue) {
-      this.alarm(
-        'MalwareFound',
-        'GuardDuty found a threat in (or could not scan) an object under inbox/ or uploads/: it was not read.',
-        this.visibleMessages(this.scanAlertQueue),
-      );
-    }
+    if (props.sending === 'ses') this.sesReputationAlarms();
     for (const [name, fn] of Object.entries(this.functions)) {
       this.alarm(
         `${fn.node.id}Errors`,
         `The ${name} function failed (see its log group).`,
         fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
       );
+      // ocr and imap-pickup are throttled by design (reserved concurrency; the extra runs wait in Lambda's event
+      // queue); anywhere else a throttle is a request turned away or a batch delayed for want of concurrency.
+      if (name === 'ocr' || name === 'imap-pickup') continue;
+      this.alarm(
+        `${fn.node.id}Throttles`,
+        `The ${name} function was throttled (the account's or its reserved concurrency ran out).`,
+        fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
+      );
     }
+    this.alarm(
+      'ApiServerErrors',
+      'The HTTP API answered 5xx (the app failed, timed out after 29 s, or could not be invoked): see its access log.',
+      this.httpApi.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+    );
 
     acknowledgeCdkNotificationHandler(this);
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint });
@@ -434,15 +448,23 @@ export class StatelessStack extends Stack {
     return queue;
   }
 
-  /** An EventBridge rule on the default bus into a new queue (with its own DLQ), events that miss it to Undelivered. */
-  private routedQueue(id: string, pattern: EventPattern): Queue {
+  /**
+   * An EventBridge rule on the default bus into a new queue (with its own DLQ) for a Lambda consumer, events that
+   * miss it to Undelivered.
+   */
+  private routedQueue(
+    id: string,
+    pattern: EventPattern,
+    visibilityTimeout: Duration,
+  ): { queue: Queue; deadLetterQueue: Queue } {
     const deadLetterQueue = this.deadLetterQueue(
       `${id}DeadLetterQueue`,
-      `This is the dead-letter queue of the ${id} queue, for the handler that will consume it.`,
+      `This is the dead-letter queue of the ${id} queue; the ${id}DeadLetters alarm watches it.`,
     );
     const queue = new Queue(this, `${id}Queue`, {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
+      visibilityTimeout,
       retentionPeriod: Duration.days(14),
       deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: 5 },
     });
@@ -451,7 +473,68 @@ export class StatelessStack extends Stack {
       eventPattern: pattern,
       targets: [new SqsQueue(queue, { deadLetterQueue: this.undeliveredQueue, retryAttempts: 8 })],
     });
-    return queue;
+    return { queue, deadLetterQueue };
+  }
+
+  /**
+   * GuardDuty's threats and failed scans of this plan's prefixes, sent straight to the alarm topic as one line each
+   * (bucket, key, verdict). There is nothing for code to do with them: ingest has quarantined the message unopened
+   * (or retries it until its DLQ alarm fires) and the portal has refused the session, so a queue would only hold the
+   * events for no one (as the ScanAlert queue did); the mail to the operators is the point.
+   */
+  private scanAlerts(planArn: string): void {
+    const detail = (path: string) => EventField.fromPath(`$.detail.${path}`);
+    const rule = new Rule(this, 'ScanAlertRule', {
+      description: 'Sends GuardDuty threats and failed scans of the intake bucket to the alarm topic',
+      eventPattern: {
+        source: ['aws.guardduty'],
+        detailType: ['GuardDuty Malware Protection Object Scan Result'],
+        resources: [planArn],
+        detail: {
+          s3ObjectDetails: { objectKey: scannedPrefixes.map((prefix) => ({ prefix })) },
+          scanResultDetails: { scanResultStatus: ['THREATS_FOUND', 'ACCESS_DENIED', 'FAILED'] },
+        },
+      },
+      targets: [
+        new SnsTopic(this.alarmTopic, {
+          message: RuleTargetInput.fromText(
+            `MalwareFound: GuardDuty ${detail('scanResultDetails.scanResultStatus')} for ` +
+              `s3://${detail('s3ObjectDetails.bucketName')}/${detail('s3ObjectDetails.objectKey')} ` +
+              `(${EventField.time}). The object was not read (inbox/: quarantined unopened; uploads/: the portal ` +
+              'refused its session). See docs/DEPLOY.md, Malware scanning.',
+          ),
+          // Publishing to the encrypted topic needs its key: a role for this rule, not a key policy for a service.
+          authorizeUsingRole: true,
+          deadLetterQueue: this.undeliveredQueue,
+          retryAttempts: 8,
+        }),
+      ],
+    });
+    Validations.of(rule).acknowledge({
+      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason:
+        'Granted by Topic.grantPublish to the rule’s role: data keys of the alarm topic’s own key (one key ARN), ' +
+        'as SNS needs to publish to an encrypted topic.',
+    });
+  }
+
+  /** SES's reputation of the account, at the levels where AWS starts a review (see sesReputationThresholds). */
+  private sesReputationAlarms(): void {
+    const reputation = (metricName: string) =>
+      new Metric({ namespace: 'AWS/SES', metricName, period: Duration.hours(1), statistic: 'Maximum' });
+    this.alarm(
+      'SesBounceRate',
+      'The account’s SES bounce rate reached 5 %, where AWS reviews it (sending may be paused at 10 %): check the ' +
+        'addresses that bounced (marked by mail-feedback) and the notices’ recipients.',
+      reputation('Reputation.BounceRate'),
+      sesReputationThresholds.bounceRate,
+    );
+    this.alarm(
+      'SesComplaintRate',
+      'The account’s SES complaint rate reached 0.1 %, where AWS reviews it (sending may be paused at 0.5 %).',
+      reputation('Reputation.ComplaintRate'),
+      sesReputationThresholds.complaintRate,
+    );
   }
 
   /**
@@ -472,7 +555,9 @@ export class StatelessStack extends Stack {
       schedule: ScheduleExpression.expression(expression, timeZone),
       target: new LambdaInvoke(fn, {
         input: scheduledEventInput(),
-        retryAttempts: 2,
+        // The same retries as the function's own (none for IMAP pickup: the next poll takes up where this stopped).
+        retryAttempts,
+        maxEventAge: Duration.hours(1),
         deadLetterQueue: this.undeliveredQueue,
       }),
     });
@@ -614,6 +699,8 @@ export class StatelessStack extends Stack {
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        // Alarms of this account only (the confused-deputy guard AWS recommends for service principals).
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
       }),
     );
     return new Topic(this, 'Alarms', { enforceSSL: true, masterKey: key });

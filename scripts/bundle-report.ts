@@ -1,5 +1,7 @@
 /**
- * Builds every function the way `cdk deploy` does (the esbuild options of infra/bundling.ts), prints each bundle's
+ * Builds every function the way `cdk deploy` does (the esbuild options of infra/bundling.ts, which
+ * cdkBundlingOptions hands to the CDK, `--charset=utf8` included through esbuildArgs; tests/unit/functions/
+ * bundle-size.test.ts checks that a synthesized asset has exactly the size built here), prints each bundle's
  * minified size with its largest packages, and measures its cold import time: `await import(bundle)` in a fresh
  * Node process, several runs (3 by default), median. Functions that do not parse PDFs must stay within 1.5 MB
  * (issue 8; `--check` fails the run when one does not); those that carry pdf.js are exempt, and the table says so.

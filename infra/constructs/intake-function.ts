@@ -102,15 +102,25 @@ export class IntakeFunction extends NodejsFunction {
   }
 
   /**
-   * Grants object access under the given prefixes, and ListBucket so a missing key reads as 404 (not 403) to the
-   * adapter's `exists`. Object ARNs under a prefix cannot be spelled without a wildcard: those are acknowledged.
+   * Grants object access under the given prefixes, and ListBucket on those prefixes only, so a missing key reads as
+   * 404 (not 403) to the adapter's `exists` and a listing stays within the function's own prefixes. Object ARNs under
+   * a prefix cannot be spelled without a wildcard: those are acknowledged.
    */
   grantObjects(bucket: IBucket, access: ObjectAccess): void {
     const arns = (prefixes: readonly string[] = []) => prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`));
     const readArns = arns(access.read);
     const writeArns = arns(access.write);
     const tagArns = arns(access.readTags);
-    this.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    const listed = [...new Set([...(access.read ?? []), ...(access.write ?? [])])].map((prefix) => `${prefix}*`);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        // IfExists: S3's own ListBucket check behind a GET or HEAD of a missing key (404 or 403?) carries no prefix;
+        // a ListObjects call always does ("" for the whole bucket, which matches none of these).
+        conditions: { StringLikeIfExists: { 's3:prefix': listed } },
+      }),
+    );
     if (readArns.length > 0)
       this.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: readArns }));
     if (writeArns.length > 0) {

@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FunctionName, functionCatalogue } from '../../../infra/bundling.ts';
+import { IntakeFunction } from '../../../infra/constructs/intake-function.ts';
 import { buildFunction, sizeBudgetBytes, whyOf } from '../../../scripts/bundle-report.ts';
 
 // Issue 8: the functions that do not parse PDFs ship within 1.5 MB minified. Bundling one takes about a second,
@@ -62,4 +64,26 @@ describe('bundle sizes (issue 8)', () => {
     expect(zod?.chain[0]).toBe('functions/notify/handler.ts');
     expect(zod?.chain.at(-1)).toMatch(/^node_modules\/zod\//);
   });
+});
+
+describe('the bundle cdk deploy ships is the one the report measures (issue 15, item 18)', () => {
+  it('notify: the synthesized asset is UTF-8 (--charset reaches esbuild) and exactly the size bundle-report builds', async () => {
+    // Prepare
+    const app = new App({
+      outdir: join(outRoot, 'cdk.out'),
+      context: { 'aws:cdk:bundling-stacks': ['Bundled'] },
+    });
+    const stack = new Stack(app, 'Bundled');
+    new IntakeFunction(stack, 'Notify', { handlerFolder: 'notify', description: 'notify', environment: {} });
+
+    // Act
+    const assembly = app.synth();
+    const [assetDir] = readdirSync(assembly.directory).filter((entry) => entry.startsWith('asset.'));
+    const shipped = join(assembly.directory, assetDir ?? '', 'index.mjs');
+    const reported = await bundle('notify');
+
+    // Assess: the round's Chinese strings stay as they are, not \uXXXX escapes (ASCII, 7 % larger).
+    expect(readFileSync(shipped, 'utf8').includes('电子商务处')).toBe(true);
+    expect(statSync(shipped).size).toBe(reported.bytes);
+  }, 120_000);
 });
