@@ -16,6 +16,12 @@ import { UnknownBaseError } from '../use-cases/evaluate.ts';
 import { StaffActionError, UnknownSubmissionError } from '../use-cases/staff-actions.ts';
 import { ingestUpload, queueUpload } from '../use-cases/upload.ts';
 import {
+  type OpenFormLimits,
+  OpenFormQuotaError,
+  openFormLimitsFromEnv,
+  reserveOpenFormBytes,
+} from '../use-cases/upload-quota.ts';
+import {
   type UploadIngestMode,
   type UploadPortalLimits,
   uploadPortalLimitsFromEnv,
@@ -31,10 +37,11 @@ import { registerPages } from './pages.ts';
 import { type BodyLimits, bodyLimits, clientErrorOf, defaultBodyLimits } from './request-guards.ts';
 import { registerReviewPages } from './review-pages.ts';
 import { ErrorSchema, IngestResultSchema } from './schemas.ts';
-import { DEFAULT_SIGN_IN_LIMITS, SignInGuard, type SignInLimits } from './sign-in.ts';
+import { clientAddress, DEFAULT_SIGN_IN_LIMITS, SignInGuard, type SignInLimits } from './sign-in.ts';
 import { registerUnclassified } from './unclassified-page.ts';
 import { registerUploadPage } from './upload-page.ts';
 import { registerUploadSessions, UPLOAD_SESSIONS_PATH, uploadIngestModeFromEnv } from './upload-sessions.ts';
+import { UploadThrottle } from './upload-throttle.ts';
 import { registerVocabularyPage } from './vocabulary-page.ts';
 
 /** How the app authenticates and signs; every field has a default from the environment. */
@@ -60,6 +67,8 @@ export interface HttpAppOptions {
   uploadLimits?: UploadPortalLimits;
   /** Who ingests a completed upload session. Default: `UPLOAD_INGEST` (`queued` in AWS), else `inline`. */
   uploadIngest?: UploadIngestMode;
+  /** Limits of uploads without a base's link. Default: from `UPLOAD_OPEN_*` (see openFormLimitsFromEnv). */
+  openFormLimits?: Partial<OpenFormLimits>;
   /** Request body caps by route. Default: defaultBodyLimits of the context's largest message. */
   bodyLimits?: Partial<BodyLimits>;
   /** Allowances of failed password sign-ins per account and address. Default: DEFAULT_SIGN_IN_LIMITS. */
@@ -104,8 +113,13 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
   });
 
   app.use(secureHeaders({ referrerPolicy: 'same-origin', xFrameOptions: 'DENY' }));
+  const openForm: OpenFormLimits = { ...openFormLimitsFromEnv(process.env), ...options.openFormLimits };
+  const uploadThrottle = new UploadThrottle(openForm);
+  const defaultBodies = defaultBodyLimits(ctx.limits.maxMessageBytes);
+  // The one-request upload is the open form's: its body is capped at the open form's total (plus the form's parts).
+  defaultBodies.portalUpload = Math.min(defaultBodies.portalUpload, openForm.maxTotalBytes + 1024 * 1024);
   // Before any route reads a body: a body over its route's cap is refused (413) before it is buffered.
-  app.use(bodyLimits({ ...defaultBodyLimits(ctx.limits.maxMessageBytes), ...options.bodyLimits }));
+  app.use(bodyLimits({ ...defaultBodies, ...options.bodyLimits }));
   app.use(authenticate({ sessions: deps.sessions, now: deps.wallClock }));
 
   app.get('/health', (c) => c.json({ ok: true, round: ctx.round.id }));
@@ -146,7 +160,11 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
         },
       },
       400: { description: '缺少基地名称或文件', content: { 'application/json': { schema: ErrorSchema } } },
-      413: { description: '文件过大', content: { 'application/json': { schema: ErrorSchema } } },
+      413: { description: '文件过大或过多', content: { 'application/json': { schema: ErrorSchema } } },
+      429: {
+        description: '提交过于频繁，或今日未使用链接的提交已达上限（见 Retry-After）',
+        content: { 'application/json': { schema: ErrorSchema } },
+      },
     },
   });
   const uploadIngest = options.uploadIngest ?? uploadIngestModeFromEnv(process.env);
@@ -159,11 +177,27 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
       return c.json({ error: '请填写基地名称并选择文件 (base and files are required)' }, 400);
     }
     const total = files.reduce((sum, f) => sum + f.size, 0);
-    if (total > ctx.limits.maxMessageBytes) {
+    // The open form's limits (no link here): issue 15, item 6.
+    const maxTotal = Math.min(ctx.limits.maxMessageBytes, openForm.maxTotalBytes);
+    if (total > maxTotal || files.length > openForm.maxFiles) {
       return c.json(
-        { error: `文件总大小超过${Math.round(ctx.limits.maxMessageBytes / 1024 / 1024)}MB，请分批上传` },
+        {
+          error: `一次最多上传${openForm.maxFiles}个文件、合计不超过${Math.round(maxTotal / 1024 / 1024)}MB，请分批上传，或向所在地市商务局索取本基地的专用上传链接`,
+        },
         413,
       );
+    }
+    const verdict = await uploadThrottle.openForm(clientAddress(c));
+    if (!verdict.allowed) {
+      c.header('Retry-After', String(verdict.retryAfterSeconds));
+      return c.json({ error: verdict.message }, 429);
+    }
+    try {
+      await reserveOpenFormBytes(ctx, 'direct', total, openForm);
+    } catch (error) {
+      if (!(error instanceof OpenFormQuotaError)) throw error;
+      c.header('Retry-After', String(error.retryAfterSeconds));
+      return c.json({ error: error.message }, 429);
     }
     const upload = {
       baseName,
@@ -181,8 +215,14 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
     return c.json(await ingestUpload(ctx, upload), 201);
   });
   const uploadLimits = options.uploadLimits ?? uploadPortalLimitsFromEnv(process.env);
-  registerUploadSessions(app, { ctx, limits: uploadLimits, ingest: uploadIngest });
-  registerUploadPage(app, { ctx, limits: uploadLimits });
+  registerUploadSessions(app, {
+    ctx,
+    limits: uploadLimits,
+    ingest: uploadIngest,
+    openForm,
+    throttle: uploadThrottle,
+  });
+  registerUploadPage(app, { ctx, limits: uploadLimits, openForm });
 
   // Who may call what is decided before a request body is even validated, so a stranger learns nothing from
   // the answers; each route checks again (and the city) itself.

@@ -4,6 +4,9 @@
  * script is served as a file of this origin (`/upload.js`, see ./upload-script.ts) rather than inline, so the page
  * keeps working under a Content-Security-Policy with `script-src 'self'`; the limits and texts it needs travel as
  * data attributes of the form.
+ *
+ * Without a base's link the page offers the open form's tight limits (see ../use-cases/upload-quota.ts) and points
+ * bases to their city bureau for a link.
  */
 
 import type { Hono } from 'hono';
@@ -12,6 +15,7 @@ import { chineseDate } from '../domain/chinese-time.ts';
 import { deadlineInstant } from '../domain/round-time.ts';
 import type { AppContext } from '../use-cases/context.ts';
 import { listRegistry } from '../use-cases/registry.ts';
+import { type OpenFormLimits, openFormPortalLimits } from '../use-cases/upload-quota.ts';
 import { MAX_FILE_NAME_CHARS, type UploadPortalLimits } from '../use-cases/upload-sessions.ts';
 import type { HttpEnv } from './auth.ts';
 import { type Html, page } from './html.ts';
@@ -26,7 +30,10 @@ export const UPLOAD_SCRIPT_PATH = '/upload.js';
 /** What the upload page needs. */
 export interface UploadPageOptions {
   ctx: AppContext;
+  /** The portal's limits. */
   limits: UploadPortalLimits;
+  /** Limits without a link (the open `/upload`). */
+  openForm: OpenFormLimits;
 }
 
 const KB = 1024;
@@ -42,6 +49,7 @@ export function limitText(bytes: number): string {
 /** Registers `GET /upload` and `GET /upload.js` (public: neither route asks for a principal). */
 export function registerUploadPage(app: Hono<HttpEnv>, options: UploadPageOptions): void {
   const { ctx, limits } = options;
+  const openLimits = openFormPortalLimits(limits, options.openForm);
   const round = ctx.round;
 
   app.get(UPLOAD_SCRIPT_PATH, (c) => {
@@ -56,7 +64,7 @@ export function registerUploadPage(app: Hono<HttpEnv>, options: UploadPageOption
     return c.html(
       page(
         { round, title: '上传材料', principal: null, home: UPLOAD_PAGE_PATH },
-        uploadBody({ limits, bases, closed: now.getTime() >= deadlineInstant(round).getTime() }),
+        uploadBody({ limits: openLimits, bases, closed: now.getTime() >= deadlineInstant(round).getTime() }),
       ),
     );
   });
@@ -92,7 +100,7 @@ ul.files li.done .state{color:var(--ok)}ul.files li.failed .state{color:var(--ba
 <input type="email" id="email" name="email" maxlength="254" autocomplete="email" placeholder="便于就材料问题与您联系">
 <label for="files">选择文件</label>
 <input type="file" id="files" name="files" multiple required>
-<p class="small muted hint" id="limits">一次最多上传 ${l.maxFiles} 个文件，单个文件不超过 ${limitText(l.maxFileBytes)}，合计不超过 ${limitText(l.maxTotalBytes)}。文件较多时可分几次提交。</p>
+<p class="small muted hint" id="limits">一次最多上传 ${l.maxFiles} 个文件，单个文件不超过 ${limitText(l.maxFileBytes)}，合计不超过 ${limitText(l.maxTotalBytes)}。文件较多时可分几次提交。本页面为公开上传页面，限额较小；基地可向所在地市商务局索取本基地的专用上传链接，限额更大，且可在回执中看到本基地材料是否齐全。</p>
 <div class="buttons">
 <button class="act" type="submit" id="upload-submit">上传并提交</button>
 <button class="act secondary" type="button" id="upload-retry" hidden>重试未成功的文件</button>

@@ -192,6 +192,8 @@ export const UPLOAD_SCRIPT = String.raw`(function () {
       state = null;
       if (answer.status === 400) {
         show('error', '未能登记本次提交：', [String(answer.body.error || '请求无效').replace(/^请求无效：/, '')]);
+      } else if (answer.status === 403 || answer.status === 429) {
+        show('error', String(answer.body.error || '暂时无法登记，请稍后再试。'));
       } else if (answer.status === 501) {
         show('error', '此环境暂不支持网上上传，请通过邮件报送材料。');
       } else {

@@ -2,9 +2,18 @@
  * The upload portal's session routes (public, like `POST /api/uploads`): open a session and get one presigned POST
  * per file, send the files straight to storage, then complete the session to make it a submission. See
  * ../use-cases/upload-sessions.ts for the flow and its idempotency.
+ *
+ * A session is held to the open form's tight limits, a throttle per address and the day's cap on bytes reserved
+ * without a base's link (../use-cases/upload-quota.ts, ./upload-throttle.ts).
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppContext } from '../use-cases/context.ts';
+import {
+  type OpenFormLimits,
+  OpenFormQuotaError,
+  openFormPortalLimits,
+  reserveOpenFormBytes,
+} from '../use-cases/upload-quota.ts';
 import {
   completeUploadSession,
   openUploadSession,
@@ -19,6 +28,8 @@ import {
 } from '../use-cases/upload-sessions.ts';
 import type { HttpEnv } from './auth.ts';
 import { ErrorSchema } from './schemas.ts';
+import { clientAddress } from './sign-in.ts';
+import type { UploadThrottle } from './upload-throttle.ts';
 
 /** Path prefix of the session routes (public: the auth middleware lets them through). */
 export const UPLOAD_SESSIONS_PATH = '/api/uploads/sessions';
@@ -29,6 +40,10 @@ export interface UploadSessionRoutesOptions {
   limits: UploadPortalLimits;
   /** inline: the completion ingests (local); queued: the inbox's S3 event does (AWS, after the malware scan). */
   ingest: UploadIngestMode;
+  /** Limits of sessions opened without a base's link. */
+  openForm: OpenFormLimits;
+  /** Sessions per address (open form) and per base (links). */
+  throttle: UploadThrottle;
 }
 
 /** The ingest mode the environment asks for: UPLOAD_INGEST=queued (set by the stack) or inline (default). */
@@ -121,7 +136,9 @@ const SessionParam = z.object({
 
 /** Registers the session routes (before the API's auth middleware: they are public). */
 export function registerUploadSessions(app: OpenAPIHono<HttpEnv>, options: UploadSessionRoutesOptions): void {
-  const { ctx, limits, ingest } = options;
+  const { ctx, limits, ingest, openForm, throttle } = options;
+  const openLimits = openFormPortalLimits(limits, openForm);
+  const openSchema = uploadSessionRequestSchema(openLimits);
 
   app.openapi(
     createRoute({
@@ -129,20 +146,39 @@ export function registerUploadSessions(app: OpenAPIHono<HttpEnv>, options: Uploa
       path: UPLOAD_SESSIONS_PATH,
       tags: ['uploads'],
       summary: '网上提交大文件：登记文件并取得直传表单（基地使用，无需登录）',
-      description: `每个文件一个预签名 POST 表单，大小须与登记一致。上限：${limits.maxFiles}个文件，单个${limits.maxFileBytes}字节，合计${limits.maxTotalBytes}字节。`,
+      description:
+        '每个文件一个预签名 POST 表单，大小须与登记一致。' +
+        `上限：${openLimits.maxFiles}个文件，合计${openLimits.maxTotalBytes}字节，每个地址每小时${openForm.sessionsPerAddressPerHour}次，全部未使用链接的提交每日合计${openForm.dailyBytes}字节。`,
       request: {
         body: { content: { 'application/json': { schema: uploadSessionRequestSchema(limits) } }, required: true },
       },
       responses: {
         201: json(UploadSessionSchema, '已登记，按表单逐个上传文件'),
         400: json(ErrorSchema, '请求无效或超过上限'),
+        429: json(ErrorSchema, '提交过于频繁，或今日未使用链接的提交已达上限（见 Retry-After）'),
         501: json(ErrorSchema, '此环境不支持直传'),
       },
     }),
     async (c) => {
       const request = c.req.valid('json');
+      const tight = openSchema.safeParse(request);
+      if (!tight.success) {
+        const issues = tight.error.issues.map((i) => i.message).join('；');
+        return c.json(
+          { error: `请求无效：${issues}（未使用基地专用上传链接时的上限；可向所在地市商务局索取链接）` },
+          400,
+        );
+      }
+      const verdict = await throttle.openForm(clientAddress(c));
+      if (!verdict.allowed) {
+        c.header('Retry-After', String(verdict.retryAfterSeconds));
+        return c.json({ error: verdict.message }, 429);
+      }
       try {
-        const { session, forms } = await openUploadSession(ctx, request, limits);
+        if (!ctx.uploads) throw new UploadPortalUnavailableError();
+        const bytes = request.files.reduce((sum, f) => sum + f.size, 0);
+        await reserveOpenFormBytes(ctx, 'session', bytes, openForm);
+        const { session, forms } = await openUploadSession(ctx, request, openLimits);
         return c.json(
           {
             sessionId: session.id,
@@ -156,6 +192,10 @@ export function registerUploadSessions(app: OpenAPIHono<HttpEnv>, options: Uploa
           201,
         );
       } catch (error) {
+        if (error instanceof OpenFormQuotaError) {
+          c.header('Retry-After', String(error.retryAfterSeconds));
+          return c.json({ error: error.message }, 429);
+        }
         if (error instanceof UploadPortalUnavailableError) return c.json({ error: error.message }, 501);
         throw error;
       }
