@@ -3,7 +3,7 @@
  * links and per-city links. The app signs and checks them itself, so they work the same behind API Gateway and on
  * `intake start`, with no server-side session store.
  *
- * A token is `base64url(JSON payload with exp).base64url(HMAC)`. Each purpose ("session", "file", "city-link") has
+ * A token is `base64url(JSON payload with exp).base64url(HMAC)`. Each purpose ("session", "file", "city-link", ...) has
  * its own key derived from the one secret, so a download link can never be replayed as a session.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -12,7 +12,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 export const MIN_SECRET_BYTES = 32;
 
 /** What a signed token can be used for. */
-export type TokenPurpose = 'session' | 'file' | 'city-link' | 'csrf' | 'oauth';
+export type TokenPurpose = 'session' | 'file' | 'city-link' | 'upload-link' | 'csrf' | 'oauth';
 
 /** Signs and checks tokens with keys derived from one secret. */
 export class TokenSigner {

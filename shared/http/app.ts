@@ -39,6 +39,7 @@ import { registerReviewPages } from './review-pages.ts';
 import { ErrorSchema, IngestResultSchema } from './schemas.ts';
 import { clientAddress, DEFAULT_SIGN_IN_LIMITS, SignInGuard, type SignInLimits } from './sign-in.ts';
 import { registerUnclassified } from './unclassified-page.ts';
+import { registerUploadLinkPage } from './upload-link-page.ts';
 import { registerUploadPage } from './upload-page.ts';
 import { registerUploadSessions, UPLOAD_SESSIONS_PATH, uploadIngestModeFromEnv } from './upload-sessions.ts';
 import { UploadThrottle } from './upload-throttle.ts';
@@ -221,8 +222,9 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
     ingest: uploadIngest,
     openForm,
     throttle: uploadThrottle,
+    signer,
   });
-  registerUploadPage(app, { ctx, limits: uploadLimits, openForm });
+  registerUploadPage(app, { ctx, limits: uploadLimits, openForm, signer });
 
   // Who may call what is decided before a request body is even validated, so a stranger learns nothing from
   // the answers; each route checks again (and the city) itself.
@@ -251,6 +253,7 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
   registerUnclassified(app, deps);
   registerVocabularyPage(app, deps);
   registerReviewPages(app, deps);
+  registerUploadLinkPage(app, deps);
 
   app.notFound((c) =>
     isApi(c)

@@ -28,6 +28,7 @@ import {
 } from './html.ts';
 import { type BaseDetail, openFindings, PAPER_COPIES_REQUIRED } from './read-model.ts';
 import { candidateButtons, UNCLASSIFIED_CSS, UNCLASSIFIED_PATH } from './unclassified-page.ts';
+import { uploadLinkPagePath } from './upload-link-page.ts';
 
 /** What the base page needs besides the data. */
 export interface BasePageView {
@@ -75,6 +76,7 @@ ${view.asOfNote}
       ? html`<details class="inline"><summary>登记</summary><form class="inline" method="post" action="/ui/paper-copies">${hiddenBase(base.id)}<input name="copies" type="number" min="0" max="20" value="${status.paperCopies || PAPER_COPIES_REQUIRED}" aria-label="份数" style="width:4em"> 份 <input name="receivedOn" type="date" value="${paperOf(status).receivedOn ?? ''}" aria-label="收到日期"> 收到 ${formGuard(view.csrf)}<button class="act secondary" type="submit">登记</button></form></details>`
       : ''
   }</dd>
+<dt>上传链接</dt><dd><a id="upload-link" href="${uploadLinkPagePath(base.id)}">复制上传链接</a> <span class="small muted">（基地专用，发给基地后可直接网上上传）</span></dd>
 <dt>市商务局公函</dt><dd>${d.cityRecord?.letterReceivedAt ? html`已收到（${when(d.cityRecord.letterReceivedAt, round)}）${d.cityRecord.pilotUnits.includes(base.id) ? '，试点单位' : ''}` : '未收到'}</dd>
 </dl>
 ${missingSection(view, d)}

@@ -5,12 +5,15 @@
  * keeps working under a Content-Security-Policy with `script-src 'self'`; the limits and texts it needs travel as
  * data attributes of the form.
  *
- * Without a base's link the page offers the open form's tight limits (see ../use-cases/upload-quota.ts) and points
- * bases to their city bureau for a link.
+ * Two forms of the page (issue 15, item 6): `/upload/b/<token>`, a base's own link, with the base fixed and the
+ * portal's full limits; and the open `/upload`, for anyone, with the open form's tight limits (see
+ * ../use-cases/upload-quota.ts), which points bases to their city bureau for a link.
  */
 
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
+import type { TokenSigner } from '../access/signing.ts';
+import { readUploadLink, UPLOAD_LINK_PATH } from '../access/upload-links.ts';
 import { chineseDate } from '../domain/chinese-time.ts';
 import { deadlineInstant } from '../domain/round-time.ts';
 import type { AppContext } from '../use-cases/context.ts';
@@ -20,7 +23,7 @@ import { MAX_FILE_NAME_CHARS, type UploadPortalLimits } from '../use-cases/uploa
 import type { HttpEnv } from './auth.ts';
 import { type Html, page } from './html.ts';
 import { UPLOAD_SCRIPT } from './upload-script.ts';
-import { UPLOAD_SESSIONS_PATH } from './upload-sessions.ts';
+import { INVALID_UPLOAD_LINK_MESSAGE, UPLOAD_SESSIONS_PATH } from './upload-sessions.ts';
 
 /** Path of the upload page. */
 export const UPLOAD_PAGE_PATH = '/upload';
@@ -30,10 +33,12 @@ export const UPLOAD_SCRIPT_PATH = '/upload.js';
 /** What the upload page needs. */
 export interface UploadPageOptions {
   ctx: AppContext;
-  /** The portal's limits. */
+  /** The portal's limits: those of a base's link. */
   limits: UploadPortalLimits;
   /** Limits without a link (the open `/upload`). */
   openForm: OpenFormLimits;
+  /** Checks upload links. */
+  signer: TokenSigner;
 }
 
 const KB = 1024;
@@ -48,7 +53,7 @@ export function limitText(bytes: number): string {
 
 /** Registers `GET /upload` and `GET /upload.js` (public: neither route asks for a principal). */
 export function registerUploadPage(app: Hono<HttpEnv>, options: UploadPageOptions): void {
-  const { ctx, limits } = options;
+  const { ctx, limits, signer } = options;
   const openLimits = openFormPortalLimits(limits, options.openForm);
   const round = ctx.round;
 
@@ -64,12 +69,55 @@ export function registerUploadPage(app: Hono<HttpEnv>, options: UploadPageOption
     return c.html(
       page(
         { round, title: '上传材料', principal: null, home: UPLOAD_PAGE_PATH },
-        uploadBody({ limits: openLimits, bases, closed: now.getTime() >= deadlineInstant(round).getTime() }),
+        uploadBody({
+          limits: openLimits,
+          bases,
+          closed: now.getTime() >= deadlineInstant(round).getTime(),
+          sessions: UPLOAD_SESSIONS_PATH,
+          fixedBase: null,
+        }),
       ),
     );
   });
 
-  function uploadBody(view: { limits: UploadPortalLimits; bases: string[]; closed: boolean }): Html {
+  app.get(`${UPLOAD_LINK_PATH}:token`, async (c) => {
+    const token = c.req.param('token');
+    const now = ctx.clock.now();
+    const read = readUploadLink(signer, round, token, now);
+    const base = read ? (await listRegistry(ctx)).find((b) => b.id === read.baseId) : undefined;
+    c.header('Cache-Control', 'private, no-store');
+    if (!base) {
+      return c.html(
+        page(
+          { round, title: '上传链接无效', principal: null, home: UPLOAD_PAGE_PATH },
+          html`<h1>上传链接无效或已过期</h1><p>${INVALID_UPLOAD_LINK_MESSAGE}</p><p><a href="${UPLOAD_PAGE_PATH}">打开公开上传页面</a></p>`,
+        ),
+        403,
+      );
+    }
+    return c.html(
+      page(
+        { round, title: `上传材料：${base.name}`, principal: null, home: c.req.path },
+        uploadBody({
+          limits,
+          bases: [],
+          closed: now.getTime() >= deadlineInstant(round).getTime(),
+          sessions: `${UPLOAD_SESSIONS_PATH}?link=${encodeURIComponent(token)}`,
+          fixedBase: base.name,
+        }),
+      ),
+    );
+  });
+
+  function uploadBody(view: {
+    limits: UploadPortalLimits;
+    bases: string[];
+    closed: boolean;
+    /** Where the script opens sessions (with the link's token for a base's page). */
+    sessions: string;
+    /** The link's base: shown, not typed. */
+    fixedBase: string | null;
+  }): Html {
     const deadlineText = `${chineseDate(round.deadline)}24时`;
     const l = view.limits;
     return html`<style>
@@ -91,16 +139,25 @@ ul.files li.done .state{color:var(--ok)}ul.files li.failed .state{color:var(--ba
     }</div>
 <p>邮件仍是报送材料的主要渠道：请将材料发送至 <a href="mailto:${round.mailbox}">${round.mailbox}</a>。文件过大、邮件无法发送时，可在本页面直接上传，与邮件报送同等有效。</p>
 <form class="upload" id="upload-form" novalidate
-  data-sessions="${UPLOAD_SESSIONS_PATH}" data-max-files="${l.maxFiles}" data-max-file-bytes="${l.maxFileBytes}"
+  data-sessions="${view.sessions}" data-max-files="${l.maxFiles}" data-max-file-bytes="${l.maxFileBytes}"
   data-max-total-bytes="${l.maxTotalBytes}" data-max-name-chars="${MAX_FILE_NAME_CHARS}" data-form-seconds="${l.formSeconds}" data-time-zone="${round.timeZone}">
-<label for="base">基地名称（必填）</label>
+${
+  view.fixedBase
+    ? html`<label for="base">基地名称（本页面为该基地的专用上传链接）</label>
+<input type="text" id="base" name="base" value="${view.fixedBase}" readonly required maxlength="200">`
+    : html`<label for="base">基地名称（必填）</label>
 <input type="text" id="base" name="base" list="base-names" required maxlength="200" autocomplete="organization" placeholder="请填写基地全称，与通知附件4一致">
-<datalist id="base-names">${view.bases.map((name) => html`<option value="${name}"></option>`)}</datalist>
+<datalist id="base-names">${view.bases.map((name) => html`<option value="${name}"></option>`)}</datalist>`
+}
 <label for="email">联系邮箱（选填）</label>
 <input type="email" id="email" name="email" maxlength="254" autocomplete="email" placeholder="便于就材料问题与您联系">
 <label for="files">选择文件</label>
 <input type="file" id="files" name="files" multiple required>
-<p class="small muted hint" id="limits">一次最多上传 ${l.maxFiles} 个文件，单个文件不超过 ${limitText(l.maxFileBytes)}，合计不超过 ${limitText(l.maxTotalBytes)}。文件较多时可分几次提交。本页面为公开上传页面，限额较小；基地可向所在地市商务局索取本基地的专用上传链接，限额更大，且可在回执中看到本基地材料是否齐全。</p>
+<p class="small muted hint" id="limits">一次最多上传 ${l.maxFiles} 个文件，单个文件不超过 ${limitText(l.maxFileBytes)}，合计不超过 ${limitText(l.maxTotalBytes)}。文件较多时可分几次提交。${
+      view.fixedBase
+        ? ''
+        : '本页面为公开上传页面，限额较小；基地可向所在地市商务局索取本基地的专用上传链接，限额更大，且可在回执中看到本基地材料是否齐全。'
+    }</p>
 <div class="buttons">
 <button class="act" type="submit" id="upload-submit">上传并提交</button>
 <button class="act secondary" type="button" id="upload-retry" hidden>重试未成功的文件</button>

@@ -3,11 +3,15 @@
  * per file, send the files straight to storage, then complete the session to make it a submission. See
  * ../use-cases/upload-sessions.ts for the flow and its idempotency.
  *
- * A session is held to the open form's tight limits, a throttle per address and the day's cap on bytes reserved
- * without a base's link (../use-cases/upload-quota.ts, ./upload-throttle.ts).
+ * A session opened with a base's upload link (`?link=<token>`, ../access/upload-links.ts) gets the portal's full
+ * limits and is vouched for; one opened without is held to the open form's tight limits, a throttle per address and
+ * the day's cap on bytes without a link (../use-cases/upload-quota.ts, ./upload-throttle.ts).
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { TokenSigner } from '../access/signing.ts';
+import { readUploadLink } from '../access/upload-links.ts';
 import type { AppContext } from '../use-cases/context.ts';
+import { listRegistry } from '../use-cases/registry.ts';
 import {
   type OpenFormLimits,
   OpenFormQuotaError,
@@ -44,7 +48,13 @@ export interface UploadSessionRoutesOptions {
   openForm: OpenFormLimits;
   /** Sessions per address (open form) and per base (links). */
   throttle: UploadThrottle;
+  /** Checks upload links. */
+  signer: TokenSigner;
 }
+
+/** The answer to a session refused for its link: it does not work (any more). */
+export const INVALID_UPLOAD_LINK_MESSAGE =
+  '上传链接无效或已过期，请向所在地市商务局重新索取本基地的上传链接，或使用公开上传页面 /upload。';
 
 /** The ingest mode the environment asks for: UPLOAD_INGEST=queued (set by the stack) or inline (default). */
 export function uploadIngestModeFromEnv(env: NodeJS.ProcessEnv = process.env): UploadIngestMode {
@@ -136,7 +146,7 @@ const SessionParam = z.object({
 
 /** Registers the session routes (before the API's auth middleware: they are public). */
 export function registerUploadSessions(app: OpenAPIHono<HttpEnv>, options: UploadSessionRoutesOptions): void {
-  const { ctx, limits, ingest, openForm, throttle } = options;
+  const { ctx, limits, ingest, openForm, throttle, signer } = options;
   const openLimits = openFormPortalLimits(limits, openForm);
   const openSchema = uploadSessionRequestSchema(openLimits);
 
@@ -147,38 +157,64 @@ export function registerUploadSessions(app: OpenAPIHono<HttpEnv>, options: Uploa
       tags: ['uploads'],
       summary: '网上提交大文件：登记文件并取得直传表单（基地使用，无需登录）',
       description:
-        '每个文件一个预签名 POST 表单，大小须与登记一致。' +
-        `上限：${openLimits.maxFiles}个文件，合计${openLimits.maxTotalBytes}字节，每个地址每小时${openForm.sessionsPerAddressPerHour}次，全部未使用链接的提交每日合计${openForm.dailyBytes}字节。`,
+        `每个文件一个预签名 POST 表单，大小须与登记一致。使用基地专用上传链接（link）时上限：${limits.maxFiles}个文件，单个${limits.maxFileBytes}字节，合计${limits.maxTotalBytes}字节，基地以链接为准；` +
+        `不使用链接时上限：${openLimits.maxFiles}个文件，合计${openLimits.maxTotalBytes}字节，每个地址每小时${openForm.sessionsPerAddressPerHour}次，全部未使用链接的提交每日合计${openForm.dailyBytes}字节。`,
       request: {
+        query: z.object({
+          link: z.string().max(4096).optional().meta({ description: '基地专用上传链接中的令牌（/upload/b/<令牌>）' }),
+        }),
         body: { content: { 'application/json': { schema: uploadSessionRequestSchema(limits) } }, required: true },
       },
       responses: {
         201: json(UploadSessionSchema, '已登记，按表单逐个上传文件'),
         400: json(ErrorSchema, '请求无效或超过上限'),
+        403: json(ErrorSchema, '上传链接无效或已过期'),
         429: json(ErrorSchema, '提交过于频繁，或今日未使用链接的提交已达上限（见 Retry-After）'),
         501: json(ErrorSchema, '此环境不支持直传'),
       },
     }),
     async (c) => {
-      const request = c.req.valid('json');
-      const tight = openSchema.safeParse(request);
-      if (!tight.success) {
-        const issues = tight.error.issues.map((i) => i.message).join('；');
-        return c.json(
-          { error: `请求无效：${issues}（未使用基地专用上传链接时的上限；可向所在地市商务局索取链接）` },
-          400,
-        );
-      }
-      const verdict = await throttle.openForm(clientAddress(c));
-      if (!verdict.allowed) {
-        c.header('Retry-After', String(verdict.retryAfterSeconds));
-        return c.json({ error: verdict.message }, 429);
+      let request = c.req.valid('json');
+      const { link } = c.req.valid('query');
+      let sessionLimits = limits;
+      let linkedBase: string | undefined;
+      if (link !== undefined) {
+        const read = readUploadLink(signer, ctx.round, link, ctx.clock.now());
+        const base = read ? (await listRegistry(ctx)).find((b) => b.id === read.baseId) : undefined;
+        if (!base) return c.json({ error: INVALID_UPLOAD_LINK_MESSAGE }, 403);
+        const verdict = await throttle.link(base.id);
+        if (!verdict.allowed) {
+          c.header('Retry-After', String(verdict.retryAfterSeconds));
+          return c.json({ error: verdict.message }, 429);
+        }
+        // The link says which base: whatever name was typed, the session is the link's base's.
+        request = { ...request, base: base.name };
+        linkedBase = base.id;
+      } else {
+        const tight = openSchema.safeParse(request);
+        if (!tight.success) {
+          const issues = tight.error.issues.map((i) => i.message).join('；');
+          return c.json(
+            { error: `请求无效：${issues}（未使用基地专用上传链接时的上限；可向所在地市商务局索取链接）` },
+            400,
+          );
+        }
+        const verdict = await throttle.openForm(clientAddress(c));
+        if (!verdict.allowed) {
+          c.header('Retry-After', String(verdict.retryAfterSeconds));
+          return c.json({ error: verdict.message }, 429);
+        }
+        sessionLimits = openLimits;
       }
       try {
         if (!ctx.uploads) throw new UploadPortalUnavailableError();
-        const bytes = request.files.reduce((sum, f) => sum + f.size, 0);
-        await reserveOpenFormBytes(ctx, 'session', bytes, openForm);
-        const { session, forms } = await openUploadSession(ctx, request, openLimits);
+        if (!linkedBase) {
+          const bytes = request.files.reduce((sum, f) => sum + f.size, 0);
+          await reserveOpenFormBytes(ctx, 'session', bytes, openForm);
+        }
+        const { session, forms } = await openUploadSession(ctx, request, sessionLimits, {
+          ...(linkedBase ? { linkedBase } : {}),
+        });
         return c.json(
           {
             sessionId: session.id,

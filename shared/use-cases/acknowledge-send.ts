@@ -4,6 +4,7 @@
  * parser; that lives in acknowledge.ts, so notify, which only retries, does not bundle the parser (issue 8).
  */
 import { createHash } from 'node:crypto';
+import { linkedBaseOf } from '../access/upload-links.ts';
 import type { Finding } from '../domain/findings.ts';
 import { addressOf } from '../domain/mail-address.ts';
 import type { NoticeClaim } from '../domain/notice-claims.ts';
@@ -53,12 +54,15 @@ const vouched = (channel: Submission['channel']): boolean => channel !== 'upload
 
 /**
  * Whether an address may hear a base's status: the submission came by mail; or, for the portal, mail from that
- * address was matched to the base before, staff confirmed it for the base, or a report form that came by mail gives
- * it as the base's contact address.
+ * address was matched to the base before, staff confirmed it for the base, a report form that came by mail gives it
+ * as the base's contact address, or the upload was made with the base's own upload link.
  */
 async function knownForBase(ctx: AppContext, submission: Submission, baseId: string, to: string): Promise<boolean> {
   const address = to.toLowerCase();
   if (vouched(submission.channel)) return true;
+  // Uploaded with the base's own link (the server wrote the header after checking the link): whoever holds it is
+  // the base, or was given the link by its city bureau.
+  if ((await linkedBaseOf(await ctx.blobs.getStream(submission.rawKey))) === baseId) return true;
   const sender = await ctx.records.getSender(address);
   if (sender?.baseId === baseId) return true;
   const earlier = (await ctx.records.listSubmissionsByBase(baseId)).filter(

@@ -21,6 +21,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { z } from 'zod';
+import { UPLOAD_LINK_HEADER } from '../access/upload-links.ts';
 import { BlobNotFoundError, type PresignedPost, RECEIVED_AT_METADATA } from '../ports/index.ts';
 import { type AppContext, DEFAULT_LIMITS } from './context.ts';
 import { ingestStoredMessage } from './intake.ts';
@@ -190,6 +191,8 @@ export const uploadSessionSchema = z.object({
   completion: uploadCompletionSchema.nullable(),
   /** Set when the malware scan refused the session's files (sessions stored before there was a scan have none). */
   refusal: uploadRefusalSchema.nullable().default(null),
+  /** The base whose upload link opened the session (its message is then vouched for); null for the open form. */
+  linkedBase: z.string().nullable().default(null),
 });
 /** An upload session. */
 export type UploadSession = z.infer<typeof uploadSessionSchema>;
@@ -286,11 +289,16 @@ export interface OpenedUploadSession {
   forms: PresignedPost[];
 }
 
-/** Opens a session: records it and signs one POST per declared file, fixed to its key and exact size. */
+/**
+ * Opens a session: records it and signs one POST per declared file, fixed to its key and exact size. `linkedBase`:
+ * the base of the upload link the session was opened with (checked by the caller; the request's base name is then
+ * that base's).
+ */
 export async function openUploadSession(
   ctx: AppContext,
   request: UploadSessionRequest,
   limits: UploadPortalLimits,
+  options: { linkedBase?: string } = {},
 ): Promise<OpenedUploadSession> {
   const storage = ctx.uploads;
   if (!storage) throw new UploadPortalUnavailableError();
@@ -313,6 +321,7 @@ export async function openUploadSession(
     files,
     completion: null,
     refusal: null,
+    linkedBase: options.linkedBase ?? null,
   };
   await saveSession(ctx, session);
   const forms = await Promise.all(
@@ -406,7 +415,11 @@ export async function completeUploadSession(
     files,
     date: receivedAt,
     stableId: session.id.slice(2),
-    headers: { 'X-Intake-Upload-Session': session.id },
+    headers: {
+      'X-Intake-Upload-Session': session.id,
+      // Set only here, from a link the server checked: the acknowledgement may then tell the base's status.
+      ...(session.linkedBase ? { [UPLOAD_LINK_HEADER]: session.linkedBase } : {}),
+    },
   });
   // Streamed: the files may be far larger than what a function should hold in memory.
   const sha256 = await storeHashed(ctx, rawKey, message.compile().createReadStream(), {

@@ -625,8 +625,17 @@ describe('HTTP API', () => {
 
     it('sends a stranger from every page to the sign-in page', async () => {
       // Prepare
-      // The upload page and its script are for bases, who have no account (like POST /api/uploads).
-      const open = new Set(['/login', '/l/:token', '/files/:token', '/health', '/upload', '/upload.js']);
+      // The upload page and its script are for bases, who have no account (like POST /api/uploads); a base's own
+      // upload page is opened with its signed link.
+      const open = new Set([
+        '/login',
+        '/l/:token',
+        '/files/:token',
+        '/health',
+        '/upload',
+        '/upload.js',
+        '/upload/b/:token',
+      ]);
       const values: Record<string, string> = {
         city: 'changzhi',
         baseId: 'p11',

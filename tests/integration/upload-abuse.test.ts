@@ -1,19 +1,36 @@
 /**
  * Issue 15, item 6: the upload portal cannot be used to reserve storage without end. Without a base's link the open
  * form has tight limits, a throttle per address and a daily cap on bytes that holds across processes (two apps on
- * one store stand for two Lambda instances). Only the app's public options are used, so that the file runs (and
- * fails) on a tree without the fix.
+ * one store stand for two Lambda instances); with a base's signed link (/upload/b/<token>) the base is fixed, the
+ * limits are the portal's and the acknowledgement may tell the base's status. Only the app's public options are
+ * used, so that the file runs (and fails) on a tree without the fix.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { logger } from '../../functions/shared/logger.ts';
 import { createHttpApp } from '../../shared/http/app.ts';
 import { type AppContext, fixedClock } from '../../shared/use-cases/context.ts';
+import { RecordingMailer } from '../fixtures/notices.ts';
+import { buildReportFormXlsx, SAMPLE_FORM_VALUES } from '../fixtures/report-form.ts';
 import { startTestStack } from './helpers.ts';
-import { TEST_ACCOUNTS, TEST_SECRET } from './http-seed.ts';
+import { PASSWORDS, TEST_ACCOUNTS, TEST_SECRET } from './http-seed.ts';
 
 const MB = 1024 * 1024;
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 type App = ReturnType<typeof createHttpApp>;
+
+interface OpenedSession {
+  sessionId: string;
+  completeUrl: string;
+  files: {
+    n: number;
+    fileName: string;
+    size: number;
+    key: string;
+    upload: { url: string; fields: Record<string, string> };
+  }[];
+  error?: string;
+}
 
 function files(count: number, size: number) {
   return Array.from({ length: count }, (_, i) => ({
@@ -23,12 +40,20 @@ function files(count: number, size: number) {
   }));
 }
 
-function openSession(app: App, body: unknown) {
-  return app.request('/api/uploads/sessions', {
+function openSession(app: App, body: unknown, query = '') {
+  return app.request(`/api/uploads/sessions${query}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
+}
+
+/** Sends one file as a browser would: the signed fields first, the file last. */
+async function postForm(upload: OpenedSession['files'][number]['upload'], content: Uint8Array, fileName: string) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
+  form.append('file', new Blob([content]), fileName);
+  return fetch(upload.url, { method: 'POST', body: form });
 }
 
 describe('upload portal abuse (issue 15, item 6)', () => {
@@ -47,6 +72,22 @@ describe('upload portal abuse (issue 15, item 6)', () => {
   /** The stack on another day: each test has its own day's cap. */
   function onDay(iso: string, extra: Partial<AppContext> = {}): AppContext {
     return { ...stack.ctx, clock: fixedClock(new Date(iso)), ...extra };
+  }
+
+  async function staffCookie(app: App, name: keyof typeof PASSWORDS = 'admin'): Promise<string> {
+    const response = await app.request('/login', {
+      method: 'POST',
+      body: new URLSearchParams({ name, password: PASSWORDS[name], next: '/' }),
+    });
+    return response.headers.get('set-cookie')?.split(';')[0] ?? '';
+  }
+
+  async function linkOf(app: App, baseId: string): Promise<string> {
+    const page = await app.request(`/bases/${baseId}/upload-link`, { headers: { cookie: await staffCookie(app) } });
+    expect(page.status).toBe(200);
+    const url = /id="upload-link" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+    expect(url).toMatch(/\/upload\/b\/[\w-]+\.[\w-]+$/);
+    return new URL(url).pathname;
   }
 
   it('holds a session without a link to 5 files and 100 MB, the one-request upload too', async () => {
@@ -123,4 +164,86 @@ describe('upload portal abuse (issue 15, item 6)', () => {
     expect(error).toContain('专用上传链接');
     expect(tomorrow.status).toBe(201);
   });
+
+  it("gives staff and the base's bureau a signed link that fixes the base and lifts the open form's limits", async () => {
+    // Prepare
+    const ctx = onDay('2023-11-04T02:00:00Z');
+    const app = createHttpApp(ctx, { ...options, openFormLimits: { dailyBytes: 1 * MB } });
+    const path = await linkOf(app, 'p11');
+    const token = path.split('/').pop() ?? '';
+    const bureau = await staffCookie(app, 'cz');
+
+    // Act
+    const basePage = await app.request('/bases/p11', { headers: { cookie: await staffCookie(app) } });
+    const ownCity = await app.request('/bases/p11/upload-link', { headers: { cookie: bureau } });
+    const otherCity = await app.request('/bases/p02/upload-link', { headers: { cookie: bureau } });
+    const anonymous = await app.request('/bases/p11/upload-link');
+    const page = await app.request(path);
+    const forged = await app.request(`/upload/b/${token.slice(0, -2)}xx`);
+    const session = await openSession(
+      app,
+      { base: '随便填的名字', files: files(8, 30 * MB) },
+      `?link=${encodeURIComponent(token)}`,
+    );
+    const badLink = await openSession(app, { base: 'x', files: files(1, 10) }, '?link=nonsense');
+    const withoutLink = await openSession(app, { base: '平顺网红直播基地', files: files(1, 2 * MB) });
+
+    // Assess
+    expect(await basePage.text()).toContain('复制上传链接');
+    expect(ownCity.status).toBe(200);
+    expect(otherCity.status).toBe(403);
+    expect(anonymous.status).not.toBe(200);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('value="平顺网红直播基地" readonly');
+    expect(html).toContain(`data-sessions="/api/uploads/sessions?link=${token}"`);
+    expect(html).toContain('data-max-files="20"');
+    expect(forged.status).toBe(403);
+    expect(session.status).toBe(201);
+    const opened = (await session.json()) as OpenedSession;
+    expect(opened.files).toHaveLength(8);
+    const stored = JSON.parse(
+      (await stack.ctx.blobs.get(`uploads/${opened.sessionId}/session.json`)).toString('utf8'),
+    ) as { baseName: string };
+    expect(stored.baseName).toBe('平顺网红直播基地');
+    expect(badLink.status).toBe(403);
+    expect(((await badLink.json()) as { error: string }).error).toContain('上传链接无效或已过期');
+    expect(withoutLink.status).toBe(429);
+  });
+
+  it("tells the base's status in the acknowledgement of an upload made with its link, not of one without", async () => {
+    // Prepare
+    const mailer = new RecordingMailer();
+    const ctx = onDay('2023-11-05T02:00:00Z', { mailer });
+    const app = createHttpApp(ctx, options);
+    const token = (await linkOf(app, 'p11')).split('/').pop() ?? '';
+    const form = await buildReportFormXlsx({ header: { baseName: '平顺网红直播基地' }, values: SAMPLE_FORM_VALUES });
+    async function submit(email: string, query: string) {
+      const request = {
+        base: '平顺网红直播基地',
+        email,
+        files: [{ fileName: '平顺网红直播基地经营服务情况报告表.xlsx', size: form.length, contentType: XLSX }],
+      };
+      const session = (await (await openSession(app, request, query)).json()) as OpenedSession;
+      const file = session.files[0]!;
+      expect((await postForm(file.upload, form, file.fileName)).status).toBe(204);
+      const done = await app.request(session.completeUrl, { method: 'POST' });
+      expect(done.status).toBe(201);
+      return (await done.json()) as { rawKey: string };
+    }
+
+    // Act
+    const linked = await submit('linked-uploader@example.com', `?link=${encodeURIComponent(token)}`);
+    const open = await submit('open-uploader@example.com', '');
+
+    // Assess
+    const raw = (await stack.ctx.blobs.get(linked.rawKey)).toString('latin1');
+    expect(raw).toMatch(/^X-Intake-Upload-Link: p11\r$/m);
+    expect((await stack.ctx.blobs.get(open.rawKey)).toString('latin1')).not.toContain('X-Intake-Upload-Link');
+    const toLinked = mailer.sent.find((m) => m.to.includes('linked-uploader@example.com'));
+    const toOpen = mailer.sent.find((m) => m.to.includes('open-uploader@example.com'));
+    expect(toLinked?.text).toMatch(/该基地的电子材料仍缺少：/);
+    expect(toLinked?.text).not.toContain('只告知已登记的基地联系邮箱');
+    expect(toOpen?.text).toContain('只告知已登记的基地联系邮箱');
+  }, 60_000);
 });

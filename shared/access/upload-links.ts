@@ -1,0 +1,98 @@
+/**
+ * Per-base upload links (issue 15, item 6; issue 16, item 5): a signed token naming a base, `/upload/b/<token>`, that
+ * opens the upload page with the base fixed and the portal's full limits. Staff and the base's city bureau hand it
+ * to the base (the base page's 复制上传链接, `intake upload-link`); whoever holds it uploads as that base, so an
+ * upload made with it is vouched for: the message a session composes carries the X-Intake-Upload-Link header (set
+ * by the server only) and its acknowledgement may tell the base's status (see knownForBase in
+ * ../use-cases/acknowledge-send.ts). Without a link the open form remains, with tight limits
+ * (../use-cases/upload-quota.ts).
+ *
+ * A link stays valid until some days after the round's deadline (late material is still received), counted in the
+ * round's clock; before the deadline the same base always gets the same link, so it can be repeated in every
+ * acknowledgement and reminder. Reading one does not touch the records: it is a capability, like a city link, but
+ * grants uploading only, never reading.
+ */
+import type { Readable } from 'node:stream';
+import type { Round } from '../domain/catalogue.ts';
+import { deadlineInstant } from '../domain/round-time.ts';
+import type { TokenSigner } from './signing.ts';
+
+/** Path prefix of upload links. */
+export const UPLOAD_LINK_PATH = '/upload/b/';
+
+/** The header of a composed upload message that says which base's link it came with (set by the server only). */
+export const UPLOAD_LINK_HEADER = 'X-Intake-Upload-Link';
+
+/** Days after the deadline (or after issuing, when that is later) that a link keeps working. */
+export const UPLOAD_LINK_GRACE_DAYS = 14;
+
+const DAY_MS = 86_400_000;
+
+/** A base's upload link and when it stops working. */
+export interface UploadLink {
+  token: string;
+  /** The path of the page (`/upload/b/<token>`); absolute with `uploadLinkUrl`. */
+  path: string;
+  expiresAt: Date;
+}
+
+/** When a link issued at `now` stops working: the later of the deadline and now, plus the grace days. */
+export function uploadLinkExpiry(round: Pick<Round, 'deadline' | 'timeZone'>, now: Date): Date {
+  return new Date(Math.max(deadlineInstant(round).getTime(), now.getTime()) + UPLOAD_LINK_GRACE_DAYS * DAY_MS);
+}
+
+/** Signs a base's upload link of a round (`now` in the round's clock). */
+export function signUploadLink(signer: TokenSigner, round: Round, baseId: string, now: Date): UploadLink {
+  const expiresAt = uploadLinkExpiry(round, now);
+  const token = signer.sign('upload-link', { base: baseId, round: round.id }, expiresAt);
+  return { token, path: `${UPLOAD_LINK_PATH}${token}`, expiresAt };
+}
+
+/** The absolute URL of a link on an origin. */
+export function uploadLinkUrl(link: Pick<UploadLink, 'path'>, origin: string): string {
+  return new URL(link.path, origin).toString();
+}
+
+/** The base of a valid link of this round (checked at `now`, in the round's clock), or null. */
+export function readUploadLink(
+  signer: TokenSigner,
+  round: Pick<Round, 'id'>,
+  token: string | undefined | null,
+  now: Date,
+): { baseId: string; expiresAt: Date } | null {
+  const payload = signer.verify('upload-link', token, now);
+  if (!payload || payload.round !== round.id || typeof payload.base !== 'string' || !payload.base) return null;
+  if (!/^[\w-]{1,64}$/.test(payload.base) || typeof payload.exp !== 'number') return null;
+  return { baseId: payload.base, expiresAt: new Date(payload.exp * 1000) };
+}
+
+const MAX_HEAD_BYTES = 64 * 1024;
+
+/**
+ * The base named by a stored upload message's X-Intake-Upload-Link header, or null. Reads only the header block
+ * (composed by the server: CRLF lines, the header unfolded), so it needs no MIME parser.
+ */
+export async function linkedBaseOf(message: Readable): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of message) {
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      chunks.push(buffer);
+      size += buffer.length;
+      if (size >= MAX_HEAD_BYTES || buffer.includes('\r\n\r\n') || buffer.includes('\n\n')) break;
+    }
+  } finally {
+    message.destroy();
+  }
+  const text = Buffer.concat(chunks).subarray(0, MAX_HEAD_BYTES).toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  const head = end >= 0 ? text.slice(0, end) : text;
+  const name = UPLOAD_LINK_HEADER.toLowerCase();
+  const values = head
+    .split(/\r?\n/)
+    .filter((line) => line.toLowerCase().startsWith(`${name}:`))
+    .map((line) => line.slice(name.length + 1).trim());
+  // One header, one plain id: anything else is not the server's.
+  return values.length === 1 && /^[\w-]{1,64}$/.test(values[0] ?? '') ? (values[0] ?? null) : null;
+}
