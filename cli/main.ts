@@ -366,6 +366,7 @@ async function run(argv: string[]): Promise<void> {
   (await import('./commands/export.ts')).registerExportCommand(program);
   (await import('./commands/bundle.ts')).registerBundleCommand(program);
   (await import('./commands/access.ts')).registerAccessCommands(program);
+  (await import('./commands/upload-link.ts')).registerUploadLinkCommand(program);
   (await import('./commands/review.ts')).registerReviewCommands(program);
   (await import('./commands/doctor.ts')).registerDoctorCommand(program);
 

@@ -5,6 +5,11 @@
  * limits are the portal's and the acknowledgement may tell the base's status. Only the app's public options are
  * used, so that the file runs (and fails) on a tree without the fix.
  */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { logger } from '../../functions/shared/logger.ts';
 import { createHttpApp } from '../../shared/http/app.ts';
@@ -16,6 +21,8 @@ import { PASSWORDS, TEST_ACCOUNTS, TEST_SECRET } from './http-seed.ts';
 
 const MB = 1024 * 1024;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const CLI = join(import.meta.dirname, '../../bin/intake.mjs');
+const run = promisify(execFile);
 
 type App = ReturnType<typeof createHttpApp>;
 
@@ -245,5 +252,47 @@ describe('upload portal abuse (issue 15, item 6)', () => {
     expect(toLinked?.text).toMatch(/该基地的电子材料仍缺少：/);
     expect(toLinked?.text).not.toContain('只告知已登记的基地联系邮箱');
     expect(toOpen?.text).toContain('只告知已登记的基地联系邮箱');
+  }, 60_000);
+
+  it('prints a base’s link with `intake upload-link`, which the stack of that data dir accepts', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'intake-upload-link-'));
+    try {
+      // Act
+      const { stdout } = await run(process.execPath, [
+        CLI,
+        'upload-link',
+        '--base',
+        '平顺网红直播基地',
+        '--data-dir',
+        dir,
+        '--origin',
+        'https://intake.example.cn',
+        '--json',
+      ]);
+      const printed = JSON.parse(stdout) as { baseId: string; url: string; expiresAt: string };
+      const secret = (await readFile(join(dir, 'session-secret'), 'utf8')).trim();
+      const app = createHttpApp(onDay('2023-11-06T02:00:00Z'), { ...options, secret });
+      const page = await app.request(new URL(printed.url).pathname);
+      const unknown = await run(process.execPath, [
+        CLI,
+        'upload-link',
+        '--base',
+        '没有这个基地',
+        '--data-dir',
+        dir,
+      ]).catch((error: { code: number; stderr: string }) => error);
+
+      // Assess
+      expect(printed.baseId).toBe('p11');
+      expect(printed.url).toMatch(/^https:\/\/intake\.example\.cn\/upload\/b\//);
+      expect(Date.parse(printed.expiresAt)).toBeGreaterThan(Date.parse('2023-11-10T16:00:00Z'));
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('value="平顺网红直播基地" readonly');
+      expect(unknown).toMatchObject({ code: 2 });
+      expect((unknown as { stderr: string }).stderr).toContain('没有编号或名称为“没有这个基地”的基地');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
