@@ -258,8 +258,10 @@ async function readContent(
   } else if (WORD_OR_PDF.test(file.fileName) && doc.kind === 'evidence' && !decided(doc) && (await byFirstPage())) {
     // Decided by its first page: evidence, not the form.
   } else if (mayBeUnnamedForm(ctx, file, file.content.length) && !decided(doc)) {
-    // Taken for the form only when it carries a good part of the form's items, like a spreadsheet so named.
-    const form = await readReportForm(file.content, ctx.round, file.fileName);
+    // Taken for the form only when it carries a good part of the form's items, like a spreadsheet so named. Its
+    // text layer only: OCR of every text-less photo or certificate just to ask "is this the form?" would cost
+    // minutes a message; a scanned form under a name that says nothing waits in the 待核实 queue instead.
+    const form = await readReportForm(file.content, ctx.round, file.fileName, undefined, { ocr: false });
     doc.findings.push(
       ...located(
         form.findings.filter((f) => UNREAD_CODES.has(f.code)),

@@ -42,12 +42,16 @@ function copy(data: Buffer): Uint8Array {
   return new Uint8Array(data);
 }
 
-/** Reads the report form (any format) in the worker. */
+/**
+ * Reads the report form (any format) in the worker. `ocr: false` reads only a text layer: a scan is then not
+ * recognised here (for sniffing files whose name says nothing, where OCR of every photo scan would cost minutes).
+ */
 export async function readReportForm(
   data: Buffer,
   form: ReportFormCatalogue,
   fileName: string,
   budget: ParserBudget = parserBudget(),
+  options: { ocr?: boolean } = {},
 ): Promise<ReportFormResult> {
   const outcome = await runParser(
     'reportForm',
@@ -55,7 +59,7 @@ export async function readReportForm(
       data: copy(data),
       fileName,
       form: { formHeader: form.formHeader, formItems: form.formItems },
-      ocrMode: ocrMode(),
+      ocrMode: options.ocr === false ? 'off' : ocrMode(),
       limits: budget.package,
     },
     budget,

@@ -18,6 +18,11 @@ export interface ParserBudget {
   timeMs: number;
   /** Added once a parse starts recognising a scan (OCR has its own per-page timeout within this). */
   ocrTimeMs: number;
+  /**
+   * Memory a parse may add once it recognises a scan (MiB): tesseract's workers and the chi_sim model take a few
+   * hundred MiB of their own. Text is extracted first, under `memoryMb`, so a bomb is ended before OCR begins.
+   */
+  ocrMemoryMb: number;
   /** An idle worker is ended after this long, giving its memory back. */
   idleMs: number;
   /** Office package (xlsx/docx/…) parts and totals as declared in the zip directory, checked before inflating. */
@@ -53,6 +58,7 @@ export function parserBudget(): ParserBudget {
       'INTAKE_PARSER_OCR_TIME_MS',
       Math.ceil(OCR_MAX_PAGES / OCR_CONCURRENCY) * OCR_PAGE_TIMEOUT_MS + 30_000,
     ),
+    ocrMemoryMb: fromEnv('INTAKE_PARSER_OCR_MEMORY_MB', 768),
     idleMs: fromEnv('INTAKE_PARSER_IDLE_MS', 10_000),
     package: {
       maxEntries: fromEnv('INTAKE_PACKAGE_MAX_ENTRIES', 5_000),

@@ -8,7 +8,10 @@
  * One worker, one task at a time: the budget is measured per parse, and parsing is a small part of intake (most
  * files are only stored). The worker ends after `idleMs` without work and never keeps the process alive.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SHARE_ENV, Worker } from 'node:worker_threads';
 import { type ParserBudget, parserBudget } from './limits.ts';
@@ -33,10 +36,23 @@ const CODE_HEAP_MB = 256;
 /** A worker that has not loaded its parsers by then is taken for broken. */
 const START_TIMEOUT_MS = 60_000;
 
-/** The worker's script: a compiled copy beside the bundle, or the TypeScript sources through tsx. */
-function workerScript(): { file: string; workerData?: { entry: string } } | null {
+type WorkerScript = { file: string; workerData?: { entry: string } };
+
+/**
+ * The worker's script: a compiled copy beside the bundle (Lambda, dist/cli); from the TypeScript sources (tests,
+ * tsx), a bundle esbuild makes once per process into node_modules/.cache (starting the worker through tsx compiles
+ * every module in the thread: 10 s and more on a busy machine); tsx itself when esbuild is not installed.
+ */
+function workerScript(): Promise<WorkerScript | null> {
   const configured = process.env.INTAKE_PARSE_WORKER;
-  if (configured) return { file: configured };
+  if (configured) return Promise.resolve({ file: configured });
+  sourceBuild ??= findWorkerScript();
+  return sourceBuild;
+}
+
+let sourceBuild: Promise<WorkerScript | null> | undefined;
+
+async function findWorkerScript(): Promise<WorkerScript | null> {
   const here = import.meta.url;
   // Lambda bundles: beside index.mjs; dist/cli: beside main.js, or one level up from a chunk.
   for (const name of ['./parse-worker.mjs', './parse-worker.js', '../parse-worker.js']) {
@@ -44,10 +60,53 @@ function workerScript(): { file: string; workerData?: { entry: string } } | null
     if (existsSync(file)) return { file };
   }
   const source = new URL('./worker.ts', here);
-  if (existsSync(fileURLToPath(source))) {
-    return { file: fileURLToPath(new URL('./boot-source.mjs', here)), workerData: { entry: source.href } };
+  if (!existsSync(fileURLToPath(source))) return null;
+  const built = await buildFromSources(fileURLToPath(source)).catch(() => null);
+  if (built) return { file: built };
+  return { file: fileURLToPath(new URL('./boot-source.mjs', here)), workerData: { entry: source.href } };
+}
+
+/**
+ * Bundles the worker's sources (npm packages left to node_modules) into node_modules/.cache/intake-parse-worker/,
+ * named by a hash of the output so that concurrent processes share one file and an edit makes a new one.
+ */
+async function buildFromSources(entry: string): Promise<string> {
+  const { build } = await import('esbuild');
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    charset: 'utf8',
+    write: false,
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0]?.contents;
+  if (!code) throw new Error('esbuild gave no output');
+  const folder = join(root, 'node_modules', '.cache', 'intake-parse-worker');
+  const file = join(folder, `parse-worker-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
+  if (!existsSync(file)) {
+    await mkdir(folder, { recursive: true });
+    const partial = `${file}.${process.pid}.tmp`;
+    await writeFile(partial, code);
+    await rename(partial, file);
   }
-  return null;
+  return file;
+}
+
+/**
+ * Resident memory not held by this thread's JavaScript: the process's RSS less this thread's heap and external
+ * memory (Buffers of attachments being read), which `process.memoryUsage()` reports per thread. What grows here while
+ * a parse runs is the worker's — not the intake's own work on other messages meanwhile (20 deliveries at once
+ * must not end an innocent parse).
+ */
+function outsideThisThread(): number {
+  const usage = process.memoryUsage();
+  return usage.rss - usage.heapTotal - usage.external;
 }
 
 interface Running {
@@ -79,7 +138,7 @@ class ParserPool {
     if (running) await running.worker.terminate();
   }
 
-  private start(script: NonNullable<ReturnType<typeof workerScript>>, budget: ParserBudget): Running {
+  private start(script: WorkerScript, budget: ParserBudget): Running {
     const worker = new Worker(script.file, {
       workerData: script.workerData,
       // Parsers read INTAKE_* settings (OCR mode, tesseract paths) as the process has them now.
@@ -117,7 +176,7 @@ class ParserPool {
   ): Promise<SandboxOutcome<TaskOutput<T>>> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     const began = Date.now();
-    const script = workerScript();
+    const script = await workerScript();
     if (!script) {
       return { ok: false, breach: 'crash', detail: 'parser worker script not found', elapsedMs: 0, budget };
     }
@@ -134,6 +193,11 @@ class ParserPool {
       return { ok: false, breach: 'crash', detail: String(error), elapsedMs: Date.now() - began, budget };
     }
     const outcome = await this.watch(running, task, input, transfer, budget);
+    if (process.env.INTAKE_PARSER_DEBUG) {
+      console.error(
+        `[parser] ${task} ${outcome.ok ? 'ok' : outcome.breach} ${outcome.elapsedMs} ms (waited ${Date.now() - began - outcome.elapsedMs} ms)`,
+      );
+    }
     if (this.current === running) {
       running.worker.unref();
       this.idleTimer = setTimeout(() => {
@@ -154,8 +218,8 @@ class ParserPool {
     const { worker } = running;
     const id = ++this.sequence;
     const began = Date.now();
-    const startRss = process.memoryUsage.rss();
-    const memoryLimit = budget.memoryMb * MiB;
+    const startRss = outsideThisThread();
+    let memoryLimit = budget.memoryMb * MiB;
     let deadline = began + budget.timeMs;
     return new Promise((resolve) => {
       const finish = (outcome: SandboxOutcome<TaskOutput<T>>) => {
@@ -168,14 +232,16 @@ class ParserPool {
         finish({ ok: false, breach: kind, detail, elapsedMs: Date.now() - began, budget });
       };
       const tick = setInterval(() => {
-        const grown = process.memoryUsage.rss() - startRss;
+        const grown = outsideThisThread() - startRss;
         if (grown > memoryLimit) breach('memory', `resident memory grew by ${Math.round(grown / MiB)} MiB`);
         else if (Date.now() > deadline) breach('time', `still reading after ${Date.now() - began} ms`);
       }, WATCH_INTERVAL_MS);
       const onMessage = (message: WorkerMessage) => {
         if (!('id' in message) || message.id !== id) return;
-        if (message.type === 'ocr') deadline = Date.now() + budget.ocrTimeMs;
-        else if (message.type === 'done') {
+        if (message.type === 'ocr') {
+          deadline = Date.now() + budget.ocrTimeMs;
+          memoryLimit = Math.max(budget.memoryMb, budget.ocrMemoryMb) * MiB;
+        } else if (message.type === 'done') {
           finish({ ok: true, output: message.output as TaskOutput<T>, elapsedMs: Date.now() - began });
         } else if (message.type === 'failed') {
           finish({ ok: false, breach: 'crash', detail: message.message, elapsedMs: Date.now() - began, budget });
