@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { logger } from '../../functions/shared/logger.ts';
 import { createHttpApp } from '../../shared/http/app.ts';
+import { retryAcknowledgements } from '../../shared/use-cases/acknowledge-send.ts';
 import { type AppContext, fixedClock } from '../../shared/use-cases/context.ts';
 import { RecordingMailer } from '../fixtures/notices.ts';
 import { buildReportFormXlsx, SAMPLE_FORM_VALUES } from '../fixtures/report-form.ts';
@@ -218,30 +219,32 @@ describe('upload portal abuse (issue 15, item 6)', () => {
     expect(withoutLink.status).toBe(429);
   });
 
+  /** Uploads a report form of 平顺网红直播基地 through a session (with a link's query, or none) and completes it. */
+  async function submitForm(app: App, email: string, query: string): Promise<{ rawKey: string; submissionId: string }> {
+    const form = await buildReportFormXlsx({ header: { baseName: '平顺网红直播基地' }, values: SAMPLE_FORM_VALUES });
+    const request = {
+      base: '平顺网红直播基地',
+      email,
+      files: [{ fileName: '平顺网红直播基地经营服务情况报告表.xlsx', size: form.length, contentType: XLSX }],
+    };
+    const session = (await (await openSession(app, request, query)).json()) as OpenedSession;
+    const file = session.files[0]!;
+    expect((await postForm(file.upload, form, file.fileName)).status).toBe(204);
+    const done = await app.request(session.completeUrl, { method: 'POST' });
+    expect(done.status).toBe(201);
+    return (await done.json()) as { rawKey: string; submissionId: string };
+  }
+
   it("tells the base's status in the acknowledgement of an upload made with its link, not of one without", async () => {
     // Prepare
     const mailer = new RecordingMailer();
     const ctx = onDay('2023-11-05T02:00:00Z', { mailer });
     const app = createHttpApp(ctx, options);
     const token = (await linkOf(app, 'p11')).split('/').pop() ?? '';
-    const form = await buildReportFormXlsx({ header: { baseName: '平顺网红直播基地' }, values: SAMPLE_FORM_VALUES });
-    async function submit(email: string, query: string) {
-      const request = {
-        base: '平顺网红直播基地',
-        email,
-        files: [{ fileName: '平顺网红直播基地经营服务情况报告表.xlsx', size: form.length, contentType: XLSX }],
-      };
-      const session = (await (await openSession(app, request, query)).json()) as OpenedSession;
-      const file = session.files[0]!;
-      expect((await postForm(file.upload, form, file.fileName)).status).toBe(204);
-      const done = await app.request(session.completeUrl, { method: 'POST' });
-      expect(done.status).toBe(201);
-      return (await done.json()) as { rawKey: string };
-    }
 
     // Act
-    const linked = await submit('linked-uploader@example.com', `?link=${encodeURIComponent(token)}`);
-    const open = await submit('open-uploader@example.com', '');
+    const linked = await submitForm(app, 'linked-uploader@example.com', `?link=${encodeURIComponent(token)}`);
+    const open = await submitForm(app, 'open-uploader@example.com', '');
 
     // Assess
     const raw = (await stack.ctx.blobs.get(linked.rawKey)).toString('latin1');
@@ -252,6 +255,29 @@ describe('upload portal abuse (issue 15, item 6)', () => {
     expect(toLinked?.text).toMatch(/该基地的电子材料仍缺少：/);
     expect(toLinked?.text).not.toContain('只告知已登记的基地联系邮箱');
     expect(toOpen?.text).toContain('只告知已登记的基地联系邮箱');
+  }, 60_000);
+
+  it('still sends a retried acknowledgement of a linked upload where the message cannot be read (notify in AWS)', async () => {
+    // Prepare: the first attempt fails at the transport; notify retries a day later without access to inbox/.
+    const failing = new RecordingMailer();
+    failing.failWith = new Error('SMTP 421 try again later');
+    const app = createHttpApp(onDay('2023-11-07T02:00:00Z', { mailer: failing }), options);
+    const token = (await linkOf(app, 'p11')).split('/').pop() ?? '';
+    const linked = await submitForm(app, 'retry-uploader@example.com', `?link=${encodeURIComponent(token)}`);
+    const mailer = new RecordingMailer();
+    const denied: AppContext['blobs'] = Object.create(stack.ctx.blobs, {
+      getStream: { value: () => Promise.reject(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' })) },
+    });
+    const notifyCtx = onDay('2023-11-08T02:00:00Z', { mailer, blobs: denied });
+
+    // Act
+    const results = await retryAcknowledgements(notifyCtx);
+
+    // Assess
+    const retried = results.find((r) => r.claim?.submissionId === linked.submissionId);
+    expect(retried?.status).toBe('sent');
+    expect(mailer.sent.map((m) => m.to)).toContainEqual(['retry-uploader@example.com']);
+    expect(mailer.sent[0]?.text).toContain('只告知已登记的基地联系邮箱');
   }, 60_000);
 
   it('prints a base’s link with `intake upload-link`, which the stack of that data dir accepts', async () => {
