@@ -17,6 +17,12 @@ const FIXES: Record<string, string> = {
   'archive.too-many-entries': '压缩包内文件过多，请基地按指标整理后分批发送。',
   'archive.unsupported-format': '压缩格式无法读取，请基地改用 ZIP 格式重新打包。',
   'archive.unsupported-method': '压缩方式无法读取，请基地改用常见的 ZIP 压缩方式重新打包。',
+  'file.memory-limit': '文件读取时占用内存超过上限，已停止读取；请人工打开核对，或请基地另存为新文件后重新发送。',
+  'file.package-too-large':
+    '文件解压后过大（可能含大量空行或异常内容），未读取；请人工核对，或请基地删去多余内容后另存发送。',
+  'file.reader-failed': '文件读取程序出错，未能读取内容；请人工打开核对。',
+  'file.time-limit': '文件读取超时，已停止读取；请人工打开核对。',
+  'form.partly-read': '报告表只读取了一部分（页数或单元格文字过多），请对照原件核实其余部分。',
   'form.no-items': '报告表中找不到评价项目，请基地使用通知附件2的原表格填写后重新发送。',
   'form.encrypted': '报告表设有打开密码，请基地取消密码后重新发送。',
   'form.format-unknown': '报告表格式无法识别，请基地以 Excel（.xlsx/.xls）、Word（.docx）或 PDF 格式发送。',
@@ -36,6 +42,10 @@ const FIXES: Record<string, string> = {
   'intake.base-unknown': '无法识别所属基地，请在“待分配”中指定基地，或登记为新推荐基地。',
   'intake.message-too-large': '邮件过大，请基地分批发送或通过上传通道提交。',
   'intake.quarantined': '邮件未通过安全检查，已隔离；请人工核查后再决定是否处理。',
+  'mail.message-id-reused': '邮件标识与之前的另一封邮件相同但内容不同，已单独登记，无需处理。',
+  'mail.too-many-attachments':
+    '邮件附件过多，只读取了一部分；请基地将证明材料压缩为 ZIP 或分批发送，其余附件可在原始邮件中查看。',
+  'mail.too-many-parts': '邮件结构过于复杂，只读取了一部分附件；请基地将材料压缩为 ZIP 后重新发送。',
   'mail.forwarded': '邮件为转发，请核实实际提交的基地。',
   'mail.no-attachments': '邮件没有附件，请基地补发材料。',
   'mail.tnef': '邮件附件为 winmail.dat 格式，请基地关闭 RTF 格式后重新发送。',
@@ -65,6 +75,7 @@ const FAMILY_FIXES: Record<string, string> = {
   mail: '请人工查看该邮件。',
   report: '请基地按通知附件3重新提交自评报告。',
   rule: '请与基地核实数据。',
+  file: '文件未能读取，请人工打开核对。',
 };
 
 /** The advice for a finding (never empty). */
