@@ -9,7 +9,12 @@ const ingestStoredMessage = vi.fn();
 const evaluateAll = vi.fn();
 const sendCityNotices = vi.fn();
 const appContext = vi.fn();
-const context = { mailFrom: 'notices@example.gov.cn', round: { id: '2023' } } as unknown as AppContext;
+// The limits the HTTP app caps request bodies by (shared/http/app.ts), as the AWS composition root gives them.
+const context = {
+  mailFrom: 'notices@example.gov.cn',
+  round: { id: '2023' },
+  limits: { maxMessageBytes: 60 * 1024 * 1024 },
+} as unknown as AppContext;
 
 vi.mock('../../../functions/shared/app-context.ts', () => ({ appContext }));
 vi.mock('../../../shared/use-cases/intake.ts', () => ({ ingestStoredMessage }));
