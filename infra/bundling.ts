@@ -20,7 +20,10 @@ export const nodeMajorVersion = 22;
 export const functionCatalogue = {
   'ingest-email': { parsesPdf: true },
   'imap-pickup': { parsesPdf: false },
-  // The upload route runs intake in the API function, PDFs included.
+  // In AWS the API runs no intake (uploads and staff reprocess go to ingest-email through S3 and the scan gate), but
+  // its bundle still links it statically (shared/http -> staff actions and the inline upload path -> intake ->
+  // pdf-parse -> pdf.js, ~440 KB), and pdf.js needs the DOMMatrix shim as it loads: without it the function fails at
+  // cold start. It stays here until the HTTP layer imports intake lazily.
   api: { parsesPdf: true },
   evaluate: { parsesPdf: false },
   notify: { parsesPdf: false },

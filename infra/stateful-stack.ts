@@ -56,8 +56,10 @@ export const bucketPrefixes = {
   uploads: 'uploads/',
   /** Pickup state (the IMAP cursor), rewritten on every poll. */
   imapState: 'state/imap/',
-  /** Scans handed to the ocr function by ingest and the API; each object's notification invokes it. */
+  /** Scans handed to the ocr function by ingest; each object's notification invokes it. */
   ocrRequests: 'ocr/requests/',
+  /** Staff reprocess requests the API hands to ingest (through the ingest queue and the scan gate). */
+  reprocessRequests: 'reprocess/requests/',
 } as const;
 
 /** Days the upload portal's files (and session records) are kept under uploads/. */
@@ -226,6 +228,14 @@ export class StatefulStack extends Stack {
           id: 'expire-portal-uploads',
           prefix: bucketPrefixes.uploads,
           expiration: Duration.days(uploadRetentionDays),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
+        {
+          // A reprocess request is read within minutes (or parked in the ingest DLQ, kept 14 days); the audit
+          // record is what stays.
+          id: 'expire-reprocess-requests',
+          prefix: bucketPrefixes.reprocessRequests,
+          expiration: Duration.days(30),
           noncurrentVersionExpiration: Duration.days(1),
         },
         {

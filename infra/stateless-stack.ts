@@ -189,6 +189,10 @@ export class StatelessStack extends Stack {
     bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.ingestQueue), {
       prefix: bucketPrefixes.inbox,
     });
+    // Staff reprocess requests of the API take the same path: the queue's retries and DLQ, the scan gate.
+    bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.ingestQueue), {
+      prefix: bucketPrefixes.reprocessRequests,
+    });
     ingestEmail.addEventSource(
       new SqsEventSource(this.ingestQueue, {
         // A batch is handled message after message: a few per invocation keep memory for PDFs bounded.
@@ -202,7 +206,7 @@ export class StatelessStack extends Stack {
     // nothing goes to raw/, which only local intake of in-memory messages uses), and writes content-addressed
     // documents and OCR requests.
     ingestEmail.grantObjects(bucket, {
-      read: [bucketPrefixes.inbox, bucketPrefixes.documents],
+      read: [bucketPrefixes.inbox, bucketPrefixes.documents, bucketPrefixes.reprocessRequests],
       write: [bucketPrefixes.documents, bucketPrefixes.ocrRequests],
       ...(props.malwareProtection ? { readTags: [bucketPrefixes.inbox] } : {}),
     });
@@ -309,7 +313,8 @@ export class StatelessStack extends Stack {
         INTAKE_SESSION_SECRET_ARN: refs.sessionSecretArn,
         // Completed portal sessions are stored under inbox/upload/ and ingested by the S3 event path (and scan).
         UPLOAD_INGEST: 'queued',
-        INTAKE_OCR: 'deferred',
+        // Staff reprocess is handed to ingest-email (reprocess/requests/): this function never reads inbox/.
+        INTAKE_REPROCESS: 'queued',
         // A session's files are composed only once GuardDuty tagged each clean (completion asks the caller to wait).
         ...(props.malwareProtection ? { MALWARE_SCAN: 'required' } : {}),
       },
@@ -317,13 +322,12 @@ export class StatelessStack extends Stack {
       // API Gateway gives up after 30 s.
       timeout: Duration.seconds(29),
     });
-    // Staff reprocess runs intake here: it writes documents and OCR requests (the message it reads again stays
-    // where it is; nothing goes to raw/). The upload routes store under inbox/upload/ for the S3 event path: the
-    // portal's presigned POSTs are signed with this role (so PutObject on uploads/), with session records and heads
-    // there, and the composed message under inbox/upload/.
+    // The API runs no intake: uploads go under inbox/upload/ and staff reprocess under reprocess/requests/, both
+    // for ingest-email behind the scan gate. The portal's presigned POSTs are signed with this role (so PutObject on
+    // uploads/), with session records and heads there; documents/ is read for downloads.
     api.grantObjects(bucket, {
       read: [bucketPrefixes.documents, bucketPrefixes.uploads],
-      write: [bucketPrefixes.documents, bucketPrefixes.uploads, bucketPrefixes.inboxUpload, bucketPrefixes.ocrRequests],
+      write: [bucketPrefixes.uploads, bucketPrefixes.inboxUpload, bucketPrefixes.reprocessRequests],
       // The verdicts on the portal's files, read before a session is composed; never inbox/ (ingest's gate).
       ...(props.malwareProtection ? { readTags: [bucketPrefixes.uploads] } : {}),
     });

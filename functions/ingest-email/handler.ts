@@ -5,15 +5,19 @@
  * the writer kept in the object's `received-at` metadata (IMAP INTERNALDATE, last file of the upload). Failed messages are reported individually (partial batch response): SQS retries
  * only those and, after three receives, parks them in the DLQ, which raises an alarm; nothing is dropped. With
  * malware scanning on, an object is read only once GuardDuty has tagged it clean (see malware-scan.ts).
+ * Staff reprocess requests (`reprocess/requests/`, written by the API function, which cannot read inbox/) come the
+ * same way: the message they name is read again behind the same gate, and the reprocess is audited here.
  * A direct S3 event or SES receipt notification (a manual re-run, a local test) is handled the same way, all or
  * nothing.
  */
 
 import { type ScanCheck, ScanPendingError, scanCheckFromEnv } from '../../shared/adapters/aws/malware-scan.ts';
+import { isReprocessRequestKey, reprocessRequestSchema } from '../../shared/adapters/aws/s3-reprocess-hand-off.ts';
 import type { Channel } from '../../shared/domain/records.ts';
 import { RECEIVED_AT_METADATA } from '../../shared/ports/index.ts';
 import type { AppContext } from '../../shared/use-cases/context.ts';
 import { ingestStoredMessage } from '../../shared/use-cases/intake.ts';
+import { reprocessSubmission } from '../../shared/use-cases/staff-actions.ts';
 import { appContext } from '../shared/app-context.ts';
 import { type CreatedObject, createdObjectsIn, ingestInvocationSchema, storedObjectsIn } from '../shared/events.ts';
 import { logFailure, parseEvent } from '../shared/failures.ts';
@@ -26,8 +30,11 @@ export interface SqsBatchResponse {
 
 /** What a direct invocation returns: each object with what became of it. */
 export interface DirectIngestResponse {
-  objects: { key: string; outcome: 'ingested' | 'duplicate' | 'blocked' }[];
+  objects: { key: string; outcome: IngestOutcome }[];
 }
+
+/** What became of one created object: a message ingested (or known), refused by the scan, or reprocessed. */
+export type IngestOutcome = 'ingested' | 'duplicate' | 'blocked' | 'reprocessed';
 
 /** What ingest-email needs from outside; the Lambda entry point passes the AWS ones, tests the local ones. */
 export interface IngestEmailDeps {
@@ -103,12 +110,42 @@ async function sourceOf(context: AppContext, object: CreatedObject): Promise<{ c
   return { channel, receivedAt };
 }
 
-/** Checks the scan verdict (when scanning is on), then ingests one stored message. */
-async function ingestObject(
+/**
+ * A staff reprocess request: the message it names is read again once the scan passed it (a message with a threat
+ * never is; it was quarantined when it came), and the reprocess is audited under the staff member who asked.
+ */
+async function reprocessObject(
   context: AppContext,
   deps: IngestEmailDeps,
-  object: CreatedObject,
-): Promise<'ingested' | 'duplicate' | 'blocked'> {
+  key: string,
+): Promise<'reprocessed' | 'blocked'> {
+  const request = reprocessRequestSchema.parse(JSON.parse((await context.blobs.get(key)).toString('utf8')));
+  if (deps.scanCheck) {
+    const verdict = await deps.scanCheck.verdict(request.rawKey);
+    if (verdict.state === 'pending') throw new ScanPendingError(request.rawKey, verdict.status);
+    if (verdict.state === 'infected') {
+      logger.error({ message: 'reprocess refused: malware found', key: request.rawKey, ...request });
+      return 'blocked';
+    }
+  }
+  const result = await reprocessSubmission(context, {
+    submissionId: request.submissionId,
+    actor: request.actor,
+    reason: request.reason,
+  });
+  logger.info({
+    message: 'reprocessed',
+    key: request.rawKey,
+    submissionId: result.submissionId,
+    actor: request.actor,
+    findings: result.findings.map((finding) => finding.code),
+  });
+  return 'reprocessed';
+}
+
+/** Checks the scan verdict (when scanning is on), then ingests one stored message (or runs a reprocess request). */
+async function ingestObject(context: AppContext, deps: IngestEmailDeps, object: CreatedObject): Promise<IngestOutcome> {
+  if (isReprocessRequestKey(object.key)) return reprocessObject(context, deps, object.key);
   const { channel, receivedAt } = await sourceOf(context, object);
   if (deps.scanCheck) {
     const verdict = await deps.scanCheck.verdict(object.key);

@@ -51,6 +51,7 @@ import {
   RecommendBody,
   RecommendedBaseSchema,
   RegisterBaseBody,
+  ReprocessQueuedSchema,
   RoundDetailSchema,
   RoundSummarySchema,
   SenderBody,
@@ -628,14 +629,21 @@ export function registerApi(app: OpenAPIHono<HttpEnv>, deps: HttpDeps): void {
       ...post,
       path: '/api/submissions/{submissionId}/reprocess',
       summary: '用现有解析程序重新读取邮件',
+      description: 'AWS 中交由收取程序在病毒扫描通过后重新读取（202），结果稍后见于该提交；本地当即读取（200）。',
       request: { params: SubmissionParam, body: jsonBody(ReasonBody) },
-      responses: { 200: done(IngestResultSchema), ...conflict },
+      responses: {
+        200: done(IngestResultSchema),
+        202: json(ReprocessQueuedSchema, '已交给收取程序，稍后读取'),
+        ...conflict,
+      },
     }),
     async (c) => {
       const who = requireStaff(c);
       const { submissionId } = c.req.valid('param');
       const { reason } = c.req.valid('json');
-      return c.json(await staff.reprocessSubmission(ctx, { submissionId, actor: who.name, reason }), 200);
+      const result = await staff.requestReprocess(ctx, { submissionId, actor: who.name, reason });
+      if ('queued' in result) return c.json(result, 202);
+      return c.json(result, 200);
     },
   );
 

@@ -250,7 +250,9 @@ ${deps.accounts.length === 0 ? html`<p class="small muted">本服务未配置本
     ReasonBody.extend({ submissionId: z.string().min(1) }),
     (f) => ({ submissionId: f.submissionId, reason: f.reason ?? '' }),
     async (input, who) => {
-      const result = await staff.reprocessSubmission(ctx, { ...input, actor: who.name });
+      const result = await staff.requestReprocess(ctx, { ...input, actor: who.name });
+      if ('queued' in result)
+        return { message: '已交给收取程序重新读取（先经病毒扫描），约两三分钟后刷新本页查看结果' };
       return { message: `已重新读取，${result.findings.length} 条提示` };
     },
   );

@@ -289,6 +289,11 @@ export const CityLinkBody = z
   })
   .openapi('CityLinkBody');
 
+/** A reprocess handed to the intake worker (AWS): the submission shows its outcome once it ran. */
+export const ReprocessQueuedSchema = z
+  .object({ submissionId: z.string(), queued: z.literal(true) })
+  .openapi('ReprocessQueued');
+
 /** What intake did with a message (upload, reprocess). */
 export const IngestResultSchema = z
   .object({

@@ -81,6 +81,26 @@ export interface OcrHandOff {
   request(document: OcrRequest): Promise<void>;
 }
 
+/** A staff request to read a stored message again, with who asked and why (audited when it is done). */
+export interface ReprocessRequest {
+  submissionId: string;
+  /** The stored message, which the worker reads only once the malware scan passed it. */
+  rawKey: string;
+  actor: string;
+  reason: string;
+  requestedAt: string;
+}
+
+/**
+ * Hands a reprocess to the runtime's intake worker instead of reading the message here (AWS: a request object whose
+ * S3 notification reaches the ingest function through its queue, which reads the message after the malware gate;
+ * the API function cannot read inbox/ at all).
+ */
+export interface ReprocessHandOff {
+  /** Records the request; the worker reprocesses, audits and re-evaluates the base. */
+  request(request: ReprocessRequest): Promise<void>;
+}
+
 /** The time source; tests and `--as-of` replace it. */
 export interface Clock {
   /** The current instant. */

@@ -1,5 +1,13 @@
 import type { Round } from '../domain/catalogue.ts';
-import type { BlobStore, Clock, Mailer, OcrHandOff, RecordStore, UploadStorage } from '../ports/index.ts';
+import type {
+  BlobStore,
+  Clock,
+  Mailer,
+  OcrHandOff,
+  RecordStore,
+  ReprocessHandOff,
+  UploadStorage,
+} from '../ports/index.ts';
 
 /** Limits that keep work on hostile input bounded; each one is configurable. */
 export interface Limits {
@@ -33,6 +41,8 @@ export interface AppContext {
   uploads?: UploadStorage;
   /** Where scans go for OCR; absent, they are read in place (locally, and in the ocr function itself). */
   ocr?: OcrHandOff;
+  /** Where staff reprocess requests go; absent, the message is read again in place (locally, and in ingest-email). */
+  reprocess?: ReprocessHandOff;
 }
 
 /** Default limits: the notice's packages are tens of MB; anything far beyond is an accident or an attack. */

@@ -145,6 +145,33 @@ export async function reprocessSubmission(
   return result;
 }
 
+/** A reprocess handed to the runtime's intake worker (AWS): its outcome shows on the submission once it ran. */
+export interface ReprocessQueued {
+  submissionId: string;
+  queued: true;
+}
+
+/**
+ * Reprocesses a submission where this runtime reads mail (locally), or hands the request to the intake worker where
+ * it does not (AWS: `ctx.reprocess`; the ingest function reads the message after the malware scan and audits it).
+ */
+export async function requestReprocess(
+  ctx: AppContext,
+  input: Actor & { submissionId: string },
+): Promise<IngestResult | ReprocessQueued> {
+  if (!ctx.reprocess) return reprocessSubmission(ctx, input);
+  const submission = await ctx.records.getSubmission(input.submissionId);
+  if (!submission) throw new UnknownSubmissionError(input.submissionId);
+  await ctx.reprocess.request({
+    submissionId: submission.id,
+    rawKey: submission.rawKey,
+    actor: input.actor,
+    reason: input.reason,
+    requestedAt: ctx.clock.now().toISOString(),
+  });
+  return { submissionId: submission.id, queued: true };
+}
+
 async function audit(
   ctx: AppContext,
   who: Actor,

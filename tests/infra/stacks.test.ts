@@ -254,7 +254,7 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
       });
     });
 
-    it('sends completed sessions and picked-up mail through the inbox notification (prefix inbox/ only)', () => {
+    it('sends completed sessions and picked-up mail through the inbox notification (prefix inbox/)', () => {
       // Act
       const notifications = Object.values(stateless.findResources('Custom::S3BucketNotifications'));
       const filters = notifications.flatMap((notification) =>
@@ -266,7 +266,10 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
       );
 
       // Assess
-      expect(filters).toEqual([[{ Name: 'prefix', Value: 'inbox/' }]]);
+      expect(filters).toEqual([
+        [{ Name: 'prefix', Value: 'inbox/' }],
+        [{ Name: 'prefix', Value: 'reprocess/requests/' }],
+      ]);
       for (const key of ['inbox/upload/u-0123.eml', 'inbox/imap/INBOX/1-2.eml']) {
         expect(filters[0]?.every((rule) => key.startsWith(rule.Value))).toBe(true);
       }
@@ -487,7 +490,7 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
       }
     });
 
-    it('sends inbox/ object-created notifications to the ingest queue, from this bucket only', () => {
+    it('sends inbox/ (and reprocess request) object-created notifications to the ingest queue, from this bucket only', () => {
       // Prepare
       const ingestQueueId = queueId(stateless, 'IngestQueue');
 
@@ -499,6 +502,11 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
             {
               Events: ['s3:ObjectCreated:*'],
               Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'inbox/' }] } },
+              QueueArn: { 'Fn::GetAtt': [ingestQueueId, 'Arn'] },
+            },
+            {
+              Events: ['s3:ObjectCreated:*'],
+              Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'reprocess/requests/' }] } },
               QueueArn: { 'Fn::GetAtt': [ingestQueueId, 'Arn'] },
             },
           ],
@@ -763,6 +771,24 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
       ]);
     });
 
+    it('has staff reprocess go through ingest and its scan gate: the api function writes requests, reads no inbox/ (issue 15, item 16)', () => {
+      // Prepare
+      const api = roleStatements(stateless, 'SxIntakeStateless/Api');
+
+      // Act
+      const apiWrites = bucketPrefixesFor(api, 's3:PutObject');
+      const apiReads = bucketPrefixesFor(api, 's3:GetObject');
+
+      // Assess
+      expect(environmentOf(stateless, 'SxIntakeStateless/Api')).toMatchObject({ INTAKE_REPROCESS: 'queued' });
+      expect(environmentOf(stateless, 'SxIntakeStateless/IngestEmail')).not.toHaveProperty('INTAKE_REPROCESS');
+      expect(apiWrites.sort()).toEqual(['inbox/upload/', 'reprocess/requests/', 'uploads/']);
+      expect(apiReads.filter((prefix) => prefix?.startsWith('inbox/'))).toEqual([]);
+      expect(bucketPrefixesFor(roleStatements(stateless, 'SxIntakeStateless/IngestEmail'), 's3:GetObject')).toContain(
+        'reprocess/requests/',
+      );
+    });
+
     it('mails threats and failed scans of this plan to the alarm topic, naming the object; no queue without a consumer (issue 15, item 17)', () => {
       // Prepare
       const topicId = Object.keys(stateless.findResources('AWS::SNS::Topic'))[0]!;
@@ -871,7 +897,8 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
       expect(ocr.ReservedConcurrentExecutions).toBe(2);
       expect(variables('Ocr')).toMatchObject({ INTAKE_OCR: 'inline' });
       expect(variables('IngestEmail')).toMatchObject({ INTAKE_OCR: 'deferred' });
-      expect(variables('Api')).toMatchObject({ INTAKE_OCR: 'deferred' });
+      // The api function runs no intake in AWS (issue 15, item 16): it hands nothing to ocr.
+      expect(variables('Api')).not.toHaveProperty('INTAKE_OCR');
       // Asynchronous invocation: two retries, then its own dead-letter queue, which an alarm watches.
       stateless.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
         FunctionName: { Ref: ocrId },
@@ -1237,8 +1264,8 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
       const read = prefixesFor('s3:GetObject');
       const write = prefixesFor('s3:PutObject');
 
-      // Assess: and its hand-off of scans to the ocr function.
-      expect(read.sort()).toEqual(['documents', 'inbox']);
+      // Assess: and its hand-off of scans to the ocr function; staff reprocess requests come from the API.
+      expect(read.sort()).toEqual(['documents', 'inbox', 'reprocess/requests']);
       expect(write.sort()).toEqual(['documents', 'ocr/requests']);
       expect(bucketPrefixesFor(identityAllowStatements(stateless), 's3:PutObject')).not.toContain('raw/');
     });
@@ -1253,7 +1280,7 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
         expect.objectContaining({
           Resource: { 'Fn::ImportValue': 'SxIntakeStateful-BucketArn' },
           Condition: {
-            StringLikeIfExists: { 's3:prefix': ['inbox/*', 'documents/*', 'ocr/requests/*'] },
+            StringLikeIfExists: { 's3:prefix': ['inbox/*', 'documents/*', 'reprocess/requests/*', 'ocr/requests/*'] },
           },
         }),
       ]);

@@ -11,6 +11,7 @@ import { mailerFromEnv } from '../smtp/smtp-mailer.ts';
 import { DynamoDbRecordStore } from './dynamodb-record-store.ts';
 import { S3BlobStore } from './s3-blob-store.ts';
 import { S3OcrHandOff } from './s3-ocr-hand-off.ts';
+import { S3ReprocessHandOff } from './s3-reprocess-hand-off.ts';
 import { S3UploadStorage } from './s3-upload-storage.ts';
 import { SesMailer } from './ses-mailer.ts';
 
@@ -28,6 +29,8 @@ const envSchema = z.object({
   INTAKE_SMTP_URL: z.string().min(1).optional(),
   /** Scans: read here (the ocr function), handed to the ocr function (ingest, API), or left to staff. */
   INTAKE_OCR: z.enum(['inline', 'deferred', 'off']).default('inline'),
+  /** queued: staff reprocess is handed to the ingest function (the API function); otherwise read in place. */
+  INTAKE_REPROCESS: z.enum(['queued', 'inline']).default('inline'),
   /** GuardDuty scans the bucket: the upload portal waits for each file's verdict (ingest-email has its own gate). */
   MALWARE_SCAN: z.string().optional(),
 });
@@ -47,6 +50,7 @@ export async function createAwsContext(env: NodeJS.ProcessEnv = process.env): Pr
     mailFrom: config.MAIL_FROM,
     // The readers take the same setting from INTAKE_OCR (shared/parsing/ocr.ts) and leave scans pending.
     ...(config.INTAKE_OCR === 'deferred' ? { ocr: new S3OcrHandOff(blobs) } : {}),
+    ...(config.INTAKE_REPROCESS === 'queued' ? { reprocess: new S3ReprocessHandOff(blobs) } : {}),
     limits: {
       maxMessageBytes: config.MAX_MESSAGE_BYTES ?? DEFAULT_LIMITS.maxMessageBytes,
       maxStoredMessageBytes: config.MAX_STORED_MESSAGE_BYTES ?? DEFAULT_LIMITS.maxStoredMessageBytes,

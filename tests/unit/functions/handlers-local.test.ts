@@ -16,6 +16,7 @@ import { createNotifyHandler } from '../../../functions/notify/handler.ts';
 import { logger } from '../../../functions/shared/logger.ts';
 import { S3TagScanCheck, SCAN_STATUS_TAG } from '../../../shared/adapters/aws/malware-scan.ts';
 import { s3ClientForEndpoint } from '../../../shared/adapters/aws/s3-blob-store.ts';
+import { S3ReprocessHandOff } from '../../../shared/adapters/aws/s3-reprocess-hand-off.ts';
 import { S3UploadStorage } from '../../../shared/adapters/aws/s3-upload-storage.ts';
 import { createHttpApp } from '../../../shared/http/app.ts';
 import { fixedClock } from '../../../shared/use-cases/context.ts';
@@ -238,6 +239,61 @@ describe('handlers on the embedded stack, with the sample events', () => {
       const stored = JSON.parse((await stack.ctx.blobs.get(`uploads/${sessionId}/session.json`)).toString('utf8'));
       expect(stored).toMatchObject({ completion: null, refusal: { files: [{ n: 2, verdict: 'infected' }] } });
       expect(await stack.ctx.blobs.list(`inbox/upload/${sessionId}`)).toEqual([]);
+    } finally {
+      s3.destroy();
+    }
+  });
+
+  it('api + ingest-email: staff reprocess is handed to ingest, which reads the message only after the scan (issue 15, item 16)', async () => {
+    // Prepare
+    const raw = await submissionMail('重新读取的材料', '2023-11-10T09:30:00Z');
+    const rawKey = 'inbox/reprocess-me';
+    await putRaw(stack, rawKey, raw);
+    const submissionId = submissionIdOf(raw);
+    const s3 = s3ClientForEndpoint(stack.endpoints.s3);
+    const direct = (key: string) => {
+      const event = sampleEvent('s3-object-created.json');
+      event.Records[0].s3.object.key = encodeURIComponent(key);
+      return event;
+    };
+    await createIngestEmailHandler({ context: async () => stack.ctx, scanCheck: null })(direct(rawKey));
+    // The API function of the stack: no read of inbox/, reprocess handed off (INTAKE_REPROCESS=queued).
+    const api = createApiHandler(
+      async () => ({ ...stack.ctx, reprocess: new S3ReprocessHandOff(stack.ctx.blobs) }),
+      async () => ({ secret: 'a'.repeat(64) }),
+    );
+    const request = sampleEvent('http-api-v2.json');
+    const path = `/api/submissions/${submissionId}/reprocess`;
+    Object.assign(request, { rawPath: path, rawQueryString: '', queryStringParameters: undefined });
+    Object.assign(request.requestContext.http, { method: 'POST', path });
+    request.headers['content-type'] = 'application/json';
+    request.body = JSON.stringify({ reason: '解析程序已更新' });
+    request.headers['content-length'] = String(Buffer.byteLength(request.body));
+    const ingest = createIngestEmailHandler({
+      context: async () => stack.ctx,
+      scanCheck: new S3TagScanCheck(LOCAL_BUCKET, s3),
+    });
+
+    try {
+      // Act
+      const response = await api(request);
+      const [requestKey] = await stack.ctx.blobs.list(`reprocess/requests/${submissionId}/`);
+      const untagged = await ingest(direct(requestKey ?? '')).catch((error: unknown) => error);
+      await putRaw(stack, rawKey, undefined, 'NO_THREATS_FOUND');
+      const clean = await ingest(direct(requestKey ?? ''));
+
+      // Assess
+      expect(response.statusCode).toBe(202);
+      expect(JSON.parse(response.body)).toEqual({ submissionId, queued: true });
+      expect(requestKey).toMatch(/^reprocess\/requests\/s-[0-9a-f]{32}\/\d+T\d+Z\.json$/);
+      expect(untagged).toMatchObject({ name: 'ScanPendingError', key: rawKey });
+      expect(clean).toEqual({ objects: [{ key: requestKey, outcome: 'reprocessed' }] });
+      const audit = await stack.ctx.records.listAudit(null);
+      const submission = await stack.ctx.records.getSubmission(submissionId);
+      const audits = [...audit, ...(submission?.baseId ? await stack.ctx.records.listAudit(submission.baseId) : [])];
+      expect(
+        audits.filter((event) => event.action === 'reprocess-submission' && event.submissionId === submissionId),
+      ).toEqual([expect.objectContaining({ actor: expect.any(String), reason: '解析程序已更新' })]);
     } finally {
       s3.destroy();
     }
