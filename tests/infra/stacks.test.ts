@@ -1477,6 +1477,19 @@ describe('infra stacks without SES (IMAP pickup, SMTP sending, no malware scan)'
     });
   });
 
+  it('has the 15 alarms docs/DEPLOY.md counts for IMAP/SMTP mode: no SES or mail-feedback alarm (issue 15, item 19)', () => {
+    // Act
+    const names = Object.values(stateless.findResources('AWS::CloudWatch::Alarm')).map(
+      (alarm) => String(alarm.Properties.MetricName),
+    );
+
+    // Assess
+    expect(names).toHaveLength(15);
+    expect(names.filter((name) => name.startsWith('Reputation.'))).toEqual([]);
+    expect(names.filter((name) => name === 'Errors')).toHaveLength(6);
+    expect(names.filter((name) => name === 'Throttles')).toHaveLength(4);
+  });
+
   it('without malware protection reads objects right away: no plan, no delay, no tag reads', () => {
     // Act
     const ingestQueue = stateless.findResources('AWS::SQS::Queue')[queueId(stateless, 'IngestQueue')];
