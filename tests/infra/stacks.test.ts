@@ -1479,8 +1479,8 @@ describe('infra stacks without SES (IMAP pickup, SMTP sending, no malware scan)'
 
   it('has the 15 alarms docs/DEPLOY.md counts for IMAP/SMTP mode: no SES or mail-feedback alarm (issue 15, item 19)', () => {
     // Act
-    const names = Object.values(stateless.findResources('AWS::CloudWatch::Alarm')).map(
-      (alarm) => String(alarm.Properties.MetricName),
+    const names = Object.values(stateless.findResources('AWS::CloudWatch::Alarm')).map((alarm) =>
+      String(alarm.Properties.MetricName),
     );
 
     // Assess
