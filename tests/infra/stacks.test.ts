@@ -1423,7 +1423,11 @@ describe('infra stacks without SES (IMAP pickup, SMTP sending, no malware scan)'
     expect(readers).toEqual([path]);
     stateless.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(5 minutes)',
-      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] } }),
+      // No retries of a missed poll (the next one is minutes away), at the scheduler as in Lambda (issue 15, item 18).
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 3600 },
+      }),
     });
   });
 
