@@ -16,21 +16,31 @@ export const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 /** The Node.js major version of the Lambda runtime (see `intakeRuntime`); esbuild targets it. */
 export const nodeMajorVersion = 22;
 
-/** The project's functions: folder under `functions/` and whether its bundle parses PDFs (pdf.js, ~2.5 MB). */
+/**
+ * The project's functions: folder under `functions/`, whether it parses PDFs (then the parser worker and pdf.js's
+ * worker, CMaps and fonts ship beside its bundle) and whether its bundle links pdf.js without parsing (then it still
+ * needs the DOMMatrix shim, which pdf.js wants as it loads).
+ */
 export const functionCatalogue = {
   'ingest-email': { parsesPdf: true },
   'imap-pickup': { parsesPdf: false },
-  // In AWS the API runs no intake (uploads and staff reprocess go to ingest-email through S3 and the scan gate), but
-  // its bundle still links it statically (shared/http -> staff actions and the inline upload path -> intake ->
-  // pdf-parse -> pdf.js, ~440 KB), and pdf.js needs the DOMMatrix shim as it loads: without it the function fails at
-  // cold start. It stays here until the HTTP layer imports intake lazily.
-  api: { parsesPdf: true },
+  // In AWS the API runs no intake (uploads and staff reprocess go to ingest-email through S3 and the scan gate): no
+  // parser worker or pdf.js assets beside it. Its bundle still links intake statically (shared/http -> staff actions
+  // and the local inline paths -> intake -> pdf-parse -> pdf.js, ~440 KB), and pdf.js needs the DOMMatrix shim as it
+  // loads (without it the function fails at cold start), until the HTTP layer imports intake lazily.
+  api: { parsesPdf: false, linksPdfJs: true },
   evaluate: { parsesPdf: false },
   notify: { parsesPdf: false },
   'mail-feedback': { parsesPdf: false },
   // OCR of scans: pdf.js renders the pages; the engine and model ship beside the bundle (ocrAssetPaths).
   ocr: { parsesPdf: true },
-} as const;
+} satisfies Record<string, { parsesPdf: boolean; linksPdfJs?: boolean }>;
+
+/** Whether a function's bundle carries pdf.js (parsing or only linked): the shim, and no 1.5 MB budget. */
+export function carriesPdfJs(name: FunctionName): boolean {
+  const entry: { parsesPdf: boolean; linksPdfJs?: boolean } = functionCatalogue[name];
+  return entry.parsesPdf || entry.linksPdfJs === true;
+}
 
 /** The function that recognises scans: its asset carries tesseract.js, its model and the canvas binary. */
 export const ocrFunction: FunctionName = 'ocr';
@@ -66,7 +76,7 @@ export function esbuildOptions(name: FunctionName): BuildOptions {
     sourcesContent: false,
     charset: 'utf8',
     external: externalModules,
-    inject: functionCatalogue[name].parsesPdf ? [domMatrixShim] : [],
+    inject: carriesPdfJs(name) ? [domMatrixShim] : [],
   };
 }
 

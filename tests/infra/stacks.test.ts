@@ -957,6 +957,10 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
         expect(Boolean(cdk.commandHooks)).toBe(functionCatalogue[name].parsesPdf);
       }
       expect(esbuildOptions('notify').inject).toEqual([]);
+      // The api function runs no intake in AWS (issue 15, item 16): no parser worker or pdf.js assets beside it, but
+      // its bundle still links pdf.js, which needs the shim as it loads.
+      expect(cdkBundlingOptions('api').commandHooks).toBeUndefined();
+      expect(esbuildOptions('api').inject).toEqual([expect.stringMatching(/dom-matrix-shim\.ts$/)]);
       expect(esbuildOptions('ingest-email').inject).toEqual([expect.stringMatching(/dom-matrix-shim\.ts$/)]);
     });
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type FunctionName, functionCatalogue } from '../../../infra/bundling.ts';
+import { carriesPdfJs, type FunctionName, functionCatalogue } from '../../../infra/bundling.ts';
 import { IntakeFunction } from '../../../infra/constructs/intake-function.ts';
 import { buildFunction, sizeBudgetBytes, whyOf } from '../../../scripts/bundle-report.ts';
 
@@ -25,7 +25,7 @@ function bundle(name: FunctionName): ReturnType<typeof buildFunction> {
  */
 const IMAP_PICKUP_CAP_BYTES = 1.75 * 1024 * 1024;
 const withoutPdf = (Object.keys(functionCatalogue) as FunctionName[]).filter(
-  (name) => !functionCatalogue[name].parsesPdf && name !== 'imap-pickup',
+  (name) => !carriesPdfJs(name) && name !== 'imap-pickup',
 );
 
 describe('bundle sizes (issue 8)', () => {
