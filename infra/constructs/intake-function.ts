@@ -116,8 +116,9 @@ export class IntakeFunction extends NodejsFunction {
       new PolicyStatement({
         actions: ['s3:ListBucket'],
         resources: [bucket.bucketArn],
-        // IfExists: S3's own ListBucket check behind a GET or HEAD of a missing key (404 or 403?) carries no prefix;
-        // a ListObjects call always does ("" for the whole bucket, which matches none of these).
+        // IfExists: S3's own ListBucket check behind a GET or HEAD of a missing key (404 or 403?) carries no prefix,
+        // and must pass. The price: a ListObjects call that sends no prefix at all is not held by this condition
+        // (keys only, never contents); our adapters always list with a prefix.
         conditions: { StringLikeIfExists: { 's3:prefix': listed } },
       }),
     );
