@@ -12,7 +12,6 @@
  * acknowledgement and reminder. Reading one does not touch the records: it is a capability, like a city link, but
  * grants uploading only, never reading.
  */
-import type { Readable } from 'node:stream';
 import type { Round } from '../domain/catalogue.ts';
 import { deadlineInstant } from '../domain/round-time.ts';
 import type { TokenSigner } from './signing.ts';
@@ -20,8 +19,7 @@ import type { TokenSigner } from './signing.ts';
 /** Path prefix of upload links. */
 export const UPLOAD_LINK_PATH = '/upload/b/';
 
-/** The header of a composed upload message that says which base's link it came with (set by the server only). */
-export const UPLOAD_LINK_HEADER = 'X-Intake-Upload-Link';
+export { linkedBaseOf, UPLOAD_LINK_HEADER } from '../use-cases/upload-link-header.ts';
 
 /** Days after the deadline (or after issuing, when that is later) that a link keeps working. */
 export const UPLOAD_LINK_GRACE_DAYS = 14;
@@ -64,35 +62,4 @@ export function readUploadLink(
   if (!payload || payload.round !== round.id || typeof payload.base !== 'string' || !payload.base) return null;
   if (!/^[\w-]{1,64}$/.test(payload.base) || typeof payload.exp !== 'number') return null;
   return { baseId: payload.base, expiresAt: new Date(payload.exp * 1000) };
-}
-
-const MAX_HEAD_BYTES = 64 * 1024;
-
-/**
- * The base named by a stored upload message's X-Intake-Upload-Link header, or null. Reads only the header block
- * (composed by the server: CRLF lines, the header unfolded), so it needs no MIME parser.
- */
-export async function linkedBaseOf(message: Readable): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of message) {
-      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-      chunks.push(buffer);
-      size += buffer.length;
-      if (size >= MAX_HEAD_BYTES || buffer.includes('\r\n\r\n') || buffer.includes('\n\n')) break;
-    }
-  } finally {
-    message.destroy();
-  }
-  const text = Buffer.concat(chunks).subarray(0, MAX_HEAD_BYTES).toString('latin1');
-  const end = text.search(/\r?\n\r?\n/);
-  const head = end >= 0 ? text.slice(0, end) : text;
-  const name = UPLOAD_LINK_HEADER.toLowerCase();
-  const values = head
-    .split(/\r?\n/)
-    .filter((line) => line.toLowerCase().startsWith(`${name}:`))
-    .map((line) => line.slice(name.length + 1).trim());
-  // One header, one plain id: anything else is not the server's.
-  return values.length === 1 && /^[\w-]{1,64}$/.test(values[0] ?? '') ? (values[0] ?? null) : null;
 }

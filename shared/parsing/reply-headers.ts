@@ -2,32 +2,11 @@
  * The header facts that decide whether a stored message may be answered automatically, read from its header block
  * only (a message can be tens of MB; the answer is in its first few KB).
  */
-import type { Readable } from 'node:stream';
 import type { ReplyFacts } from '../domain/auto-reply.ts';
 import { readMessage, receiptVerdicts } from './email.ts';
+import { headerEnd, MAX_HEAD_BYTES } from './header-block.ts';
 
-/** Longest header block read (larger blocks are cut; the headers that matter come first). */
-const MAX_HEAD_BYTES = 256 * 1024;
-
-/** Reads the header block (up to the first empty line) from the start of a message stream, then stops reading. */
-export async function readHeaderBlock(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of stream) {
-      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-      chunks.push(buffer);
-      size += buffer.length;
-      const head = Buffer.concat(chunks);
-      const end = headerEnd(head);
-      if (end >= 0) return head.subarray(0, end);
-      if (size >= MAX_HEAD_BYTES) return head.subarray(0, MAX_HEAD_BYTES);
-    }
-  } finally {
-    stream.destroy();
-  }
-  return Buffer.concat(chunks);
-}
+export { readHeaderBlock } from './header-block.ts';
 
 /** The facts of ReplyFacts from a header block (or a whole message: only its headers are read). */
 export async function readReplyFacts(raw: Buffer): Promise<ReplyFacts> {
@@ -48,15 +27,6 @@ export async function readReplyFacts(raw: Buffer): Promise<ReplyFacts> {
     autoResponseSuppress: first('x-auto-response-suppress'),
     verdicts: { spf: verdicts.spf, dkim: verdicts.dkim, dmarc: verdicts.dmarc },
   };
-}
-
-function headerEnd(data: Buffer): number {
-  const text = data.toString('latin1');
-  const crlf = text.indexOf('\r\n\r\n');
-  const lf = text.indexOf('\n\n');
-  if (crlf < 0) return lf;
-  if (lf < 0) return crlf;
-  return Math.min(crlf, lf);
 }
 
 function unfold(head: Buffer): { name: string; value: string }[] {

@@ -4,7 +4,6 @@
  * parser; that lives in acknowledge.ts, so notify, which only retries, does not bundle the parser (issue 8).
  */
 import { createHash } from 'node:crypto';
-import { linkedBaseOf } from '../access/upload-links.ts';
 import type { Finding } from '../domain/findings.ts';
 import { addressOf } from '../domain/mail-address.ts';
 import type { NoticeClaim } from '../domain/notice-claims.ts';
@@ -16,6 +15,7 @@ import type { AppContext } from './context.ts';
 import { evaluateBase } from './evaluate.ts';
 import { type DeliveryRequest, type DeliveryStatus, deliverOnce, recordSkipped } from './notice-delivery.ts';
 import { listRegistry } from './registry.ts';
+import { linkedBaseOf } from './upload-link-header.ts';
 
 /** What became of the acknowledgement of a submission. */
 export interface AcknowledgementResult {

@@ -21,11 +21,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { z } from 'zod';
-import { UPLOAD_LINK_HEADER } from '../access/upload-links.ts';
 import { BlobNotFoundError, type PresignedPost, RECEIVED_AT_METADATA } from '../ports/index.ts';
 import { type AppContext, DEFAULT_LIMITS } from './context.ts';
 import { ingestStoredMessage } from './intake.ts';
 import { composeUploadMessage } from './upload.ts';
+import { UPLOAD_LINK_HEADER } from './upload-link-header.ts';
 
 /** Limits of the upload portal; each is configurable (see `uploadPortalLimitsFromEnv`). */
 export interface UploadPortalLimits {
