@@ -261,8 +261,12 @@ export class UploadIncompleteError extends Error {
 /** Completion must wait: the malware scan has not given a verdict on these files yet. */
 export class UploadScanPendingError extends Error {
   constructor(readonly files: { n: number; fileName: string; status: string | null }[]) {
+    const names = files.map((f) => `「${f.fileName}」`).join('、');
+    // A status is the scanner's own failure (ACCESS_DENIED, FAILED): it will not finish by waiting alone.
     super(
-      `文件安全检查尚未完成（${files.map((f) => `「${f.fileName}」`).join('、')}），请稍后（约一两分钟）再确认提交；文件已上传，无需重传。`,
+      files.some((f) => f.status !== null)
+        ? `文件安全检查未能完成（${names}），管理员已收到通知；请稍后再确认提交，或改用电子邮件报送。文件已上传，无需重传。`
+        : `文件安全检查尚未完成（${names}），请稍后（约一两分钟）再确认提交；文件已上传，无需重传。`,
     );
     this.name = 'UploadScanPendingError';
   }

@@ -207,6 +207,8 @@ describe('handlers on the embedded stack, with the sample events', () => {
       // Act
       const clean = await openSession(['说明.txt', '照片说明.txt']);
       const untagged = await post(clean.completeUrl);
+      await putRaw(stack, clean.files[0]!.key, undefined, 'FAILED');
+      const failed = await post(clean.completeUrl);
       for (const file of clean.files) await putRaw(stack, file.key, undefined, 'NO_THREATS_FOUND');
       const completed = await post(clean.completeUrl);
       const hostile = await openSession(['干净.txt', '带毒.txt']);
@@ -226,6 +228,10 @@ describe('handlers on the embedded stack, with the sample events', () => {
           { n: 2, fileName: '照片说明.txt' },
         ],
       });
+      expect(failed.status).toBe(409);
+      expect(((await failed.json()) as { error: string }).error).toContain(
+        '文件安全检查未能完成（「说明.txt」、「照片说明.txt」）',
+      );
       expect(completed.status).toBe(201);
       const done = (await completed.json()) as { rawKey: string };
       expect(await stack.ctx.blobs.exists(done.rawKey)).toBe(true);
