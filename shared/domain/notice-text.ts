@@ -345,6 +345,8 @@ export interface AcknowledgementInput {
   status: BaseStatus | null;
   /** True when the sender is not known for the base: the status is not told, only where to ask. */
   statusWithheld?: boolean;
+  /** The base's own upload link, for an address known for the base (补交 without typing the base's name). */
+  uploadLink?: string | null;
   /** Findings the sender can fix. */
   findings: Finding[];
   /** True when the message arrived after the deadline. */
@@ -418,6 +420,13 @@ export function renderAcknowledgement(input: AcknowledgementInput): { subject: s
         lines: pending,
       });
     }
+  }
+  if (input.uploadLink && !excluded) {
+    sections.push({
+      heading:
+        '补交材料可使用本基地专用上传链接（基地名称已填好，可一次上传较大的文件；此链接仅供本基地使用，请勿转发）：',
+      lines: [input.uploadLink],
+    });
   }
   if (input.statusWithheld && !excluded) {
     sections.push({

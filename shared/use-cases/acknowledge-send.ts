@@ -161,6 +161,8 @@ export async function acknowledgeWith(
     cityName,
     status,
     statusWithheld: withheld && matched?.participating === true,
+    // Its own upload link goes only where its status goes: whoever holds the link uploads as the base.
+    uploadLink: matched?.participating && !withheld ? (ctx.uploadLinkFor?.(matched.id) ?? null) : null,
     findings,
     late: isLate(new Date(submission.receivedAt), ctx.round),
   });

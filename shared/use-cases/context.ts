@@ -41,6 +41,11 @@ export interface AppContext {
   uploads?: UploadStorage;
   /** Where scans go for OCR; absent, they are read in place (locally, and in the ocr function itself). */
   ocr?: OcrHandOff;
+  /**
+   * A base's own upload link (signed; shared/access/upload-links.ts), for acknowledgements to addresses known for
+   * the base; absent where the runtime knows no public address or secret (no link is then offered).
+   */
+  uploadLinkFor?: (baseId: string) => string | null;
   /** Where staff reprocess requests go; absent, the message is read again in place (locally, and in ingest-email). */
   reprocess?: ReprocessHandOff;
 }

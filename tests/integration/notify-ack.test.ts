@@ -169,9 +169,12 @@ describe('acknowledgements', () => {
     });
   });
 
-  it("tells a base's status to a portal uploader only once the address is known for the base", async () => {
+  it("tells a base's status and its upload link to a portal uploader only once the address is known for the base", async () => {
     // Prepare: a stranger types 平顺网红直播基地 and an address into the portal; later the base mails from its own.
-    const ctx = contextAt(SOON_AFTER);
+    const ctx = {
+      ...contextAt(SOON_AFTER),
+      uploadLinkFor: (baseId: string) => `http://intake.test/upload/b/t-${baseId}`,
+    };
     const file = {
       fileName: '平顺网红直播基地经营服务情况报告表.xlsx',
       content: await buildReportFormXlsx({ header: { baseName: '平顺网红直播基地' }, values: SAMPLE_FORM_VALUES }),
@@ -203,9 +206,12 @@ describe('acknowledgements', () => {
     expect(toStranger!.text).toContain('网上提交的材料');
     expect(toStranger!.text).not.toMatch(/仍缺少|已齐全|均已收到/);
     expect(toStranger!.text).toContain('该基地材料是否齐全，只告知已登记的基地联系邮箱');
+    expect(toStranger!.text).not.toContain('/upload/b/'); // the link lets its holder upload as the base
     for (const known of [toMail!, toKnown!]) {
       expect(known.text).toMatch(/该基地的电子材料仍缺少：/);
       expect(known.text).not.toContain('只告知已登记的基地联系邮箱');
+      expect(known.text).toContain('补交材料可使用本基地专用上传链接');
+      expect(known.text).toContain('http://intake.test/upload/b/t-p11');
     }
   });
 });
