@@ -12,9 +12,12 @@
  *
  *   npx tsx scripts/bundle-report.ts [--runs 3] [--only <function>] [--check] [--json]
  *   npx tsx scripts/bundle-report.ts --why notify [--top 15]
+ *   npx tsx scripts/bundle-report.ts --assembly cdk.out [--json]
+ * `--assembly` reads what a `cdk synth` wrote instead of building: each function's asset in the cloud assembly
+ * (index.mjs and everything beside it), found through the stateless template.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -244,6 +247,46 @@ function printWhy(name: FunctionName, bytes: number, packages: PackageWhy[]): vo
   }
 }
 
+/** One function's asset as `cdk synth` wrote it. */
+export interface AssetReport {
+  name: string;
+  /** index.mjs, the bundle. */
+  bundleBytes: number;
+  /** The whole asset folder (bundle, source map, parser worker, pdf.js assets, OCR engine...). */
+  assetBytes: number;
+}
+
+function treeBytes(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.size;
+  return readdirSync(path).reduce((sum, entry) => sum + treeBytes(join(path, entry)), 0);
+}
+
+/**
+ * The project's functions' assets in a cloud assembly (the output folder of `cdk synth`), by handler folder (the
+ * functions' POWERTOOLS_SERVICE_NAME); the CDK's own handlers are left out.
+ */
+export function assemblyReport(assemblyDir: string, stackName = 'SxIntakeStateless'): AssetReport[] {
+  const template = JSON.parse(readFileSync(join(assemblyDir, `${stackName}.template.json`), 'utf8')) as {
+    Resources: Record<
+      string,
+      { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }
+    >;
+  };
+  const reports: AssetReport[] = [];
+  for (const resource of Object.values(template.Resources)) {
+    if (resource.Type !== 'AWS::Lambda::Function') continue;
+    const variables = (resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
+      ?.Variables;
+    const name = variables?.POWERTOOLS_SERVICE_NAME;
+    const assetPath = resource.Metadata?.['aws:asset:path'];
+    if (typeof name !== 'string' || typeof assetPath !== 'string' || !(name in functionCatalogue)) continue;
+    const dir = join(assemblyDir, assetPath);
+    reports.push({ name, bundleBytes: statSync(join(dir, 'index.mjs')).size, assetBytes: treeBytes(dir) });
+  }
+  return reports.sort((a, b) => a.name.localeCompare(b.name));
+}
+
 function optionValue(args: string[], name: string): string | undefined {
   const at = args.indexOf(name);
   return at >= 0 ? args[at + 1] : undefined;
@@ -255,6 +298,20 @@ function functionNamed(value: string | undefined, option: string): FunctionName 
 }
 
 async function main(args: string[]): Promise<void> {
+  const assembly = optionValue(args, '--assembly');
+  if (assembly !== undefined || args.includes('--assembly')) {
+    if (!assembly) throw new Error('--assembly takes the folder cdk synth wrote (cdk.out)');
+    const reports = assemblyReport(assembly);
+    if (args.includes('--json')) console.log(JSON.stringify(reports, null, 2));
+    else {
+      for (const report of reports) {
+        console.log(
+          `${report.name.padEnd(14)} index.mjs ${megabytes(report.bundleBytes).padStart(9)}   asset ${megabytes(report.assetBytes).padStart(9)}`,
+        );
+      }
+    }
+    return;
+  }
   const why = optionValue(args, '--why');
   if (why !== undefined || args.includes('--why')) {
     const name = functionNamed(why, '--why');

@@ -5,7 +5,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { carriesPdfJs, type FunctionName, functionCatalogue } from '../../../infra/bundling.ts';
 import { IntakeFunction } from '../../../infra/constructs/intake-function.ts';
-import { buildFunction, sizeBudgetBytes, whyOf } from '../../../scripts/bundle-report.ts';
+import { assemblyReport, buildFunction, sizeBudgetBytes, whyOf } from '../../../scripts/bundle-report.ts';
 
 // Issue 8: the functions that do not parse PDFs ship within 1.5 MB minified. Bundling one takes about a second,
 // so the budget is held here rather than only by `npm run bundle-report -- --check`.
@@ -71,7 +71,8 @@ describe('the bundle cdk deploy ships is the one the report measures (issue 15, 
     // Prepare
     const app = new App({
       outdir: join(outRoot, 'cdk.out'),
-      context: { 'aws:cdk:bundling-stacks': ['Bundled'] },
+      // As the CLI runs the app: asset metadata names each function's asset folder.
+      context: { 'aws:cdk:bundling-stacks': ['Bundled'], 'aws:cdk:enable-asset-metadata': true },
     });
     const stack = new Stack(app, 'Bundled');
     new IntakeFunction(stack, 'Notify', { handlerFolder: 'notify', description: 'notify', environment: {} });
@@ -81,9 +82,12 @@ describe('the bundle cdk deploy ships is the one the report measures (issue 15, 
     const [assetDir] = readdirSync(assembly.directory).filter((entry) => entry.startsWith('asset.'));
     const shipped = join(assembly.directory, assetDir ?? '', 'index.mjs');
     const reported = await bundle('notify');
+    const fromAssembly = assemblyReport(assembly.directory, 'Bundled');
 
     // Assess: the round's Chinese strings stay as they are, not \uXXXX escapes (ASCII, 7 % larger).
     expect(readFileSync(shipped, 'utf8').includes('电子商务处')).toBe(true);
     expect(statSync(shipped).size).toBe(reported.bytes);
+    // `bundle-report --assembly` reads the same asset.
+    expect(fromAssembly).toEqual([{ name: 'notify', bundleBytes: reported.bytes, assetBytes: expect.any(Number) }]);
   }, 120_000);
 });
