@@ -60,6 +60,12 @@ async function ingestOne(file: string): Promise<Outcome> {
 
 const documentCodes = (outcome: Outcome) => outcome.documents.flatMap((d) => d.findings);
 
+/** Writes a submission of one attachment, made when the case runs (some take seconds and megabytes to make). */
+const oneFile =
+  (fileName: string, content: () => Buffer | Promise<Buffer>) =>
+  async (file: string): Promise<unknown> =>
+    writeMessage(file, { subject: SUBJECT, attachments: [{ fileName, content: await content() }] });
+
 describe('hostile input: every parser within its budget', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hostile-'));
@@ -93,46 +99,27 @@ describe('hostile input: every parser within its budget', () => {
   }[] = [
     {
       name: 'a PDF whose content stream inflates to 1 GiB (1.4 MB file)',
-      write: async (file) =>
-        writeMessage(file, {
-          subject: SUBJECT,
-          attachments: [{ fileName: '附件3 自评报告.pdf', content: await pdfFlateBomb(1024) }],
-        }),
+      write: oneFile('附件3 自评报告.pdf', () => pdfFlateBomb(1024)),
       expected: (o) => expect(documentCodes(o)).toContain('file.memory-limit'),
     },
     {
       name: 'an xlsx whose shared string inflates to 512 MiB (2 MB file)',
-      write: async (file) =>
-        writeMessage(file, {
-          subject: SUBJECT,
-          attachments: [{ fileName: '附件2 经营服务情况报告表.xlsx', content: await xlsxSharedStringBomb(512) }],
-        }),
+      write: oneFile('附件2 经营服务情况报告表.xlsx', () => xlsxSharedStringBomb(512)),
       expected: (o) => expect(documentCodes(o)).toContain('file.package-too-large'),
     },
     {
       name: 'an xlsx of a million rows (16 MB file)',
-      write: async (file) =>
-        writeMessage(file, {
-          subject: SUBJECT,
-          attachments: [{ fileName: '交易台账.xlsx', content: await xlsxManyRows(1_000_000) }],
-        }),
+      write: oneFile('交易台账.xlsx', () => xlsxManyRows(1_000_000)),
       expected: (o) => expect(documentCodes(o)).toContain('file.package-too-large'),
     },
     {
       name: 'one long shared string referenced by 4,000 cells (18 KB file)',
-      write: async (file) =>
-        writeMessage(file, {
-          subject: SUBJECT,
-          attachments: [
-            { fileName: '附件2 经营服务情况报告表.xlsx', content: await xlsxLongSharedString(100_000, 4_000) },
-          ],
-        }),
+      write: oneFile('附件2 经营服务情况报告表.xlsx', () => xlsxLongSharedString(100_000, 4_000)),
       expected: (o) => expect(documentCodes(o)).toContain('form.partly-read'),
     },
     {
       name: 'zips nested six deep',
-      write: (file) =>
-        writeMessage(file, { subject: SUBJECT, attachments: [{ fileName: '证明材料.zip', content: nestedZips(6) }] }),
+      write: oneFile('证明材料.zip', () => nestedZips(6)),
       expected: (o) => {
         expect(documentCodes(o)).toContain('archive.nested-too-deep');
         // Only the first two levels are opened: nothing from level 3 down is stored as a document.
@@ -145,17 +132,12 @@ describe('hostile input: every parser within its budget', () => {
     },
     {
       name: 'a zip whose member inflates to 1 GiB',
-      write: async (file) =>
-        writeMessage(file, {
-          subject: SUBJECT,
-          attachments: [{ fileName: '证明材料.zip', content: await zipBomb(1024) }],
-        }),
+      write: oneFile('证明材料.zip', () => zipBomb(1024)),
       expected: (o) => expect(documentCodes(o).some((code) => code.startsWith('archive.'))).toBe(true),
     },
     {
       name: 'a zip whose names climb out of the folder (zip-slip)',
-      write: (file) =>
-        writeMessage(file, { subject: SUBJECT, attachments: [{ fileName: '证明材料.zip', content: zipSlip() }] }),
+      write: oneFile('证明材料.zip', () => zipSlip()),
       expected: (o) => {
         expect(documentCodes(o).filter((code) => code === 'archive.entry-unsafe')).toHaveLength(3);
         expect(o.documents.map((d) => d.fileName)).toContain('主播名单.pdf');
@@ -163,11 +145,7 @@ describe('hostile input: every parser within its budget', () => {
     },
     {
       name: 'a PDF of noise',
-      write: (file) =>
-        writeMessage(file, {
-          subject: SUBJECT,
-          attachments: [{ fileName: '附件3 自评报告.pdf', content: garbagePdf() }],
-        }),
+      write: oneFile('附件3 自评报告.pdf', () => garbagePdf()),
       expected: (o) => expect(documentCodes(o).length).toBeGreaterThan(0),
     },
     {
