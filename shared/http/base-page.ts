@@ -8,7 +8,7 @@ import type { Round } from '../domain/catalogue.ts';
 import { chineseDate } from '../domain/chinese-time.ts';
 import type { Finding } from '../domain/findings.ts';
 import { DOCUMENT_KIND_NAMES, paperOf } from '../domain/notice-text.ts';
-import type { DocumentKind, FormValue } from '../domain/records.ts';
+import type { DocumentKind, FormValue, OverdueItem } from '../domain/records.ts';
 import { fixFor } from './fixes.ts';
 import {
   ACTION_NAMES,
@@ -123,9 +123,25 @@ ${
 }
 ${pending.map((p) => html`<li class="pending"><span class="chip warn">待核实</span> ${indicatorName(round, p.indicator)}：已收到${p.documents.map((d) => `“${d.fileName}”`).join('、')}，系统无法确定是否为该项证明材料，<a href="${UNCLASSIFIED_PATH}">待人工核实</a>（不计为缺少）</li>`)}
 ${lateItems.map((l) => html`<li class="late">${LATE_CHIP} ${l.message}（${whenToSecond(l.receivedAt, round)}收到，截止时间为${chineseDate(round.deadline)}24时）</li>`)}
-${overdueItems.map((o) => html`<li class="overdue">${OVERDUE_CHIP} ${o.message}</li>`)}
+${overdueLines(round, overdueItems).map((line) => html`<li class="overdue">${OVERDUE_CHIP} ${line}</li>`)}
 </ul>`
 }`;
+}
+
+/**
+ * What is still missing past the deadline, one line per kind: the documents by name, then the form items and the
+ * evidence each as one line listing them (a base that sent nothing would otherwise read 39 lines of 截止时仍未提交).
+ */
+function overdueLines(round: Round, items: readonly OverdueItem[]): string[] {
+  const of = (element: OverdueItem['element']) => items.filter((o) => o.element === element);
+  const documents = items.filter((o) => o.element !== 'form-item' && o.element !== 'evidence').map((o) => o.message);
+  const formItems = of('form-item').map((o) => (o.item !== undefined ? `第${o.item}项` : o.message));
+  const evidence = of('evidence').map((o) => indicatorName(round, o.indicator) || o.message);
+  return [
+    ...documents,
+    ...(formItems.length ? [`报告表有${formItems.length}项截止时仍未填写：${formItems.join('、')}`] : []),
+    ...(evidence.length ? [`${evidence.length}项证明材料截止时仍未提交：${evidence.join('；')}`] : []),
+  ];
 }
 
 function findingsSection(view: BasePageView, { base, status }: BaseDetail): Html {
@@ -136,7 +152,7 @@ function findingsSection(view: BasePageView, { base, status }: BaseDetail): Html
     html`${hiddenBase(base.id)}<input type="hidden" name="code" value="${f.code}">${f.item !== undefined ? html`<input type="hidden" name="item" value="${f.item}">` : ''}${f.indicator ? html`<input type="hidden" name="indicator" value="${f.indicator}">` : ''}${f.document ? html`<input type="hidden" name="document" value="${f.document}">` : ''}`;
   const row = (f: Finding, waived: boolean) => html`<tr class="${waived ? 'muted' : ''}">
 <td data-label="级别">${waived ? html`<span class="chip info">已豁免</span>` : severityChip(f.severity)}</td>
-<td data-label="内容">${f.message}<div class="small muted">${f.code}</div></td>
+<td data-label="内容" title="${f.code}">${f.message}</td>
 <td data-label="位置">${where(f) || '—'}</td>
 <td data-label="处理建议">${waived ? '—' : fixFor(f)}</td>
 ${

@@ -76,7 +76,9 @@ describe('dashboard: the two kinds of 逾期', () => {
     expect(late).toContain('自评报告逾期提交（11月11日0时0分5秒收到，截止时间为2023年11月10日24时）');
     expect(section(overdue, '<h1>', '</h1>')).toContain('截止仍缺');
     expect(section(overdue, '<h1>', '</h1>')).not.toContain('逾期提交');
-    expect(overdue).toContain('直播电商基地建筑面积的证明材料截止时仍未提交');
+    // One line for all the evidence still missing, not one line each.
+    expect(overdue).toContain('项证明材料截止时仍未提交：直播电商基地建筑面积');
+    expect(overdue.match(/class="overdue"/g)?.length ?? 0).toBeLessThanOrEqual(3);
     expect(section(onTime, '<h1>', '</h1>')).not.toMatch(/逾期提交|截止仍缺/);
     expect(onTime).toContain('电子材料齐全，无逾期。');
     // Received near the deadline: shown to the second, 23:59:30 on the last day.
