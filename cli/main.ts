@@ -132,12 +132,7 @@ async function run(argv: string[]): Promise<void> {
     .option('--json', 'print JSON')
     .action(async (options) => {
       const city = await resolveOptionalCity(options.city);
-      const [{ createLocalContext }, { queryStatus }, { stateName }, { formatBeijing }] = await Promise.all([
-        load.local(),
-        load.query(),
-        load.words(),
-        load.time(),
-      ]);
+      const [{ createLocalContext }, { queryStatus }] = await Promise.all([load.local(), load.query()]);
       const local = await createLocalContext({ dataDir: options.dataDir });
       try {
         const report = await queryStatus(local.ctx, { asOf: options.asOf, city, base: options.base });
@@ -145,34 +140,8 @@ async function run(argv: string[]): Promise<void> {
           console.log(JSON.stringify(report, null, 2));
           return;
         }
-        const tz = local.ctx.round.timeZone;
-        const cityOrder = local.ctx.round.cities.map((c) => c.id as string);
-        const sorted = [...report.bases].sort((a, b) => cityOrder.indexOf(a.city) - cityOrder.indexOf(b.city));
-        for (const status of sorted) {
-          const city = local.ctx.round.cities.find((c) => c.id === status.city)?.name ?? status.city;
-          const missing = [
-            ...status.missing.documents,
-            ...status.missing.formItems.map((n) => `item ${n}`),
-            ...status.missing.evidence,
-          ];
-          console.log(
-            [
-              city.padEnd(4, '　'),
-              status.name,
-              `${stateName(status)}${lateness(status)}`,
-              status.lastReceivedAt ? formatBeijing(new Date(status.lastReceivedAt), tz) : '',
-              missing.length
-                ? `缺：${missing.slice(0, 6).join(', ')}${missing.length > 6 ? ` 等${missing.length}项` : ''}`
-                : '',
-              // Evidence that arrived but the classifier asked about: not missing (intake unclassified lists it).
-              status.pendingEvidence?.length
-                ? `待核实：${status.pendingEvidence.map((p) => p.indicator).join(', ')}`
-                : '',
-            ]
-              .filter(Boolean)
-              .join('  '),
-          );
-        }
+        const { statusTable } = await import('./commands/status-table.ts');
+        for (const line of statusTable(local.ctx.round, report.bases)) console.log(line);
         if (report.unmatched.length > 0) console.log(`\n待分配邮件：${report.unmatched.length}封`);
         if (report.excluded.length > 0) {
           console.log(
@@ -376,10 +345,4 @@ async function run(argv: string[]): Promise<void> {
 /** A base's name for a line of output, or 待分配 (unmatched). */
 function baseName(local: { ctx: { round: { bases: { id: string; name: string }[] } } }, baseId: string | null): string {
   return baseId ? (local.ctx.round.bases.find((b) => b.id === baseId)?.name ?? baseId) : '待分配';
-}
-
-/** `（逾期提交、截止仍缺）` beside a state: sent after the deadline, still missing past it; nothing when neither. */
-function lateness(status: { late: boolean; overdue?: boolean }): string {
-  const marks = [status.late ? '逾期提交' : '', status.overdue ? '截止仍缺' : ''].filter(Boolean);
-  return marks.length > 0 ? `（${marks.join('、')}）` : '';
 }
