@@ -62,6 +62,7 @@ details.inline{display:inline-block;margin-left:.6rem}details.inline[open]{displ
 button.act{padding:.25rem .7rem;border-radius:4px;border:1px solid var(--accent);background:var(--accent);color:#fff;font:inherit;cursor:pointer}
 button.act.secondary{background:#fff;color:var(--accent)}
 details{margin:.2rem 0}summary{cursor:pointer;color:var(--accent);white-space:nowrap}
+details.gaps summary{white-space:normal;color:inherit;text-decoration:underline dotted}details.gaps ul{margin:.3rem 0 0 1.1rem;padding:0;font-size:.9em}
 .grid2{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
 .kv{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem}.kv dt{color:var(--muted)}.kv dd{margin:0}
 .item{border:1px solid var(--line);border-radius:8px;padding:.7rem .9rem;margin:.6rem 0}

@@ -9,7 +9,7 @@ import type { Base, CityId } from '../domain/catalogue.ts';
 import { chineseDate, chineseWhen, deadlineWords } from '../domain/chinese-time.ts';
 import { MAX_NEW_BASES_PER_CITY } from '../domain/city-rules.ts';
 import { localDay } from '../domain/notice-schedule.ts';
-import { paperOf, STATE_NAMES } from '../domain/notice-text.ts';
+import { formItemName, indicatorName, paperOf, STATE_NAMES } from '../domain/notice-text.ts';
 import type { BaseStatus } from '../domain/records.ts';
 import { daysUntilDeadline, deadlineInstant } from '../domain/round-time.ts';
 import { evaluateBase } from '../use-cases/evaluate.ts';
@@ -366,6 +366,18 @@ el.textContent=d+' 天 '+h+' 小时 '+m+' 分 '+x+' 秒'}tick();setInterval(tick
     return [...parts, pending ? `另有${pending}` : ''].filter(Boolean).join('；');
   }
 
+  /** The 缺少 cell: the short count, opening in place to every gap by name (no page to leave, no script). */
+  function missingCell(b: BaseStatus): Html | string {
+    const items = [
+      ...b.missing.documents.map((d) => kindName(d)),
+      ...b.missing.formItems.map((n) => formItemName(round, n)),
+      ...b.missing.evidence.map((slug) => `${indicatorName(round, slug)}的证明材料`),
+      ...(b.pendingEvidence ?? []).map((p) => `${indicatorName(round, p.indicator)}的证明材料：已收到，待核实`),
+    ];
+    if (items.length <= 1) return missingText(b);
+    return html`<details class="gaps"><summary>${missingText(b)}</summary><ul>${items.map((item) => html`<li>${item}</li>`)}</ul></details>`;
+  }
+
   function basesTable(bases: BaseStatus[], withCity: boolean): Html {
     const order = round.cities.map((city) => city.id as string);
     const sorted = [...bases].sort((a, b) => order.indexOf(a.city) - order.indexOf(b.city));
@@ -377,7 +389,7 @@ ${withCity ? html`<td data-label="地市">${cityName(round, b.city)}</td>` : ''}
 <td data-label="基地"><a href="/bases/${b.baseId}">${b.name}</a></td>
 <td data-label="状态">${stateChip(b.state, b)}</td>
 <td data-label="最近收到">${when(b.lastReceivedAt, round)}</td>
-<td data-label="缺少">${missingText(b)}</td>
+<td data-label="缺少">${missingCell(b)}</td>
 <td data-label="需核实" class="num">${openFindings(b).length}</td>
 <td data-label="纸质" class="num">${b.paperCopies}/${PAPER_COPIES_REQUIRED}${paperOf(b).late ? html` <span class="chip bad">逾期</span>` : ''}</td>
 </tr>`,

@@ -62,6 +62,12 @@ describe('dashboard: the two kinds of 逾期', () => {
     expect(row(LATENESS_CASES.lateOnly)).not.toContain('截止仍缺');
     expect(row(LATENESS_CASES.overdueOnly)).toContain('<span class="chip bad overdue">截止仍缺</span>');
     expect(row(LATENESS_CASES.overdueOnly)).not.toContain('逾期提交');
+    // The gaps open in place, by name: no code, no second page.
+    expect(row(LATENESS_CASES.neither)).not.toContain('class="gaps"');
+    const base = await page(`/cities/taiyuan`);
+    const gaps = section(base, '<details class="gaps">', '</details>');
+    expect(gaps).toMatch(/<li>[^<]*的证明材料<\/li>|<li>自评报告<\/li>|<li>第\d+项/);
+    expect(gaps).not.toMatch(/building-area|self-assessment/);
   });
 
   it('lists on a base page what came late, to the second against the deadline, and what is still missing', async () => {
