@@ -206,6 +206,8 @@ export interface DigestInput {
   letterReceivedAt: string | null;
   /** The schedule slot that made the digest due, for the opening sentence. */
   slot?: ScheduleSlot | null;
+  /** A base's own upload link, to pass on to a base with gaps (absent where the runtime signs none). */
+  uploadLinkFor?: ((baseId: string) => string | null) | undefined;
 }
 
 /** A rendered digest. */
@@ -255,6 +257,8 @@ export function renderCityDigest(input: DigestInput): RenderedDigest {
       for (const check of f.checks) lines.push(`    - ${check}`);
     }
     lines.push(`  纸质材料：${f.paper}`);
+    const link = input.uploadLinkFor?.(status.baseId);
+    if (link) lines.push(`  补交链接（可转给该基地，基地名称已填好，仅供该基地使用）：${link}`);
     lines.push('');
   });
   if (complete.length > 0) {
@@ -306,7 +310,9 @@ export function renderCityDigest(input: DigestInput): RenderedDigest {
     lead ? `<p><strong>${esc(lead)}</strong></p>` : '',
     `<p>${esc(intro)}</p>`,
     summaryTable(statuses.map(factsOf), round),
-    ...open.map((status, index) => baseTable(`${ordinal(index)}、${factsOf(status).name}`, factsOf(status))),
+    ...open.map((status, index) =>
+      baseTable(`${ordinal(index)}、${factsOf(status).name}`, factsOf(status), input.uploadLinkFor?.(status.baseId)),
+    ),
     complete.length > 0
       ? `<h3>电子材料齐全的基地</h3><ul>${complete
           .map((s) => {
@@ -534,7 +540,7 @@ function summaryTable(rows: BaseFacts[], round: Round): string {
   return `<table ${TABLE_STYLE}><thead><tr>${header}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
-function baseTable(title: string, f: BaseFacts): string {
+function baseTable(title: string, f: BaseFacts, uploadLink?: string | null): string {
   const rows: [string, string][] = [
     ['类别', esc(f.category)],
     ['状态', esc(stateWords(f))],
@@ -564,6 +570,12 @@ function baseTable(title: string, f: BaseFacts): string {
   }
   if (f.checks.length > 0) rows.push(['需核实', `<ul>${f.checks.map((c) => `<li>${esc(c)}</li>`).join('')}</ul>`]);
   rows.push(['纸质材料', esc(f.paper)]);
+  if (uploadLink) {
+    rows.push([
+      '补交链接',
+      `<a href="${esc(uploadLink)}">${esc(uploadLink)}</a><br>可转给该基地，基地名称已填好，仅供该基地使用`,
+    ]);
+  }
   return `<h3>${esc(title)}</h3><table ${TABLE_STYLE}>${rows
     .map(([k, v]) => `<tr><th style="text-align:left;white-space:nowrap">${k}</th><td>${v}</td></tr>`)
     .join('')}</table>`;

@@ -110,7 +110,15 @@ export async function buildCityNotices(
     const record = cityRecords.find((r) => r.city === city.id);
     const letterReceivedAt =
       record?.letterReceivedAt && record.letterReceivedAt <= asOf.toISOString() ? record.letterReceivedAt : null;
-    const rendered = renderCityDigest({ round: ctx.round, city, statuses: bases, registry, asOf, letterReceivedAt });
+    const rendered = renderCityDigest({
+      round: ctx.round,
+      city,
+      statuses: bases,
+      registry,
+      asOf,
+      letterReceivedAt,
+      uploadLinkFor: ctx.uploadLinkFor,
+    });
     const { to, skippedTo, findings } = addressesOf(city, failing);
     digests.push({
       city: city.id,
@@ -167,6 +175,7 @@ export async function sendCityNotices(ctx: AppContext, input: NoticeRunInput = {
             asOf,
             letterReceivedAt: digest.letterReceivedAt,
             slot: due.slot,
+            uploadLinkFor: ctx.uploadLinkFor,
           })
         : digest;
     const contentSha256 = digest.contentSha256;

@@ -176,6 +176,29 @@ describe('city digest', () => {
     expect(digest.body).toContain('电子材料齐全的基地：\n  · 邮拓直播电商基地');
   });
 
+  it("gives the bureau each incomplete base's own upload link to pass on, where the runtime signs them", () => {
+    // Act
+    const digest = renderCityDigest({
+      round,
+      city: taiyuan,
+      statuses: taiyuanStatuses(),
+      registry: round.bases,
+      asOf: AS_OF,
+      letterReceivedAt: null,
+      uploadLinkFor: (baseId) => `http://intake.test/upload/b/t-${baseId}`,
+    });
+
+    // Assess: one line per base with gaps (three), none for the complete one; none at all without links.
+    expect(
+      digest.text.match(
+        /补交链接（可转给该基地，基地名称已填好，仅供该基地使用）：http:\/\/intake\.test\/upload\/b\/t-[\w-]+/g,
+      ),
+    ).toHaveLength(3);
+    expect(digest.text).not.toContain('t-p02');
+    expect(digest.html).toContain('<a href="http://intake.test/upload/b/t-p03">');
+    expect(render().text).not.toContain('补交链接');
+  });
+
   it('keeps the facts free of the as-of time, so the same facts hash the same a day later', () => {
     // Act
     const today = render(AS_OF);
