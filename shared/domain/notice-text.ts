@@ -223,6 +223,9 @@ export interface RenderedDigest {
   received: boolean;
 }
 
+/** Marks a line of the digest's text that is not one of its facts (kept out of `body`). */
+const LINK_LINE = '\u0000link:';
+
 /** Subject, text, HTML and facts of the digest to one city at `asOf`. */
 export function renderCityDigest(input: DigestInput): RenderedDigest {
   const { round, city, statuses, registry, asOf } = input;
@@ -258,7 +261,7 @@ export function renderCityDigest(input: DigestInput): RenderedDigest {
     }
     lines.push(`  纸质材料：${f.paper}`);
     const link = input.uploadLinkFor?.(status.baseId);
-    if (link) lines.push(`  补交链接（可转给该基地，基地名称已填好，仅供该基地使用）：${link}`);
+    if (link) lines.push(`${LINK_LINE}  补交链接（可转给该基地，基地名称已填好，仅供该基地使用）：${link}`);
     lines.push('');
   });
   if (complete.length > 0) {
@@ -276,7 +279,10 @@ export function renderCityDigest(input: DigestInput): RenderedDigest {
   lines.push('市级事项：');
   lines.push(`  公函：${letter}`);
   for (const note of cityNotes) lines.push(`  推荐数量：${note}`);
-  const body = lines.join('\n');
+  // The facts (what the content hash is taken of) leave the links out: a link signed after the deadline differs at
+  // every run, and a digest must not be sent again for that.
+  const body = lines.filter((line) => !line.startsWith(LINK_LINE)).join('\n');
+  const bodyText = lines.map((line) => (line.startsWith(LINK_LINE) ? line.slice(LINK_LINE.length) : line)).join('\n');
 
   const asOfText = chineseTime(asOf, round);
   const subject = `【${round.title}】${city.name}参评基地电子材料报送（接收）情况（截至${asOfText}）`;
@@ -296,7 +302,7 @@ export function renderCityDigest(input: DigestInput): RenderedDigest {
     ...(lead ? [lead, ''] : []),
     intro,
     '',
-    body,
+    bodyText,
     '',
     closing,
     '',

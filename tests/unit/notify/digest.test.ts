@@ -197,6 +197,8 @@ describe('city digest', () => {
     expect(digest.text).not.toContain('t-p02');
     expect(digest.html).toContain('<a href="http://intake.test/upload/b/t-p03">');
     expect(render().text).not.toContain('补交链接');
+    // Links are not facts: the digest hashes the same with them, so a link signed later sends nothing again.
+    expect(digest.body).toBe(render().body);
   });
 
   it('keeps the facts free of the as-of time, so the same facts hash the same a day later', () => {
