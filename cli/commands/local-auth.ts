@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type LocalAccount, parseAccounts } from '../../shared/access/accounts.ts';
+import { type LocalAccount, parseAccounts, passwordProblem } from '../../shared/access/accounts.ts';
 import { newSecret } from '../../shared/access/signing.ts';
 
 /** The local stack's signing secret and accounts; `generated` is the default account when one was made up. */
@@ -26,10 +26,18 @@ export async function localAuth(dataDir: string, env: NodeJS.ProcessEnv = proces
   const file = join(dataDir, 'local-account.json');
   const stored = JSON.parse(
     await readOrCreate(file, () =>
-      JSON.stringify({ name: 'staff', password: randomBytes(9).toString('base64url') }, null, 2),
+      JSON.stringify({ name: 'staff', password: generatedPassword() }, null, 2),
     ),
   ) as { name: string; password: string };
   return { secret, accounts: parseAccounts(`${stored.name}:${stored.password}:staff`), generated: stored };
+}
+
+/** A random password that meets the local password policy (a draw of one character class only is drawn again). */
+function generatedPassword(): string {
+  for (;;) {
+    const password = randomBytes(9).toString('base64url');
+    if (passwordProblem(password, 'staff') === null) return password;
+  }
 }
 
 /** The secret that signs sessions and links of a data directory's stack (created on first use). */
