@@ -98,3 +98,16 @@ export async function resolveCity(ref: string, roundId?: string): Promise<CityId
 export async function resolveOptionalCity(ref: string | undefined): Promise<CityId | undefined> {
   return ref === undefined ? undefined : resolveCity(ref);
 }
+
+/** The base a `--base` argument names, by id (p11) or full name, or one Chinese line of bad input. */
+export function baseNamed<B extends { id: string; name: string }>(registry: readonly B[], text: string): B {
+  const wanted = text.trim();
+  const base = registry.find((b) => b.id === wanted || b.name === wanted);
+  if (!base) {
+    throw new CliInputError(
+      `没有编号或名称为“${text}”的基地`,
+      `no base "${text}" (give its id, e.g. p11, or full name)`,
+    );
+  }
+  return base;
+}

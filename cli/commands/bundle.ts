@@ -8,7 +8,7 @@ import { rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { type Command, InvalidArgumentError } from 'commander';
-import { resolveOptionalCity } from '../args.ts';
+import { baseNamed, resolveOptionalCity } from '../args.ts';
 import { CliInputError } from '../errors.ts';
 
 const DEFAULT_DATA_DIR = '.intake';
@@ -55,14 +55,7 @@ export function registerBundleCommand(program: Command): void {
       try {
         let scope: Parameters<typeof planBundle>[1];
         if (options.base) {
-          const wanted = options.base.trim();
-          const base = (await listRegistry(local.ctx)).find((b) => b.id === wanted || b.name === wanted);
-          if (!base) {
-            throw new CliInputError(
-              `没有编号或名称为“${options.base}”的基地`,
-              `no base "${options.base}" (give its id, e.g. p11, or full name)`,
-            );
-          }
+          const base = baseNamed(await listRegistry(local.ctx), options.base);
           scope = { base: base.id };
         } else if (city) {
           scope = { city };

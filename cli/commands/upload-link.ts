@@ -4,6 +4,7 @@
  * base fixed and the portal's full limits; the open `/upload` form stays, with tight limits.
  */
 import type { Command } from 'commander';
+import { baseNamed } from '../args.ts';
 import { CliInputError } from '../errors.ts';
 
 const DEFAULT_DATA_DIR = '.intake';
@@ -35,14 +36,7 @@ export function registerUploadLinkCommand(program: Command): void {
       }
       const local = await createLocalContext({ dataDir: options.dataDir });
       try {
-        const wanted = options.base.trim();
-        const base = (await listRegistry(local.ctx)).find((b) => b.id === wanted || b.name === wanted);
-        if (!base) {
-          throw new CliInputError(
-            `没有编号或名称为“${options.base}”的基地`,
-            `no base "${options.base}" (give its id, e.g. p11, or full name)`,
-          );
-        }
+        const base = baseNamed(await listRegistry(local.ctx), options.base);
         const signer = new TokenSigner(secretBytes(await localSecret(local.dataDir)));
         const link = links.signUploadLink(signer, local.ctx.round, base.id, local.ctx.clock.now());
         const url = links.uploadLinkUrl(link, origin);

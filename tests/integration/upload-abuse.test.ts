@@ -19,6 +19,7 @@ import { RecordingMailer } from '../fixtures/notices.ts';
 import { buildReportFormXlsx, SAMPLE_FORM_VALUES } from '../fixtures/report-form.ts';
 import { startTestStack } from './helpers.ts';
 import { PASSWORDS, TEST_ACCOUNTS, TEST_SECRET } from './http-seed.ts';
+import { type OpenedSession, postForm } from './upload-session-client.ts';
 
 const MB = 1024 * 1024;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -26,19 +27,6 @@ const CLI = join(import.meta.dirname, '../../bin/intake.mjs');
 const run = promisify(execFile);
 
 type App = ReturnType<typeof createHttpApp>;
-
-interface OpenedSession {
-  sessionId: string;
-  completeUrl: string;
-  files: {
-    n: number;
-    fileName: string;
-    size: number;
-    key: string;
-    upload: { url: string; fields: Record<string, string> };
-  }[];
-  error?: string;
-}
 
 function files(count: number, size: number) {
   return Array.from({ length: count }, (_, i) => ({
@@ -54,14 +42,6 @@ function openSession(app: App, body: unknown, query = '') {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-}
-
-/** Sends one file as a browser would: the signed fields first, the file last. */
-async function postForm(upload: OpenedSession['files'][number]['upload'], content: Uint8Array, fileName: string) {
-  const form = new FormData();
-  for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
-  form.append('file', new Blob([content]), fileName);
-  return fetch(upload.url, { method: 'POST', body: form });
 }
 
 describe('upload portal abuse (issue 15, item 6)', () => {

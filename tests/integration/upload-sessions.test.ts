@@ -16,6 +16,7 @@ import {
 } from '../../shared/use-cases/upload-sessions.ts';
 import { buildReportFormXlsx, SAMPLE_FORM_VALUES } from '../fixtures/report-form.ts';
 import { startTestStack } from './helpers.ts';
+import { type OpenedSession, postForm } from './upload-session-client.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const LIMITS: UploadPortalLimits = {
@@ -28,26 +29,6 @@ const LIMITS: UploadPortalLimits = {
 };
 
 type App = ReturnType<typeof createHttpApp>;
-
-interface OpenedSession {
-  sessionId: string;
-  completeUrl: string;
-  files: {
-    n: number;
-    fileName: string;
-    size: number;
-    key: string;
-    upload: { url: string; fields: Record<string, string> };
-  }[];
-}
-
-/** Sends one file as a browser would: the signed fields first, the file last. */
-async function postForm(upload: OpenedSession['files'][number]['upload'], content: Uint8Array, fileName: string) {
-  const form = new FormData();
-  for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
-  form.append('file', new Blob([content]), fileName);
-  return fetch(upload.url, { method: 'POST', body: form });
-}
 
 /** The S3 notification the inbox's bucket sends for a new object (what ingest-email receives in AWS). */
 function objectCreated(key: string, eventName: string) {
