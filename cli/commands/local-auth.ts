@@ -25,9 +25,7 @@ export async function localAuth(dataDir: string, env: NodeJS.ProcessEnv = proces
   if (env.INTAKE_USERS?.trim()) return { secret, accounts: parseAccounts(env.INTAKE_USERS), generated: null };
   const file = join(dataDir, 'local-account.json');
   const stored = JSON.parse(
-    await readOrCreate(file, () =>
-      JSON.stringify({ name: 'staff', password: generatedPassword() }, null, 2),
-    ),
+    await readOrCreate(file, () => JSON.stringify({ name: 'staff', password: generatedPassword() }, null, 2)),
   ) as { name: string; password: string };
   return { secret, accounts: parseAccounts(`${stored.name}:${stored.password}:staff`), generated: stored };
 }
