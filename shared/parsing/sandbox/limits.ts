@@ -52,7 +52,7 @@ function fromEnv(name: string, fallback: number): number {
 /** The defaults: a report form is read in well under a second and 100 MiB; a 60-page report in a few seconds. */
 export function parserBudget(): ParserBudget {
   return {
-    memoryMb: fromEnv('INTAKE_PARSER_MEMORY_MB', 160),
+    memoryMb: fromEnv('INTAKE_PARSER_MEMORY_MB', 128),
     timeMs: fromEnv('INTAKE_PARSER_TIME_MS', 20_000),
     ocrTimeMs: fromEnv(
       'INTAKE_PARSER_OCR_TIME_MS',
