@@ -12,17 +12,27 @@ const LAST_SECOND = new Date('2023-11-10T15:59:59Z'); // 2023-11-10 23:59:59 Bei
 const FIRST_LATE_SECOND = new Date('2023-11-10T16:00:00Z'); // 2023-11-11 00:00:00 Beijing
 
 /** A realistic submission of one base: GBK subject, the report form and the self-assessment. */
-async function submissionOf(
-  baseName: string,
-  receivedAt: Date,
-  options: { withReport?: boolean; messageId?: string } = {},
-) {
+/** A base's files: the form and (unless left out) the self-assessment. */
+async function filesOf(baseName: string, withReport = true) {
   const form = await buildReportFormXlsx({ header: { baseName }, values: SAMPLE_FORM_VALUES, layout: 'template' });
   const attachments = [{ filename: `${baseName}经营服务情况报告表.xlsx`, content: form, contentType: XLSX }];
-  if (options.withReport !== false) {
+  if (withReport) {
     const pdf = await buildSelfAssessmentPdf({ baseName });
     attachments.push({ filename: `${baseName}自评报告.pdf`, content: pdf, contentType: 'application/pdf' });
   }
+  return attachments;
+}
+
+async function submissionOf(
+  baseName: string,
+  receivedAt: Date,
+  options: {
+    withReport?: boolean;
+    messageId?: string;
+    files?: Awaited<ReturnType<typeof filesOf>>;
+  } = {},
+) {
+  const attachments = options.files ?? (await filesOf(baseName, options.withReport !== false));
   return buildEmail({
     subject: `【申报材料】${baseName}2022-2023年度综合评价材料`,
     receivedAt,
@@ -102,9 +112,13 @@ describe('pipeline on the embedded stand-ins', () => {
 
   it('records the same message delivered twice as one submission', async () => {
     // Prepare
-    const first = await submissionOf('驿拓直播电商基地', LAST_SECOND, { messageId: '<same@example.cn>' });
+    // The same message as another mailbox delivers it: same files (byte for byte), another Received: stamp. Built
+    // once: the form and the PDF carry their creation time, so building them again a second later is other content.
+    const files = await filesOf('驿拓直播电商基地');
+    const first = await submissionOf('驿拓直播电商基地', LAST_SECOND, { messageId: '<same@example.cn>', files });
     const again = await submissionOf('驿拓直播电商基地', new Date('2023-11-10T15:00:00Z'), {
       messageId: '<same@example.cn>',
+      files,
     });
 
     // Act
