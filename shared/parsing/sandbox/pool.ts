@@ -160,7 +160,15 @@ class ParserPool {
       worker.on('message', onMessage).on('error', settle).on('exit', onExit);
     });
     ready.catch(() => undefined);
-    return { worker, ready };
+    const running = { worker, ready };
+    // A worker that fails or ends between tasks (a parser's late rejection) is replaced by the next task, and never
+    // takes the process down with an unheard 'error' event.
+    worker
+      .on('error', () => undefined)
+      .on('exit', () => {
+        if (this.current === running) this.current = null;
+      });
+    return running;
   }
 
   private discard(running: Running): void {
