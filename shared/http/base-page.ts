@@ -10,9 +10,8 @@ import type { Finding } from '../domain/findings.ts';
 import { DOCUMENT_KIND_NAMES, paperOf } from '../domain/notice-text.ts';
 import type { DocumentKind, FormValue, OverdueItem } from '../domain/records.ts';
 import { fixFor } from './fixes.ts';
+import { ACTION_NAMES, auditTable } from './history.ts';
 import {
-  ACTION_NAMES,
-  auditTable,
   cityName,
   formGuard,
   formValueText,

@@ -20,8 +20,8 @@ import { assertCity, type HttpEnv, type Principal, requireStaff, requireUser } f
 import { basePage } from './base-page.ts';
 import { asOfOf, csrfToken, type HttpDeps } from './deps.ts';
 import { readFlash } from './flash.ts';
+import { auditTable } from './history.ts';
 import {
-  auditTable,
   cityName,
   formGuard,
   type Html,
