@@ -164,7 +164,7 @@ async function run(argv: string[]): Promise<void> {
     .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
     .option('--json', 'print JSON')
     .action(async (submissionId: string, baseRef: string, options) => {
-      const [{ createLocalContext }, staff, { listRegistry }, { matchBase }] = await Promise.all([
+      const [{ createLocalContext }, staff, { listRegistry }, { cityPlaces, matchBase }] = await Promise.all([
         load.local(),
         load.staff(),
         import('../shared/use-cases/registry.ts'),
@@ -175,7 +175,7 @@ async function run(argv: string[]): Promise<void> {
         const registry = await listRegistry(local.ctx);
         let base = registry.find((b) => b.id === baseRef);
         if (!base) {
-          const match = matchBase([baseRef], registry);
+          const match = matchBase([baseRef], registry, cityPlaces(local.ctx.round.cities));
           if (match.kind !== 'matched') {
             throw new CliInputError(
               match.kind === 'ambiguous'

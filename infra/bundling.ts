@@ -154,6 +154,18 @@ export function parseWorkerCommands(inputDir: string, outputDir: string, name: F
   return [`node --import tsx "${inputDir}/scripts/build-parse-worker.ts" ${name} "${outputDir}/parse-worker.mjs"`];
 }
 
+/**
+ * Shell commands that copy the round folders (shared/domain/rounds/<id>/*.json) into `rounds/` beside the bundle,
+ * where the domain finds them at run time: a new round is a folder, never an import to add.
+ */
+export function roundAssetCommands(inputDir: string, outputDir: string): string[] {
+  const rounds = `${inputDir}/shared/domain/rounds`;
+  return [
+    `mkdir -p "${outputDir}/rounds"`,
+    `for d in "${rounds}"/*/; do [ -f "$d/round.json" ] || continue; mkdir -p "${outputDir}/rounds/$(basename "$d")" && cp "$d"*.json "${outputDir}/rounds/$(basename "$d")/"; done`,
+  ];
+}
+
 /** Shell commands that copy the ocr function's asset into the bundle's folder. */
 export function ocrAssetCommands(inputDir: string, outputDir: string): string[] {
   return ocrAssetPaths().map((path) => {
@@ -182,18 +194,17 @@ export function cdkBundlingOptions(name: FunctionName): BundlingOptions {
     bundleAwsSDK: true,
     externalModules: options.external,
     ...(inject.length > 0 ? { inject } : {}),
-    ...(functionCatalogue[name].parsesPdf
-      ? {
-          commandHooks: {
-            beforeBundling: (): string[] => [],
-            beforeInstall: (): string[] => [],
-            afterBundling: (inputDir: string, outputDir: string): string[] => [
-              ...pdfAssetCommands(inputDir, outputDir),
-              ...parseWorkerCommands(inputDir, outputDir, name),
-              ...(name === ocrFunction ? ocrAssetCommands(inputDir, outputDir) : []),
-            ],
-          },
-        }
-      : {}),
+    // Every function reads the round folders; those that read files also get pdf.js's assets and the parser worker.
+    commandHooks: {
+      beforeBundling: (): string[] => [],
+      beforeInstall: (): string[] => [],
+      afterBundling: (inputDir: string, outputDir: string): string[] => [
+        ...roundAssetCommands(inputDir, outputDir),
+        ...(functionCatalogue[name].parsesPdf
+          ? [...pdfAssetCommands(inputDir, outputDir), ...parseWorkerCommands(inputDir, outputDir, name)]
+          : []),
+        ...(name === ocrFunction ? ocrAssetCommands(inputDir, outputDir) : []),
+      ],
+    },
   };
 }

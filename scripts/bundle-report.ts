@@ -16,7 +16,7 @@
  * `--assembly` reads what a `cdk synth` wrote instead of building: each function's asset in the cloud assembly
  * (index.mjs and everything beside it), found through the stateless template.
  */
-import { spawnSync } from 'node:child_process';
+import { execSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,7 @@ import {
   ocrAssetBytes,
   ocrFunction,
   repoRoot,
+  roundAssetCommands,
 } from '../infra/bundling.ts';
 
 /** The size budget of a bundle that does not carry pdf.js. */
@@ -119,6 +120,8 @@ export async function buildFunction(
     metafile: true,
     logLevel: 'error',
   });
+  // The round folders go beside the bundle as in the deployed function (the domain reads them at run time).
+  execSync(roundAssetCommands(repoRoot, outdir).join(' && '), { shell: '/bin/bash', stdio: 'ignore' });
   return { outfile, bytes: statSync(outfile).size, metafile: result.metafile };
 }
 

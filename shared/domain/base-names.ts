@@ -3,7 +3,7 @@
  * 基地名称 and the report cover. Annex 4's names overlap heavily (most end in 直播电商基地 or a variant), so a
  * match must rest on the distinctive part of a name (邮拓, 晋城有礼, 恒宗 ...), never on the generic words alone.
  */
-import type { Base } from './catalogue.ts';
+import type { Base, City } from './catalogue.ts';
 
 /** How a base was recognised: its whole name, its distinctive part, or a close spelling. */
 export type MatchMethod = 'exact' | 'core' | 'fuzzy';
@@ -54,9 +54,24 @@ const GENERIC = new RegExp(GENERIC_TOKENS.join('|'), 'gu');
 /** Common words inside the distinctive part of a name; a close spelling must agree on the rest (恒宗, 龙巅兴趣). */
 const COMMON_WORDS = /直播|电商|电子商务|数字|经济|产业|网红|孵化|创业|创新|示范|新媒体/gu;
 
-const CITY_NAMES = '太原|大同|朔州|忻州|吕梁|晋中|阳泉|长治|晋城|临汾|运城';
-/** Leading place names (中国, 山西, a city, a county such as 武乡县 or 原平市): common to many names, so not distinctive. */
-const PLACE_PREFIX = new RegExp(`^(?:中国|山西省?|(?:${CITY_NAMES})市?|\\p{Script=Han}{2}[县区市])+`, 'u');
+/**
+ * Leading place names (中国, 山西, the round's cities as cities.json spells them, a county such as 武乡县 or
+ * 原平市): common to many names, so not distinctive. One pattern per list of places.
+ */
+const placePrefixes = new Map<string, RegExp>();
+function placePrefix(places: readonly string[]): RegExp {
+  const key = places.join('|');
+  let pattern = placePrefixes.get(key);
+  if (!pattern) {
+    const names = [...new Set(places.map((p) => normalizeBaseName(p).replace(/市$/, '')).filter(Boolean))]
+      .sort((a, b) => b.length - a.length)
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    const cities = names.length > 0 ? `(?:${names.join('|')})市?|` : '';
+    pattern = new RegExp(`^(?:中国|山西省?|${cities}\\p{Script=Han}{2}[县区市])+`, 'u');
+    placePrefixes.set(key, pattern);
+  }
+  return pattern;
+}
 
 const EXACT_SCORE = 1;
 const CORE_SCORE = 0.9;
@@ -93,11 +108,11 @@ interface NameKey {
   anchor: string;
 }
 
-function prepareName(name: string): NameKey | undefined {
+function prepareName(name: string, places: RegExp): NameKey | undefined {
   const key = normalizeBaseName(name);
   if (key.length === 0) return undefined;
   const segments = key.split(GENERIC).filter((s) => s.length > 0);
-  const distinctive = segments.join('').replace(PLACE_PREFIX, '');
+  const distinctive = segments.join('').replace(places, '');
   const anchor = distinctive.replace(COMMON_WORDS, '');
   return { key, segments, distinctive, anchor: anchor.length >= 2 ? anchor : '' };
 }
@@ -215,14 +230,21 @@ function withoutShadowedHits(hits: Hit[]): Hit[] {
   );
 }
 
+/** The place names of a round's cities (太原市, 太原 …) for `matchBase`. */
+export function cityPlaces(cities: readonly Pick<City, 'name' | 'aliases'>[]): string[] {
+  return cities.flatMap((city) => [city.name, ...city.aliases]);
+}
+
 /**
  * Identifies the base that candidate texts (subject, attachment names, form header 基地名称, report cover) speak
- * of. Cancelled bases are matched like the others; deciding what that means is the caller's business.
+ * of. Cancelled bases are matched like the others; deciding what that means is the caller's business. `places`
+ * are the round's city names (cities.json's aliases), which lead many names without distinguishing them.
  */
-export function matchBase(texts: readonly string[], bases: readonly Base[]): BaseMatch {
+export function matchBase(texts: readonly string[], bases: readonly Base[], places: readonly string[] = []): BaseMatch {
+  const prefix = placePrefix(places);
   const names = bases.flatMap((base) =>
     [base.name, ...base.aliases].flatMap((n) => {
-      const name = prepareName(n);
+      const name = prepareName(n, prefix);
       return name ? [{ base, name }] : [];
     }),
   );

@@ -75,27 +75,22 @@ const THIN: Partial<ExcelJS.Borders> = {
 const column = (n: number): string => String.fromCharCode(64 + n);
 const address = (row: number, col: number): string => `${column(col)}${row}`;
 
-/** The header rows: [label, key] pairs per row, as the notice's table lays them out. */
-const HEADER_ROWS: [string, string][][] = [
-  [
-    ['基地名称', 'baseName'],
-    ['地址与范围¹', 'address'],
-  ],
-  [
-    ['市商务局', 'cityBureau'],
-    ['运营机构', 'operator'],
-  ],
-  [
-    ['姓名', 'contactName'],
-    ['职务', 'contactTitle'],
-    ['工作电话', 'workPhone'],
-  ],
-  [
-    ['手机', 'mobile'],
-    ['传真', 'fax'],
-    ['电子邮件', 'email'],
-  ],
+/**
+ * Which header fields share a row, as the notice's table lays them out (cell positions are layout, kept here); the
+ * labels are form.json's (`formHeader[].label`), so a reworded label is a data change.
+ */
+const HEADER_ROWS: string[][] = [
+  ['baseName', 'address'],
+  ['cityBureau', 'operator'],
+  ['contactName', 'contactTitle', 'workPhone'],
+  ['mobile', 'fax', 'email'],
 ];
+
+/** The field's label in form.json, with the address's footnote mark (explained under the table). */
+function headerLabel(round: Pick<TemplateRound, 'formHeader'>, key: string): string {
+  const label = round.formHeader.find((f) => f.key === key)?.label ?? key;
+  return key === 'address' ? `${label}¹` : label;
+}
 
 /** The 其他 option of a tick list, named as the item's wording names it (其他服务, 其他领域 ...). */
 function otherLabel(item: FormItem): string {
@@ -104,13 +99,13 @@ function otherLabel(item: FormItem): string {
 
 /** Computes where every header field, item and field goes. */
 export function reportTemplateLayout(round: TemplateRound): TemplateLayout {
-  const header: HeaderCell[] = [{ key: 'filledAt', label: '填表时间', cell: 'H2' }];
-  HEADER_ROWS.forEach((pairs, r) => {
+  const header: HeaderCell[] = [{ key: 'filledAt', label: headerLabel(round, 'filledAt'), cell: 'H2' }];
+  HEADER_ROWS.forEach((keys, r) => {
     const row = 3 + r;
-    pairs.forEach(([label, key], i) => {
+    keys.forEach((key, i) => {
       // Two pairs: label A/C, value B/D; three pairs (contact rows, after the merged 基地联系人): B/D/F, C/E/G.
-      const labelCol = pairs.length === 2 ? 1 + i * 2 : 2 + i * 2;
-      header.push({ key, label, cell: address(row, labelCol + 1) });
+      const labelCol = keys.length === 2 ? 1 + i * 2 : 2 + i * 2;
+      header.push({ key, label: headerLabel(round, key), cell: address(row, labelCol + 1) });
     });
   });
   const known = new Set(round.formHeader.map((f) => f.key));
@@ -220,26 +215,26 @@ function writeTitleAndHeader(sheet: ExcelJS.Worksheet, round: TemplateRound, lay
   sheet.getCell('A2').font = { italic: true, color: { argb: 'FF595959' } };
 
   const byKey = new Map(layout.header.map((h) => [h.key, h]));
-  const put = (key: string, text: string, labelAt: string, mergeTo?: string) => {
+  const put = (key: string, labelAt: string, mergeTo?: string) => {
     const field = byKey.get(key);
     if (!field) return;
-    label(sheet.getCell(labelAt), text);
+    label(sheet.getCell(labelAt), field.label);
     if (mergeTo) sheet.mergeCells(`${field.cell}:${mergeTo}`);
     valueCell(sheet.getCell(field.cell), '@');
   };
-  put('filledAt', '填表时间', 'G2', 'I2');
-  put('baseName', '基地名称', 'A3');
-  put('address', '地址与范围¹', 'C3', 'I3');
-  put('cityBureau', '市商务局', 'A4');
-  put('operator', '运营机构', 'C4', 'I4');
+  put('filledAt', 'G2', 'I2');
+  put('baseName', 'A3');
+  put('address', 'C3', 'I3');
+  put('cityBureau', 'A4');
+  put('operator', 'C4', 'I4');
   sheet.mergeCells('A5:A6');
   label(sheet.getCell('A5'), '基地联系人');
-  put('contactName', '姓名', 'B5');
-  put('contactTitle', '职务', 'D5');
-  put('workPhone', '工作电话', 'F5', 'I5');
-  put('mobile', '手机', 'B6');
-  put('fax', '传真', 'D6');
-  put('email', '电子邮件', 'F6', 'I6');
+  put('contactName', 'B5');
+  put('contactTitle', 'D5');
+  put('workPhone', 'F5', 'I5');
+  put('mobile', 'B6');
+  put('fax', 'D6');
+  put('email', 'F6', 'I6');
 
   const captions = [
     '类别',

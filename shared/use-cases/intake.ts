@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { finished } from 'node:stream/promises';
-import { matchBase } from '../domain/base-names.ts';
+import { cityPlaces, matchBase } from '../domain/base-names.ts';
 import type { Base } from '../domain/catalogue.ts';
 import { IntakeError } from '../domain/errors.ts';
 import { type Finding, finding } from '../domain/findings.ts';
@@ -255,7 +255,8 @@ async function ingest(ctx: AppContext, source: RawSource, input: Omit<IngestInpu
     ...documents.map((doc) => (doc.folderPath ? `${doc.folderPath}/${doc.fileName}` : doc.fileName)),
   ].filter((text): text is string => Boolean(text));
   const chosen = staffChoice?.baseId ? (registry.find((b) => b.id === staffChoice.baseId) ?? null) : null;
-  const base = chosen ?? identifyBase(candidates, registry, submission, sender?.baseId ?? null);
+  const base =
+    chosen ?? identifyBase(candidates, registry, submission, sender?.baseId ?? null, cityPlaces(ctx.round.cities));
   if (chosen && staffChoice) submission.match = { how: 'staff', source: staffChoice.source, score: 1 };
 
   submission.baseId = base?.id ?? null;
@@ -337,8 +338,9 @@ function identifyBase(
   registry: Base[],
   submission: Submission,
   senderBaseId: string | null,
+  places: readonly string[],
 ): Base | null {
-  const match = matchBase(texts, registry);
+  const match = matchBase(texts, registry, places);
   // Names in the message decide; an address staff once confirmed for a base speaks when the names say nothing.
   const known = senderBaseId ? registry.find((b) => b.id === senderBaseId) : undefined;
   if (match.kind === 'none' && known) {

@@ -1,7 +1,7 @@
 /**
  * Query: the intake status staff look at (CLI, API, dashboard), at any moment.
  */
-import { matchBase, normalizeBaseName } from '../domain/base-names.ts';
+import { cityPlaces, matchBase, normalizeBaseName } from '../domain/base-names.ts';
 import { cityFindings, newBasesOf } from '../domain/city-rules.ts';
 import type { Finding } from '../domain/findings.ts';
 import type { BaseStatus, Unmatched } from '../domain/records.ts';
@@ -50,7 +50,7 @@ export async function listUnmatched(ctx: AppContext, asOf: Date): Promise<Unmatc
   for (const submission of submissions) {
     const documents = await ctx.records.listDocumentsBySubmission(submission.id);
     const fileNames = documents.map((d) => d.fileName);
-    const match = matchBase([submission.subject ?? '', ...fileNames], registry);
+    const match = matchBase([submission.subject ?? '', ...fileNames], registry, cityPlaces(ctx.round.cities));
     out.push({
       submissionId: submission.id,
       from: submission.from,

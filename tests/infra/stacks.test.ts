@@ -954,12 +954,17 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
           bundleAwsSDK: true,
         });
         expect(cdk.inject ?? []).toEqual(esbuild.inject);
-        expect(Boolean(cdk.commandHooks)).toBe(functionCatalogue[name].parsesPdf);
+        // Every function gets the round folders beside it; those that read files, pdf.js's assets and the worker.
+        const hooks = cdk.commandHooks?.afterBundling('/in', '/out').join('\n') ?? '';
+        expect(hooks).toContain('/out/rounds');
+        expect(hooks.includes('parse-worker.mjs')).toBe(functionCatalogue[name].parsesPdf);
       }
       expect(esbuildOptions('notify').inject).toEqual([]);
       // The api function runs no intake in AWS (issue 15, item 16): no parser worker or pdf.js assets beside it, but
       // its bundle still links pdf.js, which needs the shim as it loads.
-      expect(cdkBundlingOptions('api').commandHooks).toBeUndefined();
+      expect(cdkBundlingOptions('api').commandHooks?.afterBundling('/in', '/out').join('\n')).not.toContain(
+        'pdfjs-dist',
+      );
       expect(esbuildOptions('api').inject).toEqual([expect.stringMatching(/dom-matrix-shim\.ts$/)]);
       expect(esbuildOptions('ingest-email').inject).toEqual([expect.stringMatching(/dom-matrix-shim\.ts$/)]);
     });

@@ -1,22 +1,26 @@
 /**
- * The rounds (campaigns) the system knows, as data. A round is five JSON files in `rounds/<id>/`: round.json
- * (dates, mailbox, control items), cities.json, bases.json (Annex 4), indicators.json (附件1) and form.json
- * (附件2). They are checked against the zod schemas and against each other when first loaded, so a slip in next
- * year's data fails loudly at start-up, naming the file and the place, instead of skewing an evaluation.
- * Adding a round: create its folder, then add one entry to `ROUND_FILES` below.
+ * The rounds (campaigns) the system knows, as data. A round is a folder `rounds/<id>/` of JSON files: round.json
+ * (dates, mailbox, control items), cities.json, bases.json (Annex 4), indicators.json (附件1), form.json (附件2),
+ * and optionally vocabulary.json (the words bases use for their evidence) and scoring.json (the expert stage).
+ * They are checked against the zod schemas and against each other when first loaded, so a slip in next year's
+ * data fails loudly, naming the file and the place, instead of skewing an evaluation.
+ *
+ * Adding a round is adding its folder, nothing else: the folders are found at run time (`roundsDirectory`), beside
+ * this module in the sources, in `rounds/` beside a Lambda bundle (copied there by infra/bundling.ts), or where
+ * INTAKE_ROUNDS_DIR points. Reading JSON files shipped with the code is the one I/O of the domain; it replaces the
+ * JSON imports that made every new round a code change.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { type Round, roundSchema } from '../catalogue.ts';
 import { IntakeError } from '../errors.ts';
 import { type ScoringScheme, scoringSchemeSchema } from '../scoring.ts';
 import { vocabularySchema } from '../vocabulary.ts';
-import bases2023 from './2023/bases.json' with { type: 'json' };
-import cities2023 from './2023/cities.json' with { type: 'json' };
-import form2023 from './2023/form.json' with { type: 'json' };
-import indicators2023 from './2023/indicators.json' with { type: 'json' };
-import round2023 from './2023/round.json' with { type: 'json' };
-import scoring2023 from './2023/scoring.json' with { type: 'json' };
-import vocabulary2023 from './2023/vocabulary.json' with { type: 'json' };
+
+/** Environment variable naming the folder that holds the round folders (overrides the shipped ones). */
+export const ROUNDS_DIR_VARIABLE = 'INTAKE_ROUNDS_DIR';
 
 /** The raw contents of a round's JSON files, before validation. */
 export interface RoundFiles {
@@ -33,17 +37,6 @@ export interface RoundFiles {
   /** vocabulary.json: the words bases use for their evidence (optional). */
   vocabulary?: unknown;
 }
-
-const ROUND_FILES: Readonly<Record<string, RoundFiles>> = {
-  '2023': {
-    round: round2023,
-    cities: cities2023,
-    bases: bases2023,
-    indicators: indicators2023,
-    form: form2023,
-    vocabulary: vocabulary2023,
-  },
-};
 
 /** Invalid round data; `file` and `path` say where (e.g. `rounds/2023/bases.json`, `[3].grade2021`). */
 export class RoundDataError extends IntakeError {
@@ -176,32 +169,90 @@ export function parseRoundFiles(id: string, files: RoundFiles): Round {
   return round;
 }
 
-const cache = new Map<string, Round>();
-
-/** Ids of the rounds shipped with the code, oldest first. */
-export function availableRounds(): string[] {
-  return Object.keys(ROUND_FILES).sort();
+/** Whether `dir` holds at least one round folder (a folder with a round.json). */
+function holdsRounds(dir: string): boolean {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).some(
+      (entry) => entry.isDirectory() && existsSync(join(dir, entry.name, 'round.json')),
+    );
+  } catch {
+    return false;
+  }
 }
 
 /**
- * Loads a round (the latest when no id is given), validated and cached per id. The result is frozen because it
- * is shared by every caller of the process; copy before changing anything.
+ * The folder holding the round folders: INTAKE_ROUNDS_DIR when set; else the nearest of this module's folder (the
+ * sources), `rounds/` beside it or above it (a Lambda bundle, /var/task/rounds) and the sources' folder above it
+ * (the compiled CLI in dist/cli/chunks reads the checkout's rounds, never a stale copy).
  */
-export function loadRound(id?: string): Round {
-  const roundId = id ?? availableRounds().at(-1);
-  const files = roundId === undefined ? undefined : ROUND_FILES[roundId];
-  if (roundId === undefined || !files) {
-    throw new Error(`Unknown round "${id}"; available: ${availableRounds().join(', ') || 'none'}`);
+export function roundsDirectory(): string {
+  const configured = process.env[ROUNDS_DIR_VARIABLE];
+  if (configured) return resolve(configured);
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let level = 0; level < 5; level++) {
+    for (const candidate of [dir, join(dir, 'rounds'), join(dir, 'shared', 'domain', 'rounds')]) {
+      if (holdsRounds(candidate)) return candidate;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
   }
-  let round = cache.get(roundId);
+  throw new Error(`No round folders found near ${fileURLToPath(import.meta.url)}; set ${ROUNDS_DIR_VARIABLE}`);
+}
+
+/** Ids of the rounds in `dir` (default: `roundsDirectory()`), oldest first. */
+export function availableRounds(dir = roundsDirectory()): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, 'round.json')))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/** One JSON file of a round; undefined when an optional file is absent. A syntax error names the file. */
+function readJson(dir: string, id: string, file: string, optional = false): unknown {
+  const path = join(dir, id, file);
+  if (optional && !existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (cause) {
+    throw new RoundDataError(id, `rounds/${id}/${file}`, '(file)', (cause as Error).message, { cause });
+  }
+}
+
+/** The raw files of round `id` in `dir`. */
+export function readRoundFiles(id: string, dir = roundsDirectory()): RoundFiles {
+  const vocabulary = readJson(dir, id, 'vocabulary.json', true);
+  return {
+    round: readJson(dir, id, 'round.json'),
+    cities: readJson(dir, id, 'cities.json'),
+    bases: readJson(dir, id, 'bases.json'),
+    indicators: readJson(dir, id, 'indicators.json'),
+    form: readJson(dir, id, 'form.json'),
+    ...(vocabulary === undefined ? {} : { vocabulary }),
+  };
+}
+
+const cache = new Map<string, Round>();
+
+/**
+ * Loads a round (the latest when no id is given) from its folder, validated and cached per folder and id. The
+ * result is frozen because it is shared by every caller of the process; copy before changing anything.
+ */
+export function loadRound(id?: string, dir = roundsDirectory()): Round {
+  const known = availableRounds(dir);
+  const roundId = id ?? known.at(-1);
+  if (roundId === undefined || !known.includes(roundId)) {
+    throw new Error(`Unknown round "${id}"; available: ${known.join(', ') || 'none'} (in ${dir})`);
+  }
+  const key = `${dir}\u0000${roundId}`;
+  let round = cache.get(key);
   if (!round) {
-    round = deepFreeze(parseRoundFiles(roundId, files));
-    cache.set(roundId, round);
+    round = deepFreeze(parseRoundFiles(roundId, readRoundFiles(roundId, dir)));
+    cache.set(key, round);
   }
   return round;
 }
 
-const SCORING_FILES: Readonly<Record<string, unknown>> = { '2023': scoring2023 };
 const scoringCache = new Map<string, ScoringScheme>();
 
 /**
@@ -234,14 +285,15 @@ export function parseScoringFile(round: Round, data: unknown): ScoringScheme {
 }
 
 /** The scoring scheme of a round (the latest when no id is given), validated against the round and cached. */
-export function loadScoring(id?: string): ScoringScheme {
-  const round = loadRound(id);
-  let scheme = scoringCache.get(round.id);
+export function loadScoring(id?: string, dir = roundsDirectory()): ScoringScheme {
+  const round = loadRound(id, dir);
+  const key = `${dir}\u0000${round.id}`;
+  let scheme = scoringCache.get(key);
   if (!scheme) {
-    const data = SCORING_FILES[round.id];
+    const data = readJson(dir, round.id, 'scoring.json', true);
     if (data === undefined) throw new Error(`Round ${round.id} has no scoring.json`);
     scheme = deepFreeze(parseScoringFile(round, data));
-    scoringCache.set(round.id, scheme);
+    scoringCache.set(key, scheme);
   }
   return scheme;
 }

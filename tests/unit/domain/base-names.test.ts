@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type BaseMatch, matchBase, normalizeBaseName } from '../../../shared/domain/base-names.ts';
+import { type BaseMatch, cityPlaces, matchBase, normalizeBaseName } from '../../../shared/domain/base-names.ts';
 import type { Base } from '../../../shared/domain/catalogue.ts';
 import { loadRound } from '../../../shared/domain/rounds/index.ts';
 
 const registry: readonly Base[] = loadRound('2023').bases;
+const places = cityPlaces(loadRound('2023').cities);
 
 function byName(name: string): Base {
   const base = registry.find((b) => b.name === name);
@@ -46,7 +47,7 @@ describe('normalizeBaseName', () => {
 describe('matchBase', () => {
   it.each(registry.map((b) => [b.id, b.name] as const))('matches registry name %s (%s) to itself', (id, name) => {
     // Act
-    const result = matchBase([name], registry);
+    const result = matchBase([name], registry, places);
 
     // Assess
     expect(result).toMatchObject({ kind: 'matched', score: 1, source: name, method: 'exact' });
@@ -79,7 +80,7 @@ describe('matchBase', () => {
     ['京东（大同）数字经济产业园', 'p15'],
   ])('recognises %s as %s', (text, id) => {
     // Act
-    const result = matchBase([text], registry);
+    const result = matchBase([text], registry, places);
 
     // Assess
     expect(summary(result)).toBe(id);
@@ -101,7 +102,7 @@ describe('matchBase', () => {
     [''],
   ])('finds no base in %s', (text) => {
     // Act
-    const result = matchBase([text], registry);
+    const result = matchBase([text], registry, places);
 
     // Assess
     expect(result).toEqual({ kind: 'none' });
@@ -109,8 +110,8 @@ describe('matchBase', () => {
 
   it('does not take 驿拓 for 邮拓 although the names differ by one character', () => {
     // Act
-    const yituo = matchBase(['驿拓直播电商基地材料'], registry);
-    const youtuo = matchBase(['邮拓直播电商基地材料'], registry);
+    const yituo = matchBase(['驿拓直播电商基地材料'], registry, places);
+    const youtuo = matchBase(['邮拓直播电商基地材料'], registry, places);
 
     // Assess
     expect(summary(yituo)).toBe('p12');
@@ -119,7 +120,7 @@ describe('matchBase', () => {
 
   it('reports a subject naming two bases as ambiguous', () => {
     // Act
-    const result = matchBase(['邮拓直播电商基地、龙巅兴趣直播基地综合评价材料'], registry);
+    const result = matchBase(['邮拓直播电商基地、龙巅兴趣直播基地综合评价材料'], registry, places);
 
     // Assess
     expect(result.kind).toBe('ambiguous');
@@ -128,7 +129,7 @@ describe('matchBase', () => {
 
   it('reports texts that name different bases as ambiguous', () => {
     // Act
-    const result = matchBase(['东方传媒电商直播基地材料', '极致星空电商直播基地自评报告.pdf'], registry);
+    const result = matchBase(['东方传媒电商直播基地材料', '极致星空电商直播基地自评报告.pdf'], registry, places);
 
     // Assess
     expect(result.kind).toBe('ambiguous');
@@ -151,8 +152,8 @@ describe('matchBase', () => {
     const bases = [...registry, hengzongShort];
 
     // Act
-    const longText = matchBase(['大同市恒宗直播电商基地-综合评价材料'], bases);
-    const shortText = matchBase(['恒宗直播电商基地-综合评价材料'], bases);
+    const longText = matchBase(['大同市恒宗直播电商基地-综合评价材料'], bases, places);
+    const shortText = matchBase(['恒宗直播电商基地-综合评价材料'], bases, places);
 
     // Assess
     expect(summary(longText)).toBe('p17');
@@ -164,6 +165,7 @@ describe('matchBase', () => {
     const result = matchBase(
       ['综合评价材料', '经营服务情况报告表.xlsx', '山西农谷电商直播基地自评报告.pdf', '农谷基地证明材料.zip'],
       registry,
+      places,
     );
 
     // Assess
@@ -177,8 +179,8 @@ describe('matchBase', () => {
     const bases = registry.map((b) => (b.id === youtuo.id ? youtuo : b));
 
     // Act
-    const result = matchBase(['山西邮拓网络科技有限公司关于报送综合评价材料的函'], bases);
-    const fromCover = matchBase(['运营单位：山西邮拓网络科技有限公司'], bases);
+    const result = matchBase(['山西邮拓网络科技有限公司关于报送综合评价材料的函'], bases, places);
+    const fromCover = matchBase(['运营单位：山西邮拓网络科技有限公司'], bases, places);
 
     // Assess
     expect(result).toMatchObject({ kind: 'matched', base: { id: 'p02' }, method: 'exact' });
@@ -187,7 +189,7 @@ describe('matchBase', () => {
 
   it('matches cancelled bases like the others', () => {
     // Act
-    const result = matchBase(['吕梁电商扶贫创业孵化园-2023年材料'], registry);
+    const result = matchBase(['吕梁电商扶贫创业孵化园-2023年材料'], registry, places);
 
     // Assess
     expect(result).toMatchObject({ kind: 'matched', base: { id: 'x04', category: 'cancelled', participating: false } });
@@ -195,9 +197,9 @@ describe('matchBase', () => {
 
   it('ranks an exact name above a distinctive part above a close spelling', () => {
     // Act
-    const exact = matchBase(['大同市恒宗直播电商基地'], registry);
-    const core = matchBase(['晋城有礼直播'], registry);
-    const fuzzy = matchBase(['大同恒宗直播电商基地'], registry);
+    const exact = matchBase(['大同市恒宗直播电商基地'], registry, places);
+    const core = matchBase(['晋城有礼直播'], registry, places);
+    const fuzzy = matchBase(['大同恒宗直播电商基地'], registry, places);
 
     // Assess
     expect(exact).toMatchObject({ kind: 'matched', method: 'exact', score: 1 });
@@ -206,9 +208,24 @@ describe('matchBase', () => {
     if (fuzzy.kind === 'matched') expect(fuzzy.score).toBeLessThan(0.9);
   });
 
+  it("takes the round's city names (cities.json) as places, not distinctive: a base named by its city alone", () => {
+    // Prepare: a base whose name is a city and generic words only.
+    const cityOnly = { ...(registry[0] as Base), id: 'x01', name: '晋中直播电商基地', aliases: [] };
+
+    // Act
+    const other = matchBase(['晋中网红直播电商基地材料'], [cityOnly], places);
+    const written = matchBase(['晋中直播电商基地申报材料'], [cityOnly], places);
+    const withoutPlaces = matchBase(['晋中网红直播电商基地材料'], [cityOnly]);
+
+    // Assess: another base's name is not it; its own full name is; without the places 晋中 was its distinctive part.
+    expect(other).toEqual({ kind: 'none' });
+    expect(written).toMatchObject({ kind: 'matched', base: { id: 'x01' } });
+    expect(withoutPlaces).toMatchObject({ kind: 'matched' });
+  });
+
   it('finds nothing in an empty registry or without texts', () => {
     // Act / Assess
     expect(matchBase(['邮拓直播电商基地'], [])).toEqual({ kind: 'none' });
-    expect(matchBase([], registry)).toEqual({ kind: 'none' });
+    expect(matchBase([], registry, places)).toEqual({ kind: 'none' });
   });
 });
