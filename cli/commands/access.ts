@@ -24,13 +24,19 @@ export function registerAccessCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (city: string, options) => {
       const cityId = { data: await resolveCity(city) };
-      const [{ createLocalContext }, { issueCityLink }, { TokenSigner, secretBytes }, { localSecret }] =
-        await Promise.all([
-          import('../../shared/composition/local.ts'),
-          import('../../shared/access/city-links.ts'),
-          import('../../shared/access/signing.ts'),
-          import('./local-auth.ts'),
-        ]);
+      const [
+        { createLocalContext },
+        { issueCityLink },
+        { TokenSigner, secretBytes },
+        { localSecret },
+        { chineseTime },
+      ] = await Promise.all([
+        import('../../shared/composition/local.ts'),
+        import('../../shared/access/city-links.ts'),
+        import('../../shared/access/signing.ts'),
+        import('./local-auth.ts'),
+        import('../../shared/domain/chinese-time.ts'),
+      ]);
       const local = await createLocalContext({ dataDir: options.dataDir });
       try {
         const signer = new TokenSigner(secretBytes(await localSecret(local.dataDir)));
@@ -47,7 +53,7 @@ export function registerAccessCommands(program: Command): void {
         console.log(
           options.json
             ? JSON.stringify({ city: cityId.data, ...link }, null, 2)
-            : `${link.url}\n（${link.expiresAt} 前有效）`,
+            : `${link.url}\n（${chineseTime(link.expiresAt, local.ctx.round, { year: true })}前有效，北京时间）`,
         );
       } finally {
         await local.close();

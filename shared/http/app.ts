@@ -32,6 +32,7 @@ import type { FileDownloads, HttpDeps } from './deps.ts';
 import { registerFiles } from './files.ts';
 import { registerForms } from './forms.ts';
 import { page } from './html.ts';
+import { registerLogPage } from './log-page.ts';
 import { type OidcConfig, oidcConfigFromEnv, registerOidc } from './oidc.ts';
 import { registerPages } from './pages.ts';
 import { type BodyLimits, bodyLimits, clientErrorOf, defaultBodyLimits } from './request-guards.ts';
@@ -254,6 +255,7 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
   registerVocabularyPage(app, deps);
   registerReviewPages(app, deps);
   registerUploadLinkPage(app, deps);
+  registerLogPage(app, deps);
 
   app.notFound((c) =>
     isApi(c)

@@ -85,7 +85,7 @@ ${documentsSection(view, d)}
 ${figuresSection(view, d)}
 ${evidenceSection(view, d)}
 <h2>操作记录</h2>
-${auditTable(round, d.audit)}
+${auditTable(round, d.audit, { bases: new Map([[base.id, base.name]]) })}
 ${status.actions.length ? html`<p class="small muted">影响当前状态的人工决定：${status.actions.map((a) => `${ACTION_NAMES[a.kind] ?? a.kind}（${a.actor}，${when(a.at, round)}）`).join('；')}</p>` : ''}
 <p class="small muted">JSON：<a href="/api/bases/${base.id}">/api/bases/${base.id}</a> · 数据截至 ${when(status.asOf, round)}</p>`;
 }

@@ -1,105 +1,69 @@
 /**
- * The audit trail as pages show it: the base page's 操作记录 and the staff page of actions tied to no base.
+ * The audit trail as pages show it: each action as a sentence (shared/domain/audit-sentences.ts), Beijing time, and a
+ * button that copies the lines as plain text (for a 工作记录 or a message). Used by the base page's 操作记录, the
+ * page of actions tied to no base, and the one log of everything (log-page.ts).
  */
-import { html } from 'hono/html';
+import { html, raw } from 'hono/html';
+import {
+  ACTION_NAMES,
+  type AuditLine,
+  auditLineText,
+  auditSentence,
+  type BaseNames,
+} from '../domain/audit-sentences.ts';
 import type { Round } from '../domain/catalogue.ts';
-import { chineseDate, chineseWhen } from '../domain/chinese-time.ts';
-import { DOCUMENT_KIND_NAMES } from '../domain/notice-text.ts';
-import type { DocumentKind } from '../domain/records.ts';
-import { type Html, when } from './html.ts';
+import { cityName, type Html, when } from './html.ts';
 
-/** Chinese names of audit actions and decision kinds. */
-export const ACTION_NAMES: Record<string, string> = {
-  'assign-submission': '分配邮件',
-  'register-base': '登记新基地',
-  'recommend-excluded-base': '名单外基地转为新推荐基地',
-  'reprocess-submission': '重新读取',
-  'classify-document': '人工分类',
-  'withdraw-document': '撤回文件',
-  'restore-document': '恢复文件',
-  'waive-finding': '豁免提示',
-  'reopen-finding': '撤销豁免',
-  'mark-not-applicable': '标记不适用',
-  'unmark-not-applicable': '撤销不适用',
-  'not-applicable': '不适用',
-  'record-paper-copies': '登记纸质材料',
-  'paper-copies': '纸质材料',
-  'confirm-sender': '确认发件人',
-  'record-city-letter': '登记公函',
-  'issue-city-link': '生成地市链接',
-};
+export { ACTION_NAMES };
 
-/** Names of the details audit events carry, as a clerk reads them (unknown keys are shown as they are). */
-const DETAIL_NAMES: Record<string, string> = {
-  from: '原归属',
-  to: '归属',
-  sender: '发件地址',
-  address: '地址',
-  name: '名称',
-  city: '地市',
-  key: '对象',
-  active: '生效',
-  received: '公函已收到',
-  pilotUnits: '试点单位',
-  ranking: '推荐排序',
-  documentId: '公函文件',
-  copies: '份数',
-  receivedOn: '收到日期',
-  kind: '分类',
-  indicator: '对应指标',
-  indicators: '对应指标',
-  replaces: '原名单外基地',
-  submissions: '转入来件',
-  expiresAt: '有效期至',
-  previousState: '原状态',
-  reports: '退信次数',
-  expert: '专家',
-  bases: '基地数',
-  year: '年度',
-  grade: '等级',
-  annex4: '2021年度等级',
-  points: '扣分',
-  raisedBy: '提出人',
-  decision: '结论',
-};
-
-/**
- * An audit detail as read: dates in the one date format, 是/否 for flags, names for cities, bases, indicators and
- * document kinds (ids the round does not know, such as a base registered this round, stay as they are); a ranking
- * is numbered as the letter numbers it.
- */
-function detailText(key: string, value: unknown, round: Round): string {
-  if (typeof value === 'boolean') return value ? '是' : '否';
-  if (Array.isArray(value)) {
-    const words = value.map((v) => detailText(key, v, round));
-    return key === 'ranking' ? words.map((w, i) => `${i + 1}. ${w}`).join(' ') : words.join('、');
-  }
-  if (typeof value !== 'string') return JSON.stringify(value);
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return chineseDate(value);
-  if (/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(value)) return chineseWhen(value, round);
-  if (key === 'kind' && value in DOCUMENT_KIND_NAMES) return DOCUMENT_KIND_NAMES[value as DocumentKind];
-  return (
-    round.cities.find((c) => c.id === value)?.name ??
-    round.bases.find((b) => b.id === value)?.name ??
-    round.indicators.find((i) => i.slug === value)?.name ??
-    value
-  );
+/** How a trail is shown. */
+export interface AuditTableOptions {
+  /** Names of bases registered this round (the round's own are known). */
+  bases?: BaseNames;
+  /** A 基地 column (the log of every base). */
+  withBase?: boolean;
+  /** Telling apart two trails on one page (the copy button's target). */
+  id?: string;
 }
 
-/** The audit trail as a table (newest first, as the store returns it). */
+/** The audit trail as a table of sentences (newest first, as given) with a copy button. */
 export function auditTable(
   round: Round,
-  events: { at: string; actor: string; action: string; reason: string; details: Record<string, unknown> }[],
+  events: readonly (AuditLine & { city?: string | null })[],
+  options: AuditTableOptions = {},
 ): Html {
   if (events.length === 0) return html`<p class="muted">暂无操作记录。</p>`;
-  return html`<div class="table-wrap"><table class="stack audit">
-<thead><tr><th>时间</th><th>操作人</th><th>操作</th><th>原因</th><th>内容</th></tr></thead>
+  const id = options.id ?? 'audit';
+  const text = events.map((e) => auditLineText(round, e, options)).join('\n');
+  const baseCell = (e: AuditLine & { city?: string | null }) => {
+    if (!options.withBase) return '';
+    const name = e.baseId ? (round.bases.find((b) => b.id === e.baseId)?.name ?? options.bases?.get(e.baseId)) : null;
+    return html`<td data-label="基地">${
+      e.baseId
+        ? html`<a href="/bases/${e.baseId}">${name ?? e.baseId}</a>${e.city ? html` <span class="small muted">${cityName(round, e.city)}</span>` : ''}`
+        : e.city
+          ? cityName(round, e.city)
+          : '—'
+    }</td>`;
+  };
+  return html`<p class="copy-line no-print"><button class="act secondary" type="button" data-copy="${id}-text">复制为文字</button> <span class="small muted" role="status" data-copy-state="${id}-text"></span></p>
+<textarea id="${id}-text" class="copy-source" readonly aria-hidden="true" tabindex="-1">${text}</textarea>
+<div class="table-wrap"><table class="stack audit" id="${id}">
+<thead><tr><th>时间</th><th>操作人</th>${options.withBase ? html`<th>基地（地市）</th>` : ''}<th>操作</th><th>原因</th></tr></thead>
 <tbody>${events.map(
-    (e) => html`<tr><td data-label="时间">${when(e.at, round)}</td><td data-label="操作人">${e.actor}</td>
-<td data-label="操作">${ACTION_NAMES[e.action] ?? e.action}</td><td data-label="原因">${e.reason}</td>
-<td data-label="内容" class="small">${Object.entries(e.details)
-      .filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0))
-      .map(([k, v]) => `${DETAIL_NAMES[k] ?? k}：${detailText(k, v, round)}`)
-      .join('；')}</td></tr>`,
-  )}</tbody></table></div>`;
+    (
+      e,
+    ) => html`<tr data-action="${e.action}"><td data-label="时间" class="nowrap">${when(e.at, round)}</td><td data-label="操作人">${e.actor}</td>${baseCell(e)}
+<td data-label="操作">${auditSentence(round, e, options.bases)}</td><td data-label="原因">${e.reason}</td></tr>`,
+  )}</tbody></table></div>
+${COPY_SCRIPT}`;
 }
+
+/** The copy buttons' script (one per page is enough; repeating it is harmless: a button is bound once). */
+const COPY_SCRIPT =
+  raw(`<style>.copy-source{position:absolute;left:-9999px;width:1px;height:1px;opacity:0}td.nowrap{white-space:nowrap}.copy-line{margin:.2rem 0 .4rem}</style>
+<script>(function(){document.querySelectorAll('button[data-copy]').forEach(function(b){if(b.dataset.bound)return;b.dataset.bound='1';
+b.addEventListener('click',function(){var t=document.getElementById(b.dataset.copy),s=document.querySelector('[data-copy-state="'+b.dataset.copy+'"]');
+var done=function(){if(s)s.textContent='已复制'+t.value.split('\\n').length+'条';};
+var old=function(){t.select();document.execCommand('copy');done();};
+if(navigator.clipboard&&navigator.clipboard.writeText){navigator.clipboard.writeText(t.value).then(done,old);}else{old();}});});})();</script>`);

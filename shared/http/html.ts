@@ -104,7 +104,7 @@ ${p.role === 'staff' ? link('/unmatched', '待分配', 'unmatched') : ''}
 ${link('/ui/unclassified', '待核实材料', 'unclassified')}
 ${link('/excluded', '名单外来件', 'excluded')}
 ${link('/notices', '通知', 'notices')}
-${p.role === 'staff' ? link('/audit', '操作记录', 'audit') : ''}
+${p.role === 'staff' ? link('/log', '操作日志', 'audit') : ''}
 </nav>
 <form class="search" action="/search" method="get" role="search"><input name="q" placeholder="按名称搜索基地" aria-label="搜索基地"></form>
 <span class="who">${p.name}（${p.role === 'staff' ? '省厅' : `${frame.round.cities.find((c) => c.id === p.city)?.name ?? ''}商务局`}）</span>

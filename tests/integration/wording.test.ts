@@ -413,11 +413,9 @@ describe('wording of the pages and the export', () => {
     expect(text('/bases/p11')).toMatch(/2 \/ 2 份，2023年11月8日收到/);
     expect(text('/cities/changzhi')).toContain('1. 易淘电商信息产业园');
     expect(text('/excluded')).toContain('239新媒体产业园');
-    // The audit trail in words: names for cities and bases, 是/否, the letter's ranking numbered, no field names.
-    expect(text('/audit')).toContain(
-      '地市：长治市；公函已收到：是；试点单位：平顺网红直播基地；推荐排序：1. 易淘电商信息产业园',
-    );
-    expect(text('/bases/p11')).toContain('份数：2；收到日期：2023年11月8日');
+    // The audit trail in sentences: names for cities and bases, the letter's ranking numbered, no field names.
+    expect(text('/audit')).toContain('登记长治市商务局公函：试点单位平顺网红直播基地；推荐排序1.易淘电商信息产业园');
+    expect(text('/bases/p11')).toContain('登记纸质材料2份（2023年11月8日收到）');
     for (const url of ['/audit', '/bases/p11']) expect(text(url)).not.toMatch(/pilotUnits|ranking|receivedOn|city:/);
     expect(seeded.excludedId).toMatch(/^s-/);
   });
