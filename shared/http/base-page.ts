@@ -18,7 +18,10 @@ import {
   type Html,
   kindName,
   LATE_CHIP,
+  mailLinks,
+  NOT_READ,
   OVERDUE_CHIP,
+  phoneLinks,
   severityChip,
   size,
   stateChip,
@@ -67,6 +70,7 @@ export function basePage(view: BasePageView, d: BaseDetail): Html {
 <p class="small"><a href="/cities/${base.city}">${cityName(round, base.city)}</a> › ${base.name}</p>
 <h1>${base.name} ${stateChip(status.state, status)}</h1>
 ${view.asOfNote}
+${contactsSection(view, d)}
 <dl class="kv">
 <dt>类别</dt><dd>${CATEGORY_NAMES[base.category] ?? base.category}${base.grade2021 ? `，2021年度评价等级 ${base.grade2021}` : ''}</dd>
 <dt>提交</dt><dd>${status.submissions} 次${status.submissions ? `，首次 ${when(status.firstReceivedAt, round)}，最近 ${when(status.lastReceivedAt, round)}` : ''}</dd>
@@ -87,7 +91,36 @@ ${evidenceSection(view, d)}
 <h2>操作记录</h2>
 ${auditTable(round, d.audit, { bases: new Map([[base.id, base.name]]) })}
 ${status.actions.length ? html`<p class="small muted">影响当前状态的人工决定：${status.actions.map((a) => `${ACTION_NAMES[a.kind] ?? a.kind}（${a.actor}，${when(a.at, round)}）`).join('；')}</p>` : ''}
-<p class="small muted">JSON：<a href="/api/bases/${base.id}">/api/bases/${base.id}</a> · 数据截至 ${when(status.asOf, round)}</p>`;
+<p class="small muted">${view.staff ? html`JSON：<a href="/api/bases/${base.id}">/api/bases/${base.id}</a> · ` : ''}数据截至 ${when(status.asOf, round)}</p>`;
+}
+
+/**
+ * Who to phone, first: the contact the report form names (each field, or 未读取 where the form had none or it could
+ * not be read) and the addresses the base's mail came from; numbers dial, addresses open a mail.
+ */
+function contactsSection({ round }: BasePageView, { base, contacts }: BaseDetail): Html {
+  const c = contacts.contact;
+  const person = c?.name ? html`${c.name}${c.title ? html` <span class="muted">（${c.title}）</span>` : ''}` : NOT_READ;
+  return html`<section class="contacts" id="contacts" aria-labelledby="contacts-title">
+<h2 id="contacts-title">联系人 <span class="small muted">${
+    c ? `据报告表“${c.fileName}”（${when(c.receivedAt, round)}收到）` : '尚未收到可读取的报告表，以下按发件地址联系'
+  }</span></h2>
+<dl class="kv">
+<dt>联系人</dt><dd class="contact-name">${person}</dd>
+<dt>手机</dt><dd class="contact-mobile">${phoneLinks(c?.mobile)}</dd>
+<dt>电话</dt><dd class="contact-phone">${phoneLinks(c?.workPhone)}</dd>
+<dt>邮箱</dt><dd class="contact-email">${mailLinks(c?.email)}</dd>
+<dt>发件地址</dt><dd class="senders">${
+    contacts.senders.length
+      ? contacts.senders.map(
+          (s, i) =>
+            html`${i ? html`<br>` : ''}${s.address ? html`<a class="mail" href="mailto:${s.address}">${s.from}</a>` : s.from} <span class="small muted">${s.submissions}次，最近${when(s.lastAt, round)}</span>`,
+        )
+      : html`<span class="muted">尚无来件</span>`
+  }</dd>
+</dl>
+<p class="small"><a href="/cities/${base.city}/contacts">${cityName(round, base.city)}各基地联系人</a></p>
+</section>`;
 }
 
 function hiddenBase(baseId: string): Html {

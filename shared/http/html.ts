@@ -72,12 +72,38 @@ pre.notice{white-space:pre-wrap;background:var(--bg);padding:.6rem;border-radius
 .login{max-width:22rem;margin:3rem auto;border:1px solid var(--line);border-radius:8px;padding:1.2rem}
 .login label{display:block;margin:.6rem 0 .2rem}.login input{width:100%;padding:.45rem;border:1px solid var(--line);border-radius:4px;font:inherit}
 .login button{margin-top:1rem;width:100%;padding:.5rem}
+[hidden]{display:none!important}.nw{white-space:nowrap}
+.table-wrap{background:linear-gradient(to right,#fff 30%,rgba(255,255,255,0)) left/2.5rem 100% no-repeat local,linear-gradient(to left,#fff 30%,rgba(255,255,255,0)) right/2.5rem 100% no-repeat local,radial-gradient(farthest-side at 0 50%,rgba(0,0,0,.22),rgba(0,0,0,0)) left/.8rem 100% no-repeat scroll,radial-gradient(farthest-side at 100% 50%,rgba(0,0,0,.22),rgba(0,0,0,0)) right/.8rem 100% no-repeat scroll}
+.scroll-hint{display:none;font-size:.8rem;color:var(--muted);margin:.2rem 0}
+.page-actions{display:flex;flex-wrap:wrap;gap:.4rem .6rem;align-items:center;margin:.2rem 0 .8rem}
+a.button{display:inline-block;padding:.3rem .8rem;border:1px solid var(--accent);border-radius:4px;background:var(--accent);color:#fff;white-space:nowrap}
+a.button.secondary{background:#fff;color:var(--accent)}a.button:hover{text-decoration:none;filter:brightness(1.08)}
+.tools{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin:.5rem 0}
+.tools input[type=search],.tools select{padding:.3rem .5rem;border:1px solid var(--line);border-radius:4px;font:inherit;min-width:0}
+.tools input[type=search]{flex:1 1 14rem;max-width:24rem}.tools .sort-pick{display:none}
+.filters{display:flex;flex-wrap:wrap;gap:.35rem;margin:.4rem 0;padding:0;list-style:none}
+.filters a{display:inline-block;padding:.1rem .7rem;border:1px solid var(--line);border-radius:999px;color:var(--fg);font-size:.88rem;white-space:nowrap;background:#fff}
+.filters a .n{font-variant-numeric:tabular-nums;margin-left:.3rem;color:var(--muted)}
+.filters a[aria-current=true]{background:var(--accent);border-color:var(--accent);color:#fff}.filters a[aria-current=true] .n{color:#fff}
+th .sort{background:none;border:0;padding:0;font:inherit;font-weight:600;color:var(--accent);cursor:pointer;white-space:nowrap}
+th .sort:focus-visible{outline:2px solid var(--accent);outline-offset:2px}
+th .sort::after{content:"";display:inline-block;width:.55em;height:.75em;margin-left:.3em;vertical-align:-.05em;background:url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 8 10'%3E%3Cpath d='M4 0l4 4H0z' fill='%23aab4bf'/%3E%3Cpath d='M4 10l4-4H0z' fill='%23aab4bf'/%3E%3C/svg%3E") no-repeat center/contain}
+th[aria-sort=ascending] .sort::after{background-image:url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 8 10'%3E%3Cpath d='M4 0l4 4H0z' fill='%230b57d0'/%3E%3Cpath d='M4 10l4-4H0z' fill='%23dde2e7'/%3E%3C/svg%3E")}th[aria-sort=descending] .sort::after{background-image:url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 8 10'%3E%3Cpath d='M4 0l4 4H0z' fill='%23dde2e7'/%3E%3Cpath d='M4 10l4-4H0z' fill='%230b57d0'/%3E%3C/svg%3E")}
+.bar{display:inline-block;width:4.5rem;height:.6rem;background:var(--bg);border:1px solid var(--line);border-radius:3px;vertical-align:middle;overflow:hidden;margin-right:.35rem}
+.bar>span{display:block;height:100%;background:var(--ok)}
+section.contacts{border:1px solid var(--line);border-left:4px solid var(--accent);border-radius:6px;padding:.6rem .9rem;margin:.4rem 0 1rem;background:#fbfcfe}
+section.contacts h2{margin:0 0 .4rem;border:0;padding:0;font-size:1rem}
+.not-read{color:var(--muted)}a.tel,a.mail{white-space:nowrap}
+pre.mail-body{white-space:pre-wrap;word-break:break-word;background:var(--bg);padding:.6rem;border-radius:4px;font-size:.85rem;max-height:18rem;overflow:auto;margin:.2rem 0}
+table.files td{padding:.2rem .5rem}details.subject summary{white-space:normal}input.pick-filter{width:14rem}
+section.contacts h2 .muted{font-weight:400}section.contacts p{margin:.4rem 0 0}
 @media (max-width:700px){body{font-size:14px}main{padding:.6rem}.grid2{grid-template-columns:1fr}header.top .brand{width:100%}
  .cards{grid-template-columns:repeat(3,1fr);gap:.4rem}.card{padding:.4rem .5rem}.card .n{font-size:1.2rem}.card .l{font-size:.75rem}
  table.compact th,table.compact td{padding:.3rem .35rem;font-size:.85rem}
  table.stack thead{display:none}table.stack tr{display:block;border-bottom:1px solid var(--line);padding:.3rem 0}
  table.stack td{display:block;position:relative;border:0;padding:.15rem .55rem .15rem 6.6em;min-height:1.6em}table.stack td::before{content:attr(data-label);color:var(--muted);position:absolute;left:.55rem;width:5.6em}
- table.stack td.num{text-align:left}}
+ table.stack td.num{text-align:left}
+ .scroll-hint{display:block}.bar{width:2.6rem}.tools .sort-pick{display:inline-block}.tools input[type=search]{flex-basis:100%;max-width:none}}
 `;
 
 /** The page frame: header with navigation and sign-out, then the body. */
@@ -107,7 +133,7 @@ ${link('/notices', '通知', 'notices')}
 ${p.role === 'staff' ? link('/log', '操作日志', 'audit') : ''}
 </nav>
 <form class="search" action="/search" method="get" role="search"><input name="q" placeholder="按名称搜索基地" aria-label="搜索基地"></form>
-<span class="who">${p.name}（${p.role === 'staff' ? '省厅' : `${frame.round.cities.find((c) => c.id === p.city)?.name ?? ''}商务局`}）</span>
+<span class="who">${whoText(frame.round, p)}</span>
 ${p.via === 'jwt' ? '' : html`<form method="post" action="/logout"><input type="hidden" name="csrf" value="${frame.csrf ?? ''}"><button type="submit">退出</button></form>`}`
     : ''
 }
@@ -118,6 +144,50 @@ ${body}
 </main>
 </body>
 </html>`;
+}
+
+/**
+ * Who is signed in, as the header shows it: the name with the unit in brackets, unless the name already says the
+ * unit (a city link's session is named 「太原市商务局（专用链接）」, which needs no second 「（太原市商务局）」).
+ */
+export function whoText(round: Round, p: Principal): string {
+  const unit = p.role === 'staff' ? '省厅' : `${round.cities.find((c) => c.id === p.city)?.name ?? ''}商务局`;
+  return p.name.includes(unit) ? p.name : `${p.name}（${unit}）`;
+}
+
+/** 未读取: a value the system could not read, said rather than left blank. */
+export const NOT_READ = html`<span class="not-read">未读取</span>`;
+
+/**
+ * Phone numbers as written (one field may hold several: 「0351-7654321 / 13912345678」), each a `tel:` link when it
+ * has enough digits to dial; 未读取 when there is none.
+ */
+export function phoneLinks(value: string | null | undefined): Html {
+  const parts = (value ?? '')
+    .split(/[，,、;；/]|\s{2,}/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (parts.length === 0) return NOT_READ;
+  return html`${parts.map((part, i) => {
+    const dial = (part.split(/转|分机|ext/i)[0] ?? '').replace(/[^\d+]/g, '');
+    const link = dial.length >= 7 ? html`<a class="tel" href="tel:${dial}">${part}</a>` : html`${part}`;
+    return i === 0 ? link : html`、${link}`;
+  })}`;
+}
+
+/** Mail addresses, each a `mailto:` link; other text as it is; 未读取 when there is none. */
+export function mailLinks(value: string | null | undefined): Html {
+  const parts = (value ?? '')
+    .split(/[，,、;；\s]+/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (parts.length === 0) return NOT_READ;
+  return html`${parts.map((part, i) => {
+    const link = /^[^@\s<>"]+@[^@\s<>"]+\.[^@\s<>"]+$/.test(part)
+      ? html`<a class="mail" href="mailto:${part}">${part}</a>`
+      : html`${part}`;
+    return i === 0 ? link : html`、${link}`;
+  })}`;
 }
 
 /** The two kinds of 逾期 a status can carry. */

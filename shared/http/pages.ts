@@ -4,7 +4,7 @@
  * its own city, read-only. Every page takes `?asOf=` to show the state at another moment.
  */
 import type { Context, Hono } from 'hono';
-import { html } from 'hono/html';
+import { html, raw } from 'hono/html';
 import type { Base, CityId } from '../domain/catalogue.ts';
 import { chineseDate, chineseWhen, deadlineWords } from '../domain/chinese-time.ts';
 import { MAX_NEW_BASES_PER_CITY } from '../domain/city-rules.ts';
@@ -12,10 +12,12 @@ import { localDay } from '../domain/notice-schedule.ts';
 import { formItemName, indicatorName, paperOf, STATE_NAMES } from '../domain/notice-text.ts';
 import type { BaseStatus } from '../domain/records.ts';
 import { daysUntilDeadline, deadlineInstant } from '../domain/round-time.ts';
+import { listCityContacts, sendersByBase } from '../use-cases/contacts.ts';
 import { evaluateBase } from '../use-cases/evaluate.ts';
 import { listExcluded } from '../use-cases/excluded.ts';
 import { listUnmatched } from '../use-cases/query.ts';
 import { listRegistry } from '../use-cases/registry.ts';
+import { PREVIEW_CHARS, previewUnmatched, type UnmatchedPreview } from '../use-cases/unmatched-preview.ts';
 import { assertCity, type HttpEnv, type Principal, requireStaff, requireUser } from './auth.ts';
 import { basePage } from './base-page.ts';
 import { asOfOf, csrfToken, type HttpDeps } from './deps.ts';
@@ -26,9 +28,13 @@ import {
   formGuard,
   type Html,
   kindName,
+  mailLinks,
+  NOT_READ,
   type PageFrame,
   page,
+  phoneLinks,
   severityChip,
+  size,
   stateChip,
   when,
 } from './html.ts';
@@ -43,6 +49,12 @@ import {
 } from './read-model.ts';
 
 type Ctx = Context<HttpEnv>;
+
+/**
+ * Whether `/api/export.xlsx?city=` serves a bureau its own city's workbook (another change scopes the export); while
+ * it does not, a bureau's pages carry no Excel button.
+ */
+const BUREAU_EXPORT = false;
 
 /** Registers the dashboard's GET pages. */
 export function registerPages(app: Hono<HttpEnv>, deps: HttpDeps): void {
@@ -70,9 +82,11 @@ export function registerPages(app: Hono<HttpEnv>, deps: HttpDeps): void {
       listExcluded(ctx, at, visible(principal)).then((q) => q.length),
     ]);
     const bases = overview.bases;
+    const senders = await sendersByBase(ctx, at);
     const count = (state: BaseStatus['state']) => bases.filter((b) => b.state === state).length;
     const body = html`
 <h1>${isStaff(principal) ? '全省' : cityName(round, principal.city)}参评基地电子材料报送（接收）情况</h1>
+${pageActions(c, principal)}
 ${asOfBanner(c, at)}
 ${countdown(at)}
 <div class="cards">
@@ -90,13 +104,14 @@ ${isStaff(principal) ? html`<a class="card" href="/unmatched"><div class="n">${u
 <a class="card" href="/excluded" id="excluded-card"><div class="n">${excluded}</div><div class="l">名单外来件</div></a>
 </div>
 <h2>按地市</h2>
+<p class="scroll-hint" aria-hidden="true">表格较宽，请左右滑动查看全部列</p>
 <div class="table-wrap"><table class="compact" id="cities">
-<thead><tr><th>地市</th><th class="num">基地</th><th class="num">齐全</th><th class="num">不完整</th><th class="num">未收到</th><th class="num">逾期提交</th><th class="num">截止仍缺</th><th class="num">需核实</th><th class="num">纸质材料</th><th>公函</th></tr></thead>
+<thead><tr><th>地市</th><th>完成率</th><th class="num">基地</th><th class="num">齐全</th><th class="num">不完整</th><th class="num">未收到</th><th class="num">逾期提交</th><th class="num">截止仍缺</th><th class="num">需核实</th><th class="num">纸质材料</th><th>公函</th></tr></thead>
 <tbody>${overview.cities.map((s) => cityRow(s))}</tbody>
 </table></div>
-<h2>各基地</h2>
-${basesTable(bases, true)}
-<p class="small muted">${isStaff(principal) ? html`<a href="/api/export.xlsx${c.req.query('asOf') ? `?asOf=${encodeURIComponent(c.req.query('asOf')!)}` : ''}">导出 Excel 汇总表</a> · ` : ''}JSON：<a href="/api/status">/api/status</a> · 接口说明：<a href="/api/openapi.json">/api/openapi.json</a></p>`;
+<h2 id="bases-title">各基地</h2>
+${basesTable(c, bases, { withCity: true, senders })}
+${isStaff(principal) ? html`<p class="small muted">JSON：<a href="/api/status">/api/status</a> · 接口说明：<a href="/api/openapi.json">/api/openapi.json</a></p>` : ''}`;
     return c.html(page(frame(c, '总览', 'overview'), body));
   });
 
@@ -106,9 +121,10 @@ ${basesTable(bases, true)}
     if (!city) return c.html(page(frame(c, '未找到'), html`<h1>没有该地市</h1>`), 404);
     assertCity(principal, city.id);
     const at = asOf(c);
-    const [overview, record] = await Promise.all([
+    const [overview, record, senders] = await Promise.all([
       cityOverview(ctx, at, [city.id]),
       ctx.records.getCityRecord(city.id),
+      sendersByBase(ctx, at),
     ]);
     const summary = overview.cities[0]!;
     const nameOf = (baseId: string) => overview.bases.find((b) => b.baseId === baseId)?.name ?? baseId;
@@ -116,6 +132,7 @@ ${basesTable(bases, true)}
     const csrf = csrfToken(c, deps);
     const body = html`
 <h1>${city.name} <span class="muted small">${city.bureau}</span></h1>
+${pageActions(c, principal, city.id)}
 ${asOfBanner(c, at)}
 ${countdown(at)}
 <dl class="kv">
@@ -147,10 +164,39 @@ ${formGuard(csrf, '原因（如：发给市局张科长）')}<button class="act"
 </div>`
     : ''
 }
-<h2>各基地</h2>
-${basesTable(overview.bases, false)}
+<h2 id="bases-title">各基地</h2>
+${basesTable(c, overview.bases, { withCity: false, senders })}
 <p><a href="/notices?city=${city.id}">发给${city.bureau}的通知</a></p>`;
     return c.html(page(frame(c, city.name, 'overview'), body));
+  });
+
+  app.get('/cities/:city/contacts', async (c) => {
+    const principal = requireUser(c);
+    const city = round.cities.find((x) => x.id === c.req.param('city'));
+    if (!city) return c.html(page(frame(c, '未找到'), html`<h1>没有该地市</h1>`), 404);
+    assertCity(principal, city.id);
+    const at = asOf(c);
+    const contacts = await listCityContacts(ctx, { city: city.id, asOf: at });
+    const read = contacts.filter((b) => b.contact).length;
+    const body = html`
+<p class="small"><a href="/cities/${city.id}">${city.name}</a> › 联系人</p>
+<h1>${city.name}各基地联系人 <span class="muted small">${contacts.length} 个基地，${read} 个已从报告表读取</span></h1>
+${asOfBanner(c, at)}
+<p class="muted small">联系人、手机、电话、邮箱取自各基地最近一次报送的报告表；未收到报告表或表中未填写的，显示“未读取”，可按发件地址联系。在手机上点击号码即可拨打。</p>
+<div class="table-wrap"><table class="stack" id="contacts">
+<thead><tr><th>基地</th><th>状态</th><th>联系人</th><th>手机</th><th>电话</th><th>邮箱</th><th>发件地址</th></tr></thead>
+<tbody>${contacts.map(
+      (b) => html`<tr class="${b.state}">
+<td data-label="基地"><a href="/bases/${b.baseId}">${b.name}</a></td>
+<td data-label="状态" class="nw">${stateChip(b.state)}</td>
+<td data-label="联系人" class="nw">${b.contact?.name ? html`${b.contact.name}${b.contact.title ? html`<div class="small muted">${b.contact.title}</div>` : ''}` : NOT_READ}</td>
+<td data-label="手机" class="nw">${phoneLinks(b.contact?.mobile)}</td>
+<td data-label="电话" class="nw">${phoneLinks(b.contact?.workPhone)}</td>
+<td data-label="邮箱">${mailLinks(b.contact?.email)}</td>
+<td data-label="发件地址" class="small">${b.senders.length ? b.senders.map((s, i) => html`${i ? html`<br>` : ''}${s.address ? html`<a class="mail" href="mailto:${s.address}">${s.address}</a>` : s.from}`) : html`<span class="muted">尚无来件</span>`}</td>
+</tr>`,
+    )}</tbody></table></div>`;
+    return c.html(page(frame(c, `${city.name}联系人`, 'overview'), body));
   });
 
   app.get('/bases/:baseId', async (c) => {
@@ -167,6 +213,11 @@ ${basesTable(overview.bases, false)}
     requireStaff(c);
     const at = asOf(c);
     const [queue, registry] = await Promise.all([listUnmatched(ctx, at), listRegistry(ctx)]);
+    const previews = new Map(
+      (await Promise.all(queue.map((u) => previewUnmatched(ctx, u.submissionId)))).flatMap((p) =>
+        p ? [[p.submissionId, p] as const] : [],
+      ),
+    );
     const csrf = csrfToken(c, deps);
     const participating = registry.filter((b) => b.participating);
     const body = html`
@@ -179,12 +230,14 @@ ${queue.map(
 <dt>收到</dt><dd>${when(u.receivedAt, round)}</dd>
 <dt>发件人</dt><dd>${u.from ?? '—'}</dd>
 <dt>主题</dt><dd>${u.subject ?? '—'}</dd>
-<dt>文件</dt><dd>${u.fileNames.length ? u.fileNames.join('、') : '（无附件）'}</dd>
+<dt>文件</dt><dd>${filesPreview(u.fileNames, previews.get(u.submissionId))}</dd>
+<dt>正文</dt><dd>${bodyPreview(previews.get(u.submissionId))}</dd>
 ${u.findings.length ? html`<dt>提示</dt><dd>${u.findings.map((f) => html`<div>${severityChip(f.severity)} ${f.message}</div>`)}</dd>` : ''}
 </dl>
 <form class="inline" method="post" action="/ui/assign">
 <input type="hidden" name="submissionId" value="${u.submissionId}">
-<select name="baseId" required aria-label="分配给基地">
+<input type="search" class="pick-filter" data-for="pick-${u.submissionId}" placeholder="输入名称或地市筛选基地" aria-label="筛选基地" hidden>
+<select name="baseId" id="pick-${u.submissionId}" required aria-label="分配给基地">
 <option value="">选择基地…</option>
 ${u.candidates.length ? html`<optgroup label="可能的基地">${u.candidates.map((cand) => html`<option value="${cand.baseId}">${cand.name}</option>`)}</optgroup>` : ''}
 ${round.cities.map((city) => {
@@ -207,7 +260,8 @@ ${formGuard(csrf, '原因（如：市局公函推荐）')}
 <button class="act" type="submit">登记并分配</button>
 </form></details>
 </section>`,
-)}`;
+)}
+${queue.length ? PICK_FILTER_SCRIPT : ''}`;
     return c.html(page(frame(c, '待分配邮件', 'unmatched'), body));
   });
 
@@ -264,10 +318,10 @@ ${shown.length === 0 ? html`<p class="muted">暂无通知。</p>` : ''}
 <thead><tr><th>地市</th><th>主题</th><th>截至</th><th>结果</th><th>收件人</th></tr></thead>
 <tbody>${shown.map(
       (n) => html`<tr>
-<td data-label="地市">${cityName(round, n.city)}</td>
-<td data-label="主题"><details><summary>${n.subject}</summary><pre class="notice">${n.text}</pre></details></td>
-<td data-label="截至">${when(n.asOf, round)}</td>
-<td data-label="结果">${n.sentAt ? html`<span class="chip ok">已发送</span> ${when(n.sentAt, round)}` : n.error ? html`<span class="chip bad">发送失败</span> <span class="small">${n.error}</span>` : html`<span class="chip info">未发送</span>`}</td>
+<td data-label="地市" class="nw">${cityName(round, n.city)}</td>
+<td data-label="主题"><details class="subject"><summary>${n.subject}</summary><pre class="notice">${n.text}</pre></details></td>
+<td data-label="截至" class="nw">${when(n.asOf, round)}</td>
+<td data-label="结果" class="nw">${n.sentAt ? html`<span class="chip ok">已发送</span> ${when(n.sentAt, round)}` : n.error ? html`<span class="chip bad">发送失败</span> <span class="small">${n.error}</span>` : html`<span class="chip info">未发送</span>`}</td>
 <td data-label="收件人">${n.to.join(', ') || '—'}</td>
 </tr>`,
     )}</tbody></table></div>`;
@@ -287,7 +341,7 @@ ${shown.length === 0 ? html`<p class="muted">暂无通知。</p>` : ''}
 <h1>搜索基地</h1>
 <form class="inline" action="/search" method="get"><input name="q" value="${q}" placeholder="基地名称或简称" aria-label="基地名称"><button class="act" type="submit">搜索</button></form>
 ${q ? html`<p class="muted">“${q}”：找到 ${found.length} 个基地</p>` : ''}
-${statuses.length ? basesTable(statuses, true) : ''}
+${statuses.length ? basesTable(c, statuses, { withCity: true, plain: true }) : ''}
 ${inactive.map((b: Base) => html`<p>${b.name}（${cityName(round, b.city)}）<span class="chip info">${b.remark ?? '不参加本次评价'}</span></p>`)}`;
     return c.html(page(frame(c, '搜索', 'search'), body));
   });
@@ -337,7 +391,8 @@ el.textContent=d+' 天 '+h+' 小时 '+m+' 分 '+x+' 秒'}tick();setInterval(tick
 
   function cityRow(s: CitySummary): Html {
     return html`<tr>
-<td data-label="地市" style="white-space:nowrap"><a href="/cities/${s.city}">${s.name}</a></td>
+<td data-label="地市" class="nw"><a href="/cities/${s.city}">${s.name}</a></td>
+<td data-label="完成率" class="nw rate">${rateBar(s.byState.complete, s.bases)}</td>
 <td data-label="基地" class="num">${s.bases}</td>
 <td data-label="齐全" class="num">${s.byState.complete}</td>
 <td data-label="不完整" class="num">${s.byState.incomplete}</td>
@@ -378,21 +433,256 @@ el.textContent=d+' 天 '+h+' 小时 '+m+' 分 '+x+' 秒'}tick();setInterval(tick
     return html`<details class="gaps"><summary>${missingText(b)}</summary><ul>${items.map((item) => html`<li>${item}</li>`)}</ul></details>`;
   }
 
-  function basesTable(bases: BaseStatus[], withCity: boolean): Html {
-    const order = round.cities.map((city) => city.id as string);
-    const sorted = [...bases].sort((a, b) => order.indexOf(a.city) - order.indexOf(b.city));
-    return html`<div class="table-wrap"><table class="stack bases">
-<thead><tr>${withCity ? html`<th>地市</th>` : ''}<th>基地</th><th>状态</th><th>最近收到</th><th>缺少</th><th class="num">需核实</th><th class="num">纸质</th></tr></thead>
-<tbody>${sorted.map(
-      (b) => html`<tr class="${b.state}">
-${withCity ? html`<td data-label="地市">${cityName(round, b.city)}</td>` : ''}
-<td data-label="基地"><a href="/bases/${b.baseId}">${b.name}</a></td>
-<td data-label="状态">${stateChip(b.state, b)}</td>
-<td data-label="最近收到">${when(b.lastReceivedAt, round)}</td>
-<td data-label="缺少">${missingCell(b)}</td>
-<td data-label="需核实" class="num">${openFindings(b).length}</td>
-<td data-label="纸质" class="num">${b.paperCopies}/${PAPER_COPIES_REQUIRED}${paperOf(b).late ? html` <span class="chip bad">逾期</span>` : ''}</td>
-</tr>`,
+  /**
+   * The Excel button at the top: staff take the whole round's workbook, or a city's from the city page; a bureau its
+   * own city's (the export is scoped by `?city=`). `asOf` is carried over.
+   */
+  function pageActions(c: Ctx, principal: Principal, city?: CityId): Html {
+    const scope = isStaff(principal) ? city : principal.city;
+    const params = new URLSearchParams();
+    if (scope) params.set('city', scope);
+    const at = c.req.query('asOf');
+    if (at) params.set('asOf', at);
+    const query = params.toString();
+    const excel =
+      isStaff(principal) || BUREAU_EXPORT
+        ? html`<a class="button" id="export-xlsx" href="/api/export.xlsx${query ? `?${query}` : ''}" download>导出 Excel 汇总表${scope ? `（${cityName(round, scope)}）` : ''}</a>`
+        : '';
+    const contacts = scope
+      ? html`<a class="button secondary" id="city-contacts" href="/cities/${scope}/contacts">各基地联系人</a>`
+      : '';
+    return html`<div class="page-actions">${excel}${contacts}</div>`;
+  }
+
+  /** A city's 完成率: the share of its bases whose package is complete, as a bar and a percentage. */
+  function rateBar(complete: number, total: number): Html {
+    const percent = total ? Math.round((complete / total) * 100) : 0;
+    return html`<span class="bar" role="img" aria-label="完成率${percent}%"><span style="width:${percent}%"></span></span>${percent}%`;
+  }
+
+  /** The files of an unmatched submission: name, folder, what they were read as, size. */
+  function filesPreview(fileNames: string[], preview: UnmatchedPreview | undefined): Html | string {
+    if (!preview) return fileNames.length ? fileNames.join('、') : '（无附件）';
+    if (preview.files.length === 0) return '（无附件）';
+    const total = preview.files.reduce((n, f) => n + f.size, 0);
+    return html`<div class="small muted">${preview.files.length} 个文件，共 ${size(total)}</div>
+<div class="table-wrap"><table class="files compact">
+<thead><tr><th>文件名</th><th>识别为</th><th class="num">大小</th></tr></thead>
+<tbody>${preview.files.map(
+      (f) =>
+        html`<tr><td>${f.fileName}${f.folderPath ? html`<div class="small muted">${f.folderPath}</div>` : ''}</td><td class="nw">${kindName(f.kind)}</td><td class="num nw">${size(f.size)}</td></tr>`,
     )}</tbody></table></div>`;
   }
+
+  /** The start of the mail's text, escaped, as written. */
+  function bodyPreview(preview: UnmatchedPreview | undefined): Html {
+    if (!preview?.text) return html`<span class="muted">（无正文）</span>`;
+    return html`<pre class="mail-body">${preview.text}</pre>${preview.truncated ? html`<div class="small muted">正文较长，只显示前${PREVIEW_CHARS}字。</div>` : ''}`;
+  }
+
+  /**
+   * The bases table with its tools: filter chips with counts, search by base, sender or file name, and sortable
+   * columns. The server renders what `?state=`, `?q=` and `?sort=` ask for (links and a GET form, no script
+   * needed); the script below does the same in place and keeps the address in step. `plain` leaves the tools out.
+   */
+  function basesTable(
+    c: Ctx,
+    all: BaseStatus[],
+    options: { withCity: boolean; senders?: Map<string, string[]>; plain?: boolean },
+  ): Html {
+    const { withCity, senders = new Map<string, string[]>(), plain = false } = options;
+    const order = round.cities.map((city) => city.id as string);
+    const byCity = [...all].sort((a, b) => order.indexOf(a.city) - order.indexOf(b.city));
+    const query = plain ? { state: '', q: '', sort: '' } : tableQuery(c);
+    const text = (b: BaseStatus) =>
+      [b.name, cityName(round, b.city), ...(senders.get(b.baseId) ?? []), ...b.documents.map((d) => d.fileName)]
+        .join('\n')
+        .toLowerCase();
+    const keys = (b: BaseStatus, i: number): SortKeys => ({
+      i,
+      city: order.indexOf(b.city),
+      name: b.name,
+      state: STATE_ORDER.indexOf(b.state),
+      last: b.lastReceivedAt ?? '',
+      missing: b.missing.documents.length + b.missing.formItems.length + b.missing.evidence.length,
+      findings: openFindings(b).length,
+      paper: b.paperCopies,
+    });
+    const rows = byCity.map((b, i) => ({ b, keys: keys(b, i), text: text(b), tags: stateTags(b) }));
+    const needle = query.q.toLowerCase();
+    const shown = rows
+      .filter((r) => (!query.state || r.tags.includes(query.state)) && (!needle || r.text.includes(needle)))
+      .sort(compareBy(query.sort));
+    const sortKey = query.sort.replace(/^-/, '');
+    const href = (change: Partial<TableQuery>) => {
+      const next = { ...query, ...change };
+      const params = new URLSearchParams();
+      const at = c.req.query('asOf');
+      if (at) params.set('asOf', at);
+      for (const key of ['state', 'q', 'sort'] as const) if (next[key]) params.set(key, next[key]);
+      const qs = params.toString();
+      return `${c.req.path}${qs ? `?${qs}` : ''}#bases-title`;
+    };
+    const th = (key: keyof SortKeys, label: string, cls = '') => {
+      if (plain) return html`<th class="${cls}">${label}</th>`;
+      const sorted = sortKey === key ? (query.sort.startsWith('-') ? 'descending' : 'ascending') : 'none';
+      const next = sorted === 'ascending' ? `-${key}` : key;
+      return html`<th class="${cls}" data-key="${key}" aria-sort="${sorted}"><a class="sort" href="${href({ sort: next })}">${label}</a></th>`;
+    };
+    const chip = (state: string, label: string, n: number) =>
+      html`<li><a href="${href({ state })}" data-state="${state}" aria-current="${query.state === state ? 'true' : 'false'}">${label}<span class="n">${n}</span></a></li>`;
+    const tools = plain
+      ? ''
+      : html`<ul class="filters" id="filters" aria-label="按状态筛选">
+${chip('', '全部', rows.length)}
+${FILTERS.map(([state, label]) => chip(state, label, rows.filter((r) => r.tags.includes(state)).length))}
+</ul>
+<form class="tools" id="table-tools" method="get" action="${c.req.path}#bases-title" role="search">
+${c.req.query('asOf') ? html`<input type="hidden" name="asOf" value="${c.req.query('asOf')}">` : ''}
+<input type="hidden" name="state" value="${query.state}">
+<input type="search" name="q" id="table-q" value="${query.q}" placeholder="按基地名称、发件人或文件名查找" aria-label="按基地名称、发件人或文件名查找">
+<select name="sort" class="sort-pick" aria-label="排序">${SORTS.map(([value, label]) => html`<option value="${value}" ${value === query.sort ? 'selected' : ''}>${label}</option>`)}</select>
+<button class="act" type="submit">查找</button>
+<span class="small muted" role="status">显示 <span id="shown-count">${shown.length}</span> / ${rows.length} 个基地</span>
+</form>`;
+    return html`${tools}
+<div class="table-wrap"><table class="stack bases" ${plain ? '' : raw('data-tools')}>
+<thead><tr>${withCity ? th('city', '地市', 'nw') : ''}${th('name', '基地')}${th('state', '状态')}${th('last', '最近收到')}${th('missing', '缺少')}${th('findings', '需核实', 'num')}${th('paper', '纸质', 'num')}</tr></thead>
+<tbody>${shown.map(
+      ({
+        b,
+        keys: k,
+        text: t,
+        tags,
+      }) => html`<tr class="${b.state}" data-state="${tags.join(' ')}" data-text="${t}" data-sort="${JSON.stringify(k)}">
+${withCity ? html`<td data-label="地市" class="nw">${cityName(round, b.city)}</td>` : ''}
+<td data-label="基地"><a href="/bases/${b.baseId}">${b.name}</a></td>
+<td data-label="状态">${stateChip(b.state, b)}</td>
+<td data-label="最近收到" class="nw">${when(b.lastReceivedAt, round)}</td>
+<td data-label="缺少">${missingCell(b)}</td>
+<td data-label="需核实" class="num">${openFindings(b).length}</td>
+<td data-label="纸质" class="num nw">${b.paperCopies}/${PAPER_COPIES_REQUIRED}${paperOf(b).late ? html` <span class="chip bad">逾期</span>` : ''}</td>
+</tr>`,
+    )}</tbody></table></div>
+${plain ? '' : html`<p class="muted" id="no-match" ${shown.length ? raw('hidden') : ''}>没有符合条件的基地。${query.state || query.q ? html`<a href="${href({ state: '', q: '' })}">显示全部</a>` : ''}</p>${TABLE_SCRIPT}`}`;
+  }
 }
+
+/** The overview's filters, as the chips name them. */
+const FILTERS: readonly (readonly [string, string])[] = [
+  ['not-received', '未收到'],
+  ['incomplete', '不完整'],
+  ['late', '逾期提交'],
+  ['overdue', '截止仍缺'],
+  ['complete', '齐全'],
+];
+
+/** Sort orders for the phone's picker (the column headers sort on a wide screen). */
+const SORTS: readonly (readonly [string, string])[] = [
+  ['', '默认排序（按地市）'],
+  ['name', '按基地名称'],
+  ['state', '按状态（未收到在前）'],
+  ['-last', '按最近收到（新的在前）'],
+  ['-missing', '按缺少项数（多的在前）'],
+  ['-findings', '按需核实（多的在前）'],
+];
+
+const STATE_ORDER: readonly BaseStatus['state'][] = ['not-received', 'incomplete', 'complete'];
+
+/** What a row sorts by; `i` is the default order (by city, as the registry lists the bases). */
+interface SortKeys {
+  i: number;
+  city: number;
+  name: string;
+  state: number;
+  last: string;
+  missing: number;
+  findings: number;
+  paper: number;
+}
+
+interface TableQuery {
+  state: string;
+  q: string;
+  sort: string;
+}
+
+/** The table's query parameters, with unknown values dropped. */
+function tableQuery(c: Context<HttpEnv>): TableQuery {
+  const state = c.req.query('state') ?? '';
+  const sort = c.req.query('sort') ?? '';
+  const keys = ['i', 'city', 'name', 'state', 'last', 'missing', 'findings', 'paper'];
+  return {
+    state: FILTERS.some(([s]) => s === state) ? state : '',
+    q: (c.req.query('q') ?? '').trim().slice(0, 100),
+    sort: keys.includes(sort.replace(/^-/, '')) ? sort : '',
+  };
+}
+
+/** The filters a base falls under: its state, and 逾期提交 / 截止仍缺 when they hold. */
+function stateTags(b: BaseStatus): string[] {
+  return [b.state, ...(b.late ? ['late'] : []), ...(b.overdue ? ['overdue'] : [])];
+}
+
+/** Rows in the order `sort` asks (`-key` descending), ties in the default order; as the script sorts. */
+function compareBy(sort: string): (a: { keys: SortKeys }, b: { keys: SortKeys }) => number {
+  const key = (sort.replace(/^-/, '') || 'i') as keyof SortKeys;
+  const sign = sort.startsWith('-') ? -1 : 1;
+  return (a, b) => {
+    const x = a.keys[key];
+    const y = b.keys[key];
+    const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), 'zh-CN');
+    return sign * c || a.keys.i - b.keys.i;
+  };
+}
+
+/**
+ * The table tools in place: the header links become buttons that sort without a page load, the chips and the
+ * search box filter as they are used, and the address keeps `?state=`, `?q=`, `?sort=` so a reload or a shared link
+ * shows the same. Without the script, the links and the form do the same through the server.
+ */
+const TABLE_SCRIPT = html`<script>(function(){
+var table=document.querySelector('table.bases[data-tools]');if(!table)return;
+var body=table.tBodies[0],rows=[].slice.call(body.rows),form=document.getElementById('table-tools');
+var q=form.elements.q,pick=form.elements.sort,stateIn=form.elements.state;
+var shown=document.getElementById('shown-count'),none=document.getElementById('no-match');
+var st={state:stateIn.value,sort:pick.value,q:q.value};
+rows.forEach(function(tr){tr._k=JSON.parse(tr.dataset.sort);tr._s=tr.dataset.state.split(' ')});
+function apply(){
+ var key=st.sort.replace(/^-/,'')||'i',desc=st.sort.charAt(0)==='-',text=st.q.trim().toLowerCase(),n=0;
+ rows.slice().sort(function(a,b){var x=a._k[key],y=b._k[key];
+  var c=typeof x==='number'?x-y:String(x).localeCompare(String(y),'zh-CN');return (desc?-c:c)||a._k.i-b._k.i})
+ .forEach(function(tr){var ok=(!st.state||tr._s.indexOf(st.state)>=0)&&(!text||tr.dataset.text.indexOf(text)>=0);
+  tr.hidden=!ok;if(ok)n++;body.appendChild(tr)});
+ shown.textContent=n;none.hidden=n>0;
+ [].forEach.call(table.tHead.querySelectorAll('th[data-key]'),function(th){
+  th.setAttribute('aria-sort',th.dataset.key===key&&st.sort?(desc?'descending':'ascending'):'none')});
+ [].forEach.call(document.querySelectorAll('#filters a'),function(a){a.setAttribute('aria-current',String(a.dataset.state===st.state))});
+ stateIn.value=st.state;pick.value=st.sort;
+ var p=new URLSearchParams(location.search);
+ ['state','q','sort'].forEach(function(k){if(st[k])p.set(k,st[k]);else p.delete(k)});
+ var s=p.toString();history.replaceState(null,'',location.pathname+(s?'?'+s:'')+location.hash);
+}
+[].forEach.call(table.tHead.querySelectorAll('th[data-key] a.sort'),function(a){
+ var b=document.createElement('button'),k=a.parentNode.dataset.key;b.type='button';b.className='sort';b.textContent=a.textContent;
+ b.addEventListener('click',function(){st.sort=st.sort===k?'-'+k:k;apply()});a.parentNode.replaceChild(b,a)});
+[].forEach.call(document.querySelectorAll('#filters a'),function(a){a.addEventListener('click',function(e){e.preventDefault();st.state=a.dataset.state;apply()})});
+q.addEventListener('input',function(){st.q=q.value;apply()});
+pick.addEventListener('change',function(){st.sort=pick.value;apply()});
+form.addEventListener('submit',function(e){e.preventDefault();st.q=q.value;apply()});
+})();</script>`;
+
+/**
+ * The base picker's filter: typing a name (or a city) hides the other options and selects the only one left; the
+ * box is hidden until the script shows it, so the plain select works without it.
+ */
+const PICK_FILTER_SCRIPT = html`<script>(function(){
+[].forEach.call(document.querySelectorAll('input.pick-filter'),function(box){
+ var select=document.getElementById(box.dataset.for);if(!select)return;box.hidden=false;
+ box.addEventListener('input',function(){var text=box.value.trim().toLowerCase(),left=[];
+  [].forEach.call(select.querySelectorAll('optgroup'),function(group){var any=false,city=group.label.toLowerCase();
+   [].forEach.call(group.querySelectorAll('option'),function(o){
+    var ok=!text||o.textContent.toLowerCase().indexOf(text)>=0||city.indexOf(text)>=0;o.hidden=!ok;if(ok){any=true;left.push(o)}});
+   group.hidden=!any});
+  if(text&&left.length===1)select.value=left[0].value;else if(select.selectedOptions[0]&&select.selectedOptions[0].hidden)select.value='';
+ })})})();</script>`;

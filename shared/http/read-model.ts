@@ -9,6 +9,7 @@ import type { Base, CityId, Indicator } from '../domain/catalogue.ts';
 import { claimedIndicators } from '../domain/evaluate.ts';
 import { shownText } from '../domain/notice-text.ts';
 import type { AuditEvent, BaseStatus, CityRecord, DocumentRecord, Submission } from '../domain/records.ts';
+import { type BaseContacts, contactsOf } from '../use-cases/contacts.ts';
 import type { AppContext } from '../use-cases/context.ts';
 import { evaluateAll, evaluateBase, UnknownBaseError } from '../use-cases/evaluate.ts';
 import { type CityStatus, PAPER_COPIES_REQUIRED, queryCityStatus } from '../use-cases/query.ts';
@@ -73,6 +74,8 @@ export interface BaseDetail {
   /** The figures the latest self-assessment states, beside the form's items 32 and 33. */
   report: { fileName: string; figures: NonNullable<DocumentRecord['report']>['figures'] } | null;
   evidence: EvidenceLine[];
+  /** The report form's contact and the senders seen. */
+  contacts: BaseContacts;
   cityRecord: CityRecord | null;
   audit: AuditEvent[];
 }
@@ -102,7 +105,7 @@ export async function baseDetail(ctx: AppContext, baseId: string, asOf: Date): P
   );
   const lines: DocumentLine[] = documents
     .filter((d) => d.receivedAt <= at)
-    .map((document) => {
+    .map((document): DocumentLine => {
       const effective = inForce.get(document.id);
       return {
         document,
@@ -111,7 +114,8 @@ export async function baseDetail(ctx: AppContext, baseId: string, asOf: Date): P
         withdrawn: !effective,
         classifiedByHand: byHand.has(document.sha256),
       };
-    });
+    })
+    .sort(documentOrder(ctx.round.indicators));
   const latestReport = lines.filter((l) => !l.withdrawn && l.kind === 'self-assessment' && l.document.report).at(-1);
   const claimed = new Set(claimedIndicators(ctx.round, status.formValues).map((i) => i.slug));
   return {
@@ -131,9 +135,36 @@ export async function baseDetail(ctx: AppContext, baseId: string, asOf: Date): P
         .filter((l) => !l.withdrawn && l.kind === 'evidence' && l.indicator === indicator.slug)
         .map((l) => ({ id: l.document.id, fileName: l.document.fileName })),
     })),
+    contacts: contactsOf(status, documents, submissions),
     cityRecord,
     audit,
   };
+}
+
+/** Kinds in the order a reader goes through a package: the form and the report first, then the evidence. */
+const KIND_ORDER: readonly DocumentLine['kind'][] = [
+  'report-form',
+  'self-assessment',
+  'evidence',
+  'city-letter',
+  'other',
+];
+
+/**
+ * The base page's file order: by kind, evidence by the indicator's place in the scoring standard (files for no
+ * indicator after), then by folder and name, then by arrival.
+ */
+function documentOrder(indicators: readonly Indicator[]): (a: DocumentLine, b: DocumentLine) => number {
+  const place = (l: DocumentLine) => {
+    const i = l.indicator ? indicators.findIndex((x) => x.slug === l.indicator) : -1;
+    return i < 0 ? indicators.length : i;
+  };
+  const name = (l: DocumentLine) => `${l.document.folderPath ?? ''}/${l.document.fileName}`;
+  return (a, b) =>
+    KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+    place(a) - place(b) ||
+    name(a).localeCompare(name(b), 'zh-CN', { numeric: true }) ||
+    a.document.receivedAt.localeCompare(b.document.receivedAt);
 }
 
 /** A document by id (`<submissionId>/<sha256>`), or null. */
