@@ -23,7 +23,7 @@ function newestSource() {
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       if (entry.isDirectory()) walk(join(dir, entry.name));
-      else if (/\.(?:ts|json|mjs)$/.test(entry.name))
+      else if (/\.(?:ts|js|json|mjs)$/.test(entry.name))
         newest = Math.max(newest, statSync(join(dir, entry.name)).mtimeMs);
     }
   };

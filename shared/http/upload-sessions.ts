@@ -9,7 +9,7 @@
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { TokenSigner } from '../access/signing.ts';
-import { readUploadLink } from '../access/upload-links.ts';
+import { readUploadLink, signUploadLink } from '../access/upload-links.ts';
 import type { AppContext } from '../use-cases/context.ts';
 import { listRegistry } from '../use-cases/registry.ts';
 import {
@@ -18,6 +18,7 @@ import {
   openFormPortalLimits,
   reserveOpenFormBytes,
 } from '../use-cases/upload-quota.ts';
+import { type UploadReceipt, uploadReceipt } from '../use-cases/upload-receipts.ts';
 import {
   completeUploadSession,
   openUploadSession,
@@ -100,6 +101,23 @@ const UploadCompletionSchema = z
     completedAt: z.string(),
     ingest: z.enum(['inline', 'queued']).meta({ description: 'inline：已读取；queued：经病毒扫描后读取' }),
     repeated: z.boolean().meta({ description: '此前已完成（本次未做任何事）' }),
+    receipt: z
+      .object({
+        number: z
+          .string()
+          .meta({ description: '回执编号（年度-序号，如 2023-0158），可电话报读', example: '2023-0158' }),
+        status: z
+          .object({
+            title: z.string(),
+            state: z.string().optional(),
+            lines: z.array(z.string()).meta({ description: '仍缺的材料' }),
+            pending: z.array(z.string()).optional().meta({ description: '已收到、待核实的证明材料' }),
+            note: z.string().optional(),
+            link: z.string().optional().meta({ description: '本基地专用页面' }),
+          })
+          .meta({ description: '本基地材料情况：仅当提交者为该基地已知联系人或使用本基地专用链接时列出仍缺材料' }),
+      })
+      .optional(),
   })
   .openapi('UploadCompletion');
 
@@ -238,6 +256,20 @@ export function registerUploadSessions(app: OpenAPIHono<HttpEnv>, options: Uploa
     },
   );
 
+  /** The receipt (number and what the base lacks); the submission stands without it should it fail. */
+  async function receiptOf(
+    sessionId: string,
+    completion: Parameters<typeof uploadReceipt>[2],
+  ): Promise<UploadReceipt | null> {
+    const ownPage = (baseId: string) => signUploadLink(signer, ctx.round, baseId, ctx.clock.now()).path;
+    try {
+      return await uploadReceipt(ctx, sessionId, completion, ownPage);
+    } catch (error) {
+      console.warn(JSON.stringify({ message: 'upload receipt failed', sessionId, error: String(error) }));
+      return null;
+    }
+  }
+
   app.openapi(
     createRoute({
       method: 'post',
@@ -262,7 +294,11 @@ export function registerUploadSessions(app: OpenAPIHono<HttpEnv>, options: Uploa
       const { sessionId } = c.req.valid('param');
       try {
         const done = await completeUploadSession(ctx, sessionId, ingest);
-        return c.json({ sessionId, ...done.completion, repeated: done.repeated }, done.repeated ? 200 : 201);
+        const receipt = await receiptOf(sessionId, done.completion);
+        return c.json(
+          { sessionId, ...done.completion, repeated: done.repeated, ...(receipt ? { receipt } : {}) },
+          done.repeated ? 200 : 201,
+        );
       } catch (error) {
         if (error instanceof UnknownUploadSessionError) return c.json({ error: error.message }, 404);
         if (error instanceof UploadIncompleteError) {

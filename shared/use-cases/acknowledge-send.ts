@@ -57,7 +57,12 @@ const vouched = (channel: Submission['channel']): boolean => channel !== 'upload
  * address was matched to the base before, staff confirmed it for the base, a report form that came by mail gives it
  * as the base's contact address, or the upload was made with the base's own upload link.
  */
-async function knownForBase(ctx: AppContext, submission: Submission, baseId: string, to: string): Promise<boolean> {
+export async function knownForBase(
+  ctx: AppContext,
+  submission: Submission,
+  baseId: string,
+  to: string,
+): Promise<boolean> {
   const address = to.toLowerCase();
   if (vouched(submission.channel)) return true;
   // Uploaded with the base's own link (the server wrote the header after checking the link): whoever holds it is

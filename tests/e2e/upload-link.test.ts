@@ -70,7 +70,7 @@ describeNeeding('chromium')('a base’s upload link in chromium', () => {
 
     // Assess
     expect(fixed).toEqual({ value: '平顺网红直播基地', readonly: '' });
-    expect(await page.locator('#base-names').count()).toBe(0);
+    expect(await page.locator('#base-list').count()).toBe(0);
     await expect(page.locator('#limits').textContent()).resolves.toContain('一次最多上传 20 个文件');
     const submissionId = (await page.locator('#submission-id').textContent()) ?? '';
     const submission = await stack.ctx.records.getSubmission(submissionId);

@@ -113,7 +113,7 @@ describeNeeding('chromium')('upload page in chromium', () => {
     await page.goto(`${origin}/login`);
     await Promise.all([page.waitForURL(/\/upload$/), page.click('text=基地提交材料请点此上传')]);
     const datalist = await page
-      .locator('#base-names option')
+      .locator('#base-list option')
       .evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value));
 
     // Act
