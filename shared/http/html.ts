@@ -84,7 +84,7 @@ a.button.secondary{background:#fff;color:var(--accent)}a.button:hover{text-decor
 .filters{display:flex;flex-wrap:wrap;gap:.35rem;margin:.4rem 0;padding:0;list-style:none}
 .filters a{display:inline-block;padding:.1rem .7rem;border:1px solid var(--line);border-radius:999px;color:var(--fg);font-size:.88rem;white-space:nowrap;background:#fff}
 .filters a .n{font-variant-numeric:tabular-nums;margin-left:.3rem;color:var(--muted)}
-.filters a[aria-current=true]{background:var(--accent);border-color:var(--accent);color:#fff}.filters a[aria-current=true] .n{color:#fff}
+.filters a:hover{text-decoration:none;border-color:var(--accent)}.filters a[aria-current=true]{background:var(--accent);border-color:var(--accent);color:#fff}.filters a[aria-current=true] .n{color:#fff}
 th .sort{background:none;border:0;padding:0;font:inherit;font-weight:600;color:var(--accent);cursor:pointer;white-space:nowrap}
 th .sort:focus-visible{outline:2px solid var(--accent);outline-offset:2px}
 th .sort::after{content:"";display:inline-block;width:.55em;height:.75em;margin-left:.3em;vertical-align:-.05em;background:url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 8 10'%3E%3Cpath d='M4 0l4 4H0z' fill='%23aab4bf'/%3E%3Cpath d='M4 10l4-4H0z' fill='%23aab4bf'/%3E%3C/svg%3E") no-repeat center/contain}

@@ -51,10 +51,11 @@ import {
 type Ctx = Context<HttpEnv>;
 
 /**
- * Whether `/api/export.xlsx?city=` serves a bureau its own city's workbook (another change scopes the export); while
- * it does not, a bureau's pages carry no Excel button.
+ * Whether `/api/export.xlsx?city=` answers with one city's workbook, to a bureau for its own city (another change
+ * scopes the export). While it does not, a bureau's pages carry no Excel button and a city page's button is the
+ * whole round's.
  */
-const BUREAU_EXPORT = false;
+const CITY_EXPORT = false;
 
 /** Registers the dashboard's GET pages. */
 export function registerPages(app: Hono<HttpEnv>, deps: HttpDeps): void {
@@ -321,7 +322,7 @@ ${shown.length === 0 ? html`<p class="muted">暂无通知。</p>` : ''}
 <td data-label="地市" class="nw">${cityName(round, n.city)}</td>
 <td data-label="主题"><details class="subject"><summary>${n.subject}</summary><pre class="notice">${n.text}</pre></details></td>
 <td data-label="截至" class="nw">${when(n.asOf, round)}</td>
-<td data-label="结果" class="nw">${n.sentAt ? html`<span class="chip ok">已发送</span> ${when(n.sentAt, round)}` : n.error ? html`<span class="chip bad">发送失败</span> <span class="small">${n.error}</span>` : html`<span class="chip info">未发送</span>`}</td>
+<td data-label="结果">${n.sentAt ? html`<span class="chip ok">已发送</span> ${when(n.sentAt, round)}` : n.error ? html`<span class="chip bad">发送失败</span> <span class="small">${n.error}</span>` : html`<span class="chip info">未发送</span>`}</td>
 <td data-label="收件人">${n.to.join(', ') || '—'}</td>
 </tr>`,
     )}</tbody></table></div>`;
@@ -439,14 +440,15 @@ el.textContent=d+' 天 '+h+' 小时 '+m+' 分 '+x+' 秒'}tick();setInterval(tick
    */
   function pageActions(c: Ctx, principal: Principal, city?: CityId): Html {
     const scope = isStaff(principal) ? city : principal.city;
+    const exportCity = CITY_EXPORT ? scope : undefined;
     const params = new URLSearchParams();
-    if (scope) params.set('city', scope);
+    if (exportCity) params.set('city', exportCity);
     const at = c.req.query('asOf');
     if (at) params.set('asOf', at);
     const query = params.toString();
     const excel =
-      isStaff(principal) || BUREAU_EXPORT
-        ? html`<a class="button" id="export-xlsx" href="/api/export.xlsx${query ? `?${query}` : ''}" download>导出 Excel 汇总表${scope ? `（${cityName(round, scope)}）` : ''}</a>`
+      isStaff(principal) || exportCity
+        ? html`<a class="button" id="export-xlsx" href="/api/export.xlsx${query ? `?${query}` : ''}" download>导出 Excel 汇总表${exportCity ? `（${cityName(round, exportCity)}）` : city ? '（全省）' : ''}</a>`
         : '';
     const contacts = scope
       ? html`<a class="button secondary" id="city-contacts" href="/cities/${scope}/contacts">各基地联系人</a>`

@@ -257,6 +257,10 @@ describeNeeding('chromium')('dashboard table tools, contacts and the unmatched p
       return { whiteSpace: style.whiteSpace, height: td.getBoundingClientRect().height, lineHeight: parseFloat(style.lineHeight) };
     })()`)) as { whiteSpace: string; height: number; lineHeight: number };
     expect(whiteSpace).toBe('nowrap');
+    await page.screenshot({ path: join(SCREENSHOTS, 'notices.png') });
+    await page.setViewportSize(PHONE);
+    await page.screenshot({ path: join(SCREENSHOTS, 'notices-phone.png') });
+    await page.setViewportSize(WIDE);
     expect(height).toBeLessThan(lineHeight * 2 + 16);
   });
 
@@ -281,6 +285,11 @@ describeNeeding('chromium')('dashboard table tools, contacts and the unmatched p
     await page.setViewportSize(PHONE);
     await page.screenshot({ path: join(SCREENSHOTS, 'city-contacts-phone.png') });
     await page.setViewportSize(WIDE);
+    await page.goto(`${origin}/cities/changzhi`);
+    await expect(page.locator('#city-contacts').getAttribute('href')).resolves.toBe('/cities/changzhi/contacts');
+    await page.click('#filters a[data-state="not-received"]');
+    expect(await visibleBases()).toHaveLength(2);
+    await page.screenshot({ path: join(SCREENSHOTS, 'city-bureau.png'), fullPage: true });
     const other = await page.goto(`${origin}/cities/taiyuan/contacts`);
     expect(other?.status()).toBe(403);
     await page.goto(`${origin}/`);
