@@ -6,7 +6,8 @@
 import type { CityId } from '../domain/catalogue.ts';
 import type { BaseStatus, DocumentRecord, Submission } from '../domain/records.ts';
 import type { AppContext } from './context.ts';
-import { evaluateAll } from './evaluate.ts';
+import { evaluateBase } from './evaluate.ts';
+import { listRegistry } from './registry.ts';
 
 /** The contact a report form names; a field is null where the form had none or it could not be read. */
 export interface FormContact {
@@ -99,12 +100,13 @@ export function contactsOf(
 
 /** The contacts of every participating base of `city` at `asOf`, in the registry's order. */
 export async function listCityContacts(ctx: AppContext, input: { city: CityId; asOf: Date }): Promise<BaseContacts[]> {
-  const statuses = (await evaluateAll(ctx, { asOf: input.asOf })).filter((s) => s.city === input.city);
+  const bases = (await listRegistry(ctx)).filter((b) => b.participating && b.city === input.city);
   return Promise.all(
-    statuses.map(async (status) => {
-      const [documents, submissions] = await Promise.all([
-        ctx.records.listDocumentsByBase(status.baseId),
-        ctx.records.listSubmissionsByBase(status.baseId),
+    bases.map(async (base) => {
+      const [status, documents, submissions] = await Promise.all([
+        evaluateBase(ctx, { baseId: base.id, asOf: input.asOf }),
+        ctx.records.listDocumentsByBase(base.id),
+        ctx.records.listSubmissionsByBase(base.id),
       ]);
       return contactsOf(status, documents, submissions);
     }),
