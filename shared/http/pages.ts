@@ -451,7 +451,7 @@ el.textContent=d+' 天 '+h+' 小时 '+m+' 分 '+x+' 秒'}tick();setInterval(tick
         ? html`<a class="button" id="export-xlsx" href="/api/export.xlsx${query ? `?${query}` : ''}" download>导出 Excel 汇总表${exportCity ? `（${cityName(round, exportCity)}）` : city ? '（全省）' : ''}</a>`
         : '';
     const contacts = scope
-      ? html`<a class="button secondary" id="city-contacts" href="/cities/${scope}/contacts">各基地联系人</a>`
+      ? html`<a class="button secondary" id="city-contacts" href="/cities/${scope}/contacts">各基地联系人</a><a class="button secondary" id="city-files" href="/api/cities/${scope}/files.zip" download>下载本市全部文件（zip）</a>`
       : '';
     return html`<div class="page-actions">${excel}${contacts}</div>`;
   }

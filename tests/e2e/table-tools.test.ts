@@ -287,6 +287,8 @@ describeNeeding('chromium')('dashboard table tools, contacts and the unmatched p
     await page.setViewportSize(WIDE);
     await page.goto(`${origin}/cities/changzhi`);
     await expect(page.locator('#city-contacts').getAttribute('href')).resolves.toBe('/cities/changzhi/contacts');
+    await expect(page.locator('#city-files').getAttribute('href')).resolves.toBe('/api/cities/changzhi/files.zip');
+    await serverHtml('/api/cities/changzhi/files.zip'); // answers the bureau 200
     await page.click('#filters a[data-state="not-received"]');
     expect(await visibleBases()).toHaveLength(2);
     await page.screenshot({ path: join(SCREENSHOTS, 'city-bureau.png'), fullPage: true });
