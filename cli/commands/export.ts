@@ -1,12 +1,13 @@
 /**
- * `intake export --out 汇总.xlsx`: the status workbook staff hand to the experts — a summary sheet, one sheet per
- * city (one row per base, what is missing and what to check), the unmatched queue. A progress bar on stderr while it
- * works (on a terminal); `--json` prints what was written.
+ * `intake export --out 汇总.xlsx`: the status workbook staff hand to the experts — a summary sheet, every base on
+ * one sheet, one sheet per city (one row per base, its contact, what is missing and what to check), the unmatched
+ * queue; `--city` writes one city's workbook for its bureau. A progress bar on stderr while it works (on a
+ * terminal); `--json` prints what was written.
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { toDate } from '../args.ts';
+import { resolveCity, toDate } from '../args.ts';
 import { progressBar } from './progress.ts';
 
 const DEFAULT_DATA_DIR = '.intake';
@@ -15,12 +16,14 @@ const DEFAULT_DATA_DIR = '.intake';
 export function registerExportCommand(program: Command): void {
   program
     .command('export')
-    .description('write the status workbook (summary, a sheet per city, unmatched queue) for the experts')
-    .requiredOption('--out <file>', 'where to write the workbook, e.g. 汇总.xlsx', toXlsxPath)
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--as-of <iso>', 'status at this moment (ISO 8601)', toDate)
-    .option('--json', 'print JSON')
-    .action(async (options: { out: string; dataDir: string; asOf?: Date; json?: boolean }) => {
+    .description('导出材料报送情况汇总表（汇总、全部基地、各地市一表、待分配邮件），供专家评审和打印')
+    .requiredOption('--out <file>', '工作簿写到哪里，例如 汇总.xlsx', toXlsxPath)
+    .option('--city <city>', '只导出这个地市（发给该市商务局）：编号或名称，例如 taiyuan 或 太原')
+    .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
+    .option('--as-of <iso>', '按此时刻的情况导出（ISO 8601，例如 2023-11-11T00:00:00+08:00）', toDate)
+    .option('--json', '以 JSON 输出')
+    .action(async (options: { out: string; dataDir: string; asOf?: Date; city?: string; json?: boolean }) => {
+      const city = options.city ? await resolveCity(options.city) : undefined;
       const [{ createLocalContext }, { buildStatusWorkbook }] = await Promise.all([
         import('../../shared/composition/local.ts'),
         import('../../shared/use-cases/export.ts'),
@@ -30,6 +33,7 @@ export function registerExportCommand(program: Command): void {
       try {
         const { workbook, summary } = await buildStatusWorkbook(local.ctx, {
           asOf: options.asOf,
+          city,
           onProgress: (done, total, detail) => progress.update(done, detail, total),
         });
         progress.finish();
@@ -38,7 +42,7 @@ export function registerExportCommand(program: Command): void {
         console.log(
           options.json
             ? JSON.stringify(result, null, 2)
-            : `已导出 ${result.file}：${summary.bases}个基地，${summary.sheets.length}张工作表，待分配邮件${summary.unmatched}封`,
+            : `已导出 ${result.file}：${summary.bases}个基地，${summary.sheets.length}张工作表${city ? '' : `，待分配邮件${summary.unmatched}封`}`,
         );
       } finally {
         progress.finish();

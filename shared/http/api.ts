@@ -553,9 +553,10 @@ export function registerApi(app: OpenAPIHono<HttpEnv>, deps: HttpDeps): void {
     method: 'get',
     path: '/api/export.xlsx',
     tags: ['status'],
-    summary: '导出汇总表（与 intake export 相同：汇总、各地市一表、待分配邮件；仅省厅）',
+    summary:
+      '导出汇总表（与 intake export 相同：汇总、全部基地、各地市一表、待分配邮件；省厅）；带 city 时只导出该地市（地市商务局只能导出本市，不带 city 即本市）',
     security,
-    request: { query: AsOfQuery },
+    request: { query: AsOfQuery.extend({ city: cityIdSchema.optional() }) },
     responses: {
       200: {
         description: 'Excel 工作簿',
@@ -565,12 +566,19 @@ export function registerApi(app: OpenAPIHono<HttpEnv>, deps: HttpDeps): void {
     },
   });
   app.get('/api/export.xlsx', async (c) => {
-    requireStaff(c);
+    const principal = requireUser(c);
     const asOf = c.req.query('asOf');
     if (asOf && Number.isNaN(new Date(asOf).getTime()))
       return c.json({ error: '请求无效：asOf 不是 ISO 8601 时间' }, 400);
-    const { workbook } = await buildStatusWorkbook(ctx, { asOf: asOfOf(deps, asOf) });
-    const name = `${ctx.round.title}电子材料报送情况汇总.xlsx`;
+    // A bureau gets its own city's workbook (with or without ?city=); the whole round is for staff.
+    const asked = c.req.query('city') || (principal.role === 'staff' ? undefined : (principal.city ?? undefined));
+    const city = asked === undefined ? undefined : cityIdSchema.safeParse(asked);
+    if (city && !city.success) return c.json({ error: `请求无效：没有地市“${asked}”` }, 400);
+    if (city) assertCity(principal, city.data);
+    else requireStaff(c);
+    const { workbook } = await buildStatusWorkbook(ctx, { asOf: asOfOf(deps, asOf), city: city?.data });
+    const cityName = city ? ctx.round.cities.find((x) => x.id === city.data)?.name : undefined;
+    const name = `${ctx.round.title}电子材料报送情况${cityName ? `（${cityName}）` : '汇总'}.xlsx`;
     return c.body(new Uint8Array(workbook), 200, {
       'Content-Type': XLSX,
       'Content-Disposition': contentDisposition(name),

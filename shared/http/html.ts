@@ -8,6 +8,7 @@ import { chineseTime, chineseWhen } from '../domain/chinese-time.ts';
 import { DOCUMENT_KIND_NAMES, PENDING_STATE_NAME, STATE_NAMES } from '../domain/notice-text.ts';
 import type { BaseState, BaseStatus, DocumentKind } from '../domain/records.ts';
 import type { Principal } from './auth.ts';
+import { PRINT_CSS } from './print-css.ts';
 
 /** A rendered piece of HTML. */
 export type Html = ReturnType<typeof html>;
@@ -118,6 +119,7 @@ export function page(frame: PageFrame, body: Html): Html {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${frame.title} · ${frame.round.title}</title>
 <style>${raw(CSS)}</style>
+<style media="print">${raw(PRINT_CSS)}</style>
 </head>
 <body>
 <header class="top">

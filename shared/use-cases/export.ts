@@ -1,15 +1,20 @@
 /**
- * Export: the status workbook staff hand to the experts (`intake export --out 汇总.xlsx`).
+ * Export: the status workbook staff hand to the experts (`intake export --out 汇总.xlsx`, `/api/export.xlsx`), and a
+ * city's own workbook for its bureau (`?city=` / `--city`).
  *
  * Primary course: evaluate every participating base at `asOf` (reporting progress base by base); take the city
- * lines from queryCityStatus; write a summary sheet (one row per city), one sheet per city (one row per base, with
- * what is missing and the findings listed) and the unmatched queue. Every sheet has its header row frozen and an
- * autofilter on it, so experts can sort and filter without unfreezing anything.
+ * lines from queryCityStatus; write a summary sheet (one row per city), one sheet of every base, one sheet per city
+ * (one row per base, with its contact, what is missing and the findings listed), the unmatched queue and the
+ * submissions from bases outside the list. Every table sheet opens with a title row and a 截至 line (Beijing time),
+ * numbers its rows (序号), ends in a 合计 row where there is something to add up, colours the state cells (齐全 green,
+ * 不完整 yellow, 未收到 red, 逾期 orange), keeps its header frozen with an autofilter over the data, and prints on A4
+ * landscape, one page wide, the header row repeated on every page.
  */
 import ExcelJS from 'exceljs';
+import type { CityId } from '../domain/catalogue.ts';
 import { chineseDate, chineseTime, chineseWhen, deadlineWords } from '../domain/chinese-time.ts';
 import { describeBase, noticeCitation, paperOf } from '../domain/notice-text.ts';
-import type { BaseStatus } from '../domain/records.ts';
+import type { BaseStatus, DocumentRecord } from '../domain/records.ts';
 import type { AppContext } from './context.ts';
 import { evaluateBase } from './evaluate.ts';
 import { listExcluded } from './excluded.ts';
@@ -18,19 +23,38 @@ import { listRegistry } from './registry.ts';
 
 /** Name of the summary sheet. */
 export const SUMMARY_SHEET = '汇总';
+/** Name of the sheet of every base, all cities together. */
+export const ALL_BASES_SHEET = '全部基地';
 /** Name of the unmatched-queue sheet. */
 export const UNMATCHED_SHEET = '待分配邮件';
 /** Name of the sheet of submissions from bases that take no part this round. */
 export const EXCLUDED_SHEET = '名单外来件';
 
+/** Row of the column headings on every table sheet (row 1 the title, row 2 the 截至 line). */
+export const HEADER_ROW = 3;
+
+/** Fills of the state cells (ARGB), as the legend under the title says. */
+export const STATE_FILLS = {
+  complete: 'FFC6EFCE',
+  incomplete: 'FFFFEB9C',
+  'not-received': 'FFFFC7CE',
+  late: 'FFF8CBAD',
+} as const;
+const HEADER_FILL = 'FFDDEBF7';
+const TOTAL_FILL = 'FFF2F2F2';
+const LEGEND = '状态颜色：绿色为材料齐全，黄色为材料不完整或待核实，红色为未收到材料，橙色为逾期提交或截止仍缺';
+
 /** Column headings of a city sheet, in order. */
 export const BASE_COLUMNS = [
+  '序号',
   '基地编号',
   '基地名称',
   '类别',
   '状态',
   '逾期提交',
   '截止仍缺',
+  '联系人',
+  '联系电话',
   '提交次数',
   '首次收到',
   '最近收到',
@@ -48,9 +72,16 @@ export const BASE_COLUMNS = [
   '试点单位',
   '推荐排序',
 ] as const;
+// Narrow enough that a page-wide print stays legible (~330 character widths, ~45 % on A4 landscape): the long
+// lists wrap within their cells instead.
+const BASE_WIDTHS = [5, 8, 22, 14, 10, 6, 6, 10, 13, 6, 12, 12, 16, 18, 22, 22, 22, 22, 28, 20, 7, 11, 7, 6, 6];
+
+/** Column headings of the sheet of every base: a city sheet's with 地市 after 序号. */
+export const ALL_BASES_COLUMNS = ['序号', '地市', ...BASE_COLUMNS.slice(1)] as const;
 
 /** Column headings of the summary sheet, in order. */
 export const SUMMARY_COLUMNS = [
+  '序号',
   '地市',
   '市商务局',
   '参评基地',
@@ -74,38 +105,52 @@ export type ExportProgress = (done: number, total: number, detail: string) => vo
 /** What was exported. */
 export interface ExportSummary {
   asOf: string;
+  /** The one city exported, or null for the whole round. */
+  city: string | null;
   sheets: { name: string; rows: number }[];
   bases: number;
   unmatched: number;
   excluded: number;
 }
 
-/** Builds the status workbook at `asOf` (default now). */
+type Cell = string | number;
+
+/**
+ * Builds the status workbook at `asOf` (default now): the whole round, or with `city` that city's workbook only
+ * (its sheet and its bases' submissions from outside the list; no summary, no unmatched queue), for its bureau.
+ */
 export async function buildStatusWorkbook(
   ctx: AppContext,
-  input: { asOf?: Date; onProgress?: ExportProgress } = {},
+  input: { asOf?: Date; onProgress?: ExportProgress; city?: CityId } = {},
 ): Promise<{ workbook: Buffer; summary: ExportSummary }> {
   const { round } = ctx;
   const asOf = input.asOf ?? ctx.clock.now();
+  const only = input.city ?? null;
+  const cities = round.cities.filter((c) => !only || c.id === only);
   const at = (iso: string | null | undefined) => (iso ? chineseWhen(iso, round) : '');
   const registry = await listRegistry(ctx);
-  const participating = registry.filter((b) => b.participating);
-  const total = participating.length + round.cities.length + 3;
+  const participating = registry.filter((b) => b.participating && (!only || b.city === only));
+  const total = participating.length + cities.length + 3;
   let done = 0;
   const step = (detail: string) => input.onProgress?.(++done, total, detail);
 
   const statuses: BaseStatus[] = [];
+  const contacts = new Map<string, { person: string; phone: string }>();
   for (const base of participating) {
-    statuses.push(await evaluateBase(ctx, { baseId: base.id, asOf }));
+    const status = await evaluateBase(ctx, { baseId: base.id, asOf });
+    statuses.push(status);
+    contacts.set(base.id, contactOf(status, await ctx.records.listDocumentsByBase(base.id)));
     step(base.name);
   }
-  const [cities, unmatched, records, excluded] = await Promise.all([
+  const [cityLines, unmatched, records, allExcluded] = await Promise.all([
     queryCityStatus(ctx, { asOf }),
-    listUnmatched(ctx, asOf),
+    only ? Promise.resolve([]) : listUnmatched(ctx, asOf),
     ctx.records.listCityRecords(),
-    listExcluded(ctx, asOf),
+    listExcluded(ctx, asOf, only ? [only] : undefined),
   ]);
+  const excluded = allExcluded.filter((e) => !only || e.base.city === only);
   const nameOf = (id: string) => registry.find((b) => b.id === id)?.name ?? id;
+  const cityName = (id: string) => round.cities.find((c) => c.id === id)?.name ?? id;
   step('地市汇总');
 
   const book = new ExcelJS.Workbook();
@@ -114,111 +159,187 @@ export async function buildStatusWorkbook(
   book.created = asOf;
   book.modified = asOf;
   const sheets: ExportSummary['sheets'] = [];
+  const title = (what: string) => `${round.title}电子材料报送（接收）情况${what}`;
+  const asOfLine = `截至${chineseTime(asOf, round)}（北京时间）；电子材料报送截止时间：${deadlineWords(round)}`;
 
-  const summary = addTable(
-    book,
-    SUMMARY_SHEET,
-    [...SUMMARY_COLUMNS],
-    cities.map((c) => [
-      c.name,
-      c.bureau,
-      c.bases,
-      c.byState.complete,
-      c.byState.incomplete,
-      c.byState['not-received'],
-      c.late,
-      c.overdue,
-      c.openFindings,
-      c.paperComplete,
-      c.paperLate,
-      at(c.letterReceivedAt),
-      c.ranking.map((id, i) => `${i + 1}. ${nameOf(id)}`).join('\n'),
-      c.newBases.length,
-      c.findings.map((f) => f.message).join('\n'),
-    ]),
-    [14, 26, 10, 10, 12, 12, 10, 10, 12, 16, 12, 20, 30, 12, 48],
-  );
-  summary.addRow([]);
-  summary.addRow([`截至${chineseTime(asOf, round)}（北京时间）；电子材料报送截止时间：${deadlineWords(round)}`]);
-  summary.addRow([`${round.title}：依据${noticeCitation(round)}`]);
-  sheets.push({ name: SUMMARY_SHEET, rows: cities.length });
-
-  for (const city of round.cities) {
-    const ofCity = statuses.filter((s) => s.city === city.id);
-    const record = records.find((r) => r.city === city.id);
-    const pilots = new Set(record?.pilotUnits ?? []);
-    const ranking = record?.ranking ?? [];
-    addTable(
-      book,
-      sheetName(city.name),
-      [...BASE_COLUMNS],
-      ofCity.map((status) => {
-        const facts = describeBase(round, status, registry);
-        const paper = paperOf(status);
-        const rank = ranking.indexOf(status.baseId);
-        return [
-          status.baseId,
-          status.name,
-          facts.category,
-          facts.state,
-          status.late ? '是' : '否',
-          status.overdue ? '是' : '否',
-          status.submissions,
-          at(status.firstReceivedAt),
-          at(status.lastReceivedAt),
-          facts.missingDocuments.join('\n'),
-          facts.missingFormItems.join('\n'),
-          facts.missingEvidence.join('\n'),
-          facts.pendingEvidence.join('\n'),
-          facts.lateArrived.join('\n'),
-          facts.overdueMissing.join('\n'),
-          facts.checks.join('\n'),
-          status.waived.map((f) => f.message).join('\n'),
-          status.paperCopies,
-          paper.receivedOn ? chineseDate(paper.receivedOn) : '',
-          paper.late ? '是' : '',
-          pilots.has(status.baseId) ? '是' : '',
-          rank >= 0 ? rank + 1 : '',
-        ];
-      }),
-      [10, 30, 26, 12, 9, 9, 9, 19, 19, 22, 30, 36, 36, 36, 36, 48, 30, 12, 14, 10, 9, 9],
+  /** A base's row on a city sheet (without 序号), and on the sheet of every base (with its city). */
+  const baseCells = (status: BaseStatus): Cell[] => {
+    const facts = describeBase(round, status, registry);
+    const paper = paperOf(status);
+    const record = records.find((r) => r.city === status.city);
+    const rank = (record?.ranking ?? []).indexOf(status.baseId);
+    const contact = contacts.get(status.baseId);
+    return [
+      status.baseId,
+      status.name,
+      facts.category,
+      facts.state,
+      status.late ? '是' : '否',
+      status.overdue ? '是' : '否',
+      contact?.person ?? '',
+      contact?.phone ?? '',
+      status.submissions,
+      at(status.firstReceivedAt),
+      at(status.lastReceivedAt),
+      facts.missingDocuments.join('\n'),
+      facts.missingFormItems.join('\n'),
+      facts.missingEvidence.join('\n'),
+      facts.pendingEvidence.join('\n'),
+      facts.lateArrived.join('\n'),
+      facts.overdueMissing.join('\n'),
+      facts.checks.join('\n'),
+      status.waived.map((f) => f.message).join('\n'),
+      status.paperCopies,
+      paper.receivedOn ? chineseDate(paper.receivedOn) : '',
+      paper.late ? '是' : '',
+      record?.pilotUnits.includes(status.baseId) ? '是' : '',
+      rank >= 0 ? rank + 1 : '',
+    ];
+  };
+  /** The 合计 row of a list of bases (without 序号), column for column with baseCells. */
+  const baseTotals = (list: readonly BaseStatus[]): Cell[] => {
+    const count = (state: BaseStatus['state']) => list.filter((s) => s.state === state).length;
+    const cells: Cell[] = Array.from({ length: BASE_COLUMNS.length - 1 }, () => '');
+    const put = (column: (typeof BASE_COLUMNS)[number], value: Cell) => {
+      cells[BASE_COLUMNS.indexOf(column) - 1] = value;
+    };
+    put('基地名称', `${list.length}个基地`);
+    put('状态', `齐全${count('complete')}，不完整${count('incomplete')}，未收到${count('not-received')}`);
+    put('逾期提交', list.filter((s) => s.late).length);
+    put('截止仍缺', list.filter((s) => s.overdue).length);
+    put(
+      '提交次数',
+      list.reduce((n, s) => n + s.submissions, 0),
     );
+    put(
+      '纸质材料（份）',
+      list.reduce((n, s) => n + s.paperCopies, 0),
+    );
+    return cells;
+  };
+  const colourBases = (sheet: ExcelJS.Worksheet, list: readonly BaseStatus[], offset: number) => {
+    list.forEach((status, i) => {
+      const row = sheet.getRow(HEADER_ROW + 1 + i);
+      fill(row.getCell(BASE_COLUMNS.indexOf('状态') + 1 + offset), STATE_FILLS[status.state]);
+      if (status.late) fill(row.getCell(BASE_COLUMNS.indexOf('逾期提交') + 1 + offset), STATE_FILLS.late);
+      if (status.overdue) fill(row.getCell(BASE_COLUMNS.indexOf('截止仍缺') + 1 + offset), STATE_FILLS.late);
+    });
+  };
+
+  if (!only) {
+    const lines = cityLines.filter((c) => cities.some((x) => x.id === c.city));
+    const sum = (pick: (c: (typeof lines)[number]) => number) => lines.reduce((n, c) => n + pick(c), 0);
+    const summary = addTable(book, {
+      name: SUMMARY_SHEET,
+      title: title('汇总表'),
+      note: asOfLine,
+      columns: [...SUMMARY_COLUMNS],
+      rows: lines.map((c) => [
+        c.name,
+        c.bureau,
+        c.bases,
+        c.byState.complete,
+        c.byState.incomplete,
+        c.byState['not-received'],
+        c.late,
+        c.overdue,
+        c.openFindings,
+        c.paperComplete,
+        c.paperLate,
+        at(c.letterReceivedAt),
+        c.ranking.map((id, i) => `${i + 1}. ${nameOf(id)}`).join('\n'),
+        c.newBases.length,
+        c.findings.map((f) => f.message).join('\n'),
+      ]),
+      totals: [
+        `${lines.length}个地市`,
+        '',
+        sum((c) => c.bases),
+        sum((c) => c.byState.complete),
+        sum((c) => c.byState.incomplete),
+        sum((c) => c.byState['not-received']),
+        sum((c) => c.late),
+        sum((c) => c.overdue),
+        sum((c) => c.openFindings),
+        sum((c) => c.paperComplete),
+        sum((c) => c.paperLate),
+        '',
+        '',
+        sum((c) => c.newBases.length),
+        '',
+      ],
+      widths: [5, 12, 22, 8, 8, 8, 8, 8, 8, 8, 10, 8, 14, 26, 8, 40],
+    });
+    summary.addRow([]);
+    summary.addRow([`${round.title}：依据${noticeCitation(round)}`]);
+    sheets.push({ name: SUMMARY_SHEET, rows: lines.length });
+
+    const ordered = cities.flatMap((city) => statuses.filter((s) => s.city === city.id));
+    const all = addTable(book, {
+      name: ALL_BASES_SHEET,
+      title: title('（全部参评基地）'),
+      note: `${asOfLine}。${LEGEND}`,
+      columns: [...ALL_BASES_COLUMNS],
+      rows: ordered.map((status) => [cityName(status.city), ...baseCells(status)]),
+      totals: ['', ...baseTotals(ordered)],
+      widths: [5, 9, ...BASE_WIDTHS.slice(1)],
+    });
+    colourBases(all, ordered, 1);
+    sheets.push({ name: ALL_BASES_SHEET, rows: ordered.length });
+  }
+
+  for (const city of cities) {
+    const ofCity = statuses.filter((s) => s.city === city.id);
+    const sheet = addTable(book, {
+      name: sheetName(city.name),
+      title: title(`（${city.name}）`),
+      note: `${asOfLine}。${LEGEND}`,
+      columns: [...BASE_COLUMNS],
+      rows: ofCity.map(baseCells),
+      totals: baseTotals(ofCity),
+      widths: BASE_WIDTHS,
+    });
+    colourBases(sheet, ofCity, 0);
     sheets.push({ name: sheetName(city.name), rows: ofCity.length });
     step(city.name);
   }
 
-  addTable(
-    book,
-    UNMATCHED_SHEET,
-    ['收到时间', '发件人', '主题', '文件', '可能的基地', '编号'],
-    unmatched.map((u) => [
-      at(u.receivedAt),
-      u.from ?? '',
-      u.subject ?? '',
-      u.fileNames.join('\n'),
-      u.candidates.map((c) => c.name).join('\n'),
-      u.submissionId,
-    ]),
-    [19, 30, 36, 36, 30, 38],
-  );
-  sheets.push({ name: UNMATCHED_SHEET, rows: unmatched.length });
+  if (!only) {
+    addTable(book, {
+      name: UNMATCHED_SHEET,
+      title: title('：待分配邮件'),
+      note: asOfLine,
+      columns: ['序号', '收到时间', '发件人', '主题', '文件', '可能的基地', '编号'],
+      rows: unmatched.map((u) => [
+        at(u.receivedAt),
+        u.from ?? '',
+        u.subject ?? '',
+        u.fileNames.join('\n'),
+        u.candidates.map((c) => c.name).join('\n'),
+        u.submissionId,
+      ]),
+      widths: [6, 17, 30, 36, 36, 30, 38],
+    });
+    sheets.push({ name: UNMATCHED_SHEET, rows: unmatched.length });
+  }
 
-  addTable(
-    book,
-    EXCLUDED_SHEET,
-    ['收到时间', '基地', '地市', '原因', '发件人', '主题', '文件', '编号'],
-    excluded.map((e) => [
+  addTable(book, {
+    name: EXCLUDED_SHEET,
+    title: title('：名单外来件'),
+    note: asOfLine,
+    columns: ['序号', '收到时间', '基地', '地市', '原因', '发件人', '主题', '文件', '编号'],
+    rows: excluded.map((e) => [
       at(e.receivedAt),
       e.base.name,
-      round.cities.find((c) => c.id === e.base.city)?.name ?? e.base.city,
+      cityName(e.base.city),
       e.reason,
       e.from ?? '',
       e.subject ?? '',
       e.fileNames.join('\n'),
       e.submissionId,
     ]),
-    [19, 30, 10, 36, 30, 36, 36, 38],
-  );
+    widths: [6, 17, 30, 10, 36, 30, 36, 36, 38],
+  });
   sheets.push({ name: EXCLUDED_SHEET, rows: excluded.length });
   step(EXCLUDED_SHEET);
 
@@ -228,6 +349,7 @@ export async function buildStatusWorkbook(
     workbook,
     summary: {
       asOf: asOf.toISOString(),
+      city: only,
       sheets,
       bases: statuses.length,
       unmatched: unmatched.length,
@@ -236,31 +358,140 @@ export async function buildStatusWorkbook(
   };
 }
 
+/**
+ * The contact a base's report form names (the latest form in force whose header was read): 「姓名（职务）」 and the
+ * numbers 「手机 / 工作电话」; empty where the form had none.
+ */
+function contactOf(status: BaseStatus, documents: readonly DocumentRecord[]): { person: string; phone: string } {
+  const inForce = new Set(status.documents.filter((d) => d.kind === 'report-form').map((d) => d.id));
+  const form = documents
+    .filter((d) => inForce.has(d.id) && d.formHeader && Object.keys(d.formHeader).length > 0)
+    .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt))[0];
+  const field = (key: string) => form?.formHeader?.[key]?.trim() ?? '';
+  const name = field('contactName');
+  const title = field('contactTitle');
+  return {
+    person: name ? `${name}${title ? `（${title}）` : ''}` : '',
+    phone: [field('mobile'), field('workPhone')].filter(Boolean).join(' / '),
+  };
+}
+
 /** Excel forbids some characters in sheet names and cuts them at 31. */
 function sheetName(name: string): string {
   return name.replace(/[\\/*?:[\]]/g, '_').slice(0, 31);
 }
 
-/** A sheet with a bold, frozen header row with an autofilter, and wrapped cells for the listed items. */
-function addTable(
-  book: ExcelJS.Workbook,
-  name: string,
-  columns: string[],
-  rows: (string | number)[][],
-  widths: number[],
-): ExcelJS.Worksheet {
-  const sheet = book.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = columns.map((header, i) => ({ header, width: widths[i] ?? 14 }));
-  const header = sheet.getRow(1);
-  header.font = { bold: true };
-  header.alignment = { vertical: 'middle', wrapText: true };
-  header.eachCell((cell) => {
-    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } };
+/** How many character widths a text takes (a Chinese character two, like Excel's column width unit). */
+function textWidth(text: string): number {
+  let n = 0;
+  for (const ch of text) n += /[\u2e80-\uffef]/.test(ch) ? 2 : 1;
+  return n;
+}
+
+/**
+ * Sets a row's height to what its wrapped cells need (exceljs writes no heights and LibreOffice does not fit rows
+ * when it opens or converts a file, so a list in a cell would print as its first line only).
+ */
+function fitRowHeight(row: ExcelJS.Row, widths: readonly number[], pointsPerLine = 14.5): void {
+  let lines = 1;
+  row.eachCell((cell, column) => {
+    if (cell.isMerged && cell.master !== cell) return;
+    const width = Math.max(1, (widths[column - 1] ?? 14) - 1);
+    const text = cell.value === null || cell.value === undefined ? '' : String(cell.value);
+    const needed = text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(textWidth(line) / width)), 0);
+    lines = Math.max(lines, needed);
   });
-  for (const values of rows) {
-    const row = sheet.addRow(values);
+  row.height = Math.min(409, lines * pointsPerLine + 2);
+}
+
+function fill(cell: ExcelJS.Cell, argb: string): void {
+  cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb } };
+}
+
+const THIN: Partial<ExcelJS.Borders> = {
+  top: { style: 'thin', color: { argb: 'FFBFBFBF' } },
+  bottom: { style: 'thin', color: { argb: 'FFBFBFBF' } },
+  left: { style: 'thin', color: { argb: 'FFBFBFBF' } },
+  right: { style: 'thin', color: { argb: 'FFBFBFBF' } },
+};
+
+/** A table sheet: what it is, its columns (序号 first) and rows (without 序号), and a 合计 row (without 序号). */
+interface TableSpec {
+  name: string;
+  title: string;
+  note: string;
+  columns: string[];
+  rows: Cell[][];
+  totals?: Cell[];
+  widths: number[];
+}
+
+/**
+ * A table sheet: the title (merged across, bold), the 截至 line, the header row (bold, filled, frozen, an
+ * autofilter over the data rows), the rows numbered 1…n with wrapped cells and thin borders, and the 合计 row apart
+ * from the filter. Printed A4 landscape, one page wide, as many pages long as it takes, the header row on each.
+ */
+function addTable(book: ExcelJS.Workbook, spec: TableSpec): ExcelJS.Worksheet {
+  const { columns } = spec;
+  const sheet = book.addWorksheet(spec.name, {
+    views: [{ state: 'frozen', ySplit: HEADER_ROW }],
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      horizontalCentered: true,
+      margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.6, header: 0.3, footer: 0.3 },
+      printTitlesRow: `${HEADER_ROW}:${HEADER_ROW}`,
+    },
+    headerFooter: { oddFooter: '&C第 &P 页，共 &N 页' },
+  });
+  sheet.columns = columns.map((_, i) => ({ width: spec.widths[i] ?? 14 }));
+  const titleRow = sheet.getRow(1);
+  titleRow.getCell(1).value = spec.title;
+  titleRow.font = { bold: true, size: 14 };
+  titleRow.height = 24;
+  titleRow.alignment = { vertical: 'middle', horizontal: 'center' };
+  sheet.mergeCells(1, 1, 1, columns.length);
+  const noteRow = sheet.getRow(2);
+  noteRow.getCell(1).value = spec.note;
+  noteRow.font = { size: 10, color: { argb: 'FF595959' } };
+  noteRow.alignment = { vertical: 'middle', horizontal: 'left', wrapText: true };
+  sheet.mergeCells(2, 1, 2, columns.length);
+  const tableWidth = spec.widths.slice(0, columns.length).reduce((a, b) => a + b, 0);
+  fitRowHeight(noteRow, [tableWidth], 13);
+  const header = sheet.getRow(HEADER_ROW);
+  header.values = columns;
+  header.font = { bold: true };
+  header.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true };
+  header.eachCell((cell) => {
+    fill(cell, HEADER_FILL);
+    cell.border = THIN;
+  });
+  fitRowHeight(header, spec.widths);
+  spec.rows.forEach((values, i) => {
+    const row = sheet.addRow([i + 1, ...values]);
     row.alignment = { vertical: 'top', wrapText: true };
+    for (let c = 1; c <= columns.length; c++) row.getCell(c).border = THIN;
+    row.getCell(1).alignment = { vertical: 'top', horizontal: 'center' };
+    fitRowHeight(row, spec.widths);
+  });
+  if (spec.totals && spec.rows.length > 0) {
+    const row = sheet.addRow(['合计', ...spec.totals]);
+    row.font = { bold: true };
+    row.alignment = { vertical: 'top', wrapText: true };
+    for (let c = 1; c <= columns.length; c++) {
+      const cell = row.getCell(c);
+      fill(cell, TOTAL_FILL);
+      cell.border = { ...THIN, top: { style: 'medium' } };
+    }
+    row.getCell(1).alignment = { vertical: 'top', horizontal: 'center' };
+    fitRowHeight(row, spec.widths);
   }
-  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
+  sheet.autoFilter = {
+    from: { row: HEADER_ROW, column: 1 },
+    to: { row: HEADER_ROW + Math.max(spec.rows.length, 0), column: columns.length },
+  };
   return sheet;
 }

@@ -202,6 +202,23 @@ describeNeeding('chromium')('the log of every staff action in chromium', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'log.png'), fullPage: false });
   });
 
+  it('prints the log without navigation, filters or buttons, the table whole', async () => {
+    // Arrange
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.goto(`${origin}/log?city=changzhi`);
+
+    // Act
+    await page.emulateMedia({ media: 'print' });
+
+    // Assess
+    await expect(page.locator('header nav').isVisible()).resolves.toBe(false);
+    await expect(page.locator('#log-filters').isVisible()).resolves.toBe(false);
+    await expect(page.locator('button[data-copy]').isVisible()).resolves.toBe(false);
+    await expect(page.locator('#log').isVisible()).resolves.toBe(true);
+    await page.screenshot({ path: join(SCREENSHOTS, 'log-print.png'), fullPage: false });
+    await page.emulateMedia({ media: 'screen' });
+  });
+
   it('refuses a city bureau and shows it no link to the log', async () => {
     // Arrange
     await signIn('cz', PASSWORDS.cz);

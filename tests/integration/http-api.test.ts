@@ -122,6 +122,7 @@ describe('HTTP API', () => {
         '/api/notices',
         '/api/excluded',
         '/api/unclassified',
+        '/api/export.xlsx',
       ]);
 
       // Act
@@ -417,7 +418,30 @@ describe('HTTP API', () => {
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toContain('spreadsheetml');
       expect(book.worksheets.map((sheet) => sheet.name)).toContain('长治市');
-      expect(book.worksheets).toHaveLength(15);
+      expect(book.worksheets).toHaveLength(16);
+    });
+
+    it('exports a city bureau its own city only, and one city to staff who ask for it', async () => {
+      // Act
+      const own = await get('/api/export.xlsx', bureau);
+      const asked = await get('/api/export.xlsx?city=changzhi', bureau);
+      const other = await get('/api/export.xlsx?city=taiyuan', bureau);
+      const staffOne = await get('/api/export.xlsx?city=taiyuan', staff);
+      const unknown = await get('/api/export.xlsx?city=atlantis', staff);
+      const sheetsOf = async (response: Response) => {
+        const book = new ExcelJS.Workbook();
+        await book.xlsx.load(await response.arrayBuffer());
+        return book.worksheets.map((sheet) => sheet.name);
+      };
+
+      // Assess
+      expect(own.status).toBe(200);
+      expect(decodeURIComponent(own.headers.get('content-disposition') ?? '')).toContain('（长治市）.xlsx');
+      await expect(sheetsOf(own)).resolves.toEqual(['长治市', '名单外来件']);
+      await expect(sheetsOf(asked)).resolves.toEqual(['长治市', '名单外来件']);
+      expect(other.status).toBe(403);
+      await expect(sheetsOf(staffOne)).resolves.toEqual(['太原市', '名单外来件']);
+      expect(unknown.status).toBe(400);
     });
 
     it('shows the unmatched queue to staff only', async () => {
