@@ -155,6 +155,39 @@ describeNeeding('chromium')('dashboard table tools, contacts and the unmatched p
     expect(html).toContain('邮拓直播电商基地');
   });
 
+  it('does the same without JavaScript: the chips and headers are links, the search a GET form', async () => {
+    // Prepare: chromium with scripts off for this page
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setScriptExecutionDisabled', { value: true });
+    try {
+      await page.goto(`${origin}/`);
+      expect(await page.locator('table.bases th a.sort').count()).toBe(7);
+
+      // Act: a chip, then a header, then a search
+      await Promise.all([page.waitForURL(/state=incomplete/), page.click('#filters a[data-state="incomplete"]')]);
+      await Promise.all([page.waitForURL(/sort=name/), page.click('table.bases th[data-key="name"] a.sort')]);
+      const sorted = await visibleBases();
+      await page.fill('#table-q', '平顺');
+      await Promise.all([page.waitForURL(/q=/), page.press('#table-q', 'Enter')]);
+
+      // Assess
+      expect(sorted).toEqual(['平顺网红直播基地', '邮拓直播电商基地'].sort((a, b) => a.localeCompare(b, 'zh-CN')));
+      const url = new URL(page.url());
+      expect([url.searchParams.get('state'), url.searchParams.get('sort'), url.searchParams.get('q')]).toEqual([
+        'incomplete',
+        'name',
+        '平顺',
+      ]);
+      expect(await visibleBases()).toEqual(['平顺网红直播基地']);
+      await expect(page.locator('table.bases th[data-key="name"]').getAttribute('aria-sort')).resolves.toBe(
+        'ascending',
+      );
+    } finally {
+      await cdp.send('Emulation.setScriptExecutionDisabled', { value: false });
+      await cdp.detach();
+    }
+  });
+
   it('shows the city table with 完成率 bars and the Excel button on top', async () => {
     // Act
     await page.goto(`${origin}/`);
