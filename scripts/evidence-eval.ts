@@ -1,7 +1,7 @@
 /**
  * Measures the evidence classifier on a labelled set (tests/fixtures/evidence-names/*.json): precision over decided
  * names, recall (decided right ÷ all names with a label), the asked rate, the confusion pairs and the misses.
- * `npm run evidence-eval -- [dev|dev2|test] [--misses]`. Tune the vocabulary on dev only: test is the measurement.
+ * `npm run evidence-eval -- [dev|dev2|dev3|test|test2] [--misses]`. Tune the vocabulary on the dev sets only: test and test2 are the measurement.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -8,7 +8,8 @@
  */
 import type { Round } from '../../domain/catalogue.ts';
 import type { EvidenceClassification } from '../../domain/records.ts';
-import { attachmentNumber, itemNumber } from './numbers.ts';
+import { attachmentNumber, itemNumber, withoutForwarding } from './numbers.ts';
+import { simplified } from './simplified.ts';
 import { type CompiledVocabulary, compileVocabulary, type Span, spansOf } from './vocabulary.ts';
 
 /** What is known about one evidence file. */
@@ -50,6 +51,8 @@ const SOURCE_WEIGHT = {
 type Source = keyof typeof SOURCE_WEIGHT;
 /** An item number counts like a word that names the evidence outright. */
 const NUMBER_SCORE = { name: 3, folder: 2.4 } as const;
+/** A bare Chinese numeral (（十七）, 四、) counts this share of a number written in digits. */
+const CHINESE_NUMERAL_FACTOR = 2 / 3;
 /**
  * The last word of a name or title is its head (主播诚信评价表 is a 评价表), the words before it qualify it: a bonus
  * when words disagree (1, chosen on the two development sets: recall up, precision unchanged).
@@ -68,10 +71,11 @@ interface Candidate {
 
 /** Classifies one evidence file against the round's vocabulary (and words staff accepted). */
 export function classifyEvidence(
-  signals: EvidenceSignals,
+  written: EvidenceSignals,
   round: Round,
   extraWords: readonly { word: string; indicator: string }[] = [],
 ): EvidenceDecision {
+  const signals = readable(written);
   const vocabulary = compileVocabulary(round, extraWords);
   const candidates = new Map<string, Candidate>();
   const add = (indicator: string, score: number, reason: string) => {
@@ -82,7 +86,7 @@ export function classifyEvidence(
   };
   const groups: string[][] = [];
 
-  const stem = signals.name.replace(/\.[a-z0-9]{1,5}$/i, '');
+  const stem = withoutForwarding(signals.name.replace(/\.[a-z0-9]{1,5}$/i, ''));
   // A folder named after a section of 附件1 (基础硬件, 行业规范) groups several indicators: it says none of them.
   const folders = (signals.folders ?? []).filter((f) => f.trim() !== '' && !vocabulary.isSection(f));
   const nameSpans = spansOf(stem, vocabulary);
@@ -138,8 +142,9 @@ export function classifyEvidence(
   }
   if (signals.firstPage) {
     // The title is the first line, or the first two when the first is a letterhead or spaced-out (营 业 执 照).
+    // Lines end at a line break, or at a wide gap where the text layer or OCR lost the breaks.
     const lines = signals.firstPage
-      .split(/\r?\n/)
+      .split(/\r?\n|\s{2,}|\u3000{1,}/)
       .map((l) => l.trim())
       .filter(Boolean);
     // A letterhead (中共…支部委员会, …人民政府文件), a document number or a news site's dateline comes before the
@@ -159,6 +164,17 @@ export function classifyEvidence(
   }
 
   return decide([...candidates.values()], groups, vocabulary.refines);
+}
+
+/** The signals in simplified characters (黨員名冊 → 党员名册), as the vocabulary writes its words. */
+function readable(signals: EvidenceSignals): EvidenceSignals {
+  return {
+    name: simplified(signals.name),
+    ...(signals.folders ? { folders: signals.folders.map(simplified) } : {}),
+    ...(signals.sheetHeaders ? { sheetHeaders: signals.sheetHeaders.map(simplified) } : {}),
+    ...(signals.firstPage ? { firstPage: simplified(signals.firstPage) } : {}),
+    ...(signals.listedAs ? { listedAs: simplified(signals.listedAs) } : {}),
+  };
 }
 
 /** Letterheads, document numbers and datelines: lines above a title that name the sender or the date. */
@@ -254,7 +270,9 @@ function numberCandidates(
     return;
   }
   const label = items.length > 1 ? `第${items[0]}至${items.at(-1)}项` : `第${items[0]}项`;
-  for (const indicator of byItem) add(indicator, NUMBER_SCORE[where], `按编号${written.trim()}判定（${label}）`);
+  // 四、下一步规划: a Chinese numeral without 第…项 numbers a report's chapters as often as the form's items.
+  const score = /\d|项/.test(written) ? NUMBER_SCORE[where] : NUMBER_SCORE[where] * CHINESE_NUMERAL_FACTOR;
+  for (const indicator of byItem) add(indicator, score, `按编号${written.trim()}判定（${label}）`);
   if (byItem.length > 1) groups.push(byItem);
 }
 

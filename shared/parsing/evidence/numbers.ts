@@ -5,6 +5,22 @@
  * `1号楼`, `11.08`, `2023年`, `第5期`, `附件12` (an attachment's own number, see `attachmentNumber`).
  */
 
+/**
+ * A forwarding or sending prefix (`太原市商务局转-`, `晋中市商务局报送_`, `XX区商务局推荐：`): says who passed the
+ * file on, not what it is. Removed before numbers and words are read.
+ */
+const FORWARDED =
+  /^[^-_—\s、:：]{2,24}?(?:局|厅|委|办|政府|中心|公司|基地)(?:转发?|转报|转送|报送|推荐|上报)[-_—:：\s]*/u;
+
+/** A name without its forwarding prefix. */
+export function withoutForwarding(text: string): string {
+  const stripped = text.normalize('NFKC').replace(FORWARDED, '');
+  return stripped.trim() === '' ? text : stripped;
+}
+
+/** Circled numbers (①…⑳) as bases number lists and files. */
+const CIRCLED = '①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳';
+
 /** Items that may carry a number: the report form has 44. */
 const MAX_ITEM = 99;
 
@@ -51,7 +67,7 @@ export interface ItemNumber {
  * (a folder `（一）基础硬件` numbers a section, not an item) unless written 第…项.
  */
 export function itemNumber(text: string, where: 'name' | 'folder'): ItemNumber | undefined {
-  const t = text.normalize('NFKC').trim();
+  const t = withoutForwarding(text).normalize('NFKC').trim();
   // 第17项 / 第十七项 / 23-26项 / 第23至26项, anywhere.
   const spelled =
     /第?\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?:[-~～至到—–]\s*(\d{1,2}|[一二三四五六七八九十]{1,3}))?\s*项/.exec(
@@ -64,8 +80,12 @@ export function itemNumber(text: string, where: 'name' | 'folder'): ItemNumber |
       return { items: range(from, to), written: spelled[0].trim() };
     }
   }
-  // A leading number: 17.xlsx, 17 直播明细, 17-1, 17、, (17), 【17】.
-  const lead = /^(?:no\.?|编号|序号)?\s*[([（【〔]?\s*(\d{1,2})(\s*)[)\]）】〕]?/i.exec(t);
+  // A leading number: 17.xlsx, 17 直播明细, 17-1, 17、, (17), 【17】, 指标17, item-17, 附件2-17 (item 17 of 附件2,
+  // the report form).
+  const lead =
+    /^(?:no\.?|编号|序号|指标|item[-_\s]?|附件\s*[2二]\s*[-—_－.]\s*)?\s*[([（【〔]?\s*(\d{1,2})(\s*)[)\]）】〕]?/i.exec(
+      t,
+    );
   if (lead) {
     // A unit straight after the digits makes it a count (36名, 2号); after a space it is the name (36 名单).
     const after = t.slice(lead.index + lead[0].length - (lead[0].length - lead[0].trimEnd().length));
@@ -85,10 +105,23 @@ export function itemNumber(text: string, where: 'name' | 'folder'): ItemNumber |
   return undefined;
 }
 
-/** The number of an attachment named only by it (`附件5.pdf`, `附件（5）`, `5.pdf`), for the mail body's list. */
+/**
+ * The number of an attachment named only by it (`附件5.pdf`, `附件（5）`, `5.pdf`, `附件（五）`, `附件⑤`), for the
+ * mail body's list. A copy mark after it (`附件5(1)`, `附件5 副本`) is not part of the name.
+ */
 export function attachmentNumber(stem: string): number | undefined {
-  const match = /^(?:附件|附|材料|证明材料)?\s*[(（]?\s*(\d{1,3})\s*[)）]?$/.exec(stem.normalize('NFKC').trim());
-  return match ? Number(match[1]) : undefined;
+  const t = withoutForwarding(stem)
+    .replace(/(?<=[\d一二三四五六七八九十)）])(?:\s*[(（]\d[)）]|[\s_-]*(?:副本|终版|定稿))+$/u, '')
+    .trim();
+  const circled = new RegExp(`^(?:附件|附|材料|证明材料)?\\s*([${CIRCLED}])$`, 'u').exec(stem.trim());
+  if (circled) return CIRCLED.indexOf(circled[1] ?? '') + 1;
+  const match = /^(?:附件|附|材料|证明材料)?\s*[(（]?\s*(\d{1,3}|[一二三四五六七八九十]{1,3})\s*[)）]?$/.exec(t);
+  if (!match) return undefined;
+  const value = toNumber(match[1] ?? '');
+  // A bare Chinese numeral (二.pdf) is a word, not a number: it counts only after 附件 or in brackets.
+  if (value === undefined || (!/^\d/.test(match[1] ?? '') && !/^(?:附件|附|材料|证明材料)|^[(（]/.test(t)))
+    return undefined;
+  return value;
 }
 
 /**
@@ -98,10 +131,13 @@ export function attachmentNumber(stem: string): number | undefined {
 export function enumeratedAttachments(body: string): Map<number, string> {
   const out = new Map<number, string>();
   const text = body.normalize('NFKC').split(/\r?\n/).slice(0, 200).join('\n');
-  const pattern =
-    /(?<=^|[\s；;，,:：。、]|附件|附)[(（]?\s*(\d{1,3})\s*[)）]?\s*[、.:：．]?\s*([^\n；;，,。0-9（(]{2,40})/gm;
+  const pattern = new RegExp(
+    `(?<=^|[\\s；;，,:：。、]|附件|附)[(（]?\\s*(\\d{1,3}|[一二三四五六七八九十]{1,3}(?=\\s*[)）、.．:：])|[${CIRCLED}])\\s*[)）]?\\s*[、.:：．]?\\s*([^\\n；;，,。0-9（(]{2,40})`,
+    'gmu',
+  );
   for (const match of text.matchAll(pattern)) {
-    const number = Number(match[1]);
+    const written = match[1] ?? '';
+    const number = CIRCLED.includes(written) ? CIRCLED.indexOf(written) + 1 : (toNumber(written) ?? 0);
     const words = (match[2] ?? '').trim();
     if (number < 1 || out.has(number) || !/^[\u4e00-\u9fff]/.test(words) || /^[年月日号时分秒个份页]/.test(words))
       continue;

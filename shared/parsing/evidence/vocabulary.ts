@@ -63,6 +63,9 @@ export interface CompiledVocabulary {
   listedTogether(text: string, spans: Span[]): string[][];
 }
 
+/** Punctuation that separates the items of a list. */
+const LIST_MARKS = /[、，,;；+＋&/]/;
+
 /** Characters joining things listed together. */
 const CONJUNCTIONS = /[及和与含暨兼+＋&/、]/;
 const SEPARATORS = /[\s_\-—–·・.,，、:：;；'"“”‘’()[\]{}<>《》【】〔〕（）#&+＋/\\|~～!！?？]/;
@@ -259,18 +262,21 @@ export function analyseText(text: string, vocabulary: CompiledVocabulary): Analy
 function listedTogether(analysis: Analysis, spans: Span[]): string[][] {
   const named = analysis.spans.filter((s) => s.indicator !== null && spans.some((o) => o.indicator === s.indicator));
   const groups: string[][] = [];
-  let current: string[] = [];
+  let current: Span[] = [];
+  const close = () => {
+    const indicators = [...new Set(current.map((s) => s.indicator as string))];
+    if (indicators.length > 1) groups.push(indicators);
+  };
   for (let i = 0; i < named.length; i++) {
     const span = named[i] as Span;
     const previous = named[i - 1];
-    if (previous && joined(analysis, previous, span)) {
-      if (!current.includes(span.indicator as string)) current.push(span.indicator as string);
-    } else {
-      if (current.length > 1) groups.push(current);
-      current = [span.indicator as string];
+    if (previous && joined(analysis, previous, span)) current.push(span);
+    else {
+      close();
+      current = [span];
     }
   }
-  if (current.length > 1) groups.push(current);
+  close();
   return groups;
 }
 
@@ -290,7 +296,9 @@ function joined(analysis: Analysis, left: Span, right: Span): boolean {
   if (rest.length > 2) return false;
   // A word in brackets annotates (开园报道（山西新闻网）) unless the brackets list (（含党员、运维）).
   if (right.bracketed && !left.bracketed) return conjunction;
-  return conjunction || marks !== '';
+  // Only list punctuation lists: a dash, an underscore or a space joins a name's parts (企业标准-直播间搭建规范 is
+  // one standard, 2023_主播名单 one list).
+  return conjunction || LIST_MARKS.test(marks);
 }
 
 function span(start: number, end: number, term: Term, bracketed: boolean[]): Span {
