@@ -9,8 +9,10 @@
  *
  * A link stays valid until some days after the round's deadline (late material is still received), counted in the
  * round's clock; before the deadline the same base always gets the same link, so it can be repeated in every
- * acknowledgement and reminder. Reading one does not touch the records: it is a capability, like a city link, but
- * grants uploading only, never reading.
+ * acknowledgement and reminder. Reading one does not touch the records: it is a capability, like a city link, that
+ * grants uploading as the base and reading the base's own material (its page shows what arrived and what is still
+ * missing or 待核实, issue 16, item 5) — what an acknowledgement tells the base's known addresses, which are the
+ * only ones it is sent to — never other bases' or staff pages.
  */
 import type { Round } from '../domain/catalogue.ts';
 import { deadlineInstant } from '../domain/round-time.ts';

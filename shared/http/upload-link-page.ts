@@ -33,7 +33,7 @@ export function registerUploadLinkPage(app: Hono<HttpEnv>, deps: HttpDeps): void
         { round, title: `${base.name}：上传链接`, principal, csrf: csrfToken(c, deps), nav: 'overview' },
         html`<p class="small"><a href="/bases/${base.id}">${base.name}</a> › 上传链接</p>
 <h1>${base.name}：专用上传链接</h1>
-<p>将此链接发给基地联系人。打开后基地名称已填好，可上传较大的文件（不受公开上传页面的限额），回执中会告知本基地材料是否齐全。持有链接即可以该基地名义上传，请勿公开转发。</p>
+<p>将此链接发给基地联系人。打开后可查看本基地已收到哪些材料、仍缺哪些、哪些待核实；基地名称已填好，可上传较大的文件（不受公开上传页面的限额），回执中会告知本基地材料是否齐全。持有链接即可查看本基地材料情况并以该基地名义上传，请勿公开转发。</p>
 <p><input type="text" id="upload-link" value="${url}" readonly style="width:100%;padding:.45rem;font:inherit" aria-label="上传链接" onfocus="this.select()"></p>
 <p><button class="act" type="button" id="copy-upload-link">复制上传链接</button> <span id="copy-state" class="small muted" role="status"></span></p>
 <p class="small muted">有效至 ${whenToSecond(link.expiresAt.toISOString(), round)}（截止时间后${UPLOAD_LINK_GRACE_DAYS}天）。</p>

@@ -170,7 +170,7 @@ export function registerUploadPage(app: Hono<HttpEnv>, options: UploadPageOption
     return html`<style>${UPLOAD_CSS}</style>
 <h1>${fixed ? html`${fixed.name}<span class="sub">材料报送情况与上传</span>` : '上传材料'}</h1>
 <p class="muted small">${round.title}</p>
-<div class="flash info" id="wechat-hint" hidden>您正在微信中打开本页面。微信内置浏览器可能无法选择或上传较大的文件；如上传失败，请点击右上角“…”，选择“在浏览器打开”后再上传。</div>
+<div class="flash warn" id="wechat-hint" role="note" hidden>您正在微信中打开本页面。微信内置浏览器可能无法下载模板或上传较大的文件；如下载、上传失败，请点击右上角“…”，选择“在浏览器打开”后再操作。</div>
 <div class="countdown${view.closed ? ' over' : ''}" id="deadline">电子材料报送截止时间：<strong>${deadlineText}</strong>，以北京时间为准。${
       view.closed ? '现已截止，此后收到的材料将按逾期提交处理。' : ''
     }</div>
@@ -254,7 +254,7 @@ ${ATTACHMENTS.reportForm}，Excel 表格（.xlsx、.xls）或 Word 文件。<a h
 <p class="small muted">截至${chineseWhen(asOf.toISOString(), round)}（北京时间）。${material.received}</p>
 ${
   material.missing.length > 0
-    ? html`<h3>仍缺少（${material.missing.length}项）</h3><ul id="base-missing">${material.missing.map((m) => html`<li>${m}</li>`)}</ul>`
+    ? html`<h3>仍缺少</h3><ul id="base-missing">${material.missing.map((m) => html`<li>${m}</li>`)}</ul>`
     : html`<p id="base-missing-none">${material.pending.length > 0 ? '应报送的电子材料均已收到。' : '电子材料已齐全。'}</p>`
 }
 ${

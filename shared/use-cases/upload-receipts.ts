@@ -7,7 +7,7 @@
  * conflict, so concurrent completions in any number of processes never share a number; dynalite has no
  * transactions and needs none here). The number is given when a session is completed, kept beside the session
  * (`uploads/<id>/receipt.json`, so a repeated completion shows the same one) and filed under
- * `upload-receipts/<number>.json` (which session and submission it names, for staff asked on the phone).
+ * `uploads/receipts/<number>.json` (which session and submission it names, for staff asked on the phone).
  *
  * What the base still lacks is told only where the sender is known for the base: the rule of the acknowledgement
  * (knownForBase in ./acknowledge-send.ts) decides, for the address typed into the form or the base's own link.
@@ -22,8 +22,11 @@ import { evaluateBase } from './evaluate.ts';
 import { listRegistry } from './registry.ts';
 import { getUploadSession, UPLOAD_SESSION_PREFIX, type UploadCompletion } from './upload-sessions.ts';
 
-/** Where receipt numbers are filed, one object per number. */
-export const UPLOAD_RECEIPT_PREFIX = 'upload-receipts/';
+/**
+ * Where receipt numbers are filed, one object per number: under uploads/, where the API function may write (and
+ * which the bucket's lifecycle rule expires with the portal's files).
+ */
+export const UPLOAD_RECEIPT_PREFIX = `${UPLOAD_SESSION_PREFIX}receipts/`;
 
 /** What the receipt tells about the base's material (words ready to show). */
 export interface ReceiptStatus {

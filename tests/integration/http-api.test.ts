@@ -649,8 +649,8 @@ describe('HTTP API', () => {
 
     it('sends a stranger from every page to the sign-in page', async () => {
       // Prepare
-      // The upload page and its script are for bases, who have no account (like POST /api/uploads); a base's own
-      // upload page is opened with its signed link.
+      // The upload page, its script and the report-form template are for bases, who have no account (like POST
+      // /api/uploads); a base's own upload page is opened with its signed link.
       const open = new Set([
         '/login',
         '/l/:token',
@@ -658,6 +658,7 @@ describe('HTTP API', () => {
         '/health',
         '/upload',
         '/upload.js',
+        '/upload/template.xlsx',
         '/upload/b/:token',
       ]);
       const values: Record<string, string> = {
