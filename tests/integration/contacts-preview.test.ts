@@ -3,17 +3,19 @@
  * mail's preview (its files and the start of its text), over the embedded stack with real messages.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { baseDetail } from '../../shared/http/read-model.ts';
 import { listCityContacts, senderAddress } from '../../shared/use-cases/contacts.ts';
 import { fixedClock } from '../../shared/use-cases/context.ts';
 import { ingestMessage } from '../../shared/use-cases/intake.ts';
 import { PREVIEW_BYTES, previewUnmatched } from '../../shared/use-cases/unmatched-preview.ts';
 import { buildEmail } from '../fixtures/email.ts';
 import { buildReportFormXlsx, SAMPLE_FORM_VALUES } from '../fixtures/report-form.ts';
+import { buildMinimalPdf, buildSelfAssessmentPdf } from '../fixtures/self-assessment-pdf.ts';
 import { startTestStack } from './helpers.ts';
 
 const NOW = new Date('2023-11-08T06:00:00Z');
 
-describe('contacts and the unmatched preview', () => {
+describe('contacts, the base page file order and the unmatched preview', () => {
   let stack: Awaited<ReturnType<typeof startTestStack>>;
 
   const send = async (input: Parameters<typeof buildEmail>[0]) =>
@@ -68,6 +70,45 @@ describe('contacts and the unmatched preview', () => {
     expect(others.length).toBeGreaterThan(0);
     expect(others.every((c) => c.contact === null && c.senders.length === 0)).toBe(true);
     expect(contacts.every((c) => c.city === 'changzhi')).toBe(true);
+  });
+
+  it('lists a base page files by kind, then by indicator order, then by name, not by content hash', async () => {
+    // Arrange: files of every kind, the evidence out of indicator order
+    await send({
+      subject: '邮拓直播电商基地 全套材料',
+      from: '"邮拓" <youtuo@example.cn>',
+      receivedAt: new Date('2023-11-07T03:00:00Z'),
+      attachments: [
+        { filename: '入驻商家直播数据.pdf', content: await buildMinimalPdf('协议') },
+        { filename: '自评报告.pdf', content: await buildSelfAssessmentPdf({ baseName: '邮拓直播电商基地' }) },
+        { filename: '主播名单.pdf', content: await buildMinimalPdf('主播名单') },
+        { filename: '办公建筑面积明细表.xlsx', content: await buildMinimalPdf('办公建筑面积明细') },
+        { filename: '从业人员名单（含运维技术人员、党员）.pdf', content: await buildMinimalPdf('从业人员 运维 党员') },
+        { filename: '报告表.xlsx', content: await form({ baseName: '邮拓直播电商基地' }) },
+      ],
+    });
+
+    // Act
+    const detail = await baseDetail(stack.ctx, 'p02', NOW);
+
+    // Assess
+    const kinds = ['report-form', 'self-assessment', 'evidence', 'city-letter', 'other'];
+    const place = (slug: string | null) => {
+      const i = stack.ctx.round.indicators.findIndex((x) => x.slug === slug);
+      return i < 0 ? stack.ctx.round.indicators.length : i;
+    };
+    const keys = detail.documents.map((l) => [kinds.indexOf(l.kind), place(l.indicator), l.document.fileName] as const);
+    expect(keys).toHaveLength(6);
+    expect(detail.documents.slice(0, 2).map((l) => l.document.fileName)).toEqual(['报告表.xlsx', '自评报告.pdf']);
+    const inOrder = keys.every((k, i) => {
+      const prev = keys[i - 1];
+      if (!prev) return true;
+      return (
+        prev[0] < k[0] ||
+        (prev[0] === k[0] && (prev[1] < k[1] || (prev[1] === k[1] && prev[2].localeCompare(k[2], 'zh-CN') <= 0)))
+      );
+    });
+    expect(inOrder, JSON.stringify(keys)).toBe(true);
   });
 
   it('takes the bare address from a From value', () => {
