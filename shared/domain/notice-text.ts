@@ -436,7 +436,7 @@ export function renderAcknowledgement(input: AcknowledgementInput): { subject: s
   if (input.uploadLink && !excluded) {
     sections.push({
       heading:
-        '补交材料可使用本基地专用上传链接（基地名称已填好，可一次上传较大的文件；此链接仅供本基地使用，请勿转发）：',
+        '补交材料可使用本基地专用上传链接（打开即可查看本基地已收到、仍缺和待核实的材料；基地名称已填好，可一次上传较大的文件；此链接仅供本基地使用，请勿转发）：',
       lines: [input.uploadLink],
     });
   }
