@@ -19,7 +19,7 @@ import type {
 } from '../domain/records.ts';
 import type { AppContext } from './context.ts';
 import { baseChanged, UnknownBaseError } from './evaluate.ts';
-import { type IngestResult, ingestMessage } from './intake.ts';
+import type { IngestResult } from './intake.ts';
 import { listRegistry } from './registry.ts';
 import { proposeFromClassification } from './vocabulary-words.ts';
 
@@ -134,6 +134,9 @@ export async function reprocessSubmission(
   const submission = await ctx.records.getSubmission(input.submissionId);
   if (!submission) throw new UnknownSubmissionError(input.submissionId);
   const raw = await ctx.blobs.get(submission.rawKey);
+  // Loaded here, not at the top: the readers (pdf.js, exceljs, mailparser …) stay out of every command and page that
+  // only reads records (`intake status` loads this module through the excluded-mail list).
+  const { ingestMessage } = await import('./intake.ts');
   const result = await ingestMessage(ctx, {
     raw,
     channel: submission.channel,
