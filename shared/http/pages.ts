@@ -83,7 +83,7 @@ export function registerPages(app: Hono<HttpEnv>, deps: HttpDeps): void {
       listExcluded(ctx, at, visible(principal)).then((q) => q.length),
     ]);
     const bases = overview.bases;
-    const senders = await sendersByBase(ctx, at);
+    const words = await searchWords(at);
     const count = (state: BaseStatus['state']) => bases.filter((b) => b.state === state).length;
     const body = html`
 <h1>${isStaff(principal) ? '全省' : cityName(round, principal.city)}参评基地电子材料报送（接收）情况</h1>
@@ -111,7 +111,7 @@ ${isStaff(principal) ? html`<a class="card" href="/unmatched"><div class="n">${u
 <tbody>${overview.cities.map((s) => cityRow(s))}</tbody>
 </table></div>
 <h2 id="bases-title">各基地</h2>
-${basesTable(c, bases, { withCity: true, senders })}
+${basesTable(c, bases, { withCity: true, words })}
 ${isStaff(principal) ? html`<p class="small muted">JSON：<a href="/api/status">/api/status</a> · 接口说明：<a href="/api/openapi.json">/api/openapi.json</a></p>` : ''}`;
     return c.html(page(frame(c, '总览', 'overview'), body));
   });
@@ -122,10 +122,10 @@ ${isStaff(principal) ? html`<p class="small muted">JSON：<a href="/api/status">
     if (!city) return c.html(page(frame(c, '未找到'), html`<h1>没有该地市</h1>`), 404);
     assertCity(principal, city.id);
     const at = asOf(c);
-    const [overview, record, senders] = await Promise.all([
+    const [overview, record, words] = await Promise.all([
       cityOverview(ctx, at, [city.id]),
       ctx.records.getCityRecord(city.id),
-      sendersByBase(ctx, at),
+      searchWords(at),
     ]);
     const summary = overview.cities[0]!;
     const nameOf = (baseId: string) => overview.bases.find((b) => b.baseId === baseId)?.name ?? baseId;
@@ -166,7 +166,7 @@ ${formGuard(csrf, '原因（如：发给市局张科长）')}<button class="act"
     : ''
 }
 <h2 id="bases-title">各基地</h2>
-${basesTable(c, overview.bases, { withCity: false, senders })}
+${basesTable(c, overview.bases, { withCity: false, words })}
 <p><a href="/notices?city=${city.id}">发给${city.bureau}的通知</a></p>`;
     return c.html(page(frame(c, city.name, 'overview'), body));
   });
@@ -177,13 +177,16 @@ ${basesTable(c, overview.bases, { withCity: false, senders })}
     if (!city) return c.html(page(frame(c, '未找到'), html`<h1>没有该地市</h1>`), 404);
     assertCity(principal, city.id);
     const at = asOf(c);
-    const contacts = await listCityContacts(ctx, { city: city.id, asOf: at });
+    // Whom to phone first: bases that sent nothing, then those still missing something (registry order within).
+    const contacts = (await listCityContacts(ctx, { city: city.id, asOf: at })).sort(
+      (a, b) => STATE_ORDER.indexOf(a.state) - STATE_ORDER.indexOf(b.state),
+    );
     const read = contacts.filter((b) => b.contact).length;
     const body = html`
 <p class="small"><a href="/cities/${city.id}">${city.name}</a> › 联系人</p>
 <h1>${city.name}各基地联系人 <span class="muted small">${contacts.length} 个基地，${read} 个已从报告表读取</span></h1>
 ${asOfBanner(c, at)}
-<p class="muted small">联系人、手机、电话、邮箱取自各基地最近一次报送的报告表；未收到报告表或表中未填写的，显示“未读取”，可按发件地址联系。在手机上点击号码即可拨打。</p>
+<p class="muted small">未收到材料的基地在前，其次为材料不完整的基地。联系人、手机、电话、邮箱取自各基地最近一次报送的报告表；未收到报告表或表中未填写的，显示“未读取”，可按发件地址联系。在手机上点击号码即可拨打。</p>
 <div class="table-wrap"><table class="stack" id="contacts">
 <thead><tr><th>基地</th><th>状态</th><th>联系人</th><th>手机</th><th>电话</th><th>邮箱</th><th>发件地址</th></tr></thead>
 <tbody>${contacts.map(
@@ -358,6 +361,12 @@ ${auditTable(round, events)}`;
 
   // -- pieces -------------------------------------------------------------------------------------------------
 
+  /** What the bases table's search finds a base by besides its name and files: its other names and its senders. */
+  async function searchWords(at: Date): Promise<Map<string, string[]>> {
+    const [senders, registry] = await Promise.all([sendersByBase(ctx, at), listRegistry(ctx)]);
+    return new Map(registry.map((b) => [b.id, [...b.aliases, ...(senders.get(b.id) ?? [])]]));
+  }
+
   function card(n: number, label: string): Html {
     return html`<div class="card"><div class="n">${n}</div><div class="l">${label}</div></div>`;
   }
@@ -490,14 +499,15 @@ el.textContent=d+' 天 '+h+' 小时 '+m+' 分 '+x+' 秒'}tick();setInterval(tick
   function basesTable(
     c: Ctx,
     all: BaseStatus[],
-    options: { withCity: boolean; senders?: Map<string, string[]>; plain?: boolean },
+    /** `words`: more text a base is found by (other names, sender addresses). */
+    options: { withCity: boolean; words?: Map<string, string[]>; plain?: boolean },
   ): Html {
-    const { withCity, senders = new Map<string, string[]>(), plain = false } = options;
+    const { withCity, words = new Map<string, string[]>(), plain = false } = options;
     const order = round.cities.map((city) => city.id as string);
     const byCity = [...all].sort((a, b) => order.indexOf(a.city) - order.indexOf(b.city));
     const query = plain ? { state: '', q: '', sort: '' } : tableQuery(c);
     const text = (b: BaseStatus) =>
-      [b.name, cityName(round, b.city), ...(senders.get(b.baseId) ?? []), ...b.documents.map((d) => d.fileName)]
+      [b.name, cityName(round, b.city), ...(words.get(b.baseId) ?? []), ...b.documents.map((d) => d.fileName)]
         .join('\n')
         .toLowerCase();
     const keys = (b: BaseStatus, i: number): SortKeys => ({
