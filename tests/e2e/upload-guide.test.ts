@@ -165,7 +165,7 @@ describeNeeding('chromium')('the upload page guides a base, in chromium', () => 
     expect(await stack.ctx.records.getSubmission(submissionId)).toMatchObject({ channel: 'upload', baseId: null });
   });
 
-  it('tells what the base still lacks on the receipt to a sender known for it, and not to a stranger', async () => {
+  it('tells what the base still lacks on the receipt to a sender known for it, not to a stranger or no address', async () => {
     // Prepare: pingshun@example.cn sent 平顺网红直播基地's report form by mail (the seed).
     const p = await newPage();
     const upload = async (email: string, file: string) => {
@@ -190,6 +190,7 @@ describeNeeding('chromium')('the upload page guides a base, in chromium', () => 
     const known = await upload('PingShun@example.cn', '直播间照片.pdf');
     await shoot('upload-receipt');
     const stranger = await upload('someone@example.org', '直播间照片2.pdf');
+    const noAddress = await upload('', '直播间照片3.pdf');
 
     // Assess
     expect(known.number).toMatch(/^2023-\d{4}$/);
@@ -201,6 +202,9 @@ describeNeeding('chromium')('the upload page guides a base, in chromium', () => 
     expect(stranger.status).toContain('只告知已登记的基地联系邮箱');
     expect(stranger.status).not.toContain('证明材料（');
     expect(stranger.link).toBeNull();
+    // Without an address only the base's own link vouches (the open form has none).
+    expect(noAddress.status).toContain('只告知已登记的基地联系邮箱');
+    expect(noAddress.link).toBeNull();
   });
 
   it('shows a base on its own page what arrived, what is missing and what waits to be placed, and takes more', async () => {
