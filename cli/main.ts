@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { Command } from 'commander';
 import { resolveCity, resolveOptionalCity, toDate, toPort } from './args.ts';
 import { CliInputError, reportError } from './errors.ts';
+import { useChineseHelp } from './help.ts';
 
 /** Default data directory (kept here so that `--help` loads nothing heavy). */
 const DEFAULT_DATA_DIR = '.intake';
@@ -45,20 +46,25 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 async function run(argv: string[]): Promise<void> {
-  const program = new Command()
+  await (await buildProgram()).parseAsync(argv);
+}
+
+/** Every command with its options and help texts, nothing run yet (the commands load what they need when run). */
+export async function buildProgram(): Promise<Command> {
+  const program = useChineseHelp(new Command())
     .name('intake')
-    .description('山西省直播电商基地综合评价材料收取 — staff CLI')
+    .description('山西省直播电商基地综合评价 材料收取（省厅工作人员用命令行工具）')
     // Commander's errors come back as exceptions, printed by main() in one Chinese line (subcommands inherit this).
     .exitOverride()
     .configureOutput({ outputError: () => undefined });
 
   program
     .command('start')
-    .description('start the local stack: embedded DynamoDB/S3/SES, SMTP listener, HTTP status page')
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--http-port <port>', 'HTTP port', toPort, 8787)
-    .option('--smtp-port <port>', 'SMTP port', toPort, 2525)
-    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .description('启动本机运行环境：内置的 DynamoDB/S3/SES 替代、SMTP 收件服务、网页（状态页）')
+    .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
+    .option('--http-port <port>', '网页端口', toPort, 8787)
+    .option('--smtp-port <port>', 'SMTP 收件端口', toPort, 2525)
+    .option('--host <host>', '监听地址', '127.0.0.1')
     .action(async (options) => {
       const { startLocalStack } = await load.start();
       await startLocalStack(options);
@@ -66,10 +72,10 @@ async function run(argv: string[]): Promise<void> {
 
   program
     .command('ingest')
-    .description('ingest .eml files as if the mailbox had received them')
-    .argument('<files...>', '.eml files')
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--json', 'print JSON')
+    .description('收取 .eml 邮件文件，如同邮箱收到一样')
+    .argument('<files...>', '.eml 邮件文件')
+    .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
+    .option('--json', '以 JSON 输出')
     .action(async (files: string[], options) => {
       const [{ createLocalContext }, { ingestMessage }] = await Promise.all([load.local(), load.intake()]);
       const local = await createLocalContext({ dataDir: options.dataDir });
@@ -124,12 +130,12 @@ async function run(argv: string[]): Promise<void> {
 
   program
     .command('status')
-    .description('intake status of every base')
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--as-of <iso>', 'status at this moment (ISO 8601)', toDate)
-    .option('--city <city>', 'only this city: id or name (taiyuan, 太原, 太原市)')
-    .option('--base <name>', 'only bases whose name contains this')
-    .option('--json', 'print JSON')
+    .description('各基地的材料报送情况')
+    .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
+    .option('--as-of <iso>', '按此时刻的情况（ISO 8601，例如 2023-11-11T00:00:00+08:00）', toDate)
+    .option('--city <city>', '只看这个地市：编号或名称（taiyuan、太原、太原市）')
+    .option('--base <name>', '只看名称含此文字的基地')
+    .option('--json', '以 JSON 输出')
     .action(async (options) => {
       const city = await resolveOptionalCity(options.city);
       const [{ createLocalContext }, { queryStatus }] = await Promise.all([load.local(), load.query()]);
@@ -155,14 +161,14 @@ async function run(argv: string[]): Promise<void> {
 
   program
     .command('assign')
-    .description('assign a submission (e.g. from the unmatched queue) to a base; remembers the sender')
-    .argument('<submission>', 'submission id (s-...)')
-    .argument('<base>', 'base id (p01...) or name')
-    .requiredOption('--reason <text>', 'why (kept in the audit trail)')
-    .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
-    .option('--no-remember-sender', 'do not remember the sender address for the base')
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--json', 'print JSON')
+    .description('将一份来件（例如待分配邮件）分配给基地，并记住发件地址')
+    .argument('<submission>', '来件编号（s-…）')
+    .argument('<base>', '基地编号（p01…）或名称')
+    .requiredOption('--reason <text>', '原因（记入操作记录）')
+    .option('--actor <name>', '操作人（默认取 $INTAKE_ACTOR 或 $USER）', ACTOR)
+    .option('--no-remember-sender', '不记住该发件地址')
+    .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
+    .option('--json', '以 JSON 输出')
     .action(async (submissionId: string, baseRef: string, options) => {
       const [{ createLocalContext }, staff, { listRegistry }, { cityPlaces, matchBase }] = await Promise.all([
         load.local(),
@@ -203,13 +209,13 @@ async function run(argv: string[]): Promise<void> {
 
   program
     .command('register-base')
-    .description('register a base a city recommends this round (not in Annex 4)')
-    .argument('<name>', 'base name as the city writes it')
+    .description('登记地市本年度新推荐的基地（不在附件4名单内）')
+    .argument('<name>', '基地名称（按地市公函所写）')
     .requiredOption('--city <city>', 'city id or name, e.g. taiyuan or 太原')
-    .requiredOption('--reason <text>', 'why (e.g. the city letter that recommends it)')
-    .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--json', 'print JSON')
+    .requiredOption('--reason <text>', '原因（例如推荐它的地市公函）')
+    .option('--actor <name>', '操作人（默认取 $INTAKE_ACTOR 或 $USER）', ACTOR)
+    .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
+    .option('--json', '以 JSON 输出')
     .action(async (name: string, options) => {
       const city = await resolveCity(options.city);
       const [{ createLocalContext }, staff] = await Promise.all([load.local(), load.staff()]);
@@ -229,11 +235,11 @@ async function run(argv: string[]): Promise<void> {
 
   program
     .command('reprocess')
-    .description('read stored messages again (after a parser fix); the same records come out')
-    .argument('<submissions...>', 'submission ids')
-    .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--json', 'print JSON')
+    .description('重新读取已存的来件（读取程序更新后）；记录不会重复')
+    .argument('<submissions...>', '来件编号')
+    .option('--actor <name>', '操作人（默认取 $INTAKE_ACTOR 或 $USER）', ACTOR)
+    .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
+    .option('--json', '以 JSON 输出')
     .action(async (ids: string[], options) => {
       const [{ createLocalContext }, staff] = await Promise.all([load.local(), load.staff()]);
       const local = await createLocalContext({ dataDir: options.dataDir });
@@ -270,11 +276,11 @@ async function run(argv: string[]): Promise<void> {
 
   program
     .command('upload')
-    .description('submit files for a base as the upload portal does')
-    .argument('<files...>', 'files')
-    .requiredOption('--base <name>', 'base name')
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--json', 'print JSON')
+    .description('替基地提交文件，与网上上传相同')
+    .argument('<files...>', '文件')
+    .requiredOption('--base <name>', '基地名称')
+    .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
+    .option('--json', '以 JSON 输出')
     .action(async (files: string[], options) => {
       const [{ createLocalContext }, { ingestUpload }] = await Promise.all([load.local(), load.upload()]);
       const local = await createLocalContext({ dataDir: options.dataDir });
@@ -295,11 +301,9 @@ async function run(argv: string[]): Promise<void> {
 
   program
     .command('pickup')
-    .description(
-      'fetch new mail once from an IMAP mailbox (e.g. the 163.com one); settings from INTAKE_IMAP_* variables',
-    )
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--json', 'print JSON')
+    .description('从 IMAP 邮箱（例如 163.com 邮箱）收取一次新邮件；设置取自 INTAKE_IMAP_* 环境变量')
+    .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
+    .option('--json', '以 JSON 输出')
     .action(async (options) => {
       const [{ createLocalContext }, { ImapMailboxPoller }, { imapConfigFromEnv }, { ingestMessage }] =
         await Promise.all([load.local(), load.imap(), import('./config.ts'), load.intake()]);
@@ -338,8 +342,7 @@ async function run(argv: string[]): Promise<void> {
   (await import('./commands/upload-link.ts')).registerUploadLinkCommand(program);
   (await import('./commands/review.ts')).registerReviewCommands(program);
   (await import('./commands/doctor.ts')).registerDoctorCommand(program);
-
-  await program.parseAsync(argv);
+  return program;
 }
 
 /** A base's name for a line of output, or 待分配 (unmatched). */

@@ -14,14 +14,14 @@ const DEFAULT_DATA_DIR = '.intake';
 export function registerAccessCommands(program: Command): void {
   program
     .command('city-link')
-    .description('sign a link that lets a city bureau see its own bases without an account, until it expires')
+    .description('生成地市专用链接：市商务局无需账号即可查看本市基地，到期失效')
     .argument('<city>', 'city id or name, e.g. changzhi or 长治')
-    .requiredOption('--reason <text>', 'why / for whom (kept in the audit trail)')
-    .option('--hours <n>', 'how long the link works', toHours, 72)
-    .option('--origin <url>', 'where the dashboard is reached', 'http://127.0.0.1:8787')
-    .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--json', 'print JSON')
+    .requiredOption('--reason <text>', '原因或发给谁（记入操作记录）')
+    .option('--hours <n>', '有效小时数', toHours, 72)
+    .option('--origin <url>', '网页地址', 'http://127.0.0.1:8787')
+    .option('--actor <name>', '操作人（默认取 $INTAKE_ACTOR 或 $USER）', ACTOR)
+    .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
+    .option('--json', '以 JSON 输出')
     .action(async (city: string, options) => {
       const cityId = { data: await resolveCity(city) };
       const [
@@ -62,8 +62,8 @@ export function registerAccessCommands(program: Command): void {
 
   program
     .command('hash-password')
-    .description('read a password from stdin and print its scrypt hash for INTAKE_USERS (name:<hash>:role[:city])')
-    .option('--json', 'print JSON')
+    .description('从标准输入读取密码，输出其 scrypt 散列，供 INTAKE_USERS 使用（name:<hash>:role[:city]）')
+    .option('--json', '以 JSON 输出')
     .action(async (options) => {
       const { hashPassword } = await import('../../shared/access/accounts.ts');
       const chunks: Buffer[] = [];

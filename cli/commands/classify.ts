@@ -31,16 +31,16 @@ export function registerClassifyCommands(program: Command): void {
   program
     .command('classify')
     .description(
-      'classify a document by hand (<document> <kind> --indicator … --reason …), or explain how file names would be classified (--explain NAME…)',
+      '人工分类一个文件（<document> <kind> --indicator … --reason …），或说明文件名会被如何分类（--explain 文件名…）',
     )
-    .argument('[args...]', '<document> <kind>, or with --explain the file names')
-    .option('--explain', 'print how each NAME would be classified, as JSON (no data directory needed)')
-    .option('--folder <dir>', 'with --explain: the folder the files sit in (e.g. 证明材料/17 直播活动)')
-    .option('--indicator <slug>', 'indicator the evidence is for (repeat for a shared table)', collect, [])
-    .option('--reason <text>', 'why (kept in the audit trail; required to classify)')
-    .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--json', 'print JSON')
+    .argument('[args...]', '<文件编号> <分类>；用 --explain 时为文件名')
+    .option('--explain', '以 JSON 输出每个文件名会被如何分类（不需要数据目录）')
+    .option('--folder <dir>', '与 --explain 同用：文件所在的文件夹（例如 证明材料/17 直播活动）')
+    .option('--indicator <slug>', '证明材料对应的指标（共用一张表格时可重复给出）', collect, [])
+    .option('--reason <text>', '原因（记入操作记录；分类时必填）')
+    .option('--actor <name>', '操作人（默认取 $INTAKE_ACTOR 或 $USER）', ACTOR)
+    .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
+    .option('--json', '以 JSON 输出')
     .action(async (args: string[], options: Record<string, unknown>) => {
       if (options.explain) {
         if (args.length === 0)
@@ -88,11 +88,11 @@ export function registerClassifyCommands(program: Command): void {
 
   program
     .command('unclassified')
-    .description('evidence files the classifier could not place (待核实材料), with its candidates and reasons')
-    .option('--base <id>', 'only this base')
-    .option('--city <city>', 'only this city: id or name (taiyuan, 太原)')
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--json', 'print JSON')
+    .description('系统未能确定对应指标的证明材料（待核实材料），附候选指标和理由')
+    .option('--base <id>', '只看这个基地')
+    .option('--city <city>', '只看这个地市：编号或名称（taiyuan、太原）')
+    .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
+    .option('--json', '以 JSON 输出')
     .action(async (options: Record<string, string | boolean | undefined>) => {
       const city = await resolveOptionalCity(options.city as string | undefined);
       const [{ createLocalContext }, { listUnclassified }, { formatBeijing }] = await Promise.all([
@@ -137,16 +137,14 @@ export function registerClassifyCommands(program: Command): void {
 
   program
     .command('vocabulary')
-    .description(
-      'words proposed from files classified by hand (词表建议): list them, or accept / reject one (<indicator> <word>)',
-    )
-    .argument('[action]', 'accept or reject; none to list')
-    .argument('[indicator]', 'the indicator the word is for (e.g. promotions)')
-    .argument('[word]', 'the word')
-    .option('--reason <text>', 'why (kept in the audit trail)')
-    .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--json', 'print JSON')
+    .description('从人工分类的文件名中提出的词（词表建议）：列出，或采纳/不采纳一个（<指标> <词>）')
+    .argument('[action]', 'accept（采纳）或 reject（不采纳）；不写则列出')
+    .argument('[indicator]', '该词对应的指标（例如 promotions）')
+    .argument('[word]', '词')
+    .option('--reason <text>', '原因（记入操作记录）')
+    .option('--actor <name>', '操作人（默认取 $INTAKE_ACTOR 或 $USER）', ACTOR)
+    .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
+    .option('--json', '以 JSON 输出')
     .action(
       async (
         action: string | undefined,

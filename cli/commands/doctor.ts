@@ -13,10 +13,10 @@ const DEFAULT_DATA_DIR = '.intake';
 export function registerDoctorCommand(program: Command): void {
   program
     .command('doctor')
-    .description("check every record's stored files (present, SHA-256) and unfinished intake; --repair fixes")
-    .option('--repair', 're-create what can be re-created (files from the raw message, store metadata), mark the rest')
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--json', 'print JSON')
+    .description('检查每条记录的存储文件（是否存在、SHA-256 是否一致）和未完成的收取；--repair 修复')
+    .option('--repair', '能恢复的予以恢复（从原始邮件恢复文件、存储元数据），其余作标记')
+    .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
+    .option('--json', '以 JSON 输出')
     .action(async (options: { repair?: boolean; dataDir: string; json?: boolean }) => {
       const [
         { createLocalContext, inspectLocalStore, repairLocalStore, localStackRunning },

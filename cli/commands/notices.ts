@@ -18,13 +18,13 @@ const STATE_WORDS: Record<string, string> = {
 export function registerNoticeCommands(program: Command): void {
   program
     .command('notices')
-    .description('build the digest of each city bureau and send those due (schedule or change); --dry-run previews')
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--as-of <iso>', 'notices as of this moment (ISO 8601)', toDate)
-    .option('--city <city>', 'only this city: id or name (taiyuan, 太原)')
-    .option('--force', 'send now even when neither the schedule nor a change calls for it')
-    .option('--dry-run', 'build and decide without sending')
-    .option('--json', 'print JSON')
+    .description('生成各市商务局的情况通报，发送到期（按日程或情况有变）的；--dry-run 只预览')
+    .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
+    .option('--as-of <iso>', '按此时刻生成通知（ISO 8601）', toDate)
+    .option('--city <city>', '只看这个地市：编号或名称（taiyuan、太原）')
+    .option('--force', '即使日程未到、情况未变也立即发送')
+    .option('--dry-run', '只生成和判断，不发送')
+    .option('--json', '以 JSON 输出')
     .action(async (options) => {
       if (options.city) options.city = await resolveCity(options.city);
       const [{ createLocalContext }, { sendCityNotices, listNoticeFailures }] = await Promise.all([
@@ -72,12 +72,12 @@ export function registerNoticeCommands(program: Command): void {
 
   program
     .command('clear-address')
-    .description('clear an address marked failing by a bounce or complaint, so notices go to it again')
-    .argument('<address>', 'e-mail address')
-    .requiredOption('--reason <text>', 'why (kept in the audit trail)')
-    .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--json', 'print JSON')
+    .description('解除因退信或投诉而停发的地址，恢复向其发送通知')
+    .argument('<address>', '电子邮件地址')
+    .requiredOption('--reason <text>', '原因（记入操作记录）')
+    .option('--actor <name>', '操作人（默认取 $INTAKE_ACTOR 或 $USER）', ACTOR)
+    .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
+    .option('--json', '以 JSON 输出')
     .action(async (address: string, options) => {
       const [{ createLocalContext }, { clearMailFeedback }] = await Promise.all([
         import('../../shared/composition/local.ts'),

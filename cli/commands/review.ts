@@ -26,19 +26,19 @@ async function withContext<T>(
 
 /** Adds `intake review` and its subcommands to the program. */
 export function registerReviewCommands(program: Command): void {
-  const review = program.command('review').description('expert review: score sheets, scores, results, list adjustment');
+  const review = program.command('review').description('专家评审：评分表、评分、结果、名单调整');
 
   review
     .command('sheets')
-    .description('write a score workbook per expert (a sheet per base, pre-filled, validated) into a folder')
-    .requiredOption('--expert <name...>', 'expert name(s), e.g. 专家A')
-    .requiredOption('--out <dir>', 'folder to write the workbooks into')
-    .option('--base <ids...>', 'only these bases (ids)')
-    .option('--link-base <url>', 'dashboard address for a link to each base’s package, e.g. https://…')
-    .option('--as-of <iso>', 'materials as of this moment (ISO 8601)', toDate)
-    .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--json', 'print JSON')
+    .description('为每位专家生成评分工作簿（每个基地一张表，已预填并设数据校验），写入文件夹')
+    .requiredOption('--expert <name...>', '专家姓名，例如 专家A')
+    .requiredOption('--out <dir>', '工作簿写入的文件夹')
+    .option('--base <ids...>', '只含这些基地（编号）')
+    .option('--link-base <url>', '网页地址，用于每个基地材料的链接，例如 https://…')
+    .option('--as-of <iso>', '按此时刻的材料（ISO 8601）', toDate)
+    .option('--actor <name>', '操作人（默认取 $INTAKE_ACTOR 或 $USER）', ACTOR)
+    .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
+    .option('--json', '以 JSON 输出')
     .action(async (options) => {
       const { issueScoreSheets } = await import('../../shared/use-cases/review-sheets.ts');
       await mkdir(options.out, { recursive: true });
@@ -67,11 +67,11 @@ export function registerReviewCommands(program: Command): void {
 
   review
     .command('import')
-    .description('read the experts’ filled workbooks back; any error and nothing is applied (exit code 1)')
-    .argument('<files...>', 'filled .xlsx workbooks')
-    .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--json', 'print JSON')
+    .description('读入专家填好的评分工作簿；有任何错误则全部不导入（退出码 1）')
+    .argument('<files...>', '填好的 .xlsx 工作簿')
+    .option('--actor <name>', '操作人（默认取 $INTAKE_ACTOR 或 $USER）', ACTOR)
+    .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
+    .option('--json', '以 JSON 输出')
     .action(async (files: string[], options) => {
       const { importScoreSheets } = await import('../../shared/use-cases/review-import.ts');
       const input = await Promise.all(files.map(async (f) => ({ fileName: basename(f), content: await readFile(f) })));
@@ -94,11 +94,11 @@ export function registerReviewCommands(program: Command): void {
 
   review
     .command('results')
-    .description('scores, grades and ranks of every base (experts side by side with --base)')
-    .option('--city <city>', 'only this city: id or name (taiyuan, 太原)')
-    .option('--as-of <iso>', 'packages as of this moment (for deductions)', toDate)
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--json', 'print JSON')
+    .description('各基地的得分、等级和排名（用 --base 时并列各专家评分）')
+    .option('--city <city>', '只看这个地市：编号或名称（taiyuan、太原）')
+    .option('--as-of <iso>', '按此时刻的材料（用于扣分）', toDate)
+    .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
+    .option('--json', '以 JSON 输出')
     .action(async (options) => {
       const [{ queryReview }, { fmt }] = await Promise.all([
         import('../../shared/use-cases/review.ts'),
@@ -135,14 +135,14 @@ export function registerReviewCommands(program: Command): void {
 
   review
     .command('prior-grade')
-    .description('enter a base’s grade in an earlier evaluation, from its city’s letter (for the list adjustment)')
-    .argument('<base>', 'base id')
-    .argument('<grade>', 'A, B, C or D')
-    .requiredOption('--year <year>', 'year of that evaluation', toInt)
-    .requiredOption('--reason <text>', 'where it comes from, e.g. 太原市商务局公函')
-    .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--json', 'print JSON')
+    .description('登记基地以往评价等级（据地市公函，用于名单调整）')
+    .argument('<base>', '基地编号')
+    .argument('<grade>', 'A、B、C 或 D')
+    .requiredOption('--year <year>', '该次评价的年度', toInt)
+    .requiredOption('--reason <text>', '依据，例如 太原市商务局公函')
+    .option('--actor <name>', '操作人（默认取 $INTAKE_ACTOR 或 $USER）', ACTOR)
+    .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
+    .option('--json', '以 JSON 输出')
     .action(async (baseId: string, grade: string, options) => {
       const { enterPriorGrade } = await import('../../shared/use-cases/review.ts');
       const entry = await withContext(options.dataDir, (ctx) =>
@@ -153,14 +153,14 @@ export function registerReviewCommands(program: Command): void {
 
   review
     .command('deduct')
-    .description('deduct points from a base by hand (三(一): 数据不实 …); the reason is shown beside the result')
-    .argument('<base>', 'base id')
-    .argument('<points>', 'points to deduct', toPoints)
-    .requiredOption('--reason <text>', 'reason shown with the result, e.g. 数据不实')
-    .option('--withdraw <id>', 'take back the deduction with this id instead (give any base and 0 points)')
-    .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--json', 'print JSON')
+    .description('人工扣分（三(一)：数据不实等），原因显示在结果旁')
+    .argument('<base>', '基地编号')
+    .argument('<points>', '扣除分数', toPoints)
+    .requiredOption('--reason <text>', '随结果显示的原因，例如 数据不实')
+    .option('--withdraw <id>', '改为撤回此编号的扣分（基地任填，分数填 0）')
+    .option('--actor <name>', '操作人（默认取 $INTAKE_ACTOR 或 $USER）', ACTOR)
+    .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
+    .option('--json', '以 JSON 输出')
     .action(async (baseId: string, points: number, options) => {
       const { deductByHand, withdrawDeduction } = await import('../../shared/use-cases/review.ts');
       const out = await withContext(options.dataDir, (ctx) =>
@@ -179,17 +179,17 @@ export function registerReviewCommands(program: Command): void {
 
   review
     .command('objection')
-    .description('record an objection received during the 公示 (二、(三)), or with --decide its 复议 outcome')
-    .argument('[base]', 'base id it concerns (omit for the list as a whole)')
-    .option('--from <who>', 'who raised it (unit or person)')
-    .option('--on <day>', 'day received or decided (YYYY-MM-DD)', toDay)
-    .option('--summary <text>', 'what it says')
-    .option('--decide <id>', 'record the outcome of this objection instead')
-    .option('--upheld', 'with --decide: the objection stands (default: rejected)')
-    .option('--note <text>', 'with --decide: the experts’ conclusion')
-    .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--json', 'print JSON')
+    .description('登记公示期间收到的异议（二、(三)），或用 --decide 登记复议结论')
+    .argument('[base]', '涉及的基地编号（针对整个名单时省略）')
+    .option('--from <who>', '异议人（单位或个人）')
+    .option('--on <day>', '收到或作出结论的日期（YYYY-MM-DD）', toDay)
+    .option('--summary <text>', '异议内容')
+    .option('--decide <id>', '改为登记此异议的复议结论')
+    .option('--upheld', '与 --decide 同用：异议成立（默认不成立）')
+    .option('--note <text>', '与 --decide 同用：专家复议意见')
+    .option('--actor <name>', '操作人（默认取 $INTAKE_ACTOR 或 $USER）', ACTOR)
+    .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
+    .option('--json', '以 JSON 输出')
     .action(async (baseId: string | undefined, options) => {
       const { decideObjection, recordObjection } = await import('../../shared/use-cases/review.ts');
       if (!options.on) throw new CliInputError('缺少选项 --on YYYY-MM-DD', '--on YYYY-MM-DD is required');
@@ -221,11 +221,11 @@ export function registerReviewCommands(program: Command): void {
 
   review
     .command('proposal')
-    .description('write the list-adjustment workbook for the meeting (removals, candidates, all results)')
+    .description('生成名单调整会议用工作簿（拟撤销、候选、全部结果）')
     .requiredOption('--out <file>', 'e.g. 调整建议.xlsx')
-    .option('--as-of <iso>', 'packages as of this moment (for deductions)', toDate)
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--json', 'print JSON')
+    .option('--as-of <iso>', '按此时刻的材料（用于扣分）', toDate)
+    .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
+    .option('--json', '以 JSON 输出')
     .action(async (options) => {
       const [{ queryReview }, { buildProposalWorkbook }] = await Promise.all([
         import('../../shared/use-cases/review.ts'),
@@ -251,12 +251,12 @@ export function registerReviewCommands(program: Command): void {
 
   review
     .command('feedback')
-    .description('each city bureau’s feedback: its bases’ scores, grades, ranks, comments (dry run unless --send)')
-    .option('--city <city>', 'only this city: id or name (taiyuan, 太原)')
-    .option('--send', 'send it (once per city and content; unchanged feedback is not sent again)')
-    .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--json', 'print JSON')
+    .description('向各市商务局反馈：本市基地的得分、等级、排名、意见（不加 --send 只预览）')
+    .option('--city <city>', '只看这个地市：编号或名称（taiyuan、太原）')
+    .option('--send', '发送（每市同一内容只发一次；内容未变不重发）')
+    .option('--actor <name>', '操作人（默认取 $INTAKE_ACTOR 或 $USER）', ACTOR)
+    .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
+    .option('--json', '以 JSON 输出')
     .action(async (options) => {
       const city = await resolveOptionalCity(options.city);
       const { sendReviewFeedback } = await import('../../shared/use-cases/review-feedback.ts');
@@ -275,11 +275,11 @@ export function registerReviewCommands(program: Command): void {
 
   review
     .command('publicity')
-    .description('write the 公示 of the results and the proposed list (.html, or .docx by the file name)')
+    .description('生成评价结果和拟定名单的公示（按文件名生成 .html 或 .docx）')
     .requiredOption('--out <file>', 'e.g. 公示.html or 公示.docx')
-    .requiredOption('--from <day>', 'first day of the objection period (YYYY-MM-DD)', toDay)
-    .option('--until <day>', 'last day (default: the scheme’s objection days, working days)', toDay)
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
+    .requiredOption('--from <day>', '公示期第一天（YYYY-MM-DD）', toDay)
+    .option('--until <day>', '公示期最后一天（默认按方案的公示天数，工作日）', toDay)
+    .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
     .action(async (options) => {
       const [{ queryReview }, text] = await Promise.all([
         import('../../shared/use-cases/review.ts'),

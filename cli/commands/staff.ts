@@ -21,10 +21,10 @@ export function registerStaffCommands(program: Command): void {
     program
       .command(name)
       .description(description)
-      .requiredOption('--reason <text>', 'why (kept in the audit trail)')
-      .option('--actor <name>', 'who (default: $INTAKE_ACTOR or $USER)', ACTOR)
-      .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-      .option('--json', 'print JSON');
+      .requiredOption('--reason <text>', '原因（记入操作记录）')
+      .option('--actor <name>', '操作人（默认取 $INTAKE_ACTOR 或 $USER）', ACTOR)
+      .option('--data-dir <dir>', '数据目录', DEFAULT_DATA_DIR)
+      .option('--json', '以 JSON 输出');
 
   const run =
     (action: Action) =>
@@ -44,13 +44,13 @@ export function registerStaffCommands(program: Command): void {
   const who = (o: Record<string, unknown>) => ({ actor: String(o.actor), reason: String(o.reason) });
   const arg = (o: Record<string, unknown>, i: number) => String((o.args as unknown[])[i]);
 
-  command('waive', 'waive a finding of a base (staff checked it by hand)')
-    .argument('<base>', 'base id')
-    .argument('<code>', 'finding code, e.g. report.encrypted')
-    .option('--item <n>', 'form item of the finding', toInt)
-    .option('--indicator <slug>', 'indicator of the finding')
-    .option('--document <file>', 'file name of the finding')
-    .option('--reopen', 'take the waiver back')
+  command('waive', '豁免基地的一条提示（已人工核实）')
+    .argument('<base>', '基地编号')
+    .argument('<code>', '提示代码，例如 report.encrypted')
+    .option('--item <n>', '提示所涉报告表项目', toInt)
+    .option('--indicator <slug>', '提示所涉指标')
+    .option('--document <file>', '提示所涉文件名')
+    .option('--reopen', '撤销豁免')
     .action(
       run(async (ctx, o) => {
         const s = await staff();
@@ -66,10 +66,10 @@ export function registerStaffCommands(program: Command): void {
       }),
     );
 
-  command('not-applicable', 'mark an indicator not applicable to a base (no evidence required)')
-    .argument('<base>', 'base id')
-    .argument('<indicator>', 'indicator slug')
-    .option('--undo', 'take it back')
+  command('not-applicable', '将某项指标标记为对该基地不适用（不再要求证明材料）')
+    .argument('<base>', '基地编号')
+    .argument('<indicator>', '指标代号')
+    .option('--undo', '撤销')
     .action(
       run(async (ctx, o) =>
         (await staff()).markNotApplicable(ctx, { baseId: arg(o, 0), indicator: arg(o, 1), active: !o.undo, ...who(o) }),
@@ -78,19 +78,19 @@ export function registerStaffCommands(program: Command): void {
 
   // `classify` (by hand, or --explain) and `unclassified` are in ./classify.ts.
 
-  command('withdraw', 'withdraw a document (sent by mistake or superseded)')
-    .argument('<document>', 'document id (<submission>/<sha256>)')
-    .option('--restore', 'put it back')
+  command('withdraw', '撤回一个文件（发错，或已由新文件替代）')
+    .argument('<document>', '文件编号（<来件编号>/<sha256>）')
+    .option('--restore', '恢复')
     .action(
       run(async (ctx, o) =>
         (await staff()).withdrawDocument(ctx, { documentId: arg(o, 0), active: !o.restore, ...who(o) }),
       ),
     );
 
-  command('paper', 'record the sealed paper copies of a base received through its city bureau')
-    .argument('<base>', 'base id')
-    .option('--copies <n>', 'copies received (a whole number ≥ 0)', toCount, 2)
-    .option('--received-on <date>', 'day they arrived, YYYY-MM-DD Beijing time (default: today)', toDay)
+  command('paper', '登记经市商务局报来的基地纸质材料（盖章）')
+    .argument('<base>', '基地编号')
+    .option('--copies <n>', '收到份数（不小于0的整数）', toCount, 2)
+    .option('--received-on <date>', '收到日期，YYYY-MM-DD，北京时间（默认今天）', toDay)
     .action(
       run(async (ctx, o) =>
         (await staff()).recordPaperCopies(ctx, {
@@ -102,11 +102,8 @@ export function registerStaffCommands(program: Command): void {
       ),
     );
 
-  command(
-    'recommend',
-    'turn the base of an excluded submission (取消称号) into a base the city recommends this round, keeping what it sent',
-  )
-    .argument('<submission>', 'submission id (s-...) listed under excluded in `intake status --json`')
+  command('recommend', '将名单外来件（已取消称号）的基地转为地市本年度新推荐基地，保留其已报材料')
+    .argument('<submission>', '来件编号（s-…），见 intake status --json 的 excluded')
     .action(
       run(async (ctx, o) => {
         const { recommendExcludedBase } = await import('../../shared/use-cases/excluded.ts');
@@ -114,11 +111,11 @@ export function registerStaffCommands(program: Command): void {
       }),
     );
 
-  command('city-letter', "record a city bureau's official letter (公函)")
+  command('city-letter', '登记市商务局公函')
     .argument('<city>', 'city id or name, e.g. taiyuan or 太原')
-    .option('--pilot <ids>', 'base ids the letter marks as pilot units, comma-separated', toList)
-    .option('--ranking <ids>', 'recommended base ids in the letter order, comma-separated', toList)
-    .option('--not-received', 'mark the letter as not received')
+    .option('--pilot <ids>', '公函确定的试点单位基地编号，以逗号分隔', toList)
+    .option('--ranking <ids>', '按公函顺序的推荐基地编号，以逗号分隔', toList)
+    .option('--not-received', '标记公函未收到')
     .action(
       run(async (ctx, o) =>
         (await staff()).recordCityLetter(ctx, {
@@ -131,9 +128,9 @@ export function registerStaffCommands(program: Command): void {
       ),
     );
 
-  command('confirm-sender', 'remember that an address sends for a base')
-    .argument('<address>', 'e-mail address')
-    .argument('<base>', 'base id')
+  command('confirm-sender', '确认某发件地址代表该基地发件（以后据此归属来件）')
+    .argument('<address>', '电子邮件地址')
+    .argument('<base>', '基地编号')
     .action(
       run(async (ctx, o) => (await staff()).confirmSender(ctx, { address: arg(o, 0), baseId: arg(o, 1), ...who(o) })),
     );

@@ -10,10 +10,10 @@ import { type Command, InvalidArgumentError } from 'commander';
 export function registerTemplateCommand(program: Command): void {
   program
     .command('template')
-    .description('write the report form (附件2 经营服务情况报告表) as a fillable .xlsx for the bases')
-    .requiredOption('--out <file>', 'where to write the workbook, e.g. 报告表.xlsx', toXlsxPath)
-    .option('--round <id>', 'round id (default: the latest)')
-    .option('--json', 'print JSON')
+    .description('生成可填写的报告表（附件2 经营服务情况报告表）.xlsx，发给基地')
+    .requiredOption('--out <file>', '工作簿写到哪里，例如 报告表.xlsx', toXlsxPath)
+    .option('--round <id>', '评价年度编号（默认最新一年）')
+    .option('--json', '以 JSON 输出')
     .action(async (options: { out: string; round?: string; json?: boolean }) => {
       const [{ loadRound }, { buildReportTemplate }] = await Promise.all([
         import('../../shared/domain/rounds/index.ts'),
