@@ -21,13 +21,15 @@ function commandsOf(command: Command): Command[] {
 
 /** Help text without its usage line and option names (those are what one types). */
 function prose(help: string): string[] {
-  return help
-    .split('\n')
-    .filter((line) => !line.startsWith('用法：'))
-    .map((line) => line.replace(/^\s+(-\w, )?(--?[\w-]+)?( <[^>]+>| \[[^\]]+\])*\s{2,}/, ''))
-    // A command named in a description (「见 intake status --json」) is what one types, too.
-    .map((line) => line.replace(/intake [a-z-]+( --[a-z-]+)*/g, ''))
-    .filter(Boolean);
+  return (
+    help
+      .split('\n')
+      .filter((line) => !line.startsWith('用法：'))
+      .map((line) => line.replace(/^\s+(-\w, )?(--?[\w-]+)?( <[^>]+>| \[[^\]]+\])*\s{2,}/, ''))
+      // A command named in a description (「见 intake status --json」) is what one types, too.
+      .map((line) => line.replace(/intake [a-z-]+( --[a-z-]+)*/g, ''))
+      .filter(Boolean)
+  );
 }
 
 describe('CLI help in Chinese', () => {
