@@ -50,13 +50,6 @@ import {
 
 type Ctx = Context<HttpEnv>;
 
-/**
- * Whether `/api/export.xlsx?city=` answers with one city's workbook, to a bureau for its own city (another change
- * scopes the export). While it does not, a bureau's pages carry no Excel button and a city page's button is the
- * whole round's.
- */
-const CITY_EXPORT = false;
-
 /** Registers the dashboard's GET pages. */
 export function registerPages(app: Hono<HttpEnv>, deps: HttpDeps): void {
   const { ctx } = deps;
@@ -444,20 +437,20 @@ el.textContent=d+' 天 '+h+' 小时 '+m+' 分 '+x+' 秒'}tick();setInterval(tick
   }
 
   /**
-   * The Excel button at the top: staff take the whole round's workbook, or a city's from the city page; a bureau its
-   * own city's (the export is scoped by `?city=`). `asOf` is carried over.
+   * The buttons at the top: the Excel workbook (staff: the whole round's, or a city's from the city page; a bureau:
+   * its own city's), and for a city its contact list and its file package. `asOf` is carried over.
    */
   function pageActions(c: Ctx, principal: Principal, city?: CityId): Html {
     const scope = isStaff(principal) ? city : principal.city;
-    const exportCity = CITY_EXPORT ? scope : undefined;
+    // `/api/export.xlsx?city=` is one city's workbook (a bureau's own city, or any for staff).
     const params = new URLSearchParams();
-    if (exportCity) params.set('city', exportCity);
+    if (scope) params.set('city', scope);
     const at = c.req.query('asOf');
     if (at) params.set('asOf', at);
     const query = params.toString();
     const excel =
-      isStaff(principal) || exportCity
-        ? html`<a class="button" id="export-xlsx" href="/api/export.xlsx${query ? `?${query}` : ''}" download>导出 Excel 汇总表${exportCity ? `（${cityName(round, exportCity)}）` : city ? '（全省）' : ''}</a>`
+      isStaff(principal) || scope
+        ? html`<a class="button" id="export-xlsx" href="/api/export.xlsx${query ? `?${query}` : ''}" download>导出 Excel 汇总表${scope ? `（${cityName(round, scope)}）` : ''}</a>`
         : '';
     const contacts = scope
       ? html`<a class="button secondary" id="city-contacts" href="/cities/${scope}/contacts">各基地联系人</a><a class="button secondary" id="city-files" href="/api/cities/${scope}/files.zip" download>下载本市全部文件（zip）</a>`

@@ -324,6 +324,9 @@ describeNeeding('chromium')('dashboard table tools, contacts and the unmatched p
     await expect(page.locator('#city-contacts').getAttribute('href')).resolves.toBe('/cities/changzhi/contacts');
     await expect(page.locator('#city-files').getAttribute('href')).resolves.toBe('/api/cities/changzhi/files.zip');
     await serverHtml('/api/cities/changzhi/files.zip'); // answers the bureau 200
+    await expect(page.locator('#export-xlsx').getAttribute('href')).resolves.toBe('/api/export.xlsx?city=changzhi');
+    const workbook = await serverHtml('/api/export.xlsx?city=changzhi'); // answers the bureau 200
+    expect(workbook.startsWith('PK')).toBe(true);
     await page.click('#filters a[data-state="not-received"]');
     expect(await visibleBases()).toHaveLength(2);
     await page.screenshot({ path: join(SCREENSHOTS, 'city-bureau.png'), fullPage: true });
@@ -331,6 +334,7 @@ describeNeeding('chromium')('dashboard table tools, contacts and the unmatched p
     expect(other?.status()).toBe(403);
     await page.goto(`${origin}/`);
     await expect(page.locator('main').textContent()).resolves.not.toContain('openapi');
+    await expect(page.locator('#export-xlsx').textContent()).resolves.toBe('导出 Excel 汇总表（长治市）');
     await page.goto(`${origin}/bases/p11`);
     await expect(page.locator('main').textContent()).resolves.not.toContain('/api/bases/');
     await expect(page.locator('header .who').textContent()).resolves.toBe('cz（长治市商务局）');
