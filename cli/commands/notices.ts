@@ -27,11 +27,14 @@ export function registerNoticeCommands(program: Command): void {
     .option('--json', '以 JSON 输出')
     .action(async (options) => {
       if (options.city) options.city = await resolveCity(options.city);
-      const [{ createLocalContext }, { sendCityNotices, listNoticeFailures }] = await Promise.all([
+      const [{ createLocalContext }, { sendCityNotices, listNoticeFailures }, { chineseTime }] = await Promise.all([
         import('../../shared/composition/local.ts'),
         import('../../shared/use-cases/notify.ts'),
+        import('../../shared/domain/chinese-time.ts'),
       ]);
       const local = await createLocalContext({ dataDir: options.dataDir });
+      // Retry times are stored as UTC instants; a clerk reads them in Beijing time.
+      const beijing = (iso: string) => chineseTime(iso, local.ctx.round, { seconds: false });
       try {
         const notices = await sendCityNotices(local.ctx, {
           asOf: options.asOf,
@@ -47,7 +50,7 @@ export function registerNoticeCommands(program: Command): void {
           const what = notice.sent
             ? '已发送'
             : notice.error
-              ? `发送失败：${notice.error}${notice.nextAttemptAt ? `（${notice.nextAttemptAt}后重试）` : ''}`
+              ? `发送失败：${notice.error}${notice.nextAttemptAt ? `（${beijing(notice.nextAttemptAt)}后重试）` : ''}`
               : `未发送（${notice.skipped}${notice.due ? `，${notice.trigger}${notice.slot ? ` ${notice.slot}` : ''}` : ''}）`;
           console.log(`== ${notice.subject} -> ${notice.to.join(', ') || '（无可用地址）'}  ${what}`);
           for (const f of notice.findings) console.log(`   ! ${f.message}`);
@@ -59,7 +62,11 @@ export function registerNoticeCommands(program: Command): void {
         if (failures.length > 0) {
           console.log(`\n未完成的通知（${failures.length}）：`);
           for (const f of failures) {
-            const next = f.nextAttemptAt ? `，下次尝试${f.nextAttemptAt}` : f.state === 'failed' ? '，已停止重试' : '';
+            const next = f.nextAttemptAt
+              ? `，下次尝试${beijing(f.nextAttemptAt)}`
+              : f.state === 'failed'
+                ? '，已停止重试'
+                : '';
             console.log(
               `  [${STATE_WORDS[f.state] ?? f.state}] ${f.kind === 'ack' ? '确认回执' : '城市通知'} ${f.key} -> ${f.to.join(', ')}；已尝试${f.attempts}次${next}${f.error ? `；${f.error}` : ''}`,
             );
