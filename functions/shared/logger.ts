@@ -11,3 +11,10 @@ export const logger = new Logger({ jsonReplacerFn: maskingReplacer });
 
 /** The Lambda context object as the logger takes it (request id, function name, memory). */
 export type LambdaContext = Parameters<Logger['addContext']>[0];
+
+/** The logger as the use cases' step log (receive's ReceiveLog): one line per step, its details beside. */
+export const stepLog = {
+  info: (message: string, details: Record<string, unknown>) => logger.info({ message, ...details }),
+  warn: (message: string, details: Record<string, unknown>) => logger.warn({ message, ...details }),
+  error: (message: string, details: Record<string, unknown>) => logger.error({ message, ...details }),
+};

@@ -24,6 +24,7 @@ import type { AppContext } from './context.ts';
 import { baseChanged } from './evaluate.ts';
 import { bufferSource, type RawSource, storedSource } from './raw-source.ts';
 import { applyAttachmentList, readAttachments } from './read-documents.ts';
+import { receivedAtOf } from './receive.ts';
 import { handOffScans } from './recognise-scan.ts';
 import { listRegistry } from './registry.ts';
 import { withAcceptedWords } from './vocabulary-words.ts';
@@ -205,11 +206,11 @@ async function ingest(ctx: AppContext, source: RawSource, input: Omit<IngestInpu
     doc.receivedAt = submission.receivedAt;
   }
   submission.findings.push(...message.findings);
-  // The mailbox's own stamp decides. SES writes its Received: header on top when it accepts the message (the S3
-  // event comes later); an .eml exported from a mailbox (CLI) carries the mailbox's stamp the same way. IMAP gives
-  // INTERNALDATE and the SMTP listener its own clock, which the caller passes in.
-  if (message.receivedAt && (input.channel === 'cli' || input.channel === 'ses')) {
-    submission.receivedAt = message.receivedAt.toISOString();
+  // The receive time by channel is receive's rule: the mailbox's Received: stamp for SES and CLI files, the
+  // transport's time (IMAP INTERNALDATE, the SMTP session, the portal) for the others.
+  const received = receivedAtOf(input.channel, new Date(submission.receivedAt), message.receivedAt);
+  if (received.fromHeader) {
+    submission.receivedAt = received.at.toISOString();
     submission.receivedAtSource = 'received-header';
     for (const doc of documents) doc.receivedAt = submission.receivedAt;
   }

@@ -24,6 +24,7 @@ import { z } from 'zod';
 import { BlobNotFoundError, type PresignedPost, RECEIVED_AT_METADATA } from '../ports/index.ts';
 import { type AppContext, DEFAULT_LIMITS } from './context.ts';
 import { ingestStoredMessage } from './intake.ts';
+import { uploadInboxKey } from './receive.ts';
 import { composeUploadMessage } from './upload.ts';
 import { UPLOAD_LINK_HEADER } from './upload-link-header.ts';
 
@@ -199,8 +200,8 @@ export type UploadSession = z.infer<typeof uploadSessionSchema>;
 
 /** Where sessions and their files live. */
 export const UPLOAD_SESSION_PREFIX = 'uploads/';
-/** Where completed sessions are stored as messages (inside inbox/, so the inbox's S3 event fires). */
-export const UPLOAD_INBOX_PREFIX = 'inbox/upload/';
+/** Where completed sessions are stored as messages (inside inbox/, so the inbox's S3 event fires): receive's layout. */
+export { UPLOAD_INBOX_PREFIX } from './receive.ts';
 
 const sessionIdPattern = /^u-[0-9a-f]{32}$/;
 
@@ -402,7 +403,7 @@ export async function completeUploadSession(
 
   // The material arrived when its last file did; deterministic, unlike the time of this call.
   const receivedAt = new Date(Math.max(...heads.map((head) => head?.lastModified.getTime() ?? 0)));
-  const rawKey = `${UPLOAD_INBOX_PREFIX}${session.id}.eml`;
+  const rawKey = uploadInboxKey(session.id);
   const files = session.files.map((file) => ({
     fileName: file.fileName,
     contentType: file.contentType,

@@ -8,6 +8,7 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { RECEIVED_AT_METADATA } from '../ports/upload-storage.ts';
 import type { AppContext } from './context.ts';
 import { type IngestResult, ingestMessage } from './intake.ts';
+import { uploadInboxKey } from './receive.ts';
 
 /** What an uploader sends. */
 export interface UploadInput {
@@ -79,7 +80,7 @@ export async function queueUpload(ctx: AppContext, input: UploadInput): Promise<
     .compile()
     .build();
   const sha256 = createHash('sha256').update(raw).digest('hex');
-  const rawKey = `inbox/upload/direct-${sha256.slice(0, 32)}.eml`;
+  const rawKey = uploadInboxKey(`direct-${sha256.slice(0, 32)}`);
   await ctx.blobs.put(rawKey, raw, {
     contentType: 'message/rfc822',
     sha256,

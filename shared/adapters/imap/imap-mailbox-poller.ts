@@ -78,13 +78,11 @@ export const INTAKE_KEYWORD = '$Intake';
 /** Where a poll cursor lives in the blob store. */
 export const CURSOR_PREFIX = 'state/imap/';
 
-/** Where inbox mode stores fetched messages (inside inbox/, so the inbox's S3 event fires). */
-export const IMAP_INBOX_PREFIX = 'inbox/imap/';
+// Where inbox mode stores fetched messages (inside inbox/, so the inbox's S3 event fires): the inbox layout is
+// receive's (shared/use-cases/receive.ts).
+export { IMAP_INBOX_PREFIX, imapInboxKey } from '../../use-cases/receive.ts';
 
-/** The inbox key of a message: fixed by mailbox, UIDVALIDITY and UID, so a re-run does not duplicate it. */
-export function imapInboxKey(mailbox: string, uidValidity: string, uid: number): string {
-  return `${IMAP_INBOX_PREFIX}${encodeURIComponent(mailbox)}/${uidValidity}-${uid}.eml`;
-}
+import { imapInboxKey } from '../../use-cases/receive.ts';
 
 const cursorSchema = z.object({
   account: z.string(),

@@ -1,0 +1,188 @@
+/**
+ * Receiving stored mail: the one place that knows the inbox's layout (which prefix is which channel), when a stored
+ * message was received, and what a malware-scan verdict means for it. Every way mail is stored for intake goes
+ * through here: SES's receipt rule (`inbox/<SES id>`), IMAP pickup in inbox mode (`inbox/imap/…`), the upload portal
+ * (`inbox/upload/…`), and staff reprocess requests (`reprocess/requests/…`, see s3-reprocess-hand-off).
+ *
+ * Receive time, by channel:
+ * - SES: the S3 event time stands in; intake then takes SES's own `Received:` stamp from the message
+ *   (`receivedAtOf`), as it does for an .eml handed to the CLI.
+ * - IMAP pickup and portal: the writer keeps the true time in the object's `received-at` metadata (IMAP
+ *   INTERNALDATE, the portal session's last file); without it the S3 event time stands in, with a warning.
+ * - Messages handed over directly (SMTP listener, IMAP ingest mode, CLI files) pass their transport time to intake.
+ *
+ * Scan verdicts: clean or unscannable → read (unscannable with a warning); infected → recorded as a quarantined
+ * submission, attachments never opened; no verdict yet → ScanPendingError, the queue retries later.
+ */
+import type { Channel } from '../domain/records.ts';
+import { type MalwareScanVerdict, RECEIVED_AT_METADATA } from '../ports/index.ts';
+import type { AppContext } from './context.ts';
+import { ingestStoredMessage } from './intake.ts';
+import { reprocessSubmission } from './staff-actions.ts';
+
+/** Where mail waits for intake, and the prefixes our own channels write under (SES writes `inbox/<id>`). */
+export const INBOX_PREFIX = 'inbox/';
+export const IMAP_INBOX_PREFIX = 'inbox/imap/';
+export const UPLOAD_INBOX_PREFIX = 'inbox/upload/';
+
+/** Prefixes of `inbox/` written by our own channels rather than SES. */
+export const INBOX_CHANNEL_PREFIXES: readonly { prefix: string; channel: Channel }[] = [
+  { prefix: IMAP_INBOX_PREFIX, channel: 'imap' },
+  { prefix: UPLOAD_INBOX_PREFIX, channel: 'upload' },
+];
+
+/** The channel a stored message came by, from its key. */
+export function channelOfInboxKey(key: string): Channel {
+  return INBOX_CHANNEL_PREFIXES.find((entry) => key.startsWith(entry.prefix))?.channel ?? 'ses';
+}
+
+/** Where IMAP pickup stores one message: mailbox, UIDVALIDITY and UID make it unique and a re-run idempotent. */
+export function imapInboxKey(mailbox: string, uidValidity: bigint | number | string, uid: number): string {
+  return `${IMAP_INBOX_PREFIX}${encodeURIComponent(mailbox)}/${uidValidity}-${uid}.eml`;
+}
+
+/** Where the portal stores a completed session's message. */
+export function uploadInboxKey(sessionId: string): string {
+  return `${UPLOAD_INBOX_PREFIX}${sessionId}.eml`;
+}
+
+/**
+ * The receive time of a message once read: the mailbox's own `Received:` stamp for SES and CLI files (SES writes
+ * it on top when it accepts the message; an .eml exported from a mailbox carries its mailbox's stamp), the
+ * transport's time for every other channel (IMAP INTERNALDATE, the SMTP session, the portal's last file).
+ */
+export function receivedAtOf(
+  channel: Channel,
+  transport: Date,
+  receivedHeader: Date | null,
+): {
+  at: Date;
+  fromHeader: boolean;
+} {
+  if (receivedHeader && (channel === 'cli' || channel === 'ses')) return { at: receivedHeader, fromHeader: true };
+  return { at: transport, fromHeader: false };
+}
+
+/** Reads the malware scan's verdict on a stored object (GuardDuty's tag in AWS). */
+export interface ScanGate {
+  verdict(key: string): Promise<MalwareScanVerdict>;
+}
+
+/** An object whose scan has not given a verdict yet: the message is retried later, never read unscanned. */
+export class ScanPendingError extends Error {
+  constructor(
+    readonly key: string,
+    readonly status: string | null,
+  ) {
+    super(
+      status
+        ? `malware scan of ${key} did not complete (${status})`
+        : `malware scan of ${key} has not finished: no verdict yet`,
+    );
+    this.name = 'ScanPendingError';
+  }
+}
+
+/** A stored object the inbox's event announced. */
+export interface StoredObject {
+  key: string;
+  /** When the store announced it (the S3 event time). */
+  eventTime: Date;
+}
+
+/** What became of one stored object: a message ingested (or known), refused by the scan, or reprocessed. */
+export type ReceiveOutcome = 'ingested' | 'duplicate' | 'blocked' | 'reprocessed';
+
+/** How a stored message's channel and transport time are told. */
+async function transportOf(ctx: AppContext, object: StoredObject, warn: (note: string) => void) {
+  const channel = channelOfInboxKey(object.key);
+  if (channel === 'ses' || !ctx.uploads) return { channel, receivedAt: object.eventTime };
+  const stamp = (await ctx.uploads.head(object.key))?.metadata[RECEIVED_AT_METADATA];
+  const receivedAt = stamp ? new Date(stamp) : null;
+  if (!receivedAt || Number.isNaN(receivedAt.getTime())) {
+    warn('no received-at metadata: the S3 event time stands in');
+    return { channel, receivedAt: object.eventTime };
+  }
+  return { channel, receivedAt };
+}
+
+/** What the caller hears of each step (the Lambda logs it). */
+export interface ReceiveLog {
+  info(message: string, details: Record<string, unknown>): void;
+  warn(message: string, details: Record<string, unknown>): void;
+  error(message: string, details: Record<string, unknown>): void;
+}
+
+/** Waits for a verdict; 'read' or 'blocked'. Throws ScanPendingError while there is none. */
+async function gate(scan: ScanGate | null, key: string, log: ReceiveLog): Promise<'read' | 'blocked'> {
+  if (!scan) return 'read';
+  const verdict = await scan.verdict(key);
+  if (verdict.state === 'pending') throw new ScanPendingError(key, verdict.status);
+  if (verdict.state === 'infected') return 'blocked';
+  if (verdict.state === 'unscannable') log.warn('malware scan unsupported: reading', { key });
+  return 'read';
+}
+
+/**
+ * Receives one stored message: its channel and transport time from the inbox layout, the scan's verdict (an
+ * infected message is recorded quarantined, unopened, so staff see it beside the alarm), then intake.
+ */
+export async function receiveStoredMessage(
+  ctx: AppContext,
+  object: StoredObject,
+  scan: ScanGate | null,
+  log: ReceiveLog,
+): Promise<ReceiveOutcome> {
+  const { channel, receivedAt } = await transportOf(ctx, object, (note) => log.warn(note, { key: object.key }));
+  if ((await gate(scan, object.key, log)) === 'blocked') {
+    log.error('malware found: quarantined unopened', { key: object.key });
+    await ingestStoredMessage(ctx, {
+      key: object.key,
+      channel,
+      receivedAt,
+      quarantineReasons: ['恶意软件扫描 malware scan'],
+    });
+    return 'blocked';
+  }
+  const result = await ingestStoredMessage(ctx, { key: object.key, channel, receivedAt });
+  log.info('ingested', {
+    key: object.key,
+    submissionId: result.submissionId,
+    duplicate: result.duplicate,
+    baseId: result.baseId,
+    findings: result.findings.map((finding) => finding.code),
+  });
+  return result.duplicate ? 'duplicate' : 'ingested';
+}
+
+/** A staff reprocess request, once read: which submission, its raw message, who asked and why. */
+export interface ReprocessRequest {
+  submissionId: string;
+  rawKey: string;
+  actor: string;
+  reason: string;
+}
+
+/**
+ * Runs a staff reprocess request: the message it names is read again once the scan passed it (a message with a
+ * threat never is; it was quarantined when it came), audited under the staff member who asked.
+ */
+export async function receiveReprocessRequest(
+  ctx: AppContext,
+  request: ReprocessRequest,
+  scan: ScanGate | null,
+  log: ReceiveLog,
+): Promise<'reprocessed' | 'blocked'> {
+  if ((await gate(scan, request.rawKey, log)) === 'blocked') {
+    log.error('reprocess refused: malware found', { key: request.rawKey, ...request });
+    return 'blocked';
+  }
+  const result = await reprocessSubmission(ctx, request);
+  log.info('reprocessed', {
+    key: request.rawKey,
+    submissionId: result.submissionId,
+    actor: request.actor,
+    findings: result.findings.map((finding) => finding.code),
+  });
+  return 'reprocessed';
+}
