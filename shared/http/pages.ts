@@ -480,7 +480,11 @@ el.textContent=d+' 天 '+h+' 小时 '+m+' 分 '+x+' 秒'}tick();setInterval(tick
 
   /** The start of the mail's text, escaped, as written. */
   function bodyPreview(preview: UnmatchedPreview | undefined): Html {
-    if (!preview?.text) return html`<span class="muted">（无正文）</span>`;
+    if (!preview?.text) {
+      return preview?.partial
+        ? html`<span class="muted">（邮件开头未见正文；邮件较大，预览只读取开头部分，正文可能在附件之后）</span>`
+        : html`<span class="muted">（无正文）</span>`;
+    }
     return html`<pre class="mail-body">${preview.text}</pre>${preview.truncated ? html`<div class="small muted">正文较长，只显示前${PREVIEW_CHARS}字。</div>` : ''}`;
   }
 

@@ -25,6 +25,8 @@ export interface UnmatchedPreview {
   text: string | null;
   /** The text was longer than `maxChars`. */
   truncated: boolean;
+  /** The message is larger than the part read for its text (a text part after the attachments is not seen). */
+  partial: boolean;
 }
 
 /** How much of a stored message is read for its text. */
@@ -51,6 +53,7 @@ export async function previewUnmatched(
     files,
     text: trimmed ? trimmed.slice(0, maxChars) : null,
     truncated: trimmed.length > maxChars,
+    partial: submission.channel !== 'upload' && submission.rawSize > PREVIEW_BYTES,
   };
 }
 

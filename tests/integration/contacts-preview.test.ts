@@ -144,6 +144,7 @@ describe('contacts, the base page file order and the unmatched preview', () => {
     expect(preview?.text?.startsWith('各位好，\n附件是我们的材料。甲')).toBe(true);
     expect(preview?.text).toHaveLength(2000);
     expect(preview?.truncated).toBe(true);
+    expect(preview?.partial).toBe(true);
     await expect(previewUnmatched(stack.ctx, 'no-such-submission')).resolves.toBeNull();
   });
 });
