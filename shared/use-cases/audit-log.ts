@@ -3,7 +3,6 @@
  * newest first, filtered by city, base, action, actor and Beijing date range, a page at a time. Read from the record
  * store's per-base trails (one query per base of the registry, ~45) — a staff page opened now and then, not a hot path.
  */
-import type { CityId } from '../domain/catalogue.ts';
 import { localDay } from '../domain/notice-schedule.ts';
 import type { AuditEvent } from '../domain/records.ts';
 import type { AppContext } from './context.ts';
@@ -21,8 +20,6 @@ export interface AuditLogQuery {
   /** 1-based. */
   page?: number;
   pageSize?: number;
-  /** Only these cities' bases and city-level events (a bureau); staff: all. */
-  cities?: readonly CityId[];
 }
 
 /** An event with what the log shows beside it. */
@@ -68,10 +65,9 @@ export async function auditLog(ctx: AppContext, query: AuditLogQuery = {}): Prom
       baseName: event.baseId ? (baseNames.get(event.baseId) ?? null) : null,
     });
   }
-  const visible = query.cities ? all.filter((e) => e.city !== null && query.cities?.includes(e.city as CityId)) : all;
   const actor = query.actor?.trim();
   const zone = ctx.round.timeZone;
-  const entries = visible
+  const entries = all
     .filter((e) => !query.city || e.city === query.city)
     .filter((e) => !query.baseId || e.baseId === query.baseId)
     .filter((e) => !query.action || e.action === query.action)
@@ -88,8 +84,8 @@ export async function auditLog(ctx: AppContext, query: AuditLogQuery = {}): Prom
     page,
     pageSize,
     pages,
-    actors: [...new Set(visible.map((e) => e.actor))].sort((a, b) => a.localeCompare(b, 'zh-CN')),
-    actions: [...new Set(visible.map((e) => e.action))].sort(),
+    actors: [...new Set(all.map((e) => e.actor))].sort((a, b) => a.localeCompare(b, 'zh-CN')),
+    actions: [...new Set(all.map((e) => e.action))].sort(),
     baseNames,
     bases: registry.map((b) => ({ id: b.id, name: b.name, city: b.city })),
   };
