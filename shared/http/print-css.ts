@@ -17,4 +17,5 @@ table{font-size:9pt;border:1px solid #999}th,td{border:1px solid #bbb!important;
 thead{display:table-header-group}tr,.card,.item,li{break-inside:avoid}h1,h2{break-after:avoid}
 th,.chip,.card,.countdown,.bar,.bar>span{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 .chip{border:1px solid #999}.countdown{border:1px solid #999}table .small{font-size:inherit}
+th button.sort{display:inline!important;color:#000!important;font-weight:600}th button.sort::after{content:none!important}
 `;

@@ -173,6 +173,8 @@ describeNeeding('chromium')('the log of every staff action in chromium', () => {
 
     // Act
     await page.click('button[data-copy="log-text"]');
+    // The status line is written when the clipboard has taken the text (a promise): wait for it
+    await page.locator('[data-copy-state="log-text"]', { hasText: '已复制' }).waitFor();
     await expect(page.locator('[data-copy-state="log-text"]').textContent()).resolves.toBe('已复制2条');
     const copied = await page.evaluate<string>('navigator.clipboard.readText()');
 
@@ -216,6 +218,21 @@ describeNeeding('chromium')('the log of every staff action in chromium', () => {
     await expect(page.locator('button[data-copy]').isVisible()).resolves.toBe(false);
     await expect(page.locator('#log').isVisible()).resolves.toBe(true);
     await page.screenshot({ path: join(SCREENSHOTS, 'log-print.png'), fullPage: false });
+
+    // Act: a city page and a base page on paper
+    await page.goto(`${origin}/cities/changzhi`);
+    await page.screenshot({ path: join(SCREENSHOTS, 'city-print.png'), fullPage: true });
+    // The column headings stay (they are sort buttons on screen)
+    await expect(page.locator('table thead').first().textContent()).resolves.toContain('基地');
+    await page.goto(`${origin}/bases/p11`);
+    await page.screenshot({ path: join(SCREENSHOTS, 'base-print.png'), fullPage: true });
+
+    // Assess: no forms or buttons, the tables whole
+    expect(await page.locator('form.inline:visible, button:not(.sort):visible, header nav:visible').count()).toBe(0);
+    const clipped = await page.evaluate<number>(
+      "[...document.querySelectorAll('.table-wrap')].filter((w) => w.scrollWidth > w.clientWidth + 1).length",
+    );
+    expect(clipped).toBe(0);
     await page.emulateMedia({ media: 'screen' });
   });
 
