@@ -3,7 +3,7 @@
  */
 import { serve } from '@hono/node-server';
 import { secretBytes, TokenSigner } from '../shared/access/signing.ts';
-import { signUploadLink, uploadLinkUrl } from '../shared/access/upload-links.ts';
+import { offerUploadLinks } from '../shared/access/upload-links.ts';
 import { ImapMailboxPoller } from '../shared/adapters/imap/imap-mailbox-poller.ts';
 import { startSmtpListener } from '../shared/adapters/local/smtp-listener.ts';
 import { createLocalContext, removeStackFile, writeStackFile } from '../shared/composition/local.ts';
@@ -64,8 +64,7 @@ export async function startLocalStack(
   const httpUrl = `http://${options.host}:${httpPort}`;
   // Acknowledgements to a base's known addresses offer its own upload link, signed like `intake upload-link`.
   const linkSigner = new TokenSigner(secretBytes(auth.secret));
-  local.ctx.uploadLinkFor = (baseId) =>
-    uploadLinkUrl(signUploadLink(linkSigner, local.ctx.round, baseId, local.ctx.clock.now()), httpUrl);
+  offerUploadLinks(local.ctx, linkSigner, httpUrl);
 
   log(`本地材料收取系统已启动 (local intake stack is up)
   数据目录 data dir:   ${local.dataDir}

@@ -101,6 +101,8 @@ export interface StatefulRefs {
   malwareProtectionPlanArn?: string;
   /** The key the HTTP app signs its sessions and city links with. */
   sessionSecretArn: string;
+  /** The key bases' own upload links are signed with (API, and the functions that send them: ingest, notify). */
+  uploadLinkSecretArn: string;
 }
 
 /** Settings of the stateful stack. */
@@ -331,6 +333,20 @@ export class StatefulStack extends Stack {
         'hand between rounds (put-secret-value, DEPLOY.md), not on a timer.',
     });
 
+    // Bases' own upload links have a key of their own: the functions that mail them (ingest, notify) hold it, and
+    // with it they can sign an upload link, never a staff session.
+    const uploadLinkSecret = new Secret(this, 'UploadLinkSecret', {
+      description: 'Key the upload links sent to the bases are signed with',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(uploadLinkSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotating it ends every upload link mailed to the bases during a round; it is rotated by hand between ' +
+        'rounds (put-secret-value, DEPLOY.md), not on a timer.',
+    });
+
     // The hosted UI's domain lives with the pool: its URL is what staff bookmark and what survives a redeploy of code.
     const hostedUi = props.cognitoDomainPrefix
       ? this.userPool.addDomain('HostedUi', { cognitoDomain: { domainPrefix: props.cognitoDomainPrefix } })
@@ -353,6 +369,7 @@ export class StatefulStack extends Stack {
         : {}),
       ...(malwarePlan ? { malwareProtectionPlanArn: exportAs(malwarePlan.attrArn, 'MalwareProtectionPlanArn') } : {}),
       sessionSecretArn: exportAs(sessionSecret.secretArn, 'SessionSecretArn'),
+      uploadLinkSecretArn: exportAs(uploadLinkSecret.secretArn, 'UploadLinkSecretArn'),
     };
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });

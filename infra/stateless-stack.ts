@@ -311,6 +311,7 @@ export class StatelessStack extends Stack {
       environment: {
         ...senderEnvironment,
         INTAKE_SESSION_SECRET_ARN: refs.sessionSecretArn,
+        INTAKE_UPLOAD_LINK_SECRET_ARN: refs.uploadLinkSecretArn,
         // Completed portal sessions are stored under inbox/upload/ and ingested by the S3 event path (and scan).
         UPLOAD_INGEST: 'queued',
         // Staff reprocess is handed to ingest-email (reprocess/requests/): this function never reads inbox/.
@@ -333,7 +334,16 @@ export class StatelessStack extends Stack {
     });
     api.grantDataKeyViaS3(refs.dataKeyArn, { write: true });
     api.grantSecretRead(refs.sessionSecretArn);
+    api.grantSecretRead(refs.uploadLinkSecretArn);
     this.httpApi = this.staffApi(api, refs);
+    // Acknowledgements (ingest) and digests (notify) offer each base its own upload link on the portal's public
+    // origin, signed with the upload-link key the API checks it with (never the session key).
+    const publicUrl = props.apiDomainName ? `https://${props.apiDomainName}` : this.httpApi.apiEndpoint;
+    for (const sender of [ingestEmail, notify]) {
+      sender.addEnvironment('INTAKE_PUBLIC_URL', publicUrl);
+      sender.addEnvironment('INTAKE_UPLOAD_LINK_SECRET_ARN', refs.uploadLinkSecretArn);
+      sender.grantSecretRead(refs.uploadLinkSecretArn);
+    }
     // A Lambda response cannot exceed ~6 MB: downloads answer with a presigned GET of documents/ (read above).
     api.addEnvironment('INTAKE_FILE_DOWNLOADS', 'redirect');
     if (refs.userPoolDomainUrl) this.hostedUiSignIn(api, this.httpApi, refs, refs.userPoolDomainUrl, props);

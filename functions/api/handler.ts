@@ -30,10 +30,15 @@ export function createApiHandler(
   };
 }
 
-/** The app's options from the Lambda environment: the session key from its secret, when one is configured. */
+/** The app's options from the Lambda environment: the session key and the upload-link key from their secrets. */
 export async function httpAppOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<HttpAppOptions> {
-  if (!env.INTAKE_SESSION_SECRET_ARN) return {};
-  return { secret: await new SecretsManagerReader().read(env.INTAKE_SESSION_SECRET_ARN) };
+  const arns = [env.INTAKE_SESSION_SECRET_ARN, env.INTAKE_UPLOAD_LINK_SECRET_ARN];
+  if (!arns.some(Boolean)) return {};
+  const reader = new SecretsManagerReader();
+  const [secret, uploadLinkSecret] = await Promise.all(
+    arns.map((arn) => (arn ? reader.read(arn) : Promise.resolve(undefined))),
+  );
+  return { ...(secret ? { secret } : {}), ...(uploadLinkSecret ? { uploadLinkSecret } : {}) };
 }
 
 /** The Lambda entry point. */

@@ -65,3 +65,15 @@ export function readUploadLink(
   if (!/^[\w-]{1,64}$/.test(payload.base) || typeof payload.exp !== 'number') return null;
   return { baseId: payload.base, expiresAt: new Date(payload.exp * 1000) };
 }
+
+/**
+ * Gives a context its bases' own upload links (acknowledgements and digests offer them), signed with the session
+ * secret on the portal's public origin: `intake start` locally, the ingest and notify functions in AWS.
+ */
+export function offerUploadLinks(
+  ctx: { round: Round; clock: { now(): Date }; uploadLinkFor?: (baseId: string) => string | null },
+  signer: TokenSigner,
+  origin: string,
+): void {
+  ctx.uploadLinkFor = (baseId) => uploadLinkUrl(signUploadLink(signer, ctx.round, baseId, ctx.clock.now()), origin);
+}

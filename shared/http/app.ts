@@ -53,6 +53,12 @@ export interface HttpAppOptions {
    * one, a random secret for this process (sessions and links then end when it stops).
    */
   secret?: string;
+  /**
+   * The key bases' own upload links are signed with, apart from the session key so that the functions mailing the
+   * links hold no key to staff sessions (AWS: its own secret). Default: the session key (locally, where the CLI's
+   * `intake upload-link` signs with the data directory's one key).
+   */
+  uploadLinkSecret?: string;
   /** Local accounts. Default: parsed from `INTAKE_USERS` (`name:password:role[:city]`, comma-separated). */
   accounts?: readonly LocalAccount[];
   /** Wall time for tokens and cookies. Default: the system time. */
@@ -89,6 +95,7 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
     );
   }
   const signer = new TokenSigner(secretBytes(secret ?? newSecret()));
+  const linkSigner = options.uploadLinkSecret ? new TokenSigner(secretBytes(options.uploadLinkSecret)) : signer;
   const accounts = options.accounts ?? parseAccounts(process.env.INTAKE_USERS);
   const deps: HttpDeps = {
     ctx,
@@ -223,9 +230,9 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
     ingest: uploadIngest,
     openForm,
     throttle: uploadThrottle,
-    signer,
+    signer: linkSigner,
   });
-  registerUploadPage(app, { ctx, limits: uploadLimits, openForm, signer });
+  registerUploadPage(app, { ctx, limits: uploadLimits, openForm, signer: linkSigner });
 
   // Who may call what is decided before a request body is even validated, so a stranger learns nothing from
   // the answers; each route checks again (and the city) itself.
@@ -254,7 +261,7 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
   registerUnclassified(app, deps);
   registerVocabularyPage(app, deps);
   registerReviewPages(app, deps);
-  registerUploadLinkPage(app, deps);
+  registerUploadLinkPage(app, { ...deps, signer: linkSigner });
   registerLogPage(app, deps);
 
   app.notFound((c) =>

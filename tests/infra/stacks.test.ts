@@ -1211,7 +1211,7 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
       expect(statements.filter((statement) => resourcesOfStatement(statement).includes('*'))).toEqual([]);
     });
 
-    it('lets only the functions that run intake touch the bucket and send mail (notify too), and only api read a secret', () => {
+    it('lets only the functions that run intake touch the bucket and send mail (notify too), and read only the secrets they need', () => {
       // Act
       const byFunction = Object.fromEntries(
         ['IngestEmail', 'Evaluate', 'Notify', 'Api'].map((name) => [
@@ -1231,15 +1231,20 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
         expect(byFunction[name]).toEqual(expect.arrayContaining(['ses:SendRawEmail']));
       }
       expect(byFunction.Evaluate?.filter((action) => action.startsWith('ses:'))).toEqual([]);
-      for (const name of ['IngestEmail', 'Evaluate', 'Notify']) {
-        expect(byFunction[name]?.filter((action) => action.startsWith('secretsmanager:'))).toEqual([]);
-      }
-      const apiSecrets = roleStatements(stateless, 'SxIntakeStateless/Api').filter((statement) =>
-        actionsOf(statement).includes('secretsmanager:GetSecretValue'),
-      );
-      expect(apiSecrets.flatMap(resourcesOfStatement)).toEqual([
+      expect(byFunction.Evaluate?.filter((action) => action.startsWith('secretsmanager:'))).toEqual([]);
+      const secretsOf = (name: string) =>
+        roleStatements(stateless, `SxIntakeStateless/${name}`)
+          .filter((statement) => actionsOf(statement).includes('secretsmanager:GetSecretValue'))
+          .flatMap(resourcesOfStatement);
+      // The API reads the session key and the upload-link key; the functions that mail bases their upload links
+      // (acknowledgements, digests) read the upload-link key only: with it they cannot sign a staff session.
+      expect(secretsOf('Api')).toEqual([
         { 'Fn::ImportValue': 'SxIntakeStateful-SessionSecretArn' },
+        { 'Fn::ImportValue': 'SxIntakeStateful-UploadLinkSecretArn' },
       ]);
+      for (const name of ['IngestEmail', 'Notify']) {
+        expect(secretsOf(name)).toEqual([{ 'Fn::ImportValue': 'SxIntakeStateful-UploadLinkSecretArn' }]);
+      }
     });
 
     it('lets mail go out only from the sender, through its identities and the configuration set', () => {
@@ -1477,7 +1482,7 @@ describe('infra stacks without SES (IMAP pickup, SMTP sending, no malware scan)'
       'SxIntakeStateless/IngestEmail',
       'SxIntakeStateless/Notify',
     ]);
-    stateful.resourceCountIs('AWS::SecretsManager::Secret', 3); // IMAP password, SMTP settings, session key
+    stateful.resourceCountIs('AWS::SecretsManager::Secret', 4); // IMAP password, SMTP settings, session key, upload-link key
     stateful.allResources('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
   });
 

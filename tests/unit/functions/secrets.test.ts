@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFunctionContext } from '../../../functions/shared/app-context.ts';
 import { smtpUrlFromSecret } from '../../../functions/shared/smtp-secret.ts';
+import { secretBytes, TokenSigner } from '../../../shared/access/signing.ts';
+import { readUploadLink } from '../../../shared/access/upload-links.ts';
 import { SecretReadError, SecretsManagerReader, secretsManagerEndpoint } from '../../../shared/adapters/aws/secrets.ts';
 
 interface Seen {
@@ -153,5 +155,31 @@ describe('createFunctionContext', () => {
     await expect(createFunctionContext({ ...env, INTAKE_MAILER: 'smtp' }, () => reader)).rejects.toThrow(
       /INTAKE_SMTP_SECRET_ARN/,
     );
+  });
+
+  it('offers each base its own upload link, signed with the session secret the API checks it with', async () => {
+    // Prepare
+    const secret = 'a'.repeat(64);
+    const reader = { read: async (id: string) => (id.endsWith(':upload-link') ? secret : 'unused') };
+
+    // Act
+    const ctx = await createFunctionContext(
+      {
+        ...env,
+        INTAKE_MAILER: 'ses',
+        INTAKE_PUBLIC_URL: 'https://intake.example.gov.cn',
+        INTAKE_UPLOAD_LINK_SECRET_ARN: 'arn:aws-cn:secretsmanager:cn-north-1:1:secret:upload-link',
+      },
+      () => reader,
+    );
+    const without = await createFunctionContext({ ...env, INTAKE_MAILER: 'ses' }, () => reader);
+    const link = ctx.uploadLinkFor?.('p01');
+
+    // Assess: the link lies on the public origin and the API's signer reads the base from it.
+    expect(link).toMatch(/^https:\/\/intake\.example\.gov\.cn\/upload\/b\//);
+    const token = new URL(link as string).pathname.split('/').at(-1);
+    const read = readUploadLink(new TokenSigner(secretBytes(secret)), ctx.round, token, ctx.clock.now());
+    expect(read?.baseId).toBe('p01');
+    expect(without.uploadLinkFor).toBeUndefined();
   });
 });
