@@ -2,13 +2,13 @@
 /**
  * Compiles the CLI once (npm's `prepare`, run by `npm install` and `npm ci`) so that `intake` starts without
  * transpiling TypeScript on every command: esbuild bundles cli/main.ts and what it imports from shared/ into
- * dist/cli/ with the parser worker beside it (ES modules, split at each dynamic import so a command loads only what it needs; npm packages stay
+ * dist/cli/ with the parser worker and the round folders (rounds/) beside it (ES modules, split at each dynamic import so a command loads only what it needs; npm packages stay
  * external, read from node_modules as before). bin/intake.mjs runs the build when it is newer than every source,
  * and the sources through tsx otherwise — an edited checkout never runs stale code.
  *
  *   node scripts/build-cli.mjs [--out DIR]
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,6 +42,12 @@ export async function buildCli(out = outdir) {
     sourcemap: 'linked',
     logLevel: 'warning',
     chunkNames: 'chunks/[name]-[hash]',
+  });
+  // The round folders beside the build, where the domain finds them (as beside a Lambda bundle): bin/intake.mjs runs
+  // the sources once a round's JSON is newer than the build, so the copy is never stale in use.
+  cpSync(join(root, 'shared', 'domain', 'rounds'), join(out, 'rounds'), {
+    recursive: true,
+    filter: (source) => !/\.[cm]?[jt]s$/.test(source),
   });
   // The build is complete only once this is written: bin/intake.mjs looks for it.
   writeFileSync(join(out, 'built.json'), `${JSON.stringify({ builtAt: new Date().toISOString() })}\n`);

@@ -182,8 +182,8 @@ function holdsRounds(dir: string): boolean {
 
 /**
  * The folder holding the round folders: INTAKE_ROUNDS_DIR when set; else the nearest of this module's folder (the
- * sources), `rounds/` beside it or above it (a Lambda bundle, /var/task/rounds) and the sources' folder above it
- * (the compiled CLI in dist/cli/chunks reads the checkout's rounds, never a stale copy).
+ * sources), `rounds/` beside it or above it (a Lambda bundle's /var/task/rounds, the compiled CLI's dist/cli/rounds,
+ * both copied at build time) and the sources' folder above it.
  */
 export function roundsDirectory(): string {
   const configured = process.env[ROUNDS_DIR_VARIABLE];

@@ -1,6 +1,6 @@
 /**
  * The compiled CLI (scripts/build-cli.mjs, run by `npm install`) works like the sources: built into a temporary
- * folder, it answers `classify --explain` from the round data bundled into it, without tsx.
+ * folder, it answers `classify --explain` from the round folders copied beside it, without tsx.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
