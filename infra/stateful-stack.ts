@@ -321,31 +321,18 @@ export class StatefulStack extends Stack {
         : undefined;
 
     const malwarePlan = props.malwareProtection ? this.malwareProtection() : undefined;
-    const sessionSecret = new Secret(this, 'SessionSecret', {
-      description: 'Key the HTTP app signs staff sessions and per-city links with',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(sessionSecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'Rotating the signing key ends every session and every city link sent to the bureaus; it is rotated by ' +
-        'hand between rounds (put-secret-value, DEPLOY.md), not on a timer.',
-    });
-
+    const sessionSecret = this.signingKey(
+      'SessionSecret',
+      'Key the HTTP app signs staff sessions and per-city links with',
+      'every session and every city link sent to the bureaus',
+    );
     // Bases' own upload links have a key of their own: the functions that mail them (ingest, notify) hold it, and
     // with it they can sign an upload link, never a staff session.
-    const uploadLinkSecret = new Secret(this, 'UploadLinkSecret', {
-      description: 'Key the upload links sent to the bases are signed with',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(uploadLinkSecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'Rotating it ends every upload link mailed to the bases during a round; it is rotated by hand between ' +
-        'rounds (put-secret-value, DEPLOY.md), not on a timer.',
-    });
+    const uploadLinkSecret = this.signingKey(
+      'UploadLinkSecret',
+      'Key the upload links sent to the bases are signed with',
+      'every upload link mailed to the bases during a round',
+    );
 
     // The hosted UI's domain lives with the pool: its URL is what staff bookmark and what survives a redeploy of code.
     const hostedUi = props.cognitoDomainPrefix
@@ -475,6 +462,20 @@ export class StatefulStack extends Stack {
    * policy that lets no one but that role write the tags, so a verdict cannot be forged by anyone who can write
    * objects.
    */
+  /** A generated signing key (64 characters), kept on stack deletion and rotated by hand between rounds. */
+  private signingKey(id: string, description: string, rotationEnds: string): Secret {
+    const secret = new Secret(this, id, {
+      description,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: `Rotating it ends ${rotationEnds}; it is rotated by hand between rounds (put-secret-value, DEPLOY.md), not on a timer.`,
+    });
+    return secret;
+  }
+
   private malwareProtection(): CfnMalwareProtectionPlan {
     const role = new Role(this, 'MalwareProtectionRole', {
       assumedBy: new ServicePrincipal('malware-protection-plan.guardduty.amazonaws.com'),

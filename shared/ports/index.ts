@@ -4,6 +4,7 @@
  */
 import type { Readable } from 'node:stream';
 import { IntakeError } from '../domain/errors.ts';
+import type { MalwareScanVerdict } from './upload-storage.ts';
 
 /** Metadata kept with a stored object. */
 export interface BlobMeta {
@@ -121,6 +122,26 @@ export class BlobNotFoundError extends IntakeError {
       options,
     );
     this.name = 'BlobNotFoundError';
+  }
+}
+
+/** Reads the malware scan's verdict on a stored object (GuardDuty's tag in AWS); receive acts on it. */
+export interface ScanGate {
+  verdict(key: string): Promise<MalwareScanVerdict>;
+}
+
+/** An object whose scan has not given a verdict yet: the message is retried later, never read unscanned. */
+export class ScanPendingError extends Error {
+  constructor(
+    readonly key: string,
+    readonly status: string | null,
+  ) {
+    super(
+      status
+        ? `malware scan of ${key} did not complete (${status})`
+        : `malware scan of ${key} has not finished: no verdict yet`,
+    );
+    this.name = 'ScanPendingError';
   }
 }
 

@@ -15,36 +15,23 @@
  * submission, attachments never opened; no verdict yet → ScanPendingError, the queue retries later.
  */
 import type { Channel } from '../domain/records.ts';
-import { type MalwareScanVerdict, RECEIVED_AT_METADATA } from '../ports/index.ts';
+import { RECEIVED_AT_METADATA, type ScanGate, ScanPendingError } from '../ports/index.ts';
 import type { AppContext } from './context.ts';
+import { channelOfInboxKey } from './inbox-layout.ts';
 import { ingestStoredMessage } from './intake.ts';
 import { reprocessSubmission } from './staff-actions.ts';
 
-/** Where mail waits for intake, and the prefixes our own channels write under (SES writes `inbox/<id>`). */
-export const INBOX_PREFIX = 'inbox/';
-export const IMAP_INBOX_PREFIX = 'inbox/imap/';
-export const UPLOAD_INBOX_PREFIX = 'inbox/upload/';
-
-/** Prefixes of `inbox/` written by our own channels rather than SES. */
-export const INBOX_CHANNEL_PREFIXES: readonly { prefix: string; channel: Channel }[] = [
-  { prefix: IMAP_INBOX_PREFIX, channel: 'imap' },
-  { prefix: UPLOAD_INBOX_PREFIX, channel: 'upload' },
-];
-
-/** The channel a stored message came by, from its key. */
-export function channelOfInboxKey(key: string): Channel {
-  return INBOX_CHANNEL_PREFIXES.find((entry) => key.startsWith(entry.prefix))?.channel ?? 'ses';
-}
-
-/** Where IMAP pickup stores one message: mailbox, UIDVALIDITY and UID make it unique and a re-run idempotent. */
-export function imapInboxKey(mailbox: string, uidValidity: bigint | number | string, uid: number): string {
-  return `${IMAP_INBOX_PREFIX}${encodeURIComponent(mailbox)}/${uidValidity}-${uid}.eml`;
-}
-
-/** Where the portal stores a completed session's message. */
-export function uploadInboxKey(sessionId: string): string {
-  return `${UPLOAD_INBOX_PREFIX}${sessionId}.eml`;
-}
+// The inbox's layout (prefixes, channel of a key, where pickup and the portal store a message) is a module of its own
+// without intake's imports: the IMAP pickup function and the portal use it alone.
+export {
+  channelOfInboxKey,
+  IMAP_INBOX_PREFIX,
+  INBOX_CHANNEL_PREFIXES,
+  INBOX_PREFIX,
+  imapInboxKey,
+  UPLOAD_INBOX_PREFIX,
+  uploadInboxKey,
+} from './inbox-layout.ts';
 
 /**
  * The receive time of a message once read: the mailbox's own `Received:` stamp for SES and CLI files (SES writes
@@ -63,25 +50,8 @@ export function receivedAtOf(
   return { at: transport, fromHeader: false };
 }
 
-/** Reads the malware scan's verdict on a stored object (GuardDuty's tag in AWS). */
-export interface ScanGate {
-  verdict(key: string): Promise<MalwareScanVerdict>;
-}
-
-/** An object whose scan has not given a verdict yet: the message is retried later, never read unscanned. */
-export class ScanPendingError extends Error {
-  constructor(
-    readonly key: string,
-    readonly status: string | null,
-  ) {
-    super(
-      status
-        ? `malware scan of ${key} did not complete (${status})`
-        : `malware scan of ${key} has not finished: no verdict yet`,
-    );
-    this.name = 'ScanPendingError';
-  }
-}
+// The gate's port and its error live in the ports, so the AWS adapter implements them without loading intake.
+export { type ScanGate, ScanPendingError } from '../ports/index.ts';
 
 /** A stored object the inbox's event announced. */
 export interface StoredObject {

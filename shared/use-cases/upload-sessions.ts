@@ -23,8 +23,8 @@ import { Readable, Transform } from 'node:stream';
 import { z } from 'zod';
 import { BlobNotFoundError, type PresignedPost, RECEIVED_AT_METADATA } from '../ports/index.ts';
 import { type AppContext, DEFAULT_LIMITS } from './context.ts';
+import { uploadInboxKey } from './inbox-layout.ts';
 import { ingestStoredMessage } from './intake.ts';
-import { uploadInboxKey } from './receive.ts';
 import { composeUploadMessage } from './upload.ts';
 import { UPLOAD_LINK_HEADER } from './upload-link-header.ts';
 
@@ -201,7 +201,7 @@ export type UploadSession = z.infer<typeof uploadSessionSchema>;
 /** Where sessions and their files live. */
 export const UPLOAD_SESSION_PREFIX = 'uploads/';
 /** Where completed sessions are stored as messages (inside inbox/, so the inbox's S3 event fires): receive's layout. */
-export { UPLOAD_INBOX_PREFIX } from './receive.ts';
+export { UPLOAD_INBOX_PREFIX } from './inbox-layout.ts';
 
 const sessionIdPattern = /^u-[0-9a-f]{32}$/;
 

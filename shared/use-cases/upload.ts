@@ -7,8 +7,8 @@ import type { Readable } from 'node:stream';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { RECEIVED_AT_METADATA } from '../ports/upload-storage.ts';
 import type { AppContext } from './context.ts';
+import { uploadInboxKey } from './inbox-layout.ts';
 import { type IngestResult, ingestMessage } from './intake.ts';
-import { uploadInboxKey } from './receive.ts';
 
 /** What an uploader sends. */
 export interface UploadInput {

@@ -80,9 +80,9 @@ export const CURSOR_PREFIX = 'state/imap/';
 
 // Where inbox mode stores fetched messages (inside inbox/, so the inbox's S3 event fires): the inbox layout is
 // receive's (shared/use-cases/receive.ts).
-export { IMAP_INBOX_PREFIX, imapInboxKey } from '../../use-cases/receive.ts';
+export { IMAP_INBOX_PREFIX, imapInboxKey } from '../../use-cases/inbox-layout.ts';
 
-import { imapInboxKey } from '../../use-cases/receive.ts';
+import { imapInboxKey } from '../../use-cases/inbox-layout.ts';
 
 const cursorSchema = z.object({
   account: z.string(),
