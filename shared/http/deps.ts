@@ -8,7 +8,6 @@ import type { SessionBook } from '../access/sessions.ts';
 import type { TokenSigner } from '../access/signing.ts';
 import type { AppContext } from '../use-cases/context.ts';
 import { type HttpEnv, SESSION_COOKIE } from './auth.ts';
-import type { OidcConfig } from './oidc.ts';
 import type { SignInGuard } from './sign-in.ts';
 
 /** The routes' dependencies. */
@@ -58,4 +57,14 @@ export function asOfOf(c: Context<HttpEnv>, deps: HttpDeps): Date | null {
   if (!given) return deps.ctx.clock.now();
   const date = new Date(given);
   return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** Cognito hosted-UI sign-in of the pages (shared/http/oidc.ts), kept here so that deps and oidc import one way. */
+export interface OidcConfig {
+  /** Base URL of the hosted UI: `https://<prefix>.auth.<region>.amazoncognito.com` or the pool's custom domain. */
+  domain: string;
+  /** The app client (public, no secret) with the authorization-code grant and this app's callback URL. */
+  clientId: string;
+  /** Issuer of the ID tokens, `https://cognito-idp.<region>.<suffix>/<pool id>`; its keys are at /.well-known/jwks.json. */
+  issuer: string;
 }

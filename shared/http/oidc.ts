@@ -23,19 +23,12 @@ import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
 import { type HttpEnv, type Principal, principalFromClaims, SESSION_HOURS, startSession } from './auth.ts';
-import { type HttpDeps, safeNext } from './deps.ts';
+import { type HttpDeps, type OidcConfig, safeNext } from './deps.ts';
 import { page } from './html.ts';
 
-/** Where the hosted UI and the ID tokens' keys are, and which app client signs in. */
-export interface OidcConfig {
-  /** Base URL of the hosted UI: `https://<prefix>.auth.<region>.amazoncognito.com` or the pool's custom domain. */
-  domain: string;
-  /** The app client (public, no secret) with the authorization-code grant and this app's callback URL. */
-  clientId: string;
-  /** Issuer of the ID tokens, `https://cognito-idp.<region>.<suffix>/<pool id>`; its keys are at /.well-known/jwks.json. */
-  issuer: string;
-}
+export type { OidcConfig } from './deps.ts';
 
+/** Where the hosted UI and the ID tokens' keys are, and which app client signs in. */
 /** The hosted-UI settings are incomplete or malformed; names the variables. */
 export class OidcConfigError extends Error {
   constructor(message: string) {
