@@ -9,6 +9,7 @@ import { chineseDate } from '../domain/chinese-time.ts';
 import type { Finding } from '../domain/findings.ts';
 import { DOCUMENT_KIND_NAMES, paperOf } from '../domain/notice-text.ts';
 import type { DocumentKind, FormValue, OverdueItem } from '../domain/records.ts';
+import { type BaseDetail, openFindings, PAPER_COPIES_REQUIRED } from '../use-cases/read-model.ts';
 import { fixFor } from './fixes.ts';
 import { ACTION_NAMES, auditTable } from './history.ts';
 import {
@@ -28,7 +29,6 @@ import {
   when,
   whenToSecond,
 } from './html.ts';
-import { type BaseDetail, openFindings, PAPER_COPIES_REQUIRED } from './read-model.ts';
 import { candidateButtons, UNCLASSIFIED_CSS, UNCLASSIFIED_PATH } from './unclassified-page.ts';
 import { uploadLinkPagePath } from './upload-link-page.ts';
 

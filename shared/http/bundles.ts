@@ -13,10 +13,10 @@ import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { cityIdSchema } from '../domain/catalogue.ts';
 import { type BundleScope, planBundle, streamBundle } from '../use-cases/bundle.ts';
+import { getBase } from '../use-cases/read-model.ts';
 import { assertCity, type HttpEnv, requireStaff, requireUser } from './auth.ts';
 import type { HttpDeps } from './deps.ts';
 import { contentDisposition } from './files.ts';
-import { getBase } from './read-model.ts';
 import { ErrorSchema } from './schemas.ts';
 
 const ZIP = 'application/zip';

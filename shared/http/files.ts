@@ -7,9 +7,9 @@
 import type { Hono } from 'hono';
 import type { DocumentRecord } from '../domain/records.ts';
 import { BlobNotFoundError } from '../ports/index.ts';
+import { findDocument } from '../use-cases/read-model.ts';
 import type { HttpEnv } from './auth.ts';
 import type { HttpDeps } from './deps.ts';
-import { findDocument } from './read-model.ts';
 
 /** A signed link and when it stops working. */
 export interface FileLink {

@@ -10,6 +10,7 @@ import { issueCityLink, readCityLink } from '../access/city-links.ts';
 import { chineseDate, chineseTime } from '../domain/chinese-time.ts';
 import { UnknownBaseError } from '../use-cases/evaluate.ts';
 import { recommendExcludedBase } from '../use-cases/excluded.ts';
+import { cityOfBase, findDocument } from '../use-cases/read-model.ts';
 import { listRegistry } from '../use-cases/registry.ts';
 import * as staff from '../use-cases/staff-actions.ts';
 import {
@@ -27,7 +28,6 @@ import { fileLink } from './files.ts';
 import { setFlash } from './flash.ts';
 import { cityName, page } from './html.ts';
 import { cognitoLogoutUrl } from './oidc.ts';
-import { cityOfBase, findDocument } from './read-model.ts';
 import { refererPath } from './request-guards.ts';
 import {
   AssignBody,

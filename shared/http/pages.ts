@@ -16,6 +16,18 @@ import { listCityContacts, sendersByBase } from '../use-cases/contacts.ts';
 import { evaluateBase } from '../use-cases/evaluate.ts';
 import { listExcluded } from '../use-cases/excluded.ts';
 import { listUnmatched } from '../use-cases/query.ts';
+import {
+  auditTrail,
+  baseDetail,
+  type CitySummary,
+  cityOverview,
+  cityRecordOf,
+  getBase,
+  noticesOf,
+  openFindings,
+  PAPER_COPIES_REQUIRED,
+  searchBases,
+} from '../use-cases/read-model.ts';
 import { listRegistry } from '../use-cases/registry.ts';
 import { PREVIEW_CHARS, previewUnmatched, type UnmatchedPreview } from '../use-cases/unmatched-preview.ts';
 import { assertCity, type HttpEnv, type Principal, requireStaff, requireUser } from './auth.ts';
@@ -38,15 +50,6 @@ import {
   stateChip,
   when,
 } from './html.ts';
-import {
-  baseDetail,
-  type CitySummary,
-  cityOverview,
-  getBase,
-  openFindings,
-  PAPER_COPIES_REQUIRED,
-  searchBases,
-} from './read-model.ts';
 
 type Ctx = Context<HttpEnv>;
 
@@ -117,7 +120,7 @@ ${isStaff(principal) ? html`<p class="small muted">JSON：<a href="/api/status">
     const at = asOf(c);
     const [overview, record, words] = await Promise.all([
       cityOverview(ctx, at, [city.id]),
-      ctx.records.getCityRecord(city.id),
+      cityRecordOf(ctx, city.id),
       searchWords(at),
     ]);
     const summary = overview.cities[0]!;
@@ -302,7 +305,7 @@ ${formGuard(csrf, '原因（如：晋城市商务局公函推荐）')}
     if (wanted) assertCity(principal, wanted);
     const city = principal.role === 'bureau' ? principal.city! : wanted || undefined;
     const filter = c.req.query('show');
-    const all = await ctx.records.listNotices(city);
+    const all = await noticesOf(ctx, city);
     const failed = all.filter((n) => n.error);
     const shown = filter === 'failed' ? failed : filter === 'sent' ? all.filter((n) => n.sentAt) : all;
     const tab = (value: string, label: string) =>
@@ -345,7 +348,7 @@ ${inactive.map((b: Base) => html`<p>${b.name}（${cityName(round, b.city)}）<sp
 
   app.get('/audit', async (c) => {
     requireStaff(c);
-    const events = await ctx.records.listAudit(null);
+    const events = await auditTrail(ctx, null);
     const body = html`
 <h1>操作记录 <span class="muted small">不涉及具体基地的操作（登记公函、生成链接等）；基地的操作见各基地页面</span></h1>
 ${auditTable(round, events)}`;

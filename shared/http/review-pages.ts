@@ -14,6 +14,7 @@ import {
   publicityText,
   REVIEW_CATEGORY_NAMES,
 } from '../domain/review-text.ts';
+import { auditTrail } from '../use-cases/read-model.ts';
 import { queryReview, type ReviewReport } from '../use-cases/review.ts';
 import { buildProposalWorkbook } from '../use-cases/review-proposal.ts';
 import { publicityDocx } from '../use-cases/review-publicity-docx.ts';
@@ -172,7 +173,7 @@ ${r.comments.length ? html`<ul id="comments">${r.comments.map((x) => html`<li><s
     const city = round.cities.find((x) => x.id === c.req.param('city'));
     if (!city) return c.html(page(frame(c, '未找到'), html`<h1>没有该地市</h1>`), 404);
     if (!canSeeCity(principal, city.id)) throw new AccessError(403, '只能查看本市基地的评价结果');
-    const released = (await ctx.records.listAudit(null)).some(
+    const released = (await auditTrail(ctx, null)).some(
       (e) => e.action === 'review-feedback-sent' && e.details.city === city.id,
     );
     const title = `${city.name}参评基地综合评价结果`;

@@ -9,13 +9,13 @@ import { html, raw } from 'hono/html';
 import { cityIdSchema, type Round } from '../domain/catalogue.ts';
 import { STATE_NAMES } from '../domain/notice-text.ts';
 import { UnknownBaseError } from '../use-cases/evaluate.ts';
+import { getBase } from '../use-cases/read-model.ts';
 import * as staff from '../use-cases/staff-actions.ts';
 import { listUnclassified, type UnclassifiedDocument } from '../use-cases/unclassified.ts';
 import { AccessError, assertCity, type HttpEnv, type Principal, requireStaff, requireUser } from './auth.ts';
 import { csrfToken, type HttpDeps, safeNext } from './deps.ts';
 import { readFlash, setFlash } from './flash.ts';
 import { cityName, type Html, page, when } from './html.ts';
-import { getBase } from './read-model.ts';
 import { refererPath } from './request-guards.ts';
 import { ErrorSchema } from './schemas.ts';
 

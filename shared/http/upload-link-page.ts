@@ -6,10 +6,10 @@
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import { signUploadLink, UPLOAD_LINK_GRACE_DAYS, uploadLinkUrl } from '../access/upload-links.ts';
+import { getBase } from '../use-cases/read-model.ts';
 import { assertCity, type HttpEnv, requireUser } from './auth.ts';
 import { csrfToken, type HttpDeps } from './deps.ts';
 import { page, whenToSecond } from './html.ts';
-import { getBase } from './read-model.ts';
 
 /** The path of a base's upload-link page. */
 export function uploadLinkPagePath(baseId: string): string {

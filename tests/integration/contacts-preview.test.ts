@@ -3,10 +3,10 @@
  * mail's preview (its files and the start of its text), over the embedded stack with real messages.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseDetail } from '../../shared/http/read-model.ts';
 import { listCityContacts, senderAddress } from '../../shared/use-cases/contacts.ts';
 import { fixedClock } from '../../shared/use-cases/context.ts';
 import { ingestMessage } from '../../shared/use-cases/intake.ts';
+import { baseDetail } from '../../shared/use-cases/read-model.ts';
 import { PREVIEW_BYTES, previewUnmatched } from '../../shared/use-cases/unmatched-preview.ts';
 import { buildEmail } from '../fixtures/email.ts';
 import { buildReportFormXlsx, SAMPLE_FORM_VALUES } from '../fixtures/report-form.ts';

@@ -106,4 +106,18 @@ describe('layers', () => {
     // Assess
     expect(mended).toEqual([]);
   });
+
+  it('keeps the HTTP layer off the record store: pages and routes read through the use cases', () => {
+    // Act: every call on the context's record store (`ctx.records.`, `.records.`) in shared/http.
+    const direct = files
+      .filter((file) => layerOf(file) === 'shared/http')
+      .flatMap((file) =>
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .flatMap((line, index) => (/\brecords\.\w+\(/.test(line) ? [`${relative(ROOT, file)}:${index + 1}`] : [])),
+      );
+
+    // Assess
+    expect(direct).toEqual([]);
+  });
 });

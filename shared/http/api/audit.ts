@@ -1,8 +1,8 @@
 /** The audit log: a base's events, or (staff only) those about no base. */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { auditTrail, getBase } from '../../use-cases/read-model.ts';
 import { assertCity, type HttpEnv, requireStaff, requireUser } from '../auth.ts';
 import type { HttpDeps } from '../deps.ts';
-import { getBase } from '../read-model.ts';
 import { AuditEventSchema } from '../schemas.ts';
 import { json, refused, security } from './common.ts';
 
@@ -25,7 +25,7 @@ export function registerAudit(app: OpenAPIHono<HttpEnv>, deps: HttpDeps): void {
       const { baseId } = c.req.valid('query');
       if (!baseId) requireStaff(c);
       else assertCity(principal, (await getBase(ctx, baseId)).city);
-      return c.json(await ctx.records.listAudit(baseId ?? null), 200);
+      return c.json(await auditTrail(ctx, baseId ?? null), 200);
     },
   );
 }

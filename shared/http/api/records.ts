@@ -1,9 +1,16 @@
 /** A base's submissions and documents, one submission, one document and its download link. */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import {
+  cityOfBase,
+  documentsOfBase,
+  findDocument,
+  getBase,
+  submissionsOfBase,
+  submissionWithDocuments,
+} from '../../use-cases/read-model.ts';
 import { assertCity, type HttpEnv, type Principal, requireUser } from '../auth.ts';
 import type { HttpDeps } from '../deps.ts';
 import { fileLink } from '../files.ts';
-import { cityOfBase, findDocument, getBase } from '../read-model.ts';
 import { DocumentSchema, LinkSchema, SubmissionDetailSchema, SubmissionSchema } from '../schemas.ts';
 import { BaseParam, DocumentParam, json, refused, SubmissionParam, security } from './common.ts';
 
@@ -28,7 +35,7 @@ export function registerRecords(app: OpenAPIHono<HttpEnv>, deps: HttpDeps): void
       const principal = requireUser(c);
       const { baseId } = c.req.valid('param');
       assertCity(principal, (await getBase(ctx, baseId)).city);
-      return c.json(await ctx.records.listSubmissionsByBase(baseId), 200);
+      return c.json(await submissionsOfBase(ctx, baseId), 200);
     },
   );
 
@@ -46,7 +53,7 @@ export function registerRecords(app: OpenAPIHono<HttpEnv>, deps: HttpDeps): void
       const principal = requireUser(c);
       const { baseId } = c.req.valid('param');
       assertCity(principal, (await getBase(ctx, baseId)).city);
-      return c.json(await ctx.records.listDocumentsByBase(baseId), 200);
+      return c.json(await documentsOfBase(ctx, baseId), 200);
     },
   );
 
@@ -62,10 +69,10 @@ export function registerRecords(app: OpenAPIHono<HttpEnv>, deps: HttpDeps): void
     }),
     async (c) => {
       const principal = requireUser(c);
-      const submission = await ctx.records.getSubmission(c.req.valid('param').submissionId);
-      if (!submission) return c.json({ error: '没有该提交记录' }, 404);
-      assertCity(principal, await cityOfBase(ctx, submission.baseId));
-      return c.json({ submission, documents: await ctx.records.listDocumentsBySubmission(submission.id) }, 200);
+      const found = await submissionWithDocuments(ctx, c.req.valid('param').submissionId);
+      if (!found) return c.json({ error: '没有该提交记录' }, 404);
+      assertCity(principal, await cityOfBase(ctx, found.submission.baseId));
+      return c.json(found, 200);
     },
   );
 

@@ -9,11 +9,11 @@ import { daysUntilDeadline, deadlineInstant } from '../../domain/round-time.ts';
 import { evaluateAll } from '../../use-cases/evaluate.ts';
 import { listExcluded } from '../../use-cases/excluded.ts';
 import { listUnmatched, queryStatus } from '../../use-cases/query.ts';
+import { baseDetail, cityOverview, cityRecordOf, getBase, noticesOf, searchBases } from '../../use-cases/read-model.ts';
 import { listRegistry } from '../../use-cases/registry.ts';
 import { assertCity, type HttpEnv, requireStaff, requireUser } from '../auth.ts';
 import type { HttpDeps } from '../deps.ts';
 import { fixFor } from '../fixes.ts';
-import { baseDetail, cityOverview, getBase, searchBases } from '../read-model.ts';
 import {
   AsOfQuery,
   BaseDetailSchema,
@@ -76,7 +76,7 @@ export function registerOverview(app: OpenAPIHono<HttpEnv>, deps: HttpDeps): voi
       return c.json(
         {
           summary: overview.cities[0]!,
-          record: await ctx.records.getCityRecord(city),
+          record: await cityRecordOf(ctx, city),
           bases: overview.bases,
         },
         200,
@@ -237,7 +237,7 @@ export function registerWorklists(app: OpenAPIHono<HttpEnv>, deps: HttpDeps): vo
       const { city } = c.req.valid('query');
       if (city) assertCity(principal, city);
       const wanted = principal.role === 'bureau' ? principal.city! : city;
-      return c.json(await ctx.records.listNotices(wanted), 200);
+      return c.json(await noticesOf(ctx, wanted), 200);
     },
   );
 

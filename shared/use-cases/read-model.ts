@@ -1,7 +1,8 @@
 /**
  * What the dashboard and the JSON API show, gathered from the use cases and the record store: the overview by city,
- * a base's page, a document by id, search. Reads only: every status here is computed at an explicit `asOf`, so a
- * page view never writes a stored status.
+ * a base's page, a document by id, search, and the records the API lists as they are (a base's submissions and
+ * documents, a city's record, notices, the audit trail). Reads only: every status here is computed at an explicit
+ * `asOf`, so a page view never writes a stored status. The HTTP layer reads through here, never the store itself.
  */
 
 import { normalizeBaseName } from '../domain/base-names.ts';
@@ -9,11 +10,11 @@ import type { Base, CityId, Indicator } from '../domain/catalogue.ts';
 import { claimedIndicators } from '../domain/evaluate.ts';
 import { shownText } from '../domain/notice-text.ts';
 import type { AuditEvent, BaseStatus, CityRecord, DocumentRecord, Submission } from '../domain/records.ts';
-import { type BaseContacts, contactsOf } from '../use-cases/contacts.ts';
-import type { AppContext } from '../use-cases/context.ts';
-import { evaluateAll, evaluateBase, UnknownBaseError } from '../use-cases/evaluate.ts';
-import { type CityStatus, PAPER_COPIES_REQUIRED, queryCityStatus } from '../use-cases/query.ts';
-import { listRegistry } from '../use-cases/registry.ts';
+import { type BaseContacts, contactsOf } from './contacts.ts';
+import type { AppContext } from './context.ts';
+import { evaluateAll, evaluateBase, UnknownBaseError } from './evaluate.ts';
+import { type CityStatus, PAPER_COPIES_REQUIRED, queryCityStatus } from './query.ts';
+import { listRegistry } from './registry.ts';
 
 /** One city's line of the overview (the use case's city status). */
 export type CitySummary = CityStatus;
@@ -190,4 +191,39 @@ export async function searchBases(ctx: AppContext, text: string, cities?: readon
       (!cities || cities.includes(b.city)) &&
       (b.id === text.trim() || [b.name, ...b.aliases].some((name) => normalizeBaseName(name).includes(wanted))),
   );
+}
+
+/** A base's submissions as recorded (newest last). */
+export function submissionsOfBase(ctx: AppContext, baseId: string): Promise<Submission[]> {
+  return ctx.records.listSubmissionsByBase(baseId);
+}
+
+/** A base's documents as recorded. */
+export function documentsOfBase(ctx: AppContext, baseId: string): Promise<DocumentRecord[]> {
+  return ctx.records.listDocumentsByBase(baseId);
+}
+
+/** One submission with its documents, or null. */
+export async function submissionWithDocuments(
+  ctx: AppContext,
+  submissionId: string,
+): Promise<{ submission: Submission; documents: DocumentRecord[] } | null> {
+  const submission = await ctx.records.getSubmission(submissionId);
+  if (!submission) return null;
+  return { submission, documents: await ctx.records.listDocumentsBySubmission(submission.id) };
+}
+
+/** A city's record (paper copies, its letter, its notices' state), or null before anything was recorded. */
+export function cityRecordOf(ctx: AppContext, city: CityId): Promise<CityRecord | null> {
+  return ctx.records.getCityRecord(city);
+}
+
+/** The notices sent (or due), for the cities given (all when none). */
+export function noticesOf(ctx: AppContext, cities?: Parameters<AppContext['records']['listNotices']>[0]) {
+  return ctx.records.listNotices(cities);
+}
+
+/** The audit trail of a base, or of everything (null). */
+export function auditTrail(ctx: AppContext, baseId: string | null): Promise<AuditEvent[]> {
+  return ctx.records.listAudit(baseId);
 }
