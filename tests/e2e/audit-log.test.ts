@@ -18,7 +18,7 @@ import {
 import { startTestStack } from '../integration/helpers.ts';
 import { PASSWORDS, type Seeded, seedIntake, TEST_ACCOUNTS, TEST_NOW, TEST_SECRET } from '../integration/http-seed.ts';
 import { describeNeeding } from '../support/requirements.ts';
-import { type OpenedApp, openInBrowser, SCREENSHOTS } from './browser.ts';
+import { type OpenedApp, openInBrowser, SCREENSHOTS, submitLogin } from './browser.ts';
 
 describeNeeding('chromium')('the log of every staff action in chromium', () => {
   let stack: Awaited<ReturnType<typeof startTestStack>>;
@@ -79,9 +79,7 @@ describeNeeding('chromium')('the log of every staff action in chromium', () => {
   async function signIn(name: string, password: string): Promise<void> {
     await page.context().clearCookies();
     await page.goto(`${origin}/login`);
-    await page.fill('#name', name);
-    await page.fill('#password', password);
-    await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.click('button[type=submit]')]);
+    await submitLogin(page, name, password);
   }
 
   const rows = () => page.locator('#log tbody tr');

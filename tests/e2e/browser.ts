@@ -92,3 +92,10 @@ export async function openInBrowser(app: {
     },
   };
 }
+
+/** Fills the sign-in form the page shows and submits it; resolves once the browser has left /login. */
+export async function submitLogin(page: Page, name: string, password: string): Promise<void> {
+  await page.fill('#name', name);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.click('button[type=submit]')]);
+}

@@ -11,7 +11,7 @@ import { fixedClock } from '../../shared/use-cases/context.ts';
 import { startTestStack } from '../integration/helpers.ts';
 import { PASSWORDS, seedIntake, TEST_ACCOUNTS, TEST_NOW, TEST_SECRET } from '../integration/http-seed.ts';
 import { describeNeeding } from '../support/requirements.ts';
-import { type OpenedApp, openInBrowser, SCREENSHOTS } from './browser.ts';
+import { type OpenedApp, openInBrowser, SCREENSHOTS, submitLogin } from './browser.ts';
 
 describeNeeding('chromium')('dashboard in chromium', () => {
   let stack: Awaited<ReturnType<typeof startTestStack>>;
@@ -35,9 +35,7 @@ describeNeeding('chromium')('dashboard in chromium', () => {
   async function signIn(name: string, password: string): Promise<void> {
     await page.goto(`${origin}/`);
     expect(new URL(page.url()).pathname).toBe('/login');
-    await page.fill('#name', name);
-    await page.fill('#password', password);
-    await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.click('button[type=submit]')]);
+    await submitLogin(page, name, password);
   }
 
   it('signs staff in and shows the overview by city with the countdown', async () => {

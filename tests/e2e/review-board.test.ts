@@ -18,7 +18,7 @@ import { fillScoreWorkbook, marks, type SheetEntry } from '../fixtures/review-sh
 import { startTestStack } from '../integration/helpers.ts';
 import { PASSWORDS, seedIntake, TEST_ACCOUNTS, TEST_SECRET } from '../integration/http-seed.ts';
 import { describeNeeding } from '../support/requirements.ts';
-import { type OpenedApp, openInBrowser, SCREENSHOTS } from './browser.ts';
+import { type OpenedApp, openInBrowser, SCREENSHOTS, submitLogin } from './browser.ts';
 
 const REVIEW_NOW = new Date('2023-11-20T02:00:00Z');
 const MET = { 'building-area': '是', 'live-rooms': '是', anchors: '是', gmv: '是' };
@@ -80,9 +80,7 @@ describeNeeding('chromium')('review board in chromium', () => {
   async function signIn(name: string, password: string, next = '/review'): Promise<void> {
     await page.goto(`${origin}${next}`);
     expect(new URL(page.url()).pathname).toBe('/login');
-    await page.fill('#name', name);
-    await page.fill('#password', password);
-    await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.click('button[type=submit]')]);
+    await submitLogin(page, name, password);
   }
 
   it('shows the experts’ totals side by side, the spread, who still owes points and the flags', async () => {

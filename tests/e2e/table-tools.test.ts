@@ -15,7 +15,7 @@ import { buildEmail } from '../fixtures/email.ts';
 import { startTestStack } from '../integration/helpers.ts';
 import { PASSWORDS, seedIntake, TEST_ACCOUNTS, TEST_NOW, TEST_SECRET } from '../integration/http-seed.ts';
 import { describeNeeding } from '../support/requirements.ts';
-import { type OpenedApp, openInBrowser, SCREENSHOTS } from './browser.ts';
+import { type OpenedApp, openInBrowser, SCREENSHOTS, submitLogin } from './browser.ts';
 
 const WIDE = { width: 1366, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -58,9 +58,7 @@ describeNeeding('chromium')('dashboard table tools, contacts and the unmatched p
 
   async function signIn(name: string, password: string): Promise<void> {
     await page.goto(`${origin}/login`);
-    await page.fill('#name', name);
-    await page.fill('#password', password);
-    await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.click('button[type=submit]')]);
+    await submitLogin(page, name, password);
   }
 
   async function signOut(): Promise<void> {

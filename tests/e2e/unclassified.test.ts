@@ -15,7 +15,7 @@ import { buildMinimalPdf } from '../fixtures/self-assessment-pdf.ts';
 import { startTestStack } from '../integration/helpers.ts';
 import { PASSWORDS, seedIntake, TEST_ACCOUNTS, TEST_NOW, TEST_SECRET } from '../integration/http-seed.ts';
 import { describeNeeding } from '../support/requirements.ts';
-import { type OpenedApp, openInBrowser, SCREENSHOTS } from './browser.ts';
+import { type OpenedApp, openInBrowser, SCREENSHOTS, submitLogin } from './browser.ts';
 
 const round = loadRound('2023');
 const merchants = round.indicators.find((i) => i.slug === 'merchants-products')!;
@@ -61,9 +61,7 @@ describeNeeding('chromium')('unclassified queue in chromium', () => {
 
   async function signIn(name: string, password: string): Promise<void> {
     await page.goto(`${origin}/login`);
-    await page.fill('#name', name);
-    await page.fill('#password', password);
-    await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.click('button[type=submit]')]);
+    await submitLogin(page, name, password);
   }
 
   it('shows staff each asked file with its candidates as buttons and the reasons', async () => {

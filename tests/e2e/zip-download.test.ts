@@ -13,7 +13,7 @@ import { fixedClock } from '../../shared/use-cases/context.ts';
 import { startTestStack } from '../integration/helpers.ts';
 import { PASSWORDS, seedIntake, TEST_ACCOUNTS, TEST_NOW, TEST_SECRET } from '../integration/http-seed.ts';
 import { describeNeeding } from '../support/requirements.ts';
-import { type OpenedApp, openInBrowser, SCREENSHOTS } from './browser.ts';
+import { type OpenedApp, openInBrowser, SCREENSHOTS, submitLogin } from './browser.ts';
 
 /** The names of a zip's entries in order, as yauzl decodes them (UTF-8 where the entry says so). */
 function entryNames(zip: Buffer): Promise<string[]> {
@@ -54,9 +54,7 @@ describeNeeding('chromium')('zip download of a base in chromium', () => {
     // Prepare: the bureau of 长治 signs in and opens 平顺网红直播基地 (p11).
     const { origin } = opened as OpenedApp;
     await page.goto(`${origin}/login`);
-    await page.fill('#name', 'cz');
-    await page.fill('#password', PASSWORDS.cz);
-    await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.click('button[type=submit]')]);
+    await submitLogin(page, 'cz', PASSWORDS.cz);
     await page.goto(`${origin}/bases/p11`);
     await page.locator('#files-zip').screenshot({ path: join(SCREENSHOTS, 'base-zip-button.png') });
 
