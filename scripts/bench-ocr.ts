@@ -22,6 +22,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './median.ts';
 
 /** The shipped engine must read at least this share of the page (issue 14). */
 export const ACCURACY_TARGET = 0.95;
@@ -197,12 +198,6 @@ function debianModelBytes(): number | null {
 function debianAvailable(): boolean {
   const probe = spawnSync('tesseract', ['--list-langs'], { encoding: 'utf8' });
   return probe.status === 0 && /^chi_sim$/m.test(`${probe.stdout}\n${probe.stderr}`);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 function optionValue(args: string[], name: string): string | undefined {

@@ -40,6 +40,7 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { AttachmentStream, MailParser as MailParserType } from 'mailparser';
 import type { AppContext } from '../shared/use-cases/context.ts';
+import { median } from './median.ts';
 import { serveStack, startReadyChild } from './stack-process.ts';
 
 // Everything else is imported where it is used: a child must load only what its measurement needs (the
@@ -346,7 +347,7 @@ async function onStack(file: string, warmup: string, mode: Exclude<Mode, 'bare'>
     const ms = performance.now() - started;
     const cpuMs = cpuMsSince(cpu);
     const documents = submissionId
-      ? (await local.ctx.records.listDocumentsBySubmission(submissionId)).length
+      ? (await local.ctx.records.documents.listBySubmission(submissionId)).length
       : undefined;
     const storageMs = busyMs();
     return { mode, ms, cpuMs, peakRssMb: peakRssMb(), startRssMb, loadedRssMb, documents, storageMs, storage };
@@ -491,13 +492,10 @@ function option(name: string): string | undefined {
   return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
-if (process.argv.includes('--ocr')) {
+if (process.argv.includes('--batch')) {
+  // The batch benchmark (scripts/bench-batch.ts): a round of messages through the CLI beside the bare libraries.
+  process.exitCode = await (await import('./bench-batch.ts')).benchBatch();
+} else if (process.argv.includes('--ocr')) {
   // The OCR benchmark (scripts/bench-ocr.ts): accuracy, s/page and peak RSS, beside Debian's tesseract.
   process.exitCode = await (await import('./bench-ocr.ts')).benchOcr(process.argv.slice(2));
 } else if (process.argv[2] === '--child')

@@ -33,6 +33,7 @@ import {
   repoRoot,
   roundAssetCommands,
 } from '../infra/bundling.ts';
+import { median } from './median.ts';
 
 /** The size budget of a bundle that does not carry pdf.js. */
 export const sizeBudgetBytes = 1.5 * 1024 * 1024;
@@ -52,12 +53,6 @@ export interface BundleReport {
   processMs: number;
   /** What ships beside index.mjs in node_modules/ (the ocr function: OCR engine, model, canvas binary), bytes. */
   assetBytes: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /** The metafile's entry for the bundle written to `outfile`. */
