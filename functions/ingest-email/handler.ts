@@ -12,9 +12,6 @@ import { appContext } from '../shared/app-context.ts';
 import { type LambdaContext, stepLog as log, logger } from '../shared/logger.ts';
 import { forEachCreatedObject } from '../shared/object-batch.ts';
 
-export type { DirectResponse as DirectIngestResponse, SqsBatchResponse } from '../shared/object-batch.ts';
-export type IngestOutcome = receive.ReceiveOutcome;
-
 /** What ingest-email needs from outside; the Lambda entry point passes the AWS ones, tests the local ones. */
 export interface IngestEmailDeps {
   context: () => Promise<AppContext>;
@@ -27,7 +24,7 @@ export function createIngestEmailHandler(deps: IngestEmailDeps) {
   return async function ingestEmail(event: unknown, lambdaContext?: LambdaContext) {
     if (lambdaContext) logger.addContext(lambdaContext);
     const ctx = await deps.context();
-    const each = async ({ key, eventTime }: { key: string; eventTime: Date }): Promise<IngestOutcome> => {
+    const each = async ({ key, eventTime }: { key: string; eventTime: Date }): Promise<receive.ReceiveOutcome> => {
       if (!isReprocessRequestKey(key))
         return receive.receiveStoredMessage(ctx, { key, eventTime }, deps.scanCheck, log);
       const request = reprocessRequestSchema.parse(JSON.parse((await ctx.blobs.get(key)).toString('utf8')));

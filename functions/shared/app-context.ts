@@ -11,6 +11,7 @@ import { offerUploadLinks } from '../../shared/access/upload-links.ts';
 import { createAwsContext } from '../../shared/adapters/aws/composition.ts';
 import { type SecretReader, SecretsManagerReader } from '../../shared/adapters/aws/secrets.ts';
 import type { AppContext } from '../../shared/use-cases/context.ts';
+import { lazy } from './lazy.ts';
 import { smtpUrlFromSecret } from './smtp-secret.ts';
 
 /** Builds a function's context from its environment; reads the SMTP secret only when sending over SMTP. */
@@ -33,13 +34,9 @@ async function mailingContext(env: NodeJS.ProcessEnv, secrets: () => SecretReade
   return createAwsContext({ ...env, INTAKE_SMTP_URL: url });
 }
 
-let pending: Promise<AppContext> | undefined;
+const context = lazy(() => createFunctionContext(process.env));
 
 /** Returns the function's context, building it on first use; a failed build is retried on the next invocation. */
 export function appContext(): Promise<AppContext> {
-  pending ??= createFunctionContext(process.env).catch((error: unknown) => {
-    pending = undefined;
-    throw error;
-  });
-  return pending;
+  return context.get();
 }

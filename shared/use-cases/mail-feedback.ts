@@ -117,3 +117,15 @@ export const sesFeedbackSchema = z
     }
     return null;
   });
+
+/** An SES event as EventBridge delivers it: the SNS-style notification with `eventType` in `detail`. */
+const sesEventBridgeSchema = z.looseObject({
+  'detail-type': z.string(),
+  detail: z.looseObject({ eventType: z.string() }),
+});
+
+/** An SES event routed by EventBridge (JSON text) as MailFeedback; null for what marks nothing (deliveries). */
+export function mailFeedbackOfSesEvent(json: string): MailFeedback | null {
+  const { detail } = sesEventBridgeSchema.parse(JSON.parse(json));
+  return sesFeedbackSchema.parse({ ...detail, notificationType: detail.eventType });
+}

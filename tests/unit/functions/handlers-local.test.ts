@@ -10,7 +10,7 @@ import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApiHandler } from '../../../functions/api/handler.ts';
 import { createEvaluateHandler } from '../../../functions/evaluate/handler.ts';
-import { createImapPickupHandler, imapConfigFromEnv } from '../../../functions/imap-pickup/handler.ts';
+import { createImapPickupHandler } from '../../../functions/imap-pickup/handler.ts';
 import { createIngestEmailHandler } from '../../../functions/ingest-email/handler.ts';
 import { createNotifyHandler } from '../../../functions/notify/handler.ts';
 import { logger } from '../../../functions/shared/logger.ts';
@@ -18,6 +18,7 @@ import { S3TagScanCheck, SCAN_STATUS_TAG } from '../../../shared/adapters/aws/ma
 import { s3ClientForEndpoint } from '../../../shared/adapters/aws/s3-blob-store.ts';
 import { S3ReprocessHandOff } from '../../../shared/adapters/aws/s3-reprocess-hand-off.ts';
 import { S3UploadStorage } from '../../../shared/adapters/aws/s3-upload-storage.ts';
+import { imapConfigFromEnv } from '../../../shared/adapters/imap/imap-settings.ts';
 import { createHttpApp } from '../../../shared/http/app.ts';
 import { fixedClock } from '../../../shared/use-cases/context.ts';
 import { buildEmail } from '../../fixtures/email.ts';

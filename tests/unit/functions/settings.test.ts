@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { imapConfigFromEnv, passwordFromSecret } from '../../../functions/imap-pickup/handler.ts';
 import { scanCheckFromEnv, verdictOf } from '../../../shared/adapters/aws/malware-scan.ts';
+import { imapConfigFromEnv, passwordFromSecret } from '../../../shared/adapters/imap/imap-settings.ts';
 
 describe('imap-pickup settings', () => {
   const reader = (value: string) => ({ read: async () => value });
