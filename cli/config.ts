@@ -1,24 +1,5 @@
 /**
- * Settings of the local stack read from the environment.
+ * Settings of the local stack read from the environment: the IMAP pickup's, through the composition root
+ * (shared/composition/local-imap.ts: the same INTAKE_IMAP_* variables and defaults as the imap-pickup function).
  */
-import type { ImapConfig } from '../shared/adapters/imap/imap-mailbox-poller.ts';
-
-/** IMAP pickup settings from the environment, or null when none are given. */
-export function imapConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ImapConfig | null {
-  if (!env.INTAKE_IMAP_HOST || !env.INTAKE_IMAP_USER || !env.INTAKE_IMAP_PASS) return null;
-  return {
-    host: env.INTAKE_IMAP_HOST,
-    port: Number(env.INTAKE_IMAP_PORT ?? 993),
-    secure: (env.INTAKE_IMAP_SECURE ?? 'true') !== 'false',
-    user: env.INTAKE_IMAP_USER,
-    pass: env.INTAKE_IMAP_PASS,
-    mailbox: env.INTAKE_IMAP_MAILBOX ?? 'INBOX',
-    processedMailbox: env.INTAKE_IMAP_PROCESSED_MAILBOX || undefined,
-  };
-}
-
-/** Seconds between IMAP polls of the local stack. */
-export function imapIntervalSeconds(env: NodeJS.ProcessEnv = process.env): number {
-  const seconds = Number(env.INTAKE_IMAP_INTERVAL_SECONDS ?? 60);
-  return Number.isFinite(seconds) && seconds >= 5 ? seconds : 60;
-}
+export { imapConfigFromEnv, imapIntervalSeconds } from '../shared/composition/local-imap.ts';

@@ -77,7 +77,7 @@ export interface StatelessStackProps extends StackProps {
 /** Parsing a message with PDFs and archives is the slow path; the queue timings derive from this. */
 export const ingestTimeout = Duration.minutes(5);
 
-/** A poll takes at most `IMAP_BATCH_SIZE` messages, each parsed like an SES one. */
+/** A poll copies at most `INTAKE_IMAP_BATCH_SIZE` messages (10) into the inbox; the rest wait for the next one. */
 export const imapPickupTimeout = Duration.minutes(10);
 
 /**
@@ -247,12 +247,13 @@ export class StatelessStack extends Stack {
         description: 'Picks up new mail from the IMAP mailbox into inbox/imap/ for ingest-email',
         environment: {
           BUCKET_NAME: refs.bucketName,
-          IMAP_HOST: props.imap.host,
-          IMAP_PORT: String(props.imap.port),
-          IMAP_SECURE: String(props.imap.secure),
-          IMAP_USER: props.imap.user,
-          IMAP_PROCESSED_MAILBOX: props.imap.processedMailbox,
-          IMAP_SECRET_ARN: refs.imapSecretArn,
+          // The pickup's settings (shared/adapters/imap/imap-settings.ts); the password stays in the secret.
+          INTAKE_IMAP_HOST: props.imap.host,
+          INTAKE_IMAP_PORT: String(props.imap.port),
+          INTAKE_IMAP_SECURE: String(props.imap.secure),
+          INTAKE_IMAP_USER: props.imap.user,
+          INTAKE_IMAP_PROCESSED_MAILBOX: props.imap.processedMailbox,
+          INTAKE_IMAP_SECRET_ARN: refs.imapSecretArn,
         },
         memorySize: 512,
         timeout: imapPickupTimeout,

@@ -1427,12 +1427,12 @@ describe('infra stacks without SES (IMAP pickup, SMTP sending, no malware scan)'
     // Assess
     expect(projectFunctions(stateless)[`${path}/Resource`]?.ReservedConcurrentExecutions).toBe(1);
     expect(environmentOf(stateless, path)).toMatchObject({
-      IMAP_HOST: 'imap.163.com',
-      IMAP_PORT: '993',
-      IMAP_SECURE: 'true',
-      IMAP_USER: 'sxswtdsc@163.com',
-      IMAP_PROCESSED_MAILBOX: '已处理',
-      IMAP_SECRET_ARN: { 'Fn::ImportValue': 'SxIntakeStateful-ImapSecretArn' },
+      INTAKE_IMAP_HOST: 'imap.163.com',
+      INTAKE_IMAP_PORT: '993',
+      INTAKE_IMAP_SECURE: 'true',
+      INTAKE_IMAP_USER: 'sxswtdsc@163.com',
+      INTAKE_IMAP_PROCESSED_MAILBOX: '已处理',
+      INTAKE_IMAP_SECRET_ARN: { 'Fn::ImportValue': 'SxIntakeStateful-ImapSecretArn' },
     });
     expect(readers).toEqual([path]);
     stateless.hasResourceProperties('AWS::Scheduler::Schedule', {

@@ -24,8 +24,12 @@ import { IntakeError } from '../../domain/errors.ts';
 import { BlobNotFoundError, RECEIVED_AT_METADATA } from '../../ports/index.ts';
 import type { AppContext } from '../../use-cases/context.ts';
 import type { IngestInput, IngestResult } from '../../use-cases/intake.ts';
+import { IMAP_DEFAULTS } from './imap-settings.ts';
 
-/** Settings of one mailbox to pick mail up from (the password never leaves this object). */
+/**
+ * Settings of one mailbox to pick mail up from (the password never leaves this object). Read from the environment
+ * by imap-settings.ts, whose defaults these are.
+ */
 export const imapConfigSchema = z.object({
   host: z.string().min(1),
   port: z.number().int().min(1).max(65535),
@@ -33,11 +37,11 @@ export const imapConfigSchema = z.object({
   secure: z.boolean(),
   user: z.string().min(1),
   pass: z.string(),
-  mailbox: z.string().min(1).default('INBOX'),
+  mailbox: z.string().min(1).default(IMAP_DEFAULTS.mailbox),
   /** Folder processed mail is moved to (e.g. 已处理); when absent, processed mail is flagged \Seen and $Intake. */
   processedMailbox: z.string().min(1).optional(),
   /** Most messages one poll takes, so a poll stays short (a Lambda, a backlog after an outage). */
-  batchSize: z.number().int().positive().default(20),
+  batchSize: z.number().int().positive().default(IMAP_DEFAULTS.batchSize),
   /** Messages above this size are still ingested (intake keeps and flags them), but the poll reports them. */
   maxMessageBytes: z.number().int().positive().optional(),
   /**

@@ -377,12 +377,12 @@ describeNeeding('dovecot')('imap-pickup on the embedded stack and a Dovecot mail
     await client.logout();
     const secretIds: string[] = [];
     const env = {
-      IMAP_HOST: login.host,
-      IMAP_PORT: String(login.port),
-      IMAP_SECURE: 'false',
-      IMAP_USER: login.user,
-      IMAP_PROCESSED_MAILBOX: '已处理',
-      IMAP_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:imap',
+      INTAKE_IMAP_HOST: login.host,
+      INTAKE_IMAP_PORT: String(login.port),
+      INTAKE_IMAP_SECURE: 'false',
+      INTAKE_IMAP_USER: login.user,
+      INTAKE_IMAP_PROCESSED_MAILBOX: '已处理',
+      INTAKE_IMAP_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:imap',
     };
     const handler = createImapPickupHandler({
       storage: async () => stack.ctx,
@@ -415,7 +415,7 @@ describeNeeding('dovecot')('imap-pickup on the embedded stack and a Dovecot mail
     // Assess
     expect(first).toMatchObject({ fetched: 1, stored: 1, ingested: 0 });
     expect(second).toMatchObject({ fetched: 0, stored: 0 });
-    expect(secretIds).toEqual([env.IMAP_SECRET_ARN]); // read once per container, not per poll
+    expect(secretIds).toEqual([env.INTAKE_IMAP_SECRET_ARN]); // read once per container, not per poll
     expect(key).toMatch(/^inbox\/imap\/INBOX\/\d+-1\.eml$/);
     expect(ingested).toEqual({ objects: [{ key, outcome: 'ingested' }] });
     // The mailbox's INTERNALDATE is the receive time, carried as the object's metadata.
@@ -432,11 +432,11 @@ describeNeeding('dovecot')('imap-pickup on the embedded stack and a Dovecot mail
       imapConfig: () =>
         imapConfigFromEnv(
           {
-            IMAP_HOST: login.host,
-            IMAP_PORT: String(login.port),
-            IMAP_SECURE: 'false',
-            IMAP_USER: login.user,
-            IMAP_SECRET_ARN: 'imap',
+            INTAKE_IMAP_HOST: login.host,
+            INTAKE_IMAP_PORT: String(login.port),
+            INTAKE_IMAP_SECURE: 'false',
+            INTAKE_IMAP_USER: login.user,
+            INTAKE_IMAP_SECRET_ARN: 'imap',
           },
           { read: async () => (reads++ === 0 ? 'wrong-password' : login.pass) },
         ),

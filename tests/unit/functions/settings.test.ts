@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { scanCheckFromEnv, verdictOf } from '../../../shared/adapters/aws/malware-scan.ts';
-import { imapConfigFromEnv, passwordFromSecret } from '../../../shared/adapters/imap/imap-settings.ts';
+import {
+  imapConfigFromEnv,
+  imapSettingsFromEnv,
+  passwordFromSecret,
+} from '../../../shared/adapters/imap/imap-settings.ts';
+import {
+  imapConfigFromEnv as localImapConfig,
+  imapIntervalSeconds as localImapIntervalSeconds,
+} from '../../../shared/composition/local-imap.ts';
 
-describe('imap-pickup settings', () => {
+describe('IMAP pickup settings (one set for the local stack and the function)', () => {
   const reader = (value: string) => ({ read: async () => value });
+  const mailbox = { INTAKE_IMAP_HOST: 'imap.163.com', INTAKE_IMAP_USER: 'sxswtdsc@163.com' };
 
   it('reads the password from a plain secret or its JSON password field', () => {
     // Act / Assess
@@ -13,12 +22,9 @@ describe('imap-pickup settings', () => {
     expect(() => passwordFromSecret('{"user":"x"}')).toThrow(/password/);
   });
 
-  it('builds the poller settings from the environment, with IMAP defaults', async () => {
+  it('builds the function settings from the environment, with the defaults, delivering into the inbox', async () => {
     // Act
-    const config = await imapConfigFromEnv(
-      { IMAP_HOST: 'imap.163.com', IMAP_USER: 'sxswtdsc@163.com', IMAP_SECRET_ARN: 'arn:secret' },
-      reader('pw'),
-    );
+    const config = await imapConfigFromEnv({ ...mailbox, INTAKE_IMAP_SECRET_ARN: 'arn:secret' }, reader('pw'));
 
     // Assess
     expect(config).toEqual({
@@ -33,11 +39,42 @@ describe('imap-pickup settings', () => {
     });
   });
 
-  it('names every missing setting', async () => {
-    // Act / Assess
-    await expect(imapConfigFromEnv({ IMAP_PORT: '993' }, reader('pw'))).rejects.toThrow(
-      /IMAP_HOST[\s\S]*IMAP_USER[\s\S]*IMAP_SECRET_ARN/,
+  it('gives the local stack the same settings and defaults from the same variables, ingesting in-process', () => {
+    // Act
+    const config = localImapConfig({ ...mailbox, INTAKE_IMAP_PASS: 'pw', INTAKE_IMAP_PROCESSED_MAILBOX: '已处理' });
+
+    // Assess
+    expect(config).toEqual({
+      host: 'imap.163.com',
+      port: 993,
+      secure: true,
+      user: 'sxswtdsc@163.com',
+      pass: 'pw',
+      mailbox: 'INBOX',
+      processedMailbox: '已处理',
+      batchSize: 10,
+      deliverTo: 'intake',
+    });
+    expect(localImapIntervalSeconds({ ...mailbox, INTAKE_IMAP_PASS: 'pw' })).toBe(60);
+    expect(localImapIntervalSeconds({ ...mailbox, INTAKE_IMAP_PASS: 'pw', INTAKE_IMAP_INTERVAL_SECONDS: '30' })).toBe(
+      30,
     );
+  });
+
+  it('turns the pickup off without a host, and refuses the local stack a secret it cannot read', () => {
+    // Act / Assess
+    expect(imapSettingsFromEnv({ INTAKE_IMAP_USER: 'sxswtdsc@163.com' })).toBeNull();
+    expect(localImapConfig({})).toBeNull();
+    expect(() => localImapConfig({ ...mailbox, INTAKE_IMAP_SECRET_ARN: 'arn:secret' })).toThrow(/INTAKE_IMAP_PASS/);
+  });
+
+  it('names every setting that is missing or wrong', async () => {
+    // Act / Assess
+    expect(() => imapSettingsFromEnv({ INTAKE_IMAP_HOST: 'imap.163.com', INTAKE_IMAP_PORT: '99999' })).toThrow(
+      /INTAKE_IMAP_PORT[\s\S]*INTAKE_IMAP_USER/,
+    );
+    expect(() => imapSettingsFromEnv(mailbox)).toThrow(/INTAKE_IMAP_PASS[\s\S]*INTAKE_IMAP_SECRET_ARN/);
+    await expect(imapConfigFromEnv({ INTAKE_IMAP_USER: 'x' }, reader('pw'))).rejects.toThrow(/INTAKE_IMAP_HOST/);
   });
 });
 
