@@ -29,7 +29,6 @@ export function cityFindings(_round: Round, city: City, registry: readonly Base[
   return [
     finding(
       'city.too-many-recommended',
-      'warning',
       `本轮新推荐参评基地${recommended.length}家（${recommended.map((b) => b.name).join('、')}），超过通知“可择优推荐1—2家”的数量，请在正式公函中择优确定并排序。`,
       { messageEn: `The city recommends ${recommended.length} new bases; the notice allows 1-2.` },
     ),

@@ -72,7 +72,6 @@ function controlItems(round: Round, read: Values): Finding[] {
       findings.push(
         finding(
           'rule.control-relaxed',
-          'warning',
           `控制项“${control.label}”为${shown(value)}，低于${shown(control.min)}，达到放宽标准${shown(control.relaxedMin)}${control.relaxedCondition ? `，须“${control.relaxedCondition}”方可认定` : ''}，请专家确认。${condition}`,
           { item: control.item },
         ),
@@ -81,7 +80,6 @@ function controlItems(round: Round, read: Values): Finding[] {
       findings.push(
         finding(
           'rule.control-not-met',
-          'warning',
           `控制项“${control.label}”为${shown(value)}，低于${shown(control.min)}${control.relaxedMin !== undefined ? `，也低于放宽标准${shown(control.relaxedMin)}` : ''}，未达到控制项要求。${condition}`,
           { item: control.item },
         ),
@@ -109,7 +107,6 @@ function unitSuspicion(read: Values): Finding[] {
     findings.push(
       finding(
         'rule.unit-suspect',
-        'warning',
         `第1项建筑面积填写为${area}万平方米，数值过大，疑似按平方米填写（单位应为万平方米）。`,
         { item: 1 },
       ),
@@ -124,7 +121,6 @@ function unitSuspicion(read: Values): Finding[] {
       findings.push(
         finding(
           'rule.unit-suspect',
-          'warning',
           `第${item}项${label}填写为${value}万元，数值过小，疑似按亿元填写（单位应为万元）。`,
           { item },
         ),
@@ -134,18 +130,14 @@ function unitSuspicion(read: Values): Finding[] {
   const years = read.number(30, 'years');
   if (years !== null && Number.isInteger(years) && years >= YEAR_NUMBERS.from && years <= YEAR_NUMBERS.to) {
     findings.push(
-      finding(
-        'rule.unit-suspect',
-        'warning',
-        `第30项开园运营年限填写为${years}，疑似填写了开园年份而非运营年数（单位应为年）。`,
-        { item: 30 },
-      ),
+      finding('rule.unit-suspect', `第30项开园运营年限填写为${years}，疑似填写了开园年份而非运营年数（单位应为年）。`, {
+        item: 30,
+      }),
     );
   } else if (years !== null && years > MAX_OPERATING_YEARS && years < YEAR_NUMBERS.from) {
     findings.push(
       finding(
         'rule.unit-suspect',
-        'warning',
         `第30项开园运营年限填写为${years}年，超过${MAX_OPERATING_YEARS}年，疑似按月填写（单位应为年）。`,
         { item: 30 },
       ),
@@ -156,7 +148,6 @@ function unitSuspicion(read: Values): Finding[] {
     findings.push(
       finding(
         'rule.unit-suspect',
-        'warning',
         `第16项网红孵化成功率填写为${rate}，疑似按小数填写（如0.4表示40%）；本项单位为%，请核实。`,
         { item: 16 },
       ),
@@ -184,12 +175,9 @@ function crossField(read: Values): Finding[] {
     const whole = read.number(wholeItem, wholeField);
     if (part !== null && whole !== null && part > whole) {
       findings.push(
-        finding(
-          'rule.cross-field',
-          'warning',
-          `第${partItem}项与第${wholeItem}项不一致：${message}（${part} > ${whole}）。`,
-          { item: partItem },
-        ),
+        finding('rule.cross-field', `第${partItem}项与第${wholeItem}项不一致：${message}（${part} > ${whole}）。`, {
+          item: partItem,
+        }),
       );
     }
   }
@@ -201,7 +189,7 @@ function rateRange(read: Values): Finding[] {
   const rate = read.number(16, 'rate');
   if (rate === null || (rate >= 0 && rate <= 100)) return [];
   return [
-    finding('rule.rate-range', 'warning', `第16项网红孵化成功率为${rate}%，应在0～100%之间，请核实。`, {
+    finding('rule.rate-range', `第16项网红孵化成功率为${rate}%，应在0～100%之间，请核实。`, {
       item: 16,
     }),
   ];
@@ -221,7 +209,6 @@ function reportAgreement(read: Values, report: ReportFigures): Finding[] {
       findings.push(
         finding(
           'rule.report-mismatch',
-          'warning',
           `第${item}项${label}与自评报告不一致：报告表为${formValue}万元，自评报告为${reportValue}万元（“${report[key]?.raw ?? ''}”）。`,
           { item },
         ),
@@ -248,7 +235,6 @@ function noticeSlips(read: Values): Finding[] {
     findings.push(
       finding(
         'rule.notice-slip',
-        'info',
         `说明：通知附件2第18项写“平均每月累计活动场次”，附件1评分标准写“本年度累计专题促销活动场次”和“累计成交总额”，口径不一致；本项按基地所填数值记录，请专家评审时确认基地填报的是月均还是全年累计。${hint}`,
         { item: 18, messageEn: 'Notice slip: item 18 says monthly average, 附件1 scores a yearly total.' },
       ),
@@ -264,7 +250,6 @@ function noticeSlips(read: Values): Finding[] {
     findings.push(
       finding(
         'rule.notice-slip',
-        'info',
         `说明：基地填报开园运营${years}年；通知附件1该指标（3分）计分为“2年内1分，2-3年2分，3年以上5分”，${detail}，请专家按评分细则确定得分。`,
         { item: 30, messageEn: 'Notice slip: the operating-years scale (1/2/5 points) exceeds its 3 points.' },
       ),
@@ -279,7 +264,6 @@ function noticeSlips(read: Values): Finding[] {
     findings.push(
       finding(
         'rule.notice-slip',
-        'info',
         '说明：通知附件1中运维技术工程师数量、党员人数的证明材料可与“37项‘全体直播电商基地从业人数’”共用一张表格，所指实为报告表第35项（直播电商基地从业人数），第37项为运营服务创新。',
         { item: 35, messageEn: 'Notice slip: 附件1 cites item 37 for the staff list, which is item 35 of 附件2.' },
       ),

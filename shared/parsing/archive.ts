@@ -8,7 +8,8 @@
 import { crc32 } from 'node:zlib';
 import iconv from 'iconv-lite';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
-import { type Finding, finding, type Severity } from '../domain/findings.ts';
+import type { FindingCode } from '../domain/finding-catalogue.ts';
+import { type Finding, finding } from '../domain/findings.ts';
 
 /** Limits that bound what one archive (nested ones included) may cost. */
 export interface ArchiveLimits {
@@ -208,7 +209,7 @@ interface Scope {
 async function expandInto(run: Run, scope: Scope, data: Buffer, fileName: string): Promise<boolean> {
   const kind = archiveKind(data, fileName);
   if (kind !== null && kind !== 'zip') {
-    report(run, 'archive.unsupported-format', 'error', ...unsupportedMessage(scope, FORMAT_NAMES[kind]));
+    report(run, 'archive.unsupported-format', ...unsupportedMessage(scope, FORMAT_NAMES[kind]));
     return false;
   }
   let zip: ZipFile;
@@ -235,7 +236,6 @@ async function expandInto(run: Run, scope: Scope, data: Buffer, fileName: string
       report(
         run,
         'archive.names-legacy-encoding',
-        'info',
         `压缩包${scope.label}的文件名未标明 UTF-8 编码，已按 GBK（GB18030）编码读取。`,
         `Entry names in ${scope.labelEn} carry no UTF-8 flag; they were decoded as GBK (GB18030).`,
       );
@@ -253,7 +253,6 @@ async function expandInto(run: Run, scope: Scope, data: Buffer, fileName: string
       report(
         run,
         'archive.encrypted',
-        'error',
         `压缩包${scope.label}中有 ${encrypted.length} 个文件设有密码（如「${example}」），无法读取。请去掉密码后重新压缩（zip 格式）发送，或直接发送文件。`,
         `${encrypted.length} member(s) of ${scope.labelEn} are password-protected (e.g. "${example}") and cannot be read; please resend without a password.`,
       );
@@ -263,7 +262,6 @@ async function expandInto(run: Run, scope: Scope, data: Buffer, fileName: string
       report(
         run,
         'archive.empty',
-        'warning',
         `压缩包${scope.label}中没有文件（空压缩包或只有文件夹），请检查后重新发送。`,
         `${scope.labelEn} contains no files (empty, or folders only).`,
       );
@@ -294,7 +292,6 @@ async function expandRecord(
     report(
       run,
       'archive.entry-unsafe',
-      'warning',
       `压缩包${scope.label}中的文件「${printable(name)}」路径不安全（${checked.reason.zh}），已跳过。`,
       `Member "${printable(name)}" of ${scope.labelEn} has an unsafe path (${checked.reason.en}); skipped.`,
     );
@@ -309,7 +306,6 @@ async function expandRecord(
     report(
       run,
       'archive.unsupported-method',
-      'error',
       `压缩包${scope.label}中的文件「${path}」使用了系统不支持的压缩方式（编号 ${record.compressionMethod}），无法读取。请用常用的 zip 压缩方式重新压缩后发送。`,
       `Member "${path}" of ${scope.labelEn} uses unsupported compression method ${record.compressionMethod}; please recompress as a standard zip.`,
     );
@@ -346,7 +342,6 @@ async function expandRecord(
     report(
       run,
       'archive.corrupt',
-      'error',
       `压缩包${scope.label}中的文件「${path}」已损坏，无法读取，已跳过。请重新压缩（zip 格式）后发送。`,
       `Member "${path}" of ${scope.labelEn} is damaged (${read.kind === 'error' ? read.error.message : 'CRC mismatch'}); skipped.`,
     );
@@ -385,7 +380,6 @@ async function fileMember(run: Run, scope: Scope, fullPath: string, content: Buf
     report(
       run,
       'archive.nested-too-deep',
-      'warning',
       `压缩包${inner.label}是多层嵌套的压缩包，未展开其中的文件。请解压后直接发送其中的文件。`,
       `${inner.labelEn} is nested too deep; kept unexpanded. Please send its files directly.`,
     );
@@ -585,8 +579,8 @@ function ratioOf(expandedBytes: number, record: Entry): number {
   return expandedBytes / Math.max(record.compressedSize, 1);
 }
 
-function report(run: Run, code: string, severity: Severity, message: string, messageEn: string): void {
-  run.findings.push(finding(code, severity, message, { document: run.document, messageEn }));
+function report(run: Run, code: FindingCode, message: string, messageEn: string): void {
+  run.findings.push(finding(code, message, { document: run.document, messageEn }));
 }
 
 function reportOpenFailure(run: Run, scope: Scope, error: unknown): void {
@@ -595,17 +589,15 @@ function reportOpenFailure(run: Run, scope: Scope, error: unknown): void {
     report(
       run,
       'archive.encrypted',
-      'error',
       `压缩包${scope.label}设有密码（加密），无法读取。请去掉密码后重新压缩（zip 格式）发送，或直接发送文件。`,
       `${scope.labelEn} is encrypted (${detail}); please resend without a password.`,
     );
   } else if (/multi-disk/i.test(detail)) {
-    report(run, 'archive.unsupported-format', 'error', ...unsupportedMessage(scope, '分卷 ZIP'));
+    report(run, 'archive.unsupported-format', ...unsupportedMessage(scope, '分卷 ZIP'));
   } else {
     report(
       run,
       'archive.corrupt',
-      'error',
       `压缩包${scope.label}已损坏或不完整，无法打开。请重新压缩（zip 格式）后发送，或直接发送文件。`,
       `${scope.labelEn} is damaged or truncated (${detail}); please resend.`,
     );
@@ -625,7 +617,6 @@ function stopForEntryCount(run: Run, scope: Scope): void {
   report(
     run,
     'archive.too-many-entries',
-    'warning',
     `压缩包${scope.label}中的文件超过 ${max} 个，只读取了前 ${max} 个，其余未读取。请分成几个压缩包发送。`,
     `${scope.labelEn} holds more than ${max} files; only the first ${max} were read.`,
   );
@@ -637,7 +628,6 @@ function stopForTotalSize(run: Run, scope: Scope, path: string): void {
   report(
     run,
     'archive.too-large',
-    'warning',
     `压缩包${scope.label}解压后超过 ${max.zh}，从「${path}」起的文件未读取。请分成几个压缩包发送。`,
     `${scope.labelEn} expands beyond ${max.en}; files from "${path}" on were not read.`,
   );
@@ -648,7 +638,6 @@ function reportEntryTooLarge(run: Run, scope: Scope, path: string): void {
   report(
     run,
     'archive.entry-too-large',
-    'warning',
     `压缩包${scope.label}中的文件「${path}」解压后超过 ${max.zh}，未读取。请单独发送该文件，或压缩、拆分后发送。`,
     `Member "${path}" of ${scope.labelEn} expands beyond ${max.en}; not read.`,
   );
@@ -659,7 +648,6 @@ function reportRatio(run: Run, scope: Scope, path: string): void {
   report(
     run,
     'archive.ratio-suspect',
-    'warning',
     `压缩包${scope.label}中的文件「${path}」压缩比异常（超过 ${max}:1），疑似“压缩炸弹”，未读取。`,
     `Member "${path}" of ${scope.labelEn} has a compression ratio above ${max}:1 (suspected zip bomb); not read.`,
   );

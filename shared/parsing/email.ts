@@ -108,11 +108,10 @@ export async function readMessage(
         /child nodes exceeded/i.test(error.message)
           ? finding(
               'mail.too-many-parts',
-              'error',
               `邮件包含的部分超过${MAX_MIME_PARTS}个，只读取了前${count}个附件，其余附件未读取（原始邮件已保存）。请将材料压缩为zip文件或分几封邮件发送。`,
               { messageEn: `More than ${MAX_MIME_PARTS} MIME parts: ${count} attachment(s) read, the rest not.` },
             )
-          : finding('mail.unparseable', 'error', '邮件格式无法完整解析，原始邮件已保存，请人工查看。', {
+          : finding('mail.unparseable', '邮件格式无法完整解析，原始邮件已保存，请人工查看。', {
               messageEn: `The message could not be parsed completely: ${error.message}`,
             }),
       );
@@ -169,7 +168,7 @@ export async function readMessage(
   const sentAt = date instanceof Date && !Number.isNaN(date.getTime()) ? date : null;
   if (count === 0) {
     findings.push(
-      finding('mail.no-attachments', 'warning', '邮件没有附件：未收到报告表、自评报告或证明材料。', {
+      finding('mail.no-attachments', '邮件没有附件：未收到报告表、自评报告或证明材料。', {
         messageEn: 'The message has no attachments.',
       }),
     );

@@ -127,15 +127,10 @@ export async function readSelfAssessment(
   const findings: Finding[] = [];
   if (extracted.total > maxPages) {
     findings.push(
-      finding(
-        'report.truncated',
-        'info',
-        `自评报告共${extracted.total}页，系统只读取了前${maxPages}页，其余页请人工查阅。`,
-        {
-          ...where,
-          messageEn: `Only the first ${maxPages} of ${extracted.total} pages were read.`,
-        },
-      ),
+      finding('report.truncated', `自评报告共${extracted.total}页，系统只读取了前${maxPages}页，其余页请人工查阅。`, {
+        ...where,
+        messageEn: `Only the first ${maxPages} of ${extracted.total} pages were read.`,
+      }),
     );
   }
   const pageTexts = extracted.pages.map(stripPageNumberLines);
@@ -162,7 +157,6 @@ async function readScan(
   const noText = (why: string) =>
     finding(
       'report.no-text',
-      'warning',
       '自评报告没有可提取的文字（可能是扫描件或图片），系统无法核对封面、提纲和交易额，请人工核对。',
       { ...where, messageEn: `No text layer (scanned or image-only PDF); needs manual review. ${why}` },
     );
@@ -172,7 +166,6 @@ async function readScan(
     // The ocr function reads it and replaces this finding with what it recognised.
     const pending = finding(
       OCR_PENDING_CODE,
-      'warning',
       '自评报告为扫描件（没有可提取的文字），正在进行文字识别（OCR），完成后自动更新核对结果；若长时间未更新，请人工核对。',
       { ...where, messageEn: `No text layer: ${outcome.detail}.` },
     );
@@ -195,7 +188,6 @@ async function readScan(
   findings.push(
     finding(
       'report.ocr',
-      'info',
       `自评报告为扫描件，文字由OCR识别，可能有误${read < total ? `（共${total}页，识别了前${read}页${unread}）` : unread ? `（${unread.slice(1)}）` : ''}；封面、提纲和交易额请以原件为准。`,
       {
         ...where,
@@ -229,7 +221,7 @@ function analyse(extract: Extract, where: { document?: string }, findings: Findi
   const visible = text.replace(/\s/g, '');
   if (visible.length < MIN_TEXT_CHARS) {
     findings.push(
-      finding('report.no-text', 'warning', '自评报告没有可提取的文字，系统无法核对封面、提纲和交易额，请人工核对。', {
+      finding('report.no-text', '自评报告没有可提取的文字，系统无法核对封面、提纲和交易额，请人工核对。', {
         ...where,
         messageEn: `No text in the ${format} file; needs manual review.`,
       }),
@@ -240,7 +232,6 @@ function analyse(extract: Extract, where: { document?: string }, findings: Findi
     findings.push(
       finding(
         'report.text-garbled',
-        'warning',
         '自评报告的文字无法正确识别（可能是字体编码问题），系统无法核对提纲和交易额，请人工核对。',
         { ...where, messageEn: 'Extracted text has almost no Chinese characters (font without Unicode mapping?).' },
       ),
@@ -252,7 +243,7 @@ function analyse(extract: Extract, where: { document?: string }, findings: Findi
   for (const section of analysis.sections) {
     if (section.present || section.id.includes('.') || extract.partial) continue;
     findings.push(
-      finding('report.section-missing', 'warning', `自评报告缺少“${section.title}”部分（附件3提纲要求）。`, {
+      finding('report.section-missing', `自评报告缺少“${section.title}”部分（附件3提纲要求）。`, {
         ...where,
         messageEn: `Section ${section.id} (${section.title}) of the outline not found.`,
       }),
@@ -260,7 +251,7 @@ function analyse(extract: Extract, where: { document?: string }, findings: Findi
   }
   if (!analysis.figures.gmv) {
     findings.push(
-      finding('report.figure-missing', 'warning', '自评报告中未找到基地交易额（应与报告表第32项一致），请人工核对。', {
+      finding('report.figure-missing', '自评报告中未找到基地交易额（应与报告表第32项一致），请人工核对。', {
         ...where,
         item: 32,
         indicator: 'gmv',
@@ -270,12 +261,12 @@ function analyse(extract: Extract, where: { document?: string }, findings: Findi
   }
   if (!analysis.figures.shanxiGmv) {
     findings.push(
-      finding(
-        'report.figure-missing',
-        'warning',
-        '自评报告中未找到带动山西产品交易额（应与报告表第33项一致），请人工核对。',
-        { ...where, item: 33, indicator: 'shanxi-gmv', messageEn: 'Shanxi-products GMV not found in the report.' },
-      ),
+      finding('report.figure-missing', '自评报告中未找到带动山西产品交易额（应与报告表第33项一致），请人工核对。', {
+        ...where,
+        item: 33,
+        indicator: 'shanxi-gmv',
+        messageEn: 'Shanxi-products GMV not found in the report.',
+      }),
     );
   }
   return { text, pages, ...marks, ...analysis, findings };
@@ -315,19 +306,18 @@ function wordFailure(failure: Exclude<WordText, { kind: 'ok' }>, fileName: strin
   const ext = extensionOf(fileName);
   switch (failure.kind) {
     case 'encrypted':
-      return finding('report.encrypted', 'error', '自评报告Word文件设有打开密码，无法读取，请基地提交未加密的文件。', {
+      return finding('report.encrypted', '自评报告Word文件设有打开密码，无法读取，请基地提交未加密的文件。', {
         ...where,
         messageEn: `Password-protected Word file (${failure.detail}).`,
       });
     case 'timeout':
-      return finding('report.timeout', 'warning', '自评报告读取超时，系统未能核对其内容，请人工核对。', {
+      return finding('report.timeout', '自评报告读取超时，系统未能核对其内容，请人工核对。', {
         ...where,
         messageEn: `Word text extraction timed out (${failure.detail}).`,
       });
     case 'corrupt':
       return finding(
         'report.corrupt',
-        'error',
         '自评报告Word文件已损坏，无法打开，请基地重新保存后提交（建议同时提供PDF版本）。',
         { ...where, messageEn: `Unreadable ${failure.format} file (${failure.detail}).` },
       );
@@ -344,7 +334,6 @@ function unsupported(fileName: string, what: string, detail: string, wps = false
   const advice = wps ? '请基地用WPS“另存为”PDF或.docx格式后重新提交' : '建议基地同时提供PDF版本';
   return finding(
     'report.format-unsupported',
-    'warning',
     `自评报告为${what}（${shown}），系统暂不能自动读取，请人工查阅；${advice}。`,
     {
       document: fileName,
@@ -408,17 +397,17 @@ async function extractPdfText(data: Buffer, maxPages: number): Promise<Extracted
 function failureFinding(kind: 'encrypted' | 'corrupt' | 'timeout', where: { document?: string }, detail: string) {
   switch (kind) {
     case 'encrypted':
-      return finding('report.encrypted', 'error', '自评报告PDF设有打开密码，无法读取，请基地提交未加密的文件。', {
+      return finding('report.encrypted', '自评报告PDF设有打开密码，无法读取，请基地提交未加密的文件。', {
         ...where,
         messageEn: `Password-protected PDF (${detail}).`,
       });
     case 'timeout':
-      return finding('report.timeout', 'warning', '自评报告读取超时，系统未能核对其内容，请人工核对。', {
+      return finding('report.timeout', '自评报告读取超时，系统未能核对其内容，请人工核对。', {
         ...where,
         messageEn: `Text extraction timed out (${detail}).`,
       });
     default:
-      return finding('report.corrupt', 'error', '自评报告文件已损坏或不是有效的PDF，无法打开，请基地重新提交。', {
+      return finding('report.corrupt', '自评报告文件已损坏或不是有效的PDF，无法打开，请基地重新提交。', {
         ...where,
         messageEn: `Unreadable PDF (${detail}).`,
       });

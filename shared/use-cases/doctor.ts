@@ -201,11 +201,10 @@ async function checkObject(ctx: AppContext, key: string, sha256: string | null):
   }
 }
 
-function storageFinding(code: string, doc: DocumentRecord): Finding {
+function storageFinding(code: (typeof STORAGE_FINDINGS)['fileMissing' | 'fileCorrupt'], doc: DocumentRecord): Finding {
   const corrupt = code === STORAGE_FINDINGS.fileCorrupt;
   return finding(
     code,
-    'error',
     corrupt
       ? `文件“${doc.fileName}”在存储中的内容已损坏（与收取时的SHA-256不符），不再计入；请基地重新发送，或工作人员核实后豁免。`
       : `文件“${doc.fileName}”在存储中已丢失，无法下载或重新读取，不再计入；请基地重新发送，或工作人员核实后豁免。`,
@@ -221,7 +220,6 @@ function storageFinding(code: string, doc: DocumentRecord): Finding {
 function rawFinding(problem: ObjectProblem | 'unfinished'): Finding {
   return finding(
     STORAGE_FINDINGS.rawMissing,
-    'warning',
     `原始邮件在存储中${problem === 'mismatch' ? '已损坏' : '已丢失'}，该报送无法再重新读取（reprocess）；已读取的文件不受影响。`,
     { messageEn: 'The raw message is gone or damaged (intake doctor); the submission can no longer be reprocessed.' },
   );

@@ -162,7 +162,6 @@ async function ingest(ctx: AppContext, source: RawSource, input: Omit<IngestInpu
     submission.findings.push(
       finding(
         'intake.message-too-large',
-        'error',
         `邮件大小${(source.size / 1024 / 1024).toFixed(1)}MB，超过${limitMb}MB上限，原始邮件已保存但未自动读取。请将材料分多封邮件发送或通过上传通道提交；工作人员将人工处理。`,
         { messageEn: 'Message over the size limit: stored raw, not parsed; waits for staff.' },
       ),
@@ -183,7 +182,6 @@ async function ingest(ctx: AppContext, source: RawSource, input: Omit<IngestInpu
     submission.findings.push(
       finding(
         'intake.quarantined',
-        'error',
         `邮件未通过收件服务的安全检查（${reasons.join('、')}），已隔离保存，未读取附件，也不会自动回复。请工作人员核实后处理。`,
         { messageEn: `Quarantined: ${reasons.join(', ')} failed; not opened, no auto-reply.` },
       ),
@@ -237,7 +235,6 @@ async function ingest(ctx: AppContext, source: RawSource, input: Omit<IngestInpu
       submission.findings.push(
         finding(
           'mail.message-id-reused',
-          'info',
           '这封邮件的邮件标识（Message-ID）与之前收到的另一封邮件相同，但内容不同，已作为单独的报送登记。',
           {
             messageEn: `Message-ID ${message.messageId} was seen before on submission ${firstWithId} with other content; recorded as its own submission.`,
@@ -354,7 +351,6 @@ function identifyBase(
       submission.findings.push(
         finding(
           'intake.base-cancelled',
-          'warning',
           `${match.base.name}已被取消省级直播电商基地称号，不参加本年度评价；材料已保存，请人工确认。`,
           { messageEn: 'The base lost its title (Annex 4, table 3) and does not take part.' },
         ),
@@ -365,20 +361,15 @@ function identifyBase(
   if (match.kind === 'ambiguous') {
     const names = match.candidates.map((candidate) => candidate.base.name).join('、');
     submission.findings.push(
-      finding('intake.base-ambiguous', 'warning', `无法确定材料所属基地（可能是：${names}），已放入待分配队列。`, {
+      finding('intake.base-ambiguous', `无法确定材料所属基地（可能是：${names}），已放入待分配队列。`, {
         messageEn: 'Several bases match; the submission waits in the unmatched queue.',
       }),
     );
   } else {
     submission.findings.push(
-      finding(
-        'intake.base-unknown',
-        'warning',
-        '未能从邮件主题、附件名称或报告表中识别出基地名称，已放入待分配队列。',
-        {
-          messageEn: 'No base could be identified; the submission waits in the unmatched queue.',
-        },
-      ),
+      finding('intake.base-unknown', '未能从邮件主题、附件名称或报告表中识别出基地名称，已放入待分配队列。', {
+        messageEn: 'No base could be identified; the submission waits in the unmatched queue.',
+      }),
     );
   }
   return null;

@@ -277,7 +277,6 @@ function outcomeOf(
         ...outcome.findings,
         finding(
           'notice.send-failed',
-          'error',
           claim?.nextAttemptAt
             ? `发送失败（第${claim.attempts}次）：${error ?? ''}；将于${claim.nextAttemptAt}后重试。`
             : `发送失败（第${claim?.attempts ?? 0}次）：${error ?? ''}；已停止重试，请工作人员处理。`,
@@ -309,17 +308,16 @@ function addressesOf(city: City, failing: AddressStatus[]): { to: string[]; skip
     findings.push(
       finding(
         'notice.address-failing',
-        'warning',
         `${city.bureau}的地址${address}${status.lastType === 'complaint' ? '被标记为垃圾邮件投诉' : '发生退信'}（${status.lastReportedAt ?? ''}），已暂停向其发送，请核实后清除（intake clear-address）。`,
       ),
     );
   }
   if (city.notifyTo.length === 0) {
     findings.push(
-      finding('notice.no-address', 'error', `${city.bureau}尚未配置接收通知的邮箱地址（轮次数据 cities.notifyTo）。`),
+      finding('notice.no-address', `${city.bureau}尚未配置接收通知的邮箱地址（轮次数据 cities.notifyTo）。`),
     );
   } else if (to.length === 0) {
-    findings.push(finding('notice.no-address', 'error', `${city.bureau}的所有通知地址均已暂停，本次通知未发送。`));
+    findings.push(finding('notice.no-address', `${city.bureau}的所有通知地址均已暂停，本次通知未发送。`));
   }
   return { to, skippedTo, findings };
 }

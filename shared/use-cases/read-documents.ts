@@ -123,7 +123,6 @@ export function oversizeDocument(
     findings: [
       finding(
         'intake.attachment-too-large',
-        'warning',
         `附件“${file.fileName}”大小${(stored.size / 1024 / 1024).toFixed(1)}MB，超过${limitMb}MB上限，已保存但未读取，请拆分后重新发送或通过上传通道提交。`,
         { document: file.fileName, messageEn: 'Attachment over the size limit: stored, not read.' },
       ),
@@ -177,7 +176,6 @@ async function readContent(
     doc.findings.push(
       finding(
         'mail.tnef',
-        'warning',
         '邮件使用了Outlook的RTF格式（winmail.dat），其中的附件无法读取。请将邮件格式改为HTML或纯文本后重新发送。',
         { document: file.fileName, messageEn: 'TNEF (winmail.dat): attachments inside cannot be read; ask to resend.' },
       ),
@@ -423,7 +421,6 @@ export async function readAttachments(
     message.findings.push(
       finding(
         'mail.too-many-attachments',
-        'error',
         `邮件共有${index + unread}个附件，超过每封邮件${maxAttachments}个的上限：已读取前${index}个，其余${unread}个未读取（原始邮件已保存）。请将证明材料压缩为zip文件，或分几封邮件发送。`,
         {
           messageEn: `${index + unread} attachments, over the limit of ${maxAttachments}: ${unread} not read (kept in the raw message).`,
@@ -458,7 +455,6 @@ async function readForwarded(
   doc.findings.push(
     finding(
       'mail.forwarded',
-      'info',
       `附件“${file.fileName}”是转发的邮件${facts.subject ? `（${facts.subject}）` : ''}，已读取其中的附件。`,
       {
         document: file.fileName,

@@ -7,6 +7,7 @@
  * every change is audited per base with what it was before.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import type { FindingCode } from '../domain/finding-catalogue.ts';
 import { type Finding, finding } from '../domain/findings.ts';
 import type { ExpertBaseScores } from '../domain/review.ts';
 import type { ReviewWorkbook } from '../domain/review-records.ts';
@@ -65,7 +66,6 @@ export async function importScoreSheets(
       findings.push(
         finding(
           read.problem === 'unreadable' ? 'review.unreadable' : 'review.not-a-score-sheet',
-          'error',
           read.problem === 'unreadable'
             ? `${document}无法打开（不是有效的xlsx文件）。`
             : `${document}不是本系统生成的专家评分表（缺少“_meta”工作表），请使用“intake review sheets”生成的文件。`,
@@ -79,7 +79,6 @@ export async function importScoreSheets(
       findings.push({
         ...finding(
           'review.other-round',
-          'error',
           `${document}是${read.round}年度的评分表，本次评价为${ctx.round.id}年度，未导入。`,
           { document },
         ),
@@ -89,7 +88,7 @@ export async function importScoreSheets(
     }
     for (const name of read.missingSheets) {
       findings.push({
-        ...finding('review.sheet-missing', 'error', `${document}缺少工作表“${name}”（文件结构被改动）。`, { document }),
+        ...finding('review.sheet-missing', `${document}缺少工作表“${name}”（文件结构被改动）。`, { document }),
         sheet: name,
         expert,
       });
@@ -97,21 +96,17 @@ export async function importScoreSheets(
     const scores: ExpertBaseScores[] = [];
     for (const sheet of read.sheets) {
       const where = { document };
-      const at2 = (code: string, severity: Finding['severity'], message: string, extra: Partial<Finding> = {}) =>
-        findings.push({ ...finding(code, severity, message, { ...where, ...extra }), sheet: sheet.sheet, expert });
+      const at2 = (code: FindingCode, message: string, extra: Partial<Finding> = {}) =>
+        findings.push({ ...finding(code, message, { ...where, ...extra }), sheet: sheet.sheet, expert });
       const base = registry.get(sheet.baseId);
       if (!base) {
-        at2(
-          'review.unknown-base',
-          'error',
-          `${document}“${sheet.sheet}”对应的基地（${sheet.baseId}）不在本次参评名单中。`,
-        );
+        at2('review.unknown-base', `${document}“${sheet.sheet}”对应的基地（${sheet.baseId}）不在本次参评名单中。`);
         continue;
       }
       const cells = Object.values(sheet.points);
       const answers = Object.values(sheet.controls);
       if (cells.every((c) => c === null) && answers.every((c) => c === null) && !sheet.comment.trim()) {
-        at2('review.not-scored', 'info', `${expert}未对${base.name}评分（“${sheet.sheet}”为空），跳过。`);
+        at2('review.not-scored', `${expert}未对${base.name}评分（“${sheet.sheet}”为空），跳过。`);
         continue;
       }
       const key = `${expert}\u0000${base.id}`;
@@ -119,7 +114,6 @@ export async function importScoreSheets(
       if (first) {
         at2(
           'review.duplicate-base',
-          'error',
           `${expert}对${base.name}评了两次：${first}与${document}“${sheet.sheet}”，请保留一份后重新导入。`,
         );
         continue;
@@ -130,40 +124,29 @@ export async function importScoreSheets(
       for (const indicator of ctx.round.indicators) {
         const extra = { indicator: indicator.slug };
         if (!(indicator.slug in sheet.points)) {
-          at2(
-            'review.sheet-altered',
-            'error',
-            `“${sheet.sheet}”缺少“${indicator.name}”一行（文件结构被改动）。`,
-            extra,
-          );
+          at2('review.sheet-altered', `“${sheet.sheet}”缺少“${indicator.name}”一行（文件结构被改动）。`, extra);
           sheetOk = false;
           continue;
         }
         const cell = sheet.points[indicator.slug] ?? null;
         if (cell === null) {
-          at2('review.missing-score', 'error', `${base.name}“${indicator.name}”未填得分。`, extra);
+          at2('review.missing-score', `${base.name}“${indicator.name}”未填得分。`, extra);
           sheetOk = false;
           continue;
         }
         const value = numberOf(cell);
         if (Number.isNaN(value)) {
-          at2('review.not-a-number', 'error', `${base.name}“${indicator.name}”得分“${cell}”不是数字。`, extra);
+          at2('review.not-a-number', `${base.name}“${indicator.name}”得分“${cell}”不是数字。`, extra);
           sheetOk = false;
         } else if (value < 0 || value > indicator.points) {
           at2(
             'review.out-of-range',
-            'error',
             `${base.name}“${indicator.name}”得分${value}超出范围（0至${indicator.points}分）。`,
             extra,
           );
           sheetOk = false;
         } else if (Math.abs(Math.round(value * f) - value * f) > 1e-6) {
-          at2(
-            'review.precision',
-            'error',
-            `${base.name}“${indicator.name}”得分${value}超过${scheme.decimals}位小数。`,
-            extra,
-          );
+          at2('review.precision', `${base.name}“${indicator.name}”得分${value}超过${scheme.decimals}位小数。`, extra);
           sheetOk = false;
         } else {
           points[indicator.slug] = value;
@@ -176,9 +159,9 @@ export async function importScoreSheets(
         if (YES.has(text)) controls[control.id] = true;
         else if (NO.has(text)) controls[control.id] = false;
         else if (text === '') {
-          at2('review.control-open', 'warning', `${base.name}控制项“${control.label}”未确认是否满足。`);
+          at2('review.control-open', `${base.name}控制项“${control.label}”未确认是否满足。`);
         } else {
-          at2('review.control-invalid', 'error', `${base.name}控制项“${control.label}”填写“${text}”，应为“是”或“否”。`);
+          at2('review.control-invalid', `${base.name}控制项“${control.label}”填写“${text}”，应为“是”或“否”。`);
           sheetOk = false;
         }
       }

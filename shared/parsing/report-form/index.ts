@@ -33,7 +33,7 @@ export async function parseReportForm(
     );
     for (const note of notes) {
       result.findings.push(
-        finding('form.partly-read', 'warning', `${note}，其余部分未读取，请核实。`, {
+        finding('form.partly-read', `${note}，其余部分未读取，请核实。`, {
           ...where,
           messageEn: `report form partly read: ${note}`,
         }),

@@ -319,7 +319,6 @@ export function readForm(
       findings: [
         finding(
           'form.no-items',
-          'error',
           '文件中没有找到报告表（附件2）的填报项目（如“1. 直播电商基地建筑面积”），请使用通知所附《经营服务情况报告表》填写。',
           { ...where, messageEn: 'no report-form item label found' },
         ),
@@ -365,12 +364,10 @@ export function readForm(
     const read = values.filter((v) => v.value !== null).length;
     if (read > 0) {
       findings.push(
-        finding(
-          'form.low-confidence',
-          'warning',
-          `报告表为扫描件，${read}个填报值由文字识别（OCR）读出，请核实后确认。`,
-          { ...where, messageEn: `${read} values read by OCR from a scanned form: to be confirmed by staff` },
-        ),
+        finding('form.low-confidence', `报告表为扫描件，${read}个填报值由文字识别（OCR）读出，请核实后确认。`, {
+          ...where,
+          messageEn: `${read} values read by OCR from a scanned form: to be confirmed by staff`,
+        }),
       );
     }
   }
@@ -386,7 +383,6 @@ function conflictFinding(
   const shown = readings.map((r) => `${r.place}“${r.read.raw}”`).join('；');
   return finding(
     'form.value-conflict',
-    'warning',
     `第${item.item}项“${field.label}”在表中有不一致的填写（${shown}），系统未采用任何一个，请核实。`,
     {
       document: where.document,
@@ -413,7 +409,7 @@ function checkValue(
           ? '“是”或“否”'
           : '表中所列选项（请勾选）';
     return [
-      finding('form.value-unreadable', 'warning', `${name}填写为“${read.raw}”，无法识别为${expected}。`, {
+      finding('form.value-unreadable', `${name}填写为“${read.raw}”，无法识别为${expected}。`, {
         ...place,
         messageEn: `item ${item.item} field ${field.key}: cannot read "${read.raw}"`,
       }),
@@ -423,7 +419,6 @@ function checkValue(
     return [
       finding(
         'form.ticks-claimed',
-        'info',
         `${name}填写为“${read.raw}”，未勾选具体选项：按已开展计，请基地在报告表中勾选具体做法（${(field.options ?? []).join('、')}）。`,
         {
           ...place,
@@ -438,7 +433,6 @@ function checkValue(
     out.push(
       finding(
         'form.unit-converted',
-        'warning',
         `${name}填写为“${read.raw}”，单位与通知要求不符，已换算为${value.value}${field.unit ?? ''}，请核实（通知要求统一以${field.unit ?? ''}为单位填写）。`,
         { ...place, messageEn: `item ${item.item}: "${read.raw}" converted to ${value.value} ${field.unit ?? ''}` },
       ),
@@ -449,15 +443,10 @@ function checkValue(
   if (low || high) {
     const range = `${field.min ?? '-∞'}～${field.max ?? '+∞'}${field.unit ?? ''}`;
     out.push(
-      finding(
-        'form.out-of-range',
-        'warning',
-        `${name}为${value.value}${field.unit ?? ''}，超出合理范围（${range}），请核实。`,
-        {
-          ...place,
-          messageEn: `item ${item.item} field ${field.key}: ${value.value} outside ${range}`,
-        },
-      ),
+      finding('form.out-of-range', `${name}为${value.value}${field.unit ?? ''}，超出合理范围（${range}），请核实。`, {
+        ...place,
+        messageEn: `item ${item.item} field ${field.key}: ${value.value} outside ${range}`,
+      }),
     );
   }
   return out;

@@ -3,6 +3,7 @@
  * parse that overruns it gives a finding with a stable code and a plain Chinese message — the file is stored and
  * listed, only its content is not read. Never throws.
  */
+import type { FindingCode } from '../../domain/finding-catalogue.ts';
 import { type Finding, finding } from '../../domain/findings.ts';
 import { ocrMode } from '../ocr.ts';
 import type { ReportFormCatalogue, ReportFormResult } from '../report-form/reader.ts';
@@ -16,7 +17,7 @@ export { PACKAGE_TOO_LARGE } from './package-check.ts';
 export { closeParserWorker } from './pool.ts';
 
 /** Stable codes of a parse ended by its budget. */
-export const BREACH_CODES: Readonly<Record<Breach, string>> = {
+export const BREACH_CODES: Readonly<Record<Breach, FindingCode>> = {
   memory: 'file.memory-limit',
   time: 'file.time-limit',
   crash: 'file.reader-failed',
@@ -31,7 +32,7 @@ export function breachFinding(outcome: Extract<SandboxOutcome<unknown>, { ok: fa
       : outcome.breach === 'time'
         ? `文件“${fileName}”读取超过${Math.round(budget.timeMs / 1000)}秒仍未完成，已停止读取（文件已保存）。请核实文件是否正确，或由工作人员人工查阅。`
         : `文件“${fileName}”读取程序出错，未能读取其内容（文件已保存），请由工作人员人工查阅。`;
-  return finding(BREACH_CODES[outcome.breach], 'warning', message, {
+  return finding(BREACH_CODES[outcome.breach], message, {
     document: fileName,
     messageEn: `Parser ${outcome.breach === 'crash' ? 'failed' : `over its ${outcome.breach} budget`}: ${outcome.detail}.`,
   });

@@ -54,7 +54,6 @@ export async function checkPackage(data: Buffer, limits: PackageLimits, fileName
       if (problem) {
         return finding(
           PACKAGE_TOO_LARGE,
-          'warning',
           `文件“${fileName}”${problem.zh}，为避免系统过载未读取其内容（文件已保存）。请核实文件是否正确；如为正常文件，请删去多余内容后另存发送，或由工作人员人工查阅。`,
           { document: fileName, messageEn: `Office package not read: ${problem.en}.` },
         );

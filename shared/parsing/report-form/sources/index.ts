@@ -58,7 +58,7 @@ async function readOoxml(data: Buffer, where: Where): Promise<SourceRead | Findi
 
 async function readCompound(data: Buffer, where: Where): Promise<SourceRead | Finding> {
   if (data.includes(ENCRYPTED_PACKAGE)) {
-    return finding('form.encrypted', 'error', '报告表设置了打开密码，系统无法读取。请取消密码后重新发送。', {
+    return finding('form.encrypted', '报告表设置了打开密码，系统无法读取。请取消密码后重新发送。', {
       ...where,
       messageEn: 'password-protected (encrypted) package',
     });
@@ -93,14 +93,13 @@ async function readPdf(data: Buffer, where: Where, ocr: false | OcrOptions | und
 function problemFinding(where: Where, problem: string, detail: string): Finding {
   switch (problem) {
     case 'encrypted':
-      return finding('form.encrypted', 'error', '报告表设置了打开密码，系统无法读取。请取消密码后重新发送。', {
+      return finding('form.encrypted', '报告表设置了打开密码，系统无法读取。请取消密码后重新发送。', {
         ...where,
         messageEn: `password-protected: ${detail.slice(0, 160)}`,
       });
     case 'scanned':
       return finding(
         'form.scanned',
-        'error',
         '报告表是扫描件（PDF中没有文字），系统无法识别其中的数据。请基地同时发送可编辑的 Word 或 Excel 报告表；盖章扫描件可作为附件一并发送。',
         { ...where, messageEn: `scanned PDF without a text layer and no OCR here: ${detail.slice(0, 160)}` },
       );
@@ -108,14 +107,12 @@ function problemFinding(where: Where, problem: string, detail: string): Finding 
       // The ocr function reads the scan later and replaces this finding with what it recognised.
       return finding(
         OCR_PENDING_CODE,
-        'warning',
         '报告表是扫描件（PDF中没有文字），正在进行文字识别（OCR），完成后自动更新；识别出的数值需人工核实。',
         { ...where, messageEn: `report form scanned: ${detail.slice(0, 160)}` },
       );
     case 'garbled':
       return finding(
         'form.garbled',
-        'error',
         '报告表 PDF 的文字无法正确提取（乱码），系统无法读取。请基地发送 Word 或 Excel 原件，或重新导出 PDF（嵌入字体）。',
         { ...where, messageEn: `PDF text is garbled: ${detail.slice(0, 160)}` },
       );
@@ -139,7 +136,6 @@ function looksLikeText(data: Buffer, fileName: string | undefined): boolean {
 function unknownFormat(where: Where, detail: string): Finding {
   return finding(
     'form.format-unknown',
-    'error',
     '报告表文件格式无法识别（不是 Excel、WPS、Word、PDF 或 CSV 文件），无法读取。请使用通知所附《经营服务情况报告表》填写，以 .xlsx 或 .docx 格式发送。',
     { ...where, messageEn: `not a readable report-form format: ${detail}` },
   );
@@ -150,7 +146,6 @@ export function unreadable(where: Where, cause: unknown): Finding {
   const detail = cause instanceof Error ? cause.message : String(cause);
   return finding(
     'form.unreadable',
-    'error',
     '报告表文件已损坏或格式不规范，系统无法读取。请用 Excel、WPS 或 Word 打开后重新另存再发送。',
     { ...where, messageEn: `report form could not be read: ${detail.slice(0, 200)}` },
   );
