@@ -138,7 +138,7 @@ async function seed(dataDir: string, baseCount: number, fileCount: number, kb: n
               : `${indicator.name}明细${f}.${['pdf', 'xlsx', 'jpg', 'docx'][f % 4]}`;
         const id = `${submissionId}/${sha256}`;
         documentIds.push(id);
-        await ctx.records.saveDocument({
+        await ctx.records.documents.save({
           id,
           submissionId,
           baseId: base.id,
@@ -169,7 +169,7 @@ async function seed(dataDir: string, baseCount: number, fileCount: number, kb: n
           findings: [],
         });
       }
-      await ctx.records.createSubmission({
+      await ctx.records.submissions.create({
         id: submissionId,
         roundId: ctx.round.id,
         channel: 'cli',

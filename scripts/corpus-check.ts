@@ -95,12 +95,12 @@ async function check(ctx: AppContext, corpus: string, path: string, index: numbe
   try {
     const result = await ingestMessage(ctx, { raw, channel: 'cli' });
     row.ms = Math.round(performance.now() - started);
-    const submission = await ctx.records.getSubmission(result.submissionId);
+    const submission = await ctx.records.submissions.get(result.submissionId);
     if (!submission) {
       row.lost.push('no submission record');
       return row;
     }
-    const documents = await ctx.records.listDocumentsBySubmission(submission.id);
+    const documents = await ctx.records.documents.listBySubmission(submission.id);
     row.state = submission.state;
     row.base = submission.baseId ?? '(unmatched)';
     row.documents = documents.length;

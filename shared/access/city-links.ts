@@ -39,7 +39,7 @@ export async function issueCityLink(deps: LinkDeps, request: CityLinkRequest): P
   const city = cityIdSchema.parse(request.city);
   const expiresAt = new Date(deps.wallClock().getTime() + request.hours * 3_600_000);
   const token = deps.signer.sign('city-link', { city }, expiresAt);
-  await deps.ctx.records.appendAudit({
+  await deps.ctx.records.audit.append({
     id: randomUUID(),
     at: deps.ctx.clock.now().toISOString(),
     actor: request.actor,

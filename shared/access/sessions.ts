@@ -1,7 +1,7 @@
 /**
  * Sessions that end on the server. The session cookie is still a signed token (./signing.ts), but it only carries a
- * random session id and who it is for; each request also finds the session's record in the RecordStore (DynamoDB in
- * AWS, read strongly consistent; dynalite locally), so:
+ * random session id and who it is for; each request also finds the session's record (../ports/records/sessions.ts;
+ * DynamoDB in AWS, read strongly consistent; dynalite locally), so:
  *
  * - signing out marks the record revoked, and the old cookie stops working at once, on every instance;
  * - a session of a local account holds only while that account is still configured with the same role, city and
@@ -14,7 +14,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { cityIdSchema } from '../domain/catalogue.ts';
-import type { RecordStore, SessionRecord } from '../ports/record-store.ts';
+import type { SessionRecord, SessionRecords } from '../ports/records/sessions.ts';
 import type { LocalAccount, Role } from './accounts.ts';
 import type { TokenSigner } from './signing.ts';
 
@@ -29,7 +29,7 @@ export interface SessionSubject {
 /** Starts, reads and ends sessions on a record store. */
 export class SessionBook {
   constructor(
-    private readonly records: RecordStore,
+    private readonly records: SessionRecords,
     private readonly signer: TokenSigner,
     private readonly accounts: readonly LocalAccount[],
   ) {}
@@ -48,7 +48,7 @@ export class SessionBook {
       createdAt: now.toISOString(),
       expiresAt: expiresAt.toISOString(),
     };
-    await this.records.saveSession(record);
+    await this.records.save(record);
     return this.signer.sign(
       'session',
       { sid: id, sub: subject.name, role: subject.role, city: subject.city, via: subject.via },
@@ -60,7 +60,7 @@ export class SessionBook {
   async read(token: string | undefined, now: Date): Promise<SessionSubject | null> {
     const payload = this.signer.verify('session', token, now);
     if (!payload || typeof payload.sid !== 'string' || payload.sid.length > 128) return null;
-    const record = await this.records.getSession(keyOf(payload.sid));
+    const record = await this.records.get(keyOf(payload.sid));
     if (!record || record.revokedAt || Date.parse(record.expiresAt) <= now.getTime()) return null;
     // The token and the record must tell the same story (a record is never re-pointed to another subject).
     if (record.name !== payload.sub || record.role !== payload.role || record.via !== payload.via) return null;
@@ -90,9 +90,9 @@ export class SessionBook {
   async end(token: string | undefined, now: Date): Promise<void> {
     const payload = this.signer.verify('session', token, now);
     if (!payload || typeof payload.sid !== 'string') return;
-    const record = await this.records.getSession(keyOf(payload.sid));
+    const record = await this.records.get(keyOf(payload.sid));
     if (!record || record.revokedAt) return;
-    await this.records.saveSession({ ...record, revokedAt: now.toISOString() });
+    await this.records.save({ ...record, revokedAt: now.toISOString() });
   }
 
   /** A MAC of the account's role, city and password hash: any change of them ends the account's sessions. */

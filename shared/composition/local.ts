@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
-import { DynamoDbRecordStore } from '../adapters/aws/dynamodb-record-store.ts';
+import { dynamoDbRecords } from '../adapters/aws/records/index.ts';
 import { S3BlobStore, s3ClientForEndpoint } from '../adapters/aws/s3-blob-store.ts';
 import { S3UploadStorage } from '../adapters/aws/s3-upload-storage.ts';
 import { SesMailer } from '../adapters/aws/ses-mailer.ts';
@@ -93,7 +93,7 @@ export async function createLocalContext(options: LocalContextOptions = {}): Pro
   const ctx: AppContext = {
     round: loadRound(options.roundId),
     blobs: new S3BlobStore(BUCKET_NAME, s3),
-    records: new DynamoDbRecordStore(TABLE_NAME, dynamo),
+    records: dynamoDbRecords(TABLE_NAME, dynamo),
     // INTAKE_MAILER=smtp sends through INTAKE_SMTP_URL instead of the SES stand-in; the outbox keeps a copy either way.
     mailer: new OutboxMailer(
       join(dataDir, 'outbox'),

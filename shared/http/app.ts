@@ -106,7 +106,7 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
     cityLinkHours: options.cityLinkHours ?? 72,
     fileDownloads: options.fileDownloads ?? (process.env.INTAKE_FILE_DOWNLOADS === 'redirect' ? 'redirect' : 'stream'),
     oidc: options.oidc === undefined ? oidcConfigFromEnv(process.env) : options.oidc,
-    sessions: new SessionBook(ctx.records, signer, accounts),
+    sessions: new SessionBook(ctx.records.sessions, signer, accounts),
     signInGuard: new SignInGuard({ ...DEFAULT_SIGN_IN_LIMITS, ...options.signInLimits }),
   };
 

@@ -1,6 +1,6 @@
 /**
  * Ports: the small interfaces the use cases need from the outside world. Adapters named after their
- * technology implement them (S3BlobStore, DynamoDbRecordStore, SesMailer, ...).
+ * technology implement them (S3BlobStore, DynamoDbSubmissions, SesMailer, ...).
  */
 import type { Readable } from 'node:stream';
 import { IntakeError } from '../domain/errors.ts';
@@ -145,7 +145,25 @@ export class ScanPendingError extends Error {
   }
 }
 
-export type { RecordStore } from './record-store.ts';
+export type {
+  AddressRecords,
+  AuditRecords,
+  CityRecords,
+  DecisionRecords,
+  DocumentRecords,
+  NoticeClaimRecords,
+  NoticeRecords,
+  RecordKind,
+  Records,
+  RegisteredBaseRecords,
+  ReviewRecords,
+  SenderRecords,
+  SessionRecord,
+  SessionRecords,
+  StatusRecords,
+  SubmissionRecords,
+  VocabularyRecords,
+} from './records/index.ts';
 export {
   type MalwareScanVerdict,
   type ObjectHead,

@@ -73,14 +73,14 @@ export async function knownForBase(
     .then(linkedBaseOf)
     .catch(() => null);
   if (linked === baseId) return true;
-  const sender = await ctx.records.getSender(address);
+  const sender = await ctx.records.senders.get(address);
   if (sender?.baseId === baseId) return true;
-  const earlier = (await ctx.records.listSubmissionsByBase(baseId)).filter(
+  const earlier = (await ctx.records.submissions.listByBase(baseId)).filter(
     (s) => s.id !== submission.id && vouched(s.channel) && s.state === 'processed' && !s.quarantine,
   );
   if (earlier.some((s) => addressOf(s.from) === address)) return true;
   for (const s of earlier) {
-    const documents = await ctx.records.listDocumentsBySubmission(s.id);
+    const documents = await ctx.records.documents.listBySubmission(s.id);
     if (documents.some((d) => d.formHeader?.email?.trim().toLowerCase() === address)) return true;
   }
   return false;
@@ -97,7 +97,7 @@ export async function acknowledgeWith(
 ): Promise<AcknowledgementResult> {
   const key = `ack:${submissionId}`;
   const schedule = noticeScheduleOf(ctx.round);
-  const existing = await ctx.records.getNoticeClaim(key);
+  const existing = await ctx.records.noticeClaims.get(key);
   if (existing && (existing.state === 'skipped' || existing.state === 'sent' || existing.state === 'superseded')) {
     return {
       status: existing.state === 'skipped' ? 'skipped' : 'already-sent',
@@ -106,7 +106,7 @@ export async function acknowledgeWith(
       claim: existing,
     };
   }
-  const submission = await ctx.records.getSubmission(submissionId);
+  const submission = await ctx.records.submissions.get(submissionId);
   if (!submission) return { status: 'skipped', reason: 'no-submission', to: null, claim: null };
   // Not processed yet (a crash mid-intake): the retry that finishes intake acknowledges it.
   if (submission.state === 'received') return { status: 'skipped', reason: 'not-processed', to: null, claim: null };
@@ -143,7 +143,7 @@ export async function acknowledgeWith(
   }
 
   const [documents, registry] = await Promise.all([
-    ctx.records.listDocumentsBySubmission(submissionId),
+    ctx.records.documents.listBySubmission(submissionId),
     listRegistry(ctx),
   ]);
   const matched = submission.baseId ? (registry.find((b) => b.id === submission.baseId) ?? null) : null;
@@ -214,7 +214,7 @@ export async function retryAcknowledgements(
 ): Promise<AcknowledgementResult[]> {
   const now = ctx.clock.now().toISOString();
   const results: AcknowledgementResult[] = [];
-  for (const claim of await ctx.records.listFailedNotices()) {
+  for (const claim of await ctx.records.noticeClaims.listUnsettled()) {
     if (claim.kind !== 'ack' || !claim.submissionId) continue;
     const due =
       (claim.state === 'failed' && claim.nextAttemptAt !== null && claim.nextAttemptAt <= now) ||

@@ -59,10 +59,10 @@ async function eligibility(
   const ours = [ctx.mailFrom, ctx.round.mailbox, ctx.round.contact.email];
   const refused = noReplyReason(facts, ours);
   if (refused || !to) return { to, reason: refused ?? 'no-sender' };
-  const address = await ctx.records.getAddressStatus(to);
+  const address = await ctx.records.addresses.get(to);
   if (address?.state === 'failing') return { to, reason: 'address-failing' };
   const today = localDay(now, ctx.round.timeZone);
-  const sentToday = (await ctx.records.listAcknowledgementsTo(to)).filter(
+  const sentToday = (await ctx.records.noticeClaims.listAcknowledgementsTo(to)).filter(
     (claim) =>
       (claim.state === 'sent' || claim.state === 'sending' || claim.state === 'claimed') &&
       localDay(new Date(claim.claimedAt), ctx.round.timeZone) === today,

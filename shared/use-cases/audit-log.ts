@@ -52,7 +52,10 @@ export async function auditLog(ctx: AppContext, query: AuditLogQuery = {}): Prom
   const registry = await listRegistry(ctx);
   const cityOfBase = new Map(registry.map((b) => [b.id, b.city as string]));
   const baseNames = new Map(registry.map((b) => [b.id, b.name]));
-  const trails = await Promise.all([ctx.records.listAudit(null), ...registry.map((b) => ctx.records.listAudit(b.id))]);
+  const trails = await Promise.all([
+    ctx.records.audit.list(null),
+    ...registry.map((b) => ctx.records.audit.list(b.id)),
+  ]);
   const seen = new Set<string>();
   const all: AuditLogEntry[] = [];
   for (const event of trails.flat()) {

@@ -125,7 +125,7 @@ export async function planBundle(ctx: AppContext, scope: BundleScope, asOf?: Dat
   for (const base of bases) {
     const [status, documents] = await Promise.all([
       evaluateBase(ctx, { baseId: base.id, asOf: at }),
-      ctx.records.listDocumentsByBase(base.id),
+      ctx.records.documents.listByBase(base.id),
     ]);
     const folder = uniquePath(
       taken,

@@ -105,8 +105,8 @@ export async function listCityContacts(ctx: AppContext, input: { city: CityId; a
     bases.map(async (base) => {
       const [status, documents, submissions] = await Promise.all([
         evaluateBase(ctx, { baseId: base.id, asOf: input.asOf }),
-        ctx.records.listDocumentsByBase(base.id),
-        ctx.records.listSubmissionsByBase(base.id),
+        ctx.records.documents.listByBase(base.id),
+        ctx.records.submissions.listByBase(base.id),
       ]);
       return contactsOf(status, documents, submissions);
     }),
@@ -120,7 +120,7 @@ export async function listCityContacts(ctx: AppContext, input: { city: CityId; a
 export async function sendersByBase(ctx: AppContext, asOf: Date): Promise<Map<string, string[]>> {
   const at = asOf.toISOString();
   const out = new Map<string, string[]>();
-  for (const s of await ctx.records.listSubmissions()) {
+  for (const s of await ctx.records.submissions.listAll()) {
     if (!s.baseId || !s.from || s.receivedAt > at || PORTAL_SENDER.test(s.from)) continue;
     const list = out.get(s.baseId) ?? [];
     if (!list.includes(s.from)) list.push(s.from);

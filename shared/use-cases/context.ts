@@ -1,13 +1,5 @@
 import type { Round } from '../domain/catalogue.ts';
-import type {
-  BlobStore,
-  Clock,
-  Mailer,
-  OcrHandOff,
-  RecordStore,
-  ReprocessHandOff,
-  UploadStorage,
-} from '../ports/index.ts';
+import type { BlobStore, Clock, Mailer, OcrHandOff, Records, ReprocessHandOff, UploadStorage } from '../ports/index.ts';
 
 /** Limits that keep work on hostile input bounded; each one is configurable. */
 export interface Limits {
@@ -31,7 +23,7 @@ export interface Limits {
 export interface AppContext {
   round: Round;
   blobs: BlobStore;
-  records: RecordStore;
+  records: Records;
   mailer: Mailer;
   clock: Clock;
   /** Address notices and acknowledgements are sent from. */

@@ -69,14 +69,14 @@ export async function checkStore(
     unfinished?: UnfinishedOptions;
   } = {},
 ): Promise<DoctorReport> {
-  const submissions = await ctx.records.listSubmissions();
+  const submissions = await ctx.records.submissions.listAll();
   const report: DoctorReport = { submissions: submissions.length, documents: 0, objects: 0, problems: [] };
   const changedBases = new Set<string>();
   for (const [index, submission] of submissions.entries()) {
     options.onProgress?.(index, submissions.length);
     const raw = await checkObject(ctx, submission.rawKey, submission.rawSha256 || null);
     report.objects++;
-    let documents = await ctx.records.listDocumentsBySubmission(submission.id);
+    let documents = await ctx.records.documents.listBySubmission(submission.id);
     let rawProblem: DoctorProblem | null = null;
     if (raw) {
       rawProblem = {
@@ -108,7 +108,7 @@ export async function checkStore(
           const result = await resumeSubmission(ctx, submission);
           unfinished.repaired = `已续收 -> ${result.baseId ?? '待分配'}`;
           unfinished.fixed = true;
-          documents = await ctx.records.listDocumentsBySubmission(submission.id);
+          documents = await ctx.records.documents.listBySubmission(submission.id);
         } catch (error) {
           unfinished.repaired = `续收失败：${(error as Error).message}`;
           unfinished.fixed = false;
@@ -149,7 +149,7 @@ export async function checkStore(
             p.problem.fixed = true;
           }
         }
-        documents = await ctx.records.listDocumentsBySubmission(submission.id);
+        documents = await ctx.records.documents.listBySubmission(submission.id);
       } catch (error) {
         for (const p of docProblems) p.problem.repaired = `重建失败：${(error as Error).message}`;
       }
@@ -159,16 +159,19 @@ export async function checkStore(
       const current = documents.find((d) => d.sha256 === p.doc.sha256) ?? p.doc;
       const code = p.kind === 'mismatch' ? STORAGE_FINDINGS.fileCorrupt : STORAGE_FINDINGS.fileMissing;
       if (!current.findings.some((f) => f.code === code)) {
-        await ctx.records.saveDocument({ ...current, findings: [...current.findings, storageFinding(code, current)] });
+        await ctx.records.documents.save({
+          ...current,
+          findings: [...current.findings, storageFinding(code, current)],
+        });
         if (current.baseId) changedBases.add(current.baseId);
       }
       p.problem.repaired = `${p.problem.repaired ? `${p.problem.repaired}；` : ''}已在文件上标注（${code}），该文件不再计入`;
       p.problem.fixed = false;
     }
     if (rawProblem) {
-      const current = (await ctx.records.getSubmission(submission.id)) ?? submission;
+      const current = (await ctx.records.submissions.get(submission.id)) ?? submission;
       if (!current.findings.some((f) => f.code === STORAGE_FINDINGS.rawMissing)) {
-        await ctx.records.saveSubmission({
+        await ctx.records.submissions.save({
           ...current,
           findings: [...current.findings, rawFinding(rawProblem.problem)],
         });

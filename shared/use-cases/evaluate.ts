@@ -15,15 +15,15 @@ export async function evaluateBase(ctx: AppContext, input: { baseId: string; asO
   if (!base) throw new UnknownBaseError(input.baseId);
   if (input.asOf) return statusOf(ctx, base, input.asOf);
   // The revision is read before the facts: a status saved with it can only be replaced by one at least as new.
-  const revision = await ctx.records.getBaseRevision(base.id);
+  const revision = await ctx.records.statuses.getRevision(base.id);
   const status = await statusOf(ctx, base, ctx.clock.now());
-  await ctx.records.saveBaseStatus(status, revision);
+  await ctx.records.statuses.save(status, revision);
   return status;
 }
 
 /** Records that something a base's evaluation reads has changed, then evaluates it. Call after every such write. */
 export async function baseChanged(ctx: AppContext, baseId: string): Promise<BaseStatus> {
-  await ctx.records.bumpBaseRevision(baseId);
+  await ctx.records.statuses.bumpRevision(baseId);
   return evaluateBase(ctx, { baseId });
 }
 
@@ -36,9 +36,9 @@ export async function evaluateAll(ctx: AppContext, input: { asOf?: Date } = {}):
     if (input.asOf) {
       statuses.push(await statusOf(ctx, base, asOf));
     } else {
-      const revision = await ctx.records.getBaseRevision(base.id);
+      const revision = await ctx.records.statuses.getRevision(base.id);
       const status = await statusOf(ctx, base, asOf);
-      await ctx.records.saveBaseStatus(status, revision);
+      await ctx.records.statuses.save(status, revision);
       statuses.push(status);
     }
   }
@@ -47,9 +47,9 @@ export async function evaluateAll(ctx: AppContext, input: { asOf?: Date } = {}):
 
 async function statusOf(ctx: AppContext, base: Base, asOf: Date): Promise<BaseStatus> {
   const [submissions, documents, decisions] = await Promise.all([
-    ctx.records.listSubmissionsByBase(base.id),
-    ctx.records.listDocumentsByBase(base.id),
-    ctx.records.listDecisions(base.id),
+    ctx.records.submissions.listByBase(base.id),
+    ctx.records.documents.listByBase(base.id),
+    ctx.records.decisions.list(base.id),
   ]);
   return evaluate({ round: ctx.round, base, submissions, documents, decisions, asOf });
 }

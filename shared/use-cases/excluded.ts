@@ -38,11 +38,11 @@ export async function listExcluded(ctx: AppContext, asOf: Date, cities?: readonl
   const outside = (await listRegistry(ctx)).filter((b) => !b.participating && (!cities || cities.includes(b.city)));
   const out: Excluded[] = [];
   for (const base of outside) {
-    const submissions = (await ctx.records.listSubmissionsByBase(base.id)).filter(
+    const submissions = (await ctx.records.submissions.listByBase(base.id)).filter(
       (s) => s.state !== 'duplicate' && s.receivedAt <= at,
     );
     for (const submission of submissions) {
-      const documents = await ctx.records.listDocumentsBySubmission(submission.id);
+      const documents = await ctx.records.documents.listBySubmission(submission.id);
       out.push({
         submissionId: submission.id,
         base: { id: base.id, name: base.name, city: base.city, category: base.category },
@@ -74,7 +74,7 @@ export async function recommendExcludedBase(
   ctx: AppContext,
   input: { submissionId: string; actor: string; reason: string },
 ): Promise<RecommendedBase> {
-  const submission = await ctx.records.getSubmission(input.submissionId);
+  const submission = await ctx.records.submissions.get(input.submissionId);
   if (!submission) throw new UnknownSubmissionError(input.submissionId);
   const old = (await listRoundRegistry(ctx)).find((b) => b.id === submission.baseId);
   if (!old || old.participating) {
@@ -89,21 +89,22 @@ export async function recommendExcludedBase(
   });
   const now = ctx.clock.now().toISOString();
   const moved: string[] = [];
-  for (const s of await ctx.records.listSubmissionsByBase(old.id)) {
-    for (const doc of await ctx.records.listDocumentsBySubmission(s.id)) {
-      await ctx.records.saveDocument({ ...doc, baseId: base.id });
+  for (const s of await ctx.records.submissions.listByBase(old.id)) {
+    for (const doc of await ctx.records.documents.listBySubmission(s.id)) {
+      await ctx.records.documents.save({ ...doc, baseId: base.id });
     }
-    await ctx.records.saveSubmission({
+    await ctx.records.submissions.save({
       ...s,
       baseId: base.id,
       match: { how: 'staff', source: input.actor, score: 1 },
       findings: s.findings.filter((f) => f.code !== 'intake.base-cancelled'),
     });
     const address = addressOf(s.from);
-    if (address) await ctx.records.saveSender({ address, baseId: base.id, confirmedBy: input.actor, confirmedAt: now });
+    if (address)
+      await ctx.records.senders.save({ address, baseId: base.id, confirmedBy: input.actor, confirmedAt: now });
     moved.push(s.id);
   }
-  await ctx.records.appendAudit({
+  await ctx.records.audit.append({
     id: randomUUID(),
     at: now,
     actor: input.actor,

@@ -139,13 +139,13 @@ export async function buildStatusWorkbook(
   for (const base of participating) {
     const status = await evaluateBase(ctx, { baseId: base.id, asOf });
     statuses.push(status);
-    contacts.set(base.id, contactOf(status, await ctx.records.listDocumentsByBase(base.id)));
+    contacts.set(base.id, contactOf(status, await ctx.records.documents.listByBase(base.id)));
     step(base.name);
   }
   const [cityLines, unmatched, records, allExcluded] = await Promise.all([
     queryCityStatus(ctx, { asOf }),
     only ? Promise.resolve([]) : listUnmatched(ctx, asOf),
-    ctx.records.listCityRecords(),
+    ctx.records.cities.list(),
     listExcluded(ctx, asOf, only ? [only] : undefined),
   ]);
   const excluded = allExcluded.filter((e) => !only || e.base.city === only);

@@ -167,7 +167,7 @@ async function ingest(ctx: AppContext, source: RawSource, input: Omit<IngestInpu
       ),
     );
     submission.state = 'processed';
-    await ctx.records.saveSubmission(submission);
+    await ctx.records.submissions.save(submission);
     // The sender learns at once that the message was kept but not read, and what to do instead.
     await acknowledgeSubmission(ctx, submissionId).catch(() => undefined);
     return { submissionId, duplicate: false, baseId: null, findings: submission.findings };
@@ -186,7 +186,7 @@ async function ingest(ctx: AppContext, source: RawSource, input: Omit<IngestInpu
         { messageEn: `Quarantined: ${reasons.join(', ')} failed; not opened, no auto-reply.` },
       ),
     );
-    await ctx.records.saveSubmission(submission);
+    await ctx.records.submissions.save(submission);
     return { submissionId, duplicate: false, baseId: null, findings: submission.findings };
   }
 
@@ -222,15 +222,15 @@ async function ingest(ctx: AppContext, source: RawSource, input: Omit<IngestInpu
     // message that reuses a Message-ID with other content (a mail tool that stamps one ID on every message) is
     // its own submission, noted. The content is claimed first, so the outcome does not depend on arrival order.
     const content = contentKey(message.subject, message.text, documents);
-    const holder = await ctx.records.claimMessageId(`${message.messageId} ${content}`, submissionId);
+    const holder = await ctx.records.submissions.claimMessageId(`${message.messageId} ${content}`, submissionId);
     if (holder !== submissionId) {
       submission.state = 'duplicate';
       submission.duplicateOf = holder;
-      await ctx.records.saveSubmission(submission);
-      const first = await ctx.records.getSubmission(holder);
+      await ctx.records.submissions.save(submission);
+      const first = await ctx.records.submissions.get(holder);
       return { submissionId, duplicate: true, baseId: first?.baseId ?? null, findings: submission.findings };
     }
-    const firstWithId = await ctx.records.claimMessageId(message.messageId, submissionId);
+    const firstWithId = await ctx.records.submissions.claimMessageId(message.messageId, submissionId);
     if (firstWithId !== submissionId) {
       submission.findings.push(
         finding(
@@ -245,7 +245,7 @@ async function ingest(ctx: AppContext, source: RawSource, input: Omit<IngestInpu
   }
 
   const registry = await listRegistry(ctx);
-  const sender = message.fromAddress ? await ctx.records.getSender(message.fromAddress) : null;
+  const sender = message.fromAddress ? await ctx.records.senders.get(message.fromAddress) : null;
   const candidates = [
     ...documents.flatMap((doc) => [doc.formHeader?.baseName, doc.report?.cover.baseName]),
     message.subject,
@@ -261,9 +261,9 @@ async function ingest(ctx: AppContext, source: RawSource, input: Omit<IngestInpu
   submission.documentIds = documents.map((doc) => doc.id);
   submission.state = 'processed';
   for (const doc of documents) doc.baseId = submission.baseId;
-  await forEachLimited(documents, RECORD_WRITE_CONCURRENCY, (doc) => ctx.records.saveDocument(doc));
+  await forEachLimited(documents, RECORD_WRITE_CONCURRENCY, (doc) => ctx.records.documents.save(doc));
   // Concurrent deliveries of the same bytes all got here with the same records; the first to finish answers.
-  const finished = await ctx.records.finishSubmission(submission, { force: input.reprocess === true });
+  const finished = await ctx.records.submissions.finish(submission, { force: input.reprocess === true });
   if (finished === 'finished-already') {
     return { submissionId, duplicate: true, baseId: submission.baseId, findings: submission.findings };
   }
@@ -297,8 +297,8 @@ async function recordReceipt(
       sha256: submission.rawSha256,
     });
   }
-  if ((await ctx.records.createSubmission(submission)) === 'created') return { duplicate: null, staffChoice: null };
-  const existing = await ctx.records.getSubmission(submission.id);
+  if ((await ctx.records.submissions.create(submission)) === 'created') return { duplicate: null, staffChoice: null };
+  const existing = await ctx.records.submissions.get(submission.id);
   if (!existing) return { duplicate: null, staffChoice: null };
   if (existing.state !== 'received' && !input.reprocess) {
     return {
@@ -385,9 +385,9 @@ async function noteCityLetters(ctx: AppContext, submission: Submission, document
     const cities = ctx.round.cities.filter((city) => [city.name, ...city.aliases].some((name) => text.includes(name)));
     if (cities.length !== 1) continue;
     const city = cities[0]!;
-    const previous = await ctx.records.getCityRecord(city.id);
+    const previous = await ctx.records.cities.get(city.id);
     if (previous?.letterReceivedAt && previous.letterReceivedAt <= submission.receivedAt) continue;
-    await ctx.records.saveCityRecord({
+    await ctx.records.cities.save({
       city: city.id,
       letterReceivedAt: submission.receivedAt,
       letterSource: 'document',

@@ -23,7 +23,7 @@ export async function recordMailFeedback(ctx: AppContext, feedback: MailFeedback
   const at = (feedback.at ?? ctx.clock.now()).toISOString();
   const out: AddressStatus[] = [];
   for (const raw of new Set(feedback.addresses.map((a) => a.trim().toLowerCase()).filter(Boolean))) {
-    const previous = await ctx.records.getAddressStatus(raw);
+    const previous = await ctx.records.addresses.get(raw);
     const status: AddressStatus = {
       address: raw,
       state: 'failing',
@@ -35,7 +35,7 @@ export async function recordMailFeedback(ctx: AppContext, feedback: MailFeedback
       clearedBy: previous?.clearedBy ?? null,
       clearedAt: previous?.clearedAt ?? null,
     };
-    await ctx.records.saveAddressStatus(status);
+    await ctx.records.addresses.save(status);
     out.push(status);
   }
   return out;
@@ -47,7 +47,7 @@ export async function clearMailFeedback(
   input: { address: string; actor: string; reason: string },
 ): Promise<AddressStatus> {
   const address = input.address.trim().toLowerCase();
-  const previous = await ctx.records.getAddressStatus(address);
+  const previous = await ctx.records.addresses.get(address);
   const now = ctx.clock.now().toISOString();
   const status: AddressStatus = {
     address,
@@ -60,8 +60,8 @@ export async function clearMailFeedback(
     clearedBy: input.actor,
     clearedAt: now,
   };
-  await ctx.records.saveAddressStatus(status);
-  await ctx.records.appendAudit({
+  await ctx.records.addresses.save(status);
+  await ctx.records.audit.append({
     id: randomUUID(),
     at: now,
     actor: input.actor,

@@ -13,7 +13,7 @@
  *   again and sends. Nothing was sent, so nothing is sent twice.
  * - between 3 and 4 (the transport was called, the outcome not recorded; a Lambda timeout during the call, or the
  *   store failing after it): the claim stays `sending`. The transport may or may not have sent it and nothing can ask
- *   SES, so it is NOT sent again automatically: it is listed as outcome unknown (listFailedNotices, `intake notices`)
+ *   SES, so it is NOT sent again automatically: it is listed as outcome unknown (listUnsettled, `intake notices`)
  *   until a newer digest to the same city supersedes it or staff send it again with `--force`. This trades a possible
  *   missed notice, which is shown, for a duplicate, which cannot be taken back.
  * Every attempt carries the same Message-ID, so a mail client shows a re-sent copy as the same message.
@@ -71,7 +71,7 @@ export async function deliverOnce(
   schedule: NoticeSchedule,
 ): Promise<DeliveryOutcome> {
   const now = ctx.clock.now();
-  const existing = await ctx.records.getNoticeClaim(request.key);
+  const existing = await ctx.records.noticeClaims.get(request.key);
   const blocked = blockedBy(existing, now);
   if (blocked) return { status: blocked, claim: existing };
 
@@ -90,7 +90,7 @@ export async function deliverOnce(
     findings: request.findings,
     updatedAt: now.toISOString(),
   };
-  if (!(await ctx.records.putNoticeClaim(claim, existing?.version ?? null)))
+  if (!(await ctx.records.noticeClaims.put(claim, existing?.version ?? null)))
     return { status: 'in-progress', claim: null };
 
   let mail: OutgoingMail;
@@ -103,7 +103,7 @@ export async function deliverOnce(
 
   const sending: NoticeClaim = { ...claim, state: 'sending', version: claim.version + 1, attempts: claim.attempts + 1 };
   sending.updatedAt = ctx.clock.now().toISOString();
-  if (!(await ctx.records.putNoticeClaim(sending, claim.version))) return { status: 'in-progress', claim: null };
+  if (!(await ctx.records.noticeClaims.put(sending, claim.version))) return { status: 'in-progress', claim: null };
   claim = sending;
 
   let transportId: string;
@@ -124,7 +124,7 @@ export async function deliverOnce(
     updatedAt: ctx.clock.now().toISOString(),
   };
   try {
-    if (!(await ctx.records.putNoticeClaim(sent, claim.version))) {
+    if (!(await ctx.records.noticeClaims.put(sent, claim.version))) {
       return { status: 'sent', claim, recorded: false, error: 'the claim changed while sending' };
     }
   } catch (error) {
@@ -158,7 +158,7 @@ export async function recordSkipped(
     findings: request.findings,
     updatedAt: now,
   };
-  await ctx.records.putNoticeClaim(claim, null);
+  await ctx.records.noticeClaims.put(claim, null);
   return claim;
 }
 
@@ -207,7 +207,7 @@ async function fail(
   };
   let recorded = true;
   try {
-    recorded = await ctx.records.putNoticeClaim(failed, claim.version);
+    recorded = await ctx.records.noticeClaims.put(failed, claim.version);
   } catch {
     recorded = false;
   }
@@ -219,7 +219,7 @@ async function fail(
 async function keepRecord(ctx: AppContext, claim: NoticeClaim): Promise<void> {
   if (claim.kind !== 'digest' || !claim.city) return;
   try {
-    await ctx.records.saveNotice({
+    await ctx.records.notices.save({
       id: `${createHash('sha256').update(claim.key).digest('hex').slice(0, 12)}-${claim.attempts}`,
       city: claim.city,
       to: claim.to,
@@ -240,11 +240,11 @@ async function keepRecord(ctx: AppContext, claim: NoticeClaim): Promise<void> {
 async function supersedeOlder(ctx: AppContext, sent: NoticeClaim): Promise<void> {
   const now = ctx.clock.now().toISOString();
   try {
-    const claims = await ctx.records.listNoticeClaims(sent.city ?? '');
+    const claims = await ctx.records.noticeClaims.listDigests(sent.city ?? '');
     for (const claim of claims) {
       if (claim.key === sent.key || !isUnsettled(claim)) continue;
       if (claim.state === 'claimed' && claim.leaseUntil && claim.leaseUntil > now) continue;
-      await ctx.records.putNoticeClaim(
+      await ctx.records.noticeClaims.put(
         {
           ...claim,
           state: 'superseded',

@@ -99,8 +99,8 @@ export async function buildCityNotices(
   const registry = await listRegistry(ctx);
   const [statuses, failing, cityRecords] = await Promise.all([
     input.city ? statusesOfCity(ctx, registry, input.city, asOf) : evaluateAll(ctx, { asOf }),
-    ctx.records.listFailingAddresses(),
-    ctx.records.listCityRecords(),
+    ctx.records.addresses.listFailing(),
+    ctx.records.cities.list(),
   ]);
   const digests: CityDigest[] = [];
   for (const city of ctx.round.cities) {
@@ -146,13 +146,13 @@ export async function sendCityNotices(ctx: AppContext, input: NoticeRunInput = {
   const [digests, registry, failing, open] = await Promise.all([
     buildCityNotices(ctx, { asOf, city: input.city }),
     listRegistry(ctx),
-    ctx.records.listFailingAddresses(),
-    ctx.records.listFailedNotices(),
+    ctx.records.addresses.listFailing(),
+    ctx.records.noticeClaims.listUnsettled(),
   ]);
   const out: CityNoticeOutcome[] = [];
   for (const digest of digests) {
     const city = ctx.round.cities.find((c) => c.id === digest.city) as City;
-    const claims = await ctx.records.listNoticeClaims(digest.city);
+    const claims = await ctx.records.noticeClaims.listDigests(digest.city);
     const history: CityNoticeHistory = {
       city: digest.city,
       contentSha256: digest.contentSha256,
@@ -246,7 +246,7 @@ export async function sendCityNotices(ctx: AppContext, input: NoticeRunInput = {
 
 /** Every unsettled notice (digests and acknowledgements): failed, waiting for a retry, or with an unknown outcome. */
 export async function listNoticeFailures(ctx: AppContext): Promise<NoticeFailure[]> {
-  return (await ctx.records.listFailedNotices()).map(toFailure);
+  return (await ctx.records.noticeClaims.listUnsettled()).map(toFailure);
 }
 
 function outcomeOf(

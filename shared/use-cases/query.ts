@@ -45,10 +45,10 @@ export async function queryStatus(ctx: AppContext, query: StatusQuery = {}): Pro
 /** Submissions waiting for staff to say which base they belong to. */
 export async function listUnmatched(ctx: AppContext, asOf: Date): Promise<Unmatched[]> {
   const registry = await listRegistry(ctx);
-  const submissions = (await ctx.records.listUnmatchedSubmissions()).filter((s) => s.receivedAt <= asOf.toISOString());
+  const submissions = (await ctx.records.submissions.listUnmatched()).filter((s) => s.receivedAt <= asOf.toISOString());
   const out: Unmatched[] = [];
   for (const submission of submissions) {
-    const documents = await ctx.records.listDocumentsBySubmission(submission.id);
+    const documents = await ctx.records.documents.listBySubmission(submission.id);
     const fileNames = documents.map((d) => d.fileName);
     const match = matchBase([submission.subject ?? '', ...fileNames], registry, cityPlaces(ctx.round.cities));
     out.push({
@@ -97,7 +97,7 @@ export async function queryCityStatus(ctx: AppContext, input: { asOf?: Date } = 
   const asOf = input.asOf ?? ctx.clock.now();
   const [statuses, records, registry] = await Promise.all([
     evaluateAll(ctx, { asOf }),
-    ctx.records.listCityRecords(),
+    ctx.records.cities.list(),
     listRegistry(ctx),
   ]);
   return ctx.round.cities.map((city) => {

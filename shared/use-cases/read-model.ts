@@ -94,11 +94,11 @@ export async function baseDetail(ctx: AppContext, baseId: string, asOf: Date): P
   const at = asOf.toISOString();
   const [status, submissions, documents, decisions, cityRecord, audit] = await Promise.all([
     evaluateBase(ctx, { baseId, asOf }),
-    ctx.records.listSubmissionsByBase(baseId),
-    ctx.records.listDocumentsByBase(baseId),
-    ctx.records.listDecisions(baseId),
-    ctx.records.getCityRecord(base.city),
-    ctx.records.listAudit(baseId),
+    ctx.records.submissions.listByBase(baseId),
+    ctx.records.documents.listByBase(baseId),
+    ctx.records.decisions.list(baseId),
+    ctx.records.cities.get(base.city),
+    ctx.records.audit.list(baseId),
   ]);
   const inForce = new Map(status.documents.map((d) => [d.id, d]));
   const byHand = new Set(
@@ -172,7 +172,7 @@ function documentOrder(indicators: readonly Indicator[]): (a: DocumentLine, b: D
 export async function findDocument(ctx: AppContext, documentId: string): Promise<DocumentRecord | null> {
   const slash = documentId.indexOf('/');
   if (slash <= 0) return null;
-  const documents = await ctx.records.listDocumentsBySubmission(documentId.slice(0, slash));
+  const documents = await ctx.records.documents.listBySubmission(documentId.slice(0, slash));
   return documents.find((d) => d.id === documentId) ?? null;
 }
 
@@ -195,12 +195,12 @@ export async function searchBases(ctx: AppContext, text: string, cities?: readon
 
 /** A base's submissions as recorded (newest last). */
 export function submissionsOfBase(ctx: AppContext, baseId: string): Promise<Submission[]> {
-  return ctx.records.listSubmissionsByBase(baseId);
+  return ctx.records.submissions.listByBase(baseId);
 }
 
 /** A base's documents as recorded. */
 export function documentsOfBase(ctx: AppContext, baseId: string): Promise<DocumentRecord[]> {
-  return ctx.records.listDocumentsByBase(baseId);
+  return ctx.records.documents.listByBase(baseId);
 }
 
 /** One submission with its documents, or null. */
@@ -208,22 +208,22 @@ export async function submissionWithDocuments(
   ctx: AppContext,
   submissionId: string,
 ): Promise<{ submission: Submission; documents: DocumentRecord[] } | null> {
-  const submission = await ctx.records.getSubmission(submissionId);
+  const submission = await ctx.records.submissions.get(submissionId);
   if (!submission) return null;
-  return { submission, documents: await ctx.records.listDocumentsBySubmission(submission.id) };
+  return { submission, documents: await ctx.records.documents.listBySubmission(submission.id) };
 }
 
 /** A city's record (paper copies, its letter, its notices' state), or null before anything was recorded. */
 export function cityRecordOf(ctx: AppContext, city: CityId): Promise<CityRecord | null> {
-  return ctx.records.getCityRecord(city);
+  return ctx.records.cities.get(city);
 }
 
 /** The notices sent (or due), for the cities given (all when none). */
-export function noticesOf(ctx: AppContext, cities?: Parameters<AppContext['records']['listNotices']>[0]) {
-  return ctx.records.listNotices(cities);
+export function noticesOf(ctx: AppContext, cities?: Parameters<AppContext['records']['notices']['list']>[0]) {
+  return ctx.records.notices.list(cities);
 }
 
 /** The audit trail of a base, or of everything (null). */
 export function auditTrail(ctx: AppContext, baseId: string | null): Promise<AuditEvent[]> {
-  return ctx.records.listAudit(baseId);
+  return ctx.records.audit.list(baseId);
 }

@@ -49,7 +49,7 @@ export async function recogniseScan(
   request: Pick<OcrRequest, 'submissionId' | 'sha256'>,
   options: Pick<OcrOptions, 'concurrency' | 'maxPages' | 'pageTimeoutMs'> = {},
 ): Promise<RecognisedScan> {
-  const doc = (await ctx.records.listDocumentsBySubmission(request.submissionId)).find(
+  const doc = (await ctx.records.documents.listBySubmission(request.submissionId)).find(
     (d) => d.sha256 === request.sha256,
   );
   if (!doc) throw new DocumentNotRecordedError(request.submissionId, request.sha256);
@@ -79,7 +79,7 @@ export async function recogniseScan(
     updated.report = { cover: report.cover, sections: report.sections, figures: report.figures, pages: report.pages };
     updated.findings.push(...report.findings.map((f) => ({ ...f, document: f.document ?? doc.fileName })));
   }
-  await ctx.records.saveDocument(updated);
+  await ctx.records.documents.save(updated);
   if (doc.baseId) await baseChanged(ctx, doc.baseId);
   return {
     outcome: 'recognised',

@@ -17,7 +17,7 @@ export async function listRegistry(ctx: AppContext): Promise<Base[]> {
 
 /** Every base of the round, the cancelled entries that a registered base replaced included. */
 export async function listRoundRegistry(ctx: AppContext): Promise<Base[]> {
-  const registered = await ctx.records.listRegisteredBases(ctx.round.id);
+  const registered = await ctx.records.registeredBases.list(ctx.round.id);
   const known = new Set(ctx.round.bases.map((base) => base.id));
   return [...ctx.round.bases, ...registered.filter((base) => !known.has(base.id))];
 }

@@ -37,7 +37,7 @@ export async function listUnfinishedSubmissions(
   options: UnfinishedOptions = {},
 ): Promise<Submission[]> {
   // A received submission has no base and no quarantine yet: it waits in the unmatched partition.
-  const unmatched = await ctx.records.listUnmatchedSubmissions();
+  const unmatched = await ctx.records.submissions.listUnmatched();
   return unmatched.filter((s) => s.state === 'received' && isUnfinished(ctx, s, options));
 }
 

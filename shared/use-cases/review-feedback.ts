@@ -96,7 +96,7 @@ export async function sendReviewFeedback(
       noticeScheduleOf(ctx.round),
     );
     if (delivery.status === 'sent') {
-      await ctx.records.appendAudit({
+      await ctx.records.audit.append({
         id: randomUUID(),
         at: now.toISOString(),
         actor: input.actor,

@@ -222,7 +222,7 @@ export async function importScoreSheets(
         if (old && changedIndicators.length === 0 && JSON.stringify(old.controls) === JSON.stringify(s.controls)) {
           continue;
         }
-        await ctx.records.appendAudit({
+        await ctx.records.audit.append({
           id: randomUUID(),
           at,
           actor: input.actor,

@@ -412,7 +412,7 @@ export async function issueScoreSheets(
     ...record,
     issued: { at: issuedAt.toISOString(), by: input.actor, bases },
   }));
-  await ctx.records.appendAudit({
+  await ctx.records.audit.append({
     id: randomUUID(),
     at: issuedAt.toISOString(),
     actor: input.actor,
@@ -440,7 +440,7 @@ export async function updateExpertRecord(
   change: (record: ExpertRecord) => ExpertRecord,
 ): Promise<ExpertRecord> {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const stored = await ctx.records.getExpertRecord(ctx.round.id, expert);
+    const stored = await ctx.records.review.getExpert(ctx.round.id, expert);
     const base: ExpertRecord = stored ?? {
       roundId: ctx.round.id,
       expert,
@@ -455,7 +455,7 @@ export async function updateExpertRecord(
       version: base.version + 1,
       updatedAt: ctx.clock.now().toISOString(),
     };
-    if (await ctx.records.putExpertRecord(next, stored ? stored.version : null)) return next;
+    if (await ctx.records.review.putExpert(next, stored ? stored.version : null)) return next;
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (attempt + 1)));
   }
   throw new Error(`expert record of ${expert}: too many concurrent writes`);

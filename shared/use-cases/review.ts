@@ -47,12 +47,12 @@ export async function queryReview(ctx: AppContext, input: { asOf?: Date } = {}):
   const scheme = loadScoring(ctx.round.id);
   const registry = (await listRegistry(ctx)).filter((b) => b.participating);
   const [records, statuses, entered, cityRecords, deductions, objections] = await Promise.all([
-    ctx.records.listExpertRecords(ctx.round.id),
+    ctx.records.review.listExperts(ctx.round.id),
     evaluateAll(ctx, { asOf: input.asOf }),
-    ctx.records.listPriorGrades(ctx.round.id),
-    ctx.records.listCityRecords(),
-    ctx.records.listDeductions(ctx.round.id),
-    ctx.records.listObjections(ctx.round.id),
+    ctx.records.review.listPriorGrades(ctx.round.id),
+    ctx.records.cities.list(),
+    ctx.records.review.listDeductions(ctx.round.id),
+    ctx.records.review.listObjections(ctx.round.id),
   ]);
   const scores: ExpertBaseScores[] = records.flatMap((r) => Object.values(r.scores));
   const packages = statuses.map((s) => ({ baseId: s.baseId, late: s.late, incomplete: s.state !== 'complete' }));
@@ -127,8 +127,8 @@ export async function enterPriorGrade(
     reason: input.reason,
     at,
   };
-  await ctx.records.savePriorGrade({ ...entry, roundId: ctx.round.id });
-  await ctx.records.appendAudit({
+  await ctx.records.review.savePriorGrade({ ...entry, roundId: ctx.round.id });
+  await ctx.records.audit.append({
     id: randomUUID(),
     at,
     actor: input.actor,
@@ -161,7 +161,7 @@ export async function deductByHand(
     actor: input.actor,
     at,
   };
-  await ctx.records.saveDeduction(deduction);
+  await ctx.records.review.saveDeduction(deduction);
   await audit(ctx, input.actor, 'review-deduction', base.id, deduction.reason, {
     id: deduction.id,
     points: input.points,
@@ -174,10 +174,10 @@ export async function withdrawDeduction(
   ctx: AppContext,
   input: { id: string; actor: string; reason: string },
 ): Promise<StoredDeduction> {
-  const found = (await ctx.records.listDeductions(ctx.round.id)).find((d) => d.id === input.id && d.active);
+  const found = (await ctx.records.review.listDeductions(ctx.round.id)).find((d) => d.id === input.id && d.active);
   if (!found) throw new StaffActionError(`没有编号为${input.id}的有效扣分`);
   const withdrawn = { ...found, active: false };
-  await ctx.records.saveDeduction(withdrawn);
+  await ctx.records.review.saveDeduction(withdrawn);
   await audit(ctx, input.actor, 'review-deduction-withdrawn', found.baseId, input.reason, { id: found.id });
   return withdrawn;
 }
@@ -204,7 +204,7 @@ export async function recordObjection(
     actor: input.actor,
     at,
   };
-  await ctx.records.saveObjection(objection);
+  await ctx.records.review.saveObjection(objection);
   await audit(ctx, input.actor, 'review-objection', input.baseId, objection.summary, {
     id: objection.id,
     raisedBy: objection.raisedBy,
@@ -217,7 +217,7 @@ export async function decideObjection(
   ctx: AppContext,
   input: { id: string; decision: 'upheld' | 'rejected'; note: string; decidedOn: string; actor: string },
 ): Promise<Objection> {
-  const found = (await ctx.records.listObjections(ctx.round.id)).find((o) => o.id === input.id);
+  const found = (await ctx.records.review.listObjections(ctx.round.id)).find((o) => o.id === input.id);
   if (!found) throw new StaffActionError(`没有编号为${input.id}的异议`);
   if (found.outcome) throw new StaffActionError(`异议${input.id}已于${found.outcome.decidedOn}作出复议结论`);
   if (!input.note.trim()) throw new StaffActionError('请填写复议意见');
@@ -225,7 +225,7 @@ export async function decideObjection(
     ...found,
     outcome: { decision: input.decision, note: input.note.trim(), decidedOn: input.decidedOn, actor: input.actor },
   };
-  await ctx.records.saveObjection(decided);
+  await ctx.records.review.saveObjection(decided);
   await audit(ctx, input.actor, 'review-objection-decided', found.baseId, decided.outcome?.note ?? '', {
     id: found.id,
     decision: input.decision,
@@ -241,7 +241,7 @@ async function audit(
   reason: string,
   details: Record<string, unknown>,
 ): Promise<void> {
-  await ctx.records.appendAudit({
+  await ctx.records.audit.append({
     id: randomUUID(),
     at: ctx.clock.now().toISOString(),
     actor,

@@ -63,7 +63,7 @@ export async function assignSubmission(
   ctx: AppContext,
   input: Actor & { submissionId: string; baseId: string; rememberSender?: boolean },
 ): Promise<Submission> {
-  const submission = await ctx.records.getSubmission(input.submissionId);
+  const submission = await ctx.records.submissions.get(input.submissionId);
   if (!submission) throw new UnknownSubmissionError(input.submissionId);
   const base = (await listRegistry(ctx)).find((b) => b.id === input.baseId);
   if (!base) throw new UnknownBaseError(input.baseId);
@@ -72,14 +72,14 @@ export async function assignSubmission(
   submission.baseId = base.id;
   submission.match = { how: 'staff', source: input.actor, score: 1 };
   submission.findings = submission.findings.filter((f) => !MATCH_FINDINGS.has(f.code));
-  for (const doc of await ctx.records.listDocumentsBySubmission(submission.id)) {
-    await ctx.records.saveDocument({ ...doc, baseId: base.id });
+  for (const doc of await ctx.records.documents.listBySubmission(submission.id)) {
+    await ctx.records.documents.save({ ...doc, baseId: base.id });
   }
-  await ctx.records.saveSubmission(submission);
+  await ctx.records.submissions.save(submission);
 
   const address = addressOf(submission.from);
   if (address && input.rememberSender !== false) {
-    await ctx.records.saveSender({
+    await ctx.records.senders.save({
       address,
       baseId: base.id,
       confirmedBy: input.actor,
@@ -121,7 +121,7 @@ export async function registerBase(
     aliases: input.aliases ?? [],
     participating: true,
   };
-  await ctx.records.saveRegisteredBase(ctx.round.id, base);
+  await ctx.records.registeredBases.save(ctx.round.id, base);
   await audit(ctx, input, 'register-base', base.id, null, { name, city });
   return base;
 }
@@ -131,7 +131,7 @@ export async function reprocessSubmission(
   ctx: AppContext,
   input: Actor & { submissionId: string },
 ): Promise<IngestResult> {
-  const submission = await ctx.records.getSubmission(input.submissionId);
+  const submission = await ctx.records.submissions.get(input.submissionId);
   if (!submission) throw new UnknownSubmissionError(input.submissionId);
   const raw = await ctx.blobs.get(submission.rawKey);
   // Loaded here, not at the top: the readers (pdf.js, exceljs, mailparser …) stay out of every command and page that
@@ -163,7 +163,7 @@ export async function requestReprocess(
   input: Actor & { submissionId: string },
 ): Promise<IngestResult | ReprocessQueued> {
   if (!ctx.reprocess) return reprocessSubmission(ctx, input);
-  const submission = await ctx.records.getSubmission(input.submissionId);
+  const submission = await ctx.records.submissions.get(input.submissionId);
   if (!submission) throw new UnknownSubmissionError(input.submissionId);
   await ctx.reprocess.request({
     submissionId: submission.id,
@@ -193,14 +193,14 @@ async function audit(
     reason: who.reason,
     details,
   };
-  await ctx.records.appendAudit(event);
+  await ctx.records.audit.append(event);
 }
 
 /** Finds a document by id (`<submissionId>/<sha256>`) and the base it belongs to. */
 async function documentAndBase(ctx: AppContext, documentId: string) {
   const [submissionId, sha256] = documentId.split('/');
   const doc = submissionId
-    ? (await ctx.records.listDocumentsBySubmission(submissionId)).find((d) => d.sha256 === sha256)
+    ? (await ctx.records.documents.listBySubmission(submissionId)).find((d) => d.sha256 === sha256)
     : undefined;
   if (!doc) throw new StaffActionError(`no document with id ${documentId}`, `没有编号为“${documentId}”的文件`);
   if (!doc.baseId)
@@ -218,7 +218,7 @@ async function decide(
   action: string,
 ): Promise<BaseStatus> {
   const at = ctx.clock.now().toISOString();
-  await ctx.records.saveDecision({ ...decision, actor: who.actor, at, reason: who.reason });
+  await ctx.records.decisions.save({ ...decision, actor: who.actor, at, reason: who.reason });
   await audit(ctx, who, action, decision.baseId, null, {
     key: decision.key,
     active: decision.active,
@@ -368,7 +368,7 @@ export async function confirmSender(
     confirmedBy: input.actor,
     confirmedAt: ctx.clock.now().toISOString(),
   };
-  await ctx.records.saveSender(sender);
+  await ctx.records.senders.save(sender);
   await audit(ctx, input, 'confirm-sender', input.baseId, null, { address });
   return sender;
 }
@@ -384,7 +384,7 @@ export async function recordCityLetter(
     if (!registry.some((b) => b.id === id && b.city === city))
       throw new StaffActionError(`${id} is not a base of ${city}`, `${id} 不是${city}的基地`);
   }
-  const previous = await ctx.records.getCityRecord(city);
+  const previous = await ctx.records.cities.get(city);
   const now = ctx.clock.now().toISOString();
   const received = input.received ?? true;
   const record: CityRecord = {
@@ -397,7 +397,7 @@ export async function recordCityLetter(
     updatedBy: input.actor,
     updatedAt: now,
   };
-  await ctx.records.saveCityRecord(record);
+  await ctx.records.cities.save(record);
   await audit(ctx, input, 'record-city-letter', null, null, {
     city,
     received,

@@ -64,8 +64,8 @@ export async function listUnclassified(
   const perBase = await Promise.all(
     bases.map(async (base) => {
       const [documents, decisions] = await Promise.all([
-        ctx.records.listDocumentsByBase(base.id),
-        ctx.records.listDecisions(base.id),
+        ctx.records.documents.listByBase(base.id),
+        ctx.records.decisions.list(base.id),
       ]);
       const settled = settledFiles(decisions);
       const seen = new Set<string>();

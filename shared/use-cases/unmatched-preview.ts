@@ -40,9 +40,9 @@ export async function previewUnmatched(
   submissionId: string,
   maxChars = PREVIEW_CHARS,
 ): Promise<UnmatchedPreview | null> {
-  const submission = await ctx.records.getSubmission(submissionId);
+  const submission = await ctx.records.submissions.get(submissionId);
   if (!submission) return null;
-  const documents = await ctx.records.listDocumentsBySubmission(submissionId);
+  const documents = await ctx.records.documents.listBySubmission(submissionId);
   const files = documents
     .map((d) => ({ fileName: d.fileName, folderPath: d.folderPath, size: d.size, kind: d.kind }))
     .sort((a, b) => `${a.folderPath ?? ''}/${a.fileName}`.localeCompare(`${b.folderPath ?? ''}/${b.fileName}`, 'zh'));

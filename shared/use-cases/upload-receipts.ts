@@ -85,7 +85,7 @@ export async function receiptNumberFor(
   const known = await readJson<{ number?: unknown }>(ctx, key);
   if (typeof known?.number === 'string') return known.number;
   const year = receiptYear(ctx.round);
-  const number = formatReceiptNumber(year, await ctx.records.bumpBaseRevision(counterOf(year)));
+  const number = formatReceiptNumber(year, await ctx.records.statuses.bumpRevision(counterOf(year)));
   const filed = { number, sessionId, submissionId: completion.submissionId, receivedAt: completion.receivedAt };
   const body = Buffer.from(`${JSON.stringify(filed)}\n`);
   await ctx.blobs.put(`${UPLOAD_RECEIPT_PREFIX}${number}.json`, body, { contentType: 'application/json' });
@@ -138,7 +138,7 @@ export function materialOf(round: Round, status: BaseStatus): BaseMaterial {
  * never before the last arrival: a storage clock a little ahead of this one must not hide what it received.
  */
 export async function baseMaterial(ctx: AppContext, baseId: string): Promise<BaseMaterial> {
-  const last = (await ctx.records.listSubmissionsByBase(baseId)).reduce(
+  const last = (await ctx.records.submissions.listByBase(baseId)).reduce(
     (latest, s) => Math.max(latest, Date.parse(s.receivedAt) || 0),
     0,
   );
@@ -169,7 +169,7 @@ async function receiptStatus(
   const title = '本基地材料情况';
   const [session, submission] = await Promise.all([
     getUploadSession(ctx, sessionId),
-    ctx.records.getSubmission(completion.submissionId),
+    ctx.records.submissions.get(completion.submissionId),
   ]);
   if (!submission || submission.state === 'received') {
     return { title, lines: [], note: '材料经安全检查后读取，读取后即核对本基地材料是否齐全，核对结果以邮件回执告知。' };

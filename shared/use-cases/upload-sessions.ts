@@ -6,8 +6,8 @@
  * `inbox/upload/<sessionId>.eml`. In AWS the inbox's S3 event -> SQS -> ingest-email takes it from there (after the
  * malware scan); locally, with no S3 events, it is ingested at once.
  *
- * The session is a JSON object next to its files (`uploads/<id>/session.json`) rather than a record in the
- * RecordStore: it lives exactly as long as the files it describes (the bucket's lifecycle rule expires `uploads/`),
+ * The session is a JSON object next to its files (`uploads/<id>/session.json`) rather than a record in the table:
+ * it lives exactly as long as the files it describes (the bucket's lifecycle rule expires `uploads/`),
  * needs no new record type or table access, and what outlives it (the message and the submission) is recorded
  * anyway. Completion is idempotent without a lock: the message is composed deterministically (fixed Message-ID and
  * boundaries, Date = when the last file arrived), so repeated or concurrent completions store the same bytes, which

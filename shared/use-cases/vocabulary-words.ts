@@ -45,13 +45,13 @@ export async function proposeFromClassification(
     decidedBy: null,
     decidedAt: null,
   };
-  return (await ctx.records.saveVocabularyWord(proposal, { onlyNew: true })) ? proposal : null;
+  return (await ctx.records.vocabulary.save(proposal, { onlyNew: true })) ? proposal : null;
 }
 
 /** The round's vocabulary words: proposed first (oldest first), then accepted and rejected. */
 export async function listVocabularyWords(ctx: AppContext): Promise<VocabularyWord[]> {
   const order = { proposed: 0, accepted: 1, rejected: 2 } as const;
-  return (await ctx.records.listVocabularyWords(ctx.round.id)).sort(
+  return (await ctx.records.vocabulary.list(ctx.round.id)).sort(
     (a, b) => order[a.state] - order[b.state] || a.proposedAt.localeCompare(b.proposedAt),
   );
 }
@@ -61,7 +61,7 @@ export async function decideVocabularyWord(
   ctx: AppContext,
   input: { indicator: string; word: string; accept: boolean; actor: string; reason?: string },
 ): Promise<VocabularyWord> {
-  const words = await ctx.records.listVocabularyWords(ctx.round.id);
+  const words = await ctx.records.vocabulary.list(ctx.round.id);
   const found = words.find((w) => w.indicator === input.indicator && w.word === input.word);
   if (!found) throw new UnknownWordError(`no proposed word ${input.word} for ${input.indicator}`);
   const at = ctx.clock.now().toISOString();
@@ -71,8 +71,8 @@ export async function decideVocabularyWord(
     decidedBy: input.actor,
     decidedAt: at,
   };
-  await ctx.records.saveVocabularyWord(decided);
-  await ctx.records.appendAudit({
+  await ctx.records.vocabulary.save(decided);
+  await ctx.records.audit.append({
     id: `${at}-vocab-${input.indicator}-${input.word}`,
     at,
     actor: input.actor,
@@ -95,7 +95,7 @@ export async function withAcceptedWords(ctx: AppContext): Promise<AppContext> {
   let entry = cached.get(ctx.records);
   if (!entry || now - entry.at > ACCEPTED_WORDS_TTL_MS) {
     try {
-      entry = { at: now, words: await ctx.records.listVocabularyWords(ctx.round.id) };
+      entry = { at: now, words: await ctx.records.vocabulary.list(ctx.round.id) };
       cached.set(ctx.records, entry);
     } catch (error) {
       // The words refine the classifier; a store that cannot list them now never holds up receiving a message: the

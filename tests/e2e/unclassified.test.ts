@@ -114,7 +114,7 @@ describeNeeding('chromium')('unclassified queue in chromium', () => {
     await page.goto(`${origin}/bases/p11`);
     const row = page.locator('#evidence tbody tr', { hasText: merchants.name });
     await expect(row.locator('.chip').first().textContent()).resolves.toBe('已提交');
-    const audit = await stack.ctx.records.listAudit('p11');
+    const audit = await stack.ctx.records.audit.list('p11');
     expect(audit.map((a) => a.action)).toContain('classify-document');
   });
 
@@ -137,8 +137,8 @@ describeNeeding('chromium')('unclassified queue in chromium', () => {
     const names = ['employees', 'party-members'].map((slug) => round.indicators.find((i) => i.slug === slug)!.name);
     const flash = (await page.locator('.flash.ok').textContent()) ?? '';
     for (const name of names) expect(flash).toContain(name);
-    const doc = (await stack.ctx.records.listDocumentsByBase('p11')).find((d) => d.fileName === ROSTER)!;
-    const [status] = (await stack.ctx.records.listBaseStatuses('changzhi')).filter((b) => b.baseId === 'p11');
+    const doc = (await stack.ctx.records.documents.listByBase('p11')).find((d) => d.fileName === ROSTER)!;
+    const [status] = (await stack.ctx.records.statuses.list('changzhi')).filter((b) => b.baseId === 'p11');
     expect(status?.documents.find((d) => d.id === doc.id)?.indicators.sort()).toEqual(['employees', 'party-members']);
   });
 

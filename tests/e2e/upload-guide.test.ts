@@ -162,7 +162,7 @@ describeNeeding('chromium')('the upload page guides a base, in chromium', () => 
     const status = (await p.locator('#receipt-status').textContent()) ?? '';
     expect(status).toContain('与参评基地名单不一致');
     const submissionId = (await p.locator('#submission-id').textContent()) ?? '';
-    expect(await stack.ctx.records.getSubmission(submissionId)).toMatchObject({ channel: 'upload', baseId: null });
+    expect(await stack.ctx.records.submissions.get(submissionId)).toMatchObject({ channel: 'upload', baseId: null });
   });
 
   it('tells what the base still lacks on the receipt to a sender known for it, not to a stranger or no address', async () => {

@@ -73,9 +73,9 @@ describeNeeding('chromium')('a base’s upload link in chromium', () => {
     expect(await page.locator('#base-list').count()).toBe(0);
     await expect(page.locator('#limits').textContent()).resolves.toContain('一次最多上传 20 个文件');
     const submissionId = (await page.locator('#submission-id').textContent()) ?? '';
-    const submission = await stack.ctx.records.getSubmission(submissionId);
+    const submission = await stack.ctx.records.submissions.get(submissionId);
     expect(submission).toMatchObject({ channel: 'upload', baseId: 'p11', state: 'processed' });
-    expect(await stack.ctx.records.listDocumentsBySubmission(submissionId)).toHaveLength(6);
+    expect(await stack.ctx.records.documents.listBySubmission(submissionId)).toHaveLength(6);
     await mkdir(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOTS, 'upload-link.png'), fullPage: true });
     await page.close();

@@ -85,9 +85,9 @@ describeNeeding('chromium')('upload page in chromium', () => {
 
   /** Checks through the records that a submission holds exactly these files, byte for byte. */
   async function expectStored(submissionId: string, baseId: string, files: { name: string; buffer: Buffer }[]) {
-    const submission = await stack.ctx.records.getSubmission(submissionId);
+    const submission = await stack.ctx.records.submissions.get(submissionId);
     expect(submission).toMatchObject({ channel: 'upload', baseId, state: 'processed' });
-    const documents = await stack.ctx.records.listDocumentsBySubmission(submissionId);
+    const documents = await stack.ctx.records.documents.listBySubmission(submissionId);
     const stored = await Promise.all(
       documents.map(async (d) => ({
         name: d.fileName,

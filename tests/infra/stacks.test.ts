@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -1346,9 +1346,12 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
           'dynamodb:ConditionCheckItem',
         ],
       };
-      // listSubmissions (a Scan) is read by intake doctor alone, a CLI command no function imports: not granted.
+      // submissions.listAll (a Scan) is read by intake doctor alone, a CLI command no function imports: not granted.
       const cliOnly = new Set(['ScanCommand']);
-      const source = readFileSync(new URL('shared/adapters/aws/dynamodb-record-store.ts', repoRoot), 'utf8');
+      const folder = new URL('shared/adapters/aws/records/', repoRoot);
+      const source = readdirSync(folder)
+        .map((file) => readFileSync(new URL(file, folder), 'utf8'))
+        .join('\n');
 
       // Act
       const commands = [...source.matchAll(/\b([A-Z][A-Za-z]+Command)\b(?!Input|Output)/g)].map((match) => match[1]!);

@@ -109,7 +109,7 @@ async function seedEvidence(ctx: AppContext): Promise<{ withdrawn: string }> {
   ]);
   // The same anchors' list again: in the package once.
   await evidence('2023-11-07T03:00:00Z', [{ filename: '主播名单.pdf', content: anchors }]);
-  const docs = await ctx.records.listDocumentsByBase('p11');
+  const docs = await ctx.records.documents.listByBase('p11');
   const gmv = docs.find((d) => d.fileName === '交易额明细.pdf')!;
   await withdrawDocument(ctx, { documentId: gmv.id, actor: 'admin', reason: '基地说发错了' });
   // The shared staff list, settled by hand (whatever the classifier makes of it): it serves three indicators.
@@ -179,7 +179,7 @@ describe('file packages (zip)', () => {
     // The bytes are the stored ones.
     const form = members.find((m) => m.name.endsWith('00 经营服务情况报告表.xlsx'))!;
     expect(form.data.subarray(0, 2).toString('latin1')).toBe('PK');
-    const docs = await stack.ctx.records.listDocumentsByBase('p11');
+    const docs = await stack.ctx.records.documents.listByBase('p11');
     const anchors = docs.find((d) => d.fileName === '主播名单.pdf')!;
     expect(members.find((m) => m.name.endsWith('主播名单.pdf'))!.data).toEqual(
       await stack.ctx.blobs.get(anchors.blobKey),
@@ -206,7 +206,7 @@ describe('file packages (zip)', () => {
     ]);
     expect(rows).toHaveLength(9); // header + 8 files
     const building = rows.find((r) => r[5]?.includes('办公建筑面积明细表'))!;
-    const docs = await stack.ctx.records.listDocumentsByBase('p11');
+    const docs = await stack.ctx.records.documents.listByBase('p11');
     const record = docs.find((d) => d.fileName === '办公建筑面积明细表.xlsx')!;
     expect(building.slice(1, 9)).toEqual([
       '长治市',
@@ -294,8 +294,8 @@ describe('file packages (zip)', () => {
     const content = Buffer.alloc(5 * 1024 * 1024, 7);
     const sha256 = createHash('sha256').update(content).digest('hex');
     await stack.ctx.blobs.put(`documents/${sha256}`, content);
-    const [form] = await stack.ctx.records.listDocumentsByBase('p02');
-    await stack.ctx.records.saveDocument({
+    const [form] = await stack.ctx.records.documents.listByBase('p02');
+    await stack.ctx.records.documents.save({
       ...form!,
       id: `${form!.submissionId}/${sha256}`,
       fileName: '扫描件.jpg',
@@ -327,8 +327,8 @@ describe('file packages (zip)', () => {
 
   it('leaves out a file whose bytes the store no longer has, and says so in the index', async () => {
     // Prepare: a record of 邮拓 whose blob is gone.
-    const [form] = await stack.ctx.records.listDocumentsByBase('p02');
-    await stack.ctx.records.saveDocument({
+    const [form] = await stack.ctx.records.documents.listByBase('p02');
+    await stack.ctx.records.documents.save({
       ...form!,
       id: `${form!.submissionId}/${'f'.repeat(64)}`,
       fileName: '丢失的文件.pdf',

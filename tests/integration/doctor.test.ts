@@ -81,8 +81,8 @@ async function seed(root: string, name: string, raw: Buffer): Promise<Seeded> {
       channel: 'cli',
       receivedAt: new Date('2023-11-09T08:30:00Z'),
     });
-    const submission = await local.ctx.records.getSubmission(result.submissionId);
-    const [form] = await local.ctx.records.listDocumentsBySubmission(result.submissionId);
+    const submission = await local.ctx.records.submissions.get(result.submissionId);
+    const [form] = await local.ctx.records.documents.listBySubmission(result.submissionId);
     return {
       dataDir,
       submissionId: result.submissionId,
@@ -110,7 +110,7 @@ async function seedInterrupted(root: string, name: string, raw: Buffer): Promise
       { raw, channel: 'cli', receivedAt: new Date('2023-11-09T08:30:00Z') },
     );
     await expect(failed).rejects.toBeInstanceOf(IntakeInterruptedError);
-    const [left] = await local.ctx.records.listUnmatchedSubmissions();
+    const [left] = await local.ctx.records.submissions.listUnmatched();
     expect(left).toMatchObject({ state: 'received', baseId: null, documentIds: [] });
     return left?.id ?? '';
   } finally {
@@ -223,7 +223,7 @@ describe('intake doctor', () => {
       // Act
       const found = await checkStore(local.ctx);
       const repaired = await checkStore(local.ctx, { repair: true });
-      const [form] = await local.ctx.records.listDocumentsBySubmission(seeded.submissionId);
+      const [form] = await local.ctx.records.documents.listBySubmission(seeded.submissionId);
 
       // Assess
       expect(found.problems).toMatchObject([{ kind: 'document', problem: 'mismatch', key: seeded.formKey }]);
@@ -316,7 +316,10 @@ describe('resuming an interrupted ingest', () => {
     expect(lines.join('\n')).toContain(`续收中断的报送 ${submissionId} -> p11`);
     const local = await createLocalContext({ dataDir, own: true });
     try {
-      expect(await local.ctx.records.getSubmission(submissionId)).toMatchObject({ state: 'processed', baseId: 'p11' });
+      expect(await local.ctx.records.submissions.get(submissionId)).toMatchObject({
+        state: 'processed',
+        baseId: 'p11',
+      });
     } finally {
       await local.close();
     }

@@ -48,7 +48,7 @@ describe('evidence recognised as bases label it, through intake', () => {
 
     // Act
     const sent = await ingestMessage(stack.ctx, { raw, channel: 'cli' });
-    const docs = await stack.ctx.records.listDocumentsBySubmission(sent.submissionId);
+    const docs = await stack.ctx.records.documents.listBySubmission(sent.submissionId);
     const status = await evaluateBase(stack.ctx, { baseId: sent.baseId!, asOf: AFTER_DEADLINE });
     const byName = (fileName: string) => docs.find((d) => d.fileName === fileName)!;
 

@@ -151,7 +151,7 @@ describe('excluded bases', () => {
     expect(status).toMatchObject({ category: 'new', submissions: 1 });
     expect(status.documents.map((d) => [d.fileName, d.kind])).toEqual([['沁水县直播孵化体报告表.xlsx', 'report-form']]);
     expect(status.formValues.length).toBeGreaterThan(0);
-    const audit = await ctx.records.listAudit(done.base.id);
+    const audit = await ctx.records.audit.list(done.base.id);
     expect(audit.map((e) => e.action)).toContain('recommend-excluded-base');
     expect(later.baseId).toBe(done.base.id);
     await expect(recommendExcludedBase(ctx, { submissionId, actor: 'tester', reason: 'again' })).rejects.toThrow(

@@ -36,7 +36,7 @@ describe('downloads in redirect mode (AWS): a presigned S3 URL instead of the by
       baseName: '平顺网红直播基地',
       files: [{ fileName, content, contentType: 'image/jpeg' }],
     });
-    const documents = await stack.ctx.records.listDocumentsBySubmission(result.submissionId);
+    const documents = await stack.ctx.records.documents.listBySubmission(result.submissionId);
     document = documents.find((d) => d.fileName === fileName)!;
   }, 120_000);
   afterAll(async () => {

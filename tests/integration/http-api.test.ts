@@ -360,7 +360,7 @@ describe('HTTP API', () => {
     it('downloads a document only through a short-lived signed link', async () => {
       // Prepare
       const [s, sha] = seeded.pingshun.documentIds[0]!.split('/');
-      const stored = (await stack.ctx.records.listDocumentsBySubmission(s!)).find((d) => d.sha256 === sha)!;
+      const stored = (await stack.ctx.records.documents.listBySubmission(s!)).find((d) => d.sha256 === sha)!;
 
       // Act
       const link = await json<{ url: string }>(await get(`/api/documents/${s}/${sha}/link`, bureau));
@@ -466,7 +466,7 @@ describe('HTTP API', () => {
 
       // Assess
       expect(response.status).toBe(400);
-      expect(await stack.ctx.records.listAudit('p03')).toEqual([]);
+      expect(await stack.ctx.records.audit.list('p03')).toEqual([]);
     });
 
     it('assigns the unmatched submission as the signed-in user, audited, and the base changes state', async () => {
@@ -503,7 +503,7 @@ describe('HTTP API', () => {
 
     it('classifies a document by hand, withdraws and restores it, each audited', async () => {
       // Prepare
-      const documents = await stack.ctx.records.listDocumentsBySubmission(seeded.pingshun.submissionId);
+      const documents = await stack.ctx.records.documents.listBySubmission(seeded.pingshun.submissionId);
       const [s, sha] = documents.find((d) => d.kind === 'report-form')!.id.split('/');
 
       // Act
@@ -721,7 +721,7 @@ describe('HTTP API', () => {
       expect(byBureau.status).toBe(403);
       expect(done.status).toBe(303);
       expect(done.headers.get('location')).toBe('/bases/p12');
-      expect((await stack.ctx.records.listAudit('p12'))[0]).toMatchObject({
+      expect((await stack.ctx.records.audit.list('p12'))[0]).toMatchObject({
         actor: 'admin',
         action: 'record-paper-copies',
       });

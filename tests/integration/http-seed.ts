@@ -87,7 +87,7 @@ export async function seedIntake(ctx: AppContext): Promise<Seeded> {
     ['changzhi', null],
     ['taiyuan', 'SMTP 550 mailbox unavailable'],
   ] as const) {
-    await ctx.records.saveNotice({
+    await ctx.records.notices.save({
       id: `n-${city}`,
       city,
       to: [`${city}@bureau.example.cn`],
@@ -101,7 +101,7 @@ export async function seedIntake(ctx: AppContext): Promise<Seeded> {
     });
   }
   const ids = async (submissionId: string) =>
-    (await ctx.records.listDocumentsBySubmission(submissionId)).map((d) => d.id);
+    (await ctx.records.documents.listBySubmission(submissionId)).map((d) => d.id);
   return {
     pingshun: { submissionId: pingshun.submissionId, documentIds: await ids(pingshun.submissionId) },
     youtuo: { submissionId: youtuo.submissionId, documentIds: await ids(youtuo.submissionId) },

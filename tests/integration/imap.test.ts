@@ -13,7 +13,7 @@ import {
   type PollReport,
 } from '../../shared/adapters/imap/imap-mailbox-poller.ts';
 import type { Submission } from '../../shared/domain/records.ts';
-import type { BlobStore, RecordStore } from '../../shared/ports/index.ts';
+import type { BlobStore, Records, SubmissionRecords } from '../../shared/ports/index.ts';
 import type { AppContext } from '../../shared/use-cases/context.ts';
 import { type IngestInput, ingestMessage } from '../../shared/use-cases/intake.ts';
 import { buildEmail } from '../fixtures/email.ts';
@@ -77,7 +77,7 @@ async function mailboxContent(login: DovecotLogin, mailbox: string): Promise<{ u
 
 /** Submissions in the unmatched queue (every plain test message ends there), by subject. */
 async function unmatchedBySubject(ctx: AppContext): Promise<Map<string, Submission>> {
-  const submissions = await ctx.records.listUnmatchedSubmissions();
+  const submissions = await ctx.records.submissions.listUnmatched();
   return new Map(submissions.map((s) => [s.subject ?? '', s]));
 }
 
@@ -146,7 +146,7 @@ describeNeeding('dovecot')('ImapMailboxPoller against a real Dovecot', () => {
     expect(second).toMatchObject(reportOf({ fetched: 0, lastUid: 3, uidValidity: first.uidValidity }));
     expect(third).toMatchObject(reportOf({ fetched: 1, ingested: 1, lastUid: 4 }));
 
-    const [matched] = await stack.ctx.records.listSubmissionsByBase('p02');
+    const [matched] = await stack.ctx.records.submissions.listByBase('p02');
     expect(matched).toMatchObject({
       channel: 'imap',
       receivedAt: LAST_SECOND.toISOString(),
@@ -266,15 +266,16 @@ describeNeeding('dovecot')('ImapMailboxPoller against a real Dovecot', () => {
       { raw: await plainMessage('第三封'), at: FIRST_LATE_SECOND },
     ]);
     let creates = 0;
-    const records: RecordStore = Object.create(stack.ctx.records, {
-      createSubmission: {
-        value: async (...args: Parameters<RecordStore['createSubmission']>) => {
+    const submissions: SubmissionRecords = Object.create(stack.ctx.records.submissions, {
+      create: {
+        value: async (...args: Parameters<SubmissionRecords['create']>) => {
           creates += 1;
           if (creates === 2) throw new Error('DynamoDB unavailable');
-          return stack.ctx.records.createSubmission(...args);
+          return stack.ctx.records.submissions.create(...args);
         },
       },
     });
+    const records: Records = { ...stack.ctx.records, submissions };
     const poller = new ImapMailboxPoller(login, direct({ ...stack.ctx, records }));
 
     // Act

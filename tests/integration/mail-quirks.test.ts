@@ -52,9 +52,9 @@ function sha256(data: Buffer): string {
 
 async function ingest(ctx: AppContext, message: QuirkyMessage, channel: Channel = 'cli'): Promise<Recorded> {
   const result = await ingestMessage(ctx, { raw: message.raw, channel });
-  const submission = await ctx.records.getSubmission(result.submissionId);
+  const submission = await ctx.records.submissions.get(result.submissionId);
   if (!submission) throw new Error(`no submission recorded for ${result.submissionId}`);
-  const documents = await ctx.records.listDocumentsBySubmission(submission.id);
+  const documents = await ctx.records.documents.listBySubmission(submission.id);
   const codes = [...submission.findings, ...documents.flatMap((doc) => doc.findings)].map((f) => f.code);
   return { duplicate: result.duplicate, submission, documents, codes };
 }
@@ -276,10 +276,10 @@ describe('quirky mail on the embedded stack', () => {
       expect(documents).toHaveLength(message.attachments.length);
       expectNothingLost(message, documents);
       if (baseId === null) {
-        const queue = await stack.ctx.records.listUnmatchedSubmissions();
+        const queue = await stack.ctx.records.submissions.listUnmatched();
         expect(queue.map((s) => s.id)).toContain(submission.id);
       } else {
-        const ofBase = await stack.ctx.records.listSubmissionsByBase(baseId);
+        const ofBase = await stack.ctx.records.submissions.listByBase(baseId);
         expect(ofBase.map((s) => s.id)).toEqual([submission.id]);
       }
     },
@@ -481,12 +481,12 @@ describe('deliveries of the same message', () => {
     expect(new Set(results.map((r) => r.submissionId)).size).toBe(1);
     // One delivery is the submission; the others are told they were duplicates of it.
     expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
-    const ofBase = await stack.ctx.records.listSubmissionsByBase('p02');
+    const ofBase = await stack.ctx.records.submissions.listByBase('p02');
     expect(ofBase).toHaveLength(1);
     expect(ofBase[0]).toMatchObject({ state: 'processed', duplicateOf: null });
-    const documents = await stack.ctx.records.listDocumentsBySubmission(ofBase[0]!.id);
+    const documents = await stack.ctx.records.documents.listBySubmission(ofBase[0]!.id);
     expect(documents).toHaveLength(2);
-    expect(await stack.ctx.records.listDocumentsByBase('p02')).toHaveLength(2);
+    expect(await stack.ctx.records.documents.listByBase('p02')).toHaveLength(2);
     expectNothingLost(message, documents);
   });
 
@@ -505,10 +505,10 @@ describe('deliveries of the same message', () => {
 
     // Assess
     expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
-    const queue = await stack.ctx.records.listUnmatchedSubmissions();
+    const queue = await stack.ctx.records.submissions.listUnmatched();
     const mine = queue.filter((s) => s.rawSha256 === sha256(message.raw));
     expect(mine).toHaveLength(1);
-    expect(await stack.ctx.records.listDocumentsBySubmission(mine[0]!.id)).toHaveLength(1);
+    expect(await stack.ctx.records.documents.listBySubmission(mine[0]!.id)).toHaveLength(1);
   });
 
   it('records a redelivery (same message, other trace headers) as a duplicate of the first', async () => {
@@ -530,10 +530,10 @@ describe('deliveries of the same message', () => {
     expect(b.submissionId).not.toBe(a.submissionId);
     expect([a.duplicate, b.duplicate]).toEqual([false, true]);
     expect(b.baseId).toBe('p03');
-    const second = await stack.ctx.records.getSubmission(b.submissionId);
+    const second = await stack.ctx.records.submissions.get(b.submissionId);
     expect(second).toMatchObject({ state: 'duplicate', duplicateOf: a.submissionId });
     expect(await stack.ctx.blobs.exists(second!.rawKey)).toBe(true); // kept raw all the same
-    expect(await stack.ctx.records.listDocumentsBySubmission(b.submissionId)).toHaveLength(0);
+    expect(await stack.ctx.records.documents.listBySubmission(b.submissionId)).toHaveLength(0);
   });
 
   it('records messages that share one Message-ID but differ in content as submissions of their own, in any order', async () => {
@@ -563,7 +563,7 @@ describe('deliveries of the same message', () => {
       const codes = results.map((r) => r.findings.map((f) => f.code).includes('mail.message-id-reused'));
       expect(codes).toEqual([false, true, true]);
       for (const result of results) {
-        expect((await stack.ctx.records.listDocumentsBySubmission(result.submissionId)).length).toBeGreaterThan(0);
+        expect((await stack.ctx.records.documents.listBySubmission(result.submissionId)).length).toBeGreaterThan(0);
       }
     }
   });
@@ -586,7 +586,7 @@ describe('deliveries of the same message', () => {
     expect(submission.subject).toBe('【申报材料】山西千万亿直播基地');
     expect(submission.baseId).toBeNull();
     expect(documents).toEqual([]);
-    const quarantined = await stack.ctx.records.listQuarantinedSubmissions();
+    const quarantined = await stack.ctx.records.submissions.listQuarantined();
     expect(quarantined.map((s) => s.id)).toEqual([submission.id]);
     expect(await stack.ctx.blobs.list('documents/')).not.toContain(`documents/${sha256(sampleBytes('virus', 500))}`);
   });
@@ -608,7 +608,7 @@ describe('deliveries of the same message', () => {
     expect(submission.quarantine ?? null).toBeNull();
     expect(codes).not.toContain('intake.quarantined');
     expectNothingLost(message, documents);
-    const quarantined = await stack.ctx.records.listQuarantinedSubmissions();
+    const quarantined = await stack.ctx.records.submissions.listQuarantined();
     expect(quarantined.map((s) => s.id)).not.toContain(submission.id);
   });
 });

@@ -61,7 +61,7 @@ describe('acknowledgements', () => {
     expect(reprocessed.submissionId).toBe(result.submissionId);
     expect(ctx.mailer.sent).toHaveLength(1); // once, even after the reprocess
     const ack = ctx.mailer.sent[0]!;
-    const submission = await stack.ctx.records.getSubmission(result.submissionId);
+    const submission = await stack.ctx.records.submissions.get(result.submissionId);
     expect(ack.to).toEqual(['youtuo@example.cn']);
     expect(ack.subject).toBe('【材料已收到】邮拓直播电商基地申报材料');
     expect(ack.headers).toMatchObject({
@@ -81,7 +81,7 @@ describe('acknowledgements', () => {
     expect(ack.text).toContain('第32项交易额填写为1.2万元，数值过小，疑似按亿元填写（单位应为万元）。');
     expect(ack.text).not.toContain('逾期');
     expect(ack.html).toContain('<li>第32项交易额填写为1.2万元，数值过小，疑似按亿元填写（单位应为万元）。</li>');
-    const claim = await stack.ctx.records.getNoticeClaim(`ack:${result.submissionId}`);
+    const claim = await stack.ctx.records.noticeClaims.get(`ack:${result.submissionId}`);
     expect(claim).toMatchObject({
       state: 'sent',
       kind: 'ack',
@@ -102,7 +102,7 @@ describe('acknowledgements', () => {
     // Assess
     expect(result.duplicate).toBe(false);
     expect(ctx.mailer.sent).toEqual([]);
-    const claim = await stack.ctx.records.getNoticeClaim(`ack:${result.submissionId}`);
+    const claim = await stack.ctx.records.noticeClaims.get(`ack:${result.submissionId}`);
     expect(claim).toMatchObject({ state: 'skipped', reason: 'auto-submitted' });
   });
 
@@ -119,7 +119,7 @@ describe('acknowledgements', () => {
     // Assess
     expect(result.baseId).toBe('p02'); // intake itself goes on: the files are kept and counted
     expect(ctx.mailer.sent).toEqual([]);
-    const claim = await stack.ctx.records.getNoticeClaim(`ack:${result.submissionId}`);
+    const claim = await stack.ctx.records.noticeClaims.get(`ack:${result.submissionId}`);
     expect(claim).toMatchObject({ state: 'skipped', reason: 'unauthenticated', to: ['youtuo@example.cn'] });
   });
 
@@ -133,7 +133,7 @@ describe('acknowledgements', () => {
 
     // Assess
     expect(ctx.mailer.sent).toEqual([]);
-    expect(await stack.ctx.records.getNoticeClaim(`ack:${result.submissionId}`)).toMatchObject({ reason: 'too-old' });
+    expect(await stack.ctx.records.noticeClaims.get(`ack:${result.submissionId}`)).toMatchObject({ reason: 'too-old' });
   });
 
   it('never fails intake when the acknowledgement cannot be sent, and retries it after the backoff', async () => {
@@ -144,7 +144,7 @@ describe('acknowledgements', () => {
 
     // Act
     const result = await ingestMessage(failing, { raw, channel: 'cli' });
-    const listed = await stack.ctx.records.listFailedNotices();
+    const listed = await stack.ctx.records.noticeClaims.listUnsettled();
     const early = contextAt(new Date(SOON_AFTER.getTime() + 5 * 60_000));
     const tooEarly = await retryAcknowledgements(early);
     const later = contextAt(new Date(SOON_AFTER.getTime() + 16 * 60_000));
@@ -162,8 +162,10 @@ describe('acknowledgements', () => {
     expect(early.mailer.sent).toEqual([]);
     expect(retried.map((r) => r.status)).toEqual(['sent']);
     expect(later.mailer.sent).toHaveLength(1);
-    expect((await stack.ctx.records.listFailedNotices()).map((c) => c.key)).not.toContain(`ack:${result.submissionId}`);
-    expect(await stack.ctx.records.getNoticeClaim(`ack:${result.submissionId}`)).toMatchObject({
+    expect((await stack.ctx.records.noticeClaims.listUnsettled()).map((c) => c.key)).not.toContain(
+      `ack:${result.submissionId}`,
+    );
+    expect(await stack.ctx.records.noticeClaims.get(`ack:${result.submissionId}`)).toMatchObject({
       state: 'sent',
       attempts: 2,
     });

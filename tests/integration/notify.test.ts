@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeMime } from '../../shared/adapters/mail-message.ts';
 import type { CityId, Round } from '../../shared/domain/catalogue.ts';
 import type { NoticeClaim } from '../../shared/domain/notice-claims.ts';
-import type { RecordStore } from '../../shared/ports/index.ts';
+import type { NoticeClaimRecords } from '../../shared/ports/index.ts';
 import { type AppContext, fixedClock } from '../../shared/use-cases/context.ts';
 import { clearMailFeedback, recordMailFeedback } from '../../shared/use-cases/mail-feedback.ts';
 import { sendCityNotices } from '../../shared/use-cases/notify.ts';
@@ -50,8 +50,8 @@ describe('city digests', () => {
           document(sub, `${baseId}自评报告.pdf`, 'self-assessment'),
         ];
     sub.documentIds = docs.map((d) => d.id);
-    await stack.ctx.records.saveSubmission(sub);
-    for (const doc of docs) await stack.ctx.records.saveDocument(doc);
+    await stack.ctx.records.submissions.save(sub);
+    for (const doc of docs) await stack.ctx.records.documents.save(doc);
   }
 
   it('sends the digest due on a reminder day with HTML, the .xlsx and loop-safe headers, then nothing while nothing changes', async () => {
@@ -90,9 +90,9 @@ describe('city digests', () => {
     expect(again).toMatchObject({ sent: false, skipped: 'unchanged' });
     expect(quiet).toMatchObject({ due: false, sent: false, skipped: 'unchanged' });
     expect(nextDay.mailer.sent).toHaveLength(0);
-    const claims = await stack.ctx.records.listNoticeClaims('taiyuan');
+    const claims = await stack.ctx.records.noticeClaims.listDigests('taiyuan');
     expect(claims.map((c) => [c.state, c.slot, c.attempts])).toEqual([['sent', '2023-11-03:before-7', 1]]);
-    expect(await stack.ctx.records.listNotices('taiyuan')).toHaveLength(1);
+    expect(await stack.ctx.records.notices.list('taiyuan')).toHaveLength(1);
   });
 
   it('sends a change digest when a base sends more, at most one a day', async () => {
@@ -122,15 +122,15 @@ describe('city digests', () => {
   it('does not send twice after a crash between the send and its record', async () => {
     // Prepare: a store that fails to record the outcome of a send (the process dies at that point).
     await seedBase('p14', at(1));
-    const crashing: RecordStore = Object.create(stack.ctx.records, {
-      putNoticeClaim: {
+    const noticeClaims: NoticeClaimRecords = Object.create(stack.ctx.records.noticeClaims, {
+      put: {
         value: async (claim: NoticeClaim, expected: number | null) => {
           if (claim.state === 'sent') throw new Error('connection reset');
-          return stack.ctx.records.putNoticeClaim(claim, expected);
+          return stack.ctx.records.noticeClaims.put(claim, expected);
         },
       },
     });
-    const crashed = contextAt(at(3), { records: crashing });
+    const crashed = contextAt(at(3), { records: { ...stack.ctx.records, noticeClaims } });
 
     // Act
     const [first] = await sendCityNotices(crashed, { asOf: at(3), city: 'datong' });
@@ -145,7 +145,7 @@ describe('city digests', () => {
     expect(laterRuns.map((ctx) => ctx.mailer.sent.length)).toEqual([0, 0, 0]);
     // The slot counts as handled: the mail may well be out, so it is listed rather than sent again.
     expect(retries.map((r) => r?.sent)).toEqual([false, false, false]);
-    const open = (await stack.ctx.records.listFailedNotices()).filter((c) => c.city === 'datong');
+    const open = (await stack.ctx.records.noticeClaims.listUnsettled()).filter((c) => c.city === 'datong');
     expect(open.map((c) => [c.state, c.key])).toEqual([['sending', 'digest:datong:2023-11-03:before-7']]);
     expect(retries[2]?.failures.map((f) => f.state)).toEqual(['sending']);
   });
@@ -160,16 +160,16 @@ describe('city digests', () => {
     // Assess
     expect(next).toMatchObject({ slot: '2023-11-07:before-3', sent: true, failures: [] });
     expect(day7.mailer.sent).toHaveLength(1);
-    const open = (await stack.ctx.records.listFailedNotices()).filter((c) => c.city === 'datong');
+    const open = (await stack.ctx.records.noticeClaims.listUnsettled()).filter((c) => c.city === 'datong');
     expect(open).toEqual([]);
-    const old = await stack.ctx.records.getNoticeClaim('digest:datong:2023-11-03:before-7');
+    const old = await stack.ctx.records.noticeClaims.get('digest:datong:2023-11-03:before-7');
     expect(old).toMatchObject({ state: 'superseded', reason: 'superseded by digest:datong:2023-11-07:before-3' });
   });
 
   it('claims again a notice whose run died before sending, once the lease is over', async () => {
     // Prepare: a claim taken at 09:00 by a run that never sent (lease 15 minutes).
     await seedBase('p09', at(1));
-    await stack.ctx.records.putNoticeClaim(
+    await stack.ctx.records.noticeClaims.put(
       {
         key: 'digest:shuozhou:2023-11-03:before-7',
         kind: 'digest',
@@ -221,7 +221,7 @@ describe('city digests', () => {
 
     // Act
     const [failed] = await sendCityNotices(failing, { asOf: at(3), city: 'xinzhou' });
-    const listed = (await stack.ctx.records.listFailedNotices()).filter((c) => c.city === 'xinzhou');
+    const listed = (await stack.ctx.records.noticeClaims.listUnsettled()).filter((c) => c.city === 'xinzhou');
     const [waiting] = await sendCityNotices(tooSoon, { asOf: at(3, 10), city: 'xinzhou' });
     const [retried] = await sendCityNotices(due, { asOf: at(3, 16), city: 'xinzhou' });
 
@@ -238,8 +238,8 @@ describe('city digests', () => {
     expect(waiting).toMatchObject({ sent: false, skipped: 'backoff' });
     expect(tooSoon.mailer.sent).toHaveLength(0);
     expect(retried).toMatchObject({ sent: true, attempts: 2 });
-    expect((await stack.ctx.records.listFailedNotices()).filter((c) => c.city === 'xinzhou')).toEqual([]);
-    const history = await stack.ctx.records.listNotices('xinzhou');
+    expect((await stack.ctx.records.noticeClaims.listUnsettled()).filter((c) => c.city === 'xinzhou')).toEqual([]);
+    const history = await stack.ctx.records.notices.list('xinzhou');
     expect(history.map((n) => [n.error, n.sentAt !== null])).toEqual(
       expect.arrayContaining([
         ['451 try again later', false],
@@ -276,7 +276,7 @@ describe('city digests', () => {
     expect(bounced.mailer.sent[0]?.to).toEqual(['new@jz.example.cn']);
     expect(forced).toMatchObject({ trigger: 'force', sent: true, to: ['old@jz.example.cn', 'new@jz.example.cn'] });
     expect(cleared.mailer.sent[0]?.to).toEqual(['old@jz.example.cn', 'new@jz.example.cn']);
-    expect((await stack.ctx.records.listAudit(null)).map((e) => e.action)).toContain('clear-address');
+    expect((await stack.ctx.records.audit.list(null)).map((e) => e.action)).toContain('clear-address');
   });
 
   it('previews without sending, and staff can send one city now', async () => {

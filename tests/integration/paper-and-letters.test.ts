@@ -45,7 +45,7 @@ describe('paper copies and city recommendations', () => {
     const late = await post('/api/bases/p03/paper-copies', { copies: 2, receivedOn: '2023-11-14', reason: '太原市局' });
     const future = await post('/api/bases/p03/paper-copies', { copies: 2, receivedOn: '2023-11-20', reason: 'x' });
     const notADate = await post('/api/bases/p03/paper-copies', { copies: 2, receivedOn: '11月14日', reason: 'x' });
-    const audit = await stack.ctx.records.listAudit('p03');
+    const audit = await stack.ctx.records.audit.list('p03');
 
     // Assess
     expect(onTime.status).toBe(200);

@@ -62,7 +62,7 @@ describe('pipeline on the embedded stand-ins', () => {
 
     // Assess
     expect(result).toMatchObject({ duplicate: false, baseId: 'p02' });
-    const submission = await stack.ctx.records.getSubmission(result.submissionId);
+    const submission = await stack.ctx.records.submissions.get(result.submissionId);
     expect(submission?.subject).toBe('【申报材料】邮拓直播电商基地2022-2023年度综合评价材料');
     expect(submission?.receivedAt).toBe(LAST_SECOND.toISOString());
     expect(submission?.receivedAtSource).toBe('received-header');
@@ -165,6 +165,6 @@ describe('pipeline on the embedded stand-ins', () => {
     expect(taiyuan.text).toContain('尚未收到');
     expect(sent.filter((n) => n.sent)).toHaveLength(12);
     expect(again.filter((n) => n.sent)).toHaveLength(0);
-    expect((await stack.ctx.records.listNotices('taiyuan')).length).toBe(1);
+    expect((await stack.ctx.records.notices.list('taiyuan')).length).toBe(1);
   });
 });

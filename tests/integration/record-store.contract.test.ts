@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BaseStatus, Decision } from '../../shared/domain/records.ts';
 import type { ExpertRecord } from '../../shared/domain/review-records.ts';
-import type { RecordStore } from '../../shared/ports/index.ts';
+import type { Records } from '../../shared/ports/index.ts';
 import { document, submission } from '../fixtures/records.ts';
 import { startTestStack } from './helpers.ts';
 
@@ -40,7 +40,7 @@ function status(baseId: string, city: BaseStatus['city'], state: BaseStatus['sta
 
 describe('RecordStore contract (DynamoDB adapter on dynalite)', () => {
   let stack: Awaited<ReturnType<typeof startTestStack>>;
-  let store: RecordStore;
+  let store: Records;
   beforeAll(async () => {
     stack = await startTestStack();
     store = stack.ctx.records;
@@ -54,66 +54,68 @@ describe('RecordStore contract (DynamoDB adapter on dynalite)', () => {
     const sub = submission('c1', 'p01', '2023-11-01T00:00:00.000Z');
 
     // Act
-    const first = await store.createSubmission(sub);
-    const second = await store.createSubmission({ ...sub, subject: 'other' });
+    const first = await store.submissions.create(sub);
+    const second = await store.submissions.create({ ...sub, subject: 'other' });
 
     // Assess
     expect([first, second]).toEqual(['created', 'exists']);
-    expect((await store.getSubmission('c1'))?.subject).toBe('test');
-    expect(await store.getSubmission('missing')).toBeNull();
+    expect((await store.submissions.get('c1'))?.subject).toBe('test');
+    expect(await store.submissions.get('missing')).toBeNull();
   });
 
   it('finishes a received submission once under concurrency, and again only when forced (a reprocess)', async () => {
     // Prepare
     const received = { ...submission('f1', 'p-finish', '2023-11-01T00:00:00.000Z'), state: 'received' as const };
-    await store.createSubmission(received);
+    await store.submissions.create(received);
     const finished = { ...received, state: 'processed' as const };
 
     // Act
     const outcomes = await Promise.all(
       Array.from({ length: 5 }, (_, i) =>
-        store.finishSubmission({ ...finished, subject: `run ${i}` }, { force: false }),
+        store.submissions.finish({ ...finished, subject: `run ${i}` }, { force: false }),
       ),
     );
-    const late = await store.finishSubmission({ ...finished, subject: 'late' }, { force: false });
-    const forced = await store.finishSubmission({ ...finished, subject: 'reprocessed' }, { force: true });
+    const late = await store.submissions.finish({ ...finished, subject: 'late' }, { force: false });
+    const forced = await store.submissions.finish({ ...finished, subject: 'reprocessed' }, { force: true });
 
     // Assess
     expect(outcomes.filter((o) => o === 'finished')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'finished-already')).toHaveLength(4);
     expect(late).toBe('finished-already');
     expect(forced).toBe('finished');
-    expect((await store.getSubmission('f1'))?.subject).toBe('reprocessed');
+    expect((await store.submissions.get('f1'))?.subject).toBe('reprocessed');
   });
 
   it('lists submissions by base, oldest first, and keeps unmatched, quarantined and duplicates apart', async () => {
     // Prepare
-    await store.saveSubmission(submission('c3', 'p01', '2023-11-03T00:00:00.000Z'));
-    await store.saveSubmission(submission('c2', 'p01', '2023-11-02T00:00:00.000Z'));
-    await store.saveSubmission({ ...submission('u1', 'x', '2023-11-02T00:00:00.000Z'), baseId: null });
-    await store.saveSubmission({
+    await store.submissions.save(submission('c3', 'p01', '2023-11-03T00:00:00.000Z'));
+    await store.submissions.save(submission('c2', 'p01', '2023-11-02T00:00:00.000Z'));
+    await store.submissions.save({ ...submission('u1', 'x', '2023-11-02T00:00:00.000Z'), baseId: null });
+    await store.submissions.save({
       ...submission('q1', 'x', '2023-11-02T00:00:00.000Z'),
       baseId: null,
       quarantine: { reasons: ['spam'] },
     });
-    await store.saveSubmission({ ...submission('d1', 'p01', '2023-11-02T00:00:00.000Z'), state: 'duplicate' });
+    await store.submissions.save({ ...submission('d1', 'p01', '2023-11-02T00:00:00.000Z'), state: 'duplicate' });
 
     // Act
-    const ofBase = await store.listSubmissionsByBase('p01');
+    const ofBase = await store.submissions.listByBase('p01');
 
     // Assess
     expect(ofBase.map((s) => s.id)).toEqual(['c1', 'c2', 'c3']);
-    expect((await store.listUnmatchedSubmissions()).map((s) => s.id)).toEqual(['u1']);
-    expect((await store.listQuarantinedSubmissions()).map((s) => s.id)).toEqual(['q1']);
+    expect((await store.submissions.listUnmatched()).map((s) => s.id)).toEqual(['u1']);
+    expect((await store.submissions.listQuarantined()).map((s) => s.id)).toEqual(['q1']);
   });
 
   it('claims a Message-ID for the first submission only, also under concurrency', async () => {
     // Act
-    const holders = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((id) => store.claimMessageId('<m@x>', id)));
+    const holders = await Promise.all(
+      ['a', 'b', 'c', 'd', 'e'].map((id) => store.submissions.claimMessageId('<m@x>', id)),
+    );
 
     // Assess
     expect(new Set(holders).size).toBe(1);
-    expect(await store.claimMessageId('<m@x>', 'z')).toBe(holders[0]);
+    expect(await store.submissions.claimMessageId('<m@x>', 'z')).toBe(holders[0]);
   });
 
   it('moves documents with their base and lists them by submission and by base', async () => {
@@ -122,33 +124,33 @@ describe('RecordStore contract (DynamoDB adapter on dynalite)', () => {
     const doc = document(sub, 'a.pdf', 'evidence');
 
     // Act
-    await store.saveDocument({ ...doc, baseId: null });
-    const unassigned = await store.listDocumentsByBase('p02');
-    await store.saveDocument(doc);
+    await store.documents.save({ ...doc, baseId: null });
+    const unassigned = await store.documents.listByBase('p02');
+    await store.documents.save(doc);
 
     // Assess
     expect(unassigned).toEqual([]);
-    expect((await store.listDocumentsByBase('p02')).map((d) => d.fileName)).toEqual(['a.pdf']);
-    expect((await store.listDocumentsBySubmission('c9')).map((d) => d.fileName)).toEqual(['a.pdf']);
+    expect((await store.documents.listByBase('p02')).map((d) => d.fileName)).toEqual(['a.pdf']);
+    expect((await store.documents.listBySubmission('c9')).map((d) => d.fileName)).toEqual(['a.pdf']);
   });
 
   it('never replaces a status computed from a later revision', async () => {
     // Act
-    const r1 = await store.bumpBaseRevision('p05');
-    const saved = await store.saveBaseStatus(status('p05', 'linfen', 'incomplete'), r1);
-    const r2 = await store.bumpBaseRevision('p05');
-    await store.saveBaseStatus(status('p05', 'linfen', 'complete'), r2);
-    const stale = await store.saveBaseStatus(status('p05', 'linfen', 'not-received'), r1);
+    const r1 = await store.statuses.bumpRevision('p05');
+    const saved = await store.statuses.save(status('p05', 'linfen', 'incomplete'), r1);
+    const r2 = await store.statuses.bumpRevision('p05');
+    await store.statuses.save(status('p05', 'linfen', 'complete'), r2);
+    const stale = await store.statuses.save(status('p05', 'linfen', 'not-received'), r1);
 
     // Assess
     expect([r1, r2, saved, stale]).toEqual([1, 2, 'saved', 'stale']);
-    expect((await store.listBaseStatuses('linfen')).map((s) => s.state)).toEqual(['complete']);
-    expect(await store.getBaseRevision('p05')).toBe(2);
+    expect((await store.statuses.list('linfen')).map((s) => s.state)).toEqual(['complete']);
+    expect(await store.statuses.getRevision('p05')).toBe(2);
   });
 
   it('raises a revision exactly once per call under concurrency', async () => {
     // Act
-    const values = await Promise.all(Array.from({ length: 10 }, () => store.bumpBaseRevision('p06')));
+    const values = await Promise.all(Array.from({ length: 10 }, () => store.statuses.bumpRevision('p06')));
 
     // Assess
     expect(values.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -168,20 +170,20 @@ describe('RecordStore contract (DynamoDB adapter on dynalite)', () => {
     };
 
     // Act
-    await store.saveDecision(decision);
-    const inForce = await store.listDecisions('p07');
-    await store.saveDecision({ ...decision, active: false });
+    await store.decisions.save(decision);
+    const inForce = await store.decisions.list('p07');
+    await store.decisions.save({ ...decision, active: false });
 
     // Assess
     expect(inForce.map((d) => d.key)).toEqual(['financing']);
-    expect(await store.listDecisions('p07')).toEqual([]);
+    expect(await store.decisions.list('p07')).toEqual([]);
   });
 
   it('stores senders, audit events (newest first), registered bases, city records and notices', async () => {
     // Act
-    await store.saveSender({ address: 'A@x.cn', baseId: 'p01', confirmedBy: 's', confirmedAt: 't' });
+    await store.senders.save({ address: 'A@x.cn', baseId: 'p01', confirmedBy: 's', confirmedAt: 't' });
     for (const at of ['2023-11-01T00:00:00Z', '2023-11-02T00:00:00Z']) {
-      await store.appendAudit({
+      await store.audit.append({
         id: at,
         at,
         actor: 's',
@@ -192,7 +194,7 @@ describe('RecordStore contract (DynamoDB adapter on dynalite)', () => {
         details: {},
       });
     }
-    await store.saveRegisteredBase('2023', {
+    await store.registeredBases.save('2023', {
       id: 'n-1',
       name: '新基地',
       city: 'taiyuan',
@@ -201,7 +203,7 @@ describe('RecordStore contract (DynamoDB adapter on dynalite)', () => {
       aliases: [],
       participating: true,
     });
-    await store.saveCityRecord({
+    await store.cities.save({
       city: 'datong',
       letterReceivedAt: null,
       letterSource: null,
@@ -211,7 +213,7 @@ describe('RecordStore contract (DynamoDB adapter on dynalite)', () => {
       updatedBy: 's',
       updatedAt: 't',
     });
-    await store.saveNotice({
+    await store.notices.save({
       id: 'n1',
       city: 'datong',
       to: ['a@b.cn'],
@@ -225,13 +227,13 @@ describe('RecordStore contract (DynamoDB adapter on dynalite)', () => {
     });
 
     // Assess
-    expect((await store.getSender('a@x.cn'))?.baseId).toBe('p01');
-    expect((await store.listAudit('p01')).map((e) => e.at)).toEqual(['2023-11-02T00:00:00Z', '2023-11-01T00:00:00Z']);
-    expect((await store.listRegisteredBases('2023')).map((b) => b.id)).toEqual(['n-1']);
-    expect((await store.getCityRecord('datong'))?.city).toBe('datong');
-    expect((await store.listCityRecords()).map((r) => r.city)).toEqual(['datong']);
-    expect((await store.listNotices('datong')).map((n) => n.id)).toEqual(['n1']);
-    expect((await store.listNotices()).map((n) => n.id)).toEqual(['n1']);
+    expect((await store.senders.get('a@x.cn'))?.baseId).toBe('p01');
+    expect((await store.audit.list('p01')).map((e) => e.at)).toEqual(['2023-11-02T00:00:00Z', '2023-11-01T00:00:00Z']);
+    expect((await store.registeredBases.list('2023')).map((b) => b.id)).toEqual(['n-1']);
+    expect((await store.cities.get('datong'))?.city).toBe('datong');
+    expect((await store.cities.list()).map((r) => r.city)).toEqual(['datong']);
+    expect((await store.notices.list('datong')).map((n) => n.id)).toEqual(['n1']);
+    expect((await store.notices.list()).map((n) => n.id)).toEqual(['n1']);
   });
 
   it('writes an expert review record once per version, also under concurrency, and lists experts and prior grades', async () => {
@@ -247,25 +249,25 @@ describe('RecordStore contract (DynamoDB adapter on dynalite)', () => {
     });
 
     // Act
-    const created = await store.putExpertRecord(record(1, 'first'), null);
-    const again = await store.putExpertRecord(record(1, 'again'), null);
-    const racers = await Promise.all(['a', 'b', 'c', 'd'].map((n) => store.putExpertRecord(record(2, n), 1)));
-    const stale = await store.putExpertRecord(record(2, 'stale'), 1);
-    await store.putExpertRecord({ ...record(1, 'other'), expert: '专家B' }, null);
-    await store.putExpertRecord({ ...record(1, 'other round'), roundId: '2024' }, null);
-    await store.savePriorGrade({ roundId: '2023', baseId: 'n-1', year: 2022, grade: 'B', source: 'staff' });
-    await store.savePriorGrade({ roundId: '2023', baseId: 'n-1', year: 2022, grade: 'A', source: 'staff' });
+    const created = await store.review.putExpert(record(1, 'first'), null);
+    const again = await store.review.putExpert(record(1, 'again'), null);
+    const racers = await Promise.all(['a', 'b', 'c', 'd'].map((n) => store.review.putExpert(record(2, n), 1)));
+    const stale = await store.review.putExpert(record(2, 'stale'), 1);
+    await store.review.putExpert({ ...record(1, 'other'), expert: '专家B' }, null);
+    await store.review.putExpert({ ...record(1, 'other round'), roundId: '2024' }, null);
+    await store.review.savePriorGrade({ roundId: '2023', baseId: 'n-1', year: 2022, grade: 'B', source: 'staff' });
+    await store.review.savePriorGrade({ roundId: '2023', baseId: 'n-1', year: 2022, grade: 'A', source: 'staff' });
 
     // Assess
     expect([created, again, stale]).toEqual([true, false, false]);
     expect(racers.filter(Boolean)).toHaveLength(1);
-    const stored = await store.getExpertRecord('2023', '专家A');
+    const stored = await store.review.getExpert('2023', '专家A');
     expect(stored?.version).toBe(2);
     expect(['a', 'b', 'c', 'd']).toContain(stored?.updatedAt);
-    expect(await store.getExpertRecord('2023', '专家C')).toBeNull();
-    expect((await store.listExpertRecords('2023')).map((r) => r.expert)).toEqual(['专家A', '专家B']);
-    expect((await store.listPriorGrades('2023')).map((g) => [g.baseId, g.grade])).toEqual([['n-1', 'A']]);
-    expect(await store.listPriorGrades('2024')).toEqual([]);
+    expect(await store.review.getExpert('2023', '专家C')).toBeNull();
+    expect((await store.review.listExperts('2023')).map((r) => r.expert)).toEqual(['专家A', '专家B']);
+    expect((await store.review.listPriorGrades('2023')).map((g) => [g.baseId, g.grade])).toEqual([['n-1', 'A']]);
+    expect(await store.review.listPriorGrades('2024')).toEqual([]);
   });
 
   it('keeps manual deductions by id and objections in the order they came, an outcome replacing in place', async () => {
@@ -293,26 +295,26 @@ describe('RecordStore contract (DynamoDB adapter on dynalite)', () => {
     };
 
     // Act
-    await store.saveDeduction(deduction);
-    await store.saveDeduction({ ...deduction, active: false });
-    await store.saveDeduction({ ...deduction, id: 'd2', baseId: 'p02' });
-    await store.saveObjection(objection);
-    await store.saveObjection({ ...objection, id: 'o1', at: '2023-11-27T01:00:00Z' });
-    await store.saveObjection({
+    await store.review.saveDeduction(deduction);
+    await store.review.saveDeduction({ ...deduction, active: false });
+    await store.review.saveDeduction({ ...deduction, id: 'd2', baseId: 'p02' });
+    await store.review.saveObjection(objection);
+    await store.review.saveObjection({ ...objection, id: 'o1', at: '2023-11-27T01:00:00Z' });
+    await store.review.saveObjection({
       ...objection,
       outcome: { decision: 'rejected', note: 'n', decidedOn: '2023-12-05', actor: 's' },
     });
 
     // Assess
-    expect((await store.listDeductions('2023')).map((d) => [d.id, d.active])).toEqual([
+    expect((await store.review.listDeductions('2023')).map((d) => [d.id, d.active])).toEqual([
       ['d1', false],
       ['d2', true],
     ]);
-    expect((await store.listObjections('2023')).map((o) => [o.id, o.outcome?.decision ?? null])).toEqual([
+    expect((await store.review.listObjections('2023')).map((o) => [o.id, o.outcome?.decision ?? null])).toEqual([
       ['o1', null],
       ['o2', 'rejected'],
     ]);
-    expect(await store.listDeductions('2024')).toEqual([]);
+    expect(await store.review.listDeductions('2024')).toEqual([]);
   });
 
   it('stores a vocabulary word once when asked for a new one (also under concurrency), then replaces it by decision', async () => {
@@ -331,27 +333,25 @@ describe('RecordStore contract (DynamoDB adapter on dynalite)', () => {
 
     // Act
     const firsts = await Promise.all(
-      Array.from({ length: 5 }, (_, i) =>
-        store.saveVocabularyWord({ ...word, proposedBy: `s${i}` }, { onlyNew: true }),
-      ),
+      Array.from({ length: 5 }, (_, i) => store.vocabulary.save({ ...word, proposedBy: `s${i}` }, { onlyNew: true })),
     );
-    const again = await store.saveVocabularyWord(word, { onlyNew: true });
-    await store.saveVocabularyWord({
+    const again = await store.vocabulary.save(word, { onlyNew: true });
+    await store.vocabulary.save({
       ...word,
       state: 'accepted',
       decidedBy: 'admin',
       decidedAt: '2023-11-07T00:00:00Z',
     });
-    await store.saveVocabularyWord({ ...word, indicator: 'official-events' }, { onlyNew: true });
+    await store.vocabulary.save({ ...word, indicator: 'official-events' }, { onlyNew: true });
 
     // Assess
     expect(firsts.filter(Boolean)).toHaveLength(1);
     expect(again).toBe(false);
-    const stored = await store.listVocabularyWords('2023');
+    const stored = await store.vocabulary.list('2023');
     expect(stored.map((w) => [w.indicator, w.word, w.state])).toEqual([
       ['official-events', '晋享云集', 'proposed'],
       ['promotions', '晋享云集', 'accepted'],
     ]);
-    expect(await store.listVocabularyWords('2024')).toEqual([]);
+    expect(await store.vocabulary.list('2024')).toEqual([]);
   });
 });

@@ -133,7 +133,7 @@ describe('expert review: sheets out, scores in, results', () => {
       ['review.control-invalid', '', '专家B.xlsx'],
     ]);
     expect(errors[1]?.message).toBe('平顺网红直播基地“直播电商基地建筑面积”得分9超出范围（0至8分）。');
-    const records = await stack.ctx.records.listExpertRecords('2023');
+    const records = await stack.ctx.records.review.listExperts('2023');
     expect(records.flatMap((r) => Object.keys(r.scores))).toEqual([]);
     expect(await stack.ctx.blobs.list('review/')).toEqual([]);
   });
@@ -161,7 +161,7 @@ describe('expert review: sheets out, scores in, results', () => {
     );
     expect(result.findings.filter((f) => f.code === 'review.not-scored')).toHaveLength(2 * 25);
     expect(await stack.ctx.blobs.list('review/2023/')).toHaveLength(2);
-    const audit = await stack.ctx.records.listAudit('p11');
+    const audit = await stack.ctx.records.audit.list('p11');
     expect(audit.filter((e) => e.action === 'review-scores-imported').map((e) => e.details.expert)).toEqual(
       expect.arrayContaining(['专家A', '专家B']),
     );
@@ -196,7 +196,7 @@ describe('expert review: sheets out, scores in, results', () => {
       ['review.duplicate-base', 'C-2.xlsx'],
     ]);
     expect(notOurs.findings.map((f) => f.code)).toEqual(['review.unreadable']);
-    expect(await stack.ctx.records.getExpertRecord('2023', '专家C')).toMatchObject({ scores: {} });
+    expect(await stack.ctx.records.review.getExpert('2023', '专家C')).toMatchObject({ scores: {} });
   });
 
   it('computes results from three experts: mean per indicator, spread, control blocker, awaiting experts', async () => {
@@ -250,8 +250,8 @@ describe('expert review: sheets out, scores in, results', () => {
 
     // Act
     const result = await importScoreSheets(stack.ctx, { files: [xlsx('专家A更正.xlsx', again)], actor: 'staff' });
-    const record = await stack.ctx.records.getExpertRecord('2023', '专家A');
-    const audit = await stack.ctx.records.listAudit('p02');
+    const record = await stack.ctx.records.review.getExpert('2023', '专家A');
+    const audit = await stack.ctx.records.audit.list('p02');
 
     // Assess
     expect(result.accepted).toEqual([
@@ -382,7 +382,7 @@ describe('expert review: sheets out, scores in, results', () => {
         actor: 's',
       }),
     ).rejects.toThrow('已于2023-12-05作出复议结论');
-    expect((await stack.ctx.records.listAudit('p02')).map((e) => e.action)).toEqual(
+    expect((await stack.ctx.records.audit.list('p02')).map((e) => e.action)).toEqual(
       expect.arrayContaining(['review-deduction', 'review-deduction-withdrawn']),
     );
   });
@@ -401,7 +401,7 @@ describe('expert review: sheets out, scores in, results', () => {
     // Assess
     expect(entered).toMatchObject({ grade: 'B', source: 'staff' });
     expect(report.results.find((r) => r.baseId === 'r01')?.prior).toMatchObject({ grade: 'B', year: 2022 });
-    expect((await stack.ctx.records.listAudit('r01')).map((e) => e.action)).toContain('review-prior-grade');
+    expect((await stack.ctx.records.audit.list('r01')).map((e) => e.action)).toContain('review-prior-grade');
     await expect(
       enterPriorGrade(stack.ctx, { baseId: 'r01', year: 2022, grade: 'E', actor: 's', reason: 'x' }),
     ).rejects.toThrow('等级应为A、B、C或D');

@@ -46,8 +46,8 @@ describe('staff actions on the embedded stack', () => {
     expect(status.findings.map((f) => f.code)).not.toContain('intake.base-unknown');
     expect(report.unmatched.map((u) => u.submissionId)).not.toContain(first.submissionId);
     expect(second.baseId).toBe('p09');
-    expect((await stack.ctx.records.getSubmission(second.submissionId))?.match?.how).toBe('sender');
-    const audit = await stack.ctx.records.listAudit('p09');
+    expect((await stack.ctx.records.submissions.get(second.submissionId))?.match?.how).toBe('sender');
+    const audit = await stack.ctx.records.audit.list('p09');
     expect(audit[0]).toMatchObject({ actor: 'qiao', action: 'assign-submission', reason: '电话核实' });
   });
 
@@ -79,17 +79,17 @@ describe('staff actions on the embedded stack', () => {
       rememberSender: false,
       ...STAFF,
     });
-    const before = await stack.ctx.records.getSubmission(first.submissionId);
+    const before = await stack.ctx.records.submissions.get(first.submissionId);
 
     // Act
     const again = await reprocessSubmission(stack.ctx, { submissionId: first.submissionId, ...STAFF });
-    const after = await stack.ctx.records.getSubmission(first.submissionId);
+    const after = await stack.ctx.records.submissions.get(first.submissionId);
 
     // Assess
     expect(again).toMatchObject({ submissionId: first.submissionId, duplicate: false, baseId: 'p12' });
     expect(after?.receivedAt).toBe(before?.receivedAt);
     expect(after?.match?.how).toBe('staff');
-    expect(await stack.ctx.records.listSubmissionsByBase('p12')).toHaveLength(1);
+    expect(await stack.ctx.records.submissions.listByBase('p12')).toHaveLength(1);
   });
 
   it('takes an upload through the HTTP app as a submission of the named base', async () => {
@@ -112,9 +112,9 @@ describe('staff actions on the embedded stack', () => {
     expect(response.status).toBe(201);
     const body = (await response.json()) as { baseId: string; submissionId: string };
     expect(body.baseId).toBe('p04');
-    const submission = await stack.ctx.records.getSubmission(body.submissionId);
+    const submission = await stack.ctx.records.submissions.get(body.submissionId);
     expect(submission).toMatchObject({ channel: 'upload', receivedAtSource: 'transport' });
-    expect((await stack.ctx.records.listDocumentsBySubmission(body.submissionId)).map((d) => d.kind)).toEqual([
+    expect((await stack.ctx.records.documents.listBySubmission(body.submissionId)).map((d) => d.kind)).toEqual([
       'report-form',
     ]);
     expect(refused.status).toBe(400);

@@ -53,13 +53,13 @@ describe('base status with staff decisions, concurrency and city records', () =>
     // Act
     await Promise.all(files.map((file, i) => send(stack, name, [file], new Date(ON_TIME.getTime() + i * 1000))));
     await Promise.all(Array.from({ length: 20 }, () => evaluateBase(stack.ctx, { baseId: 'p12' })));
-    const [stored] = (await stack.ctx.records.listBaseStatuses('yangquan')).filter((s) => s.baseId === 'p12');
+    const [stored] = (await stack.ctx.records.statuses.list('yangquan')).filter((s) => s.baseId === 'p12');
 
     // Assess
     expect(stored?.submissions).toBe(21);
     expect(stored?.documents).toHaveLength(21);
     expect(stored?.missing).toEqual({ documents: ['self-assessment'], formItems: [], evidence: [] });
-    expect(await stack.ctx.records.getBaseRevision('p12')).toBe(21);
+    expect(await stack.ctx.records.statuses.getRevision('p12')).toBe(21);
   });
 
   it('counts an encrypted self-assessment only once staff waive the finding, and audits it', async () => {
@@ -85,7 +85,7 @@ describe('base status with staff decisions, concurrency and city records', () =>
     expect(waived.waived.map((f) => f.code)).toEqual(['report.encrypted']);
     expect(waived.actions).toEqual([expect.objectContaining({ kind: 'waive-finding', actor: 'qiao' })]);
     expect(reopened.state).toBe('incomplete');
-    const audit = await stack.ctx.records.listAudit('p09');
+    const audit = await stack.ctx.records.audit.list('p09');
     expect(audit.map((a) => a.action)).toEqual(['reopen-finding', 'waive-finding']);
     expect(audit[1]).toMatchObject({ actor: 'qiao', reason: '已人工核对' });
   });
@@ -101,7 +101,7 @@ describe('base status with staff decisions, concurrency and city records', () =>
       // Neither its name nor its first page says what it is.
       { filename: '附件1.pdf', content: await buildMinimalPdf('补充材料') },
     ]);
-    const docs = await stack.ctx.records.listDocumentsBySubmission(sent.submissionId);
+    const docs = await stack.ctx.records.documents.listBySubmission(sent.submissionId);
     const anonymous = docs.find((d) => d.fileName === '附件1.pdf')!;
     const formDoc = docs.find((d) => d.kind === 'report-form')!;
 

@@ -41,8 +41,8 @@ function sha256(data: Buffer): string {
 
 /** What a reader of the records sees of one submission, ids included. */
 async function view(ctx: AppContext, submissionId: string) {
-  const submission = (await ctx.records.getSubmission(submissionId)) as Submission;
-  const documents = await ctx.records.listDocumentsBySubmission(submissionId);
+  const submission = (await ctx.records.submissions.get(submissionId)) as Submission;
+  const documents = await ctx.records.documents.listBySubmission(submissionId);
   const codes = (findings: { code: string }[]) => findings.map((f) => f.code).sort();
   return {
     id: submission.id,
@@ -217,7 +217,7 @@ describe('intake of a stored message, read as a stream', () => {
     const result = await ingestStoredMessage(stored.ctx, { key, channel: 'cli' });
 
     // Assess
-    const documents = await stored.ctx.records.listDocumentsBySubmission(result.submissionId);
+    const documents = await stored.ctx.records.documents.listBySubmission(result.submissionId);
     expect(raw.length).toBeGreaterThan(4 * 1024 * 1024);
     expect(documents.map((d) => d.fileName).sort()).toEqual(
       ['photo1.jpg', 'photo2.jpg', 'photo3.jpg', lateName].sort(),
@@ -237,11 +237,11 @@ describe('intake of a stored message, read as a stream', () => {
     const result = await ingestStoredMessage(ctx, { key, channel: 'cli' });
 
     // Assess
-    const submission = await stored.ctx.records.getSubmission(result.submissionId);
+    const submission = await stored.ctx.records.submissions.get(result.submissionId);
     expect(result.submissionId).toBe(`s-${sha256(message.raw).slice(0, 32)}`);
     expect(submission?.findings.map((f) => f.code)).toContain('intake.message-too-large');
     expect(submission?.subject).toBe(message.subject);
-    expect(await stored.ctx.records.listDocumentsBySubmission(result.submissionId)).toEqual([]);
+    expect(await stored.ctx.records.documents.listBySubmission(result.submissionId)).toEqual([]);
     expect(mailer.sent).toHaveLength(1);
     expect(mailer.sent[0]?.to).toEqual([submission?.from?.match(/[^<\s]+@[^>\s]+/)?.[0]]);
     expect(mailer.sent[0]?.text).toContain('超过');
@@ -262,10 +262,10 @@ describe('intake of a stored message, read as a stream', () => {
     const result = await ingestStoredMessage(ctx, { key, channel: 'cli' });
 
     // Assess
-    const submission = await stored.ctx.records.getSubmission(result.submissionId);
+    const submission = await stored.ctx.records.submissions.get(result.submissionId);
     expect(message.raw.length).toBeGreaterThan(500);
     expect(submission?.findings.map((f) => f.code)).not.toContain('intake.message-too-large');
-    const documents = await stored.ctx.records.listDocumentsBySubmission(result.submissionId);
+    const documents = await stored.ctx.records.documents.listBySubmission(result.submissionId);
     expect(documents.map((d) => d.fileName)).toEqual(message.attachments.map((a) => a.fileName));
   });
 
@@ -284,10 +284,10 @@ describe('intake of a stored message, read as a stream', () => {
     const result = await ingestStoredMessage(stored.ctx, { key, channel: 'ses' });
 
     // Assess
-    const submission = await stored.ctx.records.getSubmission(result.submissionId);
+    const submission = await stored.ctx.records.submissions.get(result.submissionId);
     expect(submission?.quarantine?.reasons.join(' ')).toContain('virus');
     expect(submission?.subject).toBe(message.subject);
-    expect(await stored.ctx.records.listDocumentsBySubmission(result.submissionId)).toEqual([]);
+    expect(await stored.ctx.records.documents.listBySubmission(result.submissionId)).toEqual([]);
     expect(await stored.ctx.blobs.exists(`documents/${sha256(sampleBytes('virus', 5000))}`)).toBe(false);
   });
 
@@ -320,9 +320,9 @@ describe('intake of a stored message, read as a stream', () => {
 
     // Assess
     await expect(failed).rejects.toThrow();
-    expect(await stored.ctx.records.getSubmission(id)).toBeNull();
+    expect(await stored.ctx.records.submissions.get(id)).toBeNull();
     const retried = await ingestStoredMessage(stored.ctx, { key, channel: 'cli' });
     expect(retried.submissionId).toBe(id);
-    expect(await stored.ctx.records.listDocumentsBySubmission(id)).toHaveLength(4);
+    expect(await stored.ctx.records.documents.listBySubmission(id)).toHaveLength(4);
   });
 });

@@ -121,7 +121,7 @@ describe('upload portal: sessions with presigned POST on the embedded stack', ()
     expect(second.status).toBe(200);
     expect(await second.json()).toEqual({ ...done, repeated: true });
 
-    const submission = await stack.ctx.records.getSubmission(String(done.submissionId));
+    const submission = await stack.ctx.records.submissions.get(String(done.submissionId));
     expect(submission).toMatchObject({
       channel: 'upload',
       rawKey: `inbox/upload/${session.sessionId}.eml`,
@@ -130,11 +130,11 @@ describe('upload portal: sessions with presigned POST on the embedded stack', ()
       receivedAtSource: 'transport',
       state: 'processed',
     });
-    const documents = await stack.ctx.records.listDocumentsBySubmission(String(done.submissionId));
+    const documents = await stack.ctx.records.documents.listBySubmission(String(done.submissionId));
     expect(documents.map((d) => d.fileName).sort()).toEqual([evidenceFile!.fileName, formFile!.fileName].sort());
     const raw = (await stack.ctx.blobs.get(`inbox/upload/${session.sessionId}.eml`)).toString('latin1');
     expect(raw).toMatch(/^X-Intake-Channel: upload$/m);
-    expect(await stack.ctx.records.listSubmissionsByBase('p02')).toHaveLength(1);
+    expect(await stack.ctx.records.submissions.listByBase('p02')).toHaveLength(1);
   });
 
   it('storage refuses a file outside the signed size, a form for another key and a forged signature', async () => {
@@ -227,7 +227,7 @@ describe('upload portal: sessions with presigned POST on the embedded stack', ()
     // Act
     const completed = await postJson(queued, session.completeUrl);
     const done = (await completed.json()) as { submissionId: string; rawKey: string; receivedAt: string };
-    const before = await stack.ctx.records.getSubmission(done.submissionId);
+    const before = await stack.ctx.records.submissions.get(done.submissionId);
     const ingest = await handler(objectCreated(done.rawKey, 'ObjectCreated:CompleteMultipartUpload'));
 
     // Assess
@@ -239,7 +239,7 @@ describe('upload portal: sessions with presigned POST on the embedded stack', ()
     expect(ingest).toEqual({ objects: [{ key: done.rawKey, outcome: 'ingested' }] });
     const raw = await stack.ctx.blobs.get(done.rawKey);
     expect(done.submissionId).toBe(`s-${createHash('sha256').update(raw).digest('hex').slice(0, 32)}`);
-    expect(await stack.ctx.records.getSubmission(done.submissionId)).toMatchObject({
+    expect(await stack.ctx.records.submissions.get(done.submissionId)).toMatchObject({
       channel: 'upload',
       receivedAt: done.receivedAt,
       receivedAtSource: 'transport',
@@ -257,7 +257,7 @@ describe('upload portal: sessions with presigned POST on the embedded stack', ()
     // Act
     const response = await queued.request('/api/uploads', { method: 'POST', body: form });
     const queuedUpload = (await response.json()) as { rawKey: string; submissionId: string; receivedAt: string };
-    const before = await stack.ctx.records.getSubmission(queuedUpload.submissionId);
+    const before = await stack.ctx.records.submissions.get(queuedUpload.submissionId);
     const ingest = await handler(objectCreated(queuedUpload.rawKey, 'ObjectCreated:Put'));
 
     // Assess
@@ -265,9 +265,9 @@ describe('upload portal: sessions with presigned POST on the embedded stack', ()
     expect(queuedUpload.rawKey).toMatch(/^inbox\/upload\/direct-[0-9a-f]{32}\.eml$/);
     expect(before).toBeNull();
     expect(ingest).toEqual({ objects: [{ key: queuedUpload.rawKey, outcome: 'ingested' }] });
-    const submission = await stack.ctx.records.getSubmission(queuedUpload.submissionId);
+    const submission = await stack.ctx.records.submissions.get(queuedUpload.submissionId);
     expect(submission).toMatchObject({ channel: 'upload', receivedAt: queuedUpload.receivedAt, baseId: 'p23' });
-    const documents = await stack.ctx.records.listDocumentsBySubmission(queuedUpload.submissionId);
+    const documents = await stack.ctx.records.documents.listBySubmission(queuedUpload.submissionId);
     expect(documents.map((d) => d.fileName)).toEqual(['说明.txt']);
   });
 

@@ -33,7 +33,7 @@ describe('vocabulary words proposed from classifications by hand', () => {
         attachments: [{ filename: fileName, content: await buildMinimalPdf(`${subject}\n${fileName}`) }],
       }),
     });
-    const [doc] = await stack.ctx.records.listDocumentsBySubmission(sent.submissionId);
+    const [doc] = await stack.ctx.records.documents.listBySubmission(sent.submissionId);
     return doc!;
   }
 
@@ -78,7 +78,7 @@ describe('vocabulary words proposed from classifications by hand', () => {
     expect((await listVocabularyWords(stack.ctx))[0]).toMatchObject({ state: 'accepted', decidedBy: 'admin' });
     expect(second.classification).toMatchObject({ decision: 'decided' });
     expect(second.indicators).toEqual(['promotions']);
-    const audit = await stack.ctx.records.listAudit(null);
+    const audit = await stack.ctx.records.audit.list(null);
     expect(audit.find((a) => a.action === 'accept-vocabulary-word')?.details).toMatchObject({ word: '晋享云集' });
   });
 

@@ -22,8 +22,8 @@ try {
     receivedAtSource: 'file-time',
   });
   const elapsedMs = Date.now() - began;
-  const documents = await local.ctx.records.listDocumentsBySubmission(result.submissionId);
-  const submission = await local.ctx.records.getSubmission(result.submissionId);
+  const documents = await local.ctx.records.documents.listBySubmission(result.submissionId);
+  const submission = await local.ctx.records.submissions.get(result.submissionId);
   console.log(
     JSON.stringify({
       submissionId: result.submissionId,

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { loadRound } from '../../domain/rounds/index.ts';
 import { type AppContext, DEFAULT_LIMITS, systemClock } from '../../use-cases/context.ts';
 import { mailerFromEnv } from '../smtp/smtp-mailer.ts';
-import { DynamoDbRecordStore } from './dynamodb-record-store.ts';
+import { dynamoDbRecords } from './records/index.ts';
 import { S3BlobStore } from './s3-blob-store.ts';
 import { S3OcrHandOff } from './s3-ocr-hand-off.ts';
 import { S3ReprocessHandOff } from './s3-reprocess-hand-off.ts';
@@ -44,7 +44,7 @@ export async function createAwsContext(env: NodeJS.ProcessEnv = process.env): Pr
     round: loadRound(config.ROUND_ID),
     blobs,
     uploads: new S3UploadStorage(config.BUCKET_NAME, s3, { malwareScan: config.MALWARE_SCAN === 'required' }),
-    records: new DynamoDbRecordStore(config.TABLE_NAME, new DynamoDBClient({})),
+    records: dynamoDbRecords(config.TABLE_NAME, new DynamoDBClient({})),
     mailer: mailerFromEnv(config, () => new SesMailer(new SESClient({}), env.SES_CONFIGURATION_SET || undefined)),
     clock: systemClock,
     mailFrom: config.MAIL_FROM,

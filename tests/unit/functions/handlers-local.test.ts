@@ -103,7 +103,7 @@ describe('handlers on the embedded stack, with the sample events', () => {
 
     // Assess
     expect(response).toEqual({ objects: [{ key: SES_KEY, outcome: 'ingested' }] });
-    const submission = await stack.ctx.records.getSubmission(submissionIdOf(sesMail));
+    const submission = await stack.ctx.records.submissions.get(submissionIdOf(sesMail));
     expect(submission).toMatchObject({ channel: 'ses', rawKey: SES_KEY, baseId: 'p02' });
   });
 
@@ -116,10 +116,10 @@ describe('handlers on the embedded stack, with the sample events', () => {
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [] });
-    const manual = await stack.ctx.records.getSubmission(submissionIdOf(manualMail));
+    const manual = await stack.ctx.records.submissions.get(submissionIdOf(manualMail));
     expect(manual).toMatchObject({ rawKey: MANUAL_KEY, baseId: 'p02' });
     // The SES object was ingested by the previous test: the same bytes are one submission, not two.
-    expect(await stack.ctx.records.listSubmissionsByBase('p02')).toHaveLength(2);
+    expect(await stack.ctx.records.submissions.listByBase('p02')).toHaveLength(2);
   });
 
   it('ingest-email: the direct S3 event finds the object under its decoded key (a duplicate by now)', async () => {
@@ -166,12 +166,14 @@ describe('handlers on the embedded stack, with the sample events', () => {
       // Assess
       expect(first).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0].messageId }] });
       expect(retry).toEqual({ batchItemFailures: [] });
-      expect(await stack.ctx.records.getSubmission(submissionIdOf(infectedMail))).toMatchObject({
+      expect(await stack.ctx.records.submissions.get(submissionIdOf(infectedMail))).toMatchObject({
         quarantine: { reasons: ['恶意软件扫描 malware scan'] },
         baseId: null,
       });
-      expect(await stack.ctx.records.listDocumentsBySubmission(submissionIdOf(infectedMail))).toEqual([]);
-      expect(await stack.ctx.records.getSubmission(submissionIdOf(pendingMail))).toMatchObject({ rawKey: pendingKey });
+      expect(await stack.ctx.records.documents.listBySubmission(submissionIdOf(infectedMail))).toEqual([]);
+      expect(await stack.ctx.records.submissions.get(submissionIdOf(pendingMail))).toMatchObject({
+        rawKey: pendingKey,
+      });
     } finally {
       s3.destroy();
     }
@@ -295,9 +297,9 @@ describe('handlers on the embedded stack, with the sample events', () => {
       expect(requestKey).toMatch(/^reprocess\/requests\/s-[0-9a-f]{32}\/\d+T\d+Z\.json$/);
       expect(untagged).toMatchObject({ name: 'ScanPendingError', key: rawKey });
       expect(clean).toEqual({ objects: [{ key: requestKey, outcome: 'reprocessed' }] });
-      const audit = await stack.ctx.records.listAudit(null);
-      const submission = await stack.ctx.records.getSubmission(submissionId);
-      const audits = [...audit, ...(submission?.baseId ? await stack.ctx.records.listAudit(submission.baseId) : [])];
+      const audit = await stack.ctx.records.audit.list(null);
+      const submission = await stack.ctx.records.submissions.get(submissionId);
+      const audits = [...audit, ...(submission?.baseId ? await stack.ctx.records.audit.list(submission.baseId) : [])];
       expect(
         audits.filter((event) => event.action === 'reprocess-submission' && event.submissionId === submissionId),
       ).toEqual([expect.objectContaining({ actor: expect.any(String), reason: '解析程序已更新' })]);
@@ -328,7 +330,7 @@ describe('handlers on the embedded stack, with the sample events', () => {
     // Assess
     expect(result).toMatchObject({ asOf: '2023-11-10T01:00:00.000Z', dryRun: false });
     expect(result.notices).toBeGreaterThan(0);
-    expect((await stack.ctx.records.listNotices()).length).toBeGreaterThanOrEqual(result.notices);
+    expect((await stack.ctx.records.notices.list()).length).toBeGreaterThanOrEqual(result.notices);
   });
 
   it('api: the HTTP API v2 sample request (JWT claims of a staff user) gets the status of the city it asks for', async () => {
@@ -419,7 +421,7 @@ describeNeeding('dovecot')('imap-pickup on the embedded stack and a Dovecot mail
     expect(key).toMatch(/^inbox\/imap\/INBOX\/\d+-1\.eml$/);
     expect(ingested).toEqual({ objects: [{ key, outcome: 'ingested' }] });
     // The mailbox's INTERNALDATE is the receive time, carried as the object's metadata.
-    const submission = await stack.ctx.records.getSubmission(submissionIdOf(raw));
+    const submission = await stack.ctx.records.submissions.get(submissionIdOf(raw));
     expect(submission).toMatchObject({ channel: 'imap', receivedAt: '2023-11-09T02:00:00.000Z', baseId: 'p02' });
   });
 

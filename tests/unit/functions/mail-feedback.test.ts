@@ -46,11 +46,11 @@ describe('mail-feedback handler', () => {
 
     // Assess
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '4' }] });
-    expect(await stack.ctx.records.getAddressStatus('taiyuan@bureau.example.cn')).toMatchObject({
+    expect(await stack.ctx.records.addresses.get('taiyuan@bureau.example.cn')).toMatchObject({
       state: 'failing',
       lastType: 'bounce',
     });
-    expect(await stack.ctx.records.getAddressStatus('datong@bureau.example.cn')).toBeNull();
-    expect((await stack.ctx.records.getAddressStatus('x@y.cn'))?.lastType).toBe('complaint');
+    expect(await stack.ctx.records.addresses.get('datong@bureau.example.cn')).toBeNull();
+    expect((await stack.ctx.records.addresses.get('x@y.cn'))?.lastType).toBe('complaint');
   });
 });

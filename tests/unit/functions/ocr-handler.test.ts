@@ -84,15 +84,15 @@ describe('ocr handler on the embedded stack, with a scanned self-assessment', ()
     const ingest = createIngestEmailHandler({ context: async () => ctx, scanCheck: null });
     expect(await ingest(objectCreated(MAIL_KEY))).toEqual({ objects: [{ key: MAIL_KEY, outcome: 'ingested' }] });
     configureOcr({ mode: 'inline' });
-    const [submission] = await stack.ctx.records.listSubmissionsByBase('p02');
-    const pending = (await stack.ctx.records.listDocumentsBySubmission(submission!.id)).find(
+    const [submission] = await stack.ctx.records.submissions.listByBase('p02');
+    const pending = (await stack.ctx.records.documents.listBySubmission(submission!.id)).find(
       (d) => d.fileName === SCAN_NAME,
     )!;
     expect(pending.kind).toBe('self-assessment');
     expect(pending.findings.map((f) => f.code)).toEqual([OCR_PENDING_CODE]);
     const requestKey = ocrRequestKey({ submissionId: submission!.id, sha256: pending.sha256 });
     expect(await stack.ctx.blobs.exists(requestKey)).toBe(true);
-    const revision = await stack.ctx.records.getBaseRevision('p02');
+    const revision = await stack.ctx.records.statuses.getRevision('p02');
     const handler = createOcrHandler({ context: async () => stack.ctx, ocr: { concurrency: 1 } });
 
     // Act: the S3 notification of the request object, as Lambda receives it.
@@ -111,22 +111,22 @@ describe('ocr handler on the embedded stack, with a scanned self-assessment', ()
     ]);
     const text = (await stack.ctx.blobs.get(ocrTextKey(pending.blobKey))).toString('utf8');
     expect(text).toContain(BASE);
-    const read = (await stack.ctx.records.listDocumentsBySubmission(submission!.id)).find(
+    const read = (await stack.ctx.records.documents.listBySubmission(submission!.id)).find(
       (d) => d.sha256 === pending.sha256,
     )!;
     expect(read.findings.map((f) => f.code)).not.toContain(OCR_PENDING_CODE);
     expect(read.findings).toContainEqual(expect.objectContaining({ code: 'report.ocr', document: SCAN_NAME }));
     expect(read.report?.cover.baseName).toBe(BASE);
     expect(read.report?.figures.gmv?.value).toBe(12000);
-    expect(await stack.ctx.records.getBaseRevision('p02')).toBeGreaterThan(revision);
-    const [status] = (await stack.ctx.records.listBaseStatuses()).filter((s) => s.baseId === 'p02');
+    expect(await stack.ctx.records.statuses.getRevision('p02')).toBeGreaterThan(revision);
+    const [status] = (await stack.ctx.records.statuses.list()).filter((s) => s.baseId === 'p02');
     expect(JSON.stringify(status)).not.toContain(OCR_PENDING_CODE);
   });
 
   it('does nothing for a document whose OCR is done already (a retried or repeated request)', async () => {
     // Prepare
-    const [submission] = await stack.ctx.records.listSubmissionsByBase('p02');
-    const doc = (await stack.ctx.records.listDocumentsBySubmission(submission!.id)).find(
+    const [submission] = await stack.ctx.records.submissions.listByBase('p02');
+    const doc = (await stack.ctx.records.documents.listBySubmission(submission!.id)).find(
       (d) => d.fileName === SCAN_NAME,
     )!;
     const handler = createOcrHandler({ context: async () => stack.ctx, ocr: { concurrency: 1 } });

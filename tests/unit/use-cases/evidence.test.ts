@@ -1,10 +1,11 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { memoryRecords } from '../../../shared/adapters/memory/records/index.ts';
 import type { Decision, DocumentRecord } from '../../../shared/domain/records.ts';
 import { loadRound } from '../../../shared/domain/rounds/index.ts';
 import { buildReportTemplate } from '../../../shared/parsing/report-template.ts';
 import { readSheetHeaders } from '../../../shared/parsing/sheet-headers.ts';
-import type { BlobStore, RecordStore } from '../../../shared/ports/index.ts';
+import type { BlobStore } from '../../../shared/ports/index.ts';
 import { type AppContext, DEFAULT_LIMITS, systemClock } from '../../../shared/use-cases/context.ts';
 import { readFile } from '../../../shared/use-cases/read-documents.ts';
 import { listUnclassified } from '../../../shared/use-cases/unclassified.ts';
@@ -15,8 +16,8 @@ import { buildMinimalPdf } from '../../fixtures/self-assessment-pdf.ts';
 
 const round = loadRound('2023');
 
-/** A context whose blob store is a Map and whose record store answers the two queries used here. */
-function context(documents: DocumentRecord[] = [], decisions: Decision[] = []): AppContext {
+/** A context whose blob store is a Map and whose records are in memory, holding `documents` and `decisions`. */
+async function context(documents: DocumentRecord[] = [], decisions: Decision[] = []): Promise<AppContext> {
   const blobs = new Map<string, Buffer>();
   const blobStore: BlobStore = {
     put: async (key, body) => {
@@ -32,15 +33,13 @@ function context(documents: DocumentRecord[] = [], decisions: Decision[] = []): 
     exists: async (key) => blobs.has(key),
     list: async (prefix) => [...blobs.keys()].filter((k) => k.startsWith(prefix)).sort(),
   };
-  const records: Partial<RecordStore> = {
-    listDocumentsByBase: async (baseId) => documents.filter((d) => d.baseId === baseId),
-    listDecisions: async (baseId) => decisions.filter((d) => d.baseId === baseId && d.active),
-    listRegisteredBases: async () => [],
-  };
+  const records = memoryRecords();
+  for (const document of documents) await records.documents.save(document);
+  for (const decision of decisions) await records.decisions.save(decision);
   return {
     round,
     blobs: blobStore,
-    records: records as RecordStore,
+    records,
     mailer: { send: async () => ({ messageId: 'none' }) },
     clock: systemClock,
     mailFrom: 'intake@example.cn',
@@ -60,7 +59,7 @@ const sub = submission('s-evidence', 'p02', '2023-11-08T02:00:00.000Z');
 
 async function read(fileName: string, content: Buffer, folderPath: string | null = null) {
   const file = { fileName, contentType: 'application/octet-stream', content, folderPath };
-  const { documents } = await readFile(context(), sub, file);
+  const { documents } = await readFile(await context(), sub, file);
   return documents[0]!;
 }
 
@@ -243,7 +242,7 @@ describe('listUnclassified', () => {
 
   it('lists a base’s evidence without indicator once, leaving out what staff decided and signature images', async () => {
     // Prepare
-    const ctx = context(documents, decisions);
+    const ctx = await context(documents, decisions);
 
     // Act
     const listed = await listUnclassified(ctx, 'p02');
@@ -294,7 +293,7 @@ describe('listUnclassified', () => {
       indicator: 'live-rooms',
       classification: { decision: 'decided', confidence: 0.9, candidates: [], reasons: ['文件名含“直播间明细”'] },
     });
-    const ctx = context([asked, decided]);
+    const ctx = await context([asked, decided]);
 
     // Act
     const listed = await listUnclassified(ctx, 'p02');
@@ -314,7 +313,7 @@ describe('listUnclassified', () => {
 
   it('lists every base of the registry when no base is given, oldest first', async () => {
     // Prepare
-    const ctx = context(documents, decisions);
+    const ctx = await context(documents, decisions);
 
     // Act
     const listed = await listUnclassified(ctx);

@@ -5,9 +5,10 @@
  */
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { memoryRecords } from '../../../shared/adapters/memory/records/index.ts';
 import { evaluate } from '../../../shared/domain/evaluate.ts';
 import { loadRound } from '../../../shared/domain/rounds/index.ts';
-import type { BlobStore, RecordStore } from '../../../shared/ports/index.ts';
+import type { BlobStore } from '../../../shared/ports/index.ts';
 import { type AppContext, DEFAULT_LIMITS, systemClock } from '../../../shared/use-cases/context.ts';
 import { readFile } from '../../../shared/use-cases/read-documents.ts';
 import { document, formValues, submission } from '../../fixtures/records.ts';
@@ -16,11 +17,11 @@ const round = loadRound('2023');
 const base = round.bases.find((b) => b.id === 'p02')!;
 const sub = submission('s-shared', base.id, '2023-11-08T02:00:00.000Z');
 
-/** Just what reading one file needs: a blob store that keeps nothing, no registered bases. */
+/** Just what reading one file needs: a blob store that keeps nothing, empty records (no registered bases). */
 const ctx: AppContext = {
   round,
   blobs: { put: async () => undefined, exists: async () => false } as unknown as BlobStore,
-  records: { listRegisteredBases: async () => [] } as unknown as RecordStore,
+  records: memoryRecords(),
   mailer: { send: async () => ({ messageId: 'none' }) },
   clock: systemClock,
   mailFrom: 'intake@example.cn',

@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
+import { memoryRecords } from '../../../shared/adapters/memory/records/index.ts';
 import { loadRound } from '../../../shared/domain/rounds/index.ts';
+import type { VocabularyRecords } from '../../../shared/ports/index.ts';
 import type { AppContext } from '../../../shared/use-cases/context.ts';
 import { withAcceptedWords } from '../../../shared/use-cases/vocabulary-words.ts';
 
@@ -8,12 +10,13 @@ const round = loadRound('2023');
 describe('withAcceptedWords', () => {
   it('reads the message with the round vocabulary alone when the store cannot list the words', async () => {
     // Prepare: a store that fails (throttled, unreachable) — receiving the message must not depend on it.
-    const records = {
-      listVocabularyWords: async () => {
+    const failing: VocabularyRecords = {
+      save: async () => true,
+      list: async () => {
         throw new Error('ProvisionedThroughputExceededException');
       },
     };
-    const ctx = { round, records } as unknown as AppContext;
+    const ctx = { round, records: { ...memoryRecords(), vocabulary: failing } } as unknown as AppContext;
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
 
     // Act
@@ -38,13 +41,9 @@ describe('withAcceptedWords', () => {
       decidedBy: null,
       decidedAt: null,
     });
-    const records = {
-      listVocabularyWords: async () => [
-        word('晋享云集', 'accepted'),
-        word('待定词', 'proposed'),
-        word('不要词', 'rejected'),
-      ],
-    };
+    const records = memoryRecords();
+    for (const stored of [word('晋享云集', 'accepted'), word('待定词', 'proposed'), word('不要词', 'rejected')])
+      await records.vocabulary.save(stored);
     const ctx = { round, records } as unknown as AppContext;
 
     // Act

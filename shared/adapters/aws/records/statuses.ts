@@ -1,0 +1,55 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { BaseStatus } from '../../../domain/records.ts';
+import type { StatusRecords } from '../../../ports/records/statuses.ts';
+import { ABSENT, partition, type SingleTable } from './single-table.ts';
+
+/** Conflicting revision bumps retried before giving up (each is one base; real contention is a handful). */
+const MAX_REVISION_ATTEMPTS = 50;
+
+/** Base statuses (BASE#<baseId>/STATUS, gsi2 STATUS / CITY#<city>#<baseId>) and revisions (BASE#<baseId>/REV). */
+export class DynamoDbStatuses implements StatusRecords {
+  constructor(private readonly table: SingleTable) {}
+
+  async save(status: BaseStatus, revision = 0): Promise<'saved' | 'stale'> {
+    // Never replace a status computed from a later revision: concurrent evaluations end with the newest facts.
+    const saved = await this.table.putIf(
+      {
+        pk: `BASE#${status.baseId}`,
+        sk: 'STATUS',
+        gsi2pk: 'STATUS',
+        gsi2sk: `CITY#${status.city}#${status.baseId}`,
+        revision,
+        data: status,
+      },
+      { expression: 'attribute_not_exists(pk) OR revision <= :revision', values: { ':revision': revision } },
+    );
+    return saved ? 'saved' : 'stale';
+  }
+
+  async list(city?: string): Promise<BaseStatus[]> {
+    return this.table.query<BaseStatus>(
+      partition('STATUS', { index: 'gsi2', prefix: city ? `CITY#${city}#` : 'CITY#' }),
+    );
+  }
+
+  async getRevision(baseId: string): Promise<number> {
+    const item = await this.table.getItem(`BASE#${baseId}`, 'REV', true);
+    return typeof item?.revision === 'number' ? item.revision : 0;
+  }
+
+  async bumpRevision(baseId: string): Promise<number> {
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.getRevision(baseId);
+      try {
+        await this.table.put(
+          { pk: `BASE#${baseId}`, sk: 'REV', revision: current + 1, data: null },
+          current === 0 ? ABSENT : { expression: 'revision = :current', values: { ':current': current } },
+        );
+        return current + 1;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException) || attempt >= MAX_REVISION_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (attempt + 1)));
+      }
+    }
+  }
+}
