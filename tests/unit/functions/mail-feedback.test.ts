@@ -1,6 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMailFeedbackHandler } from '../../../functions/mail-feedback/handler.ts';
-import { startTestStack } from '../../integration/helpers.ts';
+import { memoryRecords } from '../../../shared/adapters/memory/records/index.ts';
+import { loadRound } from '../../../shared/domain/rounds/index.ts';
+import type { BlobStore } from '../../../shared/ports/index.ts';
+import { type AppContext, DEFAULT_LIMITS, systemClock } from '../../../shared/use-cases/context.ts';
+
+/** What the handler needs: records (in memory); it stores no object and sends no mail. */
+function context(): AppContext {
+  return {
+    round: loadRound('2023'),
+    blobs: {} as BlobStore,
+    records: memoryRecords(),
+    mailer: {
+      send: async () => {
+        throw new Error('mail-feedback sends no mail');
+      },
+    },
+    clock: systemClock,
+    mailFrom: 'intake@example.cn',
+    limits: DEFAULT_LIMITS,
+  };
+}
 
 /** An SQS record carrying an SES event as EventBridge routes it from the configuration set. */
 function sqsRecord(messageId: string, detail: Record<string, unknown>) {
@@ -15,17 +35,10 @@ function sqsRecord(messageId: string, detail: Record<string, unknown>) {
 }
 
 describe('mail-feedback handler', () => {
-  let stack: Awaited<ReturnType<typeof startTestStack>>;
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(async () => {
-    await stack.dispose();
-  });
-
   it('marks permanently bounced and complaining addresses failing, ignores transient bounces, reports bad records', async () => {
     // Prepare
-    const handler = createMailFeedbackHandler(async () => stack.ctx);
+    const ctx = context();
+    const handler = createMailFeedbackHandler(async () => ctx);
     const event = {
       Records: [
         sqsRecord('1', {
@@ -46,11 +59,11 @@ describe('mail-feedback handler', () => {
 
     // Assess
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '4' }] });
-    expect(await stack.ctx.records.addresses.get('taiyuan@bureau.example.cn')).toMatchObject({
+    expect(await ctx.records.addresses.get('taiyuan@bureau.example.cn')).toMatchObject({
       state: 'failing',
       lastType: 'bounce',
     });
-    expect(await stack.ctx.records.addresses.get('datong@bureau.example.cn')).toBeNull();
-    expect((await stack.ctx.records.addresses.get('x@y.cn'))?.lastType).toBe('complaint');
+    expect(await ctx.records.addresses.get('datong@bureau.example.cn')).toBeNull();
+    expect((await ctx.records.addresses.get('x@y.cn'))?.lastType).toBe('complaint');
   });
 });
