@@ -1,5 +1,5 @@
 /**
- * `intake upload-link --base ID|名称`: prints a base's own upload link (issue 15, item 6), signed with the data
+ * `intake upload-link --base ID|名称`: prints a base's own upload link, signed with the data
  * directory's secret like `intake city-link`, so the running stack accepts it. The base opens it to upload with the
  * base fixed and the portal's full limits; the open `/upload` form stays, with tight limits.
  */

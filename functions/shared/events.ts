@@ -35,9 +35,6 @@ export const s3TestEventSchema = z.looseObject({
   Bucket: z.string(),
 });
 
-/** An S3 notification: object events, or the test event. */
-export const s3NotificationSchema = z.union([s3EventSchema, s3TestEventSchema]);
-
 /** The body of a message S3 put on the ingest queue (an S3 notification as JSON text), read as its records. */
 export const s3NotificationBodySchema = z
   .string()

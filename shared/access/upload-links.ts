@@ -1,5 +1,5 @@
 /**
- * Per-base upload links (issue 15, item 6; issue 16, item 5): a signed token naming a base, `/upload/b/<token>`, that
+ * Per-base upload links: a signed token naming a base, `/upload/b/<token>`, that
  * opens the upload page with the base fixed and the portal's full limits. Staff and the base's city bureau hand it
  * to the base (the base page's 复制上传链接, `intake upload-link`); whoever holds it uploads as that base, so an
  * upload made with it is vouched for: the message a session composes carries the X-Intake-Upload-Link header (set
@@ -11,7 +11,7 @@
  * round's clock; before the deadline the same base always gets the same link, so it can be repeated in every
  * acknowledgement and reminder. Reading one does not touch the records: it is a capability, like a city link, that
  * grants uploading as the base and reading the base's own material (its page shows what arrived and what is still
- * missing or 待核实, issue 16, item 5) — what an acknowledgement tells the base's known addresses, which are the
+ * missing or 待核实) — what an acknowledgement tells the base's known addresses, which are the
  * only ones it is sent to — never other bases' or staff pages.
  */
 import type { Round } from '../domain/catalogue.ts';

@@ -45,6 +45,16 @@ export function chineseDate(iso: string): string {
   );
 }
 
+/** `2022-09` as 「2022年9月」 (anything else is returned as it is). */
+export function chineseMonth(yearMonth: string): string {
+  return yearMonth.replace(/^(\d{4})-(\d{2})$/, (_, y: string, m: string) => `${y}年${Number(m)}月`);
+}
+
+/** A period of months (`2022-09`..`2023-08`, the round's evaluation period) as 「2022年9月—2023年8月」. */
+export function chinesePeriod(period: { from: string; to: string }): string {
+  return `${chineseMonth(period.from)}—${chineseMonth(period.to)}`;
+}
+
 /** How a time is written. */
 export interface ChineseTimeOptions {
   /** Write the seconds (times near the deadline: 23时59分30秒 is on time, 0时0分5秒 is not). */

@@ -4,6 +4,7 @@
  * Pure: the caller gives the proposal, the results and the dates.
  */
 import type { Round } from './catalogue.ts';
+import { chineseDate } from './chinese-time.ts';
 import type { AdjustmentProposal, BaseResult } from './review.ts';
 
 /** How the control states read. */
@@ -24,12 +25,6 @@ export const REVIEW_CATEGORY_NAMES: Record<string, string> = {
 export function dayInProse(day: string): string {
   const [, m, d] = day.split('-').map(Number);
   return `${m}月${d}日`;
-}
-
-/** `2023年11月27日` from an ISO day, as a notice is dated under its sign-off. */
-export function dayInFull(day: string): string {
-  const [y, m, d] = day.split('-').map(Number);
-  return `${y}年${m}月${d}日`;
 }
 
 /** The day `n` working days (Monday-Friday) after `from` counting `from` as the first; holidays are not known. */
@@ -111,7 +106,7 @@ export function publicityText(input: PublicityInput): PublicityText {
     tables: tables.filter((t, i) => i === 0 || t.rows.length > 0),
     contact: `联系人：${round.contact.name}　电话：${round.contact.phone}　邮箱：${round.contact.email}`,
     signature: '山西省商务厅电子商务处',
-    signedOn: dayInFull(input.signedOn ?? input.from),
+    signedOn: chineseDate(input.signedOn ?? input.from),
   };
 }
 
@@ -198,7 +193,7 @@ export function cityFeedbackText(input: CityFeedbackInput): { subject: string; t
     `　　联系人：${round.contact.name}，电话：${round.contact.phone}，邮箱：${round.contact.email}。`,
     '',
     '山西省商务厅电子商务处',
-    dayInFull(input.on),
+    chineseDate(input.on),
   );
   const text = lines.join('\n');
   const html = `<div style="font-family:'FangSong','仿宋',serif;font-size:16px;line-height:1.8">${lines

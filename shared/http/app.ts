@@ -186,7 +186,7 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
       return c.json({ error: '请填写基地名称并选择文件 (base and files are required)' }, 400);
     }
     const total = files.reduce((sum, f) => sum + f.size, 0);
-    // The open form's limits (no link here): issue 15, item 6.
+    // The open form's limits: this route takes no upload link (see ../use-cases/upload-quota.ts).
     const maxTotal = Math.min(ctx.limits.maxMessageBytes, openForm.maxTotalBytes);
     if (total > maxTotal || files.length > openForm.maxFiles) {
       return c.json(

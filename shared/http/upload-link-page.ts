@@ -1,5 +1,5 @@
 /**
- * A base's upload link for staff and its city bureau (issue 15, item 6): `GET /bases/<id>/upload-link` shows the
+ * A base's upload link for staff and its city bureau: `GET /bases/<id>/upload-link` shows the
  * base's signed upload link (../access/upload-links.ts) with a copy button, to send to the base. The base page's
  * 复制上传链接 leads here. A bureau sees the links of its own city's bases only.
  */

@@ -5,11 +5,11 @@
  * keeps working under a Content-Security-Policy with `script-src 'self'`; the limits and texts it needs travel as
  * data attributes of the form.
  *
- * Two forms of the page (issue 15, item 6): `/upload/b/<token>`, a base's own link, with the base fixed and the
+ * Two forms of the page: `/upload/b/<token>`, a base's own link, with the base fixed and the
  * portal's full limits; and the open `/upload`, for anyone, with the open form's tight limits (see
  * ../use-cases/upload-quota.ts), which points bases to their city bureau for a link.
  *
- * The page guides a base (issue 16, item 5): a checklist of what to send with the report-form template to download
+ * The page guides a base: a checklist of what to send with the report-form template to download
  * (`/upload/template.xlsx`, built from the round's data like `intake template`), the base chosen from the list grouped
  * by city (typing filters it; a name on no list is confirmed before sending), a hint for WeChat's in-app browser, and
  * a receipt with a short number and, where the sender is known for the base, what is still missing. A base's own page
@@ -21,9 +21,9 @@ import { html } from 'hono/html';
 import type { TokenSigner } from '../access/signing.ts';
 import { readUploadLink, UPLOAD_LINK_PATH } from '../access/upload-links.ts';
 import type { Base, Round } from '../domain/catalogue.ts';
-import { chineseDate, chineseWhen } from '../domain/chinese-time.ts';
+import { chineseDate, chinesePeriod, chineseWhen } from '../domain/chinese-time.ts';
 import { PENDING_NOTE, paperSentence } from '../domain/notice-text.ts';
-import { deadlineInstant } from '../domain/round-time.ts';
+import { isLate } from '../domain/round-time.ts';
 import type { AppContext } from '../use-cases/context.ts';
 import { listRegistry } from '../use-cases/registry.ts';
 import { type OpenFormLimits, openFormPortalLimits } from '../use-cases/upload-quota.ts';
@@ -110,7 +110,7 @@ export function registerUploadPage(app: Hono<HttpEnv>, options: UploadPageOption
         uploadBody({
           limits: openLimits,
           bases,
-          closed: now.getTime() >= deadlineInstant(round).getTime(),
+          closed: isLate(now, round),
           sessions: UPLOAD_SESSIONS_PATH,
           fixedBase: null,
           material: null,
@@ -142,7 +142,7 @@ export function registerUploadPage(app: Hono<HttpEnv>, options: UploadPageOption
         uploadBody({
           limits,
           bases: [],
-          closed: now.getTime() >= deadlineInstant(round).getTime(),
+          closed: isLate(now, round),
           sessions: `${UPLOAD_SESSIONS_PATH}?link=${encodeURIComponent(token)}`,
           fixedBase: base,
           material,
@@ -242,7 +242,7 @@ ${ATTACHMENTS.reportForm}，Excel 表格（.xlsx、.xls）或 Word 文件。<a h
 <li id="check-evidence"><strong>证明材料</strong>${mark((material?.lacks.evidence ?? 0) > 0, `仍缺${material?.lacks.evidence ?? 0}项`)}<br>
 按附件1${ATTACHMENTS.standard}各项指标的要求提供（明细表、合同、照片等）。文件较多时可打包为 zip 压缩包上传，请勿加密。</li>
 </ol>
-<p class="small muted">评价时间段为${periodWords(round)}。${paperSentence()}</p>
+<p class="small muted">评价时间段为${chinesePeriod(round.period)}。${paperSentence()}</p>
 </section>`;
   }
 
@@ -283,12 +283,6 @@ export function groupedByCity(round: Round, bases: readonly Base[]): { city: str
     city: cityName(city),
     bases: bases.filter((b) => b.city === city).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN')),
   }));
-}
-
-/** 2022年9月—2023年8月. */
-function periodWords(round: Round): string {
-  const month = (ym: string) => `${ym.slice(0, 4)}年${Number(ym.slice(5, 7))}月`;
-  return `${month(round.period.from)}—${month(round.period.to)}`;
 }
 
 const UPLOAD_CSS = `

@@ -1,6 +1,6 @@
 /**
- * Throttles of the upload portal's public routes (issue 15, item 6), with rate-limiter-flexible like the sign-in
- * guard (./sign-in.ts): sessions opened without a base's link are counted per client address (10 an hour by
+ * Throttles of the upload portal's public routes, with rate-limiter-flexible like the sign-in guard
+ * (./sign-in.ts): sessions opened without a base's link are counted per client address (10 an hour by
  * default), sessions opened with a link per base (30 an hour), so that a script cannot reserve storage faster than a
  * base uploads. A refused request is answered 429 with Retry-After and a Chinese message.
  *

@@ -8,13 +8,6 @@ import iconv from 'iconv-lite';
 import { type AddressObject, type AttachmentStream, type Headers, MailParser, type MessageText } from 'mailparser';
 import { type Finding, finding } from '../domain/findings.ts';
 
-/** An attachment of a message. */
-export interface MailAttachment {
-  fileName: string;
-  contentType: string;
-  content: Buffer;
-}
-
 /** An attachment as the streaming reader hands it over: its content is read from the stream. */
 export interface MailAttachmentStream {
   fileName: string;
@@ -51,11 +44,6 @@ export interface MailVerdicts {
   spf: string | null;
   dkim: string | null;
   dmarc: string | null;
-}
-
-/** What the pipeline takes from a raw message, attachments included. */
-export interface ParsedMessage extends MessageFacts {
-  attachments: MailAttachment[];
 }
 
 /** Size of the pieces the parser is fed (that of a file read stream). */
@@ -277,21 +265,6 @@ class SeenBytes extends Transform {
   recent(): Buffer {
     return Buffer.concat([this.head(), ...this.latest]);
   }
-}
-
-/** Parses a whole message into memory (small messages, tests); intake uses `readMessage`. */
-export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
-  const attachments: MailAttachment[] = [];
-  const facts = await readMessage(raw, async (attachment) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of attachment.content) chunks.push(chunk as Buffer);
-    attachments.push({
-      fileName: attachment.fileName,
-      contentType: attachment.contentType,
-      content: Buffer.concat(chunks),
-    });
-  });
-  return { ...facts, attachments };
 }
 
 /** The date of the topmost Received: header (added last, by the receiving mailbox), or null. */

@@ -8,6 +8,7 @@
  */
 import ExcelJS from 'exceljs';
 import type { FormField, FormItem, Round } from '../domain/catalogue.ts';
+import { chineseDate, chinesePeriod } from '../domain/chinese-time.ts';
 
 /** What the template needs of a round. */
 export type TemplateRound = Pick<
@@ -211,7 +212,7 @@ function writeTitleAndHeader(sheet: ExcelJS.Worksheet, round: TemplateRound, lay
   title.alignment = { horizontal: 'center', vertical: 'middle' };
   sheet.getRow(1).height = 32;
   sheet.mergeCells('A2:F2');
-  sheet.getCell('A2').value = `评价时间段：${periodText(round)}    金额单位：万元    面积单位：万平方米`;
+  sheet.getCell('A2').value = `评价时间段：${chinesePeriod(round.period)}    金额单位：万元    面积单位：万平方米`;
   sheet.getCell('A2').font = { italic: true, color: { argb: 'FF595959' } };
 
   const byKey = new Map(layout.header.map((h) => [h.key, h]));
@@ -385,12 +386,12 @@ function writeFooter(sheet: ExcelJS.Worksheet, round: TemplateRound, layout: Tem
 
   const lines = [
     '填表说明',
-    `一、本表所有计算期限均为${periodText(round)}，新参评的市优秀直播电商基地同样以该时间段为准。`,
+    `一、本表所有计算期限均为${chinesePeriod(round.period)}，新参评的市优秀直播电商基地同样以该时间段为准。`,
     '二、金额单位统一为“万元”，不要改为亿元或元；面积单位统一为“万平方米”（如三千平方米填0.3）。数值栏只填阿拉伯数字，单位已列在右侧。',
     `三、“是/否”栏请从下拉列表中选择；多选项请逐项从下拉列表中选择“${TICKED}”（开展）或保留“${UNTICKED}”（未开展）；选择“${TICKED}其他”的，请在其右侧单元格注明具体内容。`,
     '四、交易额（第三十二项、第三十三项）应与自评报告中的数字一致。',
     '五、“地址与范围”栏填写注意事项：基地应具备明确的地理边界，清晰的四至范围；基地的空间分布在原则上要保持连续，基地各功能板块应隶属于同一运营主体。',
-    `六、请于${dateText(round.deadline)}前将本表（保持Excel格式，不要转为PDF或图片）连同自评报告和证明材料发送至${round.mailbox}；加盖公章的纸质材料按通知要求报送。`,
+    `六、请于${chineseDate(round.deadline)}前将本表（保持Excel格式，不要转为PDF或图片）连同自评报告和证明材料发送至${round.mailbox}；加盖公章的纸质材料按通知要求报送。`,
     '七、标题和项目文字单元格已锁定，只需填写浅黄色单元格。',
   ];
   let row = reviewRow + 1;
@@ -403,15 +404,4 @@ function writeFooter(sheet: ExcelJS.Worksheet, round: TemplateRound, layout: Tem
     row++;
   }
   return row - 1;
-}
-
-/** 2022-09..2023-08 -> 2022年9月—2023年8月. */
-function periodText(round: Pick<Round, 'period'>): string {
-  const month = (ym: string) => `${ym.slice(0, 4)}年${Number(ym.slice(5, 7))}月`;
-  return `${month(round.period.from)}—${month(round.period.to)}`;
-}
-
-/** 2023-11-10 -> 2023年11月10日. */
-function dateText(iso: string): string {
-  return `${iso.slice(0, 4)}年${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`;
 }

@@ -1,7 +1,7 @@
 /**
  * Acknowledge, from the decision on: compose the acknowledgement of a submission, send it once (or record why not)
  * and retry the failed ones. Deciding whether a message may be answered at all reads its headers with the MIME
- * parser; that lives in acknowledge.ts, so notify, which only retries, does not bundle the parser (issue 8).
+ * parser; that lives in acknowledge.ts, so notify, which only retries, does not bundle the parser (its size budget).
  */
 import { createHash } from 'node:crypto';
 import type { Finding } from '../domain/findings.ts';

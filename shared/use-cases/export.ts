@@ -20,6 +20,7 @@ import { evaluateBase } from './evaluate.ts';
 import { listExcluded } from './excluded.ts';
 import { listUnmatched, PAPER_COPIES_REQUIRED, queryCityStatus } from './query.ts';
 import { listRegistry } from './registry.ts';
+import { MATERIAL_HEADINGS, materialCells, STATE_HEADINGS, stateCells } from './status-columns.ts';
 
 /** Name of the summary sheet. */
 export const SUMMARY_SHEET = '汇总';
@@ -44,27 +45,16 @@ const HEADER_FILL = 'FFDDEBF7';
 const TOTAL_FILL = 'FFF2F2F2';
 const LEGEND = '状态颜色：绿色为材料齐全，黄色为材料不完整或待核实，红色为未收到材料，橙色为逾期提交或截止仍缺';
 
-/** Column headings of a city sheet, in order. */
+/** Column headings of a city sheet, in order: the status columns of ./status-columns.ts, with contact and paper. */
 export const BASE_COLUMNS = [
   '序号',
   '基地编号',
   '基地名称',
   '类别',
-  '状态',
-  '逾期提交',
-  '截止仍缺',
+  ...STATE_HEADINGS,
   '联系人',
   '联系电话',
-  '提交次数',
-  '首次收到',
-  '最近收到',
-  '缺少材料',
-  '报告表未填项目',
-  '缺少证明材料',
-  '证明材料待核实（已收到，不计为缺少）',
-  '逾期提交事项（收到时间）',
-  '截止仍缺事项',
-  '需核实事项',
+  ...MATERIAL_HEADINGS,
   '已豁免',
   '纸质材料（份）',
   '纸质材料收到日期',
@@ -173,21 +163,10 @@ export async function buildStatusWorkbook(
       status.baseId,
       status.name,
       facts.category,
-      facts.state,
-      status.late ? '是' : '否',
-      status.overdue ? '是' : '否',
+      ...stateCells(facts),
       contact?.person ?? '',
       contact?.phone ?? '',
-      status.submissions,
-      at(status.firstReceivedAt),
-      at(status.lastReceivedAt),
-      facts.missingDocuments.join('\n'),
-      facts.missingFormItems.join('\n'),
-      facts.missingEvidence.join('\n'),
-      facts.pendingEvidence.join('\n'),
-      facts.lateArrived.join('\n'),
-      facts.overdueMissing.join('\n'),
-      facts.checks.join('\n'),
+      ...materialCells(facts, at),
       status.waived.map((f) => f.message).join('\n'),
       status.paperCopies,
       paper.receivedOn ? chineseDate(paper.receivedOn) : '',

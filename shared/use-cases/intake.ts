@@ -18,6 +18,7 @@ import type { Base } from '../domain/catalogue.ts';
 import { IntakeError } from '../domain/errors.ts';
 import { type Finding, finding } from '../domain/findings.ts';
 import type { Channel, DocumentRecord, Submission } from '../domain/records.ts';
+import { sha256Hex } from '../domain/sha256.ts';
 import { type MailVerdicts, readMessage, receiptVerdicts } from '../parsing/email.ts';
 import { acknowledgeSubmission } from './acknowledge.ts';
 import type { AppContext } from './context.ts';
@@ -84,7 +85,7 @@ async function ingest(ctx: AppContext, source: RawSource, input: Omit<IngestInpu
   const transportTime = input.receivedAt ?? now;
   const submission: Submission = {
     // Streamed: a stand-in until the hash is known, used only in the keys of attachments too large to read.
-    id: known ? submissionIdOf(known) : `s-key-${sha256(Buffer.from(input.rawKey ?? '')).slice(0, 26)}`,
+    id: known ? submissionIdOf(known) : `s-key-${sha256Hex(Buffer.from(input.rawKey ?? '')).slice(0, 26)}`,
     roundId: ctx.round.id,
     channel: input.channel,
     rawKey: input.rawKey ?? `raw/${known}.eml`,
@@ -454,8 +455,4 @@ function contentKey(subject: string | null, text: string, documents: readonly Do
     .update('\n');
   for (const doc of documents) hash.update(`${doc.folderPath ?? ''}/${doc.fileName}:${doc.sha256}\n`);
   return `c${hash.digest('hex').slice(0, 32)}`;
-}
-
-function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
 }

@@ -10,25 +10,15 @@ import { chineseTime, chineseWhen } from '../domain/chinese-time.ts';
 import { describeBase } from '../domain/notice-text.ts';
 import type { BaseStatus } from '../domain/records.ts';
 import { formatBeijing } from '../domain/round-time.ts';
+import { MATERIAL_HEADINGS, materialCells, STATE_HEADINGS, stateCells } from './status-columns.ts';
 
-/** Column headings of the digest workbook, in order. */
+/** Column headings of the digest workbook, in order: the status columns of ./status-columns.ts, and the paper copies. */
 export const DIGEST_COLUMNS = [
   '序号',
   '基地名称',
   '类别',
-  '状态',
-  '逾期提交',
-  '截止仍缺',
-  '提交次数',
-  '首次收到',
-  '最近收到',
-  '缺少材料',
-  '报告表未填项目',
-  '缺少证明材料',
-  '证明材料待核实（已收到，不计为缺少）',
-  '逾期提交事项（收到时间）',
-  '截止仍缺事项',
-  '需核实事项',
+  ...STATE_HEADINGS,
+  ...MATERIAL_HEADINGS,
   '纸质材料',
 ] as const;
 
@@ -68,28 +58,10 @@ export async function buildDigestWorkbook(input: {
   }));
   const rows = statuses.map((status, index): Row => {
     const f = describeBase(round, status, registry);
-    return [
-      index + 1,
-      f.name,
-      f.category,
-      f.state,
-      f.late ? '是' : '否',
-      f.overdue ? '是' : '否',
-      f.submissions,
-      at(f.firstReceivedAt),
-      at(f.lastReceivedAt),
-      f.missingDocuments.join('\n'),
-      f.missingFormItems.join('\n'),
-      f.missingEvidence.join('\n'),
-      f.pendingEvidence.join('\n'),
-      f.lateArrived.join('\n'),
-      f.overdueMissing.join('\n'),
-      f.checks.join('\n'),
-      f.paper,
-    ].map(body);
+    return [index + 1, f.name, f.category, ...stateCells(f), ...materialCells(f, at), f.paper].map(body);
   });
   const widths = [6, 30, 22, 12, 8, 8, 8, 20, 20, 22, 30, 30, 36, 36, 36, 50, 24];
-  // write-excel-file (on fflate) rather than exceljs, so the notify bundle stays within its size budget (issue 8).
+  // write-excel-file (on fflate) rather than exceljs, so the notify bundle stays within its 1.5 MB budget.
   return writeXlsxFile(
     [title, headings, ...rows],
     { sheet: '报送情况', columns: widths.map((width) => ({ width })), stickyRowsCount: 2 },

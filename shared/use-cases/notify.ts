@@ -10,7 +10,6 @@
  * 4. retry acknowledgements whose transport failed, when their next attempt is due (acknowledge-send.ts).
  * A dry run does steps 1-2 and reports what would be sent.
  */
-import { createHash } from 'node:crypto';
 import type { Base, City } from '../domain/catalogue.ts';
 import { type Finding, finding } from '../domain/findings.ts';
 import type { AddressStatus, NoticeClaim, NoticeTrigger } from '../domain/notice-claims.ts';
@@ -23,6 +22,7 @@ import {
 } from '../domain/notice-schedule.ts';
 import { renderCityDigest } from '../domain/notice-text.ts';
 import type { BaseStatus, CityNotice } from '../domain/records.ts';
+import { sha256Hex } from '../domain/sha256.ts';
 import { retryAcknowledgements } from './acknowledge-send.ts';
 import type { AppContext } from './context.ts';
 import { evaluateAll, evaluateBase } from './evaluate.ts';
@@ -128,7 +128,7 @@ export async function buildCityNotices(
       text: rendered.text,
       html: rendered.html,
       body: rendered.body,
-      contentSha256: sha256(JSON.stringify([city.notifyTo, rendered.body])),
+      contentSha256: sha256Hex(JSON.stringify([city.notifyTo, rendered.body])),
       hasGaps: rendered.hasGaps,
       received: rendered.received,
       skippedTo,
@@ -345,8 +345,4 @@ function toFailure(claim: NoticeClaim): NoticeFailure {
     to: claim.to,
     asOf: claim.asOf,
   };
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }

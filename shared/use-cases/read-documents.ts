@@ -8,6 +8,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { type Finding, finding } from '../domain/findings.ts';
 import type { DocumentRecord, FormValue, Submission } from '../domain/records.ts';
+import { sha256Hex } from '../domain/sha256.ts';
 import { archiveKind, DEFAULT_ARCHIVE_LIMITS, expandArchive } from '../parsing/archive.ts';
 import { type Classification, type ClassifyInput, classifyDocument } from '../parsing/classify.ts';
 import { type MessageFacts, readMessage } from '../parsing/email.ts';
@@ -138,7 +139,7 @@ export async function readFile(
   depth = 0,
 ): Promise<ReadResult> {
   const held = Buffer.isBuffer(file.content) ? null : file.content;
-  const digest = held?.sha256 ?? sha256(file.content as Buffer);
+  const digest = held?.sha256 ?? sha256Hex(file.content as Buffer);
   const size = held?.size ?? (file.content as Buffer).length;
   const blobKey = `documents/${digest}`;
   // Content-addressed: the same file sent again is stored once (a second put would add a version).
@@ -620,8 +621,4 @@ function isTnef(file: IncomingFile): boolean {
 /** Workbooks and table exports the report-form reader opens: a form may come under any name. */
 function isSpreadsheet(fileName: string): boolean {
   return /\.(xlsx|xlsm|xls|et|csv)$/i.test(fileName);
-}
-
-function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
 }

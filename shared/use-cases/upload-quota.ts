@@ -1,5 +1,5 @@
 /**
- * The open upload form's limits (issue 15, item 6): a base that has its own upload link (../access/upload-links.ts)
+ * The open upload form's limits: a base that has its own upload link (../access/upload-links.ts)
  * uploads under the portal's full limits; without a link, anyone can open a session, so the open form is a fallback
  * with tight limits per session, a throttle per address (../http/upload-throttle.ts) and a cap on what all of them
  * together may reserve in one day (Beijing day, the round's time zone).

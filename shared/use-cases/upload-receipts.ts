@@ -1,6 +1,6 @@
 /**
- * What a base reads after uploading and on its own page (issue 16, item 5): a short receipt number that can be read
- * over the phone, and what the base has sent and still lacks.
+ * What a base reads after uploading and on its own page: a short receipt number that can be read over the phone,
+ * and what the base has sent and still lacks.
  *
  * Receipt numbers are `<year>-<sequence>` (2023-0158: four digits, more once past 9999), counted per year in the
  * record store's conditional counter (the revision counter: a conditional put on one counter item, retried on

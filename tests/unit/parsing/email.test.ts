@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { parseMessage, topmostReceivedTime } from '../../../shared/parsing/email.ts';
+import { readMessage, topmostReceivedTime } from '../../../shared/parsing/email.ts';
 import { buildEmail } from '../../fixtures/email.ts';
 
-describe('parseMessage', () => {
+/** Reads a message as intake does, keeping the names of the attachments handed over. */
+async function read(raw: Buffer) {
+  const attachments: string[] = [];
+  const facts = await readMessage(raw, async (attachment) => {
+    for await (const _ of attachment.content); // the reader waits for each attachment to be read
+    attachments.push(attachment.fileName);
+  });
+  return { ...facts, attachments };
+}
+
+describe('readMessage', () => {
   it('decodes a GBK subject and RFC 2231 attachment names, and keeps the sender Date apart', async () => {
     // Prepare
     const raw = await buildEmail({
@@ -13,12 +23,12 @@ describe('parseMessage', () => {
     });
 
     // Act
-    const message = await parseMessage(raw);
+    const message = await read(raw);
 
     // Assess
     expect(raw.toString('latin1')).toContain('=?GBK?B?');
     expect(message.subject).toBe('【太原市】邮拓直播电商基地-综合评价材料');
-    expect(message.attachments.map((a) => a.fileName)).toEqual(['山西产品交易额构成明细（2022年9月-2023年8月）.xlsx']);
+    expect(message.attachments).toEqual(['山西产品交易额构成明细（2022年9月-2023年8月）.xlsx']);
     expect(message.receivedAt?.toISOString()).toBe('2023-11-10T15:59:59.000Z');
     expect(message.sentAt?.toISOString()).toBe('2023-11-01T00:00:00.000Z');
     expect(message.fromAddress).toBe('youtuo@example.cn');
@@ -30,7 +40,7 @@ describe('parseMessage', () => {
     const raw = await buildEmail({ subject: '询问', text: '请问截止时间？' });
 
     // Act
-    const message = await parseMessage(raw);
+    const message = await read(raw);
 
     // Assess
     expect(message.findings.map((f) => f.code)).toEqual(['mail.no-attachments']);
