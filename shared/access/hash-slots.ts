@@ -2,11 +2,12 @@
  * A small counting semaphore with a bounded queue, for work that must not take more than a few of a shared
  * resource's threads at once (password hashing on libuv's thread pool, see ./accounts.ts).
  */
+import { IntakeError } from '../domain/errors.ts';
 
 /** The queue is full: the work was not started. */
-export class SlotsBusyError extends Error {
+export class SlotsBusyError extends IntakeError {
   constructor() {
-    super('too many password checks waiting');
+    super('access.busy', 'failure', 'too many password checks waiting', '登录繁忙，请稍后再试');
     this.name = 'SlotsBusyError';
   }
 }

@@ -1,7 +1,10 @@
 /**
  * The errors the system raises on purpose carry a stable `code`, whether they are the caller's doing (`input`: an
  * unknown base, a bad date) or a failure of the system or its stores (`failure`), and one line in Chinese for staff.
- * The CLI maps them to exit codes in one place (cli/errors.ts): 2 for input, 1 for failure.
+ * The CLI maps them to exit codes in one place (cli/errors.ts): 2 for input, 1 for failure; the HTTP layer maps them
+ * to statuses in one place (shared/http/error-status.ts): by code where it says more (404 for an unknown id), else
+ * 400 for input and 500 for failure. (Finding codes, about what a base sent, are another catalogue:
+ * finding-catalogue.ts.)
  */
 
 /** Whose doing an error is: the caller's input, or a failure of the system or its stores. */

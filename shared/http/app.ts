@@ -12,8 +12,6 @@ import { type LocalAccount, parseAccounts } from '../access/accounts.ts';
 import { SessionBook } from '../access/sessions.ts';
 import { newSecret, secretBytes, TokenSigner } from '../access/signing.ts';
 import type { AppContext } from '../use-cases/context.ts';
-import { UnknownBaseError } from '../use-cases/evaluate.ts';
-import { StaffActionError, UnknownSubmissionError } from '../use-cases/staff-actions.ts';
 import { ingestUpload, queueUpload } from '../use-cases/upload.ts';
 import {
   type OpenFormLimits,
@@ -29,6 +27,7 @@ import {
 import { registerApi } from './api.ts';
 import { AccessError, authenticate, type HttpEnv, requireStaff, requireUser } from './auth.ts';
 import type { FileDownloads, HttpDeps } from './deps.ts';
+import { httpStatusOf, STATUS_BY_CODE } from './error-status.ts';
 import { registerFiles } from './files.ts';
 import { registerForms } from './forms.ts';
 import { page } from './html.ts';
@@ -206,7 +205,7 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
     } catch (error) {
       if (!(error instanceof OpenFormQuotaError)) throw error;
       c.header('Retry-After', String(error.retryAfterSeconds));
-      return c.json({ error: error.message }, 429);
+      return c.json({ error: error.message }, STATUS_BY_CODE['upload.quota-reached']);
     }
     const upload = {
       baseName,
@@ -302,14 +301,7 @@ export function createHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Op
         clientError.status,
       );
     }
-    const status =
-      error instanceof UnknownBaseError || error instanceof UnknownSubmissionError
-        ? 404
-        : error instanceof StaffActionError
-          ? 409
-          : error instanceof z.ZodError
-            ? 400
-            : 500;
+    const status = httpStatusOf(error);
     if (status === 500) console.error(error);
     const message = status === 500 ? '服务器内部错误' : error.message;
     if (isApi(c) || c.req.method !== 'GET') return c.json({ error: message }, status);

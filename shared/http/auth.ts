@@ -17,6 +17,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Role } from '../access/accounts.ts';
 import type { SessionBook } from '../access/sessions.ts';
 import { type CityId, cityIdSchema } from '../domain/catalogue.ts';
+import { IntakeError } from '../domain/errors.ts';
 
 /** A signed-in user (or a bureau holding a city link). */
 export interface Principal {
@@ -123,13 +124,16 @@ export async function endSession(c: Context<HttpEnv>, sessions: SessionBook, now
   deleteCookie(c, SESSION_COOKIE, { path: '/' });
 }
 
-/** Refused: not signed in (401) or not allowed (403); the app maps it to JSON or a page. */
-export class AccessError extends Error {
+/**
+ * Refused: not signed in (401, `access.sign-in-required`) or not allowed (403, `access.forbidden`); the app maps it
+ * to JSON or a page (error-status.ts gives the same status by its code).
+ */
+export class AccessError extends IntakeError {
   constructor(
     readonly status: 401 | 403,
     message: string,
   ) {
-    super(message);
+    super(status === 401 ? 'access.sign-in-required' : 'access.forbidden', 'input', message);
     this.name = 'AccessError';
   }
 }

@@ -22,6 +22,7 @@ import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
+import { IntakeError } from '../domain/errors.ts';
 import { type HttpEnv, type Principal, principalFromClaims, SESSION_HOURS, startSession } from './auth.ts';
 import { type HttpDeps, type OidcConfig, safeNext } from './deps.ts';
 import { page } from './html.ts';
@@ -30,9 +31,9 @@ export type { OidcConfig } from './deps.ts';
 
 /** Where the hosted UI and the ID tokens' keys are, and which app client signs in. */
 /** The hosted-UI settings are incomplete or malformed; names the variables. */
-export class OidcConfigError extends Error {
+export class OidcConfigError extends IntakeError {
   constructor(message: string) {
-    super(message);
+    super('oidc.invalid-config', 'input', message, `统一登录（Cognito）设置有误（${message}）`);
     this.name = 'OidcConfigError';
   }
 }

@@ -32,6 +32,7 @@ import {
   uploadSessionRequestSchema,
 } from '../use-cases/upload-sessions.ts';
 import type { HttpEnv } from './auth.ts';
+import { STATUS_BY_CODE } from './error-status.ts';
 import { ErrorSchema } from './schemas.ts';
 import { clientAddress } from './sign-in.ts';
 import type { UploadThrottle } from './upload-throttle.ts';
@@ -248,9 +249,11 @@ export function registerUploadSessions(app: OpenAPIHono<HttpEnv>, options: Uploa
       } catch (error) {
         if (error instanceof OpenFormQuotaError) {
           c.header('Retry-After', String(error.retryAfterSeconds));
-          return c.json({ error: error.message }, 429);
+          return c.json({ error: error.message }, STATUS_BY_CODE['upload.quota-reached']);
         }
-        if (error instanceof UploadPortalUnavailableError) return c.json({ error: error.message }, 501);
+        if (error instanceof UploadPortalUnavailableError) {
+          return c.json({ error: error.message }, STATUS_BY_CODE['upload.unavailable']);
+        }
         throw error;
       }
     },
@@ -300,23 +303,30 @@ export function registerUploadSessions(app: OpenAPIHono<HttpEnv>, options: Uploa
           done.repeated ? 200 : 201,
         );
       } catch (error) {
-        if (error instanceof UnknownUploadSessionError) return c.json({ error: error.message }, 404);
+        if (error instanceof UnknownUploadSessionError) {
+          return c.json({ error: error.message }, STATUS_BY_CODE['upload.session-unknown']);
+        }
         if (error instanceof UploadIncompleteError) {
-          return c.json({ error: error.message, problems: error.problems }, 409);
+          return c.json({ error: error.message, problems: error.problems }, STATUS_BY_CODE['upload.incomplete']);
         }
         if (error instanceof UploadScanPendingError) {
           c.header('Retry-After', String(SCAN_RETRY_AFTER_SECONDS));
           const scanPending = error.files.map(({ n, fileName }) => ({ n, fileName }));
-          return c.json({ error: error.message, scanPending, retryAfterSeconds: SCAN_RETRY_AFTER_SECONDS }, 409);
+          return c.json(
+            { error: error.message, scanPending, retryAfterSeconds: SCAN_RETRY_AFTER_SECONDS },
+            STATUS_BY_CODE['upload.scan-pending'],
+          );
         }
         if (error instanceof UploadScanRefusedError) {
           // The MalwareFound alarm has GuardDuty's own event; this line ties it to the session and its base.
           console.warn(
             JSON.stringify({ message: 'upload session refused by the malware scan', sessionId, ...error.refusal }),
           );
-          return c.json({ error: error.message, refused: error.refusal.files }, 422);
+          return c.json({ error: error.message, refused: error.refusal.files }, STATUS_BY_CODE['upload.scan-refused']);
         }
-        if (error instanceof UploadPortalUnavailableError) return c.json({ error: error.message }, 501);
+        if (error instanceof UploadPortalUnavailableError) {
+          return c.json({ error: error.message }, STATUS_BY_CODE['upload.unavailable']);
+        }
         throw error;
       }
     },

@@ -13,6 +13,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { IntakeError } from '../domain/errors.ts';
 
 /** Pages read by OCR at most: the cover and 一、基地概况 (with the figures) come first in every report. */
 export const OCR_MAX_PAGES = 10;
@@ -240,9 +241,14 @@ function renderParams(page: number, options: OcrOptions) {
 }
 
 /** A page that took longer than its time: its worker was terminated. */
-export class OcrTimeoutError extends Error {
+export class OcrTimeoutError extends IntakeError {
   constructor(readonly timeoutMs: number) {
-    super(`OCR of a page took longer than ${timeoutMs} ms; its worker was terminated`);
+    super(
+      'ocr.timeout',
+      'failure',
+      `OCR of a page took longer than ${timeoutMs} ms; its worker was terminated`,
+      `一页文字识别超过${Math.round(timeoutMs / 1000)}秒，已停止`,
+    );
     this.name = 'OcrTimeoutError';
   }
 }

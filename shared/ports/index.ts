@@ -131,15 +131,18 @@ export interface ScanGate {
 }
 
 /** An object whose scan has not given a verdict yet: the message is retried later, never read unscanned. */
-export class ScanPendingError extends Error {
+export class ScanPendingError extends IntakeError {
   constructor(
     readonly key: string,
     readonly status: string | null,
   ) {
     super(
+      'scan.pending',
+      'failure',
       status
         ? `malware scan of ${key} did not complete (${status})`
         : `malware scan of ${key} has not finished: no verdict yet`,
+      status ? `文件 ${key} 的安全检查未能完成（${status}）` : `文件 ${key} 的安全检查尚未完成，稍后重试`,
     );
     this.name = 'ScanPendingError';
   }

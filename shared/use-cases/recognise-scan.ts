@@ -4,6 +4,7 @@
  * its pages recognised here, the text written beside it (`documents/<sha256>.ocr.txt`), the document read again from
  * that text by the same readers intake uses, its record replaced, and its base re-evaluated.
  */
+import { IntakeError } from '../domain/errors.ts';
 import type { DocumentRecord } from '../domain/records.ts';
 import { OCR_PENDING_CODE, type OcrOptions, type OcrOutcome, ocrPdf } from '../parsing/ocr.ts';
 import { pdfjsAssets } from '../parsing/pdfjs-assets.ts';
@@ -94,12 +95,17 @@ export async function recogniseScan(
  * The request names a document intake has not recorded (yet: the request is written while the message is read, the
  * records when it is done). Thrown so that the asynchronous invocation is retried a minute later.
  */
-export class DocumentNotRecordedError extends Error {
+export class DocumentNotRecordedError extends IntakeError {
   constructor(
     readonly submissionId: string,
     readonly sha256: string,
   ) {
-    super(`no document ${sha256} recorded for submission ${submissionId} (yet)`);
+    super(
+      'document.not-recorded',
+      'failure',
+      `no document ${sha256} recorded for submission ${submissionId} (yet)`,
+      `报送 ${submissionId} 的文件尚未登记，稍后重试文字识别`,
+    );
     this.name = 'DocumentNotRecordedError';
   }
 }

@@ -18,6 +18,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { IntakeError } from '../domain/errors.ts';
 import { localDay } from '../domain/notice-schedule.ts';
 import type { AppContext } from './context.ts';
 import type { UploadPortalLimits } from './upload-sessions.ts';
@@ -89,12 +90,14 @@ export function openFormPortalLimits(portal: UploadPortalLimits, open: OpenFormL
 export const OPEN_FORM_QUOTA_PREFIX = 'uploads/quota/';
 
 /** The day's cap of uploads without a link is reached. */
-export class OpenFormQuotaError extends Error {
+export class OpenFormQuotaError extends IntakeError {
   constructor(
     readonly day: string,
     readonly retryAfterSeconds: number,
   ) {
     super(
+      'upload.quota-reached',
+      'input',
       '今日通过公开上传页面（未使用基地专用上传链接）接收的材料已达上限。请联系所在地市商务局索取本基地的专用上传链接后上传，或通过邮件报送，或明日再试。',
     );
     this.name = 'OpenFormQuotaError';

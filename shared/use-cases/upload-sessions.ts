@@ -21,6 +21,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { z } from 'zod';
+import { IntakeError } from '../domain/errors.ts';
 import { BlobNotFoundError, type PresignedPost, RECEIVED_AT_METADATA } from '../ports/index.ts';
 import { type AppContext, DEFAULT_LIMITS } from './context.ts';
 import { uploadInboxKey } from './inbox-layout.ts';
@@ -220,17 +221,17 @@ function sessionKey(sessionId: string): string {
 }
 
 /** The portal cannot work in this runtime (no presigning storage). */
-export class UploadPortalUnavailableError extends Error {
+export class UploadPortalUnavailableError extends IntakeError {
   constructor() {
-    super('上传通道在此环境不可用 (no upload storage configured)');
+    super('upload.unavailable', 'failure', '上传通道在此环境不可用 (no upload storage configured)');
     this.name = 'UploadPortalUnavailableError';
   }
 }
 
 /** No session with that id (never opened, mistyped, or expired with its files). */
-export class UnknownUploadSessionError extends Error {
+export class UnknownUploadSessionError extends IntakeError {
   constructor(readonly sessionId: string) {
-    super(`上传会话不存在或已过期：${sessionId}`);
+    super('upload.session-unknown', 'input', `上传会话不存在或已过期：${sessionId}`);
     this.name = 'UnknownUploadSessionError';
   }
 }
@@ -245,9 +246,11 @@ export interface UploadFileProblem {
 }
 
 /** Completion refused: some declared files are missing or not the declared size. */
-export class UploadIncompleteError extends Error {
+export class UploadIncompleteError extends IntakeError {
   constructor(readonly problems: UploadFileProblem[]) {
     super(
+      'upload.incomplete',
+      'input',
       `文件未全部上传：${problems
         .map(
           (p) =>
@@ -260,11 +263,13 @@ export class UploadIncompleteError extends Error {
 }
 
 /** Completion must wait: the malware scan has not given a verdict on these files yet. */
-export class UploadScanPendingError extends Error {
+export class UploadScanPendingError extends IntakeError {
   constructor(readonly files: { n: number; fileName: string; status: string | null }[]) {
     const names = files.map((f) => `「${f.fileName}」`).join('、');
     // A status is the scanner's own failure (ACCESS_DENIED, FAILED): it will not finish by waiting alone.
     super(
+      'upload.scan-pending',
+      'failure',
       files.some((f) => f.status !== null)
         ? `文件安全检查未能完成（${names}），管理员已收到通知；请稍后再确认提交，或改用电子邮件报送。文件已上传，无需重传。`
         : `文件安全检查尚未完成（${names}），请稍后（约一两分钟）再确认提交；文件已上传，无需重传。`,
@@ -274,7 +279,7 @@ export class UploadScanPendingError extends Error {
 }
 
 /** Completion refused for good: the malware scan found a threat in (or could not scan) some files. */
-export class UploadScanRefusedError extends Error {
+export class UploadScanRefusedError extends IntakeError {
   constructor(readonly refusal: UploadRefusal) {
     const infected = refusal.files.filter((f) => f.verdict === 'infected').map((f) => `「${f.fileName}」`);
     const unscannable = refusal.files.filter((f) => f.verdict === 'unscannable').map((f) => `「${f.fileName}」`);
@@ -282,7 +287,11 @@ export class UploadScanRefusedError extends Error {
       infected.length > 0 ? `安全检查在${infected.join('、')}中发现恶意软件` : '',
       unscannable.length > 0 ? `${unscannable.join('、')}无法进行安全检查（如加密的压缩包）` : '',
     ].filter(Boolean);
-    super(`${findings.join('；')}，本次提交已拒收。请检查文件（压缩包请勿加密）后重新提交。`);
+    super(
+      'upload.scan-refused',
+      'input',
+      `${findings.join('；')}，本次提交已拒收。请检查文件（压缩包请勿加密）后重新提交。`,
+    );
     this.name = 'UploadScanRefusedError';
   }
 }

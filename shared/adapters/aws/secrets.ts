@@ -7,6 +7,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { IntakeError } from '../../domain/errors.ts';
 
 /** Reads a secret's string value by ARN or name. */
 export interface SecretReader {
@@ -15,13 +16,19 @@ export interface SecretReader {
 }
 
 /** A secret that could not be read (missing, no permission, binary, service error), with the service's reason. */
-export class SecretReadError extends Error {
+export class SecretReadError extends IntakeError {
   constructor(
     readonly secretId: string,
     reason: string,
     options?: ErrorOptions,
   ) {
-    super(`cannot read secret ${secretId}: ${reason}`, options);
+    super(
+      'secret.unreadable',
+      'failure',
+      `cannot read secret ${secretId}: ${reason}`,
+      `无法读取密钥 ${secretId}（${reason}）`,
+      options,
+    );
     this.name = 'SecretReadError';
   }
 }

@@ -5,6 +5,7 @@
  */
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import { IntakeError } from '../../domain/errors.ts';
 import type { Mailer, OutgoingMail } from '../../ports/index.ts';
 import { nodemailerMessage } from '../mail-message.ts';
 
@@ -36,12 +37,17 @@ export class SmtpMailer implements Mailer {
 }
 
 /** The SMTP server refused some recipients. */
-export class SmtpRejectedError extends Error {
+export class SmtpRejectedError extends IntakeError {
   constructor(
     readonly rejected: string[],
     readonly response: string,
   ) {
-    super(`SMTP server refused ${rejected.join(', ')}: ${response}`);
+    super(
+      'smtp.rejected',
+      'failure',
+      `SMTP server refused ${rejected.join(', ')}: ${response}`,
+      `邮件服务器拒收：${rejected.join('、')}（${response}）`,
+    );
     this.name = 'SmtpRejectedError';
   }
 }
