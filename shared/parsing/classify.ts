@@ -6,7 +6,6 @@
  */
 import type { Round } from '../domain/catalogue.ts';
 import { classifyEvidence, type EvidenceDecision } from './evidence/classify-evidence.ts';
-import { attachmentNumber } from './evidence/numbers.ts';
 
 /** Document kinds, as DESIGN.md names them. */
 export type DocumentKind = 'report-form' | 'self-assessment' | 'evidence' | 'city-letter' | 'other';
@@ -105,9 +104,9 @@ export function classifyDocument(input: ClassifyInput, round: Round | null): Cla
   const baseName = parts.pop() ?? '';
   const folders = [...(input.folderPath ?? '').split(/[\\/]/), ...parts].filter(Boolean);
   const { stem, ext } = splitExtension(baseName, input.contentType);
-  // A file named only by its number (附件3.pdf) when the mail body lists what 附件3 is: the list's words name it,
-  // not the notice's annex numbers (附件3 of the notice is the self-assessment).
-  const listed = input.listedAs !== undefined && attachmentNumber(stem) !== undefined;
+  // A file named only by a label (附件3.pdf, 文件三.pdf) when the mail body says what it is (listedAs, given only
+  // then): the body's words name it, not the notice's annex numbers (附件3 of the notice is the self-assessment).
+  const listed = input.listedAs !== undefined;
   const name = normalizeForMatch(listed ? (input.listedAs ?? '') : stem);
 
   if (JUNK_NAME.test(baseName) || JUNK_FOLDER.test(folders.join('/'))) return { kind: 'other' };

@@ -13,7 +13,7 @@ import { archiveKind, DEFAULT_ARCHIVE_LIMITS, expandArchive } from '../parsing/a
 import { type Classification, type ClassifyInput, classifyDocument } from '../parsing/classify.ts';
 import { type MessageFacts, readMessage } from '../parsing/email.ts';
 import { FIRST_PAGE_MAX_BYTES } from '../parsing/evidence/first-page.ts';
-import { attachmentNumber, enumeratedAttachments } from '../parsing/evidence/numbers.ts';
+import { listedAs } from '../parsing/evidence/numbers.ts';
 import {
   BREACH_CODES,
   PACKAGE_TOO_LARGE,
@@ -515,19 +515,20 @@ export function apply(doc: DocumentRecord, classification: Classification): void
 }
 
 /**
- * Evidence named only by its attachment number (附件5.pdf, 3.xlsx) when the mail body lists what each number is
- * (附件5：直播间明细表): classified again with those words. Only attachments of the message itself, not archive
- * members (whose numbers the body does not know).
+ * Evidence named only by a label (附件5.pdf, 3.xlsx, 文件三.pdf, att2.pdf) when the mail body says what it is
+ * (附件5：直播间明细表, 文件三是三会一课记录): classified again with those words. Only attachments of the message
+ * itself, not archive members (whose names the body does not know).
  */
 export function applyAttachmentList(ctx: AppContext, documents: DocumentRecord[], body: string): void {
-  const listed = enumeratedAttachments(body);
-  if (listed.size === 0) return;
+  if (body.trim() === '') return;
   for (const doc of documents) {
     if (doc.folderPath !== null || (doc.kind === 'evidence' && decided(doc))) continue;
-    const number = attachmentNumber(doc.fileName.replace(/\.[a-z0-9]{1,5}$/i, ''));
-    const listedAs = number === undefined ? undefined : listed.get(number);
-    if (listedAs === undefined) continue;
-    const byList = classifyDocument({ fileName: doc.fileName, contentType: doc.contentType, listedAs }, ctx.round);
+    const listed = listedAs(body, doc.fileName.replace(/\.[a-z0-9]{1,5}$/i, ''));
+    if (listed === undefined) continue;
+    const byList = classifyDocument(
+      { fileName: doc.fileName, contentType: doc.contentType, listedAs: listed },
+      ctx.round,
+    );
     if (byList.kind !== 'evidence' || byList.evidence?.decision !== 'decided') continue;
     // 附件3.pdf was taken for the self-assessment (the notice's 附件3) by its name alone: what was read of it as
     // such goes.

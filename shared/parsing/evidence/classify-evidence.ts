@@ -8,7 +8,7 @@
  */
 import type { Round } from '../../domain/catalogue.ts';
 import type { EvidenceClassification } from '../../domain/records.ts';
-import { attachmentNumber, itemNumber, withoutForwarding } from './numbers.ts';
+import { itemNumber, withoutForwarding } from './numbers.ts';
 import { simplified } from './simplified.ts';
 import { type CompiledVocabulary, compileVocabulary, type Span, spansOf } from './vocabulary.ts';
 
@@ -36,8 +36,12 @@ export const MIN_DECIDED_SCORE = 1.6;
 /** The runner-up may reach at most this share of the winner's score for a decision. */
 export const MAX_RUNNER_UP_SHARE = 0.6;
 
-/** An indicator listed with the winner joins the set from this score (（标注农民工） in brackets still counts). */
-const MIN_SET_MEMBER_SCORE = 1;
+/**
+ * An indicator listed with the winner joins the set from this score: a word that names it (weight 2) outside brackets,
+ * or one that names it outright (weight 3) inside them; not a weak word (入驻企业及产品统计 is a table of products, not
+ * the statistics work) nor an annotation (产品清单（含山西产品）, 促销活动统计（含成交额）).
+ */
+const MIN_SET_MEMBER_SCORE = 1.3;
 /** How much each place counts: the name most, an outer folder or the body of a first page least. */
 const SOURCE_WEIGHT = {
   name: 1,
@@ -99,7 +103,8 @@ export function classifyEvidence(
   // indicator (photos 1.jpg, 2.jpg) or in a mail that lists it (附件3 = 主播名单: an attachment's number).
   const nameNumber = itemNumber(stem, 'name');
   const folderSays = folderSpans.some((spans) => spans.some((s) => s.indicator !== null && s.weight >= 2));
-  const listed = signals.listedAs !== undefined && attachmentNumber(stem) !== undefined;
+  // listedAs is given only for a name that is a label the mail's body writes out (附件3, 文件三, att2).
+  const listed = signals.listedAs !== undefined;
   if (nameNumber && !listed && (nameHasWords || !folderSays)) {
     numberCandidates(nameNumber.items, nameNumber.written, 'name', vocabulary, nameSpans, add, groups);
   }
@@ -149,7 +154,11 @@ export function classifyEvidence(
       .filter(Boolean);
     // A letterhead (中共…支部委员会, …人民政府文件), a document number or a news site's dateline comes before the
     // title; they name the sender, not the subject.
-    while (lines.length > 1 && isLetterhead(lines[0] ?? '')) lines.shift();
+    // A period before a title (2022年9月—2023年8月基地直播活动明细) is no dateline: the line names what the page is.
+    const periodTitle = (line: string) =>
+      /^\S{0,4}\d{4}\s*[-年./]/.test(line) &&
+      spansOf(line, vocabulary).some((s) => s.indicator !== null && s.weight >= 2);
+    while (lines.length > 1 && isLetterhead(lines[0] ?? '') && !periodTitle(lines[0] ?? '')) lines.shift();
     const first = lines[0] ?? '';
     const firstSays = spansOf(first, vocabulary).some((s) => s.indicator !== null);
     const titleLines = firstSays && first.replace(/\s/g, '').length >= 6 ? 1 : 2;
@@ -212,6 +221,12 @@ function decide(
       (a, b) =>
         b.score - a.score || Number(narrows(b, a)) - Number(narrows(a, b)) || a.indicator.localeCompare(b.indicator),
     );
+  // A general word qualified by a specific one (农民工就业人员花名册, 本省产品销售额) is the specific indicator's evidence.
+  const [first, second] = ranked;
+  if (first && second && narrows(second, first) && second.score >= MIN_DECIDED_SCORE) {
+    ranked[0] = second;
+    ranked[1] = first;
+  }
   const candidates = ranked.map((c) => ({ indicator: c.indicator, score: round2(c.score) }));
   const top = ranked[0];
   if (!top)

@@ -7,7 +7,7 @@
  */
 import type { Round } from '../../domain/catalogue.ts';
 import { classifyEvidence, type EvidenceDecision } from './classify-evidence.ts';
-import { attachmentNumber, enumeratedAttachments } from './numbers.ts';
+import { listedAs } from './numbers.ts';
 
 /** One labelled name, as in tests/fixtures/evidence-names/*.json. */
 export interface LabelledName {
@@ -42,17 +42,14 @@ export interface Measurement {
 
 /** The classifier's decision for one labelled name, its signals built as intake builds them. */
 export function classifyLabelled(entry: LabelledName, round: Round): EvidenceDecision {
-  const stem = entry.name.replace(/\.[a-z0-9]{1,5}$/i, '');
-  const number = attachmentNumber(stem);
-  const listedAs =
-    entry.mailBody && number !== undefined ? enumeratedAttachments(entry.mailBody).get(number) : undefined;
+  const listed = entry.mailBody ? listedAs(entry.mailBody, entry.name.replace(/\.[a-z0-9]{1,5}$/i, '')) : undefined;
   return classifyEvidence(
     {
       name: entry.name,
       folders: (entry.folder ?? '').split(/[\\/]/).filter(Boolean),
       ...(entry.sheetHeaders ? { sheetHeaders: entry.sheetHeaders } : {}),
       ...(entry.firstPage ? { firstPage: entry.firstPage } : {}),
-      ...(listedAs ? { listedAs } : {}),
+      ...(listed ? { listedAs: listed } : {}),
     },
     round,
   );

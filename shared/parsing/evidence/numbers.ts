@@ -25,7 +25,10 @@ const CIRCLED = '①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳';
 const MAX_ITEM = 99;
 
 /** Characters after a leading number that make it a count, an ordinal or a date rather than an item number. */
-const NOT_ITEM_AFTER = /^(?:[号楼层栋幢座间期批届次个人家场万元年月日周季度天名岁位款件套台%％#]|[.．:：]\d{2}|\d)/;
+const NOT_ITEM_AFTER =
+  /^(?:[号楼层栋幢座间期批届次个家场万元年月日周季度天岁位款件套台%％#]|人(?!员)|名(?![单册录])|[.．:：]\d{2}|\d)/;
+/** After a zero-padded number (08人员名单) only a date or a longer number says it is not an item: counts have no 0. */
+const NOT_PADDED_ITEM_AFTER = /^(?:[.．:：]\d{2}|\d|[年月日])/;
 
 const CHINESE_DIGITS: Record<string, number> = {
   〇: 0,
@@ -83,7 +86,7 @@ export function itemNumber(text: string, where: 'name' | 'folder'): ItemNumber |
   // A leading number: 17.xlsx, 17 直播明细, 17-1, 17、, (17), 【17】, 指标17, item-17, 附件2-17 (item 17 of 附件2,
   // the report form).
   const lead =
-    /^(?:no\.?|编号|序号|指标|item[-_\s]?|附件\s*[2二]\s*[-—_－.]\s*)?\s*[([（【〔]?\s*(\d{1,2})(\s*)[)\]）】〕]?/i.exec(
+    /^(?:no\.?|编号|序号|指标|项目|item[-_\s]?|附件\s*[2二]\s*[-—_－.]\s*)?\s*[([（【〔]?\s*(\d{1,2})(\s*)[)\]）】〕]?/i.exec(
       t,
     );
   if (lead) {
@@ -93,7 +96,8 @@ export function itemNumber(text: string, where: 'name' | 'folder'): ItemNumber |
     const closed = /[)\]）】〕]$/.test(lead[0].trimEnd());
     const rest = lead[2] || closed ? '' : after;
     const value = Number(lead[1]);
-    if (value >= 1 && value <= MAX_ITEM && !NOT_ITEM_AFTER.test(rest)) return { items: [value], written: lead[0] };
+    const notItem = /^0\d/.test(lead[1] ?? '') ? NOT_PADDED_ITEM_AFTER : NOT_ITEM_AFTER;
+    if (value >= 1 && value <= MAX_ITEM && !notItem.test(rest)) return { items: [value], written: lead[0] };
     return undefined;
   }
   // （十七）直播活动 / 十七、直播活动, in file names only.
@@ -144,6 +148,74 @@ export function enumeratedAttachments(body: string): Map<number, string> {
     out.set(number, words);
   }
   return out;
+}
+
+/** Copy and update marks after a name (`附件5(1)`, `附件5 副本`, `附2-补`, `附件3 更新`): not part of its label. */
+const COPY_MARKS =
+  /(?<=[\da-z一二三四五六七八九十)）ⅰ-ⅿⅠ-Ⅿ])(?:\s*[(（]\d[)）]|[\s_\-—]*(?:副本|终版|定稿|补充?|更新|修改|新版))+$/iu;
+
+/**
+ * Names that are only a label a mail body can write out: a few characters and a numeral or a letter (`文件三`,
+ * `材料之一`, `财务-2`, `表一`, `att2`, `Ⅱ`, `B`, `第三个附件`). An attachment's number (`附件5`) is one too.
+ */
+const LABEL = new RegExp(
+  [
+    '^\\p{Script=Han}{0,4}[\\s\\-_—]?(?:\\d{1,2}|[一二三四五六七八九十]{1,3})$',
+    '^[a-z]{1,4}[\\s\\-_]?\\d{1,2}$',
+    '^[ivx]{1,4}$',
+    '^[a-z]$',
+  ].join('|'),
+  'iu',
+);
+
+/** `第三个附件`, `第3份`, `第二个文件`: an attachment's place in the mail's list. */
+const ORDINAL = /^第\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?:个|份)\s*(?:附件|文件|材料)?$/u;
+
+/**
+ * What the mail body says an attachment is, when its name is only a label: the words after that label where the
+ * body writes it out (`文件三是三会一课记录`, `财务-2 缴税明细`, `Ⅱ 技术创新应用`, `att2 - 投融资协议`, `B 农民工名单`), else
+ * the words at its number in the body's numbered list (`附件5.pdf`: `附件5：宽带协议`) or in a list given in order
+ * (`第三个附件`: `附件依次为：直播间明细、主播名单、直播活动明细`). Undefined when the name says more than a label, or
+ * the body does not say. Bounded: the first 200 lines of the body.
+ */
+export function listedAs(body: string, stem: string): string | undefined {
+  const label = withoutForwarding(stem).normalize('NFKC').replace(COPY_MARKS, '').trim();
+  const number = attachmentNumber(label);
+  const ordinal = ORDINAL.exec(label);
+  if (label === '' || label.length > 10 || (number === undefined && !ordinal && !LABEL.test(label))) return undefined;
+  const text = body.normalize('NFKC').split(/\r?\n/).slice(0, 200).join('\n');
+  const written = writtenOut(text, label);
+  if (written !== undefined) return written;
+  if (number !== undefined) return enumeratedAttachments(body).get(number) ?? inOrder(text)[number - 1];
+  const place = ordinal ? toNumber(ordinal[1] ?? '') : undefined;
+  return place === undefined ? undefined : inOrder(text)[place - 1];
+}
+
+/** The words after `label` where the body writes it as a token (not inside a longer word or number). */
+function writtenOut(text: string, label: string): string | undefined {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s*');
+  const pattern = new RegExp(
+    `${/^\p{Script=Han}/u.test(label) ? '' : '(?<![a-z0-9\\p{Script=Han}])'}${escaped}(?![a-z0-9一二三四五六七八九十])\\s*[：:、.．)）\\-—_]?\\s*(?:为|是)?\\s*([^\\n；;，,。|]{2,60})`,
+    'giu',
+  );
+  for (const match of text.matchAll(pattern)) {
+    const words = (match[1] ?? '').trim();
+    if (/^\p{Script=Han}/u.test(words) && !/^[年月日号时分秒个份页]/.test(words)) return words;
+  }
+  return undefined;
+}
+
+/** A list given in order (`附件依次为：甲、乙、丙`, `分别是甲、乙`): its items, first first. */
+function inOrder(text: string): string[] {
+  const list = /(?:依次为|依次是|分别为|分别是|包括)\s*[：:]?\s*([^。\n]{4,300})/u.exec(text);
+  if (!list) return [];
+  return (
+    (list[1] ?? '')
+      .split(/[，,；;]/)[0]
+      ?.split('、')
+      .map((item) => item.trim())
+      .filter((item) => item.length >= 2) ?? []
+  );
 }
 
 function toNumber(text: string): number | undefined {
