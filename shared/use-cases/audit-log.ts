@@ -5,7 +5,7 @@
  */
 import { localDay } from '../domain/notice-schedule.ts';
 import type { AuditEvent } from '../domain/records.ts';
-import type { AppContext } from './context.ts';
+import type { UsingRecords } from './context.ts';
 import { listRegistry } from './registry.ts';
 
 /** What the log is asked for; every filter is optional. Days are `YYYY-MM-DD`, Beijing, both ends included. */
@@ -48,7 +48,10 @@ export interface AuditLogPage {
 export const AUDIT_LOG_PAGE_SIZE = 50;
 
 /** The log, filtered and paged. */
-export async function auditLog(ctx: AppContext, query: AuditLogQuery = {}): Promise<AuditLogPage> {
+export async function auditLog(
+  ctx: UsingRecords<'audit' | 'registeredBases', 'round'>,
+  query: AuditLogQuery = {},
+): Promise<AuditLogPage> {
   const registry = await listRegistry(ctx);
   const cityOfBase = new Map(registry.map((b) => [b.id, b.city as string]));
   const baseNames = new Map(registry.map((b) => [b.id, b.name]));

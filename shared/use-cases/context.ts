@@ -1,5 +1,14 @@
 import type { Round } from '../domain/catalogue.ts';
-import type { BlobStore, Clock, Mailer, OcrHandOff, Records, ReprocessHandOff, UploadStorage } from '../ports/index.ts';
+import type {
+  BlobStore,
+  Clock,
+  Mailer,
+  OcrHandOff,
+  RecordKind,
+  Records,
+  ReprocessHandOff,
+  UploadStorage,
+} from '../ports/index.ts';
 
 /** Limits that keep work on hostile input bounded; each one is configurable. */
 export interface Limits {
@@ -41,6 +50,16 @@ export interface AppContext {
   /** Where staff reprocess requests go; absent, the message is read again in place (locally, and in ingest-email). */
   reprocess?: ReprocessHandOff;
 }
+
+/**
+ * The part of the context a use case reads, named in its signature: the record kinds it touches and the other members
+ * it uses, e.g. `UsingRecords<'submissions' | 'audit', 'clock'>`. Every AppContext is one; a unit test passes just
+ * these (the in-memory records, shared/adapters/memory/records/).
+ */
+export type UsingRecords<K extends RecordKind, C extends Exclude<keyof AppContext, 'records'> = never> = Pick<
+  AppContext,
+  C
+> & { records: Pick<Records, K> };
 
 /** Default limits: the notice's packages are tens of MB; anything far beyond is an accident or an attack. */
 export const DEFAULT_LIMITS: Limits = {

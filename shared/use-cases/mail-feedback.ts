@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AddressStatus } from '../domain/notice-claims.ts';
-import type { AppContext } from './context.ts';
+import type { UsingRecords } from './context.ts';
 
 /** A report about addresses: a bounce or a complaint. */
 export interface MailFeedback {
@@ -19,7 +19,10 @@ export interface MailFeedback {
 }
 
 /** Marks each address of a bounce or complaint as failing; returns the stored states. */
-export async function recordMailFeedback(ctx: AppContext, feedback: MailFeedback): Promise<AddressStatus[]> {
+export async function recordMailFeedback(
+  ctx: UsingRecords<'addresses', 'clock'>,
+  feedback: MailFeedback,
+): Promise<AddressStatus[]> {
   const at = (feedback.at ?? ctx.clock.now()).toISOString();
   const out: AddressStatus[] = [];
   for (const raw of new Set(feedback.addresses.map((a) => a.trim().toLowerCase()).filter(Boolean))) {
@@ -43,7 +46,7 @@ export async function recordMailFeedback(ctx: AppContext, feedback: MailFeedback
 
 /** Staff clear a failing address (fixed mailbox, typo corrected upstream); kept in the audit trail. */
 export async function clearMailFeedback(
-  ctx: AppContext,
+  ctx: UsingRecords<'addresses' | 'audit', 'clock'>,
   input: { address: string; actor: string; reason: string },
 ): Promise<AddressStatus> {
   const address = input.address.trim().toLowerCase();

@@ -24,7 +24,10 @@ import type { Finding } from '../domain/findings.ts';
 import { isUnsettled, type NoticeClaim, type NoticeTrigger } from '../domain/notice-claims.ts';
 import { retryDelayMinutes } from '../domain/notice-schedule.ts';
 import type { OutgoingMail } from '../ports/index.ts';
-import type { AppContext } from './context.ts';
+import type { UsingRecords } from './context.ts';
+
+/** What delivering a notice reads: its claims and records, the clock, the transport and the sender address. */
+type DeliveryContext = UsingRecords<'noticeClaims' | 'notices', 'clock' | 'mailer' | 'mailFrom'>;
 
 /** A notice to send once. */
 export interface DeliveryRequest {
@@ -66,7 +69,7 @@ export interface DeliveryOutcome {
 
 /** Sends a notice unless it was sent before or another run holds it (see the module comment). */
 export async function deliverOnce(
-  ctx: AppContext,
+  ctx: DeliveryContext,
   request: DeliveryRequest,
   schedule: NoticeSchedule,
 ): Promise<DeliveryOutcome> {
@@ -138,7 +141,7 @@ export async function deliverOnce(
 
 /** Records that a notice was decided against (an acknowledgement to a robot, say), so it is decided once. */
 export async function recordSkipped(
-  ctx: AppContext,
+  ctx: DeliveryContext,
   request: Omit<DeliveryRequest, 'compose'>,
   reason: string,
 ): Promise<NoticeClaim> {
@@ -187,7 +190,7 @@ export function messageIdFor(key: string, from: string): string {
 }
 
 async function fail(
-  ctx: AppContext,
+  ctx: DeliveryContext,
   claim: NoticeClaim,
   error: unknown,
   schedule: NoticeSchedule,
@@ -216,7 +219,7 @@ async function fail(
 }
 
 /** Keeps the outcome of a digest attempt among the city's NoticeRecords (the dashboard's list). */
-async function keepRecord(ctx: AppContext, claim: NoticeClaim): Promise<void> {
+async function keepRecord(ctx: DeliveryContext, claim: NoticeClaim): Promise<void> {
   if (claim.kind !== 'digest' || !claim.city) return;
   try {
     await ctx.records.notices.save({
@@ -237,7 +240,7 @@ async function keepRecord(ctx: AppContext, claim: NoticeClaim): Promise<void> {
 }
 
 /** Older digests of the city that never went out are moot once a newer one did. */
-async function supersedeOlder(ctx: AppContext, sent: NoticeClaim): Promise<void> {
+async function supersedeOlder(ctx: DeliveryContext, sent: NoticeClaim): Promise<void> {
   const now = ctx.clock.now().toISOString();
   try {
     const claims = await ctx.records.noticeClaims.listDigests(sent.city ?? '');

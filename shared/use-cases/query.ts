@@ -5,7 +5,7 @@ import { cityPlaces, matchBase, normalizeBaseName } from '../domain/base-names.t
 import { cityFindings, newBasesOf } from '../domain/city-rules.ts';
 import type { Finding } from '../domain/findings.ts';
 import type { BaseStatus, Unmatched } from '../domain/records.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext, UsingRecords } from './context.ts';
 import { evaluateAll } from './evaluate.ts';
 import { type Excluded, listExcluded } from './excluded.ts';
 import { listRegistry } from './registry.ts';
@@ -43,7 +43,10 @@ export async function queryStatus(ctx: AppContext, query: StatusQuery = {}): Pro
 }
 
 /** Submissions waiting for staff to say which base they belong to. */
-export async function listUnmatched(ctx: AppContext, asOf: Date): Promise<Unmatched[]> {
+export async function listUnmatched(
+  ctx: UsingRecords<'submissions' | 'documents' | 'registeredBases', 'round'>,
+  asOf: Date,
+): Promise<Unmatched[]> {
   const registry = await listRegistry(ctx);
   const submissions = (await ctx.records.submissions.listUnmatched()).filter((s) => s.receivedAt <= asOf.toISOString());
   const out: Unmatched[] = [];

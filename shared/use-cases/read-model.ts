@@ -11,7 +11,7 @@ import { claimedIndicators } from '../domain/evaluate.ts';
 import { shownText } from '../domain/notice-text.ts';
 import type { AuditEvent, BaseStatus, CityRecord, DocumentRecord, Submission } from '../domain/records.ts';
 import { type BaseContacts, contactsOf } from './contacts.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext, UsingRecords } from './context.ts';
 import { evaluateAll, evaluateBase, UnknownBaseError } from './evaluate.ts';
 import { type CityStatus, PAPER_COPIES_REQUIRED, queryCityStatus } from './query.ts';
 import { listRegistry } from './registry.ts';
@@ -169,7 +169,7 @@ function documentOrder(indicators: readonly Indicator[]): (a: DocumentLine, b: D
 }
 
 /** A document by id (`<submissionId>/<sha256>`), or null. */
-export async function findDocument(ctx: AppContext, documentId: string): Promise<DocumentRecord | null> {
+export async function findDocument(ctx: UsingRecords<'documents'>, documentId: string): Promise<DocumentRecord | null> {
   const slash = documentId.indexOf('/');
   if (slash <= 0) return null;
   const documents = await ctx.records.documents.listBySubmission(documentId.slice(0, slash));
@@ -194,18 +194,18 @@ export async function searchBases(ctx: AppContext, text: string, cities?: readon
 }
 
 /** A base's submissions as recorded (newest last). */
-export function submissionsOfBase(ctx: AppContext, baseId: string): Promise<Submission[]> {
+export function submissionsOfBase(ctx: UsingRecords<'submissions'>, baseId: string): Promise<Submission[]> {
   return ctx.records.submissions.listByBase(baseId);
 }
 
 /** A base's documents as recorded. */
-export function documentsOfBase(ctx: AppContext, baseId: string): Promise<DocumentRecord[]> {
+export function documentsOfBase(ctx: UsingRecords<'documents'>, baseId: string): Promise<DocumentRecord[]> {
   return ctx.records.documents.listByBase(baseId);
 }
 
 /** One submission with its documents, or null. */
 export async function submissionWithDocuments(
-  ctx: AppContext,
+  ctx: UsingRecords<'submissions' | 'documents'>,
   submissionId: string,
 ): Promise<{ submission: Submission; documents: DocumentRecord[] } | null> {
   const submission = await ctx.records.submissions.get(submissionId);
@@ -214,16 +214,16 @@ export async function submissionWithDocuments(
 }
 
 /** A city's record (paper copies, its letter, its notices' state), or null before anything was recorded. */
-export function cityRecordOf(ctx: AppContext, city: CityId): Promise<CityRecord | null> {
+export function cityRecordOf(ctx: UsingRecords<'cities'>, city: CityId): Promise<CityRecord | null> {
   return ctx.records.cities.get(city);
 }
 
 /** The notices sent (or due), for the cities given (all when none). */
-export function noticesOf(ctx: AppContext, cities?: Parameters<AppContext['records']['notices']['list']>[0]) {
-  return ctx.records.notices.list(cities);
+export function noticesOf(ctx: UsingRecords<'notices'>, city?: string) {
+  return ctx.records.notices.list(city);
 }
 
 /** The audit trail of a base, or of everything (null). */
-export function auditTrail(ctx: AppContext, baseId: string | null): Promise<AuditEvent[]> {
+export function auditTrail(ctx: UsingRecords<'audit'>, baseId: string | null): Promise<AuditEvent[]> {
   return ctx.records.audit.list(baseId);
 }

@@ -1,13 +1,13 @@
 import { normalizeBaseName } from '../domain/base-names.ts';
 import type { Base } from '../domain/catalogue.ts';
-import type { AppContext } from './context.ts';
+import type { UsingRecords } from './context.ts';
 
 /**
  * The bases of the round: Annex 4 from the round data plus those staff registered during the round. A base that
  * takes no part (取消称号) and that staff registered again as a city's new recommendation (excluded.ts) appears once,
  * as the new base: later mail then matches it, not the cancelled entry.
  */
-export async function listRegistry(ctx: AppContext): Promise<Base[]> {
+export async function listRegistry(ctx: UsingRecords<'registeredBases', 'round'>): Promise<Base[]> {
   const all = await listRoundRegistry(ctx);
   const registeredNames = new Set(
     all.filter((b) => b.id.startsWith('n-') && b.participating).map((b) => normalizeBaseName(b.name)),
@@ -16,7 +16,7 @@ export async function listRegistry(ctx: AppContext): Promise<Base[]> {
 }
 
 /** Every base of the round, the cancelled entries that a registered base replaced included. */
-export async function listRoundRegistry(ctx: AppContext): Promise<Base[]> {
+export async function listRoundRegistry(ctx: UsingRecords<'registeredBases', 'round'>): Promise<Base[]> {
   const registered = await ctx.records.registeredBases.list(ctx.round.id);
   const known = new Set(ctx.round.bases.map((base) => base.id));
   return [...ctx.round.bases, ...registered.filter((base) => !known.has(base.id))];

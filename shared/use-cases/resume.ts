@@ -8,7 +8,7 @@
  */
 import type { Submission } from '../domain/records.ts';
 import { BlobNotFoundError } from '../ports/index.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext, UsingRecords } from './context.ts';
 import { type IngestResult, ingestMessage, ingestStoredMessage } from './intake.ts';
 
 /** How long a `received` submission may be in the works before another process takes it for interrupted. */
@@ -33,7 +33,7 @@ export interface UnfinishedOptions {
  * (`intake start`: those of an earlier run, not a message its own SMTP listener is reading); else all.
  */
 export async function listUnfinishedSubmissions(
-  ctx: AppContext,
+  ctx: UsingRecords<'submissions', 'clock'>,
   options: UnfinishedOptions = {},
 ): Promise<Submission[]> {
   // A received submission has no base and no quarantine yet: it waits in the unmatched partition.
@@ -42,7 +42,11 @@ export async function listUnfinishedSubmissions(
 }
 
 /** Whether a `received` submission counts as interrupted under the options (see listUnfinishedSubmissions). */
-export function isUnfinished(ctx: AppContext, submission: Submission, options: UnfinishedOptions): boolean {
+export function isUnfinished(
+  ctx: Pick<AppContext, 'clock'>,
+  submission: Submission,
+  options: UnfinishedOptions,
+): boolean {
   const recordedAt = Date.parse(submission.recordedAt);
   if (options.olderThanMs !== undefined && recordedAt > ctx.clock.now().getTime() - options.olderThanMs) return false;
   if (options.recordedBefore && recordedAt >= options.recordedBefore.getTime()) return false;

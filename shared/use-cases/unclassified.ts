@@ -11,7 +11,7 @@
  */
 import type { CityId } from '../domain/catalogue.ts';
 import type { Decision, DocumentRecord } from '../domain/records.ts';
-import type { AppContext } from './context.ts';
+import type { UsingRecords } from './context.ts';
 import { listRegistry } from './registry.ts';
 
 /** A mail attachment image below this size is a signature or a logo, not evidence worth a decision. */
@@ -52,7 +52,7 @@ export interface UnclassifiedFilter {
 
 /** The unclassified queue: of one base (`baseId`, or a filter), or of every base of the registry; oldest first. */
 export async function listUnclassified(
-  ctx: AppContext,
+  ctx: UsingRecords<'documents' | 'decisions' | 'registeredBases', 'round'>,
   filter: string | UnclassifiedFilter = {},
 ): Promise<UnclassifiedDocument[]> {
   const { baseId, cities } = typeof filter === 'string' ? { baseId: filter, cities: undefined } : filter;

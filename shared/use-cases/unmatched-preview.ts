@@ -7,7 +7,7 @@
 import type { Readable } from 'node:stream';
 import type { DocumentKind } from '../domain/records.ts';
 import { readMessage } from '../parsing/email.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext, UsingRecords } from './context.ts';
 
 /** One file of the submission. */
 export interface PreviewFile {
@@ -36,7 +36,7 @@ export const PREVIEW_CHARS = 2000;
 
 /** The preview of a submission, or null when there is no such submission. */
 export async function previewUnmatched(
-  ctx: AppContext,
+  ctx: UsingRecords<'submissions' | 'documents', 'blobs'>,
   submissionId: string,
   maxChars = PREVIEW_CHARS,
 ): Promise<UnmatchedPreview | null> {
@@ -58,7 +58,7 @@ export async function previewUnmatched(
 }
 
 /** The text part of a stored message, read from its first PREVIEW_BYTES; empty when none was found there. */
-async function mailText(ctx: AppContext, rawKey: string): Promise<string> {
+async function mailText(ctx: Pick<AppContext, 'blobs'>, rawKey: string): Promise<string> {
   try {
     const { body } = await ctx.blobs.read(rawKey);
     const head = await firstBytes(body, PREVIEW_BYTES);

@@ -8,7 +8,7 @@ import type { Round } from '../domain/catalogue.ts';
 import { IntakeError } from '../domain/errors.ts';
 import type { DocumentRecord, VocabularyWord } from '../domain/records.ts';
 import { proposeWord } from '../parsing/evidence/propose.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext, UsingRecords } from './context.ts';
 
 /** How long a process keeps the accepted words before reading them again (a warm Lambda sees new ones by then). */
 export const ACCEPTED_WORDS_TTL_MS = 30_000;
@@ -26,7 +26,7 @@ const derived = new Map<string, Round>();
 
 /** Proposes the word a file classified by hand for one indicator holds, unless it was proposed before. */
 export async function proposeFromClassification(
-  ctx: AppContext,
+  ctx: UsingRecords<'vocabulary', 'round' | 'clock'>,
   input: { doc: DocumentRecord; baseId: string; indicators: readonly string[]; actor: string },
 ): Promise<VocabularyWord | null> {
   // A table for several indicators says nothing about any one of them.
@@ -49,7 +49,7 @@ export async function proposeFromClassification(
 }
 
 /** The round's vocabulary words: proposed first (oldest first), then accepted and rejected. */
-export async function listVocabularyWords(ctx: AppContext): Promise<VocabularyWord[]> {
+export async function listVocabularyWords(ctx: UsingRecords<'vocabulary', 'round'>): Promise<VocabularyWord[]> {
   const order = { proposed: 0, accepted: 1, rejected: 2 } as const;
   return (await ctx.records.vocabulary.list(ctx.round.id)).sort(
     (a, b) => order[a.state] - order[b.state] || a.proposedAt.localeCompare(b.proposedAt),
