@@ -29,7 +29,7 @@ describe('evidence recognised as bases label it, through intake', () => {
     const raw = await buildEmail({
       subject: `${name}申报材料`,
       receivedAt: ON_TIME,
-      text: '您好！附件为我基地申报材料，请查收：\n附件1：经营服务情况报告表\n附件3：主播名单\n谢谢！',
+      text: '您好！附件为我基地申报材料，请查收：\n附件1：经营服务情况报告表\n附件3：主播名单\n另补材料之二为直播间明细表。\n谢谢！',
       attachments: [
         { filename: '经营服务情况报告表.xlsx', content: form },
         { filename: '自评报告.pdf', content: await buildSelfAssessmentPdf({ baseName: name }) },
@@ -41,6 +41,7 @@ describe('evidence recognised as bases label it, through intake', () => {
           ),
         },
         { filename: '附件3.pdf', content: await buildMinimalPdf('') },
+        { filename: '材料之二.pdf', content: await buildMinimalPdf('2') },
         { filename: '从业人员名单（含运维技术人员、党员）.xlsx', content: await buildMinimalPdf('名单') },
         { filename: '入驻商家直播数据.pdf', content: await buildMinimalPdf('协议') },
       ],
@@ -59,6 +60,8 @@ describe('evidence recognised as bases label it, through intake', () => {
     expect(byName('扫描全能王 2023-11-06 09.41.pdf').classification?.reasons.join('；')).toContain('首页标题');
     expect(byName('附件3.pdf').indicators).toEqual(['anchors']);
     expect(byName('附件3.pdf').classification?.reasons.join('；')).toContain('邮件正文所列名称');
+    // A label the body writes out, not a number it lists.
+    expect(byName('材料之二.pdf').indicators).toEqual(['live-rooms']);
     expect(byName('从业人员名单（含运维技术人员、党员）.xlsx').indicators?.sort()).toEqual([
       'employees',
       'ops-engineers',

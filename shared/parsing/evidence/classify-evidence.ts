@@ -42,6 +42,8 @@ export const MAX_RUNNER_UP_SHARE = 0.6;
  * the statistics work) nor an annotation (产品清单（含山西产品）, 促销活动统计（含成交额）).
  */
 const MIN_SET_MEMBER_SCORE = 1.3;
+/** Among indicators the notice lets share one table (the staff roster's), a bracketed word joins (（标注农民工）). */
+const MIN_SHARED_MEMBER_SCORE = 1;
 /** How much each place counts: the name most, an outer folder or the body of a first page least. */
 const SOURCE_WEIGHT = {
   name: 1,
@@ -172,7 +174,7 @@ export function classifyEvidence(
     if (rest && !titleSaid && !spoke) weigh('page', rest, spansOf(rest, vocabulary), vocabulary, add, []);
   }
 
-  return decide([...candidates.values()], groups, vocabulary.refines);
+  return decide([...candidates.values()], groups, vocabulary.refines, vocabulary.shareable);
 }
 
 /** The signals in simplified characters (黨員名冊 → 党员名册), as the vocabulary writes its words. */
@@ -212,6 +214,7 @@ function decide(
   all: Candidate[],
   groups: string[][],
   refines: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
+  shareable: readonly (readonly string[])[] = [],
 ): EvidenceDecision {
   const narrows = (a: Candidate, b: Candidate) => refines.get(a.indicator)?.has(b.indicator) ?? false;
   // Equal scores: the specific indicator before the general one it narrows.
@@ -243,7 +246,10 @@ function decide(
   for (const group of groups) {
     if (!group.includes(top.indicator)) continue;
     for (const indicator of group) {
-      if ((scoreOf.get(indicator) ?? 0) >= MIN_SET_MEMBER_SCORE) set.add(indicator);
+      // The notice lets these share one table (从业人员名单（含运维技术人员、党员）): an annotation is enough there.
+      const shared = shareable.some((g) => g.includes(top.indicator) && g.includes(indicator));
+      if ((scoreOf.get(indicator) ?? 0) >= (shared ? MIN_SHARED_MEMBER_SCORE : MIN_SET_MEMBER_SCORE))
+        set.add(indicator);
     }
   }
   // The general indicator the winner narrows does not stand against it (交易额 beside 山西产品).
