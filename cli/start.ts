@@ -37,7 +37,8 @@ export async function startLocalStack(
 ): Promise<RunningStack> {
   const startedAt = new Date();
   const local = await createLocalContext({ dataDir: options.dataDir, own: true });
-  await writeStackFile(local.dataDir, local.endpoints);
+  const endpoints = await local.endpoints();
+  await writeStackFile(local.dataDir, endpoints);
   const smtp = await startSmtpListener(local.ctx, {
     host: options.host,
     port: options.smtpPort,
@@ -74,7 +75,7 @@ export async function startLocalStack(
   JSON API:            ${httpUrl}/api/status  (OpenAPI: ${httpUrl}/api/openapi.json)
   SMTP 收件 mailbox:   smtp://${options.host}:${smtp.port}  (any recipient)
   IMAP 收取 pickup:    ${imapConfig ? `${imapConfig.user}@${imapConfig.host} every ${imapIntervalSeconds()} s` : 'off (set INTAKE_IMAP_HOST/USER/PASS to fetch from a mailbox)'}
-  DynamoDB / S3 / SES: ${local.endpoints.dynamodb} ${local.endpoints.s3} ${local.endpoints.ses}
+  DynamoDB / S3 / SES: ${endpoints.dynamodb} ${endpoints.s3} ${endpoints.ses}
 试一试 (try):
   npx intake ingest events/samples/*.eml
   swaks --server ${options.host}:${smtp.port} --to ${local.ctx.round.mailbox} --data events/samples/02-龙巅兴趣直播基地-仅报告表.eml

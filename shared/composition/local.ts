@@ -11,21 +11,18 @@ import {
   DynamoDBClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand } from '@aws-sdk/client-s3';
-import { SESClient } from '@aws-sdk/client-ses';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { dynamoDbRecords } from '../adapters/aws/records/index.ts';
-import { S3BlobStore, s3ClientForEndpoint } from '../adapters/aws/s3-blob-store.ts';
-import { S3UploadStorage } from '../adapters/aws/s3-upload-storage.ts';
-import { SesMailer } from '../adapters/aws/ses-mailer.ts';
 import { createTableInput } from '../adapters/aws/table.ts';
-import type { EmbeddedStack, StackEndpoints } from '../adapters/local/embedded-stack.ts';
+import type { StackEndpoints } from '../adapters/local/embedded-stack.ts';
 import { OutboxMailer } from '../adapters/local/outbox-mailer.ts';
 import { type DamagedStoreFile, findDamagedStoreFiles, repairStoreFiles } from '../adapters/local/s3rver-files.ts';
 import { mailerFromEnv } from '../adapters/smtp/smtp-mailer.ts';
 import { StoreUnreadableError } from '../domain/errors.ts';
 import { loadRound } from '../domain/rounds/index.ts';
-import type { Clock } from '../ports/index.ts';
+import type { BlobStore, Clock, Mailer, UploadStorage } from '../ports/index.ts';
 import { type AppContext, DEFAULT_LIMITS, systemClock } from '../use-cases/context.ts';
+import { BLOB_STORE_METHODS, lazyPort, once, UPLOAD_STORAGE_METHODS } from './lazy-port.ts';
 
 /** Default data directory of the local stack. */
 export const DEFAULT_DATA_DIR = '.intake';
@@ -48,7 +45,8 @@ export interface LocalContextOptions {
 /** A local context and how to release it. */
 export interface LocalContext {
   ctx: AppContext;
-  endpoints: StackEndpoints;
+  /** The stand-ins' endpoints; starts the object store and the mail stand-in first if this command has not yet. */
+  endpoints(): Promise<StackEndpoints>;
   dataDir: string;
   /** True when this process started the stand-ins (false when it joined a running `intake start`). */
   owner: boolean;
@@ -61,61 +59,99 @@ interface StackFile {
   endpoints: StackEndpoints;
 }
 
-/** Builds the local context: joins a running stack on the data directory or starts the stand-ins here. */
+/**
+ * Builds the local context: joins a running stack on the data directory or starts the stand-ins here. A command
+ * starts dynalite at once (every command reads records) and the object store and mail stand-ins on first use, with
+ * their modules: `intake status` reads no file and sends no mail, and answers without them (issue 17). `own`
+ * (intake start) starts all three at once.
+ */
 export async function createLocalContext(options: LocalContextOptions = {}): Promise<LocalContext> {
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   const running = options.own ? null : await findRunningStack(dataDir);
-  let stack: EmbeddedStack | null = null;
-  let endpoints: StackEndpoints;
-  if (running) {
-    endpoints = running.endpoints;
-  } else {
-    // Loaded only here: a command joining a running stack does not carry the stand-ins' modules (~40 MB of RSS).
-    const { startEmbeddedStack } = await import('../adapters/local/embedded-stack.ts');
-    stack = await startEmbeddedStack({ dataDir, ports: options.ports });
-    endpoints = stack.endpoints;
+  const stopStandIns: (() => Promise<void>)[] = [];
+  let endpoints: StackEndpoints | undefined = running?.endpoints;
+  let dynamoEndpoint = running?.endpoints.dynamodb;
+  if (!dynamoEndpoint) {
+    // Loaded only here: a command joining a running stack does not carry the stand-ins' modules.
+    const { startDynamoStandIn, startObjectAndMailStandIns } = await import('../adapters/local/embedded-stack.ts');
+    const dynamo = await startDynamoStandIn({ dataDir, ports: options.ports });
+    stopStandIns.push(dynamo.close);
+    dynamoEndpoint = dynamo.endpoint;
+    if (options.own) {
+      const rest = await startObjectAndMailStandIns({ dataDir, ports: options.ports });
+      stopStandIns.push(rest.close);
+      endpoints = { dynamodb: dynamo.endpoint, ...rest.endpoints };
+    }
   }
+  const stop = async () => {
+    await Promise.allSettled(stopStandIns.map((close) => close()));
+  };
 
-  const dynamo = new DynamoDBClient({ endpoint: endpoints.dynamodb, region: REGION, credentials: CREDENTIALS });
-  const s3 = s3ClientForEndpoint(endpoints.s3, REGION);
-  const ses = new SESClient({ endpoint: endpoints.ses, region: REGION, credentials: CREDENTIALS });
+  const dynamo = new DynamoDBClient({ endpoint: dynamoEndpoint, region: REGION, credentials: CREDENTIALS });
+  const clients: { destroy(): void }[] = [dynamo];
   try {
     await ensureTable(dynamo, TABLE_NAME);
-    await ensureBucket(s3, BUCKET_NAME, join(dataDir, 's3', BUCKET_NAME));
   } catch (error) {
     dynamo.destroy();
-    s3.destroy();
-    ses.destroy();
-    await stack?.close();
+    await stop();
     throw error;
   }
 
+  const allEndpoints = once(async (): Promise<StackEndpoints> => {
+    if (endpoints) return endpoints;
+    const { startObjectAndMailStandIns } = await import('../adapters/local/embedded-stack.ts');
+    const rest = await startObjectAndMailStandIns({ dataDir, ports: options.ports });
+    stopStandIns.push(rest.close);
+    endpoints = { dynamodb: dynamoEndpoint, ...rest.endpoints };
+    return endpoints;
+  });
+  // The object store, uploads and SES, built on the first call that needs one of them.
+  const filesAndMail = once(async () => {
+    const at = await allEndpoints();
+    const [{ S3BlobStore, s3ClientForEndpoint }, { S3UploadStorage }, { SesMailer }, { SESClient }] = await Promise.all(
+      [
+        import('../adapters/aws/s3-blob-store.ts'),
+        import('../adapters/aws/s3-upload-storage.ts'),
+        import('../adapters/aws/ses-mailer.ts'),
+        import('@aws-sdk/client-ses'),
+      ],
+    );
+    const s3 = s3ClientForEndpoint(at.s3, REGION);
+    const ses = new SESClient({ endpoint: at.ses, region: REGION, credentials: CREDENTIALS });
+    clients.push(s3, ses);
+    await ensureBucket(s3, BUCKET_NAME, join(dataDir, 's3', BUCKET_NAME));
+    return {
+      blobs: new S3BlobStore(BUCKET_NAME, s3),
+      // Signed with s3rver's own key, which the embedded stack's POST policy check verifies.
+      uploads: new S3UploadStorage(BUCKET_NAME, s3),
+      ses: new SesMailer(ses),
+    };
+  });
+  if (options.own) await filesAndMail();
+
   const ctx: AppContext = {
     round: loadRound(options.roundId),
-    blobs: new S3BlobStore(BUCKET_NAME, s3),
+    blobs: lazyPort<BlobStore>(async () => (await filesAndMail()).blobs, BLOB_STORE_METHODS),
     records: dynamoDbRecords(TABLE_NAME, dynamo),
     // INTAKE_MAILER=smtp sends through INTAKE_SMTP_URL instead of the SES stand-in; the outbox keeps a copy either way.
     mailer: new OutboxMailer(
       join(dataDir, 'outbox'),
-      mailerFromEnv(process.env, () => new SesMailer(ses)),
+      mailerFromEnv(process.env, () => lazyPort<Mailer>(async () => (await filesAndMail()).ses, ['send'])),
     ),
     clock: options.clock ?? systemClock,
     mailFrom: process.env.INTAKE_MAIL_FROM ?? 'intake@localhost',
     limits: DEFAULT_LIMITS,
-    // Signed with s3rver's own key, which the embedded stack's POST policy check verifies.
-    uploads: new S3UploadStorage(BUCKET_NAME, s3),
+    uploads: lazyPort<UploadStorage>(async () => (await filesAndMail()).uploads, UPLOAD_STORAGE_METHODS),
   };
 
   return {
     ctx,
-    endpoints,
+    endpoints: allEndpoints,
     dataDir,
-    owner: stack !== null,
+    owner: running === null,
     async close() {
-      dynamo.destroy();
-      s3.destroy();
-      ses.destroy();
-      await stack?.close();
+      for (const client of clients) client.destroy();
+      await stop();
     },
   };
 }
@@ -180,11 +216,8 @@ async function ensureTable(client: DynamoDBClient, tableName: string): Promise<v
   }
 }
 
-async function ensureBucket(
-  client: ReturnType<typeof s3ClientForEndpoint>,
-  bucket: string,
-  bucketDir: string,
-): Promise<void> {
+async function ensureBucket(client: S3Client, bucket: string, bucketDir: string): Promise<void> {
+  const { CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand } = await import('@aws-sdk/client-s3');
   // Missing (a new data directory) is created; anything else is a store that cannot be read, said with its path,
   // never papered over by a create that then fails with BucketAlreadyExists.
   let missing = false;

@@ -57,7 +57,7 @@ describe('downloads in redirect mode (AWS): a presigned S3 URL instead of the by
     expect(document).toBeDefined();
     expect(response.status).toBe(302);
     expect(response.headers.get('cache-control')).toBe('private, no-store');
-    expect(location.origin).toBe(new URL(stack.endpoints.s3).origin);
+    expect(location.origin).toBe(new URL((await stack.endpoints()).s3).origin);
     expect(location.searchParams.get('X-Amz-Expires')).toBe(String(PRESIGNED_SECONDS));
     expect(location.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
     expect(location.searchParams.get('response-content-disposition')).toBe(contentDisposition(fileName));

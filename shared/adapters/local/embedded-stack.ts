@@ -7,10 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import sesLocalModule from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
-import S3rver from 's3rver';
-import { postPolicyCheck } from './s3rver-post-policy.ts';
 
 /** Loopback endpoints of a running embedded stack. */
 export interface StackEndpoints {
@@ -35,40 +32,68 @@ export interface EmbeddedStackOptions {
 
 /** Starts dynalite, s3rver and aws-ses-v2-local on loopback, with their data under `dataDir`. */
 export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise<EmbeddedStack> {
+  const dynamo = await startDynamoStandIn(options);
+  const rest = await startObjectAndMailStandIns(options);
+  return {
+    endpoints: { dynamodb: dynamo.endpoint, ...rest.endpoints },
+    async close() {
+      await Promise.allSettled([dynamo.close(), rest.close()]);
+    },
+  };
+}
+
+/** A stand-in that serves one endpoint. */
+export interface StandIn<E> {
+  endpoint: E;
+  close(): Promise<void>;
+}
+
+/** Starts dynalite alone (the record store): what every command needs. */
+export async function startDynamoStandIn(options: EmbeddedStackOptions): Promise<StandIn<string>> {
+  const host = options.host ?? '127.0.0.1';
+  const dynamoDir = join(options.dataDir, 'dynamodb');
+  await mkdir(dynamoDir, { recursive: true });
+  const dynamo = dynalite({ path: dynamoDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const port = await listen(dynamo, options.ports?.dynamodb ?? 0, host);
+  return { endpoint: `http://${host}:${port}`, close: () => closeServer(dynamo) };
+}
+
+/**
+ * Starts s3rver and aws-ses-v2-local, the stand-ins a command needs only once it reads or writes a file or sends
+ * mail. Their modules are imported here, on first use: together they weigh more than dynalite, the SDK's DynamoDB
+ * client and the round (mailparser, koa, handlebars, lodash ...).
+ */
+export async function startObjectAndMailStandIns(
+  options: EmbeddedStackOptions,
+): Promise<{ endpoints: Omit<StackEndpoints, 'dynamodb'>; close(): Promise<void> }> {
   const host = options.host ?? '127.0.0.1';
   const ports = options.ports ?? {};
-  const dynamoDir = join(options.dataDir, 'dynamodb');
   const s3Dir = join(options.dataDir, 's3');
-  await mkdir(dynamoDir, { recursive: true });
   await mkdir(s3Dir, { recursive: true });
-
-  const dynamo = dynalite({ path: dynamoDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const dynamoPort = await listen(dynamo, ports.dynamodb ?? 0, host);
-
+  const [{ default: S3rver }, { default: sesLocalModule }, { postPolicyCheck }] = await Promise.all([
+    import('s3rver'),
+    import('aws-ses-v2-local'),
+    import('./s3rver-post-policy.ts'),
+  ]);
   const s3 = new S3rver({ address: host, port: ports.s3 ?? 0, silent: true, directory: s3Dir });
   // First in the chain, before s3rver's router: S3 checks a POST policy before it stores anything.
   (s3 as unknown as { middleware: unknown[] }).middleware.unshift(postPolicyCheck());
   const s3Address = await s3.run();
 
+  // aws-ses-v2-local is CommonJS with `exports.default`: Node's ESM loader hands over the exports object, bundlers
+  // and vitest the function itself.
+  const startSesLocal: typeof sesLocalModule =
+    (sesLocalModule as unknown as { default?: typeof sesLocalModule }).default ?? sesLocalModule;
   const ses = await startSesLocal({ host, port: ports.ses ?? 0 });
   const sesPort = (ses.address() as AddressInfo).port;
 
   return {
-    endpoints: {
-      dynamodb: `http://${host}:${dynamoPort}`,
-      s3: `http://${host}:${s3Address.port}`,
-      ses: `http://${host}:${sesPort}`,
-    },
+    endpoints: { s3: `http://${host}:${s3Address.port}`, ses: `http://${host}:${sesPort}` },
     async close() {
-      await Promise.allSettled([closeServer(dynamo), s3.close(), closeServer(ses)]);
+      await Promise.allSettled([s3.close(), closeServer(ses)]);
     },
   };
 }
-
-// aws-ses-v2-local is CommonJS with `exports.default`: Node's ESM loader hands over the exports object, bundlers
-// and vitest the function itself.
-const startSesLocal: typeof sesLocalModule =
-  (sesLocalModule as unknown as { default?: typeof sesLocalModule }).default ?? sesLocalModule;
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -55,7 +55,7 @@ function submissionMail(subject: string, receivedAt: string): Promise<Buffer> {
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
 
 async function putRaw(stack: Stack, key: string, raw: Buffer | undefined, tags?: string): Promise<void> {
-  const s3 = s3ClientForEndpoint(stack.endpoints.s3);
+  const s3 = s3ClientForEndpoint((await stack.endpoints()).s3);
   try {
     if (raw) {
       await s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: key, Body: raw, ContentType: 'message/rfc822' }));
@@ -151,7 +151,7 @@ describe('handlers on the embedded stack, with the sample events', () => {
         },
       ],
     });
-    const s3 = s3ClientForEndpoint(stack.endpoints.s3);
+    const s3 = s3ClientForEndpoint((await stack.endpoints()).s3);
     const handler = createIngestEmailHandler({
       context: async () => stack.ctx,
       scanCheck: new S3TagScanCheck(LOCAL_BUCKET, s3),
@@ -181,7 +181,7 @@ describe('handlers on the embedded stack, with the sample events', () => {
 
   it('api with the scan on: an upload session completes only once GuardDuty tagged every file clean', async () => {
     // Prepare
-    const s3 = s3ClientForEndpoint(stack.endpoints.s3);
+    const s3 = s3ClientForEndpoint((await stack.endpoints()).s3);
     const uploads = new S3UploadStorage(LOCAL_BUCKET, s3, { malwareScan: true });
     const app = createHttpApp(
       { ...stack.ctx, uploads },
@@ -259,7 +259,7 @@ describe('handlers on the embedded stack, with the sample events', () => {
     const rawKey = 'inbox/reprocess-me';
     await putRaw(stack, rawKey, raw);
     const submissionId = submissionIdOf(raw);
-    const s3 = s3ClientForEndpoint(stack.endpoints.s3);
+    const s3 = s3ClientForEndpoint((await stack.endpoints()).s3);
     const direct = (key: string) => {
       const event = sampleEvent('s3-object-created.json');
       event.Records[0].s3.object.key = encodeURIComponent(key);

@@ -67,7 +67,7 @@ describe('ocr handler on the embedded stack, with a scanned self-assessment', ()
         },
       ],
     });
-    const s3 = s3ClientForEndpoint(stack.endpoints.s3);
+    const s3 = s3ClientForEndpoint((await stack.endpoints()).s3);
     await s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: MAIL_KEY, Body: raw }));
     s3.destroy();
   });
