@@ -71,6 +71,38 @@ describe('the catalogue', () => {
     expect(unused).toEqual([]);
   });
 
+  it('is the only list of codes: no code named in the source (a consumer filtering on one) is missing from it', () => {
+    // Arrange: the source, and the codes of its errors (IntakeError), which share the dotted style.
+    const text = ['shared', 'cli', 'functions']
+      .flatMap(sourcesUnder)
+      .filter((file) => !file.endsWith(join('domain', 'finding-catalogue.ts')))
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n');
+    const families = [...new Set(codes.map((code) => code.split('.')[0]))];
+    const named = new Set(
+      [...text.matchAll(new RegExp(`'((?:${families.join('|')})\\.[a-z0-9-]+)'`, 'g'))].map((m) => m[1]),
+    );
+    const errorCodes = new Set(
+      [...text.matchAll(/super\(\s*'([a-z-]+\.[a-z0-9-]+)',\s*'(?:input|failure)'/g)].map((m) => m[1]),
+    );
+    // Dotted strings that are no codes: a round's file, the fallback mail domain, resume's own outcome.
+    const NOT_CODES = new Set(['form.json', 'intake.invalid', 'intake.resume-failed']);
+
+    // Act
+    const unknown = [...named].filter(
+      (code) =>
+        code !== undefined &&
+        !isFindingCode(code) &&
+        !Object.hasOwn(RETIRED_FINDING_CODES, code) &&
+        !errorCodes.has(code) &&
+        !NOT_CODES.has(code),
+    );
+
+    // Assess
+    expect(errorCodes.size).toBeGreaterThan(10);
+    expect(unknown).toEqual([]);
+  });
+
   it('keeps retired codes apart from the codes raised today', () => {
     for (const code of Object.keys(RETIRED_FINDING_CODES)) {
       expect(isFindingCode(code), code).toBe(false);
