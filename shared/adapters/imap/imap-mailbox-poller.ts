@@ -17,10 +17,10 @@
  * it: the inbox's S3 event -> SQS -> ingest-email path reads it as a stream (once the scan has passed, when on). The key is fixed by the
  * message, so a re-run after a crash finds the object there and does not store (or trigger) it twice.
  */
-import { createHash } from 'node:crypto';
 import { ImapFlow, type MailboxLockObject, type MailboxObject } from 'imapflow';
 import { z } from 'zod';
 import { IntakeError } from '../../domain/errors.ts';
+import { sha256Hex } from '../../domain/sha256.ts';
 import { BlobNotFoundError, RECEIVED_AT_METADATA } from '../../ports/index.ts';
 import type { AppContext } from '../../use-cases/context.ts';
 import type { IngestInput, IngestResult } from '../../use-cases/intake.ts';
@@ -155,7 +155,7 @@ export class ImapMailboxPoller {
     }
     this.clientFactory = deps.clientFactory ?? createImapClient;
     this.account = `${this.config.user}@${this.config.host}:${this.config.port}`;
-    const digest = createHash('sha256').update(`${this.account}/${this.config.mailbox}`).digest('hex');
+    const digest = sha256Hex(`${this.account}/${this.config.mailbox}`);
     this.cursorKey = `${CURSOR_PREFIX}${digest.slice(0, 32)}.json`;
   }
 

@@ -13,6 +13,16 @@ import {
 describe('IMAP pickup settings (one set for the local stack and the function)', () => {
   const reader = (value: string) => ({ read: async () => value });
   const mailbox = { INTAKE_IMAP_HOST: 'imap.163.com', INTAKE_IMAP_USER: 'sxswtdsc@163.com' };
+  /** The poller's config from `mailbox` and the password 'pw': the defaults written out. */
+  const withDefaults = {
+    host: 'imap.163.com',
+    port: 993,
+    secure: true,
+    user: 'sxswtdsc@163.com',
+    pass: 'pw',
+    mailbox: 'INBOX',
+    batchSize: 10,
+  };
 
   it('reads the password from a plain secret or its JSON password field', () => {
     // Act / Assess
@@ -27,16 +37,7 @@ describe('IMAP pickup settings (one set for the local stack and the function)', 
     const config = await imapConfigFromEnv({ ...mailbox, INTAKE_IMAP_SECRET_ARN: 'arn:secret' }, reader('pw'));
 
     // Assess
-    expect(config).toEqual({
-      host: 'imap.163.com',
-      port: 993,
-      secure: true,
-      user: 'sxswtdsc@163.com',
-      pass: 'pw',
-      mailbox: 'INBOX',
-      batchSize: 10,
-      deliverTo: 'inbox',
-    });
+    expect(config).toEqual({ ...withDefaults, deliverTo: 'inbox' });
   });
 
   it('gives the local stack the same settings and defaults from the same variables, ingesting in-process', () => {
@@ -44,17 +45,7 @@ describe('IMAP pickup settings (one set for the local stack and the function)', 
     const config = localImapConfig({ ...mailbox, INTAKE_IMAP_PASS: 'pw', INTAKE_IMAP_PROCESSED_MAILBOX: '已处理' });
 
     // Assess
-    expect(config).toEqual({
-      host: 'imap.163.com',
-      port: 993,
-      secure: true,
-      user: 'sxswtdsc@163.com',
-      pass: 'pw',
-      mailbox: 'INBOX',
-      processedMailbox: '已处理',
-      batchSize: 10,
-      deliverTo: 'intake',
-    });
+    expect(config).toEqual({ ...withDefaults, processedMailbox: '已处理', deliverTo: 'intake' });
     expect(localImapIntervalSeconds({ ...mailbox, INTAKE_IMAP_PASS: 'pw' })).toBe(60);
     expect(localImapIntervalSeconds({ ...mailbox, INTAKE_IMAP_PASS: 'pw', INTAKE_IMAP_INTERVAL_SECONDS: '30' })).toBe(
       30,
