@@ -24,7 +24,7 @@ export const intakeRuntime = Runtime.NODEJS_22_X;
  * The table actions the DynamoDB record store uses (GetCommand, PutCommand, QueryCommand): no Scan, no deletes.
  * A test compares this list with the adapter's imports, so a new command cannot ship without its permission.
  */
-export const recordStoreActions = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'];
+export const recordStoreActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:Query'];
 
 /** Settings of one intake function; everything else is the project default. */
 export interface IntakeFunctionProps {

@@ -253,6 +253,8 @@ export const baseStatusSchema = z.object({
     z.object({ kind: z.string(), key: z.string(), actor: z.string(), at: z.string(), reason: z.string() }),
   ),
   asOf: z.string(),
+  /** The round data the status was computed with (a short hash), so a stored status is not reused across rounds. */
+  evaluatedWith: z.string().optional(),
 });
 /** A base's status. */
 export type BaseStatus = z.infer<typeof baseStatusSchema>;

@@ -29,8 +29,8 @@ export interface StatusReport {
 /** Statuses of the participating bases and the unmatched queue at `asOf` (default now). */
 export async function queryStatus(ctx: AppContext, query: StatusQuery = {}): Promise<StatusReport> {
   const asOf = query.asOf ?? ctx.clock.now();
-  let bases = await evaluateAll(ctx, { asOf });
-  if (query.city) bases = bases.filter((status) => status.city === query.city);
+  // One city's statuses come from its own range of the status index (see evaluateAll).
+  let bases = await evaluateAll(ctx, { asOf, ...(query.city ? { city: query.city } : {}) });
   if (query.base) {
     const wanted = normalizeBaseName(query.base);
     bases = bases.filter((status) => status.baseId === query.base || normalizeBaseName(status.name).includes(wanted));

@@ -73,6 +73,34 @@ describeOnEachStore('statuses', (records) => {
     expect(await records().statuses.list('linfen')).toEqual([]);
   });
 
+  it('lists statuses with the revision each was computed from, and reads many revisions at once', async () => {
+    // Prepare
+    const [first, second, third] = basesOf('taiyuan');
+    const r1 = await records().statuses.bumpRevision(first!);
+    await records().statuses.save(status(first!, 'incomplete'), r1);
+    await records().statuses.save(status(second!, 'not-received'));
+    await records().statuses.bumpRevision(first!);
+    // More than one BatchGetItem's 100 keys, most of them never raised.
+    const many = [first!, second!, third!, ...Array.from({ length: 120 }, (_, i) => `x${i}`)];
+
+    // Act
+    const listed = await records().statuses.listWithRevisions('taiyuan');
+    const revisions = await records().statuses.getRevisions(many);
+
+    // Assess
+    expect(listed.map((s) => [s.status.baseId, s.status.state, s.revision])).toEqual(
+      [
+        [first, 'incomplete', 1],
+        [second, 'not-received', 0],
+      ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
+    expect(revisions.size).toBe(many.length);
+    expect([revisions.get(first!), revisions.get(second!), revisions.get('x119')]).toEqual([2, 0, 0]);
+    // Copies out: changing what was read changes nothing stored.
+    (listed[0] as { status: BaseStatus }).status.state = 'complete';
+    expect((await records().statuses.listWithRevisions('taiyuan'))[0]?.status.state).not.toBe('complete');
+  });
+
   it('starts a revision at 0 and raises it exactly once per call under concurrency', async () => {
     // Act
     const before = await records().statuses.getRevision('p06');

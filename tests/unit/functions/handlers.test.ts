@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { memoryRecords } from '../../../shared/adapters/memory/records/index.ts';
 import type { AppContext } from '../../../shared/use-cases/context.ts';
 
 // The handlers are tested for their own job (event -> use-case input -> result, failures per record); the use
@@ -9,11 +10,13 @@ const ingestStoredMessage = vi.fn();
 const evaluateAll = vi.fn();
 const sendCityNotices = vi.fn();
 const appContext = vi.fn();
-// The limits the HTTP app caps request bodies by (shared/http/app.ts), as the AWS composition root gives them.
+// The limits the HTTP app caps request bodies by (shared/http/app.ts), as the AWS composition root gives them, and
+// records in memory for the app's sessions.
 const context = {
   mailFrom: 'notices@example.gov.cn',
   round: { id: '2023' },
   limits: { maxMessageBytes: 60 * 1024 * 1024 },
+  records: memoryRecords(),
 } as unknown as AppContext;
 
 vi.mock('../../../functions/shared/app-context.ts', () => ({ appContext }));

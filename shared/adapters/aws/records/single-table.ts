@@ -5,6 +5,8 @@
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -74,15 +76,44 @@ export class SingleTable {
 
   /** The entities a Query finds, every page. */
   async query<T>(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<T[]> {
-    const out: T[] = [];
+    return (await this.queryItems(input)).map((item) => item.data as T);
+  }
+
+  /** The whole items a Query finds, every page. */
+  async queryItems(
+    input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+  ): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.doc.send(
         new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: start }),
       );
-      for (const item of page.Items ?? []) out.push(item.data as T);
+      out.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start);
+    return out;
+  }
+
+  /**
+   * The whole items at many keys (BatchGetItem, 100 keys a request, unprocessed keys asked again), in no order;
+   * keys with no item are left out.
+   */
+  async getItems(keys: readonly { pk: string; sk: string }[], consistent = false): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    for (let at = 0; at < keys.length; at += BATCH_GET_KEYS) {
+      let pending: Record<string, unknown>[] | undefined = keys.slice(at, at + BATCH_GET_KEYS).map((k) => ({ ...k }));
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt)));
+        const page: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: pending, ...(consistent ? { ConsistentRead: true } : {}) } },
+          }),
+        );
+        out.push(...(page.Responses?.[this.tableName] ?? []));
+        pending = page.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
     return out;
   }
 
@@ -100,6 +131,9 @@ export class SingleTable {
     return out;
   }
 }
+
+/** DynamoDB's most keys in one BatchGetItem. */
+const BATCH_GET_KEYS = 100;
 
 /** The Put condition that no item is stored at the key yet. */
 export const ABSENT: PutCondition = { expression: 'attribute_not_exists(pk)' };

@@ -32,6 +32,29 @@ export class DynamoDbStatuses implements StatusRecords {
     );
   }
 
+  async listWithRevisions(city?: string): Promise<{ status: BaseStatus; revision: number }[]> {
+    const items = await this.table.queryItems(
+      partition('STATUS', { index: 'gsi2', prefix: city ? `CITY#${city}#` : 'CITY#' }),
+    );
+    return items.map((item) => ({
+      status: item.data as BaseStatus,
+      revision: typeof item.revision === 'number' ? item.revision : 0,
+    }));
+  }
+
+  async getRevisions(baseIds: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map(baseIds.map((id) => [id, 0]));
+    const items = await this.table.getItems(
+      [...new Set(baseIds)].map((id) => ({ pk: `BASE#${id}`, sk: 'REV' })),
+      true,
+    );
+    for (const item of items) {
+      if (typeof item.pk === 'string' && typeof item.revision === 'number')
+        out.set(item.pk.slice('BASE#'.length), item.revision);
+    }
+    return out;
+  }
+
   async getRevision(baseId: string): Promise<number> {
     const item = await this.table.getItem(`BASE#${baseId}`, 'REV', true);
     return typeof item?.revision === 'number' ? item.revision : 0;

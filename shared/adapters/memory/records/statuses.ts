@@ -21,6 +21,17 @@ export class MemoryStatuses implements StatusRecords {
     return ordered(statuses, (status) => `CITY#${status.city}#${status.baseId}`);
   }
 
+  async listWithRevisions(city?: string): Promise<{ status: BaseStatus; revision: number }[]> {
+    const stored = [...this.statuses.values()].filter(
+      ({ status }) => city === undefined || city === '' || status.city === city,
+    );
+    return ordered(stored, ({ status }) => `CITY#${status.city}#${status.baseId}`);
+  }
+
+  async getRevisions(baseIds: readonly string[]): Promise<Map<string, number>> {
+    return new Map(baseIds.map((id) => [id, this.revisions.get(id) ?? 0]));
+  }
+
   async getRevision(baseId: string): Promise<number> {
     return this.revisions.get(baseId) ?? 0;
   }
