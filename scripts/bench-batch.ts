@@ -69,7 +69,7 @@ async function runNode(args: string[], env: Record<string, string> = {}): Promis
 }
 
 /** Writes the round's messages; returns their files, the base names and the number of documents they hold. */
-async function writeBatch(
+export async function writeBatch(
   dir: string,
   bases: number,
 ): Promise<{ files: string[]; names: string[]; documents: number }> {
