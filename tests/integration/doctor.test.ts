@@ -146,7 +146,15 @@ describe('intake doctor', () => {
     await writeFile(metadata, '{"content-type": "message/rfc8');
 
     // Act
-    const bundle = await intake('bundle', '--base', 'p11', '--out', join(root, 'p11.zip'), '--data-dir', seeded.dataDir);
+    const bundle = await intake(
+      'bundle',
+      '--base',
+      'p11',
+      '--out',
+      join(root, 'p11.zip'),
+      '--data-dir',
+      seeded.dataDir,
+    );
     const status = await intake('status', '--json', '--as-of', AS_OF, '--data-dir', seeded.dataDir);
     const found = await intake('doctor', '--data-dir', seeded.dataDir);
     const repaired = await intake('doctor', '--repair', '--data-dir', seeded.dataDir);
