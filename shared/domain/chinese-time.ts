@@ -3,39 +3,10 @@
  * every page, notice, receipt and workbook, so a bureau never reads an ISO stamp in a sentence. The year is written
  * when it is not the round's own year (the year of the deadline), and always on a sign-off date.
  */
-import { deadlineInstant, type RoundClock } from './round-time.ts';
+import { deadlineInstant, type RoundClock, wallTime } from './round-time.ts';
 
 /** Within this distance of the deadline a time is written to the second (23时59分30秒 is on time, 0时0分5秒 is not). */
 const NEAR_DEADLINE_MS = 24 * 3600 * 1000;
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function partsOf(d: Date, timeZone: string) {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  const out: Record<string, number> = {};
-  for (const p of f.formatToParts(d)) if (p.type !== 'literal') out[p.type] = Number(p.value);
-  return {
-    year: out.year ?? 0,
-    month: out.month ?? 0,
-    day: out.day ?? 0,
-    hour: out.hour ?? 0,
-    minute: out.minute ?? 0,
-    second: out.second ?? 0,
-  };
-}
 
 /** `2023-11-10` as 「2023年11月10日」 (anything else is returned as it is). */
 export function chineseDate(iso: string): string {
@@ -68,7 +39,7 @@ export interface ChineseTimeOptions {
  * 「11月11日0时0分5秒」 with seconds, 「2024年1月3日9时15分」 outside the round's year.
  */
 export function chineseTime(instant: Date | string, round: RoundClock, options: ChineseTimeOptions = {}): string {
-  const w = partsOf(typeof instant === 'string' ? new Date(instant) : instant, round.timeZone);
+  const w = wallTime(typeof instant === 'string' ? new Date(instant) : instant, round.timeZone);
   const roundYear = Number(round.deadline.slice(0, 4));
   const year = options.year || w.year !== roundYear ? `${w.year}年` : '';
   const clock = options.seconds
@@ -81,7 +52,7 @@ export function chineseTime(instant: Date | string, round: RoundClock, options: 
 
 /** The calendar day of an instant in the round's zone, with its year: 「2023年12月7日」 (a sign-off's date). */
 export function chineseDay(instant: Date | string, round: RoundClock): string {
-  const w = partsOf(typeof instant === 'string' ? new Date(instant) : instant, round.timeZone);
+  const w = wallTime(typeof instant === 'string' ? new Date(instant) : instant, round.timeZone);
   return `${w.year}年${w.month}月${w.day}日`;
 }
 

@@ -11,7 +11,7 @@ export type RoundClock = Pick<Round, 'deadline' | 'timeZone'>;
 const MS_PER_DAY = 86_400_000;
 
 /** Wall-clock fields of an instant in a zone. */
-interface WallTime {
+export interface WallTime {
   year: number;
   month: number;
   day: number;
@@ -41,7 +41,8 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-function wallTime(d: Date, timeZone: string): WallTime {
+/** The wall-clock fields of an instant in a zone (ASCII digits, 0–23 hours, whatever the host locale). */
+export function wallTime(d: Date, timeZone: string): WallTime {
   const parts: Record<string, number> = {};
   for (const p of formatterFor(timeZone).formatToParts(d)) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);

@@ -4,6 +4,7 @@
  * start of a name or folder, or spelled 第N项 — and never when it is a count, a date or a place: `2号直播间`,
  * `1号楼`, `11.08`, `2023年`, `第5期`, `附件12` (an attachment's own number, see `attachmentNumber`).
  */
+import { CHINESE_DIGITS } from '../chinese-digits.ts';
 
 /**
  * A forwarding or sending prefix (`太原市商务局转-`, `晋中市商务局报送_`, `XX区商务局推荐：`): says who passed the
@@ -29,21 +30,6 @@ const NOT_ITEM_AFTER =
   /^(?:[号楼层栋幢座间期批届次个家场万元年月日周季度天岁位款件套台%％#]|人(?!员)|名(?![单册录])|[.．:：]\d{2}|\d)/;
 /** After a zero-padded number (08人员名单) only a date or a longer number says it is not an item: counts have no 0. */
 const NOT_PADDED_ITEM_AFTER = /^(?:[.．:：]\d{2}|\d|[年月日])/;
-
-const CHINESE_DIGITS: Record<string, number> = {
-  〇: 0,
-  零: 0,
-  一: 1,
-  二: 2,
-  两: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-};
 
 /** 十七 -> 17, 四十 -> 40, 二十三 -> 23; undefined for anything else. */
 export function chineseNumber(text: string): number | undefined {

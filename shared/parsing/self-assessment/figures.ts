@@ -2,24 +2,11 @@
  * The money figures a report states: its GMV (交易额, form item 32) and the Shanxi-products figure (item 33), found
  * among every money amount by the words of their clauses.
  */
+import { CHINESE_DIGITS } from '../chinese-digits.ts';
 import type { Figure } from './model.ts';
 import { type CompactText, sectionSpan } from './sections.ts';
 
 const NUMERAL_CHARS = '零〇一二两三四五六七八九十百千万亿点';
-const DIGIT_VALUES: Record<string, number> = {
-  零: 0,
-  〇: 0,
-  一: 1,
-  二: 2,
-  两: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-};
 /** A counter after 万/亿 means a count, not money (10万人, 1亿次). */
 const NON_MONEY_AFTER = /^[人个件单场次间家名户位粉条套台张笔平米㎡小天年吨斤箱盒瓶株亩元]/;
 const CLAUSE_BREAK = /[。；;！!？?，,|]/;
@@ -245,7 +232,7 @@ function parseSmallNumber(numeral: string): number | undefined {
   const point = numeral.indexOf('点');
   if (point >= 0) {
     const whole = point === 0 ? 0 : parseSmallNumber(numeral.slice(0, point));
-    const digits = [...numeral.slice(point + 1)].map((c) => DIGIT_VALUES[c]);
+    const digits = [...numeral.slice(point + 1)].map((c) => CHINESE_DIGITS[c]);
     if (whole === undefined || digits.length === 0 || digits.some((d) => d === undefined)) return undefined;
     return whole + Number(`0.${digits.join('')}`);
   }
@@ -256,7 +243,7 @@ function parseSmallNumber(numeral: string): number | undefined {
   for (const token of tokens) {
     const factor = token === '十' ? 10 : token === '百' ? 100 : token === '千' ? 1000 : undefined;
     if (factor === undefined) {
-      current = DIGIT_VALUES[token] ?? Number(token);
+      current = CHINESE_DIGITS[token] ?? Number(token);
       continue;
     }
     total += (current ?? 1) * factor;
