@@ -24,9 +24,9 @@ let savedVariable: string | undefined;
 /** Writes rounds/2024 from the 2023 files with the year's own data; nothing but JSON. */
 function writeRound2024(dir: string): void {
   cpSync(SHIPPED, dir, { recursive: true });
-  const edit = (file: string, change: (data: any) => unknown) =>
+  const edit = <T>(file: string, change: (data: T) => unknown) =>
     writeFileSync(join(dir, file), JSON.stringify(change(JSON.parse(readFileSync(join(dir, file), 'utf8'))), null, 2));
-  edit('round.json', (round) => ({
+  edit<Record<string, unknown>>('round.json', (round) => ({
     ...round,
     id: '2024',
     title: '山西省2023—2024年度省级直播电商基地综合评价',
@@ -35,7 +35,7 @@ function writeRound2024(dir: string): void {
     paperDue: '2024-11-08',
     reviewStartsOn: '2024-11-13',
   }));
-  edit('bases.json', (bases) => [
+  edit<Record<string, unknown>[]>('bases.json', (bases) => [
     ...bases.slice(0, 5),
     { ...bases[0], id: 'n2024-01', name: NEWCOMER, city: 'jinzhong', category: 'recommended', aliases: [] },
   ]);
