@@ -2,9 +2,11 @@
  * The staff CLI (`npx intake`): the commands of DESIGN.md on the local stack. Every command takes `--data-dir`;
  * reading commands take `--as-of` and `--json`.
  */
+import { readdirSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { Command } from 'commander';
+import type { StatusReport } from '../shared/use-cases/query.ts';
 import { resolveCity, resolveOptionalCity, toDate, toPort } from './args.ts';
 import { CliInputError, reportError } from './errors.ts';
 import { useChineseHelp } from './help.ts';
@@ -26,6 +28,21 @@ const load = {
   upload: () => import('../shared/use-cases/upload.ts'),
   imap: () => import('../shared/adapters/imap/imap-mailbox-poller.ts'),
 };
+
+/** `intake status`'s answer: the report as JSON, or the table and the two queues' counts. */
+function printStatus(report: StatusReport, table: readonly string[], json: boolean | undefined): void {
+  if (json) {
+    console.log(JSON.stringify(report, null, 2));
+    return;
+  }
+  for (const line of table) console.log(line);
+  if (report.unmatched.length > 0) console.log(`\n待分配邮件：${report.unmatched.length}封`);
+  if (report.excluded.length > 0) {
+    console.log(
+      `名单外来件（不在本年度参评名单内的基地）：${report.excluded.length}次（intake recommend <submission> 转为新推荐基地）`,
+    );
+  }
+}
 
 /** Who is acting, for the audit trail. */
 const ACTOR = process.env.INTAKE_ACTOR ?? process.env.USER ?? 'staff';
@@ -137,26 +154,45 @@ export async function buildProgram(): Promise<Command> {
     .option('--base <name>', '只看名称含此文字的基地')
     .option('--json', '以 JSON 输出')
     .action(async (options) => {
+      const snapshots = await import('./commands/status-snapshot.ts');
+      const query = { city: options.city as string | undefined, base: options.base as string | undefined };
+      // Asked again with nothing changed, the answer is the kept one (see status-snapshot.ts); a past time never is.
+      const kept = options.asOf ? undefined : await snapshots.readStatusSnapshot(options.dataDir, query);
+      if (kept) {
+        printStatus(kept.report, kept.table, options.json);
+        return;
+      }
       const city = await resolveOptionalCity(options.city);
-      const [{ createLocalContext }, { queryStatus }] = await Promise.all([load.local(), load.query()]);
+      const [{ createLocalContext }, { queryStatus }, { statusTable }, rounds, time] = await Promise.all([
+        load.local(),
+        load.query(),
+        import('./commands/status-table.ts'),
+        import('../shared/domain/rounds/index.ts'),
+        load.time(),
+      ]);
       const local = await createLocalContext({ dataDir: options.dataDir });
+      const computedAt = local.ctx.clock.now();
+      let answer: { report: StatusReport; table: string[] };
       try {
-        const report = await queryStatus(local.ctx, { asOf: options.asOf, city, base: options.base });
-        if (options.json) {
-          console.log(JSON.stringify(report, null, 2));
-          return;
-        }
-        const { statusTable } = await import('./commands/status-table.ts');
-        for (const line of statusTable(local.ctx.round, report.bases)) console.log(line);
-        if (report.unmatched.length > 0) console.log(`\n待分配邮件：${report.unmatched.length}封`);
-        if (report.excluded.length > 0) {
-          console.log(
-            `名单外来件（不在本年度参评名单内的基地）：${report.excluded.length}次（intake recommend <submission> 转为新推荐基地）`,
-          );
-        }
+        const report = await queryStatus(local.ctx, { asOf: options.asOf ?? computedAt, city, base: options.base });
+        answer = { report, table: statusTable(local.ctx.round, report.bases) };
       } finally {
         await local.close();
       }
+      printStatus(answer.report, answer.table, options.json);
+      if (options.asOf || !local.owner) return;
+      const roundsDir = rounds.roundsDirectory();
+      const roundDir = join(roundsDir, local.ctx.round.id);
+      // A snapshot that cannot be written (a read-only folder) only means the next answer is computed again.
+      await snapshots
+        .writeStatusSnapshot(local.dataDir, {
+          query,
+          roundFiles: [roundsDir, roundDir, ...readdirSync(roundDir).map((name) => join(roundDir, name))],
+          deadline: time.deadlineInstant(local.ctx.round),
+          computedAt,
+          ...answer,
+        })
+        .catch(() => undefined);
     });
 
   program
