@@ -151,6 +151,10 @@ export class ScanPendingError extends IntakeError {
 export type {
   AddressRecords,
   AuditRecords,
+  BundleJob,
+  BundleJobRecords,
+  BundleJobScope,
+  BundleJobState,
   CityRecords,
   DecisionRecords,
   DocumentRecords,

@@ -4,6 +4,7 @@
  */
 import type { AddressRecords } from './addresses.ts';
 import type { AuditRecords } from './audit.ts';
+import type { BundleJobRecords } from './bundle-jobs.ts';
 import type { CityRecords } from './cities.ts';
 import type { DecisionRecords } from './decisions.ts';
 import type { DocumentRecords } from './documents.ts';
@@ -17,10 +18,12 @@ import type { StatusRecords } from './statuses.ts';
 import type { SubmissionRecords } from './submissions.ts';
 import type { VocabularyRecords } from './vocabulary.ts';
 
+export type { BundleJob, BundleJobScope, BundleJobState } from './bundle-jobs.ts';
 export type { SessionRecord } from './sessions.ts';
 export type {
   AddressRecords,
   AuditRecords,
+  BundleJobRecords,
   CityRecords,
   DecisionRecords,
   DocumentRecords,
@@ -51,6 +54,7 @@ export interface Records {
   review: ReviewRecords;
   vocabulary: VocabularyRecords;
   sessions: SessionRecords;
+  bundleJobs: BundleJobRecords;
 }
 
 /** The record kinds. */

@@ -23,6 +23,7 @@
  * | manual deduction | REVIEW#<roundId>   | DEDUCT#<id>            | -                                         | -                                |
  * | objection        | REVIEW#<roundId>   | OBJECTION#<at>#<id>    | -                                         | -                                |
  * | session          | SESSION#<key>      | SESSION                | -                                         | -                                |
+ * | package job      | BUNDLEJOB#<id>     | BUNDLEJOB              | -                                         | -                                |
  * | vocabulary word  | VOCAB#<roundId>    | <indicator>#<word>     | -                                         | -                                |
  *
  * Access patterns, each one Query or GetItem (no Scan but one: every submission, for intake doctor, which runs locally):
@@ -45,11 +46,14 @@
  *   or version = :expected; all experts: Query pk=REVIEW#round, sk begins_with EXPERT#; prior grades: sk begins_with PRIOR#
  * - vocabulary of a round: Query pk=VOCAB#round; a new word only: conditional Put on attribute_not_exists(pk)
  * - session: GetItem SESSION#key/SESSION (consistent)
+ * - package job: GetItem BUNDLEJOB#id/BUNDLEJOB (consistent); conditional Put on attribute_not_exists(pk) or
+ *   version = :expected
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Records } from '../../../ports/records/index.ts';
 import { DynamoDbAddresses } from './addresses.ts';
 import { DynamoDbAudit } from './audit.ts';
+import { DynamoDbBundleJobs } from './bundle-jobs.ts';
 import { DynamoDbCities } from './cities.ts';
 import { DynamoDbDecisions } from './decisions.ts';
 import { DynamoDbDocuments } from './documents.ts';
@@ -82,5 +86,6 @@ export function dynamoDbRecords(tableName: string, client: DynamoDBClient): Reco
     review: new DynamoDbReview(table),
     vocabulary: new DynamoDbVocabulary(table),
     sessions: new DynamoDbSessions(table),
+    bundleJobs: new DynamoDbBundleJobs(table),
   };
 }

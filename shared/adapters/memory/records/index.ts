@@ -7,6 +7,7 @@
 import type { Records } from '../../../ports/records/index.ts';
 import { MemoryAddresses } from './addresses.ts';
 import { MemoryAudit } from './audit.ts';
+import { MemoryBundleJobs } from './bundle-jobs.ts';
 import { MemoryCities } from './cities.ts';
 import { MemoryDecisions } from './decisions.ts';
 import { MemoryDocuments } from './documents.ts';
@@ -39,5 +40,6 @@ export function memoryRecords(): Records {
     review: new MemoryReview(),
     vocabulary: new MemoryVocabulary(),
     sessions: new MemorySessions(),
+    bundleJobs: new MemoryBundleJobs(),
   };
 }
