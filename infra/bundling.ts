@@ -34,6 +34,8 @@ export const functionCatalogue = {
   'mail-feedback': { parsesPdf: false },
   // OCR of scans: pdf.js renders the pages; the engine and model ship beside the bundle (ocrAssetPaths).
   ocr: { parsesPdf: true },
+  // Large file packages, built into S3 from a request object (bundles/requests/): reads stored files, parses none.
+  'bundle-build': { parsesPdf: false },
 } satisfies Record<string, { parsesPdf: boolean; linksPdfJs?: boolean }>;
 
 /** Whether a function's bundle carries pdf.js (parsing or only linked): the shim, and no 1.5 MB budget. */

@@ -60,6 +60,12 @@ export const bucketPrefixes = {
   ocrRequests: 'ocr/requests/',
   /** Staff reprocess requests the API hands to ingest (through the ingest queue and the scan gate). */
   reprocessRequests: 'reprocess/requests/',
+  /** File packages (zip) built for download, and the API's requests for them; removed after a day or two. */
+  bundles: 'bundles/',
+  /** Package requests the API hands to the bundle-build function; each object's notification invokes it. */
+  bundleRequests: 'bundles/requests/',
+  /** Built packages, handed out as presigned links. */
+  bundleFiles: 'bundles/files/',
 } as const;
 
 /** Days the upload portal's files (and session records) are kept under uploads/. */
@@ -238,6 +244,14 @@ export class StatefulStack extends Stack {
           id: 'expire-reprocess-requests',
           prefix: bucketPrefixes.reprocessRequests,
           expiration: Duration.days(30),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
+        {
+          // A package is handed out for 12 hours after it is built (shared/use-cases/bundle-jobs.ts), then asked
+          // for again: a copy of stored files, nothing is lost with it.
+          id: 'expire-file-packages',
+          prefix: bucketPrefixes.bundles,
+          expiration: Duration.days(2),
           noncurrentVersionExpiration: Duration.days(1),
         },
         {

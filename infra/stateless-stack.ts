@@ -22,6 +22,7 @@ import { Alarms } from './constructs/alarms.ts';
 import { IngestPipeline } from './constructs/ingest-pipeline.ts';
 import type { IntakeFunction } from './constructs/intake-function.ts';
 import { MailFeedback } from './constructs/mail-feedback.ts';
+import { PackageBuilds } from './constructs/package-builds.ts';
 import { deadLetterQueue } from './constructs/queues.ts';
 import { ScanRecognition } from './constructs/scan-recognition.ts';
 import { type ImapPickupSettings, ScheduledJobs } from './constructs/scheduled-jobs.ts';
@@ -33,6 +34,7 @@ export { sesReputationThresholds } from './constructs/alarms.ts';
 export { ingestTimeout, scanGraceDelay } from './constructs/ingest-pipeline.ts';
 export { recordStoreActions } from './constructs/intake-function.ts';
 export { mailFeedbackDetailTypes, mailFeedbackTimeout } from './constructs/mail-feedback.ts';
+export { bundleBuildSettings } from './constructs/package-builds.ts';
 export { ocrSettings } from './constructs/scan-recognition.ts';
 export { type ImapPickupSettings, imapPickupTimeout } from './constructs/scheduled-jobs.ts';
 
@@ -74,6 +76,8 @@ export class StatelessStack extends Stack {
   readonly undeliveredQueue: Queue;
   /** OCR requests whose invocations failed after Lambda's retries (or were too old to run). */
   readonly ocrDeadLetterQueue: Queue;
+  /** Package requests whose bundle-build invocations failed after Lambda's retries. */
+  readonly bundleBuildDeadLetterQueue: Queue;
   /** sending=ses: bounces, complaints, rejects and delays, consumed by the mail-feedback function. */
   readonly mailFeedbackQueue?: Queue;
   /** sending=ses: where mail-feedback events go after five failed receives (the MailFeedbackDeadLetters alarm). */
@@ -139,6 +143,8 @@ export class StatelessStack extends Stack {
       ...(props.apiDomainName ? { apiDomainName: props.apiDomainName } : {}),
     });
     this.httpApi = staff.httpApi;
+    const packages = new PackageBuilds(this, { bucket, refs, environment });
+    this.bundleBuildDeadLetterQueue = packages.deadLetterQueue;
 
     const { ingestEmail } = ingest;
     const { evaluate, notify, imapPickup } = jobs;
@@ -159,10 +165,11 @@ export class StatelessStack extends Stack {
       notify,
       api,
       ocr,
+      'bundle-build': packages.builder,
       ...(imapPickup ? { 'imap-pickup': imapPickup } : {}),
     };
     // The IMAP pickup only copies mail into inbox/imap/: it has no business in the table.
-    for (const fn of [ingestEmail, evaluate, notify, api, ocr]) fn.grantRecordStore(refs.tableArn);
+    for (const fn of [ingestEmail, evaluate, notify, api, ocr, packages.builder]) fn.grantRecordStore(refs.tableArn);
     for (const fn of [ingestEmail, notify, api]) {
       this.grantMailSending(fn, props, refs);
     }
@@ -187,6 +194,7 @@ export class StatelessStack extends Stack {
       ingestQueue: this.ingestQueue,
       ingestDeadLetterQueue: this.ingestDeadLetterQueue,
       ocrDeadLetterQueue: this.ocrDeadLetterQueue,
+      bundleBuildDeadLetterQueue: this.bundleBuildDeadLetterQueue,
       undelivered: this.undeliveredQueue,
       ...(this.mailFeedbackDeadLetterQueue ? { mailFeedbackDeadLetterQueue: this.mailFeedbackDeadLetterQueue } : {}),
       functions: this.functions,
@@ -198,6 +206,7 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'IngestDeadLetterQueueUrl', { value: this.ingestDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'UndeliveredQueueUrl', { value: this.undeliveredQueue.queueUrl });
     new CfnOutput(this, 'OcrDeadLetterQueueUrl', { value: this.ocrDeadLetterQueue.queueUrl });
+    new CfnOutput(this, 'BundleBuildDeadLetterQueueUrl', { value: this.bundleBuildDeadLetterQueue.queueUrl });
   }
 
   /**

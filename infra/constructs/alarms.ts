@@ -35,6 +35,8 @@ export interface AlarmsProps {
   readonly ingestQueue: Queue;
   readonly ingestDeadLetterQueue: Queue;
   readonly ocrDeadLetterQueue: Queue;
+  /** Package requests whose bundle-build invocations failed after their retries. */
+  readonly bundleBuildDeadLetterQueue?: Queue;
   readonly undelivered: Queue;
   readonly mailFeedbackDeadLetterQueue?: Queue;
   readonly functions: Partial<Record<FunctionName, IntakeFunction>>;
@@ -68,6 +70,14 @@ export class Alarms {
       'A scan could not be recognised after the ocr function retried: it keeps its pending finding; redrive or review.',
       visibleMessages(props.ocrDeadLetterQueue),
     );
+    if (props.bundleBuildDeadLetterQueue) {
+      this.alarm(
+        'BundleBuildDeadLetters',
+        'A file package request could not be built or recorded after the bundle-build function retried: its page ' +
+          'shows it failed after an hour; see the function log and the BundleBuild DLQ.',
+        visibleMessages(props.bundleBuildDeadLetterQueue),
+      );
+    }
     this.alarm(
       'Undelivered',
       'A scheduled run (notices, evaluation, IMAP pickup) or a routed event failed after its retries.',

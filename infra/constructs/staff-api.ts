@@ -58,8 +58,15 @@ export class StaffApi {
     // for ingest-email behind the scan gate. The portal's presigned POSTs are signed with this role (so PutObject on
     // uploads/), with session records and heads there; documents/ is read for downloads.
     this.api.grantObjects(bucket, {
-      read: [bucketPrefixes.documents, bucketPrefixes.uploads],
-      write: [bucketPrefixes.uploads, bucketPrefixes.inboxUpload, bucketPrefixes.reprocessRequests],
+      // bundles/files/: the built packages it hands out as presigned GETs (signed with this role, so it must read
+      // them); bundles/requests/: the package requests it hands to the bundle-build function.
+      read: [bucketPrefixes.documents, bucketPrefixes.uploads, bucketPrefixes.bundleFiles],
+      write: [
+        bucketPrefixes.uploads,
+        bucketPrefixes.inboxUpload,
+        bucketPrefixes.reprocessRequests,
+        bucketPrefixes.bundleRequests,
+      ],
       // The verdicts on the portal's files, read before a session is composed; never inbox/ (ingest's gate).
       ...(malwareProtection ? { readTags: [bucketPrefixes.uploads] } : {}),
     });

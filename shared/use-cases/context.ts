@@ -1,4 +1,5 @@
 import type { Round } from '../domain/catalogue.ts';
+import type { BundleHandOff } from '../ports/bundle-hand-off.ts';
 import type {
   BlobStore,
   Clock,
@@ -49,6 +50,8 @@ export interface AppContext {
   uploadLinkFor?: (baseId: string) => string | null;
   /** Where staff reprocess requests go; absent, the message is read again in place (locally, and in ingest-email). */
   reprocess?: ReprocessHandOff;
+  /** Where large file packages are built (AWS: the bundle-build function); absent, they are built in this process. */
+  bundles?: BundleHandOff;
 }
 
 /**

@@ -9,7 +9,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { cdkBundlingOptions, esbuildOptions, type FunctionName, functionCatalogue } from '../../infra/bundling.ts';
 import { readDeploymentConfig } from '../../infra/config.ts';
 import { defineIntakeApp, type IntakeStacks } from '../../infra/intake-app.ts';
-import { ingestTimeout, ocrSettings, recordStoreActions, scanGraceDelay } from '../../infra/stateless-stack.ts';
+import {
+  bundleBuildSettings,
+  ingestTimeout,
+  ocrSettings,
+  recordStoreActions,
+  scanGraceDelay,
+} from '../../infra/stateless-stack.ts';
 
 const repoRoot = new URL('../../', import.meta.url);
 
@@ -479,7 +485,7 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
           'SxIntakeStateful-SessionSecretArn',
         ]),
       );
-      expect(environments).toHaveLength(6);
+      expect(environments).toHaveLength(7);
       for (const variables of environments) {
         expect(variables).toMatchObject({
           TABLE_NAME: { 'Fn::ImportValue': 'SxIntakeStateful-TableName' },
@@ -570,6 +576,7 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
           'MailFeedbackQueue',
           'MailFeedbackDeadLetterQueue',
           'OcrDeadLetterQueue',
+          'BundleBuildDeadLetterQueue',
         ]
           .map((prefix) => queueId(stateless, prefix))
           .sort(),
@@ -782,7 +789,7 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
       // Assess
       expect(environmentOf(stateless, 'SxIntakeStateless/Api')).toMatchObject({ INTAKE_REPROCESS: 'queued' });
       expect(environmentOf(stateless, 'SxIntakeStateless/IngestEmail')).not.toHaveProperty('INTAKE_REPROCESS');
-      expect(apiWrites.sort()).toEqual(['inbox/upload/', 'reprocess/requests/', 'uploads/']);
+      expect(apiWrites.sort()).toEqual(['bundles/requests/', 'inbox/upload/', 'reprocess/requests/', 'uploads/']);
       expect(apiReads.filter((prefix) => prefix?.startsWith('inbox/'))).toEqual([]);
       expect(bucketPrefixesFor(roleStatements(stateless, 'SxIntakeStateless/IngestEmail'), 's3:GetObject')).toContain(
         'reprocess/requests/',
@@ -831,6 +838,7 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
       // Assess
       expect(Object.keys(functions).sort()).toEqual([
         'SxIntakeStateless/Api/Resource',
+        'SxIntakeStateless/BundleBuild/Resource',
         'SxIntakeStateless/Evaluate/Resource',
         'SxIntakeStateless/IngestEmail/Resource',
         'SxIntakeStateless/MailFeedbackHandler/Resource',
@@ -914,13 +922,13 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
       // Invoked by S3 for each request object, from this bucket only.
       stateless.hasResourceProperties('Custom::S3BucketNotifications', {
         NotificationConfiguration: {
-          LambdaFunctionConfigurations: [
+          LambdaFunctionConfigurations: Match.arrayWith([
             {
               Events: ['s3:ObjectCreated:*'],
               Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'ocr/requests/' }] } },
               LambdaFunctionArn: { 'Fn::GetAtt': [ocrId, 'Arn'] },
             },
-          ],
+          ]),
         },
       });
       stateless.hasResourceProperties('AWS::Lambda::Permission', {
@@ -932,6 +940,71 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
       // Reads the request and the document, writes the text beside the document; nothing else.
       expect(prefixesFor('s3:GetObject')).toEqual(['documents', 'ocr/requests']);
       expect(prefixesFor('s3:PutObject')).toEqual(['documents']);
+    });
+
+    it('builds large file packages in bundle-build: 15 min, streamed into bundles/files/, invoked by bundles/requests/, expired in 2 days (issue 16)', () => {
+      // Prepare
+      const path = 'SxIntakeStateless/BundleBuild';
+      const builderId = logicalIdAt(stateless, `${path}/Resource`);
+      const dlqId = queueId(stateless, 'BundleBuildDeadLetterQueue');
+      const prefixes = (statements: Statement[], action: string) =>
+        statements
+          .filter((statement) => actionsOf(statement).includes(action))
+          .flatMap(resourcesOfStatement)
+          .map((resource) => JSON.stringify(resource).match(/"\/([a-z/]+)\/\*"/)?.[1])
+          .sort();
+
+      // Act
+      const builder = projectFunctions(stateless)[`${path}/Resource`]!;
+      const statements = roleStatements(stateless, path);
+      const api = roleStatements(stateless, 'SxIntakeStateless/Api');
+
+      // Assess: the function, its invocations and its DLQ (with an alarm).
+      expect(builder.Timeout).toBe(15 * 60);
+      expect(builder.Timeout).toBe(bundleBuildSettings.timeout.toSeconds());
+      expect(builder.MemorySize).toBe(1024);
+      stateless.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: builderId },
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 60 * 60,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlqId, 'Arn'] } } },
+      });
+      stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
+      });
+      stateless.hasResourceProperties('Custom::S3BucketNotifications', {
+        NotificationConfiguration: {
+          LambdaFunctionConfigurations: Match.arrayWith([
+            {
+              Events: ['s3:ObjectCreated:*'],
+              Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'bundles/requests/' }] } },
+              LambdaFunctionArn: { 'Fn::GetAtt': [builderId, 'Arn'] },
+            },
+          ]),
+        },
+      });
+      // Reads the documents, writes the packages (multipart: AbortMultipartUpload too); the requests are not read.
+      expect(prefixes(statements, 's3:GetObject')).toEqual(['documents']);
+      expect(prefixes(statements, 's3:PutObject')).toEqual(['bundles/files']);
+      expect(prefixes(statements, 's3:AbortMultipartUpload')).toEqual(['bundles/files']);
+      expect(statements.some((statement) => actionsOf(statement).includes('dynamodb:PutItem'))).toBe(true);
+      // The api function presigns GETs of the packages (so reads them) and writes the requests.
+      expect(prefixes(api, 's3:GetObject')).toContain('bundles/files');
+      expect(prefixes(api, 's3:PutObject')).toContain('bundles/requests');
+      // The packages are copies: the bucket drops them (and their old versions) within days.
+      stateful.hasResourceProperties('AWS::S3::Bucket', {
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([
+            Match.objectLike({
+              Id: 'expire-file-packages',
+              Prefix: 'bundles/',
+              ExpirationInDays: 2,
+              NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+            }),
+          ]),
+        },
+      });
     });
 
     it('bundles with the options bundle-report uses: minified ESM with source maps, pdf.js shim where PDFs are read', () => {
@@ -1161,8 +1234,8 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
       const throttled = named('Throttles').map((alarm) => JSON.stringify(alarm.Dimensions));
 
       // Assess
-      expect(throttled).toHaveLength(5);
-      for (const fn of ['IngestEmail', 'Evaluate', 'Notify', 'Api', 'MailFeedbackHandler']) {
+      expect(throttled).toHaveLength(6);
+      for (const fn of ['IngestEmail', 'Evaluate', 'Notify', 'Api', 'MailFeedbackHandler', 'BundleBuild']) {
         const fnId = logicalIdAt(stateless, `SxIntakeStateless/${fn}/Resource`);
         expect(
           throttled.some((dimensions) => dimensions.includes(`"${fnId}"`)),
@@ -1179,7 +1252,7 @@ describe('infra stacks (SES receiving and sending, malware protection on)', () =
         expect.objectContaining({ Namespace: 'AWS/SES', Threshold: 0.001 }),
       ]);
       // The count docs/DEPLOY.md gives for this configuration.
-      expect(alarms).toHaveLength(19);
+      expect(alarms).toHaveLength(22);
       stateless.hasResourceProperties('AWS::SNS::Subscription', {
         Protocol: 'email',
         Endpoint: 'intake-ops@example.gov.cn',
@@ -1498,17 +1571,17 @@ describe('infra stacks without SES (IMAP pickup, SMTP sending, no malware scan)'
     });
   });
 
-  it('has the 15 alarms docs/DEPLOY.md counts for IMAP/SMTP mode: no SES or mail-feedback alarm (issue 15, item 19)', () => {
+  it('has the 18 alarms docs/DEPLOY.md counts for IMAP/SMTP mode: no SES or mail-feedback alarm (issue 15, item 19)', () => {
     // Act
     const names = Object.values(stateless.findResources('AWS::CloudWatch::Alarm')).map((alarm) =>
       String(alarm.Properties.MetricName),
     );
 
     // Assess
-    expect(names).toHaveLength(15);
+    expect(names).toHaveLength(18);
     expect(names.filter((name) => name.startsWith('Reputation.'))).toEqual([]);
-    expect(names.filter((name) => name === 'Errors')).toHaveLength(6);
-    expect(names.filter((name) => name === 'Throttles')).toHaveLength(4);
+    expect(names.filter((name) => name === 'Errors')).toHaveLength(7);
+    expect(names.filter((name) => name === 'Throttles')).toHaveLength(5);
   });
 
   it('without malware protection reads objects right away: no plan, no delay, no tag reads', () => {

@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FormValue } from '../../shared/domain/records.ts';
 import { createHttpApp } from '../../shared/http/app.ts';
+import { requestBundleJob } from '../../shared/use-cases/bundle-jobs.ts';
 import { fixedClock } from '../../shared/use-cases/context.ts';
 import { startTestStack } from './helpers.ts';
 import { PASSWORDS, type Seeded, seedIntake, TEST_ACCOUNTS, TEST_NOW, TEST_SECRET, tamperedPath } from './http-seed.ts';
@@ -57,12 +58,15 @@ describe('HTTP API', () => {
     const spec = await json<{
       paths: Record<string, Record<string, unknown>>;
     }>(await get('/api/openapi.json'));
+    // A package job of a Taiyuan base (a bureau of another city must not see it; built in the background, not waited for).
+    const { job } = await requestBundleJob(stack.ctx, { scope: { base: 'p02' }, actor: 'admin' });
     const values: Record<string, string> = {
       baseId: 'p02',
       submissionId: doc.submissionId,
       sha256: doc.sha256,
       city: 'taiyuan',
       roundId: '2023',
+      jobId: job.id,
     };
     return Object.entries(spec.paths).flatMap(([path, methods]) =>
       Object.keys(methods).map((method) => ({

@@ -10,6 +10,7 @@ import { type AppContext, DEFAULT_LIMITS, systemClock } from '../../use-cases/co
 import { mailerFromEnv } from '../smtp/smtp-mailer.ts';
 import { dynamoDbRecords } from './records/index.ts';
 import { S3BlobStore } from './s3-blob-store.ts';
+import { S3BundleHandOff } from './s3-bundle-hand-off.ts';
 import { S3OcrHandOff } from './s3-ocr-hand-off.ts';
 import { S3ReprocessHandOff } from './s3-reprocess-hand-off.ts';
 import { S3UploadStorage } from './s3-upload-storage.ts';
@@ -51,6 +52,8 @@ export async function createAwsContext(env: NodeJS.ProcessEnv = process.env): Pr
     // The readers take the same setting from INTAKE_OCR (shared/parsing/ocr.ts) and leave scans pending.
     ...(config.INTAKE_OCR === 'deferred' ? { ocr: new S3OcrHandOff(blobs) } : {}),
     ...(config.INTAKE_REPROCESS === 'queued' ? { reprocess: new S3ReprocessHandOff(blobs) } : {}),
+    // Large file packages are built by the bundle-build function (bundles/requests/), never inside a request.
+    bundles: new S3BundleHandOff(blobs),
     limits: {
       maxMessageBytes: config.MAX_MESSAGE_BYTES ?? DEFAULT_LIMITS.maxMessageBytes,
       maxStoredMessageBytes: config.MAX_STORED_MESSAGE_BYTES ?? DEFAULT_LIMITS.maxStoredMessageBytes,
