@@ -51,6 +51,7 @@ export const ACTION_NAMES: Record<string, string> = {
   'review-feedback-sent': '反馈评价结果',
   'accept-vocabulary-word': '采纳词表建议',
   'reject-vocabulary-word': '不采纳词表建议',
+  'request-file-package': '申请下载材料包',
 };
 
 /** Every action the system writes to the audit trail (the keys above that are actions, not decision kinds). */
@@ -260,6 +261,11 @@ export function auditSentence(round: Round, event: AuditLine, bases?: BaseNames)
       return `采纳词表建议：文件名中的“${text(d.word)}”今后归为${indicators(d.indicator)}`;
     case 'reject-vocabulary-word':
       return `不采纳词表建议“${text(d.word)}”（${indicators(d.indicator)}）`;
+    case 'request-file-package': {
+      const megabytes = (Number(d.bytes ?? 0) / 1024 / 1024).toFixed(1);
+      const how = d.reused ? '沿用已生成（或正在生成）的同一材料包' : '在后台生成';
+      return `申请下载材料包“${text(d.fileName)}”（${Number(d.files ?? 0)}个文件，约${megabytes} MB），${how}`;
+    }
     default: {
       const name = ACTION_NAMES[event.action] ?? event.action;
       const words = genericWords(round, d, bases);

@@ -97,6 +97,10 @@ const EXPECTED: Record<string, [Record<string, unknown>, string]> = {
     { word: '合同', indicator: 'bandwidth', from: '合同.pdf' },
     '不采纳词表建议“合同”（‘网络带宽’）',
   ],
+  'request-file-package': [
+    { fileName: '邮拓直播电商基地 材料.zip', files: 2, bytes: 5 * 1024 * 1024, jobId: 'ab', reused: false },
+    '申请下载材料包“邮拓直播电商基地 材料.zip”（2个文件，约5.0 MB），在后台生成',
+  ],
 };
 
 describe('audit events as sentences', () => {
