@@ -376,6 +376,7 @@ export async function buildProgram(): Promise<Command> {
   (await import('./commands/bundle.ts')).registerBundleCommand(program);
   (await import('./commands/access.ts')).registerAccessCommands(program);
   (await import('./commands/upload-link.ts')).registerUploadLinkCommand(program);
+  (await import('./commands/receipt.ts')).registerReceiptCommand(program);
   (await import('./commands/review.ts')).registerReviewCommands(program);
   (await import('./commands/doctor.ts')).registerDoctorCommand(program);
   return program;

@@ -92,6 +92,11 @@ export const submissionSchema = z.object({
     .object({ reasons: z.array(z.string()) })
     .nullable()
     .optional(),
+  /**
+   * The upload portal's receipt number (`2023-0158`), the one the base was shown and may read over the phone; absent
+   * for mail and for submissions recorded before receipts were kept on them.
+   */
+  receipt: z.string().optional(),
   /** Ids of the documents this submission brought. */
   documentIds: z.array(z.string()),
   findings: z.array(findingSchema),

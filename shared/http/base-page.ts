@@ -89,7 +89,7 @@ ${documentsSection(view, d)}
 ${figuresSection(view, d)}
 ${evidenceSection(view, d)}
 <h2>操作记录</h2>
-${auditTable(round, d.audit, { bases: new Map([[base.id, base.name]]) })}
+${auditTable(round, d.audit, { bases: new Map([[base.id, base.name]]), receipts: receiptsOf(d.submissions) })}
 ${status.actions.length ? html`<p class="small muted">影响当前状态的人工决定：${status.actions.map((a) => `${ACTION_NAMES[a.kind] ?? a.kind}（${a.actor}，${when(a.at, round)}）`).join('；')}</p>` : ''}
 <p class="small muted">${view.staff ? html`JSON：<a href="/api/bases/${base.id}">/api/bases/${base.id}</a> · ` : ''}数据截至 ${when(status.asOf, round)}</p>`;
 }
@@ -206,16 +206,22 @@ ${
 }`;
 }
 
+/** The receipt numbers of a base's portal uploads, by submission id (for its 操作记录). */
+function receiptsOf(submissions: readonly { id: string; receipt?: string | undefined }[]): Map<string, string> {
+  return new Map(submissions.flatMap((s) => (s.receipt ? [[s.id, s.receipt] as const] : [])));
+}
+
 function timelineSection(view: BasePageView, { base, submissions }: BaseDetail): Html {
   const { round, staff, csrf } = view;
   return html`<h2>提交记录 <span class="muted small">${submissions.length} 次，最新的在前</span></h2>
+<style>ol.timeline li:target{background:var(--warnbg);outline:2px solid var(--warnbg)}.receipt{white-space:nowrap;margin-left:.3rem}</style>
 ${
   submissions.length === 0
     ? html`<p class="muted">尚无提交。</p>`
     : html`<ol class="timeline" id="timeline">${[...submissions].reverse().map(
         (
           s,
-        ) => html`<li><strong>${when(s.receivedAt, round)}</strong> ${CHANNEL_NAMES[s.channel] ?? s.channel}${s.state === 'duplicate' ? html` <span class="chip info">重复</span>` : ''}
+        ) => html`<li${s.receipt ? html` id="receipt-${s.receipt}"` : ''}><strong>${when(s.receivedAt, round)}</strong> ${CHANNEL_NAMES[s.channel] ?? s.channel}${s.receipt ? html` <span class="receipt">回执编号 <strong>${s.receipt}</strong></span>` : ''}${s.state === 'duplicate' ? html` <span class="chip info">重复</span>` : ''}
 <div>${s.subject ?? '（无主题）'}</div>
 <div class="small muted">发件人：${s.from ?? '—'} · ${s.documentIds.length} 个文件 · 归属依据：${s.match ? MATCH_NAMES[s.match.how] : '—'}${s.match?.how === 'staff' ? `（${s.match.source}）` : ''}</div>
 ${s.findings.length ? html`<div class="small">${s.findings.map((f) => html`<div>${severityChip(f.severity)} ${f.message}</div>`)}</div>` : ''}

@@ -24,17 +24,25 @@ export interface AuditTableOptions {
   withBase?: boolean;
   /** Telling apart two trails on one page (the copy button's target). */
   id?: string;
+  /** Receipt numbers of portal uploads by submission id: an action on such a submission names its number. */
+  receipts?: ReadonlyMap<string, string>;
 }
 
 /** The audit trail as a table of sentences (newest first, as given) with a copy button. */
 export function auditTable(
   round: Round,
-  events: readonly (AuditLine & { city?: string | null })[],
+  events: readonly (AuditLine & { city?: string | null; submissionId?: string | null })[],
   options: AuditTableOptions = {},
 ): Html {
   if (events.length === 0) return html`<p class="muted">暂无操作记录。</p>`;
   const id = options.id ?? 'audit';
-  const text = events.map((e) => auditLineText(round, e, options)).join('\n');
+  const receiptOf = (e: { submissionId?: string | null }) =>
+    e.submissionId ? options.receipts?.get(e.submissionId) : undefined;
+  const receiptWords = (e: { submissionId?: string | null }) => {
+    const number = receiptOf(e);
+    return number ? `（回执编号${number}）` : '';
+  };
+  const text = events.map((e) => `${auditLineText(round, e, options)}${receiptWords(e)}`).join('\n');
   const baseCell = (e: AuditLine & { city?: string | null }) => {
     if (!options.withBase) return '';
     const name = e.baseId ? (round.bases.find((b) => b.id === e.baseId)?.name ?? options.bases?.get(e.baseId)) : null;
@@ -54,7 +62,7 @@ export function auditTable(
     (
       e,
     ) => html`<tr data-action="${e.action}"><td data-label="时间" class="nowrap">${when(e.at, round)}</td><td data-label="操作人">${e.actor}</td>${baseCell(e)}
-<td data-label="操作">${auditSentence(round, e, options.bases)}</td><td data-label="原因">${e.reason}</td></tr>`,
+<td data-label="操作">${auditSentence(round, e, options.bases)}${receiptWords(e)}</td><td data-label="原因">${e.reason}</td></tr>`,
   )}</tbody></table></div>
 ${COPY_SCRIPT}`;
 }

@@ -12,7 +12,7 @@ import { localDay } from '../domain/notice-schedule.ts';
 import { formItemName, indicatorName, paperOf, STATE_NAMES } from '../domain/notice-text.ts';
 import type { BaseStatus } from '../domain/records.ts';
 import { daysUntilDeadline, deadlineInstant } from '../domain/round-time.ts';
-import { listCityContacts, sendersByBase } from '../use-cases/contacts.ts';
+import { listCityContacts } from '../use-cases/contacts.ts';
 import { evaluateBase } from '../use-cases/evaluate.ts';
 import { listExcluded } from '../use-cases/excluded.ts';
 import { listUnmatched } from '../use-cases/query.ts';
@@ -22,14 +22,17 @@ import {
   type CitySummary,
   cityOverview,
   cityRecordOf,
+  findByReceipt,
   getBase,
   noticesOf,
   openFindings,
   PAPER_COPIES_REQUIRED,
   searchBases,
+  tableSearchWords,
 } from '../use-cases/read-model.ts';
 import { listRegistry } from '../use-cases/registry.ts';
 import { PREVIEW_CHARS, previewUnmatched, type UnmatchedPreview } from '../use-cases/unmatched-preview.ts';
+import { asReceiptNumber } from '../use-cases/upload-receipt-number.ts';
 import { assertCity, type HttpEnv, type Principal, requireStaff, requireUser } from './auth.ts';
 import { basePage } from './base-page.ts';
 import { asOfOf, csrfToken, type HttpDeps } from './deps.ts';
@@ -79,7 +82,7 @@ export function registerPages(app: Hono<HttpEnv>, deps: HttpDeps): void {
       listExcluded(ctx, at, visible(principal)).then((q) => q.length),
     ]);
     const bases = overview.bases;
-    const words = await searchWords(at);
+    const words = await tableSearchWords(ctx, at);
     const count = (state: BaseStatus['state']) => bases.filter((b) => b.state === state).length;
     const body = html`
 <h1>${isStaff(principal) ? '全省' : cityName(round, principal.city)}参评基地电子材料报送（接收）情况</h1>
@@ -121,7 +124,7 @@ ${isStaff(principal) ? html`<p class="small muted">JSON：<a href="/api/status">
     const [overview, record, words] = await Promise.all([
       cityOverview(ctx, at, [city.id]),
       cityRecordOf(ctx, city.id),
-      searchWords(at),
+      tableSearchWords(ctx, at),
     ]);
     const summary = overview.cities[0]!;
     const nameOf = (baseId: string) => overview.bases.find((b) => b.baseId === baseId)?.name ?? baseId;
@@ -332,15 +335,30 @@ ${shown.length === 0 ? html`<p class="muted">暂无通知。</p>` : ''}
     const principal = requireUser(c);
     const q = (c.req.query('q') ?? '').trim();
     const at = asOf(c);
+    // A receipt number (2023-0158) names one submission: its base's page opens at that submission.
+    const receipt = q ? await findByReceipt(ctx, q) : null;
+    const maySee = (base: Base) => isStaff(principal) || base.city === principal.city;
+    if (receipt?.base && maySee(receipt.base) && receipt.submission.receivedAt <= at.toISOString()) {
+      const keep = c.req.query('asOf') ? `?asOf=${encodeURIComponent(c.req.query('asOf') ?? '')}` : '';
+      return c.redirect(`/bases/${receipt.base.id}${keep}#receipt-${receipt.number}`, 302);
+    }
     const found = q ? await searchBases(ctx, q, visible(principal)) : [];
     const statuses = await Promise.all(
       found.filter((b) => b.participating).map((b) => evaluateBase(ctx, { baseId: b.id, asOf: at })),
     );
     const inactive = found.filter((b) => !b.participating);
+    const number = asReceiptNumber(q);
+    const shownReceipt = receipt && receipt.submission.receivedAt <= at.toISOString() ? receipt : null;
+    const receiptNote = !number
+      ? ''
+      : shownReceipt && !shownReceipt.base && isStaff(principal)
+        ? html`<p class="flash" style="background:var(--warnbg)" id="receipt-found">回执编号${number}的材料于${when(shownReceipt.submission.receivedAt, round)}收到，尚未确定所属基地，请在<a href="/unmatched">待分配</a>中处理。</p>`
+        : html`<p class="muted" id="receipt-found">没有找到回执编号为${number}的网上提交${isStaff(principal) ? '' : '（只能查询本市基地）'}。</p>`;
     const body = html`
 <h1>搜索基地</h1>
-<form class="inline" action="/search" method="get"><input name="q" value="${q}" placeholder="基地名称或简称" aria-label="基地名称"><button class="act" type="submit">搜索</button></form>
-${q ? html`<p class="muted">“${q}”：找到 ${found.length} 个基地</p>` : ''}
+<form class="inline" action="/search" method="get"><input name="q" value="${q}" placeholder="基地名称、简称或回执编号" aria-label="基地名称、简称或回执编号"><button class="act" type="submit">搜索</button></form>
+${receiptNote}
+${q && !number ? html`<p class="muted">“${q}”：找到 ${found.length} 个基地</p>` : ''}
 ${statuses.length ? basesTable(c, statuses, { withCity: true, plain: true }) : ''}
 ${inactive.map((b: Base) => html`<p>${b.name}（${cityName(round, b.city)}）<span class="chip info">${b.remark ?? '不参加本次评价'}</span></p>`)}`;
     return c.html(page(frame(c, '搜索', 'search'), body));
@@ -356,12 +374,6 @@ ${auditTable(round, events)}`;
   });
 
   // -- pieces -------------------------------------------------------------------------------------------------
-
-  /** What the bases table's search finds a base by besides its name and files: its other names and its senders. */
-  async function searchWords(at: Date): Promise<Map<string, string[]>> {
-    const [senders, registry] = await Promise.all([sendersByBase(ctx, at), listRegistry(ctx)]);
-    return new Map(registry.map((b) => [b.id, [...b.aliases, ...(senders.get(b.id) ?? [])]]));
-  }
 
   function card(n: number, label: string): Html {
     return html`<div class="card"><div class="n">${n}</div><div class="l">${label}</div></div>`;
@@ -552,7 +564,7 @@ ${FILTERS.map(([state, label]) => chip(state, label, rows.filter((r) => r.tags.i
 <form class="tools" id="table-tools" method="get" action="${c.req.path}#bases-title" role="search">
 ${c.req.query('asOf') ? html`<input type="hidden" name="asOf" value="${c.req.query('asOf')}">` : ''}
 <input type="hidden" name="state" value="${query.state}">
-<input type="search" name="q" id="table-q" value="${query.q}" placeholder="按基地名称、发件人或文件名查找" aria-label="按基地名称、发件人或文件名查找">
+<input type="search" name="q" id="table-q" value="${query.q}" placeholder="按基地名称、发件人、文件名或回执编号查找" aria-label="按基地名称、发件人、文件名或回执编号查找">
 <select name="sort" class="sort-pick" aria-label="排序">${SORTS.map(([value, label]) => html`<option value="${value}" ${value === query.sort ? 'selected' : ''}>${label}</option>`)}</select>
 <button class="act" type="submit">查找</button>
 <span class="small muted" role="status">显示 <span id="shown-count">${shown.length}</span> / ${rows.length} 个基地</span>

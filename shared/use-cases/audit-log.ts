@@ -11,7 +11,13 @@ import { listRegistry } from './registry.ts';
 /** What the log is asked for; every filter is optional. Days are `YYYY-MM-DD`, Beijing, both ends included. */
 export interface AuditLogQuery {
   city?: string;
+  /** A base's id, or `none` (NO_BASE): the actions tied to no base (city letters, city links, review steps). */
   baseId?: string;
+  /**
+   * One submission (found by its receipt number): the actions on it, and those of its base when it has one. An id
+   * of no submission finds nothing.
+   */
+  submission?: { id: string; baseId: string | null };
   action?: string;
   /** Part of the actor's name. */
   actor?: string;
@@ -47,6 +53,9 @@ export interface AuditLogPage {
 
 export const AUDIT_LOG_PAGE_SIZE = 50;
 
+/** The base filter's value for actions tied to no base. */
+export const NO_BASE = 'none';
+
 /** The log, filtered and paged. */
 export async function auditLog(
   ctx: UsingRecords<'audit' | 'registeredBases', 'round'>,
@@ -75,7 +84,13 @@ export async function auditLog(
   const zone = ctx.round.timeZone;
   const entries = all
     .filter((e) => !query.city || e.city === query.city)
-    .filter((e) => !query.baseId || e.baseId === query.baseId)
+    .filter((e) => !query.baseId || e.baseId === (query.baseId === NO_BASE ? null : query.baseId))
+    .filter(
+      (e) =>
+        !query.submission ||
+        e.submissionId === query.submission.id ||
+        (query.submission.baseId !== null && e.baseId === query.submission.baseId),
+    )
     .filter((e) => !query.action || e.action === query.action)
     .filter((e) => !actor || e.actor.includes(actor))
     .filter((e) => !query.from || localDay(new Date(e.at), zone) >= (query.from ?? ''))

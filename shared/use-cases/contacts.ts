@@ -114,13 +114,17 @@ export async function listCityContacts(ctx: AppContext, input: { city: CityId; a
 }
 
 /**
- * The sender addresses each base's submissions came from up to `asOf` (one read of every submission), for the
- * overview's search by sender.
+ * The sender addresses each base's submissions came from up to `asOf` (one read of every submission, or the list
+ * given when the caller read it already), for the overview's search by sender.
  */
-export async function sendersByBase(ctx: AppContext, asOf: Date): Promise<Map<string, string[]>> {
+export async function sendersByBase(
+  ctx: AppContext,
+  asOf: Date,
+  submissions?: readonly Submission[],
+): Promise<Map<string, string[]>> {
   const at = asOf.toISOString();
   const out = new Map<string, string[]>();
-  for (const s of await ctx.records.submissions.listAll()) {
+  for (const s of submissions ?? (await ctx.records.submissions.listAll())) {
     if (!s.baseId || !s.from || s.receivedAt > at || PORTAL_SENDER.test(s.from)) continue;
     const list = out.get(s.baseId) ?? [];
     if (!list.includes(s.from)) list.push(s.from);

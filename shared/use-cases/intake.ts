@@ -28,6 +28,7 @@ import { applyAttachmentList, readAttachments } from './read-documents.ts';
 import { receivedAtOf } from './receive.ts';
 import { handOffScans } from './recognise-scan.ts';
 import { listRegistry } from './registry.ts';
+import { receiptOfHead } from './upload-receipt-number.ts';
 import { withAcceptedWords } from './vocabulary-words.ts';
 
 /** A raw message handed to intake. */
@@ -105,6 +106,9 @@ async function ingest(ctx: AppContext, source: RawSource, input: Omit<IngestInpu
     findings: [],
     recordedAt: now.toISOString(),
   };
+  // The portal's receipt number, written by the server into the messages it composes (upload-receipt-number.ts).
+  const receiptNumber = input.channel === 'upload' ? receiptOfHead(source.head) : null;
+  if (receiptNumber) submission.receipt = receiptNumber;
   // In memory the whole message is held; streamed, only its attachments are, so a larger one can still be read.
   const sizeLimit = source.buffer ? ctx.limits.maxMessageBytes : ctx.limits.maxStoredMessageBytes;
   const tooLarge = source.size > sizeLimit;
@@ -311,6 +315,7 @@ async function recordReceipt(
   submission.receivedAt = existing.receivedAt;
   submission.receivedAtSource = existing.receivedAtSource;
   submission.recordedAt = existing.recordedAt;
+  if (existing.receipt && !submission.receipt) submission.receipt = existing.receipt;
   const staffChoice =
     existing.match?.how === 'staff' ? { source: existing.match.source, baseId: existing.baseId } : null;
   return { duplicate: null, staffChoice };

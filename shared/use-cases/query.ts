@@ -8,6 +8,7 @@ import type { BaseStatus, Unmatched } from '../domain/records.ts';
 import type { AppContext, UsingRecords } from './context.ts';
 import { evaluateAll } from './evaluate.ts';
 import { type Excluded, listExcluded } from './excluded.ts';
+import { findByReceipt } from './receipt-lookup.ts';
 import { listRegistry } from './registry.ts';
 
 /** Filters of a status query. */
@@ -16,6 +17,8 @@ export interface StatusQuery {
   city?: string;
   /** Part of a base's name (any spelling the matcher accepts) or its id. */
   base?: string;
+  /** An upload's receipt number (`2023-0158`): only the base it was given for. */
+  receipt?: string;
 }
 
 /** The answer of `intake status --json` (DESIGN.md). */
@@ -24,6 +27,8 @@ export interface StatusReport {
   unmatched: Unmatched[];
   /** Submissions from bases that take no part this round (取消称号), kept for staff to see. */
   excluded: Excluded[];
+  /** What the receipt number asked for names (null: no such upload), when one was asked for. */
+  receipt?: { number: string; submissionId: string; baseId: string | null; receivedAt: string } | null;
 }
 
 /** Statuses of the participating bases and the unmatched queue at `asOf` (default now). */
@@ -35,11 +40,25 @@ export async function queryStatus(ctx: AppContext, query: StatusQuery = {}): Pro
     const wanted = normalizeBaseName(query.base);
     bases = bases.filter((status) => status.baseId === query.base || normalizeBaseName(status.name).includes(wanted));
   }
+  let receipt: StatusReport['receipt'];
+  if (query.receipt !== undefined) {
+    const found = await findByReceipt(ctx, query.receipt);
+    const seen = found && found.submission.receivedAt <= asOf.toISOString() ? found : null;
+    receipt = seen
+      ? {
+          number: seen.number,
+          submissionId: seen.submission.id,
+          baseId: seen.submission.baseId,
+          receivedAt: seen.submission.receivedAt,
+        }
+      : null;
+    bases = bases.filter((status) => receipt?.baseId === status.baseId);
+  }
   const [unmatched, excluded] = await Promise.all([
     listUnmatched(ctx, asOf),
     listExcluded(ctx, asOf, query.city ? [query.city] : undefined),
   ]);
-  return { bases, unmatched, excluded };
+  return { bases, unmatched, excluded, ...(receipt !== undefined ? { receipt } : {}) };
 }
 
 /** Submissions waiting for staff to say which base they belong to. */

@@ -10,7 +10,7 @@ import type { Base, CityId, Indicator } from '../domain/catalogue.ts';
 import { claimedIndicators } from '../domain/evaluate.ts';
 import { shownText } from '../domain/notice-text.ts';
 import type { AuditEvent, BaseStatus, CityRecord, DocumentRecord, Submission } from '../domain/records.ts';
-import { type BaseContacts, contactsOf } from './contacts.ts';
+import { type BaseContacts, contactsOf, sendersByBase } from './contacts.ts';
 import type { AppContext, UsingRecords } from './context.ts';
 import { evaluateAll, evaluateBase, UnknownBaseError } from './evaluate.ts';
 import { type CityStatus, PAPER_COPIES_REQUIRED, queryCityStatus } from './query.ts';
@@ -192,6 +192,26 @@ export async function searchBases(ctx: AppContext, text: string, cities?: readon
       (b.id === text.trim() || [b.name, ...b.aliases].some((name) => normalizeBaseName(name).includes(wanted))),
   );
 }
+
+/**
+ * What the bases table's search finds a base by besides its name and files: its other names, the senders of its
+ * submissions and the receipt numbers of its uploads, up to `asOf` (one read of every submission).
+ */
+export async function tableSearchWords(ctx: AppContext, asOf: Date): Promise<Map<string, string[]>> {
+  const [submissions, registry] = await Promise.all([ctx.records.submissions.listAll(), listRegistry(ctx)]);
+  const senders = await sendersByBase(ctx, asOf, submissions);
+  const at = asOf.toISOString();
+  const receipts = new Map<string, string[]>();
+  for (const s of submissions) {
+    if (!s.baseId || !s.receipt || s.receivedAt > at) continue;
+    receipts.set(s.baseId, [...(receipts.get(s.baseId) ?? []), s.receipt]);
+  }
+  return new Map(
+    registry.map((b) => [b.id, [...b.aliases, ...(senders.get(b.id) ?? []), ...(receipts.get(b.id) ?? [])]]),
+  );
+}
+
+export { findByReceipt, type ReceiptMatch } from './receipt-lookup.ts';
 
 /** A base's submissions as recorded (newest last). */
 export function submissionsOfBase(ctx: UsingRecords<'submissions'>, baseId: string): Promise<Submission[]> {

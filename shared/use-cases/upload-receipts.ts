@@ -3,11 +3,11 @@
  * and what the base has sent and still lacks.
  *
  * Receipt numbers are `<year>-<sequence>` (2023-0158: four digits, more once past 9999), counted per year in the
- * record store's conditional counter (the revision counter: a conditional put on one counter item, retried on
- * conflict, so concurrent completions in any number of processes never share a number; dynalite has no
- * transactions and needs none here). The number is given when a session is completed, kept beside the session
- * (`uploads/<id>/receipt.json`, so a repeated completion shows the same one) and filed under
- * `uploads/receipts/<number>.json` (which session and submission it names, for staff asked on the phone).
+ * record store's conditional counter (./upload-receipt-number.ts). The number is drawn when a session opens and
+ * recorded on the submission (`Submission.receipt`, through the composed message's header), where staff search for
+ * it; a session opened before that (none stored) gets one here at completion, put on the submission when it exists.
+ * It is kept beside the session (`uploads/<id>/receipt.json`, so a repeated completion shows the same one) and filed
+ * under `uploads/receipts/<number>.json` (which session and submission it names; both expire with `uploads/`).
  *
  * What the base still lacks is told only where the sender is known for the base: the rule of the acknowledgement
  * (knownForBase in ./acknowledge-send.ts) decides, for the address typed into the form or the base's own link.
@@ -20,7 +20,10 @@ import { knownForBase } from './acknowledge-send.ts';
 import type { AppContext } from './context.ts';
 import { evaluateBase } from './evaluate.ts';
 import { listRegistry } from './registry.ts';
+import { drawReceiptNumber } from './upload-receipt-number.ts';
 import { getUploadSession, UPLOAD_SESSION_PREFIX, type UploadCompletion } from './upload-sessions.ts';
+
+export { formatReceiptNumber, receiptYear } from './upload-receipt-number.ts';
 
 /**
  * Where receipt numbers are filed, one object per number: under uploads/, where the API function may write (and
@@ -48,21 +51,6 @@ export interface UploadReceipt {
   status: ReceiptStatus;
 }
 
-/** The counter item of a year's receipt numbers (kept where base revisions are: one conditional counter). */
-function counterOf(year: string): string {
-  return `upload-receipts-${year}`;
-}
-
-/** `2023-0158`. */
-export function formatReceiptNumber(year: string, sequence: number): string {
-  return `${year}-${String(sequence).padStart(4, '0')}`;
-}
-
-/** The year receipt numbers of a round carry: the year of its deadline. */
-export function receiptYear(round: Pick<Round, 'deadline'>): string {
-  return round.deadline.slice(0, 4);
-}
-
 async function readJson<T>(ctx: AppContext, key: string): Promise<T | null> {
   try {
     return JSON.parse((await ctx.blobs.get(key)).toString('utf8')) as T;
@@ -73,8 +61,10 @@ async function readJson<T>(ctx: AppContext, key: string): Promise<T | null> {
 }
 
 /**
- * The receipt number of a completed session: the one given before, or the next of the year. Two completions of the
- * same session racing each other may both draw a number (the later one is kept; the other is a gap).
+ * The receipt number of a completed session: the one drawn when it opened, the one given before, or (a session
+ * opened before numbers were drawn at opening) the next of the year, then also put on the submission if it is
+ * recorded already. Two completions of such an old session racing each other may both draw a number (the later one
+ * is kept; the other is a gap).
  */
 export async function receiptNumberFor(
   ctx: AppContext,
@@ -84,13 +74,20 @@ export async function receiptNumberFor(
   const key = `${UPLOAD_SESSION_PREFIX}${sessionId}/receipt.json`;
   const known = await readJson<{ number?: unknown }>(ctx, key);
   if (typeof known?.number === 'string') return known.number;
-  const year = receiptYear(ctx.round);
-  const number = formatReceiptNumber(year, await ctx.records.statuses.bumpRevision(counterOf(year)));
+  const drawn = (await getUploadSession(ctx, sessionId))?.receipt ?? null;
+  const number = drawn ?? (await drawReceiptNumber(ctx));
+  if (!drawn) await noteOnSubmission(ctx, completion.submissionId, number);
   const filed = { number, sessionId, submissionId: completion.submissionId, receivedAt: completion.receivedAt };
   const body = Buffer.from(`${JSON.stringify(filed)}\n`);
   await ctx.blobs.put(`${UPLOAD_RECEIPT_PREFIX}${number}.json`, body, { contentType: 'application/json' });
   await ctx.blobs.put(key, body, { contentType: 'application/json' });
   return number;
+}
+
+/** Puts a receipt number drawn late on its submission, if the submission is recorded and carries none. */
+async function noteOnSubmission(ctx: AppContext, submissionId: string, number: string): Promise<void> {
+  const submission = await ctx.records.submissions.get(submissionId);
+  if (submission && !submission.receipt) await ctx.records.submissions.save({ ...submission, receipt: number });
 }
 
 /** A base's material in words: state, what is missing, what waits for staff (待核实), files received. */

@@ -28,6 +28,7 @@ import { uploadInboxKey } from './inbox-layout.ts';
 import { ingestStoredMessage } from './intake.ts';
 import { composeUploadMessage } from './upload.ts';
 import { UPLOAD_LINK_HEADER } from './upload-link-header.ts';
+import { drawReceiptNumber, UPLOAD_RECEIPT_HEADER } from './upload-receipt-number.ts';
 
 /** Limits of the upload portal; each is configurable (see `uploadPortalLimitsFromEnv`). */
 export interface UploadPortalLimits {
@@ -195,6 +196,11 @@ export const uploadSessionSchema = z.object({
   refusal: uploadRefusalSchema.nullable().default(null),
   /** The base whose upload link opened the session (its message is then vouched for); null for the open form. */
   linkedBase: z.string().nullable().default(null),
+  /**
+   * The receipt number, drawn when the session opened (./upload-receipt-number.ts) and written into the composed
+   * message; null in sessions opened before numbers were drawn then (./upload-receipts.ts draws one at completion).
+   */
+  receipt: z.string().nullable().default(null),
 });
 /** An upload session. */
 export type UploadSession = z.infer<typeof uploadSessionSchema>;
@@ -318,6 +324,7 @@ export async function openUploadSession(
   if (!storage) throw new UploadPortalUnavailableError();
   const now = ctx.clock.now();
   const id = `u-${randomBytes(16).toString('hex')}`;
+  const receipt = await drawReceiptNumber(ctx);
   const files = request.files.map((file, index) => ({
     n: index + 1,
     fileName: file.fileName,
@@ -336,6 +343,7 @@ export async function openUploadSession(
     completion: null,
     refusal: null,
     linkedBase: options.linkedBase ?? null,
+    receipt,
   };
   await saveSession(ctx, session);
   const forms = await Promise.all(
@@ -433,6 +441,8 @@ export async function completeUploadSession(
       'X-Intake-Upload-Session': session.id,
       // Set only here, from a link the server checked: the acknowledgement may then tell the base's status.
       ...(session.linkedBase ? { [UPLOAD_LINK_HEADER]: session.linkedBase } : {}),
+      // Intake records it on the submission: staff find the submission by the number the base was shown.
+      ...(session.receipt ? { [UPLOAD_RECEIPT_HEADER]: session.receipt } : {}),
     },
   });
   // Streamed: the files may be far larger than what a function should hold in memory.
