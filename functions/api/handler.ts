@@ -6,11 +6,9 @@
  * shared/http/oidc.ts). INTAKE_FILE_DOWNLOADS=redirect answers downloads with presigned S3 URLs, past the ~6 MB
  * response limit.
  */
-import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda';
-import { createHttpApp, type HttpAppOptions } from '../../shared/http/app.ts';
+import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
+import type { HttpAppOptions } from '../../shared/http/app.ts';
 import type { AppContext } from '../../shared/use-cases/context.ts';
-import { appContext } from '../shared/app-context.ts';
-import { httpAppOptionsFromEnv } from '../shared/http-app-options.ts';
 import { lazy } from '../shared/lazy.ts';
 import { logger } from '../shared/logger.ts';
 
@@ -20,9 +18,15 @@ export function createApiHandler(
   options: () => Promise<HttpAppOptions> = async () => ({}),
 ) {
   // The app and its context are built on the first request of a cold start and then reused; a failed start is
-  // retried by the next request.
+  // retried by the next request. The app's modules (pages, API, use cases: a chunk of their own) load then too,
+  // beside the context's SDK clients and the secret reads, instead of at import.
   const app = lazy(async () => {
-    const [ctx, appOptions] = await Promise.all([context(), options()]);
+    const [ctx, appOptions, { createHttpApp }, { handle }] = await Promise.all([
+      context(),
+      options(),
+      import('../../shared/http/app.ts'),
+      import('hono/aws-lambda'),
+    ]);
     return handle(createHttpApp(ctx, appOptions));
   });
   return async function api(event: LambdaEvent, lambdaContext?: LambdaContext) {
@@ -32,4 +36,7 @@ export function createApiHandler(
 }
 
 /** The Lambda entry point. */
-export const handler = createApiHandler(appContext, () => httpAppOptionsFromEnv(process.env));
+export const handler = createApiHandler(
+  async () => (await import('../shared/app-context.ts')).appContext(),
+  async () => (await import('../shared/http-app-options.ts')).httpAppOptionsFromEnv(process.env),
+);

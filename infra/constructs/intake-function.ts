@@ -7,10 +7,11 @@
 import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { splitBuildCommand } from '../../scripts/build-function.ts';
 import { TABLE_KEYS } from '../../shared/adapters/aws/table.ts';
 import { cdkBundlingOptions, entryOf, type FunctionName, repoRoot } from '../bundling.ts';
 import { acknowledgeWildcardResources } from '../nag.ts';
@@ -56,6 +57,26 @@ export interface ObjectAccess {
   readonly readTags?: readonly string[];
 }
 
+/**
+ * The bundling options with the function split at its dynamic imports: the CDK's esbuild step can only write one
+ * file (`--outfile`), so the first afterBundling command builds the function again, split (scripts/build-function.ts:
+ * index.mjs and its chunks, what the bundle report measures), over that file; the asset commands follow.
+ */
+export function splitBundling(name: FunctionName, options: BundlingOptions): BundlingOptions {
+  const hooks = options.commandHooks;
+  return {
+    ...options,
+    commandHooks: {
+      beforeBundling: (inputDir, outputDir) => hooks?.beforeBundling(inputDir, outputDir) ?? [],
+      beforeInstall: (inputDir, outputDir) => hooks?.beforeInstall(inputDir, outputDir) ?? [],
+      afterBundling: (inputDir, outputDir) => [
+        splitBuildCommand(inputDir, outputDir, name),
+        ...(hooks?.afterBundling(inputDir, outputDir) ?? []),
+      ],
+    },
+  };
+}
+
 /** A Node.js 22 function (arm64 unless told) bundled as minified ESM with source maps, its own log group and its own role. */
 export class IntakeFunction extends NodejsFunction {
   /** The function's own role, written to by the grant methods below only. */
@@ -90,7 +111,7 @@ export class IntakeFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: props.handlerFolder,
         POWERTOOLS_LOG_LEVEL: 'INFO',
       },
-      bundling: cdkBundlingOptions(props.handlerFolder),
+      bundling: splitBundling(props.handlerFolder, cdkBundlingOptions(props.handlerFolder)),
     });
     this.executionRole = role;
     Validations.of(this).acknowledge({

@@ -10,7 +10,18 @@
  * findings when it would cost more), kind.ts (which format a file is), zip.ts (the zip reader), run.ts (one
  * expansion's state and its findings), model.ts (what expansion yields).
  */
-export { expandArchive } from './archive/expand.ts';
+import type * as Expand from './archive/expand.ts';
+
+/**
+ * Expands a zip archive within its limits (archive/expand.ts). The zip reader and the name decoding (iconv-lite's
+ * code pages) load with the first archive, not with every module that imports this one.
+ */
+export async function expandArchive(
+  ...args: Parameters<typeof Expand.expandArchive>
+): ReturnType<typeof Expand.expandArchive> {
+  return (await import('./archive/expand.ts')).expandArchive(...args);
+}
+
 export { type ArchiveKind, archiveKind } from './archive/kind.ts';
 export { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS } from './archive/limits.ts';
 export type { ArchiveEntry, ArchiveResult } from './archive/model.ts';

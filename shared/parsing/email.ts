@@ -4,8 +4,8 @@
  * memory holds at most one attachment, whatever the size of the message.
  */
 import { Readable, Transform, type TransformCallback } from 'node:stream';
-import iconv from 'iconv-lite';
-import { type AddressObject, type AttachmentStream, type Headers, MailParser, type MessageText } from 'mailparser';
+import type iconvLite from 'iconv-lite';
+import type { AddressObject, AttachmentStream, Headers, MessageText } from 'mailparser';
 import { type Finding, finding } from '../domain/findings.ts';
 
 /** An attachment as the streaming reader hands it over: its content is read from the stream. */
@@ -68,6 +68,7 @@ export async function readMessage(
   source: Buffer | Readable,
   onAttachment: (attachment: MailAttachmentStream) => Promise<void>,
 ): Promise<MessageFacts> {
+  const { MailParser } = await mimeLibraries();
   const findings: Finding[] = [];
   const seen = Buffer.isBuffer(source) ? null : new SeenBytes();
   const raw = Buffer.isBuffer(source) ? source : null;
@@ -332,8 +333,26 @@ function decodeRawName(raw: () => Buffer, name: string | undefined): string | un
   return decodeLegacy(Buffer.from(name, 'latin1')) ?? name;
 }
 
+/** The MIME parser and the legacy-charset decoder (~0.8 MB with their tables), loaded with the first message. */
+let mime: Promise<{ MailParser: typeof import('mailparser').MailParser }> | undefined;
+let iconv: typeof iconvLite | undefined;
+
+function mimeLibraries(): Promise<{ MailParser: typeof import('mailparser').MailParser }> {
+  mime ??= Promise.all([import('mailparser'), import('iconv-lite')]).then(([mailparser, legacy]) => {
+    iconv = legacy.default;
+    return { MailParser: mailparser.MailParser };
+  });
+  // A failed load (it should not happen) is tried again by the next message.
+  mime.catch(() => {
+    mime = undefined;
+  });
+  return mime;
+}
+
 /** Decodes legacy Chinese bytes: GB18030 when it reads as common Chinese, else Big5; null when neither fits. */
 function decodeLegacy(bytes: Buffer): string | null {
+  // Only reached from readMessage, which loaded iconv-lite first.
+  if (!iconv) throw new Error('iconv-lite is loaded by readMessage');
   for (const charset of ['gb18030', 'big5']) {
     const decoded = iconv.decode(bytes, charset);
     if (!decoded.includes('\uFFFD') && looksChinese(decoded)) return decoded.trim() || null;

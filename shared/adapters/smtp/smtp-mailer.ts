@@ -3,7 +3,7 @@
  * The message is composed by nodemailer exactly as SesMailer composes it (same MailComposer), so a notice looks the
  * same whichever transport carries it.
  */
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { IntakeError } from '../../domain/errors.ts';
 import type { Mailer, OutgoingMail } from '../../ports/index.ts';
@@ -14,15 +14,25 @@ export type SmtpTarget = string | SMTPTransport.Options | Transporter<SMTPTransp
 
 /** The SMTP implementation of Mailer. */
 export class SmtpMailer implements Mailer {
-  private readonly transport: Transporter<SMTPTransport.SentMessageInfo>;
+  /** The transport, made with the first message (nodemailer loads then, not with every function that may send). */
+  private transport: Transporter<SMTPTransport.SentMessageInfo> | undefined;
+  private readonly options: SMTPTransport.Options | undefined;
 
   constructor(target: SmtpTarget) {
-    this.transport =
-      typeof target === 'string' || !('sendMail' in target) ? nodemailer.createTransport(withTimeouts(target)) : target;
+    if (typeof target === 'string' || !('sendMail' in target)) this.options = withTimeouts(target);
+    else this.transport = target;
+  }
+
+  private async connection(): Promise<Transporter<SMTPTransport.SentMessageInfo>> {
+    if (!this.transport) {
+      const { default: nodemailer } = await import('nodemailer');
+      this.transport ??= nodemailer.createTransport(this.options);
+    }
+    return this.transport;
   }
 
   async send(mail: OutgoingMail): Promise<{ messageId: string }> {
-    const info = await this.transport.sendMail(nodemailerMessage(mail));
+    const info = await (await this.connection()).sendMail(nodemailerMessage(mail));
     // A server that accepts some recipients and refuses others has not delivered the notice to the bureau.
     if (info.rejected.length > 0) {
       throw new SmtpRejectedError(info.rejected.map(String), info.response);
@@ -32,7 +42,7 @@ export class SmtpMailer implements Mailer {
 
   /** Closes pooled connections (none unless the URL or options ask for a pool). */
   close(): void {
-    this.transport.close();
+    this.transport?.close();
   }
 }
 

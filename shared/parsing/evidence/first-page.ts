@@ -3,7 +3,6 @@
  * (`扫描全能王 2023-11-06 09.41.pdf`, `新建 Microsoft Word 文档.docx`): its title line and first sentences. Bounded
  * in size and time; a file that cannot be read has no first page (null), never an exception.
  */
-import { PDFParse, VerbosityLevel } from 'pdf-parse';
 import { pdfjsAssets } from '../pdfjs-assets.ts';
 import { extractWordText, wordContainer } from '../word-text.ts';
 
@@ -27,6 +26,8 @@ function isPdf(data: Buffer): boolean {
 }
 
 async function pdfFirstPage(data: Buffer): Promise<string | null> {
+  // pdf.js loads here, on the first PDF, not with every module that asks how large a first page may be.
+  const { PDFParse, VerbosityLevel } = await import('pdf-parse');
   const parser = new PDFParse({ data: new Uint8Array(data), verbosity: VerbosityLevel.ERRORS, ...pdfjsAssets() });
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<null>((resolve) => {

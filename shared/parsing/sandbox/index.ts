@@ -7,10 +7,10 @@ import type { FindingCode } from '../../domain/finding-catalogue.ts';
 import { type Finding, finding } from '../../domain/findings.ts';
 import { ocrMode } from '../ocr.ts';
 import type { ReportFormCatalogue, ReportFormResult } from '../report-form/reader.ts';
+import { emptyResult } from '../self-assessment/sections.ts';
 import type { SelfAssessmentResult } from '../self-assessment.ts';
 import { type ParserBudget, parserBudget } from './limits.ts';
 import { type Breach, runParser, type SandboxOutcome } from './pool.ts';
-import { refusedReport } from './tasks.ts';
 
 export { type ParserBudget, parserBudget } from './limits.ts';
 export { PACKAGE_TOO_LARGE } from './package-check.ts';
@@ -79,7 +79,7 @@ export async function readSelfAssessment(
     { data: copy(data), fileName, ocrMode: ocrMode(), limits: budget.package },
     budget,
   );
-  return outcome.ok ? outcome.output : refusedReport(breachFinding(outcome, fileName));
+  return outcome.ok ? outcome.output : emptyResult([breachFinding(outcome, fileName)]);
 }
 
 /** The first page's text of a PDF or Word file (null when none), in the worker. */

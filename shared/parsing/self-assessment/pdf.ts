@@ -1,5 +1,4 @@
 /** A PDF self-assessment: its text layer (bounded in pages and time), or OCR of a scan. */
-import { PDFParse, VerbosityLevel } from 'pdf-parse';
 import { type Finding, finding } from '../../domain/findings.ts';
 import { OCR_PENDING_CODE, type OcrOptions, ocrPdf } from '../ocr.ts';
 import { pdfjsAssets } from '../pdfjs-assets.ts';
@@ -110,6 +109,8 @@ type Extracted =
 
 async function extractPdfText(data: Buffer, maxPages: number): Promise<Extracted> {
   if (data.length === 0) return { kind: 'corrupt', detail: 'empty file' };
+  // pdf.js loads on the first PDF read (a separate chunk in the Lambda bundles), not at start.
+  const { PDFParse, VerbosityLevel } = await import('pdf-parse');
   // A copy: pdf.js takes ownership of (detaches) the array it is given, and the caller keeps its Buffer.
   const parser = new PDFParse({ data: new Uint8Array(data), verbosity: VerbosityLevel.ERRORS, ...pdfjsAssets() });
   let timer: NodeJS.Timeout | undefined;

@@ -2,7 +2,7 @@
  * .xlsx workbooks (Excel, WPS, Numbers, survey-tool exports) through exceljs, each sheet a grid. Packages exceljs
  * cannot open as written (prefixed SpreadsheetML, Apple's sheet.xml) are retried repaired.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { repairXlsxPackage } from '../../xlsx-repair.ts';
 import { at, type Grid, MAX_COLUMNS, MAX_ROWS, MAX_SHEETS } from '../model.ts';
 import { tidy } from '../values.ts';
@@ -26,10 +26,15 @@ export const IGNORED_NODES = [
   'sheetProtection',
 ];
 
+/** exceljs, loaded with the first workbook (~0.5 MB with its zip and stream packages, a chunk of its own). */
+let excel: typeof ExcelJS | undefined;
+
 /** Opens an .xlsx package; throws when exceljs cannot read it even repaired. */
 export async function loadWorkbook(data: Buffer): Promise<ExcelJS.Workbook> {
+  excel ??= (await import('exceljs')).default;
+  const { Workbook } = excel;
   const load = async (buffer: Buffer) => {
-    const workbook = new ExcelJS.Workbook();
+    const workbook = new Workbook();
     await workbook.xlsx.load(buffer as unknown as ExcelJS.Buffer, { ignoreNodes: IGNORED_NODES });
     return workbook;
   };
@@ -44,11 +49,13 @@ export async function loadWorkbook(data: Buffer): Promise<ExcelJS.Workbook> {
   const repaired = await repairXlsxPackage(data).catch(() => null);
   if (repaired) return load(repaired);
   if (first) throw first;
-  return new ExcelJS.Workbook();
+  return new Workbook();
 }
 
 /** The sheets of a workbook as grids (merged cells resolved, formulas by their cached result). */
 export function workbookGrids(workbook: ExcelJS.Workbook): Grid[] {
+  // Every workbook comes from loadWorkbook, which loaded exceljs.
+  const merged = excel?.ValueType.Merge;
   const grids: Grid[] = [];
   for (const sheet of workbook.worksheets.slice(0, MAX_SHEETS)) {
     const grid: Grid = {
@@ -70,7 +77,7 @@ export function workbookGrids(workbook: ExcelJS.Workbook): Grid[] {
       for (let c = 1; c <= lastCol; c++) {
         const cell = row.findCell(c);
         if (!cell) continue;
-        if (cell.type === ExcelJS.ValueType.Merge) {
+        if (cell.type === merged) {
           grid.covered.add(at(r, c));
           continue;
         }
