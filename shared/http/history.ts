@@ -1,7 +1,7 @@
 /**
  * The audit trail as pages show it: each action as a sentence (shared/domain/audit-sentences.ts), Beijing time, and a
- * button that copies the lines as plain text (for a 工作记录 or a message). Used by the base page's 操作记录, the
- * page of actions tied to no base, and the one log of everything (log-page.ts).
+ * button that copies the lines as plain text (for a 工作记录 or a message). Used by the base page's 操作记录 and the
+ * one log of everything (log-page.ts).
  */
 import { html, raw } from 'hono/html';
 import {

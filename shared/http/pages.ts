@@ -1,6 +1,7 @@
 /**
  * The dashboard's pages (Chinese, server-rendered): overview by city with the deadline countdown, a city, a base,
- * the unmatched queue, notices, search, the audit trail. Staff see every city and the action forms; a bureau sees
+ * the unmatched queue, notices, search (also by an upload's receipt number); the old `/audit` sends its visitors
+ * to the log (log-page.ts). Staff see every city and the action forms; a bureau sees
  * its own city, read-only. Every page takes `?asOf=` to show the state at another moment.
  */
 import type { Context, Hono } from 'hono';
@@ -12,12 +13,12 @@ import { localDay } from '../domain/notice-schedule.ts';
 import { formItemName, indicatorName, paperOf, STATE_NAMES } from '../domain/notice-text.ts';
 import type { BaseStatus } from '../domain/records.ts';
 import { daysUntilDeadline, deadlineInstant } from '../domain/round-time.ts';
+import { NO_BASE } from '../use-cases/audit-log.ts';
 import { listCityContacts } from '../use-cases/contacts.ts';
 import { evaluateBase } from '../use-cases/evaluate.ts';
 import { listExcluded } from '../use-cases/excluded.ts';
 import { listUnmatched } from '../use-cases/query.ts';
 import {
-  auditTrail,
   baseDetail,
   type CitySummary,
   cityOverview,
@@ -37,7 +38,6 @@ import { assertCity, type HttpEnv, type Principal, requireStaff, requireUser } f
 import { basePage } from './base-page.ts';
 import { asOfOf, csrfToken, type HttpDeps } from './deps.ts';
 import { readFlash } from './flash.ts';
-import { auditTable } from './history.ts';
 import {
   cityName,
   formGuard,
@@ -53,6 +53,7 @@ import {
   stateChip,
   when,
 } from './html.ts';
+import { LOG_PATH } from './log-page.ts';
 
 type Ctx = Context<HttpEnv>;
 
@@ -364,13 +365,12 @@ ${inactive.map((b: Base) => html`<p>${b.name}（${cityName(round, b.city)}）<sp
     return c.html(page(frame(c, '搜索', 'search'), body));
   });
 
-  app.get('/audit', async (c) => {
-    requireStaff(c);
-    const events = await auditTrail(ctx, null);
-    const body = html`
-<h1>操作记录 <span class="muted small">不涉及具体基地的操作（登记公函、生成链接等）；基地的操作见各基地页面</span></h1>
-${auditTable(round, events)}`;
-    return c.html(page(frame(c, '操作记录', 'audit'), body));
+  // The old page of actions tied to no base is retired: /log shows the same with its base filter (and `baseId`,
+  // which /api/audit takes, becomes /log's base). Permanent, so bookmarks follow it; /log itself is staff only.
+  app.get('/audit', (c) => {
+    requireUser(c);
+    const baseId = c.req.query('baseId')?.trim();
+    return c.redirect(`${LOG_PATH}?${new URLSearchParams({ base: baseId || NO_BASE })}`, 301);
   });
 
   // -- pieces -------------------------------------------------------------------------------------------------

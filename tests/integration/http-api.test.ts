@@ -588,6 +588,38 @@ describe('HTTP API', () => {
       const global = (await json<{ action: string }[]>(await get('/api/audit', staff))).map((a) => a.action);
       expect(global).toContain('record-city-letter');
     });
+
+    it('sends the retired /audit page to the log with the same filter, and keeps /api/audit answering', async () => {
+      // Act
+      const old = await get('/audit', staff);
+      const oldForBase = await get('/audit?baseId=p11', staff);
+      const log = await get(old.headers.get('location') ?? '', staff);
+      const logJson = await json<{ entries: { action: string; baseId: string | null }[] }>(
+        await get('/api/audit/log?base=none', staff),
+      );
+      const oldJson = await json<{ action: string; baseId: string | null }[]>(await get('/api/audit', staff));
+      const spec = await json<{ paths: Record<string, { get?: { description?: string } }> }>(
+        await get('/api/openapi.json'),
+      );
+      const bureauOld = await get('/audit', bureau);
+
+      // Assess
+      expect(old.status).toBe(301);
+      expect(old.headers.get('location')).toBe('/log?base=none');
+      expect(oldForBase.headers.get('location')).toBe('/log?base=p11');
+      expect(log.status).toBe(200);
+      const page = await log.text();
+      expect(page).toContain('<option value="none" selected>不涉及具体基地的操作</option>');
+      expect(page).toContain('登记长治市商务局公函');
+      expect(page).not.toContain('href="/audit"');
+      expect(logJson.entries.length).toBeGreaterThan(0);
+      expect(logJson.entries.every((e) => e.baseId === null)).toBe(true);
+      expect(logJson.entries.map((e) => e.action).sort()).toEqual(oldJson.map((e) => e.action).sort());
+      expect(spec.paths['/api/audit']?.get?.description).toContain('已停用');
+      expect(spec.paths['/api/audit']?.get?.description).toContain('/api/audit/log?base=none');
+      expect(bureauOld.status).toBe(301);
+      expect((await get(bureauOld.headers.get('location') ?? '', bureau)).status).toBe(403);
+    });
   });
 
   describe('dashboard routes', () => {
@@ -599,7 +631,7 @@ describe('HTTP API', () => {
           '/bases/p02',
           '/cities/taiyuan',
           '/unmatched',
-          '/audit',
+          '/log',
           '/notices?city=taiyuan',
           `/download/${doc.submissionId}/${doc.sha256}`,
         ].map(async (path) => [path, (await get(path, bureau)).status] as const),

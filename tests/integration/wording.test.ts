@@ -384,7 +384,7 @@ describe('wording of the pages and the export', () => {
       '/excluded',
       '/notices',
       `/search?q=${encodeURIComponent('易淘')}`,
-      '/audit',
+      '/log?base=none',
       '/log',
     ];
     const moments = ['', '?asOf=2023-11-12T09:00:00%2B08:00', '?asOf=2023-11-16T09:00:00%2B08:00'];
@@ -415,10 +415,12 @@ describe('wording of the pages and the export', () => {
     expect(text('/cities/changzhi')).toContain('1. 易淘电商信息产业园');
     expect(text('/excluded')).toContain('239新媒体产业园');
     // The audit trail in sentences: names for cities and bases, the letter's ranking numbered, no field names.
-    expect(text('/audit')).toContain('登记长治市商务局公函：试点单位平顺网红直播基地；推荐排序1.易淘电商信息产业园');
+    expect(text('/log?base=none')).toContain(
+      '登记长治市商务局公函：试点单位平顺网红直播基地；推荐排序1.易淘电商信息产业园',
+    );
     expect(text('/bases/p11')).toContain('登记纸质材料2份（2023年11月8日收到）');
     expect(text('/log')).toContain('登记纸质材料2份（2023年11月8日收到）');
-    for (const url of ['/audit', '/log', '/bases/p11'])
+    for (const url of ['/log?base=none', '/log', '/bases/p11'])
       expect(text(url)).not.toMatch(/pilotUnits|ranking|receivedOn|city:|\d{4}-\d{2}-\d{2}T/);
     expect(seeded.excludedId).toMatch(/^s-/);
   });
