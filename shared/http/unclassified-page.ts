@@ -127,7 +127,12 @@ ${
 <thead><tr><th>基地</th><th>文件</th><th>收到时间</th><th>系统判断依据</th><th>${isStaff ? '核实' : '可能对应的指标'}</th></tr></thead>
 <tbody>${queue.map((d) => row(d, isStaff, csrf))}</tbody></table></div>`
 }
-<p class="small muted">JSON：<a href="/api/unclassified">/api/unclassified</a>${isStaff ? html`　·　<a href="/ui/vocabulary">词表建议</a>（人工分类时从文件名中提出的新词）` : ''}</p>`;
+${
+  // JSON and its address are for staff (and their tools); a bureau reads the page.
+  isStaff
+    ? html`<p class="small muted" id="unclassified-links">JSON：<a href="/api/unclassified">/api/unclassified</a>　·　<a href="/ui/vocabulary">词表建议</a>（人工分类时从文件名中提出的新词）</p>`
+    : ''
+}`;
     return c.html(
       page(
         {

@@ -79,6 +79,8 @@ describeNeeding('chromium')('unclassified queue in chromium', () => {
     await expect(pingshun.locator('td').nth(1).textContent()).resolves.toContain(ASKED);
     await expect(pingshun.locator('td.reasons').textContent()).resolves.toMatch(/文件名含/);
     await expect(pingshun.locator(`button:has-text("计入：${merchants.name}")`).count()).resolves.toBe(1);
+    // Staff keep the JSON address (and the vocabulary's).
+    await expect(page.locator('#unclassified-links a[href="/api/unclassified"]').count()).resolves.toBe(1);
     await page.screenshot({ path: join(SCREENSHOTS, 'unclassified.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: join(SCREENSHOTS, 'unclassified-phone.png'), fullPage: false });
@@ -179,6 +181,10 @@ describeNeeding('chromium')('unclassified queue in chromium', () => {
     expect(await rows.count()).toBe(1);
     await expect(rows.first().textContent()).resolves.toContain('平顺网红直播基地');
     expect(await page.locator('#unclassified button').count()).toBe(0);
+    // A bureau is never shown JSON or API addresses (the same words staff see them by).
+    await expect(page.locator('main').textContent()).resolves.not.toContain('JSON');
+    expect(await page.locator('main a[href^="/api/"]').count()).toBe(0);
+    expect(await page.locator('#unclassified-links').count()).toBe(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'unclassified-bureau.png'), fullPage: true });
   });
 });
