@@ -41,7 +41,7 @@ interface Run {
 }
 
 /** Runs `node <args>` with the RSS hook; wall time from spawn to exit. */
-async function runNode(args: string[], env: Record<string, string> = {}): Promise<Run> {
+export async function runNode(args: string[], env: Record<string, string> = {}): Promise<Run> {
   const rssFile = join(tmpdir(), `intake-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const started = performance.now();
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(

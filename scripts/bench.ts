@@ -495,6 +495,9 @@ function option(name: string): string | undefined {
 if (process.argv.includes('--batch')) {
   // The batch benchmark (scripts/bench-batch.ts): a round of messages through the CLI beside the bare libraries.
   process.exitCode = await (await import('./bench-batch.ts')).benchBatch();
+} else if (process.argv.includes('--scale')) {
+  // Status at scale (scripts/bench-scale.ts): one city's status in a 2,000-base round and in one ten times smaller.
+  process.exitCode = await (await import('./bench-scale.ts')).benchScale();
 } else if (process.argv.includes('--ocr')) {
   // The OCR benchmark (scripts/bench-ocr.ts): accuracy, s/page and peak RSS, beside Debian's tesseract.
   process.exitCode = await (await import('./bench-ocr.ts')).benchOcr(process.argv.slice(2));

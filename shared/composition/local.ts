@@ -213,8 +213,19 @@ async function ensureTable(client: DynamoDBClient, tableName: string): Promise<v
       // Another process created it between the two calls.
       if ((createError as { name?: string }).name !== 'ResourceInUseException') throw createError;
     }
+    // dynalite answers CreateTable while the table is CREATING, and refuses writes until it is ACTIVE.
+    const until = Date.now() + TABLE_ACTIVE_WAIT_MS;
+    for (;;) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      if (Table?.TableStatus === 'ACTIVE') return;
+      if (Date.now() > until) throw new Error(`table ${tableName} not ACTIVE after ${TABLE_ACTIVE_WAIT_MS} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 }
+
+/** How long a new local table may take to become ACTIVE. */
+const TABLE_ACTIVE_WAIT_MS = 10_000;
 
 async function ensureBucket(client: S3Client, bucket: string, bucketDir: string): Promise<void> {
   const { CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand } = await import('@aws-sdk/client-s3');

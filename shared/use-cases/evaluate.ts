@@ -42,7 +42,8 @@ export async function baseChanged(ctx: AppContext, baseId: string): Promise<Base
 export async function evaluateAll(ctx: AppContext, input: { asOf?: Date; city?: string } = {}): Promise<BaseStatus[]> {
   const now = ctx.clock.now();
   const asOf = input.asOf ?? now;
-  const bases = (await listRegistry(ctx)).filter((b) => b.participating && (!input.city || b.city === input.city));
+  // A city's bases, statuses and revisions are read without the other cities' (flat as the round grows).
+  const bases = (await listRegistry(ctx, input.city ? { city: input.city } : {})).filter((b) => b.participating);
   const [stored, revisions] = await Promise.all([
     ctx.records.statuses.listWithRevisions(input.city),
     ctx.records.statuses.getRevisions(bases.map((b) => b.id)),

@@ -35,7 +35,10 @@ export type Excluded = z.infer<typeof excludedSchema>;
 /** Submissions received by `asOf` from bases that take no part, oldest first; limited to `cities` when given. */
 export async function listExcluded(ctx: AppContext, asOf: Date, cities?: readonly string[]): Promise<Excluded[]> {
   const at = asOf.toISOString();
-  const outside = (await listRegistry(ctx)).filter((b) => !b.participating && (!cities || cities.includes(b.city)));
+  const scope = cities?.length === 1 ? { city: cities[0] as string } : {};
+  const outside = (await listRegistry(ctx, scope)).filter(
+    (b) => !b.participating && (!cities || cities.includes(b.city)),
+  );
   const out: Excluded[] = [];
   for (const base of outside) {
     const submissions = (await ctx.records.submissions.listByBase(base.id)).filter(

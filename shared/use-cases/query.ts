@@ -66,9 +66,10 @@ export async function listUnmatched(
   ctx: UsingRecords<'submissions' | 'documents' | 'registeredBases', 'round'>,
   asOf: Date,
 ): Promise<Unmatched[]> {
-  const registry = await listRegistry(ctx);
   const submissions = (await ctx.records.submissions.listUnmatched()).filter((s) => s.receivedAt <= asOf.toISOString());
   const out: Unmatched[] = [];
+  if (submissions.length === 0) return out;
+  const registry = await listRegistry(ctx);
   for (const submission of submissions) {
     const documents = await ctx.records.documents.listBySubmission(submission.id);
     const fileNames = documents.map((d) => d.fileName);
@@ -114,41 +115,56 @@ export interface CityStatus {
   findings: Finding[];
 }
 
-/** The standing of every city at `asOf` (default now). */
-export async function queryCityStatus(ctx: AppContext, input: { asOf?: Date } = {}): Promise<CityStatus[]> {
+/** The standing of every city at `asOf` (default now); with `city`, of that city alone, read without the others. */
+export async function queryCityStatus(
+  ctx: AppContext,
+  input: { asOf?: Date; city?: string } = {},
+): Promise<CityStatus[]> {
   const asOf = input.asOf ?? ctx.clock.now();
-  const [statuses, records, registry] = await Promise.all([
-    evaluateAll(ctx, { asOf }),
-    ctx.records.cities.list(),
-    listRegistry(ctx),
+  const statuses = await evaluateAll(ctx, { asOf, ...(input.city ? { city: input.city } : {}) });
+  return cityLines(ctx, asOf, statuses, input.city);
+}
+
+/** The city lines of statuses computed at `asOf`: every city's, or one city's. */
+export async function cityLines(
+  ctx: AppContext,
+  asOf: Date,
+  statuses: readonly BaseStatus[],
+  only?: string,
+): Promise<CityStatus[]> {
+  const [records, registry] = await Promise.all([
+    only ? ctx.records.cities.get(only).then((record) => (record ? [record] : [])) : ctx.records.cities.list(),
+    listRegistry(ctx, only ? { city: only } : {}),
   ]);
-  return ctx.round.cities.map((city) => {
-    const bases = statuses.filter((s) => s.city === city.id);
-    const record = records.find((r) => r.city === city.id);
-    const letterAt =
-      record?.letterReceivedAt && record.letterReceivedAt <= asOf.toISOString() ? record.letterReceivedAt : null;
-    return {
-      city: city.id,
-      name: city.name,
-      bureau: city.bureau,
-      bases: bases.length,
-      byState: {
-        'not-received': bases.filter((b) => b.state === 'not-received').length,
-        incomplete: bases.filter((b) => b.state === 'incomplete').length,
-        complete: bases.filter((b) => b.state === 'complete').length,
-      },
-      late: bases.filter((b) => b.late).length,
-      overdue: bases.filter((b) => b.overdue).length,
-      openFindings: bases.reduce((sum, b) => sum + b.findings.filter((f) => f.severity !== 'info').length, 0),
-      paperComplete: bases.filter((b) => b.paperCopies >= PAPER_COPIES_REQUIRED).length,
-      paperLate: bases.filter((b) => (b as { paperLate?: boolean }).paperLate === true).length,
-      letterReceivedAt: letterAt,
-      pilotUnits: record?.pilotUnits ?? [],
-      ranking: record?.ranking ?? [],
-      newBases: newBasesOf(city, registry).map((b) => b.id),
-      findings: cityFindings(ctx.round, city, registry),
-    };
-  });
+  return ctx.round.cities
+    .filter((city) => !only || city.id === only)
+    .map((city) => {
+      const bases = statuses.filter((s) => s.city === city.id);
+      const record = records.find((r) => r.city === city.id);
+      const letterAt =
+        record?.letterReceivedAt && record.letterReceivedAt <= asOf.toISOString() ? record.letterReceivedAt : null;
+      return {
+        city: city.id,
+        name: city.name,
+        bureau: city.bureau,
+        bases: bases.length,
+        byState: {
+          'not-received': bases.filter((b) => b.state === 'not-received').length,
+          incomplete: bases.filter((b) => b.state === 'incomplete').length,
+          complete: bases.filter((b) => b.state === 'complete').length,
+        },
+        late: bases.filter((b) => b.late).length,
+        overdue: bases.filter((b) => b.overdue).length,
+        openFindings: bases.reduce((sum, b) => sum + b.findings.filter((f) => f.severity !== 'info').length, 0),
+        paperComplete: bases.filter((b) => b.paperCopies >= PAPER_COPIES_REQUIRED).length,
+        paperLate: bases.filter((b) => (b as { paperLate?: boolean }).paperLate === true).length,
+        letterReceivedAt: letterAt,
+        pilotUnits: record?.pilotUnits ?? [],
+        ranking: record?.ranking ?? [],
+        newBases: newBasesOf(city, registry).map((b) => b.id),
+        findings: cityFindings(ctx.round, city, registry),
+      };
+    });
 }
 
 /** Sealed paper copies the notice asks of each base. */

@@ -13,7 +13,7 @@ import type { AuditEvent, BaseStatus, CityRecord, DocumentRecord, Submission } f
 import { type BaseContacts, contactsOf, sendersByBase } from './contacts.ts';
 import type { AppContext, UsingRecords } from './context.ts';
 import { evaluateAll, evaluateBase, UnknownBaseError } from './evaluate.ts';
-import { type CityStatus, PAPER_COPIES_REQUIRED, queryCityStatus } from './query.ts';
+import { type CityStatus, cityLines, PAPER_COPIES_REQUIRED } from './query.ts';
 import { listRegistry } from './registry.ts';
 
 /** One city's line of the overview (the use case's city status). */
@@ -36,9 +36,11 @@ export { PAPER_COPIES_REQUIRED };
 
 /** The overview by city at `asOf`, limited to `cities` when given (a bureau's own). */
 export async function cityOverview(ctx: AppContext, asOf: Date, cities?: readonly CityId[]): Promise<Overview> {
-  // The city lines come from the use case (one definition of "late", "paper complete", "letter received"); the
-  // statuses are computed once more for the base list, concurrently.
-  const [lines, statuses] = await Promise.all([queryCityStatus(ctx, { asOf }), evaluateAll(ctx, { asOf })]);
+  // The city lines come from the use case (one definition of "late", "paper complete", "letter received"), from the
+  // same statuses as the base list. One city's page reads that city's records only (flat as the other cities grow).
+  const only = cities?.length === 1 ? cities[0] : undefined;
+  const statuses = await evaluateAll(ctx, { asOf, ...(only ? { city: only } : {}) });
+  const lines = await cityLines(ctx, asOf, statuses, only);
   const wanted = (city: string) => !cities || cities.includes(city as CityId);
   return {
     asOf: asOf.toISOString(),

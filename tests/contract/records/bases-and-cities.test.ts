@@ -44,6 +44,22 @@ describeOnEachStore('registered bases', (records) => {
     expect((await records().registeredBases.list('2024')).map((b) => b.id)).toEqual(['n-9']);
     expect(await records().registeredBases.list('2025')).toEqual([]);
   });
+
+  it("lists one city's registered bases of a round, a base that moved city under its new city only", async () => {
+    // Act
+    await records().registeredBases.save('2023', base);
+    await records().registeredBases.save('2023', { ...base, id: 'n-3', city: 'datong' });
+    await records().registeredBases.save('2023', { ...base, id: 'n-4', city: 'datong' });
+    await records().registeredBases.save('2023', { ...base, id: 'n-4', city: 'jinzhong' });
+    await records().registeredBases.save('2024', { ...base, id: 'n-9' });
+
+    // Assess
+    expect((await records().registeredBases.list('2023', 'taiyuan')).map((b) => b.id)).toEqual(['n-2']);
+    expect((await records().registeredBases.list('2023', 'datong')).map((b) => b.id)).toEqual(['n-3']);
+    expect((await records().registeredBases.list('2023', 'jinzhong')).map((b) => b.id)).toEqual(['n-4']);
+    expect(await records().registeredBases.list('2023', 'yuncheng')).toEqual([]);
+    expect((await records().registeredBases.list('2024', 'taiyuan')).map((b) => b.id)).toEqual(['n-9']);
+  });
 });
 
 describeOnEachStore('senders', (records) => {

@@ -12,7 +12,8 @@
  * | base revision    | BASE#<baseId>      | REV                    | -                                         | -                                |
  * | staff decision   | BASE#<baseId>      | DECISION#<kind>#<key>  | -                                         | -                                |
  * | city record      | CITY#<city>        | RECORD                 | -                                         | CITYREC / <city>                 |
- * | registered base  | ROUND#<roundId>    | BASE#<baseId>          | -                                         | -                                |
+ * | registered base  | ROUND#<roundId>    | BASE#<baseId>          | -                                         | REGBASE#<roundId> / CITY#<city>#<baseId> |
+ * | its index marker | ROUND#<roundId>    | BASEINDEX              | -                                         | -                                |
  * | notice           | NOTICE#<city>      | <asOf>#<id>            | -                                         | NOTICE / <asOf>#<city>#<id>       |
  * | sender           | SENDER#<address>   | SENDER                 | -                                         | -                                |
  * | audit event      | AUDIT#<baseId|-> | <at>#<id>              | -                                         | -                                |
@@ -31,6 +32,8 @@
  * - submissions / documents of a base, oldest first: Query gsi1 pk=BASE#id, sk begins_with SUB# / DOC#
  * - unmatched queue / quarantine: Query gsi1 pk=UNMATCHED / QUARANTINE, sk begins_with SUB#
  * - statuses, all or by city: Query gsi2 pk=STATUS (sk begins_with CITY#<city>#)
+ * - registered bases of a round: Query pk=ROUND#round, sk begins_with BASE#; of one city: Query gsi2
+ *   pk=REGBASE#round, sk begins_with CITY#<city>#
  * - notices of a city, newest first: Query pk=NOTICE#city, descending; all notices: Query gsi2 pk=NOTICE
  * - duplicate Message-ID: conditional Put on MSGID#<sha256>
  * - decisions of a base: Query pk=BASE#id, sk begins_with DECISION#; revision: GetItem BASE#id/REV

@@ -6,8 +6,9 @@ import { Partitions } from './keyed.ts';
 export class MemoryRegisteredBases implements RegisteredBaseRecords {
   private readonly bases = new Partitions<Base>();
 
-  async list(roundId: string): Promise<Base[]> {
-    return this.bases.list(roundId);
+  async list(roundId: string, city?: string): Promise<Base[]> {
+    const all = this.bases.list(roundId);
+    return city === undefined ? all : all.filter((base) => base.city === city);
   }
 
   async save(roundId: string, base: Base): Promise<void> {
