@@ -14,7 +14,7 @@
  * The record reads of the city status are counted by kind (items returned), to show the access pattern: no Scan,
  * and nothing read of another city.
  *
- *   npm run bench -- --scale [--bases 2000] [--city-bases 160] [--docs 50]
+ *   npm run bench -- --scale [--bases 2000] [--city-bases 160] [--docs 50] [--keep]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -253,6 +253,7 @@ export async function benchScale(): Promise<number> {
     console.log(missed.length === 0 ? 'all targets met' : `targets missed: ${missed.join(', ')}`);
     return missed.length === 0 ? 0 : 1;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (process.argv.includes('--keep')) console.log(`stores kept in ${dir}`);
+    else await rm(dir, { recursive: true, force: true });
   }
 }

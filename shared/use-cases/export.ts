@@ -2,8 +2,9 @@
  * Export: the status workbook staff hand to the experts (`intake export --out 汇总.xlsx`, `/api/export.xlsx`), and a
  * city's own workbook for its bureau (`?city=` / `--city`).
  *
- * Primary course: evaluate every participating base at `asOf` (reporting progress base by base); take the city
- * lines from queryCityStatus; write a summary sheet (one row per city), one sheet of every base, one sheet per city
+ * Primary course: the statuses of every participating base at `asOf` as evaluateAll gives them (stored ones reused),
+ * each base's contact from its documents (reporting progress base by base); the city lines from the same statuses;
+ * write a summary sheet (one row per city), one sheet of every base, one sheet per city
  * (one row per base, with its contact, what is missing and the findings listed), the unmatched queue and the
  * submissions from bases outside the list. Every table sheet opens with a title row and a 截至 line (Beijing time),
  * numbers its rows (序号), ends in a 合计 row where there is something to add up, colours the state cells (齐全 green,
@@ -16,9 +17,9 @@ import { chineseDate, chineseTime, chineseWhen, deadlineWords } from '../domain/
 import { describeBase, noticeCitation, paperOf } from '../domain/notice-text.ts';
 import type { BaseStatus, DocumentRecord } from '../domain/records.ts';
 import type { AppContext } from './context.ts';
-import { evaluateBase } from './evaluate.ts';
+import { evaluateAll } from './evaluate.ts';
 import { listExcluded } from './excluded.ts';
-import { listUnmatched, PAPER_COPIES_REQUIRED, queryCityStatus } from './query.ts';
+import { cityLines, listUnmatched, PAPER_COPIES_REQUIRED } from './query.ts';
 import { listRegistry } from './registry.ts';
 import { MATERIAL_HEADINGS, materialCells, STATE_HEADINGS, stateCells } from './status-columns.ts';
 
@@ -119,21 +120,19 @@ export async function buildStatusWorkbook(
   const cities = round.cities.filter((c) => !only || c.id === only);
   const at = (iso: string | null | undefined) => (iso ? chineseWhen(iso, round) : '');
   const registry = await listRegistry(ctx);
-  const participating = registry.filter((b) => b.participating && (!only || b.city === only));
-  const total = participating.length + cities.length + 3;
+  const total = registry.filter((b) => b.participating && (!only || b.city === only)).length + cities.length + 3;
   let done = 0;
   const step = (detail: string) => input.onProgress?.(++done, total, detail);
 
-  const statuses: BaseStatus[] = [];
+  // The statuses as the status command reads them (stored ones reused when nothing changed), in registry order.
+  const statuses = await evaluateAll(ctx, { asOf, ...(only ? { city: only } : {}) });
   const contacts = new Map<string, { person: string; phone: string }>();
-  for (const base of participating) {
-    const status = await evaluateBase(ctx, { baseId: base.id, asOf });
-    statuses.push(status);
-    contacts.set(base.id, contactOf(status, await ctx.records.documents.listByBase(base.id)));
-    step(base.name);
+  for (const status of statuses) {
+    contacts.set(status.baseId, contactOf(status, await ctx.records.documents.listByBase(status.baseId)));
+    step(status.name);
   }
-  const [cityLines, unmatched, records, allExcluded] = await Promise.all([
-    queryCityStatus(ctx, { asOf }),
+  const [lines, unmatched, records, allExcluded] = await Promise.all([
+    cityLines(ctx, asOf, statuses, only ?? undefined),
     only ? Promise.resolve([]) : listUnmatched(ctx, asOf),
     ctx.records.cities.list(),
     listExcluded(ctx, asOf, only ? [only] : undefined),
@@ -206,14 +205,14 @@ export async function buildStatusWorkbook(
   };
 
   if (!only) {
-    const lines = cityLines.filter((c) => cities.some((x) => x.id === c.city));
-    const sum = (pick: (c: (typeof lines)[number]) => number) => lines.reduce((n, c) => n + pick(c), 0);
+    const shown = lines.filter((c) => cities.some((x) => x.id === c.city));
+    const sum = (pick: (c: (typeof shown)[number]) => number) => shown.reduce((n, c) => n + pick(c), 0);
     const summary = addTable(book, {
       name: SUMMARY_SHEET,
       title: title('汇总表'),
       note: asOfLine,
       columns: [...SUMMARY_COLUMNS],
-      rows: lines.map((c) => [
+      rows: shown.map((c) => [
         c.name,
         c.bureau,
         c.bases,
@@ -231,7 +230,7 @@ export async function buildStatusWorkbook(
         c.findings.map((f) => f.message).join('\n'),
       ]),
       totals: [
-        `${lines.length}个地市`,
+        `${shown.length}个地市`,
         '',
         sum((c) => c.bases),
         sum((c) => c.byState.complete),
@@ -251,7 +250,7 @@ export async function buildStatusWorkbook(
     });
     summary.addRow([]);
     summary.addRow([`${round.title}：依据${noticeCitation(round)}`]);
-    sheets.push({ name: SUMMARY_SHEET, rows: lines.length });
+    sheets.push({ name: SUMMARY_SHEET, rows: shown.length });
 
     const ordered = cities.flatMap((city) => statuses.filter((s) => s.city === city.id));
     const all = addTable(book, {
