@@ -19,6 +19,7 @@ import type {
   OverdueItem,
   Submission,
 } from './records.ts';
+import { PORTAL_SENDER } from './records.ts';
 import { deadlineInstant } from './round-time.ts';
 import { checkRules } from './rules.ts';
 
@@ -193,6 +194,8 @@ export function evaluate(input: EvaluationInput): BaseStatus {
     overdue: overdueItems.length > 0,
     overdueItems,
     submissions: submissions.length,
+    senders: [...new Set(submissions.flatMap((s) => (s.from && !PORTAL_SENDER.test(s.from) ? [s.from] : [])))],
+    receipts: [...new Set(submissions.flatMap((s) => (s.receipt ? [s.receipt] : [])))],
     firstReceivedAt: submissions[0]?.receivedAt ?? documents[0]?.receivedAt ?? null,
     lastReceivedAt: submissions.at(-1)?.receivedAt ?? documents.at(-1)?.receivedAt ?? null,
     documents: documents.map((d) => ({

@@ -65,6 +65,9 @@ export const baseMatchSchema = z.object({
 });
 
 /** One received message or upload, stored raw before anything parses it. */
+/** The upload portal's stand-in sender (`upload-portal@intake.invalid`), when an upload names nobody: not a contact. */
+export const PORTAL_SENDER = /@intake\.invalid>?$/;
+
 export const submissionSchema = z.object({
   id: z.string(),
   roundId: z.string(),
@@ -214,6 +217,10 @@ export const baseStatusSchema = z.object({
     .meta({ description: '截止仍缺：已过截止时间，截至 asOf 仍缺必需材料（见 overdueItems）' }),
   overdueItems: z.array(overdueItemSchema).default([]),
   submissions: z.number().int(),
+  /** The From of each submission counted (the upload portal's stand-in left out), first seen first. */
+  senders: z.array(z.string()).default([]),
+  /** The upload portal's receipt numbers of the submissions counted. */
+  receipts: z.array(z.string()).default([]),
   firstReceivedAt: z.string().nullable(),
   lastReceivedAt: z.string().nullable(),
   documents: z.array(

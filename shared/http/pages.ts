@@ -83,7 +83,7 @@ export function registerPages(app: Hono<HttpEnv>, deps: HttpDeps): void {
       listExcluded(ctx, at, visible(principal)).then((q) => q.length),
     ]);
     const bases = overview.bases;
-    const words = await tableSearchWords(ctx, at);
+    const words = await tableSearchWords(ctx, bases);
     const count = (state: BaseStatus['state']) => bases.filter((b) => b.state === state).length;
     const body = html`
 <h1>${isStaff(principal) ? '全省' : cityName(round, principal.city)}参评基地电子材料报送（接收）情况</h1>
@@ -122,11 +122,8 @@ ${isStaff(principal) ? html`<p class="small muted">JSON：<a href="/api/status">
     if (!city) return c.html(page(frame(c, '未找到'), html`<h1>没有该地市</h1>`), 404);
     assertCity(principal, city.id);
     const at = asOf(c);
-    const [overview, record, words] = await Promise.all([
-      cityOverview(ctx, at, [city.id]),
-      cityRecordOf(ctx, city.id),
-      tableSearchWords(ctx, at),
-    ]);
+    const [overview, record] = await Promise.all([cityOverview(ctx, at, [city.id]), cityRecordOf(ctx, city.id)]);
+    const words = await tableSearchWords(ctx, overview.bases);
     const summary = overview.cities[0]!;
     const nameOf = (baseId: string) => overview.bases.find((b) => b.baseId === baseId)?.name ?? baseId;
     const letter = summary.letterReceivedAt;

@@ -4,7 +4,7 @@
  * `asOf`: the base page shows one base's, the city contact list (phoning round) every base of a city.
  */
 import type { CityId } from '../domain/catalogue.ts';
-import type { BaseStatus, DocumentRecord, Submission } from '../domain/records.ts';
+import { type BaseStatus, type DocumentRecord, PORTAL_SENDER, type Submission } from '../domain/records.ts';
 import type { AppContext } from './context.ts';
 import { evaluateBase } from './evaluate.ts';
 import { listRegistry } from './registry.ts';
@@ -42,9 +42,6 @@ export interface BaseContacts {
   /** Newest first. */
   senders: SeenSender[];
 }
-
-/** The upload portal's stand-in sender, when an upload names nobody. */
-const PORTAL_SENDER = /@intake\.invalid>?$/;
 
 /** The bare address of a From value (`"平顺基地" <a@b.cn>` -> `a@b.cn`), lower-cased. */
 export function senderAddress(from: string): string | null {
@@ -111,24 +108,4 @@ export async function listCityContacts(ctx: AppContext, input: { city: CityId; a
       return contactsOf(status, documents, submissions);
     }),
   );
-}
-
-/**
- * The sender addresses each base's submissions came from up to `asOf` (one read of every submission, or the list
- * given when the caller read it already), for the overview's search by sender.
- */
-export async function sendersByBase(
-  ctx: AppContext,
-  asOf: Date,
-  submissions?: readonly Submission[],
-): Promise<Map<string, string[]>> {
-  const at = asOf.toISOString();
-  const out = new Map<string, string[]>();
-  for (const s of submissions ?? (await ctx.records.submissions.listAll())) {
-    if (!s.baseId || !s.from || s.receivedAt > at || PORTAL_SENDER.test(s.from)) continue;
-    const list = out.get(s.baseId) ?? [];
-    if (!list.includes(s.from)) list.push(s.from);
-    out.set(s.baseId, list);
-  }
-  return out;
 }

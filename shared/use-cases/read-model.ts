@@ -10,7 +10,7 @@ import type { Base, CityId, Indicator } from '../domain/catalogue.ts';
 import { claimedIndicators } from '../domain/evaluate.ts';
 import { shownText } from '../domain/notice-text.ts';
 import type { AuditEvent, BaseStatus, CityRecord, DocumentRecord, Submission } from '../domain/records.ts';
-import { type BaseContacts, contactsOf, sendersByBase } from './contacts.ts';
+import { type BaseContacts, contactsOf } from './contacts.ts';
 import type { AppContext, UsingRecords } from './context.ts';
 import { evaluateAll, evaluateBase, UnknownBaseError } from './evaluate.ts';
 import { type CityStatus, cityLines, PAPER_COPIES_REQUIRED } from './query.ts';
@@ -197,19 +197,18 @@ export async function searchBases(ctx: AppContext, text: string, cities?: readon
 
 /**
  * What the bases table's search finds a base by besides its name and files: its other names, the senders of its
- * submissions and the receipt numbers of its uploads, up to `asOf` (one read of every submission).
+ * submissions and the receipt numbers of its uploads, as its status (computed at the table's `asOf`) carries them. Only
+ * the shown bases' registry entries are read (one city's, for a city's table), nothing of their submissions.
  */
-export async function tableSearchWords(ctx: AppContext, asOf: Date): Promise<Map<string, string[]>> {
-  const [submissions, registry] = await Promise.all([ctx.records.submissions.listAll(), listRegistry(ctx)]);
-  const senders = await sendersByBase(ctx, asOf, submissions);
-  const at = asOf.toISOString();
-  const receipts = new Map<string, string[]>();
-  for (const s of submissions) {
-    if (!s.baseId || !s.receipt || s.receivedAt > at) continue;
-    receipts.set(s.baseId, [...(receipts.get(s.baseId) ?? []), s.receipt]);
-  }
+export async function tableSearchWords(
+  ctx: UsingRecords<'registeredBases', 'round'>,
+  statuses: readonly BaseStatus[],
+): Promise<Map<string, string[]>> {
+  const cities = new Set(statuses.map((s) => s.city));
+  const registry = await listRegistry(ctx, cities.size === 1 ? { city: [...cities][0] as string } : {});
+  const aliases = new Map(registry.map((b) => [b.id, b.aliases]));
   return new Map(
-    registry.map((b) => [b.id, [...b.aliases, ...(senders.get(b.id) ?? []), ...(receipts.get(b.id) ?? [])]]),
+    statuses.map((s) => [s.baseId, [...(aliases.get(s.baseId) ?? []), ...(s.senders ?? []), ...(s.receipts ?? [])]]),
   );
 }
 
