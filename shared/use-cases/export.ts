@@ -5,16 +5,18 @@
  * Primary course: the statuses of every participating base at `asOf` as evaluateAll gives them (stored ones reused),
  * each base's contact from its documents (reporting progress base by base); the city lines from the same statuses;
  * write a summary sheet (one row per city), one sheet of every base, one sheet per city
- * (one row per base, with its contact, what is missing and the findings listed), the unmatched queue and the
+ * (one row per base, with its contact, what is missing and the findings listed), the sheet of every missing,
+ * 待核实, invalid or late element (缺项明细, one row each: a cell lists the first few and points there, since Excel
+ * caps a row at 409 points and a base missing 38 items would be cut off on paper), the unmatched queue and the
  * submissions from bases outside the list. Every table sheet opens with a title row and a 截至 line (Beijing time),
  * numbers its rows (序号), ends in a 合计 row where there is something to add up, colours the state cells (齐全 green,
  * 不完整 yellow, 未收到 red, 逾期 orange), keeps its header frozen with an autofilter over the data, and prints on A4
  * landscape, one page wide, the header row repeated on every page.
  */
 import ExcelJS from 'exceljs';
-import type { CityId } from '../domain/catalogue.ts';
+import type { CityId, Round } from '../domain/catalogue.ts';
 import { chineseDate, chineseTime, chineseWhen, deadlineWords } from '../domain/chinese-time.ts';
-import { describeBase, noticeCitation, paperOf } from '../domain/notice-text.ts';
+import { DOCUMENT_KIND_NAMES, describeBase, noticeCitation, paperOf } from '../domain/notice-text.ts';
 import type { BaseStatus, DocumentRecord } from '../domain/records.ts';
 import type { AppContext } from './context.ts';
 import { evaluateAll } from './evaluate.ts';
@@ -27,6 +29,10 @@ import { MATERIAL_HEADINGS, materialCells, STATE_HEADINGS, stateCells } from './
 export const SUMMARY_SHEET = '汇总';
 /** Name of the sheet of every base, all cities together. */
 export const ALL_BASES_SHEET = '全部基地';
+/** Name of the sheet of every missing, 待核实, invalid or late element, one row each. */
+export const DETAIL_SHEET = '缺项明细';
+/** Column headings of the detail sheet. */
+export const DETAIL_COLUMNS = ['序号', '地市', '基地名称', '指标序号', '指标名称', '情况'] as const;
 /** Name of the unmatched-queue sheet. */
 export const UNMATCHED_SHEET = '待分配邮件';
 /** Name of the sheet of submissions from bases that take no part this round. */
@@ -89,6 +95,92 @@ export const SUMMARY_COLUMNS = [
   '新推荐基地数',
   '地市事项提示',
 ] as const;
+
+/** Elements a status cell names before it points to the detail sheet. */
+const LISTED_IN_CELL = 5;
+
+/**
+ * A list of elements as a status cell of the export shows it: one a line while short; else the first few and
+ * 「等N项，详见「缺项明细」表」 (the detail sheet lists every one), so the row stays within Excel's 409 points.
+ */
+export function shortList(list: readonly string[]): string {
+  if (list.length <= LISTED_IN_CELL + 1) return list.join('\n');
+  return [...list.slice(0, LISTED_IN_CELL), `等${list.length}项，详见「${DETAIL_SHEET}」表`].join('\n');
+}
+
+/** One line of the detail sheet (without 序号, 地市 and 基地名称). */
+export interface DetailLine {
+  /** 附件2 / 附件3, 报告表第N项, or the indicator's place in 附件1 (1-39). */
+  number: string;
+  name: string;
+  /** 缺少, 截止仍缺, 待核实, 无效, or 逾期提交（…收到）. */
+  situation: string;
+}
+
+/**
+ * The elements of a base that are missing (缺少; 截止仍缺 once past the deadline), only sent in a form that does
+ * not count (无效: an error finding such as a password or a damaged file), waiting for staff (待核实), or that
+ * arrived after the deadline (逾期提交, with the time): the two documents, the form's items, then the evidence in
+ * the order of 附件1.
+ */
+export function detailLines(round: Round, status: BaseStatus, at: (iso: string) => string): DetailLine[] {
+  const overdue = new Set(status.overdueItems.map((o) => `${o.element}|${o.item ?? ''}|${o.indicator ?? ''}`));
+  const missingWord = (key: string) => (overdue.has(key) ? '截止仍缺' : '缺少');
+  const errors = status.findings.filter((f) => f.severity === 'error');
+  const place = (slug: string) => round.indicators.findIndex((i) => i.slug === slug) + 1;
+  const indicator = (slug: string) => ({
+    number: place(slug) > 0 ? String(place(slug)) : '',
+    name: round.indicators.find((i) => i.slug === slug)?.name ?? slug,
+  });
+  const documentNumber = (kind: string) =>
+    kind === 'report-form' ? '附件2' : kind === 'self-assessment' ? '附件3' : '';
+  const formItem = (n: number) => ({
+    number: `报告表第${n}项`,
+    name: round.formItems.find((f) => f.item === n)?.label ?? '',
+  });
+  const lines: DetailLine[] = [];
+  for (const kind of status.missing.documents) {
+    const prefix = kind === 'report-form' ? 'form.' : kind === 'self-assessment' ? 'report.' : null;
+    const invalid = prefix !== null && errors.some((f) => f.code.startsWith(prefix));
+    lines.push({
+      number: documentNumber(kind),
+      name: DOCUMENT_KIND_NAMES[kind],
+      situation: invalid ? '无效' : missingWord(`${kind}||`),
+    });
+  }
+  for (const n of status.missing.formItems) {
+    lines.push({ ...formItem(n), situation: missingWord(`form-item|${n}|`) });
+  }
+  const missingEvidence = [...status.missing.evidence].sort((a, b) => place(a) - place(b));
+  for (const slug of missingEvidence) {
+    const invalid = errors.some((f) => f.indicator === slug);
+    lines.push({ ...indicator(slug), situation: invalid ? '无效' : missingWord(`evidence||${slug}`) });
+  }
+  for (const pending of [...(status.pendingEvidence ?? [])].sort((a, b) => place(a.indicator) - place(b.indicator))) {
+    lines.push({ ...indicator(pending.indicator), situation: '待核实' });
+  }
+  for (const late of status.lateItems) {
+    if (late.receivedAt === null) continue;
+    const what =
+      late.element === 'evidence' && late.indicator
+        ? indicator(late.indicator)
+        : late.element === 'form-item' && late.item !== undefined
+          ? formItem(late.item)
+          : late.element === 'report-form' || late.element === 'self-assessment'
+            ? { number: documentNumber(late.element), name: DOCUMENT_KIND_NAMES[late.element] }
+            : { number: '', name: late.message };
+    lines.push({ ...what, situation: `逾期提交（${at(late.receivedAt)}收到）` });
+  }
+  return lines;
+}
+
+/** Fills of the detail sheet's 情况 cells, by its first words. */
+const DETAIL_FILLS: readonly (readonly [string, string])[] = [
+  ['截止仍缺', STATE_FILLS.late],
+  ['逾期提交', STATE_FILLS.late],
+  ['无效', STATE_FILLS['not-received']],
+  ['缺少', STATE_FILLS.incomplete],
+];
 
 /** What the export reports while it works: `done` of `total` steps, and on what. */
 export type ExportProgress = (done: number, total: number, detail: string) => void;
@@ -165,7 +257,7 @@ export async function buildStatusWorkbook(
       ...stateCells(facts),
       contact?.person ?? '',
       contact?.phone ?? '',
-      ...materialCells(facts, at),
+      ...materialCells(facts, at, shortList),
       status.waived.map((f) => f.message).join('\n'),
       status.paperCopies,
       paper.receivedOn ? chineseDate(paper.receivedOn) : '',
@@ -281,6 +373,34 @@ export async function buildStatusWorkbook(
     sheets.push({ name: sheetName(city.name), rows: ofCity.length });
     step(city.name);
   }
+
+  const detailBases = cities.flatMap((city) => statuses.filter((s) => s.city === city.id));
+  const details = detailBases.flatMap((status) =>
+    detailLines(round, status, (iso) => chineseWhen(iso, round)).map((line) => ({ status, line })),
+  );
+  const detailSheet = addTable(book, {
+    name: DETAIL_SHEET,
+    title: title('：缺项明细'),
+    note:
+      `${asOfLine}。每行为一个基地的一项材料：「缺少」为尚未收到，「截止仍缺」为报送截止后仍未收到，「无效」为文件设有密码、` +
+      '已损坏等无法计入，「待核实」为已收到但对应指标待省商务厅核实（不计为缺少），「逾期提交」为截止后才收到。' +
+      '指标序号为评价指标（附件1）中的顺序。',
+    columns: [...DETAIL_COLUMNS],
+    rows: details.map(({ status, line }) => [
+      cityName(status.city),
+      status.name,
+      line.number,
+      line.name,
+      line.situation,
+    ]),
+    totals: ['', `${new Set(details.map((d) => d.status.baseId)).size}个基地`, '', '', `${details.length}项`],
+    widths: [6, 10, 30, 12, 44, 24],
+  });
+  details.forEach(({ line }, i) => {
+    const colour = DETAIL_FILLS.find(([word]) => line.situation.startsWith(word))?.[1];
+    if (colour) fill(detailSheet.getRow(HEADER_ROW + 1 + i).getCell(DETAIL_COLUMNS.indexOf('情况') + 1), colour);
+  });
+  sheets.push({ name: DETAIL_SHEET, rows: details.length });
 
   if (!only) {
     addTable(book, {

@@ -30,18 +30,26 @@ export const MATERIAL_HEADINGS = [
   '需核实事项',
 ] as const;
 
-/** The cells under MATERIAL_HEADINGS; `at` writes a receive time (the round's words for an instant). */
-export function materialCells(facts: BaseFacts, at: (iso: string | null) => string): (string | number)[] {
+/**
+ * The cells under MATERIAL_HEADINGS; `at` writes a receive time (the round's words for an instant). `items` writes
+ * the lists of elements (missing, 待核实, late, still missing), one a line unless the workbook shortens them (the
+ * staff export, whose 缺项明细 sheet lists every one: a cell of 38 lines is taller than Excel's 409-point row).
+ */
+export function materialCells(
+  facts: BaseFacts,
+  at: (iso: string | null) => string,
+  items: (list: readonly string[]) => string = lines,
+): (string | number)[] {
   return [
     facts.submissions,
     at(facts.firstReceivedAt),
     at(facts.lastReceivedAt),
-    lines(facts.missingDocuments),
-    lines(facts.missingFormItems),
-    lines(facts.missingEvidence),
-    lines(facts.pendingEvidence),
-    lines(facts.lateArrived),
-    lines(facts.overdueMissing),
+    items(facts.missingDocuments),
+    items(facts.missingFormItems),
+    items(facts.missingEvidence),
+    items(facts.pendingEvidence),
+    items(facts.lateArrived),
+    items(facts.overdueMissing),
     lines(facts.checks),
   ];
 }

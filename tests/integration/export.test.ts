@@ -11,6 +11,7 @@ import {
   ALL_BASES_SHEET,
   BASE_COLUMNS,
   buildStatusWorkbook,
+  DETAIL_SHEET,
   EXCLUDED_SHEET,
   HEADER_ROW,
   STATE_FILLS,
@@ -122,6 +123,7 @@ describe('status workbook', () => {
       SUMMARY_SHEET,
       ALL_BASES_SHEET,
       ...CITY_SHEETS,
+      DETAIL_SHEET,
       UNMATCHED_SHEET,
       EXCLUDED_SHEET,
     ]);
@@ -254,7 +256,7 @@ describe('status workbook', () => {
     const book = await open(workbook);
 
     // Assess
-    expect(book.worksheets.map((s) => s.name)).toEqual(['晋城市', EXCLUDED_SHEET]);
+    expect(book.worksheets.map((s) => s.name)).toEqual(['晋城市', DETAIL_SHEET, EXCLUDED_SHEET]);
     expect(summary).toMatchObject({ city: 'jincheng', unmatched: 0, excluded: 1 });
     expect(rows(book.getWorksheet('晋城市')!).length - 1).toBe(summary.bases);
     const other = await buildStatusWorkbook(stack.ctx, { asOf: new Date('2023-11-11T01:00:00Z'), city: 'changzhi' });
@@ -341,7 +343,7 @@ describe('intake export (CLI)', () => {
     const printed = JSON.parse(stdout) as { file: string; bases: number; sheets: { name: string; rows: number }[] };
     expect(printed).toMatchObject({ file: out, bases: 30 });
     expect(stderr).toBe('');
-    expect(book.worksheets).toHaveLength(16);
+    expect(book.worksheets).toHaveLength(17);
     const changzhi = rows(book.getWorksheet('长治市')!);
     const yitao = changzhi.find((r) => r[BASE_COLUMNS.indexOf('基地名称')] === '易淘电商信息产业园');
     expect(yitao?.[BASE_COLUMNS.indexOf('状态')]).toBe('材料不完整');
