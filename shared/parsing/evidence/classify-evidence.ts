@@ -189,11 +189,17 @@ function readable(signals: EvidenceSignals): EvidenceSignals {
 }
 
 /** Letterheads, document numbers and datelines: lines above a title that name the sender or the date. */
+/** The label of a cover's form field, before its colon. */
+const COVER_FIELD =
+  /^(?:密级|保密等级|紧急程度|签发人|编号|文号|页数|份数|\p{Script=Han}{0,4}(?:单位|日期|时间|名称|联系人|电话))[：:]/u;
+
 function isLetterhead(line: string): boolean {
   const text = line.replace(/\s/g, '');
   if (text.length > 40) return false;
   if (/^\S{0,16}\d{4}\s*[-年./]\s*\d{1,2}/.test(line) && text.length <= 30) return true;
   if (/〔\d{4}〕|\[\d{4}\]|第\d+号$|^编号/.test(text)) return true;
+  // A cover's form fields (单位名称：…, 报送日期：…, 密级：内部) say who sent it and when, not what it is.
+  if (COVER_FIELD.test(text)) return true;
   if (/文件$|^中共|^中国共产党/.test(text) && !/关于/.test(text)) return true;
   return /(?:委员会|支部|党委|总支|人民政府|办公室|商务局|商务厅|有限公司|有限责任公司|集团|协会|学会|研究院|大学|学院)$/.test(
     text,
@@ -334,13 +340,14 @@ function weigh(
     for (const group of vocabulary.listedTogether(text, named)) groups.push(group);
     return;
   }
-  // Column headers: a staff roster whose columns serve the indicators the notice lets share one table (负责项目,
-  // 政治面貌, 是否农民工) is the roster of the group's own indicator too (从业人员). Other columns name what a table
+  // Column headers: a staff roster whose columns serve several of the indicators the notice lets share one table
+  // (负责项目, 政治面貌, 是否农民工) is the roster of the group's own indicator too (从业人员). Other columns name what a table
   // holds, not what it is for (a promotions table has a 交易额 column): no set from them.
+  // A roster serving one of them only (姓名、入党时间 / 姓名、户籍、务工地) is that indicator's own list, not the staff's.
   if (!/姓名|名字/.test(text)) return;
   for (const [base, ...others] of vocabulary.shareable) {
     const served = others.filter((i) => distinct.has(i));
-    if (base === undefined || served.length === 0 || !columns(base)) continue;
+    if (base === undefined || served.length < 2 || !columns(base)) continue;
     add(base, SOURCE_WEIGHT.headers * MIN_DECIDED_SCORE, '表头为人员名册且列出共用表格的栏目');
     groups.push([base, ...served]);
   }

@@ -69,20 +69,22 @@ export function itemNumber(text: string, where: 'name' | 'folder'): ItemNumber |
       return { items: range(from, to), written: spelled[0].trim() };
     }
   }
-  // A leading number: 17.xlsx, 17 直播明细, 17-1, 17、, (17), 【17】, 指标17, item-17, 附件2-17 (item 17 of 附件2,
-  // the report form).
+  // A leading number: 17.xlsx, 17 直播明细, 17-1, 17、, (17), 【17】, 指标17, item-17, 附表17, Q17, 附件2-17 (item 17
+  // of 附件2, the report form).
   const lead =
-    /^(?:no\.?|编号|序号|指标|项目|item[-_\s]?|附件\s*[2二]\s*[-—_－.]\s*)?\s*[([（【〔]?\s*(\d{1,2})(\s*)[)\]）】〕]?/i.exec(
+    /^(?:no\.?|编号|序号|指标|项目|附表|(q)|item[-_\s]?|附件\s*[2二]\s*[-—_－.]\s*)?\s*[([（【〔]?\s*(\d{1,2})(\s*)[)\]）】〕]?/i.exec(
       t,
     );
+  // Q1–Q4 are quarters (Q3经营数据), not questions.
+  if (lead?.[1] && Number(lead[2]) <= 4) return undefined;
   if (lead) {
     // A unit straight after the digits makes it a count (36名, 2号); after a space it is the name (36 名单).
     const after = t.slice(lead.index + lead[0].length - (lead[0].length - lead[0].trimEnd().length));
     // A number closed by a bracket (【30】批复, (17)直播) is a number of its own, whatever follows.
     const closed = /[)\]）】〕]$/.test(lead[0].trimEnd());
-    const rest = lead[2] || closed ? '' : after;
-    const value = Number(lead[1]);
-    const notItem = /^0\d/.test(lead[1] ?? '') ? NOT_PADDED_ITEM_AFTER : NOT_ITEM_AFTER;
+    const rest = lead[3] || closed ? '' : after;
+    const value = Number(lead[2]);
+    const notItem = /^0\d/.test(lead[2] ?? '') ? NOT_PADDED_ITEM_AFTER : NOT_ITEM_AFTER;
     if (value >= 1 && value <= MAX_ITEM && !notItem.test(rest)) return { items: [value], written: lead[0] };
     return undefined;
   }
@@ -147,7 +149,7 @@ const COPY_MARKS =
 const LABEL = new RegExp(
   [
     '^\\p{Script=Han}{0,4}[\\s\\-_—]?(?:\\d{1,2}|[一二三四五六七八九十]{1,3})$',
-    '^[a-z]{1,4}[\\s\\-_]?\\d{1,2}$',
+    '^[a-z]{1,10}[\\s\\-_]?\\d{1,2}$',
     '^[ivx]{1,4}$',
     '^[a-z]$',
   ].join('|'),
@@ -168,7 +170,7 @@ export function listedAs(body: string, stem: string): string | undefined {
   const label = withoutForwarding(stem).normalize('NFKC').replace(COPY_MARKS, '').trim();
   const number = attachmentNumber(label);
   const ordinal = ORDINAL.exec(label);
-  if (label === '' || label.length > 10 || (number === undefined && !ordinal && !LABEL.test(label))) return undefined;
+  if (label === '' || label.length > 14 || (number === undefined && !ordinal && !LABEL.test(label))) return undefined;
   const text = body.normalize('NFKC').split(/\r?\n/).slice(0, 200).join('\n');
   const written = writtenOut(text, label);
   if (written !== undefined) return written;
@@ -181,12 +183,14 @@ export function listedAs(body: string, stem: string): string | undefined {
 function writtenOut(text: string, label: string): string | undefined {
   const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s*');
   const pattern = new RegExp(
-    `${/^\p{Script=Han}/u.test(label) ? '' : '(?<![a-z0-9\\p{Script=Han}])'}${escaped}(?![a-z0-9一二三四五六七八九十])\\s*[：:、.．)）\\-—_]?\\s*(?:为|是)?\\s*([^\\n；;，,。|]{2,60})`,
+    `${/^\p{Script=Han}/u.test(label) ? '' : '(?<![a-z0-9\\p{Script=Han}])'}${escaped}(?:\\.[a-z0-9]{2,5})?(?![a-z0-9一二三四五六七八九十])(?:\\s*[：:、.．)）\\-—_|]){0,3}\\s*(?:为|是)?\\s*([^\\n；;，,。|]{2,60})`,
     'giu',
   );
   for (const match of text.matchAll(pattern)) {
     const words = (match[1] ?? '').trim();
-    if (/^\p{Script=Han}/u.test(words) && !/^[年月日号时分秒个份页]/.test(words)) return words;
+    // Words, not a count or a date after the label (附件3 共12页) and not a file type (.pdf): Chinese, or letters
+    // before Chinese (AI数字人直播应用案例).
+    if (/^(?:[a-z]{1,6}\s*)?\p{Script=Han}{2}/iu.test(words) && !/^[年月日号时分秒个份页]/.test(words)) return words;
   }
   return undefined;
 }

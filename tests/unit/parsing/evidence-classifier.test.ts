@@ -252,16 +252,19 @@ describe('words proposed from a classification by hand', () => {
 describe('figures on the labelled names', () => {
   it.each([
     // set, floor of precision, of recall, ceiling of the asked rate and of unknowable names decided (today: dev 0.992/0.976/1.6 %,
-    // dev2 0.996/0.907/9.0 %, dev3 0.993/0.931/6.2 %, dev4 0.992/0.918/7.5 %; held out: test 0.986/0.913/7.4 %,
-    // test2 0.965/0.852/11.7 %, test3 0.956/0.814/14.8 %).
+    // dev2 0.996/0.910/8.6 %, dev3 0.996/0.935/6.2 %, dev4 0.992/0.920/7.2 %, dev5 0.986/0.918/7.0 %; held out: test
+    // 0.989/0.913/7.7 %, test2 0.977/0.863/11.7 %, test3 0.964/0.821/14.8 %, test4 0.983/0.808/17.9 %).
     ['dev', 0.98, 0.96, 0.03, 0],
     ['dev2', 0.99, 0.9, 0.095, 0],
-    ['dev3', 0.99, 0.92, 0.07, 0],
+    ['dev3', 0.99, 0.925, 0.07, 0],
     ['dev4', 0.985, 0.91, 0.08, 0],
-    ['test', 0.975, 0.9, 0.08, 0],
-    ['test2', 0.96, 0.845, 0.125, 0],
+    ['dev5', 0.98, 0.91, 0.08, 0],
+    ['test', 0.98, 0.905, 0.085, 0],
+    ['test2', 0.97, 0.855, 0.125, 0],
     // test3's 1(2).jpg (unknowable: a copied photo) is taken as item 1; left as measured, not tuned away.
-    ['test3', 0.95, 0.805, 0.16, 1],
+    ['test3', 0.955, 0.815, 0.155, 1],
+    // test4, measured once before any tuning on dev5 (0.949/0.770/18.9 %), then after; one unknowable decided.
+    ['test4', 0.975, 0.8, 0.185, 1],
   ] as const)(
     '%s: precision ≥ %f, recall ≥ %f, asked ≤ %f, unknowable decided ≤ %i',
     (set, precision, recall, asked, unknowable) => {
