@@ -34,7 +34,13 @@ export interface StatusReport {
 /** Statuses of the participating bases and the unmatched queue at `asOf` (default now). */
 export async function queryStatus(ctx: AppContext, query: StatusQuery = {}): Promise<StatusReport> {
   const asOf = query.asOf ?? ctx.clock.now();
-  // One city's statuses come from its own range of the status index (see evaluateAll).
+  // One city's statuses come from its own range of the status index (see evaluateAll); the queues are read meanwhile.
+  const queues = Promise.all([
+    listUnmatched(ctx, asOf),
+    listExcluded(ctx, asOf, query.city ? [query.city] : undefined),
+  ]);
+  // Awaited below; a failure there must not also surface as an unhandled rejection while the statuses are read.
+  queues.catch(() => undefined);
   let bases = await evaluateAll(ctx, { asOf, ...(query.city ? { city: query.city } : {}) });
   if (query.base) {
     const wanted = normalizeBaseName(query.base);
@@ -54,10 +60,7 @@ export async function queryStatus(ctx: AppContext, query: StatusQuery = {}): Pro
       : null;
     bases = bases.filter((status) => receipt?.baseId === status.baseId);
   }
-  const [unmatched, excluded] = await Promise.all([
-    listUnmatched(ctx, asOf),
-    listExcluded(ctx, asOf, query.city ? [query.city] : undefined),
-  ]);
+  const [unmatched, excluded] = await queues;
   return { bases, unmatched, excluded, ...(receipt !== undefined ? { receipt } : {}) };
 }
 

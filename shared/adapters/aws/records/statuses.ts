@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { BaseStatus } from '../../../domain/records.ts';
 import type { StatusRecords } from '../../../ports/records/statuses.ts';
@@ -19,7 +20,9 @@ export class DynamoDbStatuses implements StatusRecords {
         gsi2pk: 'STATUS',
         gsi2sk: `CITY#${status.city}#${status.baseId}`,
         revision,
-        data: status,
+        // Kept compressed: a status lists every document, and a city's statuses are read in one Query.
+        data: null,
+        gz: gzipSync(JSON.stringify(status)),
       },
       { expression: 'attribute_not_exists(pk) OR revision <= :revision', values: { ':revision': revision } },
     );
@@ -27,9 +30,7 @@ export class DynamoDbStatuses implements StatusRecords {
   }
 
   async list(city?: string): Promise<BaseStatus[]> {
-    return this.table.query<BaseStatus>(
-      partition('STATUS', { index: 'gsi2', prefix: city ? `CITY#${city}#` : 'CITY#' }),
-    );
+    return (await this.listWithRevisions(city)).map((found) => found.status);
   }
 
   async listWithRevisions(city?: string): Promise<{ status: BaseStatus; revision: number }[]> {
@@ -37,7 +38,7 @@ export class DynamoDbStatuses implements StatusRecords {
       partition('STATUS', { index: 'gsi2', prefix: city ? `CITY#${city}#` : 'CITY#' }),
     );
     return items.map((item) => ({
-      status: item.data as BaseStatus,
+      status: statusOf(item),
       revision: typeof item.revision === 'number' ? item.revision : 0,
     }));
   }
@@ -75,4 +76,11 @@ export class DynamoDbStatuses implements StatusRecords {
       }
     }
   }
+}
+
+/** The status an item holds: compressed (`gz`), or whole in `data` as statuses were stored before. */
+function statusOf(item: Record<string, unknown>): BaseStatus {
+  return item.gz instanceof Uint8Array
+    ? (JSON.parse(gunzipSync(item.gz).toString('utf8')) as BaseStatus)
+    : (item.data as BaseStatus);
 }

@@ -1,0 +1,77 @@
+/**
+ * Stored statuses on DynamoDB are kept compressed (a status lists every document, and a city's are read in one
+ * Query); statuses stored before, whole in `data`, still read.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import dynalite from 'dynalite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoDbRecords } from '../../shared/adapters/aws/records/index.ts';
+import { createTableInput } from '../../shared/adapters/aws/table.ts';
+import { evaluate } from '../../shared/domain/evaluate.ts';
+import { loadRound } from '../../shared/domain/rounds/index.ts';
+
+const round = loadRound('2023');
+const statusOf = (baseId: string) => {
+  const base = round.bases.find((b) => b.id === baseId)!;
+  return evaluate({ round, base, submissions: [], documents: [], asOf: new Date('2023-11-05T00:00:00Z') });
+};
+
+describe('status items on DynamoDB', () => {
+  let server: Server;
+  let client: DynamoDBClient;
+  beforeAll(async () => {
+    server = dynalite({ createTableMs: 0 });
+    const port = await new Promise<number>((resolve) =>
+      server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+    );
+    client = new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    await client.send(new CreateTableCommand(createTableInput('intake')));
+  });
+  afterAll(async () => {
+    client.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('stores a status compressed and reads it, and reads one stored whole before', async () => {
+    // Prepare
+    const doc = DynamoDBDocumentClient.from(client);
+    const old = statusOf('p01');
+    await doc.send(
+      new PutCommand({
+        TableName: 'intake',
+        Item: {
+          pk: `BASE#${old.baseId}`,
+          sk: 'STATUS',
+          gsi2pk: 'STATUS',
+          gsi2sk: `CITY#${old.city}#${old.baseId}`,
+          revision: 2,
+          data: old,
+        },
+      }),
+    );
+    const records = dynamoDbRecords('intake', client);
+    const current = statusOf('p02');
+
+    // Act
+    await records.statuses.save(current, 1);
+    const item = (await doc.send(new GetCommand({ TableName: 'intake', Key: { pk: 'BASE#p02', sk: 'STATUS' } }))).Item;
+    const listed = await records.statuses.listWithRevisions();
+
+    // Assess
+    expect(item?.data).toBeNull();
+    expect(item?.gz).toBeInstanceOf(Uint8Array);
+    expect(JSON.parse(gunzipSync(item?.gz as Uint8Array).toString('utf8'))).toEqual(current);
+    const byId = new Map(listed.map((found) => [found.status.baseId, found]));
+    expect(byId.get('p01')).toEqual({ status: old, revision: 2 });
+    expect(byId.get('p02')).toEqual({ status: current, revision: 1 });
+    expect(await records.statuses.list(current.city)).toContainEqual(current);
+  });
+});
