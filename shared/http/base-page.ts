@@ -249,7 +249,7 @@ function documentsSection(view: BasePageView, { base, documents, status }: BaseD
       (i) => html`<option value="${i.slug}" ${i.slug === selected ? 'selected' : ''}>${i.name}</option>`,
     );
   return html`<h2>文件 <span class="muted small">${documents.length} 个</span></h2>
-${documents.length > 0 ? html`<p class="small"><a class="download" id="files-zip" href="/api/bases/${base.id}/files.zip" download>下载全部文件（zip，按指标整理）</a></p>` : ''}
+${documents.length > 0 ? html`<p class="small"><a class="download" id="files-zip" href="/bundles/new?base=${base.id}">下载全部文件（zip，按指标整理）</a></p>` : ''}
 ${
   documents.length === 0
     ? html`<p class="muted">暂无文件。</p>`

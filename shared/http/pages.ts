@@ -454,7 +454,7 @@ el.textContent=d+' 天 '+h+' 小时 '+m+' 分 '+x+' 秒'}tick();setInterval(tick
    */
   function pageActions(c: Ctx, principal: Principal, city?: CityId): Html {
     const scope = isStaff(principal) ? city : principal.city;
-    // `/api/export.xlsx?city=` is one city's workbook (a bureau's own city, or any for staff).
+    // `/export.xlsx?city=` (the page's twin of `/api/export.xlsx`) is one city's workbook (a bureau's own city, or any for staff).
     const params = new URLSearchParams();
     if (scope) params.set('city', scope);
     const at = c.req.query('asOf');
@@ -462,10 +462,10 @@ el.textContent=d+' 天 '+h+' 小时 '+m+' 分 '+x+' 秒'}tick();setInterval(tick
     const query = params.toString();
     const excel =
       isStaff(principal) || scope
-        ? html`<a class="button" id="export-xlsx" href="/api/export.xlsx${query ? `?${query}` : ''}" download>导出 Excel 汇总表${scope ? `（${cityName(round, scope)}）` : ''}</a>`
+        ? html`<a class="button" id="export-xlsx" href="/export.xlsx${query ? `?${query}` : ''}" download>导出 Excel 汇总表${scope ? `（${cityName(round, scope)}）` : ''}</a>`
         : '';
     const contacts = scope
-      ? html`<a class="button secondary" id="city-contacts" href="/cities/${scope}/contacts">各基地联系人</a><a class="button secondary" id="city-files" href="/api/cities/${scope}/files.zip" download>下载本市全部文件（zip）</a>`
+      ? html`<a class="button secondary" id="city-contacts" href="/cities/${scope}/contacts">各基地联系人</a><a class="button secondary" id="city-files" href="/bundles/new?city=${scope}">下载本市全部文件（zip）</a>`
       : '';
     return html`<div class="page-actions">${excel}${contacts}</div>`;
   }

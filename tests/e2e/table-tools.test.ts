@@ -191,7 +191,7 @@ describeNeeding('chromium')('dashboard table tools, contacts and the unmatched p
     await page.goto(`${origin}/`);
 
     // Assess
-    await expect(page.locator('#export-xlsx').getAttribute('href')).resolves.toBe('/api/export.xlsx');
+    await expect(page.locator('#export-xlsx').getAttribute('href')).resolves.toBe('/export.xlsx');
     const box = await page.locator('#export-xlsx').boundingBox();
     const cities = await page.locator('#cities').boundingBox();
     expect(box!.y).toBeLessThan(cities!.y);
@@ -320,10 +320,10 @@ describeNeeding('chromium')('dashboard table tools, contacts and the unmatched p
     await page.setViewportSize(WIDE);
     await page.goto(`${origin}/cities/changzhi`);
     await expect(page.locator('#city-contacts').getAttribute('href')).resolves.toBe('/cities/changzhi/contacts');
-    await expect(page.locator('#city-files').getAttribute('href')).resolves.toBe('/api/cities/changzhi/files.zip');
-    await serverHtml('/api/cities/changzhi/files.zip'); // answers the bureau 200
-    await expect(page.locator('#export-xlsx').getAttribute('href')).resolves.toBe('/api/export.xlsx?city=changzhi');
-    const workbook = await serverHtml('/api/export.xlsx?city=changzhi'); // answers the bureau 200
+    await expect(page.locator('#city-files').getAttribute('href')).resolves.toBe('/bundles/new?city=changzhi');
+    await serverHtml('/bundles/new?city=changzhi'); // answers the bureau 200 (through /api/cities/changzhi/files.zip)
+    await expect(page.locator('#export-xlsx').getAttribute('href')).resolves.toBe('/export.xlsx?city=changzhi');
+    const workbook = await serverHtml('/export.xlsx?city=changzhi'); // answers the bureau 200
     expect(workbook.startsWith('PK')).toBe(true);
     await page.click('#filters a[data-state="not-received"]');
     expect(await visibleBases()).toHaveLength(2);

@@ -412,17 +412,23 @@ describe('HTTP API', () => {
       expect(own.map((n) => n.city)).toEqual(['changzhi']);
     });
 
-    it('exports the status workbook to staff', async () => {
+    it("exports the status workbook to staff, at /api and at the pages' /export.xlsx alike", async () => {
       // Act
       const response = await get('/api/export.xlsx', staff);
       const book = new ExcelJS.Workbook();
       await book.xlsx.load(await response.arrayBuffer());
+      const fromPage = await get('/export.xlsx', staff);
+      const pageBook = new ExcelJS.Workbook();
+      await pageBook.xlsx.load(await fromPage.arrayBuffer());
 
       // Assess
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toContain('spreadsheetml');
       expect(book.worksheets.map((sheet) => sheet.name)).toContain('长治市');
-      expect(book.worksheets).toHaveLength(16);
+      expect(book.worksheets.map((sheet) => sheet.name)).toContain('缺项明细');
+      expect(book.worksheets).toHaveLength(17);
+      expect(fromPage.status).toBe(200);
+      expect(pageBook.worksheets.map((sheet) => sheet.name)).toEqual(book.worksheets.map((sheet) => sheet.name));
     });
 
     it('exports a city bureau its own city only, and one city to staff who ask for it', async () => {
@@ -441,10 +447,10 @@ describe('HTTP API', () => {
       // Assess
       expect(own.status).toBe(200);
       expect(decodeURIComponent(own.headers.get('content-disposition') ?? '')).toContain('（长治市）.xlsx');
-      await expect(sheetsOf(own)).resolves.toEqual(['长治市', '名单外来件']);
-      await expect(sheetsOf(asked)).resolves.toEqual(['长治市', '名单外来件']);
+      await expect(sheetsOf(own)).resolves.toEqual(['长治市', '缺项明细', '名单外来件']);
+      await expect(sheetsOf(asked)).resolves.toEqual(['长治市', '缺项明细', '名单外来件']);
       expect(other.status).toBe(403);
-      await expect(sheetsOf(staffOne)).resolves.toEqual(['太原市', '名单外来件']);
+      await expect(sheetsOf(staffOne)).resolves.toEqual(['太原市', '缺项明细', '名单外来件']);
       expect(unknown.status).toBe(400);
     });
 

@@ -1,5 +1,6 @@
 /** Downloads: the status workbook (`/api/export.xlsx`), then the zip packages of files (../bundles.ts). */
 import { type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { cityIdSchema } from '../../domain/catalogue.ts';
 import { buildStatusWorkbook } from '../../use-cases/export.ts';
 import { assertCity, type HttpEnv, requireStaff, requireUser } from '../auth.ts';
@@ -31,7 +32,9 @@ export function registerExports(app: OpenAPIHono<HttpEnv>, deps: HttpDeps): void
       ...refused,
     },
   });
-  app.get('/api/export.xlsx', async (c) => {
+  // The same workbook for the pages' button at /export.xlsx: outside /api, so the pages' own session carries it where
+  // the gateway asks for a token on /api (AWS).
+  const exportWorkbook = async (c: Context<HttpEnv>) => {
     const principal = requireUser(c);
     const asOf = c.req.query('asOf');
     if (asOf && Number.isNaN(new Date(asOf).getTime()))
@@ -50,7 +53,9 @@ export function registerExports(app: OpenAPIHono<HttpEnv>, deps: HttpDeps): void
       'Content-Disposition': contentDisposition(name),
       'Cache-Control': 'private, no-store',
     });
-  });
+  };
+  app.get('/api/export.xlsx', exportWorkbook);
+  app.get('/export.xlsx', exportWorkbook);
 
   registerBundleRoutes(app, deps);
 }
