@@ -1,9 +1,15 @@
 /**
- * Shared set-up of integration tests: a local context on the embedded stand-ins in a fresh temporary data dir.
+ * Shared set-up of integration tests: a local context on the embedded stand-ins in a fresh temporary data dir, or
+ * dynalite alone with the table.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { createTableInput } from '../../shared/adapters/aws/table.ts';
 import { createLocalContext, type LocalContext } from '../../shared/composition/local.ts';
 import type { Clock } from '../../shared/ports/index.ts';
 
@@ -16,6 +22,29 @@ export async function startTestStack(clock?: Clock): Promise<LocalContext & { di
     async dispose() {
       await local.close();
       await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A dynalite server on loopback with the intake table created, and the real SDK client to it; `close` stops both. */
+export async function startDynaliteTable(
+  tableName = 'intake',
+): Promise<{ client: DynamoDBClient; close(): Promise<void> }> {
+  const server: Server = dynalite({ createTableMs: 0 });
+  const port = await new Promise<number>((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+  );
+  const client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+  await client.send(new CreateTableCommand(createTableInput(tableName)));
+  return {
+    client,
+    async close() {
+      client.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }

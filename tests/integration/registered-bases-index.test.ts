@@ -2,15 +2,12 @@
  * Registered bases stored before the city index (no gsi2 keys) are found by city: the first listing by city gives
  * them their keys, and never overwrites a registration saved meanwhile.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDbRecords } from '../../shared/adapters/aws/records/index.ts';
-import { createTableInput } from '../../shared/adapters/aws/table.ts';
 import type { Base } from '../../shared/domain/catalogue.ts';
+import { startDynaliteTable } from './helpers.ts';
 
 const base = (id: string, city: Base['city'], name = `基地${id}`): Base => ({
   id,
@@ -23,23 +20,14 @@ const base = (id: string, city: Base['city'], name = `基地${id}`): Base => ({
 });
 
 describe('registered bases by city on DynamoDB', () => {
-  let server: Server;
+  let stack: Awaited<ReturnType<typeof startDynaliteTable>>;
   let client: DynamoDBClient;
   beforeAll(async () => {
-    server = dynalite({ createTableMs: 0 });
-    const port = await new Promise<number>((resolve) =>
-      server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
-    );
-    client = new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${port}`,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-    });
-    await client.send(new CreateTableCommand(createTableInput('intake')));
+    stack = await startDynaliteTable();
+    client = stack.client;
   });
   afterAll(async () => {
-    client.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await stack.close();
   });
 
   it('indexes the items written before the city index on the first listing by city', async () => {

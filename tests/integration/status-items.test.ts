@@ -2,17 +2,14 @@
  * Stored statuses on DynamoDB are kept compressed (a status lists every document, and a city's are read in one
  * Query); statuses stored before, whole in `data`, still read.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDbRecords } from '../../shared/adapters/aws/records/index.ts';
-import { createTableInput } from '../../shared/adapters/aws/table.ts';
 import { evaluate } from '../../shared/domain/evaluate.ts';
 import { loadRound } from '../../shared/domain/rounds/index.ts';
+import { startDynaliteTable } from './helpers.ts';
 
 const round = loadRound('2023');
 const statusOf = (baseId: string) => {
@@ -21,23 +18,14 @@ const statusOf = (baseId: string) => {
 };
 
 describe('status items on DynamoDB', () => {
-  let server: Server;
+  let stack: Awaited<ReturnType<typeof startDynaliteTable>>;
   let client: DynamoDBClient;
   beforeAll(async () => {
-    server = dynalite({ createTableMs: 0 });
-    const port = await new Promise<number>((resolve) =>
-      server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
-    );
-    client = new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${port}`,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-    });
-    await client.send(new CreateTableCommand(createTableInput('intake')));
+    stack = await startDynaliteTable();
+    client = stack.client;
   });
   afterAll(async () => {
-    client.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await stack.close();
   });
 
   it('stores a status compressed and reads it, and reads one stored whole before', async () => {
