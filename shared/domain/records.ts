@@ -277,6 +277,8 @@ export const unmatchedSchema = z.object({
   from: z.string().nullable(),
   subject: z.string().nullable(),
   receivedAt: z.string(),
+  /** The upload portal's receipt number, for an upload (the sender may phone with it). */
+  receipt: z.string().optional(),
   fileNames: z.array(z.string()),
   candidates: z.array(z.object({ baseId: z.string(), name: z.string(), score: z.number() })),
   findings: z.array(findingSchema),

@@ -134,7 +134,7 @@ ${link('/excluded', '名单外来件', 'excluded')}
 ${link('/notices', '通知', 'notices')}
 ${p.role === 'staff' ? link('/log', '操作日志', 'audit') : ''}
 </nav>
-<form class="search" action="/search" method="get" role="search"><input name="q" placeholder="按名称搜索基地" aria-label="搜索基地"></form>
+<form class="search" action="/search" method="get" role="search"><input name="q" placeholder="基地名称或回执编号" aria-label="按基地名称或回执编号搜索"></form>
 <span class="who">${whoText(frame.round, p)}</span>
 ${p.via === 'jwt' ? '' : html`<form method="post" action="/logout"><input type="hidden" name="csrf" value="${frame.csrf ?? ''}"><button type="submit">退出</button></form>`}`
     : ''

@@ -229,6 +229,7 @@ ${queue.map(
   (u) => html`<section class="item" id="u-${u.submissionId}">
 <dl class="kv">
 <dt>收到</dt><dd>${when(u.receivedAt, round)}</dd>
+${u.receipt ? html`<dt>回执编号</dt><dd>${u.receipt}</dd>` : ''}
 <dt>发件人</dt><dd>${u.from ?? '—'}</dd>
 <dt>主题</dt><dd>${u.subject ?? '—'}</dd>
 <dt>文件</dt><dd>${filesPreview(u.fileNames, previews.get(u.submissionId))}</dd>

@@ -82,6 +82,7 @@ export async function listUnmatched(
       from: submission.from,
       subject: submission.subject,
       receivedAt: submission.receivedAt,
+      ...(submission.receipt ? { receipt: submission.receipt } : {}),
       fileNames,
       candidates:
         match.kind === 'ambiguous'

@@ -195,6 +195,23 @@ describe('receipt numbers: recorded on the submission, found by staff', () => {
     expect(unknownLog.total).toBe(0);
   });
 
+  it('shows the number of an upload no base could be found for in the 待分配 queue and its JSON', async () => {
+    // Prepare
+    const stray = await upload(inline, '某某县未登记直播基地', '补充材料说明');
+
+    // Act
+    const unmatched = await (await inline.request('/unmatched', { headers: { cookie: staff } })).text();
+    const status = (await (await inline.request('/api/status', { headers: { cookie: staff } })).json()) as {
+      unmatched: { submissionId: string; receipt?: string }[];
+    };
+
+    // Assess
+    expect(stray.number).toMatch(/^2023-\d{4}$/);
+    const entry = unmatched.slice(unmatched.indexOf(`id="u-${stray.submissionId}"`));
+    expect(entry).toContain(`<dt>回执编号</dt><dd>${stray.number}</dd>`);
+    expect(status.unmatched.find((u) => u.submissionId === stray.submissionId)?.receipt).toBe(stray.number);
+  });
+
   it('lets a bureau find its own city’s base by number, never another city’s', async () => {
     // Act
     const own = await get(`/search?q=${wuxiang.number}`, bureau);
