@@ -13,6 +13,7 @@
  * 不完整 yellow, 未收到 red, 逾期 orange), keeps its header frozen with an autofilter over the data, and prints on A4
  * landscape, one page wide, the header row repeated on every page.
  */
+import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { CityId, Round } from '../domain/catalogue.ts';
 import { chineseDate, chineseTime, chineseWhen, deadlineWords } from '../domain/chinese-time.ts';
@@ -234,7 +235,12 @@ export async function buildStatusWorkbook(
   const cityName = (id: string) => round.cities.find((c) => c.id === id)?.name ?? id;
   step('地市汇总');
 
-  const book = new ExcelJS.Workbook();
+  // Written as it is built, each row committed once done (exceljs's streaming writer): a round of 2,000 bases and
+  // 80,000 missing items never sits in memory as a workbook model, only as the zipped file.
+  const chunks: Buffer[] = [];
+  const out = new PassThrough();
+  out.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   // Fixed metadata: the same facts give the same workbook whenever it is built.
   book.creator = round.title;
   book.created = asOf;
@@ -287,19 +293,19 @@ export async function buildStatusWorkbook(
     );
     return cells;
   };
-  const colourBases = (sheet: ExcelJS.Worksheet, list: readonly BaseStatus[], offset: number) => {
-    list.forEach((status, i) => {
-      const row = sheet.getRow(HEADER_ROW + 1 + i);
-      fill(row.getCell(BASE_COLUMNS.indexOf('状态') + 1 + offset), STATE_FILLS[status.state]);
-      if (status.late) fill(row.getCell(BASE_COLUMNS.indexOf('逾期提交') + 1 + offset), STATE_FILLS.late);
-      if (status.overdue) fill(row.getCell(BASE_COLUMNS.indexOf('截止仍缺') + 1 + offset), STATE_FILLS.late);
-    });
+  /** Colours a base's row (its state, 逾期提交, 截止仍缺); `offset`: columns before BASE_COLUMNS' own. */
+  const colourBase = (list: readonly BaseStatus[], offset: number) => (row: ExcelJS.Row, i: number) => {
+    const status = list[i];
+    if (!status) return;
+    fill(row.getCell(BASE_COLUMNS.indexOf('状态') + 1 + offset), STATE_FILLS[status.state]);
+    if (status.late) fill(row.getCell(BASE_COLUMNS.indexOf('逾期提交') + 1 + offset), STATE_FILLS.late);
+    if (status.overdue) fill(row.getCell(BASE_COLUMNS.indexOf('截止仍缺') + 1 + offset), STATE_FILLS.late);
   };
 
   if (!only) {
     const shown = lines.filter((c) => cities.some((x) => x.id === c.city));
     const sum = (pick: (c: (typeof shown)[number]) => number) => shown.reduce((n, c) => n + pick(c), 0);
-    const summary = addTable(book, {
+    addTable(book, {
       name: SUMMARY_SHEET,
       title: title('汇总表'),
       note: asOfLine,
@@ -339,13 +345,12 @@ export async function buildStatusWorkbook(
         '',
       ],
       widths: [5, 12, 22, 8, 8, 8, 8, 8, 8, 8, 10, 8, 14, 26, 8, 40],
+      after: [[], [`${round.title}：依据${noticeCitation(round)}`]],
     });
-    summary.addRow([]);
-    summary.addRow([`${round.title}：依据${noticeCitation(round)}`]);
     sheets.push({ name: SUMMARY_SHEET, rows: shown.length });
 
     const ordered = cities.flatMap((city) => statuses.filter((s) => s.city === city.id));
-    const all = addTable(book, {
+    addTable(book, {
       name: ALL_BASES_SHEET,
       title: title('（全部参评基地）'),
       note: `${asOfLine}。${LEGEND}`,
@@ -353,14 +358,14 @@ export async function buildStatusWorkbook(
       rows: ordered.map((status) => [cityName(status.city), ...baseCells(status)]),
       totals: ['', ...baseTotals(ordered)],
       widths: [5, 9, ...BASE_WIDTHS.slice(1)],
+      style: colourBase(ordered, 1),
     });
-    colourBases(all, ordered, 1);
     sheets.push({ name: ALL_BASES_SHEET, rows: ordered.length });
   }
 
   for (const city of cities) {
     const ofCity = statuses.filter((s) => s.city === city.id);
-    const sheet = addTable(book, {
+    addTable(book, {
       name: sheetName(city.name),
       title: title(`（${city.name}）`),
       note: `${asOfLine}。${LEGEND}`,
@@ -368,8 +373,8 @@ export async function buildStatusWorkbook(
       rows: ofCity.map(baseCells),
       totals: baseTotals(ofCity),
       widths: BASE_WIDTHS,
+      style: colourBase(ofCity, 0),
     });
-    colourBases(sheet, ofCity, 0);
     sheets.push({ name: sheetName(city.name), rows: ofCity.length });
     step(city.name);
   }
@@ -378,7 +383,7 @@ export async function buildStatusWorkbook(
   const details = detailBases.flatMap((status) =>
     detailLines(round, status, (iso) => chineseWhen(iso, round)).map((line) => ({ status, line })),
   );
-  const detailSheet = addTable(book, {
+  addTable(book, {
     name: DETAIL_SHEET,
     title: title('：缺项明细'),
     note:
@@ -395,10 +400,11 @@ export async function buildStatusWorkbook(
     ]),
     totals: ['', `${new Set(details.map((d) => d.status.baseId)).size}个基地`, '', '', `${details.length}项`],
     widths: [6, 10, 30, 12, 44, 24],
-  });
-  details.forEach(({ line }, i) => {
-    const colour = DETAIL_FILLS.find(([word]) => line.situation.startsWith(word))?.[1];
-    if (colour) fill(detailSheet.getRow(HEADER_ROW + 1 + i).getCell(DETAIL_COLUMNS.indexOf('情况') + 1), colour);
+    style: (row, i) => {
+      const situation = details[i]?.line.situation ?? '';
+      const colour = DETAIL_FILLS.find(([word]) => situation.startsWith(word))?.[1];
+      if (colour) fill(row.getCell(DETAIL_COLUMNS.indexOf('情况') + 1), colour);
+    },
   });
   sheets.push({ name: DETAIL_SHEET, rows: details.length });
 
@@ -441,7 +447,8 @@ export async function buildStatusWorkbook(
   sheets.push({ name: EXCLUDED_SHEET, rows: excluded.length });
   step(EXCLUDED_SHEET);
 
-  const workbook = Buffer.from(await book.xlsx.writeBuffer());
+  await book.commit();
+  const workbook = Buffer.concat(chunks);
   step('写入');
   return {
     workbook,
@@ -522,6 +529,10 @@ interface TableSpec {
   rows: Cell[][];
   totals?: Cell[];
   widths: number[];
+  /** Styles data row `index` (from 0) before it is written. */
+  style?: (row: ExcelJS.Row, index: number) => void;
+  /** Rows after the table (outside its filter), unstyled. */
+  after?: Cell[][];
 }
 
 /**
@@ -529,7 +540,7 @@ interface TableSpec {
  * autofilter over the data rows), the rows numbered 1…n with wrapped cells and thin borders, and the 合计 row apart
  * from the filter. Printed A4 landscape, one page wide, as many pages long as it takes, the header row on each.
  */
-function addTable(book: ExcelJS.Workbook, spec: TableSpec): ExcelJS.Worksheet {
+function addTable(book: ExcelJS.Workbook, spec: TableSpec): void {
   const { columns } = spec;
   const sheet = book.addWorksheet(spec.name, {
     views: [{ state: 'frozen', ySplit: HEADER_ROW }],
@@ -568,12 +579,22 @@ function addTable(book: ExcelJS.Workbook, spec: TableSpec): ExcelJS.Worksheet {
     cell.border = THIN;
   });
   fitRowHeight(header, spec.widths);
+  // The filter is part of the sheet's opening (the streaming writer writes it before the rows).
+  sheet.autoFilter = {
+    from: { row: HEADER_ROW, column: 1 },
+    to: { row: HEADER_ROW + Math.max(spec.rows.length, 0), column: columns.length },
+  };
+  titleRow.commit();
+  noteRow.commit();
+  header.commit();
   spec.rows.forEach((values, i) => {
     const row = sheet.addRow([i + 1, ...values]);
     row.alignment = { vertical: 'top', wrapText: true };
     for (let c = 1; c <= columns.length; c++) row.getCell(c).border = THIN;
     row.getCell(1).alignment = { vertical: 'top', horizontal: 'center' };
     fitRowHeight(row, spec.widths);
+    spec.style?.(row, i);
+    row.commit();
   });
   if (spec.totals && spec.rows.length > 0) {
     const row = sheet.addRow(['合计', ...spec.totals]);
@@ -586,10 +607,8 @@ function addTable(book: ExcelJS.Workbook, spec: TableSpec): ExcelJS.Worksheet {
     }
     row.getCell(1).alignment = { vertical: 'top', horizontal: 'center' };
     fitRowHeight(row, spec.widths);
+    row.commit();
   }
-  sheet.autoFilter = {
-    from: { row: HEADER_ROW, column: 1 },
-    to: { row: HEADER_ROW + Math.max(spec.rows.length, 0), column: columns.length },
-  };
-  return sheet;
+  for (const values of spec.after ?? []) sheet.addRow(values).commit();
+  sheet.commit();
 }

@@ -46,8 +46,12 @@ async function open(data: Buffer | ArrayBuffer): Promise<ExcelJS.Workbook> {
   return book;
 }
 
+/** A row's cells as text, column by column to the sheet's last (an empty cell, written or not, is ''). */
 function cellsOf(row: ExcelJS.Row): string[] {
-  return (row.values as unknown[]).slice(1).map((v) => (v === undefined || v === null ? '' : String(v)));
+  return Array.from({ length: row.worksheet.columnCount }, (_, i) => {
+    const value = row.getCell(i + 1).value;
+    return value === undefined || value === null ? '' : String(value);
+  });
 }
 
 /** The table of a sheet: its header row, then the numbered rows (title, 截至 line and 合计 row left out). */
