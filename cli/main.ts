@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import { Command } from 'commander';
 import type { StatusReport } from '../shared/use-cases/query.ts';
 import { resolveCity, resolveOptionalCity, toDate, toPort } from './args.ts';
+import { statusJsonChunks } from './commands/status-json.ts';
 import { CliInputError, reportError } from './errors.ts';
 import { useChineseHelp } from './help.ts';
 
@@ -32,7 +33,9 @@ const load = {
 /** `intake status`'s answer: the report as JSON, or the table and the two queues' counts. */
 function printStatus(report: StatusReport, table: readonly string[], json: boolean | undefined): void {
   if (json) {
-    console.log(JSON.stringify(report, null, 2));
+    // A base at a time (stdout to a file or a pipe writes synchronously): the whole text is never held at once.
+    for (const chunk of statusJsonChunks(report)) process.stdout.write(chunk);
+    process.stdout.write('\n');
     return;
   }
   for (const line of table) console.log(line);
