@@ -8,7 +8,7 @@
  */
 import type { Round } from '../../domain/catalogue.ts';
 import type { EvidenceClassification } from '../../domain/records.ts';
-import { itemNumber, withoutForwarding } from './numbers.ts';
+import { indicatorCode, itemNumber, withoutForwarding } from './numbers.ts';
 import { simplified } from './simplified.ts';
 import { type CompiledVocabulary, compileVocabulary, type Span, spansOf } from './vocabulary.ts';
 
@@ -111,6 +111,19 @@ export function classifyEvidence(
     numberCandidates(nameNumber.items, nameNumber.written, 'name', vocabulary, nameSpans, add, groups);
   }
 
+  // 1.1.2: the base numbers its files by 附件1's table of indicators.
+  const code = (text: string, where: 'name' | 'folder', to: typeof add) => {
+    const place = indicatorCode(text);
+    const indicator = place ? vocabulary.codeIndicators.get(place.join('.')) : undefined;
+    if (place && indicator)
+      to(
+        indicator.slug,
+        NUMBER_SCORE[where],
+        `按指标编号${place.join('.')}判定（${indicator.section}第${place[2]}项指标）`,
+      );
+  };
+  if (!listed) code(stem, 'name', add);
+
   // Words, place by place.
   weigh('name', stem, nameSpans, vocabulary, add, groups);
   if (listed && signals.listedAs)
@@ -132,6 +145,7 @@ export function classifyEvidence(
   });
   // An item number counts in the file's own folder only (an outer 05 附加项 numbers a section).
   const folderNumber = own >= 0 ? itemNumber(folders[own] ?? '', 'folder') : undefined;
+  if (own >= 0) code(folders[own] ?? '', 'folder', fromFolder);
   if (folderNumber) {
     const spans = folderSpans[own] ?? [];
     numberCandidates(folderNumber.items, folderNumber.written, 'folder', vocabulary, spans, fromFolder, groups);

@@ -22,6 +22,9 @@ export function withoutForwarding(text: string): string {
 /** Circled numbers (①…⑳) as bases number lists and files. */
 const CIRCLED = '①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳';
 
+/** A number as bases write an item's: digits, or Chinese numerals (十七, 廿一). */
+const NUMERAL = '(?:\\d{1,2}|[一二三四五六七八九十廿卅]{1,3})';
+
 /** Items that may carry a number: the report form has 44. */
 const MAX_ITEM = 99;
 
@@ -34,6 +37,9 @@ const NOT_PADDED_ITEM_AFTER = /^(?:[.．:：]\d{2}|\d|[年月日])/;
 /** 十七 -> 17, 四十 -> 40, 二十三 -> 23; undefined for anything else. */
 export function chineseNumber(text: string): number | undefined {
   if (text === '') return undefined;
+  // 廿一, 卅二: the old forms of 二十, 三十 (dates, and some offices' numbering).
+  const old = /^([廿卅])([一二三四五六七八九])?$/u.exec(text);
+  if (old) return (old[1] === '廿' ? 20 : 30) + (old[2] ? (CHINESE_DIGITS[old[2]] ?? 0) : 0);
   if (text.length === 1 && text in CHINESE_DIGITS) return CHINESE_DIGITS[text];
   const ten = text.indexOf('十');
   if (ten < 0 || text.indexOf('十', ten + 1) >= 0) return undefined;
@@ -57,9 +63,24 @@ export interface ItemNumber {
  */
 export function itemNumber(text: string, where: 'name' | 'folder'): ItemNumber | undefined {
   const t = withoutForwarding(text).normalize('NFKC').trim();
+  // 1.1.2: a place in 附件1's table of indicators (一级.二级.三级), not item 1 of the report form.
+  if (indicatorCode(t)) return undefined;
+  // 第17、18项 / 17，18项 anywhere, 17+18 直播 at the start: several items, one file (「可以共用一张表格」).
+  const separator = '\\s*[、,，和及与&+]\\s*';
+  const listed =
+    new RegExp(`(?:^|第)\\s*(${NUMERAL}(?:${separator}${NUMERAL})+)\\s*项`, 'u').exec(t) ??
+    new RegExp(`^(\\d{1,2}(?:${separator}\\d{1,2})+)(?!\\d)`, 'u').exec(t);
+  if (listed) {
+    const items = (listed[1] ?? '').split(new RegExp(separator, 'u')).map((n) => toNumber(n) ?? 0);
+    const rest = listed[0].endsWith('项') ? '' : t.slice(listed.index + listed[0].length).trim();
+    const valid = items.every((n) => n >= 1 && n <= MAX_ITEM) && new Set(items).size === items.length;
+    // 1、2号楼: numbers of buildings or rooms, the first as much as the second.
+    if (NOT_ITEM_AFTER.test(rest)) return undefined;
+    if (valid) return { items, written: listed[0].trim() };
+  }
   // 第17项 / 第十七项 / 23-26项 / 第23至26项, anywhere.
   const spelled =
-    /第?\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?:[-~～至到—–]\s*(\d{1,2}|[一二三四五六七八九十]{1,3}))?\s*项/.exec(
+    /第?\s*(\d{1,2}|[一二三四五六七八九十廿卅]{1,3})\s*(?:[-~～至到—–]\s*(\d{1,2}|[一二三四五六七八九十廿卅]{1,3}))?\s*项/.exec(
       t,
     );
   if (spelled && (spelled[0].startsWith('第') || spelled[2] !== undefined || /^\d/.test(spelled[0]))) {
@@ -72,7 +93,7 @@ export function itemNumber(text: string, where: 'name' | 'folder'): ItemNumber |
   // A leading number: 17.xlsx, 17 直播明细, 17-1, 17、, (17), 【17】, 指标17, item-17, 附表17, Q17, 附件2-17 (item 17
   // of 附件2, the report form).
   const lead =
-    /^(?:no\.?|编号|序号|指标|项目|附表|(q)|item[-_\s]?|附件\s*[2二]\s*[-—_－.]\s*)?\s*[([（【〔]?\s*(\d{1,2})(\s*)[)\]）】〕]?/i.exec(
+    /^(?:no\.?|#|编号|序号|指标|项目|附表|(q)|item[-_\s]?|附件?\s*[2二]\s*[-—_－.]\s*)?\s*[([（【〔]?\s*(\d{1,2})(\s*)[)\]）】〕]?/i.exec(
       t,
     );
   // Q1–Q4 are quarters (Q3经营数据), not questions.
@@ -90,11 +111,23 @@ export function itemNumber(text: string, where: 'name' | 'folder'): ItemNumber |
   }
   // （十七）直播活动 / 十七、直播活动, in file names only.
   if (where === 'name') {
-    const chinese = /^[(（]?([一二三四五六七八九十]{1,3})(?:[)）]|[、.．\s])/.exec(t);
+    const chinese = /^[(（]?([一二三四五六七八九十廿卅]{1,3})(?:[)）]|[、.．\s]|$)/.exec(t);
     const value = chinese ? chineseNumber(chinese[1] ?? '') : undefined;
     if (chinese && value !== undefined && value >= 1) return { items: [value], written: chinese[0] };
   }
   return undefined;
+}
+
+/**
+ * A leading code of 附件1's table of indicators (`1.1.2 直播间明细`, `2-2-1`, `3．2．4`): the first-level indicator's
+ * place, the second-level's within it and the indicator's within that. Bases number evidence so when they follow
+ * the scoring table rather than the report form. Undefined when the name does not start with one.
+ */
+export function indicatorCode(text: string): [number, number, number] | undefined {
+  const code = /^[(（【[]?\s*([1-9])\s*([.．\-—_])\s*([1-9])\s*\2\s*([1-9])(?![\d.．])[)）】\]]?/u.exec(
+    text.normalize('NFKC').trim(),
+  );
+  return code ? [Number(code[1]), Number(code[3]), Number(code[4])] : undefined;
 }
 
 /**
@@ -107,11 +140,12 @@ export function attachmentNumber(stem: string): number | undefined {
     .trim();
   const circled = new RegExp(`^(?:附件|附|材料|证明材料)?\\s*([${CIRCLED}])$`, 'u').exec(stem.trim());
   if (circled) return CIRCLED.indexOf(circled[1] ?? '') + 1;
-  const match = /^(?:附件|附|材料|证明材料)?\s*[(（]?\s*(\d{1,3}|[一二三四五六七八九十]{1,3})\s*[)）]?$/.exec(t);
+  const match =
+    /^(?:附件|附|材料|证明材料)?\s*[(（【[]?\s*(\d{1,3}|[一二三四五六七八九十廿卅]{1,3})\s*[)）】\]]?$/.exec(t);
   if (!match) return undefined;
   const value = toNumber(match[1] ?? '');
   // A bare Chinese numeral (二.pdf) is a word, not a number: it counts only after 附件 or in brackets.
-  if (value === undefined || (!/^\d/.test(match[1] ?? '') && !/^(?:附件|附|材料|证明材料)|^[(（]/.test(t)))
+  if (value === undefined || (!/^\d/.test(match[1] ?? '') && !/^(?:附件|附|材料|证明材料)|^[(（【[]/.test(t)))
     return undefined;
   return value;
 }
@@ -124,7 +158,7 @@ export function enumeratedAttachments(body: string): Map<number, string> {
   const out = new Map<number, string>();
   const text = body.normalize('NFKC').split(/\r?\n/).slice(0, 200).join('\n');
   const pattern = new RegExp(
-    `(?<=^|[\\s；;，,:：。、]|附件|附)[(（]?\\s*(\\d{1,3}|[一二三四五六七八九十]{1,3}(?=\\s*[)）、.．:：])|[${CIRCLED}])\\s*[)）]?\\s*[、.:：．]?\\s*([^\\n；;，,。0-9（(]{2,40})`,
+    `(?<=^|[\\s；;，,:：。、]|附件|附)[(（]?\\s*(\\d{1,3}|[一二三四五六七八九十廿卅]{1,3}(?=\\s*[)）、.．:：])|[${CIRCLED}])\\s*[)）]?\\s*[、.:：．]?\\s*([^\\n；;，,。0-9（(]{2,40})`,
     'gmu',
   );
   for (const match of text.matchAll(pattern)) {
@@ -148,7 +182,7 @@ const COPY_MARKS =
  */
 const LABEL = new RegExp(
   [
-    '^\\p{Script=Han}{0,4}[\\s\\-_—]?(?:\\d{1,2}|[一二三四五六七八九十]{1,3})$',
+    '^\\p{Script=Han}{0,4}[\\s\\-_—]?(?:\\d{1,2}|[一二三四五六七八九十廿卅]{1,3})$',
     '^[a-z]{1,10}[\\s\\-_]?\\d{1,2}$',
     '^[ivx]{1,4}$',
     '^[a-z]$',
@@ -157,7 +191,7 @@ const LABEL = new RegExp(
 );
 
 /** `第三个附件`, `第3份`, `第二个文件`: an attachment's place in the mail's list. */
-const ORDINAL = /^第\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?:个|份)\s*(?:附件|文件|材料)?$/u;
+const ORDINAL = /^第\s*(\d{1,2}|[一二三四五六七八九十廿卅]{1,3})\s*(?:个|份)\s*(?:附件|文件|材料)?$/u;
 
 /**
  * What the mail body says an attachment is, when its name is only a label: the words after that label where the
@@ -183,7 +217,7 @@ export function listedAs(body: string, stem: string): string | undefined {
 function writtenOut(text: string, label: string): string | undefined {
   const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s*');
   const pattern = new RegExp(
-    `${/^\p{Script=Han}/u.test(label) ? '' : '(?<![a-z0-9\\p{Script=Han}])'}${escaped}(?:\\.[a-z0-9]{2,5})?(?![a-z0-9一二三四五六七八九十])(?:\\s*[：:、.．)）\\-—_|]){0,3}\\s*(?:为|是)?\\s*([^\\n；;，,。|]{2,60})`,
+    `${/^\p{Script=Han}/u.test(label) ? '' : '(?<![a-z0-9\\p{Script=Han}])'}${escaped}(?:\\.[a-z0-9]{2,5})?(?![a-z0-9一二三四五六七八九十])(?:\\s*[：:、.．)）\\-—_|]){0,3}\\s*(?:为|是)?\\s*[《「“]?\\s*([^\\n；;，,。|》」”]{2,60})`,
     'giu',
   );
   for (const match of text.matchAll(pattern)) {

@@ -55,6 +55,8 @@ export interface CompiledVocabulary {
   itemIndicators: Map<number, string[]>;
   /** Position (1-based) of an indicator in 附件1 → its slug. */
   orderIndicators: Map<number, string>;
+  /** An indicator's place in 附件1's table as `一级.二级.三级` (`1.1.2`) → its slug and its second-level section. */
+  codeIndicators: Map<string, { slug: string; section: string }>;
   /** Removes the base names and "XX基地-" prefixes from a text. */
   strip(text: string): string;
   /** Whether a folder is named after a level-1 or level-2 section of 附件1 (基础硬件, 行业规范, 附加项). */
@@ -129,6 +131,18 @@ function compile(round: Round, extraWords: readonly { word: string; indicator: s
       itemIndicators.set(item, [...(itemIndicators.get(item) ?? []), indicator.slug]);
   }
   const orderIndicators = new Map(round.indicators.map((indicator, index) => [index + 1, indicator.slug] as const));
+  const codeIndicators = new Map<string, { slug: string; section: string }>();
+  const level1s: string[] = [];
+  const level2s = new Map<string, string[]>();
+  for (const indicator of round.indicators) {
+    if (!level1s.includes(indicator.level1)) level1s.push(indicator.level1);
+    const seconds = level2s.get(indicator.level1) ?? [];
+    if (!seconds.includes(indicator.level2)) seconds.push(indicator.level2);
+    level2s.set(indicator.level1, seconds);
+    const place = round.indicators.filter((i) => i.level2 === indicator.level2).indexOf(indicator) + 1;
+    const code = `${level1s.indexOf(indicator.level1) + 1}.${seconds.indexOf(indicator.level2) + 1}.${place}`;
+    codeIndicators.set(code, { slug: indicator.slug, section: indicator.level2 });
+  }
   const baseNames = [...new Set(round.bases.flatMap((b) => [b.name, ...b.aliases]).map(fold))]
     .filter((n) => n.length >= 4)
     .sort((a, b) => b.length - a.length);
@@ -177,6 +191,7 @@ function compile(round: Round, extraWords: readonly { word: string; indicator: s
     refines: refinements(round),
     itemIndicators,
     orderIndicators,
+    codeIndicators,
     strip,
     isSection,
     listedTogether: (text, spans) => listedTogether(analyseText(strip(text), compiled), spans),

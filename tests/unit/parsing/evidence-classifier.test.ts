@@ -42,6 +42,13 @@ describe('item numbers in names and folders', () => {
     ['08人员名单', 'name', [8]],
     ['35人员', 'name', [35]],
     ['项目2_明细表', 'name', [2]],
+    ['#17直播', 'name', [17]],
+    ['附2-17 直播明细', 'name', [17]],
+    ['附件2第17、18项', 'name', [17, 18]],
+    ['17，18项', 'name', [17, 18]],
+    ['17+18 直播及促销', 'name', [17, 18]],
+    ['廿一 党员名册', 'name', [21]],
+    ['卅二', 'name', [32]],
   ] as const)('reads %s (%s) as item %j', (text, where, items) => {
     // Act
     const found = itemNumber(text, where);
@@ -58,6 +65,9 @@ describe('item numbers in names and folders', () => {
     ['100个商家', 'name'],
     ['36人', 'name'],
     ['08.15 直播', 'name'],
+    ['1.1.2 直播间', 'name'],
+    ['2-2-1直播', 'folder'],
+    ['1、2号楼面积', 'name'],
   ] as const)('takes no item number from %s (%s)', (text, where) => {
     // Act
     const found = itemNumber(text, where);
@@ -68,10 +78,10 @@ describe('item numbers in names and folders', () => {
 
   it('reads Chinese numerals up to 九十九 and refuses what is not one', () => {
     // Act
-    const read = ['七', '十', '十七', '二十', '四十三', '十十', '百', ''].map(chineseNumber);
+    const read = ['七', '十', '十七', '二十', '四十三', '廿一', '卅', '十十', '百', '廿十', ''].map(chineseNumber);
 
     // Assess
-    expect(read).toEqual([7, 10, 17, 20, 43, undefined, undefined, undefined]);
+    expect(read).toEqual([7, 10, 17, 20, 43, 21, 30, undefined, undefined, undefined, undefined]);
   });
 });
 
@@ -116,6 +126,8 @@ describe("the mail body's list of attachments", () => {
     ['附2-补.xlsx', '今天补报两个文件，附1为入驻商家名单，附2为主播名单。', '主播名单'],
     ['第三个附件.xlsx', '附件依次为：直播间明细、主播名单、直播活动明细（月度）。', '直播活动明细(月度)'],
     ['附件（2）.pdf', '附件（1）直播间明细表；附件（2）网络协议；', '网络协议'],
+    ['附件2.xlsx', '报送材料见附件1《直播间明细表》、附件2《主播名单》，请审阅。', '主播名单'],
+    ['附件【2】.pdf', '附件【1】直播间明细表\n附件【2】网络专线协议', '网络专线协议'],
   ])('reads what the body says %s is', (name, body, words) => {
     // Act
     const listed = listedAs(body, name.replace(/\.[a-z]+$/, ''));
@@ -208,6 +220,20 @@ describe('names as senders write them', () => {
 
     // Assess
     expect(decision).toMatchObject({ decision: 'decided', indicators: ['building-area'] });
+  });
+
+  it.each([
+    ['1.1.3.pdf', undefined, ['bandwidth']],
+    ['2.2.1 明细.xlsx', undefined, ['livestreams']],
+    ['扫描件.pdf', '证明材料/3-1-5', ['party-life']],
+    ['5.4.2 信用评价.docx', undefined, ['credit']],
+  ])('reads %s (in %s) by its place in 附件1 (一级.二级.三级), not as item 1', (name, folder, indicators) => {
+    // Act
+    const decision = classifyEvidence({ name, ...(folder ? { folders: folder.split('/') } : {}) }, round);
+
+    // Assess
+    expect(decision).toMatchObject({ decision: 'decided', indicators });
+    expect(decision.reasons.join()).toMatch(/按指标编号\d\.\d\.\d判定/);
   });
 
   it('lets a chapter numeral (四、) give way to the words', () => {
