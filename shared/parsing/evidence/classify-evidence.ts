@@ -95,6 +95,8 @@ export function classifyEvidence(
   const stem = withoutForwarding(signals.name.replace(/\.[a-z0-9]{1,5}$/i, ''));
   // A folder named after a section of 附件1 (基础硬件, 行业规范) groups several indicators: it says none of them.
   const folders = (signals.folders ?? []).filter((f) => f.trim() !== '' && !vocabulary.isSection(f));
+  // …and numbers the files inside it by its own order (（一）党建水平/3.pdf is its third indicator, not item 3).
+  const section = (signals.folders ?? []).map((f) => vocabulary.sectionOf(f)).findLast((s) => s !== undefined);
   const nameSpans = spansOf(stem, vocabulary);
   const folderSpans = folders.map((folder) => spansOf(folder, vocabulary));
   const nameHasWords = /[\p{Script=Han}a-z]{2}/iu.test(
@@ -108,7 +110,7 @@ export function classifyEvidence(
   // listedAs is given only for a name that is a label the mail's body writes out (附件3, 文件三, att2).
   const listed = signals.listedAs !== undefined;
   if (nameNumber && !listed && (nameHasWords || !folderSays)) {
-    numberCandidates(nameNumber.items, nameNumber.written, 'name', vocabulary, nameSpans, add, groups);
+    numberCandidates(nameNumber.items, nameNumber.written, 'name', vocabulary, nameSpans, add, groups, section);
   }
 
   // 1.1.2: the base numbers its files by 附件1's table of indicators.
@@ -148,7 +150,16 @@ export function classifyEvidence(
   if (own >= 0) code(folders[own] ?? '', 'folder', fromFolder);
   if (folderNumber) {
     const spans = folderSpans[own] ?? [];
-    numberCandidates(folderNumber.items, folderNumber.written, 'folder', vocabulary, spans, fromFolder, groups);
+    numberCandidates(
+      folderNumber.items,
+      folderNumber.written,
+      'folder',
+      vocabulary,
+      spans,
+      fromFolder,
+      groups,
+      section,
+    );
   }
   if (signals.sheetHeaders && signals.sheetHeaders.length > 0) {
     // A cell that names a list (2023年度在孵主播名单, 直播间明细表) is the table's title, said once above its columns:
@@ -300,7 +311,20 @@ function numberCandidates(
   spans: Span[],
   add: (indicator: string, score: number, reason: string) => void,
   groups: string[][],
+  /** The section of 附件1 a folder above names, if any. */
+  section?: { name: string; level: 1 | 2; indicators: string[] },
 ): void {
+  const score = /\d|项/.test(written) ? NUMBER_SCORE[where] : NUMBER_SCORE[where] * CHINESE_NUMERAL_FACTOR;
+  const [only] = items;
+  if (section && only !== undefined && items.length === 1) {
+    const inSection = (vocabulary.itemIndicators.get(only) ?? []).some((i) => section.indicators.includes(i));
+    if (!inSection) {
+      // Not the form's item, which lies outside the section: the indicator at that place in the section, if any.
+      const placed = section.level === 2 ? section.indicators[only - 1] : undefined;
+      if (placed) add(placed, score, `按“${section.name}”下第${only}项指标判定`);
+      return;
+    }
+  }
   const byItem = [...new Set(items.flatMap((item) => vocabulary.itemIndicators.get(item) ?? []))];
   const said = new Set(spans.filter((s) => s.indicator !== null && s.weight >= 2).map((s) => s.indicator as string));
   // A base numbering its files 1, 2, 3 … in the order of 附件1's indicators: the words show which reading holds.
@@ -312,7 +336,6 @@ function numberCandidates(
   }
   const label = items.length > 1 ? `第${items[0]}至${items.at(-1)}项` : `第${items[0]}项`;
   // 四、下一步规划: a Chinese numeral without 第…项 numbers a report's chapters as often as the form's items.
-  const score = /\d|项/.test(written) ? NUMBER_SCORE[where] : NUMBER_SCORE[where] * CHINESE_NUMERAL_FACTOR;
   for (const indicator of byItem) add(indicator, score, `按编号${written.trim()}判定（${label}）`);
   if (byItem.length > 1) groups.push(byItem);
 }

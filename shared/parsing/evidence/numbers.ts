@@ -124,9 +124,10 @@ export function itemNumber(text: string, where: 'name' | 'folder'): ItemNumber |
  * the scoring table rather than the report form. Undefined when the name does not start with one.
  */
 export function indicatorCode(text: string): [number, number, number] | undefined {
-  const code = /^[(（【[]?\s*([1-9])\s*([.．\-—_])\s*([1-9])\s*\2\s*([1-9])(?![\d.．])[)）】\]]?/u.exec(
-    text.normalize('NFKC').trim(),
-  );
+  const code =
+    /^(?:no\.?|#|编号|序号|(?:三级)?指标(?:编号)?)?\s*[(（【[]?\s*([1-9])\s*([.．\-—_])\s*([1-9])\s*\2\s*([1-9])(?![\d.．])[)）】\]]?/iu.exec(
+      text.normalize('NFKC').trim(),
+    );
   return code ? [Number(code[1]), Number(code[3]), Number(code[4])] : undefined;
 }
 

@@ -61,6 +61,8 @@ export interface CompiledVocabulary {
   strip(text: string): string;
   /** Whether a folder is named after a level-1 or level-2 section of 附件1 (基础硬件, 行业规范, 附加项). */
   isSection(folder: string): boolean;
+  /** The section of 附件1 a folder is named after (`（一）党建水平`, `三、保障能力`) and its indicators in order. */
+  sectionOf(folder: string): { name: string; level: 1 | 2; indicators: string[] } | undefined;
   /** Groups of indicators a text lists together (A及B, A、B, A（含B）). */
   listedTogether(text: string, spans: Span[]): string[][];
 }
@@ -177,12 +179,24 @@ function compile(round: Round, extraWords: readonly { word: string; indicator: s
   ]) {
     sections.add(extra);
   }
-  const isSection = (folder: string): boolean => {
-    const name = fold(folder)
+  const sectionName = (folder: string): string =>
+    fold(folder)
       .replace(/^(?:\d{1,2}|[一二三四五六七八九十]{1,3})(?=[\p{Script=Han}])/u, '')
       .replace(/\d+分$/, '');
-    return sections.has(name);
-  };
+  const isSection = (folder: string): boolean => sections.has(sectionName(folder));
+  const sectionIndicators = new Map<string, { name: string; level: 1 | 2; indicators: string[] }>();
+  for (const indicator of round.indicators) {
+    for (const [name, level] of [
+      [indicator.level1, 1],
+      [indicator.level2, 2],
+    ] as const) {
+      const key = fold(name).replace(/\d+分$/, '');
+      const section = sectionIndicators.get(key) ?? { name, level, indicators: [] };
+      section.indicators.push(indicator.slug);
+      sectionIndicators.set(key, section);
+    }
+  }
+  const sectionOf = (folder: string) => sectionIndicators.get(sectionName(folder));
 
   const compiled: CompiledVocabulary = {
     terms: [...byKey.values()],
@@ -194,6 +208,7 @@ function compile(round: Round, extraWords: readonly { word: string; indicator: s
     codeIndicators,
     strip,
     isSection,
+    sectionOf,
     listedTogether: (text, spans) => listedTogether(analyseText(strip(text), compiled), spans),
   };
   return compiled;

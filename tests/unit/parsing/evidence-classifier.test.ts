@@ -236,6 +236,28 @@ describe('names as senders write them', () => {
     expect(decision.reasons.join()).toMatch(/按指标编号\d\.\d\.\d判定/);
   });
 
+  it.each([
+    ['3.pdf', '佐证材料/三、保障能力/（一）党建水平', ['party-responsibility'], /按“党建水平”下第3项指标判定/],
+    ['23.pdf', '三、保障能力/（一）党建水平', ['party-responsibility'], /按编号23判定/],
+    ['2.jpg', '一、承载能力/（一）基础硬件', ['live-rooms'], /按编号2判定/],
+  ])('reads %s in %s by the section folder above it', (name, folder, indicators, reason) => {
+    // Act
+    const decision = classifyEvidence({ name, folders: folder.split('/') }, round);
+
+    // Assess
+    expect(decision).toMatchObject({ decision: 'decided', indicators });
+    expect(decision.reasons.join()).toMatch(reason);
+  });
+
+  it('takes no item number that lies outside the section folder the file is in (（二）环境营造/9.pdf)', () => {
+    // Act
+    const decision = classifyEvidence({ name: '9.pdf', folders: ['三、保障能力', '（二）环境营造'] }, round);
+
+    // Assess
+    expect(decision.decision).toBe('asked');
+    expect(decision.candidates).toEqual([]);
+  });
+
   it('lets a chapter numeral (四、) give way to the words', () => {
     // Act
     const decision = classifyEvidence({ name: '四、下一步规划-基地三年发展规划.pdf' }, round);
