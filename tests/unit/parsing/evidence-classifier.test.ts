@@ -249,9 +249,9 @@ describe('names as senders write them', () => {
     expect(decision.reasons.join()).toMatch(reason);
   });
 
-  it('takes no item number that lies outside the section folder the file is in (（二）环境营造/9.pdf)', () => {
+  it('takes no item number that lies outside the section folder the file is in (（二）环境营造/8.pdf is no 运维工程师)', () => {
     // Act
-    const decision = classifyEvidence({ name: '9.pdf', folders: ['三、保障能力', '（二）环境营造'] }, round);
+    const decision = classifyEvidence({ name: '8.pdf', folders: ['三、保障能力', '（二）环境营造'] }, round);
 
     // Assess
     expect(decision.decision).toBe('asked');
