@@ -14,9 +14,10 @@
  * The record reads of the city status are counted by kind (items returned), to show the access pattern: no Scan,
  * and nothing read of another city.
  *
- *   npm run bench -- --scale [--bases 2000] [--city-bases 160] [--docs 50] [--keep]
+ *   npm run bench -- --scale [--bases 2000] [--city-bases 160] [--docs 50] [--keep | --store DIR]
+ * --keep leaves the seeded stores in their folder; --store DIR measures the stores a run with --keep left there.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Base, CityId } from '../shared/domain/catalogue.ts';
@@ -60,7 +61,7 @@ interface Store {
   cookie: string;
 }
 
-async function buildStore(dir: string, name: string, otherBases: number, cityBases: number, docs: number) {
+async function buildStore(dir: string, name: string, otherBases: number, cityBases: number, docs: number, seed = true) {
   const { createLocalContext } = await import('../shared/composition/local.ts');
   const { evaluateAll } = await import('../shared/use-cases/evaluate.ts');
   const { queryStatus } = await import('../shared/use-cases/query.ts');
@@ -90,7 +91,9 @@ async function buildStore(dir: string, name: string, otherBases: number, cityBas
   for (let i = 0; i < otherBases - ownOthers; i++) add(others[i % others.length]!, Math.floor(i / others.length));
   const started = performance.now();
   let documents = 0;
-  await eachLimited(registered, 8, async (base) => {
+  const facts = join(dir, `${name}.json`);
+  if (!seed) ({ documents } = JSON.parse(await readFile(facts, 'utf8')) as { documents: number });
+  await eachLimited(seed ? registered : [], 8, async (base) => {
     await ctx.records.registeredBases.save(ctx.round.id, base);
     const sub = submission(`s-${base.id}`, base.id, '2023-11-04T01:00:00.000Z');
     await ctx.records.submissions.create({ ...sub, roundId: ctx.round.id });
@@ -105,9 +108,12 @@ async function buildStore(dir: string, name: string, otherBases: number, cityBas
     }
     await ctx.records.statuses.bumpRevision(base.id);
   });
-  await evaluateAll(ctx, { asOf: now });
+  if (seed) {
+    await evaluateAll(ctx, { asOf: now });
+    await writeFile(facts, JSON.stringify({ documents }));
+  }
   console.log(
-    `  ${name}: ${ctx.round.bases.length + registered.length} bases (${cityBases} in 太原), ${documents} documents, seeded and evaluated in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    `  ${name}: ${ctx.round.bases.length + registered.length} bases (${cityBases} in 太原), ${documents} documents, ${seed ? 'seeded and evaluated' : 'opened'} in ${((performance.now() - started) / 1000).toFixed(0)} s`,
   );
   const app = createHttpApp(ctx, { secret: TEST_SECRET, accounts: TEST_ACCOUNTS });
   const login = await app.request('/login', {
@@ -179,12 +185,15 @@ export async function benchScale(): Promise<number> {
   const bases = option('--bases', 2000);
   const cityBases = option('--city-bases', 160);
   const docs = option('--docs', 50);
-  const dir = await mkdtemp(join(tmpdir(), 'intake-bench-scale-'));
+  // --store DIR: the stores a run with --keep left there (same --bases, --city-bases and --docs), not seeded again.
+  const storeAt = process.argv.indexOf('--store');
+  const kept = storeAt >= 0 ? process.argv[storeAt + 1] : undefined;
+  const dir = kept ?? (await mkdtemp(join(tmpdir(), 'intake-bench-scale-')));
   try {
-    console.log('seeding the two stores (this takes minutes) ...');
+    console.log(kept ? `opening the stores in ${kept} ...` : 'seeding the two stores (this takes minutes) ...');
     const otherLarge = bases - cityBases;
-    const small = await buildStore(dir, 'small', Math.round(otherLarge / 10), cityBases, docs);
-    const large = await buildStore(dir, 'large', otherLarge, cityBases, docs);
+    const small = await buildStore(dir, 'small', Math.round(otherLarge / 10), cityBases, docs, !kept);
+    const large = await buildStore(dir, 'large', otherLarge, cityBases, docs, !kept);
     // Small and large in turn (this machine's noise falls on both), after three warm-up rounds.
     for (let i = 0; i < 23; i++) {
       for (const store of [small, large]) {
@@ -258,7 +267,7 @@ export async function benchScale(): Promise<number> {
     console.log(missed.length === 0 ? 'all targets met' : `targets missed: ${missed.join(', ')}`);
     return missed.length === 0 ? 0 : 1;
   } finally {
-    if (process.argv.includes('--keep')) console.log(`stores kept in ${dir}`);
+    if (process.argv.includes('--keep') || kept) console.log(`stores kept in ${dir}`);
     else await rm(dir, { recursive: true, force: true });
   }
 }

@@ -22,7 +22,6 @@ import {
   baseDetail,
   type CitySummary,
   cityOverview,
-  cityRecordOf,
   findByReceipt,
   getBase,
   noticesOf,
@@ -61,6 +60,11 @@ type Ctx = Context<HttpEnv>;
 export function registerPages(app: Hono<HttpEnv>, deps: HttpDeps): void {
   const { ctx } = deps;
   const round = ctx.round;
+  // The names of the form's items and of the indicators, looked up once: a city's table names thousands of gaps.
+  const formItemNames = new Map(round.formItems.map((f) => [f.item, formItemName(round, f.item)]));
+  const indicatorNames = new Map(round.indicators.map((i) => [i.slug, indicatorName(round, i.slug)]));
+  const formItemOf = (n: number) => formItemNames.get(n) ?? formItemName(round, n);
+  const indicatorOf = (slug: string) => indicatorNames.get(slug) ?? indicatorName(round, slug);
 
   const frame = (c: Ctx, title: string, nav?: PageFrame['nav']): PageFrame => ({
     round,
@@ -83,7 +87,7 @@ export function registerPages(app: Hono<HttpEnv>, deps: HttpDeps): void {
       listExcluded(ctx, at, visible(principal)).then((q) => q.length),
     ]);
     const bases = overview.bases;
-    const words = await tableSearchWords(ctx, bases);
+    const words = await tableSearchWords(ctx, bases, overview.registry);
     const count = (state: BaseStatus['state']) => bases.filter((b) => b.state === state).length;
     const body = html`
 <h1>${isStaff(principal) ? '全省' : cityName(round, principal.city)}参评基地电子材料报送（接收）情况</h1>
@@ -122,8 +126,9 @@ ${isStaff(principal) ? html`<p class="small muted">JSON：<a href="/api/status">
     if (!city) return c.html(page(frame(c, '未找到'), html`<h1>没有该地市</h1>`), 404);
     assertCity(principal, city.id);
     const at = asOf(c);
-    const [overview, record] = await Promise.all([cityOverview(ctx, at, [city.id]), cityRecordOf(ctx, city.id)]);
-    const words = await tableSearchWords(ctx, overview.bases);
+    // One read of the city's registry and record (in its summary line) serves the whole page.
+    const overview = await cityOverview(ctx, at, [city.id]);
+    const words = await tableSearchWords(ctx, overview.bases, overview.registry);
     const summary = overview.cities[0]!;
     const nameOf = (baseId: string) => overview.bases.find((b) => b.baseId === baseId)?.name ?? baseId;
     const letter = summary.letterReceivedAt;
@@ -136,8 +141,8 @@ ${countdown(at)}
 <dl class="kv">
 <dt>参评基地</dt><dd>${summary.bases} 个：齐全 ${summary.byState.complete}，不完整 ${summary.byState.incomplete}，未收到 ${summary.byState['not-received']}；逾期提交 ${summary.late}，截止仍缺 ${summary.overdue}</dd>
 <dt>市商务局公函</dt><dd>${letter ? html`<span class="chip ok">已收到</span> ${when(letter, round)}` : html`<span class="chip bad">未收到</span>`}</dd>
-<dt>试点单位</dt><dd>${record?.pilotUnits.length ? record.pilotUnits.map(nameOf).join('、') : '—'}</dd>
-<dt>推荐排序</dt><dd>${record?.ranking.length ? record.ranking.map((id, i) => `${i + 1}. ${nameOf(id)}`).join('　') : '—'}</dd>
+<dt>试点单位</dt><dd>${summary.pilotUnits.length ? summary.pilotUnits.map(nameOf).join('、') : '—'}</dd>
+<dt>推荐排序</dt><dd>${summary.ranking.length ? summary.ranking.map((id, i) => `${i + 1}. ${nameOf(id)}`).join('　') : '—'}</dd>
 <dt>本轮新推荐</dt><dd id="new-bases">${summary.newBases.length} 家${summary.newBases.length ? `：${summary.newBases.map(nameOf).join('、')}` : ''}${
       summary.newBases.length > MAX_NEW_BASES_PER_CITY
         ? html` <span class="chip warn">超过${MAX_NEW_BASES_PER_CITY}家</span>`
@@ -441,9 +446,9 @@ el.textContent=d+' 天 '+h+' 小时 '+m+' 分 '+x+' 秒'}tick();setInterval(tick
   function missingCell(b: BaseStatus): Html | string {
     const items = [
       ...b.missing.documents.map((d) => kindName(d)),
-      ...b.missing.formItems.map((n) => formItemName(round, n)),
-      ...b.missing.evidence.map((slug) => `${indicatorName(round, slug)}的证明材料`),
-      ...(b.pendingEvidence ?? []).map((p) => `${indicatorName(round, p.indicator)}的证明材料：已收到，待核实`),
+      ...b.missing.formItems.map(formItemOf),
+      ...b.missing.evidence.map((slug) => `${indicatorOf(slug)}的证明材料`),
+      ...(b.pendingEvidence ?? []).map((p) => `${indicatorOf(p.indicator)}的证明材料：已收到，待核实`),
     ];
     if (items.length <= 1) return missingText(b);
     return html`<details class="gaps"><summary>${missingText(b)}</summary><ul>${items.map((item) => html`<li>${item}</li>`)}</ul></details>`;

@@ -39,13 +39,21 @@ export async function baseChanged(ctx: AppContext, baseId: string): Promise<Base
  * (so a changed rule in the code shows within that time). Any other base is computed from its records, and stored
  * when `asOf` is now.
  */
-export async function evaluateAll(ctx: AppContext, input: { asOf?: Date; city?: string } = {}): Promise<BaseStatus[]> {
+export async function evaluateAll(
+  ctx: AppContext,
+  input: { asOf?: Date; city?: string; registry?: readonly Base[] } = {},
+): Promise<BaseStatus[]> {
   const now = ctx.clock.now();
   const asOf = input.asOf ?? now;
-  // A city's bases, statuses and revisions are read without the other cities' (flat as the round grows).
-  const bases = (await listRegistry(ctx, input.city ? { city: input.city } : {})).filter((b) => b.participating);
+  // A city's bases, statuses and revisions are read without the other cities' (flat as the round grows). A caller
+  // that has read the registry (of that city) already passes it in `registry`.
+  // The stored statuses are read meanwhile (awaited below; a failure must not also surface as unhandled).
+  const storedRead = ctx.records.statuses.listWithRevisions(input.city);
+  storedRead.catch(() => undefined);
+  const registry = input.registry ?? (await listRegistry(ctx, input.city ? { city: input.city } : {}));
+  const bases = registry.filter((b) => b.participating && (!input.city || b.city === input.city));
   const [stored, revisions] = await Promise.all([
-    ctx.records.statuses.listWithRevisions(input.city),
+    storedRead,
     ctx.records.statuses.getRevisions(bases.map((b) => b.id)),
   ]);
   const storedOf = new Map(stored.map((s) => [s.status.baseId, s]));

@@ -2,6 +2,7 @@
  * Query: the intake status staff look at (CLI, API, dashboard), at any moment.
  */
 import { cityPlaces, matchBase, normalizeBaseName } from '../domain/base-names.ts';
+import type { Base } from '../domain/catalogue.ts';
 import { cityFindings, newBasesOf } from '../domain/city-rules.ts';
 import type { Finding } from '../domain/findings.ts';
 import type { BaseStatus, Unmatched } from '../domain/records.ts';
@@ -125,20 +126,26 @@ export async function queryCityStatus(
   input: { asOf?: Date; city?: string } = {},
 ): Promise<CityStatus[]> {
   const asOf = input.asOf ?? ctx.clock.now();
-  const statuses = await evaluateAll(ctx, { asOf, ...(input.city ? { city: input.city } : {}) });
-  return cityLines(ctx, asOf, statuses, input.city);
+  // The registry (of the city) is read once, for the statuses and the lines alike.
+  const registry = await listRegistry(ctx, input.city ? { city: input.city } : {});
+  const statuses = await evaluateAll(ctx, { asOf, registry, ...(input.city ? { city: input.city } : {}) });
+  return cityLines(ctx, asOf, statuses, input.city, registry);
 }
 
-/** The city lines of statuses computed at `asOf`: every city's, or one city's. */
+/**
+ * The city lines of statuses computed at `asOf`: every city's, or one city's. `registry`: the registry (of `only`,
+ * or the whole round's) when the caller has read it already; read here otherwise.
+ */
 export async function cityLines(
   ctx: AppContext,
   asOf: Date,
   statuses: readonly BaseStatus[],
   only?: string,
+  registry?: readonly Base[],
 ): Promise<CityStatus[]> {
-  const [records, registry] = await Promise.all([
+  const [records, entries] = await Promise.all([
     only ? ctx.records.cities.get(only).then((record) => (record ? [record] : [])) : ctx.records.cities.list(),
-    listRegistry(ctx, only ? { city: only } : {}),
+    registry ?? listRegistry(ctx, only ? { city: only } : {}),
   ]);
   return ctx.round.cities
     .filter((city) => !only || city.id === only)
@@ -165,8 +172,8 @@ export async function cityLines(
         letterReceivedAt: letterAt,
         pilotUnits: record?.pilotUnits ?? [],
         ranking: record?.ranking ?? [],
-        newBases: newBasesOf(city, registry).map((b) => b.id),
-        findings: cityFindings(ctx.round, city, registry),
+        newBases: newBasesOf(city, entries).map((b) => b.id),
+        findings: cityFindings(ctx.round, city, entries),
       };
     });
 }

@@ -24,6 +24,8 @@ export interface Overview {
   asOf: string;
   cities: CitySummary[];
   bases: BaseStatus[];
+  /** The registry it was computed from (one city's for one city), for the page's further needs (search words). */
+  registry: readonly Base[];
 }
 
 /** Findings staff still have to look at (errors and warnings not waived). */
@@ -38,14 +40,17 @@ export { PAPER_COPIES_REQUIRED };
 export async function cityOverview(ctx: AppContext, asOf: Date, cities?: readonly CityId[]): Promise<Overview> {
   // The city lines come from the use case (one definition of "late", "paper complete", "letter received"), from the
   // same statuses as the base list. One city's page reads that city's records only (flat as the other cities grow).
+  // The registry is read once a request, for the statuses, the lines and the search words alike.
   const only = cities?.length === 1 ? cities[0] : undefined;
-  const statuses = await evaluateAll(ctx, { asOf, ...(only ? { city: only } : {}) });
-  const lines = await cityLines(ctx, asOf, statuses, only);
+  const registry = await listRegistry(ctx, only ? { city: only } : {});
+  const statuses = await evaluateAll(ctx, { asOf, registry, ...(only ? { city: only } : {}) });
+  const lines = await cityLines(ctx, asOf, statuses, only, registry);
   const wanted = (city: string) => !cities || cities.includes(city as CityId);
   return {
     asOf: asOf.toISOString(),
     cities: lines.filter((line) => wanted(line.city)),
     bases: statuses.filter((s) => wanted(s.city)),
+    registry,
   };
 }
 
@@ -198,14 +203,17 @@ export async function searchBases(ctx: AppContext, text: string, cities?: readon
 /**
  * What the bases table's search finds a base by besides its name and files: its other names, the senders of its
  * submissions and the receipt numbers of its uploads, as its status (computed at the table's `asOf`) carries them. Only
- * the shown bases' registry entries are read (one city's, for a city's table), nothing of their submissions.
+ * the shown bases' registry entries are read (one city's, for a city's table), nothing of their submissions; none when
+ * the caller passes the registry it has read.
  */
 export async function tableSearchWords(
   ctx: UsingRecords<'registeredBases', 'round'>,
   statuses: readonly BaseStatus[],
+  read?: readonly Base[],
 ): Promise<Map<string, string[]>> {
   const cities = new Set(statuses.map((s) => s.city));
-  const registry = await listRegistry(ctx, cities.size === 1 ? { city: [...cities][0] as string } : {});
+  // `read`: the registry the statuses were computed from (Overview.registry), when the caller has it.
+  const registry = read ?? (await listRegistry(ctx, cities.size === 1 ? { city: [...cities][0] as string } : {}));
   const aliases = new Map(registry.map((b) => [b.id, b.aliases]));
   return new Map(
     statuses.map((s) => [s.baseId, [...(aliases.get(s.baseId) ?? []), ...(s.senders ?? []), ...(s.receipts ?? [])]]),

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { memoryRecords } from '../../../shared/adapters/memory/records/index.ts';
 import type { Base, CityId } from '../../../shared/domain/catalogue.ts';
 import { loadRound } from '../../../shared/domain/rounds/index.ts';
+import { createHttpApp } from '../../../shared/http/app.ts';
 import type { BlobStore, Records } from '../../../shared/ports/index.ts';
 import type { AppContext } from '../../../shared/use-cases/context.ts';
 import { DEFAULT_LIMITS } from '../../../shared/use-cases/context.ts';
@@ -14,6 +15,7 @@ import { evaluateAll } from '../../../shared/use-cases/evaluate.ts';
 import { queryStatus } from '../../../shared/use-cases/query.ts';
 import { cityOverview, tableSearchWords } from '../../../shared/use-cases/read-model.ts';
 import { document, submission } from '../../fixtures/records.ts';
+import { PASSWORDS, TEST_ACCOUNTS, TEST_SECRET } from '../../integration/http-seed.ts';
 
 const round = loadRound('2023');
 const NOW = new Date('2023-11-05T02:00:00.000Z');
@@ -78,24 +80,32 @@ async function growOtherCities(ctx: AppContext, perCity: number, from: number): 
   }
 }
 
+/** A context on in-memory records at NOW. */
+function memoryContext(records: Records): AppContext {
+  return {
+    round,
+    blobs: {} as BlobStore,
+    records,
+    mailer: { send: async () => ({ messageId: 'none' }) },
+    clock: { now: () => new Date(NOW) },
+    mailFrom: 'intake@example.cn',
+    limits: DEFAULT_LIMITS,
+  };
+}
+
 describe("one city's status as the other cities grow", () => {
   it('reads the same records, item for item, when the other cities have ten times the bases', async () => {
     // Prepare
     const records = memoryRecords();
-    const ctx: AppContext = {
-      round,
-      blobs: {} as BlobStore,
-      records,
-      mailer: { send: async () => ({ messageId: 'none' }) },
-      clock: { now: () => new Date(NOW) },
-      mailFrom: 'intake@example.cn',
-      limits: DEFAULT_LIMITS,
-    };
+    const ctx = memoryContext(records);
     const counter = counting(records);
     const cityReads = async () => ({
       status: await counter.measure(() => queryStatus(ctx, { asOf: NOW, city: CITY })),
       // What the city page reads: the overview of the city, then its table's search words.
-      page: await counter.measure(async () => tableSearchWords(ctx, (await cityOverview(ctx, NOW, [CITY])).bases)),
+      page: await counter.measure(async () => {
+        const overview = await cityOverview(ctx, NOW, [CITY]);
+        return tableSearchWords(ctx, overview.bases, overview.registry);
+      }),
     });
     await growOtherCities(ctx, 2, 0);
     await evaluateAll(ctx, { asOf: NOW });
@@ -115,5 +125,44 @@ describe("one city's status as the other cities grow", () => {
     expect(Object.fromEntries(large.page)).toEqual(Object.fromEntries(small.page));
     const taiyuanBases = round.bases.filter((b) => b.city === CITY && b.participating).length;
     expect(large.status.get('statuses.listWithRevisions')).toEqual({ calls: 1, items: taiyuanBases });
+  });
+});
+
+describe("a city's page", () => {
+  it("reads the city's registry and its record once a request, and nothing of another city", async () => {
+    // Prepare: the other cities with bases of their own; staff signed in to the real app.
+    const records = memoryRecords();
+    const ctx = memoryContext(records);
+    await growOtherCities(ctx, 3, 0);
+    await evaluateAll(ctx, { asOf: NOW });
+    const app = createHttpApp(ctx, { secret: TEST_SECRET, accounts: TEST_ACCOUNTS });
+    const login = await app.request('/login', {
+      method: 'POST',
+      body: new URLSearchParams({ name: 'admin', password: PASSWORDS.admin, next: '/' }),
+    });
+    const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
+    const counter = counting(records);
+
+    // Act
+    let status = 0;
+    let text = '';
+    const reads = await counter.measure(async () => {
+      const response = await app.request(`/cities/${CITY}`, { headers: { cookie } });
+      status = response.status;
+      text = await response.text();
+    });
+
+    // Assess: one read of each (the registry, the statuses, the revisions, the record); the page shows the city.
+    expect(status).toBe(200);
+    expect(text).toContain('太原');
+    const taiyuan = round.bases.filter((b) => b.city === CITY);
+    expect(reads.get('registeredBases.list')).toEqual({ calls: 1, items: 0 });
+    expect(reads.get('statuses.listWithRevisions')).toEqual({
+      calls: 1,
+      items: taiyuan.filter((b) => b.participating).length,
+    });
+    expect(reads.get('statuses.getRevisions')?.calls).toBe(1);
+    expect(reads.get('cities.get')?.calls).toBe(1);
+    expect(reads.has('cities.list')).toBe(false);
   });
 });
