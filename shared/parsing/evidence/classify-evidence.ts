@@ -106,7 +106,9 @@ export function classifyEvidence(
   // Numbers: an item number in the name, unless the name is only a number inside a folder that names an
   // indicator (photos 1.jpg, 2.jpg) or in a mail that lists it (附件3 = 主播名单: an attachment's number).
   const nameNumber = itemNumber(stem, 'name');
-  const folderSays = folderSpans.some((spans) => spans.some((s) => s.indicator !== null && s.weight >= 2));
+  const folderSays =
+    folderSpans.some((spans) => spans.some((s) => s.indicator !== null && s.weight >= 2)) ||
+    folders.some((folder) => indicatorCode(folder) !== undefined);
   // listedAs is given only for a name that is a label the mail's body writes out (附件3, 文件三, att2).
   const listed = signals.listedAs !== undefined;
   if (nameNumber && !listed && (nameHasWords || !folderSays)) {
@@ -114,17 +116,17 @@ export function classifyEvidence(
   }
 
   // 1.1.2: the base numbers its files by 附件1's table of indicators.
-  const code = (text: string, where: 'name' | 'folder', to: typeof add) => {
-    const place = indicatorCode(text);
-    const indicator = place ? vocabulary.codeIndicators.get(place.join('.')) : undefined;
-    if (place && indicator)
+  const coded = (text: string, where: 'name' | 'folder', to: typeof add) => {
+    const code = indicatorCode(text);
+    const indicator = code ? vocabulary.codeIndicators.get(code.place.join('.')) : undefined;
+    if (code && indicator)
       to(
         indicator.slug,
         NUMBER_SCORE[where],
-        `按指标编号${place.join('.')}判定（${indicator.section}第${place[2]}项指标）`,
+        `按指标编号${code.written}判定（${indicator.section}第${code.place[2]}项指标）`,
       );
   };
-  if (!listed) code(stem, 'name', add);
+  if (!listed) coded(stem, 'name', add);
 
   // Words, place by place.
   weigh('name', stem, nameSpans, vocabulary, add, groups);
@@ -147,7 +149,7 @@ export function classifyEvidence(
   });
   // An item number counts in the file's own folder only (an outer 05 附加项 numbers a section).
   const folderNumber = own >= 0 ? itemNumber(folders[own] ?? '', 'folder') : undefined;
-  if (own >= 0) code(folders[own] ?? '', 'folder', fromFolder);
+  if (own >= 0) coded(folders[own] ?? '', 'folder', fromFolder);
   if (folderNumber) {
     const spans = folderSpans[own] ?? [];
     numberCandidates(
@@ -221,7 +223,7 @@ const COVER_FIELD =
 function isLetterhead(line: string): boolean {
   const text = line.replace(/\s/g, '');
   if (text.length > 40) return false;
-  if (/^\S{0,16}\d{4}\s*[-年./]\s*\d{1,2}/.test(line) && text.length <= 30) return true;
+  if (/^\S{0,16}\s?\d{4}\s*[-年./]\s*\d{1,2}/.test(line) && text.length <= 30) return true;
   if (/〔\d{4}〕|\[\d{4}\]|第\d+号$|^编号/.test(text)) return true;
   // A cover's form fields (单位名称：…, 报送日期：…, 密级：内部) say who sent it and when, not what it is.
   if (COVER_FIELD.test(text)) return true;

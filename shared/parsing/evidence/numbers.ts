@@ -62,17 +62,21 @@ export interface ItemNumber {
  * (a folder `（一）基础硬件` numbers a section, not an item) unless written 第…项.
  */
 export function itemNumber(text: string, where: 'name' | 'folder'): ItemNumber | undefined {
-  const t = withoutForwarding(text).normalize('NFKC').trim();
+  // 古交基地_13: the base's short name before the number says who sent it.
+  const t = withoutForwarding(text)
+    .normalize('NFKC')
+    .trim()
+    .replace(/^[^\d\s_\-—]{0,12}(?:基地|产业园|电商园|园区|中心|公司)[_\-—\s]+(?=\d)/u, '');
   // 1.1.2: a place in 附件1's table of indicators (一级.二级.三级), not item 1 of the report form.
   if (indicatorCode(t)) return undefined;
-  // 第17、18项 / 17，18项 anywhere, 17+18 直播 at the start: several items, one file (「可以共用一张表格」).
+  // 第17、18项 / 17，18项 anywhere (题 as 项: 第17题), 17+18 直播 at the start: several items, one file (「可以共用一张表格」).
   const separator = '\\s*[、,，和及与&+]\\s*';
   const listed =
-    new RegExp(`(?:^|第)\\s*(${NUMERAL}(?:${separator}${NUMERAL})+)\\s*项`, 'u').exec(t) ??
+    new RegExp(`(?:^|第)\\s*(${NUMERAL}(?:${separator}${NUMERAL})+)\\s*[项题]`, 'u').exec(t) ??
     new RegExp(`^(\\d{1,2}(?:${separator}\\d{1,2})+)(?!\\d)`, 'u').exec(t);
   if (listed) {
     const items = (listed[1] ?? '').split(new RegExp(separator, 'u')).map((n) => toNumber(n) ?? 0);
-    const rest = listed[0].endsWith('项') ? '' : t.slice(listed.index + listed[0].length).trim();
+    const rest = /[项题]$/.test(listed[0]) ? '' : t.slice(listed.index + listed[0].length).trim();
     const valid = items.every((n) => n >= 1 && n <= MAX_ITEM) && new Set(items).size === items.length;
     // 1、2号楼: numbers of buildings or rooms, the first as much as the second.
     if (NOT_ITEM_AFTER.test(rest)) return undefined;
@@ -80,7 +84,7 @@ export function itemNumber(text: string, where: 'name' | 'folder'): ItemNumber |
   }
   // 第17项 / 第十七项 / 23-26项 / 第23至26项, anywhere.
   const spelled =
-    /第?\s*(\d{1,2}|[一二三四五六七八九十廿卅]{1,3})\s*(?:[-~～至到—–]\s*(\d{1,2}|[一二三四五六七八九十廿卅]{1,3}))?\s*项/.exec(
+    /第?\s*(\d{1,2}|[一二三四五六七八九十廿卅]{1,3})\s*(?:[-~～至到—–]\s*(\d{1,2}|[一二三四五六七八九十廿卅]{1,3}))?\s*[项题]/.exec(
       t,
     );
   if (spelled && (spelled[0].startsWith('第') || spelled[2] !== undefined || /^\d/.test(spelled[0]))) {
@@ -93,7 +97,7 @@ export function itemNumber(text: string, where: 'name' | 'folder'): ItemNumber |
   // A leading number: 17.xlsx, 17 直播明细, 17-1, 17、, (17), 【17】, 指标17, item-17, 附表17, Q17, 附件2-17 (item 17
   // of 附件2, the report form).
   const lead =
-    /^(?:no\.?|#|编号|序号|指标|项目|附表|(q)|item[-_\s]?|附件?\s*[2二]\s*[-—_－.]\s*)?\s*[([（【〔]?\s*(\d{1,2})(\s*)[)\]）】〕]?/i.exec(
+    /^(?:no\.?|#|编号|序号|指标|项目|附表|(?:证明|佐证)?材料|加分项|附加项|(q)|item[-_\s]?|附件?\s*[2二]\s*[-—_－.]\s*)?\s*[([（【〔]?\s*(\d{1,2})(\s*)[)\]）】〕]?/i.exec(
       t,
     );
   // Q1–Q4 are quarters (Q3经营数据), not questions.
@@ -118,17 +122,29 @@ export function itemNumber(text: string, where: 'name' | 'folder'): ItemNumber |
   return undefined;
 }
 
+/** A place in 附件1's table of indicators: 一级, 二级 (0 when the code counts across the whole 一级) and 三级. */
+export interface IndicatorCode {
+  place: [number, number, number];
+  written: string;
+}
+
 /**
- * A leading code of 附件1's table of indicators (`1.1.2 直播间明细`, `2-2-1`, `3．2．4`): the first-level indicator's
- * place, the second-level's within it and the indicator's within that. Bases number evidence so when they follow
- * the scoring table rather than the report form. Undefined when the name does not start with one.
+ * A leading code of 附件1's table of indicators, as bases number evidence when they follow the scoring table rather
+ * than the report form: `1.1.2 直播间明细`, `2-2-1`, `3．2．4`, `指标3.2.2` (一级.二级.三级), or a letter for the 一级 and
+ * the indicator's place within it (`A-3`, `B05`, `C-07`: 承载能力's third, 服务能力's fifth, 保障能力's seventh). `A4`
+ * (paper) is none: a letter code is written with a separator or two digits. Undefined when the text starts with none.
  */
-export function indicatorCode(text: string): [number, number, number] | undefined {
-  const code =
+export function indicatorCode(text: string): IndicatorCode | undefined {
+  const t = text.normalize('NFKC').trim();
+  const dotted =
     /^(?:no\.?|#|编号|序号|(?:三级)?指标(?:编号)?)?\s*[(（【[]?\s*([1-9])\s*([.．\-—_])\s*([1-9])\s*\2\s*([1-9])(?![\d.．])[)）】\]]?/iu.exec(
-      text.normalize('NFKC').trim(),
+      t,
     );
-  return code ? [Number(code[1]), Number(code[3]), Number(code[4])] : undefined;
+  if (dotted) return { place: [Number(dotted[1]), Number(dotted[3]), Number(dotted[4])], written: dotted[0].trim() };
+  const lettered = /^([A-E])(?:[-_—]\s*(\d{1,2})|(\d{2}))(?![\d.．a-z])/u.exec(t);
+  if (!lettered) return undefined;
+  const place = Number(lettered[2] ?? lettered[3]);
+  return place >= 1 ? { place: ['ABCDE'.indexOf(lettered[1] ?? '') + 1, 0, place], written: lettered[0] } : undefined;
 }
 
 /**
@@ -159,7 +175,7 @@ export function enumeratedAttachments(body: string): Map<number, string> {
   const out = new Map<number, string>();
   const text = body.normalize('NFKC').split(/\r?\n/).slice(0, 200).join('\n');
   const pattern = new RegExp(
-    `(?<=^|[\\s；;，,:：。、]|附件|附)[(（]?\\s*(\\d{1,3}|[一二三四五六七八九十廿卅]{1,3}(?=\\s*[)）、.．:：])|[${CIRCLED}])\\s*[)）]?\\s*[、.:：．]?\\s*([^\\n；;，,。0-9（(]{2,40})`,
+    `(?<=^|[\\s；;，,:：。、]|附件|附)(?<!\\d[:：])[(（]?\\s*(\\d{1,3}|[一二三四五六七八九十廿卅]{1,3}(?=\\s*[)）、.．:：])|[${CIRCLED}])\\s*[)）]?\\s*[、.:：．]?\\s*([^\\n；;，,。0-9（(]{2,40})`,
     'gmu',
   );
   for (const match of text.matchAll(pattern)) {
@@ -203,15 +219,35 @@ const ORDINAL = /^第\s*(\d{1,2}|[一二三四五六七八九十廿卅]{1,3})\s*
  */
 export function listedAs(body: string, stem: string): string | undefined {
   const label = withoutForwarding(stem).normalize('NFKC').replace(COPY_MARKS, '').trim();
-  const number = attachmentNumber(label);
+  const text = withoutAnnotations(body.normalize('NFKC').split(/\r?\n/).slice(0, 200).join('\n'));
+  // 精准扶…: a name the mail client cut short; the body lists it whole.
+  const cut = /^(.{2,40}?)(?:…|\.{3})(?:\.?[a-z0-9]{2,5})?$/iu.exec(label);
+  if (cut) return completed(text, cut[1] ?? '');
+  // 武乡01, 临县补报-1, 浑源-附件1: the sender's place before an attachment's number.
+  const number = attachmentNumber(label) ?? attachmentNumber(label.replace(OWNER_BEFORE_NUMBER, ''));
   const ordinal = ORDINAL.exec(label);
   if (label === '' || label.length > 14 || (number === undefined && !ordinal && !LABEL.test(label))) return undefined;
-  const text = body.normalize('NFKC').split(/\r?\n/).slice(0, 200).join('\n');
   const written = writtenOut(text, label);
   if (written !== undefined) return written;
-  if (number !== undefined) return enumeratedAttachments(body).get(number) ?? inOrder(text)[number - 1];
+  if (number !== undefined) return enumeratedAttachments(text).get(number) ?? inOrder(text)[number - 1];
   const place = ordinal ? toNumber(ordinal[1] ?? '') : undefined;
   return place === undefined ? undefined : inOrder(text)[place - 1];
+}
+
+/** A few characters of place or sender before an attachment's number (`武乡`, `临县补报-`, `浑源-`). */
+const OWNER_BEFORE_NUMBER = /^\p{Script=Han}{1,8}?[\s\-_—]*(?=(?:附件|附|材料)?\s*[(（]?\d{1,2}[)）]?$)/u;
+
+/** A page count or a size written beside an attachment (`（共2页）`, `（2.3MB）`, `(64KB)`): not its name. */
+function withoutAnnotations(text: string): string {
+  return text.replace(/[(（]\s*(?:共|约)?\s*\d+(?:\.\d+)?\s*(?:页|张|份|个|mb|kb|gb|m|k)\s*[)）]/giu, ' ');
+}
+
+/** The body's whole words for a name cut short after `start` (`精准扶` → `精准扶贫案例材料`), if it writes them once. */
+function completed(text: string, start: string): string | undefined {
+  const escaped = start.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const found = [...text.matchAll(new RegExp(`${escaped}[^\\n；;，,。|]{0,60}`, 'gu'))].map((m) => m[0].trim());
+  const distinct = [...new Set(found.map((f) => f.replace(/\.[a-z0-9]{2,5}\s*$/i, '')))];
+  return distinct.length === 1 ? distinct[0] : undefined;
 }
 
 /** The words after `label` where the body writes it as a token (not inside a longer word or number). */

@@ -55,7 +55,10 @@ export interface CompiledVocabulary {
   itemIndicators: Map<number, string[]>;
   /** Position (1-based) of an indicator in 附件1 → its slug. */
   orderIndicators: Map<number, string>;
-  /** An indicator's place in 附件1's table as `一级.二级.三级` (`1.1.2`) → its slug and its second-level section. */
+  /**
+   * An indicator's place in 附件1's table as `一级.二级.三级` (`1.1.2`), or `一级.0.N` counted across the 一级 → its
+   * slug and the section it is counted in.
+   */
   codeIndicators: Map<string, { slug: string; section: string }>;
   /** Removes the base names and "XX基地-" prefixes from a text. */
   strip(text: string): string;
@@ -142,8 +145,14 @@ function compile(round: Round, extraWords: readonly { word: string; indicator: s
     if (!seconds.includes(indicator.level2)) seconds.push(indicator.level2);
     level2s.set(indicator.level1, seconds);
     const place = round.indicators.filter((i) => i.level2 === indicator.level2).indexOf(indicator) + 1;
-    const code = `${level1s.indexOf(indicator.level1) + 1}.${seconds.indexOf(indicator.level2) + 1}.${place}`;
-    codeIndicators.set(code, { slug: indicator.slug, section: indicator.level2 });
+    const first = level1s.indexOf(indicator.level1) + 1;
+    codeIndicators.set(`${first}.${seconds.indexOf(indicator.level2) + 1}.${place}`, {
+      slug: indicator.slug,
+      section: indicator.level2,
+    });
+    // Counted across the whole 一级 (C-07: 保障能力's seventh).
+    const across = round.indicators.filter((i) => i.level1 === indicator.level1).indexOf(indicator) + 1;
+    codeIndicators.set(`${first}.0.${across}`, { slug: indicator.slug, section: indicator.level1 });
   }
   const baseNames = [...new Set(round.bases.flatMap((b) => [b.name, ...b.aliases]).map(fold))]
     .filter((n) => n.length >= 4)

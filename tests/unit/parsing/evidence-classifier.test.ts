@@ -14,6 +14,7 @@ import {
   attachmentNumber,
   chineseNumber,
   enumeratedAttachments,
+  indicatorCode,
   itemNumber,
   listedAs,
 } from '../../../shared/parsing/evidence/numbers.ts';
@@ -49,6 +50,10 @@ describe('item numbers in names and folders', () => {
     ['17+18 直播及促销', 'name', [17, 18]],
     ['廿一 党员名册', 'name', [21]],
     ['卅二', 'name', [32]],
+    ['第17题-直播', 'name', [17]],
+    ['古交基地_13', 'name', [13]],
+    ['材料34-税', 'name', [34]],
+    ['加分项37_new', 'name', [37]],
   ] as const)('reads %s (%s) as item %j', (text, where, items) => {
     // Act
     const found = itemNumber(text, where);
@@ -128,6 +133,22 @@ describe("the mail body's list of attachments", () => {
     ['附件（2）.pdf', '附件（1）直播间明细表；附件（2）网络协议；', '网络协议'],
     ['附件2.xlsx', '报送材料见附件1《直播间明细表》、附件2《主播名单》，请审阅。', '主播名单'],
     ['附件【2】.pdf', '附件【1】直播间明细表\n附件【2】网络专线协议', '网络专线协议'],
+    ['武乡02.xlsx', '附件清单：\n一、员工中党员名单\n二、吸纳农民工就业人员名单', '吸纳农民工就业人员名单'],
+    [
+      '浑源-附件1.pdf',
+      '材料分两个附件：\n附件1（共2页）法人证书、组织机构代码证\n附件2（共5页）领导小组成立通知',
+      '法人证书、组织机构代码证',
+    ],
+    [
+      '临县补报-3.xlsx',
+      '发送时间：上午10:03\n主题：补报材料\n1.直播间明细表\n2.网络协议\n3.在孵主播名单',
+      '在孵主播名单',
+    ],
+    [
+      '精准扶…docx',
+      '补充材料（2个）：\n直播活动明细表.xlsx（2.3MB）\n精准扶贫案例材料.docx（64KB）',
+      '精准扶贫案例材料',
+    ],
   ])('reads what the body says %s is', (name, body, words) => {
     // Act
     const listed = listedAs(body, name.replace(/\.[a-z]+$/, ''));
@@ -227,14 +248,19 @@ describe('names as senders write them', () => {
     ['2.2.1 明细.xlsx', undefined, ['livestreams']],
     ['扫描件.pdf', '证明材料/3-1-5', ['party-life']],
     ['5.4.2 信用评价.docx', undefined, ['credit']],
-  ])('reads %s (in %s) by its place in 附件1 (一级.二级.三级), not as item 1', (name, folder, indicators) => {
-    // Act
-    const decision = classifyEvidence({ name, ...(folder ? { folders: folder.split('/') } : {}) }, round);
+    ['B05 明细.xlsx', undefined, ['livestreams']],
+    ['1.pdf', 'C-07 组织', ['leadership']],
+  ])(
+    'reads %s (in %s) by its place in 附件1 (一级.二级.三级, or 一级 letter and place), not as an item',
+    (name, folder, indicators) => {
+      // Act
+      const decision = classifyEvidence({ name, ...(folder ? { folders: folder.split('/') } : {}) }, round);
 
-    // Assess
-    expect(decision).toMatchObject({ decision: 'decided', indicators });
-    expect(decision.reasons.join()).toMatch(/按指标编号\d\.\d\.\d判定/);
-  });
+      // Assess
+      expect(decision).toMatchObject({ decision: 'decided', indicators });
+      expect(decision.reasons.join()).toMatch(/按指标编号\S+判定/);
+    },
+  );
 
   it.each([
     ['3.pdf', '佐证材料/三、保障能力/（一）党建水平', ['party-responsibility'], /按“党建水平”下第3项指标判定/],
@@ -256,6 +282,28 @@ describe('names as senders write them', () => {
     // Assess
     expect(decision.decision).toBe('asked');
     expect(decision.candidates).toEqual([]);
+  });
+
+  it('takes no code from A4 (paper) or A2 (a room)', () => {
+    // Act
+    const codes = ['A4打印版', 'A2直播间', 'B座'].map(indicatorCode);
+
+    // Assess
+    expect(codes).toEqual([undefined, undefined, undefined]);
+  });
+
+  it("reads past a news site's dateline to the headline", () => {
+    // Act
+    const decision = classifyEvidence(
+      {
+        name: '1698901234.pdf',
+        firstPage: '黄河新闻网 2021-09-28 10:15\n\n河津市直播电商产业园正式开园\n9月28日上午，开园仪式举行。',
+      },
+      round,
+    );
+
+    // Assess
+    expect(decision).toMatchObject({ decision: 'decided', indicators: ['operating-years'] });
   });
 
   it('lets a chapter numeral (四、) give way to the words', () => {
