@@ -118,6 +118,8 @@ export function classifyEvidence(
   // 1.1.2: the base numbers its files by 附件1's table of indicators.
   const coded = (text: string, where: 'name' | 'folder', to: typeof add) => {
     const code = indicatorCode(text);
+    // A01.jpg in 直播间/照片 numbers a photo, as 1.jpg does; 1.1.2.xlsx is a code wherever it is.
+    if (where === 'name' && code?.lettered && !nameHasWords && folderSays) return;
     const indicator = code ? vocabulary.codeIndicators.get(code.place.join('.')) : undefined;
     if (code && indicator)
       to(

@@ -126,6 +126,8 @@ export function itemNumber(text: string, where: 'name' | 'folder'): ItemNumber |
 export interface IndicatorCode {
   place: [number, number, number];
   written: string;
+  /** Written with a letter for the 一级 (B05), which a photo's number (A01.jpg) can look like too. */
+  lettered: boolean;
 }
 
 /**
@@ -140,11 +142,18 @@ export function indicatorCode(text: string): IndicatorCode | undefined {
     /^(?:no\.?|#|编号|序号|(?:三级)?指标(?:编号)?)?\s*[(（【[]?\s*([1-9])\s*([.．\-—_])\s*([1-9])\s*\2\s*([1-9])(?![\d.．])[)）】\]]?/iu.exec(
       t,
     );
-  if (dotted) return { place: [Number(dotted[1]), Number(dotted[3]), Number(dotted[4])], written: dotted[0].trim() };
+  if (dotted)
+    return {
+      place: [Number(dotted[1]), Number(dotted[3]), Number(dotted[4])],
+      written: dotted[0].trim(),
+      lettered: false,
+    };
   const lettered = /^([A-E])(?:[-_—]\s*(\d{1,2})|(\d{2}))(?![\d.．a-z])/u.exec(t);
   if (!lettered) return undefined;
   const place = Number(lettered[2] ?? lettered[3]);
-  return place >= 1 ? { place: ['ABCDE'.indexOf(lettered[1] ?? '') + 1, 0, place], written: lettered[0] } : undefined;
+  return place >= 1
+    ? { place: ['ABCDE'.indexOf(lettered[1] ?? '') + 1, 0, place], written: lettered[0], lettered: true }
+    : undefined;
 }
 
 /**

@@ -284,6 +284,16 @@ describe('names as senders write them', () => {
     expect(decision.candidates).toEqual([]);
   });
 
+  it('reads A01.jpg in a folder that names the material as a photo number, and 1.1.2.xlsx as a code wherever it is', () => {
+    // Act
+    const photo = classifyEvidence({ name: 'A01.jpg', folders: ['基础硬件', '直播间', '照片'] }, round);
+    const coded = classifyEvidence({ name: '1.1.2.xlsx', folders: ['按评分标准指标编号'] }, round);
+
+    // Assess
+    expect(photo.indicators).toEqual(['live-rooms']);
+    expect(coded.indicators).toEqual(['live-rooms']);
+  });
+
   it('takes no code from A4 (paper) or A2 (a room)', () => {
     // Act
     const codes = ['A4打印版', 'A2直播间', 'B座'].map(indicatorCode);
