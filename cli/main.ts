@@ -31,10 +31,13 @@ const load = {
 };
 
 /** `intake status`'s answer: the report as JSON, or the table and the two queues' counts. */
-function printStatus(report: StatusReport, table: readonly string[], json: boolean | undefined): void {
+async function printStatus(report: StatusReport, table: readonly string[], json: boolean | undefined): Promise<void> {
   if (json) {
-    // A base at a time (stdout to a file or a pipe writes synchronously): the whole text is never held at once.
-    for (const chunk of statusJsonChunks(report)) process.stdout.write(chunk);
+    // A base at a time, waiting while a pipe is full (a pipe's writes queue in memory when the reader is slower:
+    // a whole round's text, 30 MB, held twice over): the whole text is never held at once.
+    for (const chunk of statusJsonChunks(report)) {
+      if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+    }
     process.stdout.write('\n');
     return;
   }
@@ -162,7 +165,7 @@ export async function buildProgram(): Promise<Command> {
       // Asked again with nothing changed, the answer is the kept one (see status-snapshot.ts); a past time never is.
       const kept = options.asOf ? undefined : await snapshots.readStatusSnapshot(options.dataDir, query);
       if (kept) {
-        printStatus(kept.report, kept.table, options.json);
+        await printStatus(kept.report, kept.table, options.json);
         return;
       }
       const city = await resolveOptionalCity(options.city);
@@ -182,7 +185,7 @@ export async function buildProgram(): Promise<Command> {
       } finally {
         await local.close();
       }
-      printStatus(answer.report, answer.table, options.json);
+      await printStatus(answer.report, answer.table, options.json);
       if (options.asOf || !local.owner) return;
       const roundsDir = rounds.roundsDirectory();
       const roundDir = join(roundsDir, local.ctx.round.id);

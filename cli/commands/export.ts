@@ -4,7 +4,7 @@
  * queue; `--city` writes one city's workbook for its bureau. A progress bar on stderr while it works (on a
  * terminal); `--json` prints what was written.
  */
-import { writeFile } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { resolveCity, toDate } from '../args.ts';
@@ -30,15 +30,19 @@ export function registerExportCommand(program: Command): void {
       ]);
       const local = await createLocalContext({ dataDir: options.dataDir });
       const progress = progressBar('导出', 1);
+      // Written to the file as it is built (never whole in memory), under a passing name until complete: a failed
+      // export leaves no half workbook where the finished one goes.
+      const partial = `${options.out}.partial`;
       try {
-        const { workbook, summary } = await buildStatusWorkbook(local.ctx, {
+        const { bytes, summary } = await buildStatusWorkbook(local.ctx, {
           asOf: options.asOf,
           city,
           onProgress: (done, total, detail) => progress.update(done, detail, total),
+          to: (await open(partial, 'w')).createWriteStream(),
         });
         progress.finish();
-        await writeFile(options.out, workbook);
-        const result = { file: resolve(options.out), bytes: workbook.length, ...summary };
+        await rename(partial, options.out);
+        const result = { file: resolve(options.out), bytes, ...summary };
         console.log(
           options.json
             ? JSON.stringify(result, null, 2)
@@ -46,6 +50,7 @@ export function registerExportCommand(program: Command): void {
         );
       } finally {
         progress.finish();
+        await rm(partial, { force: true });
         await local.close();
       }
     });

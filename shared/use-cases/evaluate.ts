@@ -52,16 +52,17 @@ export async function evaluateAll(
   storedRead.catch(() => undefined);
   const registry = input.registry ?? (await listRegistry(ctx, input.city ? { city: input.city } : {}));
   const bases = registry.filter((b) => b.participating && (!input.city || b.city === input.city));
-  const [stored, revisions] = await Promise.all([
-    storedRead,
+  // Each stored status is let go once its base is done (a whole round's are tens of megabytes).
+  const [storedOf, revisions] = await Promise.all([
+    storedRead.then((stored) => new Map(stored.map((s) => [s.status.baseId, s]))),
     ctx.records.statuses.getRevisions(bases.map((b) => b.id)),
   ]);
-  const storedOf = new Map(stored.map((s) => [s.status.baseId, s]));
   const fingerprint = roundFingerprint(ctx.round);
   const deadline = deadlineInstant(ctx.round).getTime();
   const current = Math.abs(asOf.getTime() - now.getTime()) <= CURRENT_WITHIN_MS;
   const reusable = (base: Base): BaseStatus | undefined => {
     const found = storedOf.get(base.id);
+    storedOf.delete(base.id);
     if (!found || found.revision !== (revisions.get(base.id) ?? 0)) return undefined;
     const at = Date.parse(found.status.asOf);
     const fresh =

@@ -13,7 +13,8 @@
  * 不完整 yellow, 未收到 red, 逾期 orange), keeps its header frozen with an autofilter over the data, and prints on A4
  * landscape, one page wide, the header row repeated on every page.
  */
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import type { CityId, Round } from '../domain/catalogue.ts';
 import { chineseDate, chineseTime, chineseWhen, deadlineWords } from '../domain/chinese-time.ts';
@@ -205,8 +206,14 @@ type Cell = string | number;
  */
 export async function buildStatusWorkbook(
   ctx: AppContext,
-  input: { asOf?: Date; onProgress?: ExportProgress; city?: CityId } = {},
-): Promise<{ workbook: Buffer; summary: ExportSummary }> {
+  input: {
+    asOf?: Date;
+    onProgress?: ExportProgress;
+    city?: CityId;
+    /** Where the file goes as it is written (a file, for the CLI); `workbook` is then empty and `bytes` its size. */
+    to?: Writable;
+  } = {},
+): Promise<{ workbook: Buffer; bytes: number; summary: ExportSummary }> {
   const { round } = ctx;
   const asOf = input.asOf ?? ctx.clock.now();
   const only = input.city ?? null;
@@ -237,9 +244,16 @@ export async function buildStatusWorkbook(
 
   // Written as it is built, each row committed once done (exceljs's streaming writer): a round of 2,000 bases and
   // 80,000 missing items never sits in memory as a workbook model, only as the zipped file.
+  // With `to`, nor even as the zipped file: a whole round's is tens of megabytes.
   const chunks: Buffer[] = [];
+  let bytes = 0;
   const out = new PassThrough();
-  out.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const written = input.to ? finished(out.pipe(input.to)) : Promise.resolve();
+  written.catch(() => undefined);
+  out.on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+    if (!input.to) chunks.push(chunk);
+  });
   const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   // Fixed metadata: the same facts give the same workbook whenever it is built.
   book.creator = round.title;
@@ -448,10 +462,12 @@ export async function buildStatusWorkbook(
   step(EXCLUDED_SHEET);
 
   await book.commit();
+  await written;
   const workbook = Buffer.concat(chunks);
   step('写入');
   return {
     workbook,
+    bytes,
     summary: {
       asOf: asOf.toISOString(),
       city: only,
