@@ -35,6 +35,8 @@ export interface Analysis {
   removed: string[];
   spans: Span[];
   generic: Span[];
+  /** `quoted[i]`: the number of the quotation compact position i stands in (“基地+服务商+商家”), 0 outside. */
+  quoted: number[];
 }
 
 interface Term {
@@ -79,6 +81,8 @@ const SEPARATORS = /[\s_\-—–·・.,，、:：;；'"“”‘’()[\]{}<>《�
 /** Brackets that annotate (（已发布）, （山西新闻网）); 《》 quote a title, which is content. */
 const OPENING = /[([{（【〔]/;
 const CLOSING = /[)\]}）】〕]/;
+const OPENING_QUOTE = /[“‘「『]/;
+const CLOSING_QUOTE = /[”’」』]/;
 /** A leading "XX基地-" / "XX产业园_" names the sender, not the evidence. */
 const SENDER_PREFIX =
   /^[^-_—\s、]{2,24}?(?:直播电商基地|电商直播基地|直播基地|电商基地|孵化基地|产业园|创业园|孵化园|基地)(?=[-_—\s、：:（(]|$)/u;
@@ -237,9 +241,14 @@ export function analyseText(text: string, vocabulary: CompiledVocabulary): Analy
   const bracketed: boolean[] = [];
   let depth = 0;
   let pendingSeparator = false;
+  const quoted: number[] = [];
+  let quotes = 0;
+  let inQuote = 0;
   for (const char of text.normalize('NFKC').toLowerCase()) {
     if (OPENING.test(char)) depth++;
     if (CLOSING.test(char)) depth = Math.max(0, depth - 1);
+    if (OPENING_QUOTE.test(char) || (char === '"' && inQuote === 0)) inQuote = ++quotes;
+    else if (CLOSING_QUOTE.test(char) || char === '"') inQuote = 0;
     if (SEPARATORS.test(char)) {
       pendingSeparator = true;
       pendingChars += char;
@@ -249,6 +258,7 @@ export function analyseText(text: string, vocabulary: CompiledVocabulary): Analy
     removed.push(pendingChars);
     pendingChars = '';
     bracketed.push(depth > 0);
+    quoted.push(inQuote);
     compact += char;
     pendingSeparator = false;
   }
@@ -263,6 +273,7 @@ export function analyseText(text: string, vocabulary: CompiledVocabulary): Analy
       continue;
     }
     for (let at = compact.indexOf(term.word); at >= 0; at = compact.indexOf(term.word, at + 1)) {
+      if (!onTokenBoundaries(term.word, at, compact, separated)) continue;
       found.push(span(at, at + term.word.length, term, bracketed));
     }
   }
@@ -291,7 +302,22 @@ export function analyseText(text: string, vocabulary: CompiledVocabulary): Analy
   spans.sort((a, b) => a.start - b.start);
   removed.push(pendingChars);
   const generic = spans.filter((s) => s.indicator === null);
-  return { compact, separated, removed, spans: spans.filter((s) => s.indicator !== null), generic };
+  return { compact, separated, removed, spans: spans.filter((s) => s.indicator !== null), generic, quoted };
+}
+
+/** Letters and digits, which run together into one token (wx_camera's camera, 20230618's 618). */
+const ALNUM = /[a-z0-9]/;
+
+/**
+ * Whether a word written in letters or digits stands as a token of its own where it was found: it starts one (not
+ * `618` inside `20230618`, `ops` inside `devops`), and a short one ends one too (`ai` is not `air`, `tax` not
+ * `taxi`); a longer one may run on (`incubat` in `incubation`). Words in Chinese characters have no such bounds.
+ */
+function onTokenBoundaries(word: string, at: number, compact: string, separated: boolean[]): boolean {
+  const end = at + word.length;
+  if (ALNUM.test(word[0] ?? '') && at > 0 && ALNUM.test(compact[at - 1] ?? '') && !separated[at]) return false;
+  if ([...word].length > 4 || !ALNUM.test(word.at(-1) ?? '')) return true;
+  return end >= compact.length || !ALNUM.test(compact[end] ?? '') || (separated[end] ?? false);
 }
 
 /**
@@ -321,6 +347,9 @@ function listedTogether(analysis: Analysis, spans: Span[]): string[][] {
 
 function joined(analysis: Analysis, left: Span, right: Span): boolean {
   if (left.indicator === right.indicator) return true;
+  // One quotation is one name (“基地+服务商+商家” is a model's name, not three things).
+  const quote = analysis.quoted[left.start] ?? 0;
+  if (quote !== 0 && quote === analysis.quoted[right.start]) return false;
   let gap = '';
   let marks = '';
   for (let i = left.end; i <= right.start; i++) {
@@ -333,8 +362,13 @@ function joined(analysis: Analysis, left: Span, right: Span): boolean {
     .replace(new RegExp(CONJUNCTIONS.source, 'g'), '')
     .replace(/以及|包括|包含|标注|人员|人数|情况|名单|及其/g, '');
   if (rest.length > 2) return false;
-  // A word in brackets annotates (开园报道（山西新闻网）) unless the brackets list (（含党员、运维）).
-  if (right.bracketed && !left.bracketed) return conjunction;
+  // A word in brackets annotates (开园报道（山西新闻网）) unless the brackets list (（含党员、运维）): they open with the
+  // joining word. （基地与入驻商家） names a contract's parties.
+  if (right.bracketed && !left.bracketed) {
+    let opened = left.end;
+    while (opened < right.start && !OPENING.test(analysis.removed[opened] ?? '')) opened++;
+    return /^(?:含|及|和|与|暨|兼|包括|包含|标注|以及)/.test(analysis.compact.slice(opened, right.start));
+  }
   // Only list punctuation lists: a dash, an underscore or a space joins a name's parts (企业标准-直播间搭建规范 is
   // one standard, 2023_主播名单 one list).
   return conjunction || LIST_MARKS.test(marks);

@@ -200,6 +200,27 @@ describe('the vocabulary', () => {
     expect(spans.map((s) => [s.word, s.indicator])).toEqual([['在孵主播', 'incubated-anchors']]);
   });
 
+  it('reads a word in letters or digits only as a token of its own (618 is no date’s tail, ops no part of devops)', () => {
+    // Act
+    const words = (text: string) => spansOf(text, vocabulary).map((s) => s.word);
+
+    // Assess
+    expect(words('20230618')).not.toContain('618');
+    expect(words('618大促')).toContain('618');
+    expect(words('devops')).not.toContain('ops');
+    expect(words('ops_值班')).toContain('ops');
+  });
+
+  it('lists nothing inside one quotation, nor a contract’s parties in brackets', () => {
+    // Act
+    const together = (text: string) => vocabulary.listedTogether(text, spansOf(text, vocabulary));
+
+    // Assess
+    expect(together('“主播+直播间”模式介绍')).toEqual([]);
+    expect(together('客服托管服务协议（基地与入驻商家）')).toEqual([]);
+    expect(together('从业人员名单（含党员）').flat()).toEqual(['employees', 'party-members']);
+  });
+
   it('accepts words staff added, for the indicator they chose', () => {
     // Prepare
     const word = { word: '晋享云集', indicator: 'promotions' };
