@@ -370,8 +370,8 @@ function joined(analysis: Analysis, left: Span, right: Span): boolean {
     return /^(?:含|及|和|与|暨|兼|包括|包含|标注|以及)/.test(analysis.compact.slice(opened, right.start));
   }
   // Only list punctuation lists: a dash, an underscore or a space joins a name's parts (企业标准-直播间搭建规范 is
-  // one standard, 2023_主播名单 one list).
-  return conjunction || LIST_MARKS.test(marks);
+  // one standard, 2023_主播名单 one list). Inside brackets a space lists too (（交易额 山西产品 纳税）).
+  return conjunction || LIST_MARKS.test(marks) || (left.bracketed && right.bracketed && /\s/.test(marks));
 }
 
 function span(start: number, end: number, term: Term, bracketed: boolean[]): Span {

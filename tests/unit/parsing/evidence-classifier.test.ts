@@ -219,6 +219,7 @@ describe('the vocabulary', () => {
     expect(together('“主播+直播间”模式介绍')).toEqual([]);
     expect(together('客服托管服务协议（基地与入驻商家）')).toEqual([]);
     expect(together('从业人员名单（含党员）').flat()).toEqual(['employees', 'party-members']);
+    expect(together('经营数据（交易额 山西产品 纳税）').flat()).toEqual(['gmv', 'shanxi-gmv', 'tax']);
   });
 
   it('accepts words staff added, for the indicator they chose', () => {
