@@ -13,6 +13,11 @@ export const vocabularyTermSchema = z.object({
   weight: z.number().min(0.5).max(4),
   /** Words as bases write them; `*` stands for up to ten other characters (山西*销售 matches 山西特色产品销售额). */
   words: z.array(z.string().min(1)).min(1),
+  /**
+   * The words count only beside a word of one of these indicators in the same place: they qualify it (黄花, 小米 make
+   * a 销售额 the 山西产品's; alone, 黄花.jpg says nothing).
+   */
+  with: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/)).optional(),
 });
 /** Words for one indicator. */
 export type VocabularyTerm = z.infer<typeof vocabularyTermSchema>;

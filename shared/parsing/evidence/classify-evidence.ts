@@ -179,8 +179,9 @@ export function classifyEvidence(
   if (signals.firstPage) {
     // The title is the first line, or the first two when the first is a letterhead or spaced-out (营 业 执 照).
     // Lines end at a line break, or at a wide gap where the text layer or OCR lost the breaks.
+    // A sentence ends a line too: a page whose breaks were lost runs its title into the first sentence (…的说明。县商务局：…).
     const lines = signals.firstPage
-      .split(/\r?\n|\s{2,}|\u3000{1,}/)
+      .split(/\r?\n|\s{2,}|\u3000{1,}|(?<=[。！？；])/)
       .map((l) => l.trim())
       .filter(Boolean);
     // A letterhead (中共…支部委员会, …人民政府文件), a document number or a news site's dateline comes before the

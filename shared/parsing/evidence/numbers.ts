@@ -66,7 +66,10 @@ export function itemNumber(text: string, where: 'name' | 'folder'): ItemNumber |
   const t = withoutForwarding(text)
     .normalize('NFKC')
     .trim()
-    .replace(/^[^\d\s_\-—]{0,12}(?:基地|产业园|电商园|园区|中心|公司)[_\-—\s]+(?=\d)/u, '');
+    .replace(/^[^\d\s_\-—]{0,12}(?:基地|产业园|电商园|园区|中心|公司)[_\-—\s]+(?=\d)/u, '')
+    // TG-Base_item38 Strategic plan, 2023 Form item 19: item N in English is the form's item wherever it stands.
+    .replace(/^.{0,24}?[\s_-](?=(?:form\s*)?item\s*[-_#]?\s*\d{1,2}(?!\d))/iu, '')
+    .replace(/^form\s*(?=item)/iu, '');
   // 1.1.2: a place in 附件1's table of indicators (一级.二级.三级), not item 1 of the report form.
   if (indicatorCode(t)) return undefined;
   // 第17、18项 / 17，18项 anywhere (题 as 项: 第17题), 17+18 直播 at the start: several items, one file (「可以共用一张表格」).
@@ -97,7 +100,7 @@ export function itemNumber(text: string, where: 'name' | 'folder'): ItemNumber |
   // A leading number: 17.xlsx, 17 直播明细, 17-1, 17、, (17), 【17】, 指标17, item-17, 附表17, Q17, 附件2-17 (item 17
   // of 附件2, the report form).
   const lead =
-    /^(?:no\.?|#|编号|序号|指标|项目|附表|(?:证明|佐证)?材料|加分项|附加项|(q)|item[-_\s]?|附件?\s*[2二]\s*[-—_－.]\s*)?\s*[([（【〔]?\s*(\d{1,2})(\s*)[)\]）】〕]?/i.exec(
+    /^(?:no\.?|#|编号|序号|指标|项目|项|附表|(?:证明|佐证)?材料|加分项|附加项|(q)|item\s*[-_#]?|附件?\s*[2二]\s*[-—_－.]\s*)?\s*[([（【〔]?\s*(\d{1,2})(\s*)[)\]）】〕]?/i.exec(
       t,
     );
   // Q1–Q4 are quarters (Q3经营数据), not questions.

@@ -16,6 +16,8 @@ export interface Span {
   word: string;
   /** Inside brackets: an annotation (（已发布）, （山西新闻网）). */
   bracketed: boolean;
+  /** A qualifier's indicators: the word counts only beside a word of one of them. */
+  with?: readonly string[];
 }
 
 function refinements(round: Round): Map<string, Set<string>> {
@@ -44,6 +46,8 @@ interface Term {
   indicator: string;
   weight: number;
   pattern?: RegExp;
+  /** Counts only beside a word of one of these indicators (a qualifier: 黄花 of a 销售额). */
+  with?: readonly string[];
 }
 
 /** The compiled vocabulary of a round. */
@@ -87,6 +91,13 @@ const CLOSING_QUOTE = /[”’」』]/;
 const SENDER_PREFIX =
   /^[^-_—\s、]{2,24}?(?:直播电商基地|电商直播基地|直播基地|电商基地|孵化基地|产业园|创业园|孵化园|基地)(?=[-_—\s、：:（(]|$)/u;
 
+/**
+ * The notice's own documents named in a path (`按附件1评分标准顺序/评分标准-承载能力-…`, `经营服务情况报告表`): they say
+ * the base follows the notice, not which indicator a file is for (评分标准 is no 行业标准).
+ */
+const NOTICE_DOCUMENTS =
+  /(?:按照?)?(?:附件\s*[1一]\s*)?(?:综合评价)?评分标准(?:[(（]试行[)）])?(?:顺序|排序|目录)?|(?:附件\s*[2二]\s*)?经营服务情况报告表|(?:附件\s*[3三]\s*)?自评报告提纲/gu;
+
 /** Weight of a generic word where words overlap. */
 const GENERIC_WEIGHT = 1.5;
 
@@ -113,19 +124,19 @@ export function compileVocabulary(
 
 function compile(round: Round, extraWords: readonly { word: string; indicator: string }[]): CompiledVocabulary {
   const byKey = new Map<string, Term>();
-  const put = (raw: string, indicator: string, weight: number) => {
+  const put = (raw: string, indicator: string, weight: number, alongside?: readonly string[]) => {
     const word = fold(raw.replace(/\*/g, '\u0000')).replace(/\u0000/g, '*');
     if (word === '' || word === '*') return;
     const key = `${word}\u0001${indicator}`;
     const known = byKey.get(key);
     if (known && known.weight >= weight) return;
-    const term: Term = { word, indicator, weight };
+    const term: Term = { word, indicator, weight, ...(alongside ? { with: alongside } : {}) };
     if (word.includes('*')) term.pattern = new RegExp(word.split('*').map(escapeRegExp).join('.{0,10}?'), 'g');
     byKey.set(key, term);
   };
   // The vocabulary's weights stand; the indicators' own keywords add the words it does not have.
   for (const term of round.vocabulary?.terms ?? [])
-    for (const word of term.words) put(word, term.indicator, term.weight);
+    for (const word of term.words) put(word, term.indicator, term.weight, term.with);
   const listed = new Set([...byKey.values()].map((t) => t.word));
   for (const indicator of round.indicators) {
     for (const keyword of indicator.evidenceKeywords) {
@@ -164,7 +175,7 @@ function compile(round: Round, extraWords: readonly { word: string; indicator: s
   const generic = [...new Set((round.vocabulary?.generic ?? []).map(fold))].sort((a, b) => b.length - a.length);
 
   const strip = (text: string): string => {
-    let out = text.normalize('NFKC').replace(SENDER_PREFIX, ' ');
+    let out = text.normalize('NFKC').replace(SENDER_PREFIX, ' ').replace(NOTICE_DOCUMENTS, ' ');
     const folded = fold(out);
     for (const name of baseNames) {
       if (!folded.includes(name)) continue;
@@ -302,7 +313,12 @@ export function analyseText(text: string, vocabulary: CompiledVocabulary): Analy
   spans.sort((a, b) => a.start - b.start);
   removed.push(pendingChars);
   const generic = spans.filter((s) => s.indicator === null);
-  return { compact, separated, removed, spans: spans.filter((s) => s.indicator !== null), generic, quoted };
+  const named = spans.filter((s) => s.indicator !== null);
+  // A qualifier (黄花 of 黄花销售额) stands only beside a word of what it qualifies.
+  const standing = named.filter(
+    (s) => !s.with || named.some((o) => o !== s && !o.with && o.indicator !== null && s.with?.includes(o.indicator)),
+  );
+  return { compact, separated, removed, spans: standing, generic, quoted };
 }
 
 /** Letters and digits, which run together into one token (wx_camera's camera, 20230618's 618). */
@@ -382,6 +398,7 @@ function span(start: number, end: number, term: Term, bracketed: boolean[]): Spa
     weight: term.weight,
     word: term.word,
     bracketed: bracketed[start] ?? false,
+    ...(term.with ? { with: term.with } : {}),
   };
 }
 

@@ -54,6 +54,9 @@ describe('item numbers in names and folders', () => {
     ['古交基地_13', 'name', [13]],
     ['材料34-税', 'name', [34]],
     ['加分项37_new', 'name', [37]],
+    ['项17-直播', 'name', [17]],
+    ['TG-Base_item38 Strategic plan', 'name', [38]],
+    ['2023 Form item 19', 'name', [19]],
   ] as const)('reads %s (%s) as item %j', (text, where, items) => {
     // Act
     const found = itemNumber(text, where);
@@ -322,6 +325,46 @@ describe('names as senders write them', () => {
 
     // Assess
     expect(codes).toEqual([undefined, undefined, undefined]);
+  });
+
+  it.each([
+    [
+      '网络带宽.pdf',
+      '按附件1评分标准顺序/评分标准-承载能力-基础硬件',
+      ['bandwidth'],
+      'the notice’s 评分标准 names no 行业标准',
+    ],
+    ['大促活动成交统计.xlsx', '', ['promotions'], 'a promotion’s sales are the promotion’s (promotions narrows gmv)'],
+    ['黄花产品销售额明细.xlsx', '', ['shanxi-gmv'], 'a Shanxi product qualifies a 销售额'],
+  ])('decides %s (in %s) as %j: %s', (name, folder, indicators) => {
+    // Act
+    const decision = classifyEvidence({ name, ...(folder ? { folders: folder.split('/') } : {}) }, round);
+
+    // Assess
+    expect(decision).toMatchObject({ decision: 'decided', indicators });
+  });
+
+  it('takes a qualifier alone for nothing (黄花.jpg is no 山西产品交易额)', () => {
+    // Act
+    const decision = classifyEvidence({ name: '黄花.jpg' }, round);
+
+    // Assess
+    expect(decision.candidates.map((c) => c.indicator)).not.toContain('shanxi-gmv');
+  });
+
+  it('ends a title at its sentence when the page lost its line breaks', () => {
+    // Act
+    const decision = classifyEvidence(
+      {
+        name: '文档.docx',
+        firstPage:
+          '某某基地关于吸纳农民工就业情况的报告。基地共吸纳农民工就业137人，从事分拣包装、仓储物流、直播助播等岗位。',
+      },
+      round,
+    );
+
+    // Assess
+    expect(decision).toMatchObject({ decision: 'decided', indicators: ['migrant-workers'] });
   });
 
   it("reads past a news site's dateline to the headline", () => {
