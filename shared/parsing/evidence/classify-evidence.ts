@@ -59,6 +59,8 @@ type Source = keyof typeof SOURCE_WEIGHT;
 const NUMBER_SCORE = { name: 3, folder: 2.4 } as const;
 /** A bare Chinese numeral (（十七）, 四、) counts this share of a number written in digits. */
 const CHINESE_NUMERAL_FACTOR = 2 / 3;
+/** A number written N.M (2.4 基地特色) counts this share: a sub-item, or a report's section; alone it decides nothing. */
+const SECTION_LIKE_FACTOR = 0.5;
 /**
  * The last word of a name or title is its head (主播诚信评价表 is a 评价表), the words before it qualify it: a bonus
  * when words disagree (1, chosen on the two development sets: recall up, precision unchanged).
@@ -112,7 +114,17 @@ export function classifyEvidence(
   // listedAs is given only for a name that is a label the mail's body writes out (附件3, 文件三, att2).
   const listed = signals.listedAs !== undefined;
   if (nameNumber && !listed && (nameHasWords || !folderSays)) {
-    numberCandidates(nameNumber.items, nameNumber.written, 'name', vocabulary, nameSpans, add, groups, section);
+    numberCandidates(
+      nameNumber.items,
+      nameNumber.written,
+      'name',
+      vocabulary,
+      nameSpans,
+      add,
+      groups,
+      section,
+      nameNumber.sectionLike,
+    );
   }
 
   // 1.1.2: the base numbers its files by 附件1's table of indicators.
@@ -318,8 +330,13 @@ function numberCandidates(
   groups: string[][],
   /** The section of 附件1 a folder above names, if any. */
   section?: { name: string; level: 1 | 2; indicators: string[] },
+  sectionLike = false,
 ): void {
-  const score = /\d|项/.test(written) ? NUMBER_SCORE[where] : NUMBER_SCORE[where] * CHINESE_NUMERAL_FACTOR;
+  const score = sectionLike
+    ? NUMBER_SCORE[where] * SECTION_LIKE_FACTOR
+    : /\d|项/.test(written)
+      ? NUMBER_SCORE[where]
+      : NUMBER_SCORE[where] * CHINESE_NUMERAL_FACTOR;
   const [only] = items;
   if (section && only !== undefined && items.length === 1) {
     const inSection = (vocabulary.itemIndicators.get(only) ?? []).some((i) => section.indicators.includes(i));

@@ -55,6 +55,8 @@ export function chineseNumber(text: string): number | undefined {
 export interface ItemNumber {
   items: number[];
   written: string;
+  /** Written N.M (17.1, 2.4): a sub-item, or a report's section numbered so. */
+  sectionLike?: boolean;
 }
 
 /**
@@ -113,7 +115,11 @@ export function itemNumber(text: string, where: 'name' | 'folder'): ItemNumber |
     const rest = lead[3] || closed ? '' : after;
     const value = Number(lead[2]);
     const notItem = /^0\d/.test(lead[2] ?? '') ? NOT_PADDED_ITEM_AFTER : NOT_ITEM_AFTER;
-    if (value >= 1 && value <= MAX_ITEM && !notItem.test(rest)) return { items: [value], written: lead[0] };
+    if (value >= 1 && value <= MAX_ITEM && !notItem.test(rest)) {
+      // 2.4 基地特色: a report's section numbered like a sub-item; it reads as item 2 only as much as a chapter numeral.
+      const sub = /^[.．]\d(?!\d)/.exec(rest);
+      return { items: [value], written: lead[0] + (sub?.[0] ?? ''), ...(sub ? { sectionLike: true } : {}) };
+    }
     return undefined;
   }
   // （十七）直播活动 / 十七、直播活动, in file names only.
@@ -212,6 +218,7 @@ const COPY_MARKS =
 const LABEL = new RegExp(
   [
     '^\\p{Script=Han}{0,4}[\\s\\-_—]?(?:\\d{1,2}|[一二三四五六七八九十廿卅]{1,3})$',
+    '^\\p{Script=Han}{1,4}[\\s\\-_—]?[a-z]$',
     '^[a-z]{1,10}[\\s\\-_]?\\d{1,2}$',
     '^[ivx]{1,4}$',
     '^[a-z]$',

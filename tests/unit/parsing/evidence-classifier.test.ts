@@ -147,6 +147,7 @@ describe("the mail body's list of attachments", () => {
       '发送时间：上午10:03\n主题：补报材料\n1.直播间明细表\n2.网络协议\n3.在孵主播名单',
       '在孵主播名单',
     ],
+    ['补件B.pdf', '补发材料如下：\n补件A：直播间明细表\n补件B：网络专线协议', '网络专线协议'],
     [
       '精准扶…docx',
       '补充材料（2个）：\n直播活动明细表.xlsx（2.3MB）\n精准扶贫案例材料.docx（64KB）',
@@ -342,6 +343,14 @@ describe('names as senders write them', () => {
 
     // Assess
     expect(decision).toMatchObject({ decision: 'decided', indicators });
+  });
+
+  it('lets the words outweigh a number written like a section (2.4 is item 2 or a chapter 2.4)', () => {
+    // Act
+    const decision = classifyEvidence({ name: '2.4 基地主播名单.xlsx' }, round);
+
+    // Assess
+    expect(decision).toMatchObject({ decision: 'decided', indicators: ['anchors'] });
   });
 
   it('takes a qualifier alone for nothing (黄花.jpg is no 山西产品交易额)', () => {
