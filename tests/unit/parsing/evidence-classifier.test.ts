@@ -431,20 +431,28 @@ describe('words proposed from a classification by hand', () => {
 
 describe('figures on the labelled names', () => {
   it.each([
-    // set, floor of precision, of recall, ceiling of the asked rate and of unknowable names decided (today: dev 0.992/0.976/1.6 %,
-    // dev2 0.996/0.910/8.6 %, dev3 0.996/0.935/6.2 %, dev4 0.992/0.920/7.2 %, dev5 0.986/0.918/7.0 %; held out: test
-    // 0.989/0.913/7.7 %, test2 0.977/0.863/11.7 %, test3 0.964/0.821/14.8 %, test4 0.983/0.808/17.9 %).
+    // set, floor of precision, of recall, ceiling of the asked rate and of unknowable names decided. Today: dev
+    // 0.992/0.976/1.6 %, dev2 0.996/0.924/7.2 %, dev3 1.000/0.945/5.5 %, dev4 0.995/0.948/4.6 %, dev5 0.992/0.928/6.4 %,
+    // dev6 0.997/0.941/5.7 %, dev7 0.978/0.904/7.6 %; held out: test 0.995/0.946/4.9 %, test2 0.973/0.859/11.7 %, test3
+    // 0.981/0.876/10.7 %, test4 0.988/0.863/12.7 %, test5 0.981/0.897/8.6 %, test6 0.953/0.825/13.4 %.
     ['dev', 0.98, 0.96, 0.03, 0],
-    ['dev2', 0.99, 0.9, 0.095, 0],
-    ['dev3', 0.99, 0.925, 0.07, 0],
-    ['dev4', 0.985, 0.91, 0.08, 0],
-    ['dev5', 0.98, 0.91, 0.08, 0],
-    ['test', 0.98, 0.905, 0.085, 0],
-    ['test2', 0.97, 0.855, 0.125, 0],
-    // test3's 1(2).jpg (unknowable: a copied photo) is taken as item 1; left as measured, not tuned away.
-    ['test3', 0.955, 0.815, 0.155, 1],
-    // test4, measured once before any tuning on dev5 (0.949/0.770/18.9 %), then after; one unknowable decided.
-    ['test4', 0.975, 0.8, 0.185, 1],
+    ['dev2', 0.99, 0.915, 0.08, 0],
+    ['dev3', 0.99, 0.935, 0.065, 0],
+    ['dev4', 0.985, 0.94, 0.055, 0],
+    ['dev5', 0.985, 0.92, 0.07, 0],
+    ['dev6', 0.99, 0.93, 0.065, 0],
+    ['dev7', 0.97, 0.895, 0.085, 1],
+    ['test', 0.985, 0.935, 0.06, 0],
+    ['test2', 0.965, 0.85, 0.125, 0],
+    // test3's 1(2).jpg and one more unknowable name are decided; left as measured, not tuned away.
+    ['test3', 0.97, 0.865, 0.115, 2],
+    // test4, measured once before any tuning on dev5 (0.949/0.770/18.9 %).
+    ['test4', 0.98, 0.855, 0.135, 0],
+    // test5, measured once before any tuning on dev6 (0.976/0.838/14.1 %).
+    ['test5', 0.97, 0.885, 0.095, 0],
+    // test6, measured once before any tuning on dev7 (0.943/0.736/21.9 %); two rules since were prompted by the
+    // README's description of its senders (补件A–D, 1.1/2.4), not by its names.
+    ['test6', 0.945, 0.815, 0.14, 1],
   ] as const)(
     '%s: precision ≥ %f, recall ≥ %f, asked ≤ %f, unknowable decided ≤ %i',
     (set, precision, recall, asked, unknowable) => {
