@@ -1,7 +1,7 @@
 /**
  * Measures the evidence classifier on a labelled set (tests/fixtures/evidence-names/*.json): precision over decided
  * names, recall (decided right ÷ all names with a label), the asked rate, the confusion pairs and the misses.
- * `npm run evidence-eval -- [dev|dev2|dev3|dev4|dev5|test|test2|test3|test4] [--misses]`. Tune the vocabulary on the dev sets only: the test sets are
+ * `npx tsx scripts/evidence-eval.ts [dev…dev7|test…test6] [--misses]`. Tune the vocabulary on the dev sets only: the test sets are
  * the measurement.
  */
 import { readFileSync } from 'node:fs';
