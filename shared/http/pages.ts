@@ -60,11 +60,20 @@ type Ctx = Context<HttpEnv>;
 export function registerPages(app: Hono<HttpEnv>, deps: HttpDeps): void {
   const { ctx } = deps;
   const round = ctx.round;
-  // The names of the form's items and of the indicators, looked up once: a city's table names thousands of gaps.
-  const formItemNames = new Map(round.formItems.map((f) => [f.item, formItemName(round, f.item)]));
-  const indicatorNames = new Map(round.indicators.map((i) => [i.slug, indicatorName(round, i.slug)]));
-  const formItemOf = (n: number) => formItemNames.get(n) ?? formItemName(round, n);
-  const indicatorOf = (slug: string) => indicatorNames.get(slug) ?? indicatorName(round, slug);
+  // The names of the form's items and of the indicators, each looked up once: a city's table names thousands of gaps.
+  // Filled on first use, not here: the app is built before the round is read in some contexts (the api function's).
+  const formItemNames = new Map<number, string>();
+  const indicatorNames = new Map<string, string>();
+  const formItemOf = (n: number) => {
+    const name = formItemNames.get(n) ?? formItemName(round, n);
+    formItemNames.set(n, name);
+    return name;
+  };
+  const indicatorOf = (slug: string) => {
+    const name = indicatorNames.get(slug) ?? indicatorName(round, slug);
+    indicatorNames.set(slug, name);
+    return name;
+  };
 
   const frame = (c: Ctx, title: string, nav?: PageFrame['nav']): PageFrame => ({
     round,
