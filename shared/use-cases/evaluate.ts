@@ -41,16 +41,16 @@ export async function baseChanged(ctx: AppContext, baseId: string): Promise<Base
  */
 export async function evaluateAll(
   ctx: AppContext,
-  input: { asOf?: Date; city?: string; registry?: readonly Base[] } = {},
+  input: { asOf?: Date; city?: string; registry?: readonly Base[] | Promise<readonly Base[]> } = {},
 ): Promise<BaseStatus[]> {
   const now = ctx.clock.now();
   const asOf = input.asOf ?? now;
   // A city's bases, statuses and revisions are read without the other cities' (flat as the round grows). A caller
-  // that has read the registry (of that city) already passes it in `registry`.
+  // that reads the registry (of that city) anyway passes it in `registry`, read or being read.
   // The stored statuses are read meanwhile (awaited below; a failure must not also surface as unhandled).
   const storedRead = ctx.records.statuses.listWithRevisions(input.city);
   storedRead.catch(() => undefined);
-  const registry = input.registry ?? (await listRegistry(ctx, input.city ? { city: input.city } : {}));
+  const registry = await (input.registry ?? listRegistry(ctx, input.city ? { city: input.city } : {}));
   const bases = registry.filter((b) => b.participating && (!input.city || b.city === input.city));
   // Each stored status is let go once its base is done (a whole round's are tens of megabytes).
   const [storedOf, revisions] = await Promise.all([

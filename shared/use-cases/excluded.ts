@@ -33,10 +33,16 @@ export const excludedSchema = z.object({
 export type Excluded = z.infer<typeof excludedSchema>;
 
 /** Submissions received by `asOf` from bases that take no part, oldest first; limited to `cities` when given. */
-export async function listExcluded(ctx: AppContext, asOf: Date, cities?: readonly string[]): Promise<Excluded[]> {
+export async function listExcluded(
+  ctx: AppContext,
+  asOf: Date,
+  cities?: readonly string[],
+  /** The registry (of the one city in `cities`, or the round's) when the caller has read it already. */
+  registry?: readonly Base[],
+): Promise<Excluded[]> {
   const at = asOf.toISOString();
   const scope = cities?.length === 1 ? { city: cities[0] as string } : {};
-  const outside = (await listRegistry(ctx, scope)).filter(
+  const outside = (registry ?? (await listRegistry(ctx, scope))).filter(
     (b) => !b.participating && (!cities || cities.includes(b.city)),
   );
   const out: Excluded[] = [];

@@ -36,13 +36,15 @@ export interface StatusReport {
 export async function queryStatus(ctx: AppContext, query: StatusQuery = {}): Promise<StatusReport> {
   const asOf = query.asOf ?? ctx.clock.now();
   // One city's statuses come from its own range of the status index (see evaluateAll); the queues are read meanwhile.
+  // The registry (of the city) is read once, for the statuses and the excluded bases alike.
+  const registry = listRegistry(ctx, query.city ? { city: query.city } : {});
   const queues = Promise.all([
     listUnmatched(ctx, asOf),
-    listExcluded(ctx, asOf, query.city ? [query.city] : undefined),
+    registry.then((entries) => listExcluded(ctx, asOf, query.city ? [query.city] : undefined, entries)),
   ]);
   // Awaited below; a failure there must not also surface as an unhandled rejection while the statuses are read.
   queues.catch(() => undefined);
-  let bases = await evaluateAll(ctx, { asOf, ...(query.city ? { city: query.city } : {}) });
+  let bases = await evaluateAll(ctx, { asOf, registry, ...(query.city ? { city: query.city } : {}) });
   if (query.base) {
     const wanted = normalizeBaseName(query.base);
     bases = bases.filter((status) => status.baseId === query.base || normalizeBaseName(status.name).includes(wanted));
