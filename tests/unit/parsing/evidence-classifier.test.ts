@@ -255,20 +255,6 @@ describe('names as senders write them', () => {
     expect(decision).toMatchObject({ decision: 'decided', indicators });
   });
 
-  it('reads the title of a first page whose line breaks were lost (wide gaps instead)', () => {
-    // Act
-    const decision = classifyEvidence(
-      {
-        name: 'CamScanner 11-04-2023 15.20.pdf',
-        firstPage: '某某直播基地 办公建筑面积明细表  序号 楼宇 楼层 用途  注：不含仓储、配套面积。',
-      },
-      round,
-    );
-
-    // Assess
-    expect(decision).toMatchObject({ decision: 'decided', indicators: ['building-area'] });
-  });
-
   it.each([
     ['1.1.3.pdf', undefined, ['bandwidth']],
     ['2.2.1 明细.xlsx', undefined, ['livestreams']],
@@ -361,33 +347,31 @@ describe('names as senders write them', () => {
     expect(decision.candidates.map((c) => c.indicator)).not.toContain('shanxi-gmv');
   });
 
-  it('ends a title at its sentence when the page lost its line breaks', () => {
+  it.each([
+    [
+      'a page whose line breaks were lost (wide gaps instead)',
+      'CamScanner 11-04-2023 15.20.pdf',
+      '某某直播基地 办公建筑面积明细表  序号 楼宇 楼层 用途  注：不含仓储、配套面积。',
+      ['building-area'],
+    ],
+    [
+      'a title that runs into its first sentence',
+      '文档.docx',
+      '某某基地关于吸纳农民工就业情况的报告。基地共吸纳农民工就业137人，从事分拣包装、仓储物流、直播助播等岗位。',
+      ['migrant-workers'],
+    ],
+    [
+      "a news site's dateline before the headline",
+      '1698901234.pdf',
+      '黄河新闻网 2021-09-28 10:15\n\n河津市直播电商产业园正式开园\n9月28日上午，开园仪式举行。',
+      ['operating-years'],
+    ],
+  ])('reads the title of a first page: %s', (_case, name, firstPage, indicators) => {
     // Act
-    const decision = classifyEvidence(
-      {
-        name: '文档.docx',
-        firstPage:
-          '某某基地关于吸纳农民工就业情况的报告。基地共吸纳农民工就业137人，从事分拣包装、仓储物流、直播助播等岗位。',
-      },
-      round,
-    );
+    const decision = classifyEvidence({ name, firstPage }, round);
 
     // Assess
-    expect(decision).toMatchObject({ decision: 'decided', indicators: ['migrant-workers'] });
-  });
-
-  it("reads past a news site's dateline to the headline", () => {
-    // Act
-    const decision = classifyEvidence(
-      {
-        name: '1698901234.pdf',
-        firstPage: '黄河新闻网 2021-09-28 10:15\n\n河津市直播电商产业园正式开园\n9月28日上午，开园仪式举行。',
-      },
-      round,
-    );
-
-    // Assess
-    expect(decision).toMatchObject({ decision: 'decided', indicators: ['operating-years'] });
+    expect(decision).toMatchObject({ decision: 'decided', indicators });
   });
 
   it('lets a chapter numeral (四、) give way to the words', () => {
