@@ -319,7 +319,7 @@ export async function buildStatusWorkbook(
   if (!only) {
     const shown = lines.filter((c) => cities.some((x) => x.id === c.city));
     const sum = (pick: (c: (typeof shown)[number]) => number) => shown.reduce((n, c) => n + pick(c), 0);
-    addTable(book, {
+    await addTable(book, {
       name: SUMMARY_SHEET,
       title: title('汇总表'),
       note: asOfLine,
@@ -364,7 +364,7 @@ export async function buildStatusWorkbook(
     sheets.push({ name: SUMMARY_SHEET, rows: shown.length });
 
     const ordered = cities.flatMap((city) => statuses.filter((s) => s.city === city.id));
-    addTable(book, {
+    await addTable(book, {
       name: ALL_BASES_SHEET,
       title: title('（全部参评基地）'),
       note: `${asOfLine}。${LEGEND}`,
@@ -379,7 +379,7 @@ export async function buildStatusWorkbook(
 
   for (const city of cities) {
     const ofCity = statuses.filter((s) => s.city === city.id);
-    addTable(book, {
+    await addTable(book, {
       name: sheetName(city.name),
       title: title(`（${city.name}）`),
       note: `${asOfLine}。${LEGEND}`,
@@ -397,7 +397,7 @@ export async function buildStatusWorkbook(
   const details = detailBases.flatMap((status) =>
     detailLines(round, status, (iso) => chineseWhen(iso, round)).map((line) => ({ status, line })),
   );
-  addTable(book, {
+  await addTable(book, {
     name: DETAIL_SHEET,
     title: title('：缺项明细'),
     note:
@@ -423,7 +423,7 @@ export async function buildStatusWorkbook(
   sheets.push({ name: DETAIL_SHEET, rows: details.length });
 
   if (!only) {
-    addTable(book, {
+    await addTable(book, {
       name: UNMATCHED_SHEET,
       title: title('：待分配邮件'),
       note: asOfLine,
@@ -441,7 +441,7 @@ export async function buildStatusWorkbook(
     sheets.push({ name: UNMATCHED_SHEET, rows: unmatched.length });
   }
 
-  addTable(book, {
+  await addTable(book, {
     name: EXCLUDED_SHEET,
     title: title('：名单外来件'),
     note: asOfLine,
@@ -556,7 +556,7 @@ interface TableSpec {
  * autofilter over the data rows), the rows numbered 1…n with wrapped cells and thin borders, and the 合计 row apart
  * from the filter. Printed A4 landscape, one page wide, as many pages long as it takes, the header row on each.
  */
-function addTable(book: ExcelJS.Workbook, spec: TableSpec): void {
+async function addTable(book: ExcelJS.Workbook, spec: TableSpec): Promise<void> {
   const { columns } = spec;
   const sheet = book.addWorksheet(spec.name, {
     views: [{ state: 'frozen', ySplit: HEADER_ROW }],
@@ -603,7 +603,7 @@ function addTable(book: ExcelJS.Workbook, spec: TableSpec): void {
   titleRow.commit();
   noteRow.commit();
   header.commit();
-  spec.rows.forEach((values, i) => {
+  for (const [i, values] of spec.rows.entries()) {
     const row = sheet.addRow([i + 1, ...values]);
     row.alignment = { vertical: 'top', wrapText: true };
     for (let c = 1; c <= columns.length; c++) row.getCell(c).border = THIN;
@@ -611,7 +611,9 @@ function addTable(book: ExcelJS.Workbook, spec: TableSpec): void {
     fitRowHeight(row, spec.widths);
     spec.style?.(row, i);
     row.commit();
-  });
+    // Let the zip compress what the rows wrote: written without a pause, a round's sheets would wait in memory.
+    if (i % ROWS_BETWEEN_PAUSES === ROWS_BETWEEN_PAUSES - 1) await pause();
+  }
   if (spec.totals && spec.rows.length > 0) {
     const row = sheet.addRow(['合计', ...spec.totals]);
     row.font = { bold: true };
@@ -627,4 +629,12 @@ function addTable(book: ExcelJS.Workbook, spec: TableSpec): void {
   }
   for (const values of spec.after ?? []) sheet.addRow(values).commit();
   sheet.commit();
+  await pause();
+}
+
+/** Rows written between two pauses of the export (each lets the event loop run the zip's compression). */
+const ROWS_BETWEEN_PAUSES = 50;
+
+function pause(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
