@@ -304,7 +304,8 @@ function decide(
   const runnerUp = ranked.find((c) => !set.has(c.indicator) && !narrows(top, c))?.score ?? 0;
   const weakest = Math.min(...[...set].map((i) => scoreOf.get(i) ?? 0));
   const confidence = round2(Math.min(1, top.score / 3) * (1 - runnerUp / top.score));
-  const reasons = ranked.filter((c) => set.has(c.indicator)).flatMap((c) => c.reasons);
+  // The general words the winner narrows are part of why (黄花 with 销售额 is 山西产品交易额).
+  const reasons = ranked.filter((c) => set.has(c.indicator) || narrows(top, c)).flatMap((c) => c.reasons);
   const decided = top.score >= MIN_DECIDED_SCORE && runnerUp <= weakest * MAX_RUNNER_UP_SHARE;
   if (!decided) {
     return {

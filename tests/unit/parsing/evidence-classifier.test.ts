@@ -339,6 +339,14 @@ describe('names as senders write them', () => {
     expect(decision).toMatchObject({ decision: 'decided', indicators: ['anchors'] });
   });
 
+  it('gives the qualified word among the reasons (黄花 with 销售额)', () => {
+    // Act
+    const decision = classifyEvidence({ name: '黄花产品销售额明细.xlsx' }, round);
+
+    // Assess
+    expect(decision.reasons).toEqual(['文件名含“黄花”', '文件名含“销售额”']);
+  });
+
   it('takes a qualifier alone for nothing (黄花.jpg is no 山西产品交易额)', () => {
     // Act
     const decision = classifyEvidence({ name: '黄花.jpg' }, round);
