@@ -17,7 +17,7 @@ import {
   HEADER_ROW,
   shortList,
 } from '../../shared/use-cases/export.ts';
-import { startTestStack } from './helpers.ts';
+import { EXPORT_PRINT_SETUP, startTestStack } from './helpers.ts';
 import { seedIntake, TEST_NOW } from './http-seed.ts';
 
 /** After the deadline (10 November 24:00 Beijing): what is still missing is 截止仍缺. */
@@ -98,14 +98,7 @@ describe('status export: long lists and the 缺项明细 sheet', () => {
       '指标名称',
       '情况',
     ]);
-    expect(sheet.pageSetup).toMatchObject({
-      orientation: 'landscape',
-      paperSize: 9,
-      fitToPage: true,
-      fitToWidth: 1,
-      fitToHeight: 0,
-      printTitlesRow: '3:3',
-    });
+    expect(sheet.pageSetup).toMatchObject(EXPORT_PRINT_SETUP);
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: HEADER_ROW });
     expect(data.map((r) => r[0])).toEqual(data.map((_, i) => String(i + 1)));
     expect(data.every((r) => SITUATIONS.test(r[5] ?? ''))).toBe(true);

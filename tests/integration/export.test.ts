@@ -20,7 +20,7 @@ import {
 } from '../../shared/use-cases/export.ts';
 import { buildEmail } from '../fixtures/email.ts';
 import { buildReportFormXlsx, SAMPLE_FORM_VALUES } from '../fixtures/report-form.ts';
-import { startTestStack } from './helpers.ts';
+import { EXPORT_PRINT_SETUP, startTestStack } from './helpers.ts';
 import { seedIntake, TEST_NOW } from './http-seed.ts';
 
 const run = promisify(execFile);
@@ -214,14 +214,7 @@ describe('status workbook', () => {
     expect((overdueCell.fill as ExcelJS.FillPattern).fgColor?.argb).toBe(STATE_FILLS.late);
     // Print: A4 landscape, one page wide, the header row repeated, page numbers in the footer — every sheet
     for (const sheet of book.worksheets) {
-      expect(sheet.pageSetup, sheet.name).toMatchObject({
-        orientation: 'landscape',
-        paperSize: 9,
-        fitToPage: true,
-        fitToWidth: 1,
-        fitToHeight: 0,
-        printTitlesRow: '3:3',
-      });
+      expect(sheet.pageSetup, sheet.name).toMatchObject(EXPORT_PRINT_SETUP);
       expect(sheet.headerFooter.oddFooter).toContain('&P');
       expect(sheet.getRow(HEADER_ROW).getCell(1).value, sheet.name).toBe('序号');
     }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { afterAll, beforeAll } from 'vitest';
 import { createTableInput } from '../../shared/adapters/aws/table.ts';
 import { createLocalContext, type LocalContext } from '../../shared/composition/local.ts';
 import type { Clock } from '../../shared/ports/index.ts';
@@ -48,3 +49,33 @@ export async function startDynaliteTable(
     },
   };
 }
+
+/**
+ * A dynalite table for the tests of the describe block that calls this: started before them, closed after. Read
+ * `table.client` inside the tests (it is set once the table is up).
+ */
+export function dynaliteTableForTests(): { readonly client: DynamoDBClient } {
+  let stack: Awaited<ReturnType<typeof startDynaliteTable>> | undefined;
+  beforeAll(async () => {
+    stack = await startDynaliteTable();
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+  return {
+    get client() {
+      if (!stack) throw new Error('the dynalite table is not up yet: read client inside a test');
+      return stack.client;
+    },
+  };
+}
+
+/** How every sheet of the status workbook prints: A4 landscape, one page wide, the header row (3) on each page. */
+export const EXPORT_PRINT_SETUP = {
+  orientation: 'landscape',
+  paperSize: 9,
+  fitToPage: true,
+  fitToWidth: 1,
+  fitToHeight: 0,
+  printTitlesRow: '3:3',
+} as const;

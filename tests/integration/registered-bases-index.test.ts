@@ -2,12 +2,11 @@
  * Registered bases stored before the city index (no gsi2 keys) are found by city: the first listing by city gives
  * them their keys, and never overwrites a registration saved meanwhile.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dynamoDbRecords } from '../../shared/adapters/aws/records/index.ts';
 import type { Base } from '../../shared/domain/catalogue.ts';
-import { startDynaliteTable } from './helpers.ts';
+import { dynaliteTableForTests } from './helpers.ts';
 
 const base = (id: string, city: Base['city'], name = `基地${id}`): Base => ({
   id,
@@ -20,30 +19,22 @@ const base = (id: string, city: Base['city'], name = `基地${id}`): Base => ({
 });
 
 describe('registered bases by city on DynamoDB', () => {
-  let stack: Awaited<ReturnType<typeof startDynaliteTable>>;
-  let client: DynamoDBClient;
-  beforeAll(async () => {
-    stack = await startDynaliteTable();
-    client = stack.client;
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const table = dynaliteTableForTests();
 
   it('indexes the items written before the city index on the first listing by city', async () => {
     // Prepare: two registrations in the layout before the index (no gsi2 keys), as an older version stored them.
-    const doc = DynamoDBDocumentClient.from(client);
+    const doc = DynamoDBDocumentClient.from(table.client);
     for (const old of [base('n-1', 'taiyuan'), base('n-2', 'datong')]) {
       await doc.send(
         new PutCommand({ TableName: 'intake', Item: { pk: 'ROUND#2023', sk: `BASE#${old.id}`, data: old } }),
       );
     }
-    const records = dynamoDbRecords('intake', client);
+    const records = dynamoDbRecords('intake', table.client);
     await records.registeredBases.save('2023', base('n-3', 'taiyuan', '新写入的基地'));
 
     // Act
     const taiyuan = await records.registeredBases.list('2023', 'taiyuan');
-    const datong = await dynamoDbRecords('intake', client).registeredBases.list('2023', 'datong');
+    const datong = await dynamoDbRecords('intake', table.client).registeredBases.list('2023', 'datong');
     const all = await records.registeredBases.list('2023');
 
     // Assess

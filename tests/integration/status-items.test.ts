@@ -3,13 +3,12 @@
  * Query); statuses stored before, whole in `data`, still read.
  */
 import { gunzipSync } from 'node:zlib';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dynamoDbRecords } from '../../shared/adapters/aws/records/index.ts';
 import { evaluate } from '../../shared/domain/evaluate.ts';
 import { loadRound } from '../../shared/domain/rounds/index.ts';
-import { startDynaliteTable } from './helpers.ts';
+import { dynaliteTableForTests } from './helpers.ts';
 
 const round = loadRound('2023');
 const statusOf = (baseId: string) => {
@@ -18,19 +17,11 @@ const statusOf = (baseId: string) => {
 };
 
 describe('status items on DynamoDB', () => {
-  let stack: Awaited<ReturnType<typeof startDynaliteTable>>;
-  let client: DynamoDBClient;
-  beforeAll(async () => {
-    stack = await startDynaliteTable();
-    client = stack.client;
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const table = dynaliteTableForTests();
 
   it('stores a status compressed and reads it, and reads one stored whole before', async () => {
     // Prepare
-    const doc = DynamoDBDocumentClient.from(client);
+    const doc = DynamoDBDocumentClient.from(table.client);
     const old = statusOf('p01');
     await doc.send(
       new PutCommand({
@@ -45,7 +36,7 @@ describe('status items on DynamoDB', () => {
         },
       }),
     );
-    const records = dynamoDbRecords('intake', client);
+    const records = dynamoDbRecords('intake', table.client);
     const current = statusOf('p02');
 
     // Act
