@@ -3,7 +3,7 @@
  * new JSON file under `rounds/`, checked against these schemas when it is loaded, not new code.
  */
 import { z } from 'zod';
-import { vocabularySchema } from './vocabulary.ts';
+import { evidenceExamplesSchema, vocabularySchema } from './vocabulary.ts';
 
 /** Stable ids of the 12 city-level units (11 cities + 山西综改示范区), as in DOMAIN.md. */
 export const CITY_IDS = [
@@ -249,6 +249,8 @@ export const roundSchema = z.object({
   controlCondition: z.string().optional(),
   /** The words bases use for their evidence (vocabulary.json); absent: the indicators' evidence keywords only. */
   vocabulary: vocabularySchema.optional(),
+  /** Evidence files whose indicators people settled (examples.json): the classifier's tie-breaker learns from them. */
+  examples: evidenceExamplesSchema.optional(),
 });
 /** An evaluation round. */
 export type Round = z.infer<typeof roundSchema>;

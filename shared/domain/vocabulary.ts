@@ -40,3 +40,30 @@ export const vocabularySchema = z.object({
 });
 /** A round's evidence vocabulary. */
 export type Vocabulary = z.infer<typeof vocabularySchema>;
+
+/**
+ * One evidence file whose indicators people settled (a labelled name written apart from the vocabulary, or a file
+ * staff classified by hand), kept as the signals the classifier reads: the tie-breaker learns from how such files
+ * are worded when the vocabulary leaves two indicators close.
+ */
+export const evidenceExampleSchema = z.object({
+  name: z.string().min(1),
+  folders: z.array(z.string()).optional(),
+  /** The words the mail body gave for it. */
+  listedAs: z.string().optional(),
+  /** The start of its first page (the classifier learns from the first 80 characters). */
+  firstPage: z.string().optional(),
+  sheetHeaders: z.array(z.string()).optional(),
+  indicators: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/)).min(1),
+});
+/** A settled evidence file. */
+export type EvidenceExample = z.infer<typeof evidenceExampleSchema>;
+
+/** examples.json: settled evidence files, and where they came from. */
+export const evidenceExamplesSchema = z.object({
+  /** Where the examples came from and how the file was built (for the person who rebuilds it next year). */
+  source: z.string(),
+  examples: z.array(evidenceExampleSchema),
+});
+/** A round's settled evidence files. */
+export type EvidenceExamples = z.infer<typeof evidenceExamplesSchema>;

@@ -19,8 +19,8 @@ import { type OpenedApp, openInBrowser, SCREENSHOTS, submitLogin } from './brows
 
 const round = loadRound('2023');
 const merchants = round.indicators.find((i) => i.slug === 'merchants-products')!;
-/** A name the classifier cannot place alone: the merchants' list, or their live streams. */
-const ASKED = '入驻商家直播数据.pdf';
+/** A name the classifier cannot place alone: the merchants' own anchors (店播), or the merchant list; settled files lean neither way. */
+const ASKED = '商家主播.pdf';
 /** A name nothing hints at: no candidates, staff pick from the list (several for a shared table). */
 const ROSTER = '人员名单.xlsx';
 

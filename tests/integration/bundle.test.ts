@@ -104,7 +104,7 @@ async function seedEvidence(ctx: AppContext): Promise<{ withdrawn: string }> {
     { filename: '办公建筑面积明细表.xlsx', content: await buildMinimalPdf('办公建筑面积明细') },
     { filename: '主播名单.pdf', content: anchors },
     { filename: '从业人员名单（含运维技术人员、党员）.pdf', content: await buildMinimalPdf('从业人员 运维 党员') },
-    { filename: '入驻商家直播数据.pdf', content: await buildMinimalPdf('协议') },
+    { filename: '商家主播.pdf', content: await buildMinimalPdf('协议') },
     { filename: '交易额明细.pdf', content: await buildMinimalPdf('交易额明细 撤回') },
   ]);
   // The same anchors' list again: in the package once.
@@ -168,7 +168,7 @@ describe('file packages (zip)', () => {
       '平顺网红直播基地/06 运维技术工程师数量/从业人员名单（含运维技术人员、党员）.pdf',
       '平顺网红直播基地/16 党员人数/从业人员名单（含运维技术人员、党员）.pdf',
       '平顺网红直播基地/30 直播电商基地从业人数/从业人员名单（含运维技术人员、党员）.pdf',
-      '平顺网红直播基地/待核实/入驻商家直播数据.pdf',
+      '平顺网红直播基地/待核实/商家主播.pdf',
       '目录.xlsx',
     ]);
     // Every name here is Chinese: every entry carries the UTF-8 flag (bit 11), read from the central directory.

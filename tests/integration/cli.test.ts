@@ -143,7 +143,7 @@ describe('intake CLI', () => {
   it('explains how file names would be classified, as JSON, without a data directory', async () => {
     // Act
     const explained = JSON.parse(
-      await intake('classify', '--explain', '17.xlsx', '入驻商家直播数据.pdf', '经营服务情况报告表.xlsx'),
+      await intake('classify', '--explain', '17.xlsx', '商家主播.pdf', '经营服务情况报告表.xlsx'),
     );
     const inFolder = JSON.parse(await intake('classify', '--explain', '--folder', '证明材料/21 党员', '名单.xlsx'));
 
@@ -152,7 +152,7 @@ describe('intake CLI', () => {
     expect(explained[0]).toMatchObject({ name: '17.xlsx', indicators: ['livestreams'], decision: 'decided' });
     expect(explained[0].reasons.join('；')).toContain('按编号17判定');
     expect(explained[0].confidence).toBeGreaterThan(0.5);
-    expect(explained[1]).toMatchObject({ name: '入驻商家直播数据.pdf', indicators: [], decision: 'asked' });
+    expect(explained[1]).toMatchObject({ name: '商家主播.pdf', indicators: [], decision: 'asked' });
     expect(explained[2]).toMatchObject({ kind: 'report-form', indicators: [] });
     expect(inFolder[0]).toMatchObject({ indicators: ['party-members'], decision: 'decided' });
   });
@@ -169,7 +169,7 @@ describe('intake CLI', () => {
         receivedAt: new Date('2023-11-08T02:00:00Z'),
         attachments: [
           { filename: '经营服务情况报告表.xlsx', content: form },
-          { filename: '入驻商家直播数据.pdf', content: Buffer.from('%PDF-1.4 not really\n') },
+          { filename: '商家主播.pdf', content: Buffer.from('%PDF-1.4 not really\n') },
           { filename: '人员名单.xlsx', content: Buffer.from('not a workbook') },
         ],
       }),
@@ -200,19 +200,16 @@ describe('intake CLI', () => {
     const elsewhere = await intake('unclassified', '--data-dir', dataDir, '--city', 'datong');
 
     // Assess
-    expect(queue.map((d: { fileName: string }) => d.fileName).sort()).toEqual([
-      '人员名单.xlsx',
-      '入驻商家直播数据.pdf',
-    ]);
-    const merchants = queue.find((d: { fileName: string }) => d.fileName === '入驻商家直播数据.pdf');
+    expect(queue.map((d: { fileName: string }) => d.fileName).sort()).toEqual(['人员名单.xlsx', '商家主播.pdf']);
+    const merchants = queue.find((d: { fileName: string }) => d.fileName === '商家主播.pdf');
     expect(merchants).toMatchObject({ baseId: 'p02', city: 'taiyuan', decision: 'asked' });
     expect(merchants.candidates.map((c: { indicator: string }) => c.indicator)).toContain('merchants-products');
     expect(table).toContain('邮拓直播电商基地');
-    expect(table).toContain('入驻商家直播数据.pdf');
+    expect(table).toContain('商家主播.pdf');
     expect(table).toContain('共 2 个文件');
     const counted = status.documents.find((d: { fileName: string }) => d.fileName === '人员名单.xlsx');
     expect(counted.indicators.sort()).toEqual(['employees', 'party-members']);
-    expect(after.map((d: { fileName: string }) => d.fileName)).toEqual(['入驻商家直播数据.pdf']);
+    expect(after.map((d: { fileName: string }) => d.fileName)).toEqual(['商家主播.pdf']);
     expect(elsewhere.trim()).toBe('没有待核实的材料');
   });
 });

@@ -79,7 +79,7 @@ describe('contacts, the base page file order and the unmatched preview', () => {
       from: '"邮拓" <youtuo@example.cn>',
       receivedAt: new Date('2023-11-07T03:00:00Z'),
       attachments: [
-        { filename: '入驻商家直播数据.pdf', content: await buildMinimalPdf('协议') },
+        { filename: '商家主播.pdf', content: await buildMinimalPdf('协议') },
         { filename: '自评报告.pdf', content: await buildSelfAssessmentPdf({ baseName: '邮拓直播电商基地' }) },
         { filename: '主播名单.pdf', content: await buildMinimalPdf('主播名单') },
         { filename: '办公建筑面积明细表.xlsx', content: await buildMinimalPdf('办公建筑面积明细') },

@@ -43,7 +43,7 @@ describe('evidence recognised as bases label it, through intake', () => {
         { filename: '附件3.pdf', content: await buildMinimalPdf('') },
         { filename: '材料之二.pdf', content: await buildMinimalPdf('2') },
         { filename: '从业人员名单（含运维技术人员、党员）.xlsx', content: await buildMinimalPdf('名单') },
-        { filename: '入驻商家直播数据.pdf', content: await buildMinimalPdf('协议') },
+        { filename: '商家主播.pdf', content: await buildMinimalPdf('协议') },
       ],
     });
 
@@ -67,15 +67,15 @@ describe('evidence recognised as bases label it, through intake', () => {
       'ops-engineers',
       'party-members',
     ]);
-    // Asked: the merchants' live-stream figures may be the merchant list or the live streams.
-    const asked = byName('入驻商家直播数据.pdf');
+    // Asked: the merchants' anchors may be the anchors or the merchant list, and settled files lean neither way.
+    const asked = byName('商家主播.pdf');
     expect(asked.classification?.decision).toBe('asked');
     expect(asked.indicator).toBeNull();
     expect(asked.classification?.candidates.map((c) => c.indicator)).toContain('merchants-products');
 
     // The status: the asked file makes merchants 待核实, never 缺少; everything else is in.
     expect(status.pendingEvidence).toEqual([
-      { indicator: 'merchants-products', documents: [{ id: asked.id, fileName: '入驻商家直播数据.pdf' }] },
+      { indicator: 'merchants-products', documents: [{ id: asked.id, fileName: '商家主播.pdf' }] },
     ]);
     expect(status.missing.evidence).toEqual([]);
     expect(status.overdueItems.filter((i) => i.element === 'evidence')).toEqual([]);

@@ -1,7 +1,8 @@
 /**
  * The rounds (campaigns) the system knows, as data. A round is a folder `rounds/<id>/` of JSON files: round.json
  * (dates, mailbox, control items), cities.json, bases.json (Annex 4), indicators.json (附件1), form.json (附件2),
- * and optionally vocabulary.json (the words bases use for their evidence) and scoring.json (the expert stage).
+ * and optionally vocabulary.json (the words bases use for their evidence), examples.json (evidence files whose
+ * indicators people settled, for the classifier's tie-breaker) and scoring.json (the expert stage).
  * They are checked against the zod schemas and against each other when first loaded, so a slip in next year's
  * data fails loudly, naming the file and the place, instead of skewing an evaluation.
  *
@@ -17,7 +18,7 @@ import type { z } from 'zod';
 import { type Round, roundSchema } from '../catalogue.ts';
 import { IntakeError } from '../errors.ts';
 import { type ScoringScheme, scoringSchemeSchema } from '../scoring.ts';
-import { vocabularySchema } from '../vocabulary.ts';
+import { evidenceExamplesSchema, vocabularySchema } from '../vocabulary.ts';
 
 /** Environment variable naming the folder that holds the round folders (overrides the shipped ones). */
 export const ROUNDS_DIR_VARIABLE = 'INTAKE_ROUNDS_DIR';
@@ -36,6 +37,8 @@ export interface RoundFiles {
   form: unknown;
   /** vocabulary.json: the words bases use for their evidence (optional). */
   vocabulary?: unknown;
+  /** examples.json: evidence files whose indicators people settled (optional). */
+  examples?: unknown;
 }
 
 /** Invalid round data; `file` and `path` say where (e.g. `rounds/2023/bases.json`, `[3].grade2021`). */
@@ -59,7 +62,15 @@ export class RoundDataError extends IntakeError {
 }
 
 const roundFileSchema = roundSchema
-  .omit({ cities: true, bases: true, indicators: true, formHeader: true, formItems: true, vocabulary: true })
+  .omit({
+    cities: true,
+    bases: true,
+    indicators: true,
+    formHeader: true,
+    formItems: true,
+    vocabulary: true,
+    examples: true,
+  })
   .strict();
 const formFileSchema = roundSchema.pick({ formHeader: true, formItems: true }).strict();
 
@@ -134,6 +145,10 @@ function checkConsistency(round: Round, dir: string): void {
     const unknown = pair.find((slug) => !slugs.has(slug));
     if (unknown) fail('vocabulary.json', `refines[${i}]`, `unknown indicator ${unknown}`);
   }
+  for (const [i, example] of (round.examples?.examples ?? []).entries()) {
+    const unknown = example.indicators.find((slug) => !slugs.has(slug));
+    if (unknown) fail('examples.json', `examples[${i}].indicators`, `unknown indicator ${unknown}`);
+  }
   for (const [i, control] of round.controlItems.entries()) {
     const item = items.get(control.item);
     if (!item) fail('round.json', `controlItems[${i}].item`, `form item ${control.item} not in form.json`);
@@ -164,7 +179,19 @@ export function parseRoundFiles(id: string, files: RoundFiles): Round {
     files.vocabulary === undefined
       ? undefined
       : parseFile(id, `${dir}/vocabulary.json`, vocabularySchema, files.vocabulary);
-  const round = parseFile(id, dir, roundSchema, { ...head, cities, bases, indicators, ...form, vocabulary });
+  const examples =
+    files.examples === undefined
+      ? undefined
+      : parseFile(id, `${dir}/examples.json`, evidenceExamplesSchema, files.examples);
+  const round = parseFile(id, dir, roundSchema, {
+    ...head,
+    cities,
+    bases,
+    indicators,
+    ...form,
+    vocabulary,
+    examples,
+  });
   checkConsistency(round, dir);
   return round;
 }
@@ -222,6 +249,7 @@ function readJson(dir: string, id: string, file: string, optional = false): unkn
 /** The raw files of round `id` in `dir`. */
 export function readRoundFiles(id: string, dir = roundsDirectory()): RoundFiles {
   const vocabulary = readJson(dir, id, 'vocabulary.json', true);
+  const examples = readJson(dir, id, 'examples.json', true);
   return {
     round: readJson(dir, id, 'round.json'),
     cities: readJson(dir, id, 'cities.json'),
@@ -229,6 +257,7 @@ export function readRoundFiles(id: string, dir = roundsDirectory()): RoundFiles 
     indicators: readJson(dir, id, 'indicators.json'),
     form: readJson(dir, id, 'form.json'),
     ...(vocabulary === undefined ? {} : { vocabulary }),
+    ...(examples === undefined ? {} : { examples }),
   };
 }
 

@@ -8,6 +8,7 @@
  */
 import type { Round } from '../../domain/catalogue.ts';
 import type { EvidenceClassification } from '../../domain/records.ts';
+import { type LearnedChoice, learnedModel, preferred } from './learned.ts';
 import { indicatorCode, itemNumber, withoutForwarding } from './numbers.ts';
 import { simplified } from './simplified.ts';
 import { type CompiledVocabulary, compileVocabulary, type Span, spansOf } from './vocabulary.ts';
@@ -216,7 +217,10 @@ export function classifyEvidence(
     if (rest && !titleSaid && !spoke) weigh('page', rest, spansOf(rest, vocabulary), vocabulary, add, []);
   }
 
-  return decide([...candidates.values()], groups, vocabulary.refines, vocabulary.shareable);
+  // When the words leave indicators close, the wording of files people settled may lean clearly one way.
+  const model = learnedModel(round);
+  const prefer = model ? (among: string[]) => preferred(model, signals, among) : undefined;
+  return decide([...candidates.values()], groups, vocabulary.refines, vocabulary.shareable, prefer);
 }
 
 /** The signals in simplified characters (黨員名冊 → 党员名册), as the vocabulary writes its words. */
@@ -263,6 +267,7 @@ function decide(
   groups: string[][],
   refines: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
   shareable: readonly (readonly string[])[] = [],
+  prefer?: (among: string[]) => LearnedChoice | undefined,
 ): EvidenceDecision {
   const narrows = (a: Candidate, b: Candidate) => refines.get(a.indicator)?.has(b.indicator) ?? false;
   // Equal scores: the specific indicator before the general one it narrows.
@@ -308,6 +313,19 @@ function decide(
   const reasons = ranked.filter((c) => set.has(c.indicator) || narrows(top, c)).flatMap((c) => c.reasons);
   const decided = top.score >= MIN_DECIDED_SCORE && runnerUp <= weakest * MAX_RUNNER_UP_SHARE;
   if (!decided) {
+    const shown = ranked.slice(0, 4);
+    const choice = shown.length >= 2 ? prefer?.(shown.map((c) => c.indicator)) : undefined;
+    const chosen = choice && ranked.find((c) => c.indicator === choice.indicator);
+    if (choice && chosen) {
+      const like = choice.like ? `用词与已归类的“${choice.like}”最接近` : '用词与已归类的材料最接近';
+      return {
+        decision: 'decided',
+        confidence: round2(Math.min(confidence, 0.5)),
+        candidates: candidates.slice(0, 6),
+        reasons: [...chosen.reasons, like],
+        indicators: [chosen.indicator],
+      };
+    }
     return {
       decision: 'asked',
       confidence,

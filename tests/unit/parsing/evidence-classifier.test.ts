@@ -1,6 +1,6 @@
 /**
  * The evidence classifier's parts (item numbers, the mail body's list, the vocabulary) and its figures on the
- * labelled names of tests/fixtures/evidence-names. The held-out set (test.json) is measured, never tuned on; the
+ * labelled names of tests/fixtures/evidence-names. The held-out sets (test*.json) are measured, never tuned on; the
  * issue's targets are precision ≥ 0.98, recall ≥ 0.90, asked ≤ 10 %. The floors below are what the classifier
  * reaches today, so that a change that makes it worse fails here; the figures are printed on every run.
  */
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRound } from '../../../shared/domain/rounds/index.ts';
 import { classifyEvidence } from '../../../shared/parsing/evidence/classify-evidence.ts';
-import { type LabelledName, measure } from '../../../shared/parsing/evidence/measure.ts';
+import { type LabelledName, measure, withoutExamplesOf } from '../../../shared/parsing/evidence/measure.ts';
 import {
   attachmentNumber,
   chineseNumber,
@@ -423,28 +423,36 @@ describe('words proposed from a classification by hand', () => {
 
 describe('figures on the labelled names', () => {
   it.each([
-    // set, floor of precision, of recall, ceiling of the asked rate and of unknowable names decided. Today: dev
-    // 0.992/0.976/1.6 %, dev2 0.996/0.924/7.2 %, dev3 1.000/0.945/5.5 %, dev4 0.995/0.948/4.6 %, dev5 0.992/0.928/6.4 %,
-    // dev6 0.997/0.941/5.7 %, dev7 0.978/0.904/7.6 %; held out: test 0.995/0.946/4.9 %, test2 0.973/0.859/11.7 %, test3
-    // 0.981/0.876/10.7 %, test4 0.988/0.863/12.7 %, test5 0.981/0.897/8.6 %, test6 0.953/0.825/13.4 %.
-    ['dev', 0.98, 0.96, 0.03, 0],
-    ['dev2', 0.99, 0.915, 0.08, 0],
-    ['dev3', 0.99, 0.935, 0.065, 0],
-    ['dev4', 0.985, 0.94, 0.055, 0],
-    ['dev5', 0.985, 0.92, 0.07, 0],
-    ['dev6', 0.99, 0.93, 0.065, 0],
-    ['dev7', 0.97, 0.895, 0.085, 1],
-    ['test', 0.985, 0.935, 0.06, 0],
-    ['test2', 0.965, 0.85, 0.125, 0],
+    // set, floor of precision, of recall, ceiling of the asked rate and of unknowable names decided. A development set
+    // is measured with its own names left out of the examples the tie-breaker learns from, as a fresh set would be.
+    // Today: dev 0.992/0.984/0.8 %, dev2 0.996/0.976/2.1 %, dev3 1.000/0.976/2.4 %, dev4 0.995/0.974/2.1 %, dev5
+    // 0.990/0.979/1.0 %, dev6 0.997/0.982/1.5 %, dev7 0.979/0.945/3.4 %, dev8 0.969/0.856/11.7 %, dev9 0.968/0.825/14.8 %;
+    // held out: test 0.992/0.979/1.3 %, test2 0.975/0.924/5.2 %, test3 0.978/0.918/6.2 %, test4 0.989/0.914/7.6 %,
+    // test5 0.982/0.935/4.8 %, test6 0.952/0.880/7.5 %, test7 0.929/0.856/7.9 %, test8 0.946/0.777/17.9 %.
+    ['dev', 0.98, 0.97, 0.02, 0],
+    ['dev2', 0.99, 0.965, 0.03, 0],
+    ['dev3', 0.99, 0.965, 0.035, 0],
+    ['dev4', 0.985, 0.965, 0.03, 0],
+    ['dev5', 0.98, 0.97, 0.02, 0],
+    ['dev6', 0.99, 0.97, 0.025, 0],
+    ['dev7', 0.97, 0.935, 0.045, 1],
+    ['dev8', 0.96, 0.845, 0.125, 0],
+    ['dev9', 0.96, 0.815, 0.155, 0],
+    ['test', 0.985, 0.97, 0.02, 0],
+    ['test2', 0.965, 0.915, 0.06, 0],
     // test3's 1(2).jpg and one more unknowable name are decided; left as measured, not tuned away.
-    ['test3', 0.97, 0.865, 0.115, 2],
+    ['test3', 0.97, 0.91, 0.07, 2],
     // test4, measured once before any tuning on dev5 (0.949/0.770/18.9 %).
-    ['test4', 0.98, 0.855, 0.135, 0],
+    ['test4', 0.98, 0.905, 0.085, 0],
     // test5, measured once before any tuning on dev6 (0.976/0.838/14.1 %).
-    ['test5', 0.97, 0.885, 0.095, 0],
+    ['test5', 0.975, 0.925, 0.055, 0],
     // test6, measured once before any tuning on dev7 (0.943/0.736/21.9 %); two rules since were prompted by the
     // README's description of its senders (补件A–D, 1.1/2.4), not by its names.
-    ['test6', 0.945, 0.815, 0.14, 1],
+    ['test6', 0.945, 0.87, 0.085, 1],
+    // test7 and test8, measured once as they arrived, before any tuning on dev8 and dev9: without the tie-breaker
+    // 0.927/0.780/15.8 % and 0.946/0.656/30.6 %, with it 0.929/0.852/8.2 % and 0.950/0.780/17.9 %.
+    ['test7', 0.92, 0.845, 0.09, 0],
+    ['test8', 0.94, 0.765, 0.19, 1],
   ] as const)(
     '%s: precision ≥ %f, recall ≥ %f, asked ≤ %f, unknowable decided ≤ %i',
     (set, precision, recall, asked, unknowable) => {
@@ -452,7 +460,7 @@ describe('figures on the labelled names', () => {
       const names = labelled(set);
 
       // Act
-      const result = measure(names, round);
+      const result = measure(names, set.startsWith('dev') ? withoutExamplesOf(round, names) : round);
       console.log(
         `evidence classifier, ${set} (${result.total} names): precision ${result.precision.toFixed(3)}, recall ${result.recall.toFixed(3)}, asked ${(result.askedRate * 100).toFixed(1)} % (targets 0.98 / 0.90 / 10 %)`,
       );
