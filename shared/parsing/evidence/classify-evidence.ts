@@ -194,6 +194,7 @@ export function classifyEvidence(
     // Lines end at a line break, or at a wide gap where the text layer or OCR lost the breaks.
     // A sentence ends a line too: a page whose breaks were lost runs its title into the first sentence (…的说明。县商务局：…).
     const lines = signals.firstPage
+      .replace(MASTHEAD, '$&\n')
       .split(/\r?\n|\s{2,}|\u3000{1,}|(?<=[。！？；])/)
       .map((l) => l.trim())
       .filter(Boolean);
@@ -234,6 +235,13 @@ function readable(signals: EvidenceSignals): EvidenceSignals {
   };
 }
 
+/**
+ * A newspaper cutting's masthead and date run into its headline when the line breaks are lost (大同日报 2020年11月6日
+ * 第二版 邮乐直播基地正式开园 …): a break after them lets the headline be the title.
+ */
+const MASTHEAD =
+  /^\s*\S{2,14}?(?:日报|晚报|报|新闻网|网|频道|客户端)\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*(?:星期|周)\S)?(?:\s*第\S{1,3}版)?/u;
+
 /** Letterheads, document numbers and datelines: lines above a title that name the sender or the date. */
 /** The label of a cover's form field, before its colon. */
 const COVER_FIELD =
@@ -247,6 +255,8 @@ function isLetterhead(line: string): boolean {
   // A cover's form fields (单位名称：…, 报送日期：…, 密级：内部) say who sent it and when, not what it is.
   if (COVER_FIELD.test(text)) return true;
   if (/文件$|^中共|^中国共产党/.test(text) && !/关于/.test(text)) return true;
+  // A newspaper's or news site's masthead (大同日报, 黄河新闻网, 人民网山西频道) names who printed it.
+  if (text.length <= 12 && /(?:日报|晚报|报社|新闻网|网|频道|客户端|电视台)$/.test(text)) return true;
   return /(?:委员会|支部|党委|总支|人民政府|办公室|商务局|商务厅|有限公司|有限责任公司|集团|协会|学会|研究院|大学|学院)$/.test(
     text,
   );

@@ -90,6 +90,12 @@ const CLOSING_QUOTE = /[”’」』]/;
 /** A leading "XX基地-" / "XX产业园_" names the sender, not the evidence. */
 const SENDER_PREFIX =
   /^[^-_—\s、]{2,24}?(?:直播电商基地|电商直播基地|直播基地|电商基地|孵化基地|产业园|创业园|孵化园|基地)(?=[-_—\s、：:（(]|$)/u;
+/**
+ * A department or a news outlet before the subject (`技术部_…`, `党群工作部-…`, `黄河新闻网_…`): who made or printed the
+ * file, not what it is. Only before a separator and a subject of its own.
+ */
+const UNIT_PREFIX =
+  /^[^-_—\s、：:]{1,10}?(?:部|处|科|办|办公室|中心|日报|晚报|报社|新闻网|电视台|频道|客户端)[-_—\s：:]+(?=\p{Script=Han}{4})/u;
 
 /**
  * The notice's own documents named in a path (`按附件1评分标准顺序/评分标准-承载能力-…`, `经营服务情况报告表`): they say
@@ -175,7 +181,7 @@ function compile(round: Round, extraWords: readonly { word: string; indicator: s
   const generic = [...new Set((round.vocabulary?.generic ?? []).map(fold))].sort((a, b) => b.length - a.length);
 
   const strip = (text: string): string => {
-    let out = text.normalize('NFKC').replace(SENDER_PREFIX, ' ').replace(NOTICE_DOCUMENTS, ' ');
+    let out = text.normalize('NFKC').replace(SENDER_PREFIX, ' ').replace(UNIT_PREFIX, ' ').replace(NOTICE_DOCUMENTS, ' ');
     const folded = fold(out);
     for (const name of baseNames) {
       if (!folded.includes(name)) continue;
