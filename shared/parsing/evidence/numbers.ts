@@ -219,7 +219,7 @@ const LABEL = new RegExp(
   [
     '^\\p{Script=Han}{0,4}[\\s\\-_—]?(?:\\d{1,2}|[一二三四五六七八九十廿卅]{1,3})$',
     '^\\p{Script=Han}{1,4}[\\s\\-_—]?[a-z]$',
-    '^[a-z]{1,10}[\\s\\-_]?\\d{1,2}$',
+    '^[a-z]{1,10}[\\s\\-_.]?\\d{1,2}$',
     '^[ivx]{1,4}$',
     '^[a-z]$',
   ].join('|'),
@@ -243,18 +243,54 @@ export function listedAs(body: string, stem: string): string | undefined {
   const cut = /^(.{2,40}?)(?:…|\.{3})(?:\.?[a-z0-9]{2,5})?$/iu.exec(label);
   if (cut) return completed(text, cut[1] ?? '');
   // 武乡01, 临县补报-1, 浑源-附件1: the sender's place before an attachment's number.
-  const number = attachmentNumber(label) ?? attachmentNumber(label.replace(OWNER_BEFORE_NUMBER, ''));
+  const owned = label.replace(OWNER_BEFORE_NUMBER, '');
+  const number = attachmentNumber(label) ?? attachmentNumber(owned) ?? counterOf(label) ?? supplementNumber(owned);
   const ordinal = ORDINAL.exec(label);
   if (label === '' || label.length > 14 || (number === undefined && !ordinal && !LABEL.test(label))) return undefined;
-  const written = writtenOut(text, label);
-  if (written !== undefined) return written;
+  // The label as the body writes it: whole, or without the place before it (右玉材料一: 材料一 入驻商家名单), after
+  // the words (一是直播间明细表（附表二）) or before them.
+  // A bare number is looked up in the numbered list instead (1 主播名单 2 宽带合同 runs on).
+  const labels = owned !== label && /^\D/u.test(owned) ? [label, owned] : [label];
+  for (const written of labels) {
+    const found = writtenOut(text, written) ?? writtenBefore(text, written);
+    if (found !== undefined) return found;
+  }
   if (number !== undefined) return enumeratedAttachments(text).get(number) ?? inOrder(text)[number - 1];
   const place = ordinal ? toNumber(ordinal[1] ?? '') : undefined;
   return place === undefined ? undefined : inOrder(text)[place - 1];
 }
 
-/** A few characters of place or sender before an attachment's number (`武乡`, `临县补报-`, `浑源-`). */
-const OWNER_BEFORE_NUMBER = /^\p{Script=Han}{1,8}?[\s\-_—]*(?=(?:附件|附|材料)?\s*[(（]?\d{1,2}[)）]?$)/u;
+/**
+ * A few characters of place or sender before an attachment's number or label (`武乡`, `临县补报-`, `浑源-`, `右玉` of
+ * 右玉材料一, `怀仁` of 怀仁附表三).
+ */
+const OWNER_BEFORE_NUMBER =
+  /^\p{Script=Han}{1,8}?[\s\-_—]*(?=(?:附件|附表|附|材料|补)?\s*[(（]?(?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]?$)/u;
+
+/** A scanner's or a mail client's counter as a label (`Scan1`, `doc2`, `Att.3`): its number, for a numbered list. */
+function counterOf(label: string): number | undefined {
+  const counter = /^[a-z]{2,10}[\s._-]?(\d{1,2})$/i.exec(label);
+  return counter ? Number(counter[1]) : undefined;
+}
+
+/** A supplement's number (`补1`, `补件2`, `补充3`): its place in the supplement's list. */
+function supplementNumber(label: string): number | undefined {
+  const supplement = /^补(?:充|件|交|报)?\s*[-_]?\s*(\d{1,2})$/u.exec(label);
+  return supplement ? Number(supplement[1]) : undefined;
+}
+
+/** The words before `label` where the body writes it in brackets after them (`一是直播间明细表（附表二）；`). */
+function writtenBefore(text: string, label: string): string | undefined {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s*');
+  const pattern = new RegExp(`([^\\n；;，,。|:：（(]{2,60})[（(]\\s*${escaped}\\s*[)）]`, 'gu');
+  for (const match of text.matchAll(pattern)) {
+    const words = (match[1] ?? '')
+      .replace(/^\s*(?:[一二三四五六七八九十]+是|其[一二三四五六七八九十]+|\d{1,2}[.、)）]?)\s*/u, '')
+      .trim();
+    if (/\p{Script=Han}{2}/u.test(words)) return words;
+  }
+  return undefined;
+}
 
 /** A page count or a size written beside an attachment (`（共2页）`, `（2.3MB）`, `(64KB)`): not its name. */
 function withoutAnnotations(text: string): string {
@@ -281,13 +317,16 @@ function writtenOut(text: string, label: string): string | undefined {
     // Words, not a count or a date after the label (附件3 共12页) and not a file type (.pdf): Chinese, or letters
     // before Chinese (AI数字人直播应用案例).
     if (/^(?:[a-z]{1,6}\s*)?\p{Script=Han}{2}/iu.test(words) && !/^[年月日号时分秒个份页]/.test(words)) return words;
+    // An English mail's words (Att.1 - Office floor area by building): two words at least.
+    if (/^[a-z]{2,}(?:[\s&/-]+[a-z]{2,})+/i.test(words)) return words;
   }
   return undefined;
 }
 
 /** A list given in order (`附件依次为：甲、乙、丙`, `分别是甲、乙`): its items, first first. */
 function inOrder(text: string): string[] {
-  const list = /(?:依次为|依次是|分别为|分别是|包括)\s*[：:]?\s*([^。\n]{4,300})/u.exec(text);
+  const list =
+    /(?:依次为|依次是|分别为|分别是|包括|^\s*(?:附件|材料|补充?)\s*[：:])\s*[：:]?\s*([^。\n]{4,300})/mu.exec(text);
   if (!list) return [];
   return (
     (list[1] ?? '')

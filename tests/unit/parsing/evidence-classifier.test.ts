@@ -153,6 +153,16 @@ describe("the mail body's list of attachments", () => {
       '补充材料（2个）：\n直播活动明细表.xlsx（2.3MB）\n精准扶贫案例材料.docx（64KB）',
       '精准扶贫案例材料',
     ],
+    ['右玉材料一.xlsx', '材料一 入驻商家名单\n材料二 促销活动明细', '入驻商家名单'],
+    ['怀仁附表三.pdf', '一是基地办公建筑面积明细表（附表一）；三是网络运营商协议（附表三）。', '网络运营商协议'],
+    ['Scan2.pdf', '1融资协议 2完税证明 3统计制度\n发自我的iPhone', '完税证明'],
+    ['右玉-2.pdf', '补交材料：1 主播名单 2 宽带合同 3 培训照片 请查收', '宽带合同'],
+    ['右玉补2.docx', '补：农民工名单、扶贫案例、规划（按附件顺序）', '扶贫案例'],
+    [
+      'Att.2.xlsx',
+      'Please find attached:\nAtt.1 - Office floor area by building\nAtt.2 - Live studio list',
+      'Live studio list',
+    ],
   ])('reads what the body says %s is', (name, body, words) => {
     // Act
     const listed = listedAs(body, name.replace(/\.[a-z]+$/, ''));
@@ -165,6 +175,8 @@ describe("the mail body's list of attachments", () => {
     ['直播间明细表.xlsx', '附件：直播间明细表，请查收。'],
     ['文件五.pdf', '文件一是学习计划，文件二是党课记录。'],
     ['B座面积.xlsx', 'B 农民工就业人员名单。'],
+    // A scanner's counter of four digits is no label (Scan_0012 is the twelfth scan of the day, not item 12).
+    ['Scan_0012.pdf', '1融资协议 2完税证明'],
   ])(
     'takes nothing from the body for %s (a name that says more than a label, or a label the body does not write)',
     (name, body) => {
