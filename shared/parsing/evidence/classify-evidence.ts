@@ -224,11 +224,18 @@ export function classifyEvidence(
   return decide([...candidates.values()], groups, vocabulary.refines, vocabulary.shareable, prefer);
 }
 
-/** The signals in simplified characters (黨員名冊 → 党员名册), as the vocabulary writes its words. */
+/** Emoji and marks a sender adds for attention (⭐17⭐, ★重要, ✅已核): they say nothing of the content. */
+const MARKS = /[\p{Extended_Pictographic}\u2605\u2606\u2713\u2714\u2716\u2757]|\uFE0F|\u20E3/gu;
+
+/**
+ * The signals in simplified characters (黨員名冊 → 党员名册), as the vocabulary writes its words, without marks.
+ * A keycap digit (1️⃣7️⃣) keeps its digit.
+ */
 function readable(signals: EvidenceSignals): EvidenceSignals {
+  const plain = (text: string) => simplified(text.replace(MARKS, ''));
   return {
-    name: simplified(signals.name),
-    ...(signals.folders ? { folders: signals.folders.map(simplified) } : {}),
+    name: plain(signals.name),
+    ...(signals.folders ? { folders: signals.folders.map(plain) } : {}),
     ...(signals.sheetHeaders ? { sheetHeaders: signals.sheetHeaders.map(simplified) } : {}),
     ...(signals.firstPage ? { firstPage: simplified(signals.firstPage) } : {}),
     ...(signals.listedAs ? { listedAs: simplified(signals.listedAs) } : {}),

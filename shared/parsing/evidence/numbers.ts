@@ -99,10 +99,10 @@ export function itemNumber(text: string, where: 'name' | 'folder'): ItemNumber |
       return { items: range(from, to), written: spelled[0].trim() };
     }
   }
-  // A leading number: 17.xlsx, 17 直播明细, 17-1, 17、, (17), 【17】, 指标17, item-17, 附表17, Q17, 附件2-17 (item 17
-  // of 附件2, the report form).
+  // A leading number: 17.xlsx, 17 直播明细, 17-1, 17、, (17), 【17】, 指标17, item-17, 附表17, Q17, xiang17 (项 in
+  // pinyin), 附件2-17 (item 17 of 附件2, the report form).
   const lead =
-    /^(?:no\.?|#|编号|序号|指标|项目|项|附表|(?:证明|佐证)?材料|加分项|附加项|(q)|item\s*[-_#]?|附件?\s*[2二]\s*[-—_－.]\s*)?\s*[([（【〔]?\s*(\d{1,2})(\s*)[)\]）】〕]?/i.exec(
+    /^(?:no\.?|#|编号|序号|指标|项目|项|xiang\s*[-_]?|附表|(?:证明|佐证)?材料|加分项|附加项|(q)|item\s*[-_#]?|附件?\s*[2二]\s*[-—_－.]\s*)?\s*[([（【〔]?\s*(\d{1,2})(\s*)[)\]）】〕]?/i.exec(
       t,
     );
   // Q1–Q4 are quarters (Q3经营数据), not questions.

@@ -259,12 +259,43 @@ describe('names as senders write them', () => {
     ['黨員名冊（含預備黨員）.xlsx', ['party-members'], 'traditional characters'],
     ['晋中市商务局转-主播名单.xlsx', ['anchors'], 'a forwarding prefix naming a bureau'],
     ['指标 40（终版）.pdf', ['tech-innovation'], '指标N is the form item'],
+    ['⭐17⭐.xlsx', ['livestreams'], 'marks for attention around the number'],
+    ['1️⃣7️⃣ 明细.xlsx', ['livestreams'], 'keycap digits'],
+    ['xiang17_zbcc_sc.xlsx', ['livestreams'], '项 in pinyin before the number'],
   ])('decides %s as %j (%s)', (name, indicators) => {
     // Act
     const decision = classifyEvidence({ name }, round);
 
     // Assess
     expect(decision).toMatchObject({ decision: 'decided', indicators });
+  });
+
+  it.each([
+    ['培训中心-入驻商家名单.xlsx', 'training'],
+    ['黄河新闻网_山西首届直播电商大赛开赛.pdf', 'publicity'],
+  ])('reads %s without the department or outlet before it (no %s)', (name, sender) => {
+    // Act
+    const decision = classifyEvidence({ name }, round);
+    const unprefixed = classifyEvidence({ name: name.replace(/^[^-_]+[-_]/, '') }, round);
+
+    // Assess
+    expect(decision.candidates.map((c) => c.indicator)).not.toContain(sender);
+    expect(decision).toMatchObject({ decision: 'decided', indicators: unprefixed.indicators });
+  });
+
+  it('reads a cutting by its headline, not its masthead and date', () => {
+    // Act
+    const decision = classifyEvidence(
+      {
+        name: 'ZM-2023-020.pdf',
+        firstPage:
+          '大同日报 2020年11月6日 第二版 邮乐直播基地正式开园 本报讯（记者 王晓燕）11月5日，基地在平城区开园。',
+      },
+      round,
+    );
+
+    // Assess
+    expect(decision).toMatchObject({ decision: 'decided', indicators: ['operating-years'] });
   });
 
   it.each([
