@@ -8,7 +8,7 @@
  */
 import type { Round } from '../../domain/catalogue.ts';
 import type { EvidenceClassification } from '../../domain/records.ts';
-import { type LearnedChoice, learnedModel, preferred } from './learned.ts';
+import { LEARNED_MARGIN, LEARNED_VETO_MARGIN, type LearnedChoice, learnedModel, preferred } from './learned.ts';
 import { indicatorCode, itemNumber, withoutForwarding } from './numbers.ts';
 import { simplified } from './simplified.ts';
 import { type CompiledVocabulary, compileVocabulary, type Span, spansOf } from './vocabulary.ts';
@@ -220,7 +220,9 @@ export function classifyEvidence(
 
   // When the words leave indicators close, the wording of files people settled may lean clearly one way.
   const model = learnedModel(round);
-  const prefer = model ? (among: string[]) => preferred(model, signals, among) : undefined;
+  const prefer = model
+    ? (among: string[], margin: number = LEARNED_MARGIN) => preferred(model, signals, among, margin)
+    : undefined;
   return decide([...candidates.values()], groups, vocabulary.refines, vocabulary.shareable, prefer);
 }
 
@@ -284,7 +286,7 @@ function decide(
   groups: string[][],
   refines: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
   shareable: readonly (readonly string[])[] = [],
-  prefer?: (among: string[]) => LearnedChoice | undefined,
+  prefer?: (among: string[], margin?: number) => LearnedChoice | undefined,
 ): EvidenceDecision {
   const narrows = (a: Candidate, b: Candidate) => refines.get(a.indicator)?.has(b.indicator) ?? false;
   // Equal scores: the specific indicator before the general one it narrows.
@@ -352,6 +354,19 @@ function decide(
     };
   }
   const indicators = ranked.filter((c) => set.has(c.indicator)).map((c) => c.indicator);
+  // The words decided, but files worded like this one were settled, far more often, for another candidate: asked.
+  const shown = ranked.slice(0, 4).map((c) => c.indicator);
+  const against = shown.length >= 2 ? prefer?.(shown, LEARNED_VETO_MARGIN) : undefined;
+  if (against && !set.has(against.indicator)) {
+    const like = against.like ? `用词更像已归类的“${against.like}”` : '用词更像另一项指标的已归类材料';
+    return {
+      decision: 'asked',
+      confidence: round2(Math.min(confidence, 0.5)),
+      candidates: candidates.slice(0, 4),
+      reasons: [...reasons, like],
+      indicators: [],
+    };
+  }
   return { decision: 'decided', confidence, candidates: candidates.slice(0, 6), reasons, indicators };
 }
 

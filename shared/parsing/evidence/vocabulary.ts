@@ -181,7 +181,11 @@ function compile(round: Round, extraWords: readonly { word: string; indicator: s
   const generic = [...new Set((round.vocabulary?.generic ?? []).map(fold))].sort((a, b) => b.length - a.length);
 
   const strip = (text: string): string => {
-    let out = text.normalize('NFKC').replace(SENDER_PREFIX, ' ').replace(UNIT_PREFIX, ' ').replace(NOTICE_DOCUMENTS, ' ');
+    let out = text
+      .normalize('NFKC')
+      .replace(SENDER_PREFIX, ' ')
+      .replace(UNIT_PREFIX, ' ')
+      .replace(NOTICE_DOCUMENTS, ' ');
     const folded = fold(out);
     for (const name of baseNames) {
       if (!folded.includes(name)) continue;

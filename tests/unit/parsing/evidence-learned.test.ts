@@ -57,6 +57,31 @@ describe('the tie-breaker learned from settled files', () => {
     expect(result.confidence).toBeLessThanOrEqual(0.5);
   });
 
+  it('asks instead of deciding when files worded like it were settled far more often for another candidate', () => {
+    // Prepare: the words say promotions (促销活动), but such tables were settled as the live streams, again and again.
+    const name = { name: '直播及促销活动统计.xlsx' };
+    const settled: EvidenceExample[] = [
+      ...['一', '二', '三', '四', '五', '六'].map((n) => ({
+        name: `第${n}季度直播及促销活动统计表.xlsx`,
+        indicators: ['livestreams'],
+      })),
+      ...['双十一促销专场明细.xlsx', '年货节专场成交汇总.xlsx', '618大促复盘.pdf'].map((name) => ({
+        name,
+        indicators: ['promotions'],
+      })),
+    ];
+    const alone = classifyEvidence(name, withExamples(undefined));
+
+    // Act
+    const result = classifyEvidence(name, withExamples(settled));
+
+    // Assess
+    expect(alone).toMatchObject({ decision: 'decided', indicators: ['promotions'] });
+    expect(result.decision).toBe('asked');
+    expect(result.candidates.map((c) => c.indicator)).toEqual(['promotions', 'livestreams']);
+    expect(result.reasons.at(-1)).toBe('用词更像已归类的“第一季度直播及促销活动统计表.xlsx”');
+  });
+
   it('asks when the settled files lean no clear way', () => {
     // Prepare: the same words settled once each way.
     const balanced: EvidenceExample[] = [
