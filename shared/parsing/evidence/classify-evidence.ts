@@ -448,6 +448,16 @@ function weigh(
   // Indicators listed together (员工名单（含党员、运维）): one table for several.
   if (!columns) {
     for (const group of vocabulary.listedTogether(text, named)) groups.push(group);
+    // A roster's columns listed in brackets (员工花名册（学历、职务、负责项目、政治面貌）) serve its shared set, as its
+    // header row would.
+    if (!BRACKETED_LIST.test(text)) return;
+    for (const [base, ...others] of vocabulary.shareable) {
+      if (!named.some((s) => !s.bracketed && s.indicator === base)) continue;
+      const served = [
+        ...new Set(named.filter((s) => s.bracketed && others.includes(s.indicator)).map((s) => s.indicator)),
+      ];
+      if (base !== undefined && served.length > 0) groups.push([base, ...served]);
+    }
     return;
   }
   // Column headers: a staff roster whose columns serve several of the indicators the notice lets share one table
@@ -462,6 +472,9 @@ function weigh(
     groups.push([base, ...served]);
   }
 }
+
+/** Brackets holding a list (（学历、职务、政治面貌）). */
+const BRACKETED_LIST = /[(（][^)）]*[、，,；;][^)）]*[)）]/u;
 
 /** A list's name ending a cell of at least four characters (名单, 花名册, 明细表, 统计表, 一览表, 台账 …). */
 const TABLE_TITLE = /(?:名单|名册|清单|明细|台账|[^数]表)[)）]?$/u;

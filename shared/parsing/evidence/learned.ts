@@ -24,6 +24,10 @@ export const LEARNED_MARGIN = 6;
  * were wrong (at 6 it would stop 6 right ones with 4 wrong).
  */
 export const LEARNED_VETO_MARGIN = 8;
+/** A header row counts with its first cells, as the classifier reads them. */
+const HEADER_CELLS = 80;
+/** At most this much text is read for words, whatever a file's names and headers hold. */
+const MAX_TEXT = 4000;
 /** Additive smoothing of the word counts. */
 const SMOOTHING = 0.1;
 
@@ -64,8 +68,10 @@ export function wordsOf(signals: WordedSignals): Set<string> {
       signals.listedAs ?? '',
       ...(signals.folders ?? []),
       (signals.firstPage ?? '').slice(0, FIRST_PAGE_CHARACTERS),
-      ...(signals.sheetHeaders ?? []),
-    ].join(' | '),
+      ...(signals.sheetHeaders ?? []).slice(0, HEADER_CELLS),
+    ]
+      .join(' | ')
+      .slice(0, MAX_TEXT),
   );
   const words = new Set<string>();
   for (const run of text.match(/\p{Script=Han}{2,}/gu) ?? []) {

@@ -76,6 +76,15 @@ export function itemNumber(text: string, where: 'name' | 'folder'): ItemNumber |
   if (indicatorCode(t)) return undefined;
   // 第17、18项 / 17，18项 anywhere (题 as 项: 第17题), 17+18 直播 at the start: several items, one file (「可以共用一张表格」).
   const separator = '\\s*[、,，和及与&+]\\s*';
+  // 第17项和第18项: each item written out, joined.
+  const each = new RegExp(`第\\s*${NUMERAL}\\s*[项题](?:${separator}第\\s*${NUMERAL}\\s*[项题])+`, 'u').exec(t);
+  if (each) {
+    const items = [...each[0].matchAll(new RegExp(`第\\s*(${NUMERAL})\\s*[项题]`, 'gu'))].map(
+      (m) => toNumber(m[1] ?? '') ?? 0,
+    );
+    if (items.every((n) => n >= 1 && n <= MAX_ITEM) && new Set(items).size === items.length)
+      return { items, written: each[0].trim() };
+  }
   const listed =
     new RegExp(`(?:^|第)\\s*(${NUMERAL}(?:${separator}${NUMERAL})+)\\s*[项题]`, 'u').exec(t) ??
     new RegExp(`^(\\d{1,2}(?:${separator}\\d{1,2})+)(?!\\d)`, 'u').exec(t);

@@ -51,6 +51,8 @@ describe('item numbers in names and folders', () => {
     ['廿一 党员名册', 'name', [21]],
     ['卅二', 'name', [32]],
     ['第17题-直播', 'name', [17]],
+    ['报表第17项和第18项', 'folder', [17, 18]],
+    ['第21项及第三十五项', 'name', [21, 35]],
     ['古交基地_13', 'name', [13]],
     ['材料34-税', 'name', [34]],
     ['加分项37_new', 'name', [37]],
@@ -283,6 +285,17 @@ describe('names as senders write them', () => {
     expect(decision).toMatchObject({ decision: 'decided', indicators: unprefixed.indicators });
   });
 
+  it("reads a roster's columns listed in brackets as the shared set its header row would serve", () => {
+    // Act
+    const decision = classifyEvidence({ name: '员工花名册（学历、职务、负责项目、政治面貌）.xlsx' }, round);
+    const annotated = classifyEvidence({ name: '开园新闻报道（山西新闻网、黄河新闻网）.pdf' }, round);
+
+    // Assess
+    expect(decision.indicators.sort()).toEqual(['employees', 'ops-engineers', 'party-members']);
+    // Only the sets the notice lets share a table: outlets listed in brackets stay an annotation.
+    expect(annotated.indicators).toHaveLength(1);
+  });
+
   it('reads a cutting by its headline, not its masthead and date', () => {
     // Act
     const decision = classifyEvidence(
@@ -494,8 +507,8 @@ describe('figures on the labelled names', () => {
     ['test6', 0.945, 0.87, 0.085, 1],
     // test7 and test8, measured once as they arrived, before any tuning on dev8 and dev9: without the tie-breaker
     // 0.927/0.780/15.8 % and 0.946/0.656/30.6 %, with it 0.929/0.852/8.2 % and 0.950/0.780/17.9 %.
-    ['test7', 0.92, 0.845, 0.09, 0],
-    ['test8', 0.94, 0.765, 0.19, 1],
+    ['test7', 0.94, 0.825, 0.13, 0],
+    ['test8', 0.94, 0.775, 0.18, 1],
   ] as const)(
     '%s: precision ≥ %f, recall ≥ %f, asked ≤ %f, unknowable decided ≤ %i',
     (set, precision, recall, asked, unknowable) => {
