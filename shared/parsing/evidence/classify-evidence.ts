@@ -332,6 +332,7 @@ function decide(
   const reasons = ranked.filter((c) => set.has(c.indicator) || narrows(top, c)).flatMap((c) => c.reasons);
   const decided = top.score >= MIN_DECIDED_SCORE && runnerUp <= weakest * MAX_RUNNER_UP_SHARE;
   if (!decided) {
+    // It may choose against an item number (restricting it to numbered candidates lost 4 names on the dev sets).
     const shown = ranked.slice(0, 4);
     const choice = shown.length >= 2 ? prefer?.(shown.map((c) => c.indicator)) : undefined;
     const chosen = choice && ranked.find((c) => c.indicator === choice.indicator);
@@ -355,8 +356,9 @@ function decide(
   }
   const indicators = ranked.filter((c) => set.has(c.indicator)).map((c) => c.indicator);
   // The words decided, but files worded like this one were settled, far more often, for another candidate: asked.
+  // Never against an item number or a code, which the wording cannot see (泽州丹河园-第17项（第二次报送）).
   const shown = ranked.slice(0, 4).map((c) => c.indicator);
-  const against = shown.length >= 2 ? prefer?.(shown, LEARNED_VETO_MARGIN) : undefined;
+  const against = shown.length >= 2 && !numbered(top) ? prefer?.(shown, LEARNED_VETO_MARGIN) : undefined;
   if (against && !set.has(against.indicator)) {
     const like = against.like ? `用词更像已归类的“${against.like}”` : '用词更像另一项指标的已归类材料';
     return {
@@ -497,6 +499,11 @@ const PLACE_NAMES: Record<Source, string> = {
   title: '首页标题',
   page: '首页正文',
 };
+
+/** Whether an item number, a code or a place in a section folder named the candidate. */
+function numbered(candidate: Candidate): boolean {
+  return candidate.reasons.some((reason) => /^按(?:编号|指标编号|指标序号|“)/.test(reason));
+}
 
 function round2(value: number): number {
   return Math.round(value * 100) / 100;

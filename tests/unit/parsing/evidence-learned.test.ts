@@ -80,6 +80,9 @@ describe('the tie-breaker learned from settled files', () => {
     expect(result.decision).toBe('asked');
     expect(result.candidates.map((c) => c.indicator)).toEqual(['promotions', 'livestreams']);
     expect(result.reasons.at(-1)).toBe('用词更像已归类的“第一季度直播及促销活动统计表.xlsx”');
+    // An item number the wording cannot see stands: item 18 is the promotions.
+    const numbered = classifyEvidence({ name: '18 直播及促销活动统计.xlsx' }, withExamples(settled));
+    expect(numbered).toMatchObject({ decision: 'decided', indicators: ['promotions'] });
   });
 
   it('asks when the settled files lean no clear way', () => {
