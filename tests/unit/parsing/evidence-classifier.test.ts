@@ -494,6 +494,7 @@ describe('figures on the labelled names', () => {
     ['dev7', 0.97, 0.935, 0.045, 1],
     ['dev8', 0.96, 0.845, 0.125, 0],
     ['dev9', 0.96, 0.815, 0.155, 0],
+    ['dev10', 0.96, 0.92, 0.05, 0],
     ['test', 0.985, 0.97, 0.02, 0],
     ['test2', 0.965, 0.915, 0.06, 0],
     // test3's 1(2).jpg and one more unknowable name are decided; left as measured, not tuned away.
@@ -509,6 +510,9 @@ describe('figures on the labelled names', () => {
     // 0.927/0.780/15.8 % and 0.946/0.656/30.6 %, with it 0.929/0.852/8.2 % and 0.950/0.780/17.9 %.
     ['test7', 0.94, 0.825, 0.13, 0],
     ['test8', 0.94, 0.775, 0.18, 1],
+    // test9, measured once as it arrived, before any tuning on dev10: without the tie-breaker 0.971/0.808/16.8 %, with
+    // it 0.970/0.880/9.3 %.
+    ['test9', 0.96, 0.875, 0.095, 0],
   ] as const)(
     '%s: precision ≥ %f, recall ≥ %f, asked ≤ %f, unknowable decided ≤ %i',
     (set, precision, recall, asked, unknowable) => {
