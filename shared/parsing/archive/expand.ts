@@ -92,6 +92,16 @@ async function expandInto(run: Run, scope: Scope, data: Buffer, fileName: string
         `Entry names in ${scope.labelEn} carry no UTF-8 flag; they were decoded as GBK (GB18030).`,
       );
     }
+    if (names.repaired && !run.legacyNamesNoted) {
+      run.legacyNamesNoted = true;
+      const { from, to } = names.repaired;
+      report(
+        run,
+        'archive.names-legacy-encoding',
+        `压缩包${scope.label}的文件名曾被按 DOS 编码（CP437）误读成乱码（如「${from}」），已按 GBK 还原为「${to}」。`,
+        `Entry names in ${scope.labelEn} had been garbled (GBK read as CP437, e.g. "${from}"); read again as GBK: "${to}".`,
+      );
+    }
     const encrypted: string[] = [];
     const entriesBefore = run.yielded;
     const findingsBefore = run.findings.length;

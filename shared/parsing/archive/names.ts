@@ -1,10 +1,12 @@
 /**
  * Entry names: decoded from their raw bytes for the archive as a whole (UTF-8, or GB18030 for what Chinese Windows
- * writes), then checked as paths (traversal, absolute paths, OS debris) before any member is read.
+ * writes; a name garbled by a tool that read GBK as CP437 is read again), then checked as paths (traversal, absolute
+ * paths, OS debris) before any member is read.
  */
 import { crc32 } from 'node:zlib';
 import iconv from 'iconv-lite';
 import type { Entry } from 'yauzl';
+import { repairedMojibake } from '../mojibake.ts';
 
 /** Where a decoded name leads: a file path, or a reason to pass over it. */
 export type PathCheck =
@@ -41,6 +43,8 @@ const JUNK_FILE = /^(?:\.ds_store|thumbs\.db|desktop\.ini|\._.*)$/i;
 export interface DecodedNames {
   decoded: string[];
   legacy: boolean;
+  /** A garbled name read again (GBK once read as CP437 and stored so): the first one, as it came and as read. */
+  repaired?: { from: string; to: string };
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -61,15 +65,22 @@ export function decodeNames(records: Entry[]): DecodedNames {
     decoded[index] === null && !isAscii(record.fileNameRaw) ? [record.fileNameRaw] : [],
   );
   const legacy = undecided.some((raw) => !isValidUtf8(raw));
-  return {
-    decoded: records.map((record, index) => {
-      const known = decoded[index];
-      if (known !== null && known !== undefined) return known;
-      const raw = record.fileNameRaw;
-      return legacy && !isAscii(raw) ? iconv.decode(raw, 'gb18030') : raw.toString('utf8');
-    }),
-    legacy,
-  };
+  let repaired: DecodedNames['repaired'];
+  const names = records.map((record, index) => {
+    const known = decoded[index];
+    const raw = record.fileNameRaw;
+    const name =
+      known !== null && known !== undefined
+        ? known
+        : legacy && !isAscii(raw)
+          ? iconv.decode(raw, 'gb18030')
+          : raw.toString('utf8');
+    // 高平基地/ garbled to ╕▀╞╜╗∙╡╪/ by a tool that read GBK as CP437 and wrote it back as UTF-8.
+    const again = repairedMojibake(name);
+    if (again !== undefined) repaired ??= { from: name, to: again };
+    return again ?? name;
+  });
+  return { decoded: names, legacy, ...(repaired ? { repaired } : {}) };
 }
 
 /** The UTF-8 name of an Info-ZIP Unicode Path extra field, when present and matching the raw name's CRC. */

@@ -8,6 +8,7 @@
  */
 import type { Round } from '../../domain/catalogue.ts';
 import type { EvidenceClassification } from '../../domain/records.ts';
+import { repairedMojibake } from '../mojibake.ts';
 import { LEARNED_MARGIN, LEARNED_VETO_MARGIN, type LearnedChoice, learnedModel, preferred } from './learned.ts';
 import { indicatorCode, itemNumber, withoutForwarding } from './numbers.ts';
 import { simplified } from './simplified.ts';
@@ -234,7 +235,8 @@ const MARKS = /[\p{Extended_Pictographic}\u2605\u2606\u2713\u2714\u2716\u2757]|\
  * A keycap digit (1️⃣7️⃣) keeps its digit.
  */
 function readable(signals: EvidenceSignals): EvidenceSignals {
-  const plain = (text: string) => simplified(text.replace(MARKS, ''));
+  // A name garbled on the way (GBK read as CP437: ╕▀╞╜ for 高平) is read again.
+  const plain = (text: string) => simplified((repairedMojibake(text) ?? text).replace(MARKS, ''));
   return {
     name: plain(signals.name),
     ...(signals.folders ? { folders: signals.folders.map(plain) } : {}),

@@ -9,6 +9,7 @@
  */
 import type { Round } from '../../domain/catalogue.ts';
 import type { EvidenceExample } from '../../domain/vocabulary.ts';
+import { repairedMojibake } from '../mojibake.ts';
 import { simplified } from './simplified.ts';
 
 /** The first page counts with its first characters only: the title and the letterhead, not the prose. */
@@ -62,17 +63,15 @@ export interface LearnedChoice {
 
 /** The words of a file: two-character words of its Chinese runs and its Latin words, in simplified characters. */
 export function wordsOf(signals: WordedSignals): Set<string> {
-  const text = simplified(
-    [
-      signals.name.replace(/\.[a-z0-9]{1,5}$/i, ''),
-      signals.listedAs ?? '',
-      ...(signals.folders ?? []),
-      (signals.firstPage ?? '').slice(0, FIRST_PAGE_CHARACTERS),
-      ...(signals.sheetHeaders ?? []).slice(0, HEADER_CELLS),
-    ]
-      .join(' | ')
-      .slice(0, MAX_TEXT),
-  );
+  // A name garbled on the way (GBK read as CP437) is read again, as the classifier reads it.
+  const parts = [
+    signals.name.replace(/\.[a-z0-9]{1,5}$/i, ''),
+    signals.listedAs ?? '',
+    ...(signals.folders ?? []),
+    (signals.firstPage ?? '').slice(0, FIRST_PAGE_CHARACTERS),
+    ...(signals.sheetHeaders ?? []).slice(0, HEADER_CELLS),
+  ].map((part) => repairedMojibake(part) ?? part);
+  const text = simplified(parts.join(' | ').slice(0, MAX_TEXT));
   const words = new Set<string>();
   for (const run of text.match(/\p{Script=Han}{2,}/gu) ?? []) {
     for (let i = 0; i + 1 < run.length; i++) words.add(run.slice(i, i + 2));

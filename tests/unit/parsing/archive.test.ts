@@ -57,6 +57,23 @@ describe('expandArchive: entry names', () => {
     expect(result.findings[0]).toMatchObject({ severity: 'info', document: '太原某基地材料.zip' });
   });
 
+  it('reads again names garbled on the way (GBK once read as CP437, then stored as UTF-8)', async () => {
+    // Prepare: what a Mac's unzip and a re-zip make of 高平基地评价材料/17-直播记录.xlsx.
+    const garbled = (text: string) => iconv.decode(gbk(text), 'cp437');
+    const zip = makeZip([
+      { name: `${garbled('高平基地评价材料')}/${garbled('17-直播记录')}.xlsx`, utf8Flag: true, content: 'sessions' },
+      { name: 'Müller Größe.pdf', utf8Flag: true, content: 'a German name stays' },
+    ]);
+
+    // Act
+    const result = await expandArchive(zip, { fileName: '高平.zip' });
+
+    // Assess
+    expect(paths(result)).toEqual(['高平基地评价材料/17-直播记录.xlsx', 'Müller Größe.pdf']);
+    expect(codes(result)).toEqual(['archive.names-legacy-encoding']);
+    expect(result.findings[0]?.message).toContain('已按 GBK 还原为「高平基地评价材料/17-直播记录.xlsx」');
+  });
+
   it('decodes UTF-8 names that carry the flag', async () => {
     // Prepare
     const zip = makeZip([{ name: '证明材料/直播间明细.xlsx', utf8Flag: true, content: 'rooms' }]);

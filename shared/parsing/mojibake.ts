@@ -1,0 +1,28 @@
+/**
+ * Names garbled on the way: GBK bytes read as the DOS code page 437, as a Mac or an old unzip tool does with a zip made
+ * on Chinese Windows (`高平基地评价材料` arrives as `╕▀╞╜╗∙╡╪╞└╝█▓─┴╧`). The bytes are all still there, so the name
+ * can be read again: written back as CP437 and read as GB18030. Only names that look garbled are touched: no Chinese
+ * character, and mostly CP437's box-drawing, block and Greek signs, which no real name is made of (`Müller` is left
+ * alone).
+ */
+import iconv from 'iconv-lite';
+
+/** CP437's upper half, byte 0x80 upwards, as Node's decoder maps it. */
+const CP437_HIGH = iconv.decode(Buffer.from(Array.from({ length: 128 }, (_, i) => 0x80 + i)), 'cp437');
+/** Bytes 0xB0–0xFF: box drawing, blocks, Greek and mathematical signs; GBK's lead bytes for Chinese fall here. */
+const GARBLE_SIGNS = new Set(CP437_HIGH.slice(0x30));
+const HIGH = new Set(CP437_HIGH);
+
+/** The name read again as GBK when it is GBK read as CP437; undefined when it does not look garbled. */
+export function repairedMojibake(text: string): string | undefined {
+  if (/\p{Script=Han}/u.test(text)) return undefined;
+  const high = [...text].filter((char) => char.charCodeAt(0) >= 0x80);
+  // One Chinese character is two bytes: a garbled name has four signs at least (±° is no word).
+  if (high.length < 4 || !high.every((char) => HIGH.has(char))) return undefined;
+  if (high.filter((char) => GARBLE_SIGNS.has(char)).length * 2 < high.length) return undefined;
+  const repaired = iconv.decode(iconv.encode(text, 'cp437'), 'gb18030');
+  if (repaired.includes('\uFFFD')) return undefined;
+  const wide = [...repaired].filter((char) => char.charCodeAt(0) >= 0x80);
+  const chinese = wide.filter((char) => /\p{Script=Han}/u.test(char));
+  return chinese.length > 0 && chinese.length * 5 >= wide.length * 3 ? repaired : undefined;
+}
