@@ -71,7 +71,9 @@ export function itemNumber(text: string, where: 'name' | 'folder'): ItemNumber |
     .replace(/^[^\d\s_\-—]{0,12}(?:基地|产业园|电商园|园区|中心|公司)[_\-—\s]+(?=\d)/u, '')
     // TG-Base_item38 Strategic plan, 2023 Form item 19: item N in English is the form's item wherever it stands.
     .replace(/^.{0,24}?[\s_-](?=(?:form\s*)?item\s*[-_#]?\s*\d{1,2}(?!\d))/iu, '')
-    .replace(/^form\s*(?=item)/iu, '');
+    .replace(/^form\s*(?=item)/iu, '')
+    // DI17XIANG: 第17项 in pinyin.
+    .replace(/(?<![a-z])di\s*(\d{1,2})\s*xiang(?![a-z])/giu, '第$1项');
   // 1.1.2: a place in 附件1's table of indicators (一级.二级.三级), not item 1 of the report form.
   if (indicatorCode(t)) return undefined;
   // 第17、18项 / 17，18项 anywhere (题 as 项: 第17题), 17+18 直播 at the start: several items, one file (「可以共用一张表格」).

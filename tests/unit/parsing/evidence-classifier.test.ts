@@ -52,6 +52,7 @@ describe('item numbers in names and folders', () => {
     ['卅二', 'name', [32]],
     ['第17题-直播', 'name', [17]],
     ['报表第17项和第18项', 'folder', [17, 18]],
+    ['DI37XIANG YUANQU YUNYING', 'name', [37]],
     ['第21项及第三十五项', 'name', [21, 35]],
     ['古交基地_13', 'name', [13]],
     ['材料34-税', 'name', [34]],
