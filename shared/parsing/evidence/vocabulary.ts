@@ -104,6 +104,12 @@ const UNIT_PREFIX =
 const NOTICE_DOCUMENTS =
   /(?:按照?)?(?:附件\s*[1一]\s*)?(?:综合评价)?评分标准(?:[(（]试行[)）])?(?:顺序|排序|目录)?|(?:附件\s*[2二]\s*)?经营服务情况报告表|(?:附件\s*[3三]\s*)?自评报告提纲/gu;
 
+/**
+ * A document number (交政办发〔2023〕15号, 晋商电字[2023]8号): it names the office that issued the file and its place in
+ * the year's files, not what it is about; the first page says that.
+ */
+const DOCUMENT_NUMBER = /\p{Script=Han}{1,10}[〔［[【(（]\s*\d{4}\s*[〕］\]】)）]\s*第?\s*\d{1,4}\s*号/gu;
+
 /** Weight of a generic word where words overlap. */
 const GENERIC_WEIGHT = 1.5;
 
@@ -185,7 +191,8 @@ function compile(round: Round, extraWords: readonly { word: string; indicator: s
       .normalize('NFKC')
       .replace(SENDER_PREFIX, ' ')
       .replace(UNIT_PREFIX, ' ')
-      .replace(NOTICE_DOCUMENTS, ' ');
+      .replace(NOTICE_DOCUMENTS, ' ')
+      .replace(DOCUMENT_NUMBER, ' ');
     const folded = fold(out);
     for (const name of baseNames) {
       if (!folded.includes(name)) continue;

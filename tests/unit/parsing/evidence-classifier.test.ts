@@ -297,6 +297,21 @@ describe('names as senders write them', () => {
     expect(annotated.indicators).toHaveLength(1);
   });
 
+  it('reads a file named by its document number (交政办发〔2023〕15号) by its first page', () => {
+    // Act
+    const decision = classifyEvidence(
+      {
+        name: '交政办发〔2023〕15号.pdf',
+        firstPage: '交城县人民政府办公室\n关于成立直播电商基地建设工作领导小组的通知\n各乡镇人民政府，县直各有关单位：',
+      },
+      round,
+    );
+
+    // Assess
+    expect(decision).toMatchObject({ decision: 'decided', indicators: ['leadership'] });
+    expect(decision.reasons.join()).not.toContain('政办发');
+  });
+
   it('reads a cutting by its headline, not its masthead and date', () => {
     // Act
     const decision = classifyEvidence(
