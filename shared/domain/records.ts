@@ -379,6 +379,24 @@ export const vocabularyWordSchema = z.object({
 /** A proposed, accepted or rejected vocabulary word. */
 export type VocabularyWord = z.infer<typeof vocabularyWordSchema>;
 
+/**
+ * An evidence file staff classified by hand, kept as an example the classifier's tie-breaker learns from for the
+ * round's later files (the file's name and folders; one per document, the last classification standing).
+ */
+export const settledExampleSchema = z.object({
+  roundId: z.string(),
+  documentId: z.string(),
+  baseId: z.string(),
+  name: z.string(),
+  folders: z.array(z.string()),
+  /** What staff said it is evidence for; none when they said it is no evidence. */
+  indicators: z.array(z.string()),
+  settledBy: z.string(),
+  settledAt: z.string(),
+});
+/** A file staff classified by hand, as an example. */
+export type SettledExample = z.infer<typeof settledExampleSchema>;
+
 /** What staff recorded for a city bureau: its official letter (公函) and what it says. */
 export const cityRecordSchema = z.object({
   city: cityIdSchema,

@@ -21,7 +21,7 @@ import type { AppContext } from './context.ts';
 import { baseChanged, UnknownBaseError } from './evaluate.ts';
 import type { IngestResult } from './intake.ts';
 import { listRegistry } from './registry.ts';
-import { proposeFromClassification } from './vocabulary-words.ts';
+import { proposeFromClassification, recordSettledExample } from './vocabulary-words.ts';
 
 export { addressOf };
 
@@ -253,7 +253,14 @@ export async function classifyDocumentByHand(
     { baseId, kind: 'classify-document', key: doc.sha256, active: true, value },
     'classify-document',
   );
-  // The name may hold a word the vocabulary lacks: proposed for staff to accept (never applied on its own).
+  // The name may hold a word the vocabulary lacks: proposed for staff to accept (never applied on its own). The file
+  // is an example for the round's later files either way (no indicators: staff said it is no evidence).
+  await recordSettledExample(ctx, {
+    doc,
+    baseId,
+    indicators: input.kind === 'evidence' ? indicators : [],
+    actor: input.actor,
+  });
   if (input.kind === 'evidence') {
     await proposeFromClassification(ctx, { doc, baseId, indicators, actor: input.actor });
   }

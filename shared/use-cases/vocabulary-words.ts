@@ -1,12 +1,14 @@
 /**
- * Words staff teach the classifier. When staff classify a file by hand for one indicator, its name may hold a word
- * the vocabulary lacks (晋享云集 for 专题促销): it is proposed; staff accept it (the classifier weighs it like the
- * vocabulary's own words of weight 3 for every later file of the round) or reject it. Accepting and rejecting are
- * audited; files already read keep their classification (staff reprocess a message to read it again).
+ * Words and examples staff teach the classifier. When staff classify a file by hand for one indicator, its name may
+ * hold a word the vocabulary lacks (晋享云集 for 专题促销): it is proposed; staff accept it (the classifier weighs it like
+ * the vocabulary's own words of weight 3 for every later file of the round) or reject it. Accepting and rejecting are
+ * audited. Every file classified by hand is also kept as an example (its name and folders): the tie-breaker learns
+ * from it for the round's later files, beside the round's own examples. Files already read keep their classification
+ * (staff reprocess a message to read it again).
  */
 import type { Round } from '../domain/catalogue.ts';
 import { IntakeError } from '../domain/errors.ts';
-import type { DocumentRecord, VocabularyWord } from '../domain/records.ts';
+import type { DocumentRecord, SettledExample, VocabularyWord } from '../domain/records.ts';
 import { proposeWord } from '../parsing/evidence/propose.ts';
 import type { AppContext, UsingRecords } from './context.ts';
 
@@ -21,7 +23,7 @@ export class UnknownWordError extends IntakeError {
   }
 }
 
-const cached = new WeakMap<object, { at: number; words: VocabularyWord[] }>();
+const cached = new WeakMap<object, { at: number; words: VocabularyWord[]; examples: SettledExample[] }>();
 const derived = new Map<string, Round>();
 
 /** Proposes the word a file classified by hand for one indicator holds, unless it was proposed before. */
@@ -46,6 +48,29 @@ export async function proposeFromClassification(
     decidedAt: null,
   };
   return (await ctx.records.vocabulary.save(proposal, { onlyNew: true })) ? proposal : null;
+}
+
+/**
+ * Keeps a file classified by hand as an example for the classifier (its name and folders, and what staff said it is
+ * evidence for; none when staff said it is no evidence). The document's earlier example is replaced.
+ */
+export async function recordSettledExample(
+  ctx: UsingRecords<'examples', 'round' | 'clock'>,
+  input: { doc: DocumentRecord; baseId: string; indicators: readonly string[]; actor: string },
+): Promise<SettledExample> {
+  const example: SettledExample = {
+    roundId: ctx.round.id,
+    documentId: input.doc.id,
+    baseId: input.baseId,
+    name: input.doc.fileName,
+    folders: (input.doc.folderPath ?? '').split('/').filter(Boolean),
+    indicators: [...input.indicators],
+    settledBy: input.actor,
+    settledAt: ctx.clock.now().toISOString(),
+  };
+  await ctx.records.examples.save(example);
+  cached.delete(ctx.records);
+  return example;
 }
 
 /** The round's vocabulary words: proposed first (oldest first), then accepted and rejected. */
@@ -87,15 +112,20 @@ export async function decideVocabularyWord(
 }
 
 /**
- * The context to read a message's files with: the round's vocabulary with the words staff accepted (read again
- * after ACCEPTED_WORDS_TTL_MS). The same context when there are none.
+ * The context to read a message's files with: the round's vocabulary with the words staff accepted, and its examples
+ * with the files staff classified by hand (both read again after ACCEPTED_WORDS_TTL_MS). The same context when there
+ * are none.
  */
 export async function withAcceptedWords(ctx: AppContext): Promise<AppContext> {
   const now = Date.now();
   let entry = cached.get(ctx.records);
   if (!entry || now - entry.at > ACCEPTED_WORDS_TTL_MS) {
     try {
-      entry = { at: now, words: await ctx.records.vocabulary.list(ctx.round.id) };
+      const [words, examples] = await Promise.all([
+        ctx.records.vocabulary.list(ctx.round.id),
+        ctx.records.examples.list(ctx.round.id),
+      ]);
+      entry = { at: now, words, examples };
       cached.set(ctx.records, entry);
     } catch (error) {
       // The words refine the classifier; a store that cannot list them now never holds up receiving a message: the
@@ -105,24 +135,38 @@ export async function withAcceptedWords(ctx: AppContext): Promise<AppContext> {
     }
   }
   const accepted = entry.words.filter((w) => w.state === 'accepted');
-  if (accepted.length === 0) return ctx;
-  return { ...ctx, round: roundWithWords(ctx.round, accepted) };
+  const settled = entry.examples.filter((e) => e.indicators.length > 0);
+  if (accepted.length === 0 && settled.length === 0) return ctx;
+  return { ...ctx, round: roundWithTeaching(ctx.round, accepted, settled) };
 }
 
-/** The round with accepted words added to its vocabulary (one derived round per set of words). */
-function roundWithWords(round: Round, words: readonly VocabularyWord[]): Round {
-  const key = `${round.id}\u0001${words.map((w) => `${w.indicator}:${w.word}`).join('|')}`;
+/** The round with accepted words added to its vocabulary and settled files to its examples (one derived round each). */
+function roundWithTeaching(round: Round, words: readonly VocabularyWord[], settled: readonly SettledExample[]): Round {
+  const key = [
+    round.id,
+    words.map((w) => `${w.indicator}:${w.word}`).join('|'),
+    settled.map((e) => `${e.documentId}:${e.indicators.join('+')}`).join('|'),
+  ].join('\u0001');
   const known = derived.get(key);
   if (known) return known;
   const vocabulary = round.vocabulary ?? { generic: [], shareable: [], refines: [], terms: [] };
+  const examples = round.examples ?? { source: '', examples: [] };
   const out: Round = {
     ...round,
     vocabulary: {
       ...vocabulary,
       terms: [...vocabulary.terms, ...words.map((w) => ({ indicator: w.indicator, weight: 3, words: [w.word] }))],
     },
+    examples: {
+      ...examples,
+      examples: [
+        ...examples.examples,
+        ...settled.map((e) => ({ name: e.name, folders: e.folders, indicators: e.indicators })),
+      ],
+    },
   };
-  if (derived.size > 20) derived.clear();
+  // Each derived round builds its own tie-breaker model (about 5 MB): only the newest few are kept.
+  if (derived.size > 2) derived.clear();
   derived.set(key, out);
   return out;
 }

@@ -1,7 +1,7 @@
 /**
  * Words staff teach the classifier: a file classified by hand proposes the word its name holds; staff accept it on
  * the 词表建议 page (audited) and the round's next file with that word is decided by it; a rejected word is not
- * proposed again; a bureau cannot reach the page.
+ * proposed again; a bureau cannot reach the page. Files classified by hand teach the tie-breaker too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../shared/http/app.ts';
@@ -119,6 +119,35 @@ describe('vocabulary words proposed from classifications by hand', () => {
     const words = await listVocabularyWords(stack.ctx);
     expect(words.filter((w) => w.word === '快手磁力引擎合作').map((w) => w.state)).toEqual(['rejected']);
     expect(words.map((w) => w.word)).not.toContain('晋享家园同事录');
+  });
+
+  it('learns from files classified by hand: after three alike, the fourth is decided, saying which it is like', async () => {
+    // Prepare: 商家主播 leaves the merchants and the anchors close; staff settle three such files as the merchant list.
+    const names = ['商家主播.pdf', '商家主播（一）.pdf', '商家主播补充.pdf'];
+    const settled = [];
+    for (const [i, name] of names.entries()) {
+      const doc = await send(`邮拓直播电商基地 补充材料${i + 4}`, name, `2023-11-06T0${5 + i}:00:00Z`);
+      settled.push(doc.classification?.decision);
+      await classifyDocumentByHand(stack.ctx, {
+        documentId: doc.id,
+        kind: 'evidence',
+        indicators: ['merchants-products'],
+        ...STAFF,
+      });
+    }
+
+    // Act
+    const next = await send('邮拓直播电商基地 补充材料七', '商家主播（第二批）.pdf', '2023-11-06T09:00:00Z');
+
+    // Assess
+    expect(settled).toEqual(['asked', 'asked', 'asked']);
+    expect(next.classification?.decision).toBe('decided');
+    expect(next.indicators).toEqual(['merchants-products']);
+    expect(next.classification?.reasons.at(-1)).toMatch(/^用词与已归类的“商家主播.*”最接近$/);
+    const examples = await stack.ctx.records.examples.list('2023');
+    expect(examples.map((e) => [e.name, e.indicators, e.settledBy])).toEqual(
+      expect.arrayContaining(names.map((name) => [name, ['merchants-products'], 'admin'])),
+    );
   });
 
   it('keeps the page to staff', async () => {

@@ -8,6 +8,7 @@ import type { BundleJobRecords } from './bundle-jobs.ts';
 import type { CityRecords } from './cities.ts';
 import type { DecisionRecords } from './decisions.ts';
 import type { DocumentRecords } from './documents.ts';
+import type { ExampleRecords } from './examples.ts';
 import type { NoticeClaimRecords } from './notice-claims.ts';
 import type { NoticeRecords } from './notices.ts';
 import type { RegisteredBaseRecords } from './registered-bases.ts';
@@ -27,6 +28,7 @@ export type {
   CityRecords,
   DecisionRecords,
   DocumentRecords,
+  ExampleRecords,
   NoticeClaimRecords,
   NoticeRecords,
   RegisteredBaseRecords,
@@ -53,6 +55,7 @@ export interface Records {
   addresses: AddressRecords;
   review: ReviewRecords;
   vocabulary: VocabularyRecords;
+  examples: ExampleRecords;
   sessions: SessionRecords;
   bundleJobs: BundleJobRecords;
 }

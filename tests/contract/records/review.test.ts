@@ -1,10 +1,11 @@
 /**
  * The review and vocabulary ports on both stores: an expert's record written only at the version read, experts,
  * prior grades and deductions listed per round by their keys, objections in the order they came (an outcome
- * replacing in place); a vocabulary word stored once when only a new one is wanted.
+ * replacing in place); a vocabulary word stored once when only a new one is wanted; a file classified by hand kept
+ * as one example per document.
  */
 import { expect, it } from 'vitest';
-import type { VocabularyWord } from '../../../shared/domain/records.ts';
+import type { SettledExample, VocabularyWord } from '../../../shared/domain/records.ts';
 import type { ExpertRecord, Objection, StoredDeduction } from '../../../shared/domain/review-records.ts';
 import { describeOnEachStore } from './stores.ts';
 
@@ -145,5 +146,36 @@ describeOnEachStore('vocabulary', (records) => {
       ['promotions', '晋享云集', 'accepted'],
     ]);
     expect(await records().vocabulary.list('2024')).toEqual([]);
+  });
+});
+
+describeOnEachStore('examples', (records) => {
+  const example: SettledExample = {
+    roundId: '2023',
+    documentId: 's1/abc',
+    baseId: 'p02',
+    name: '商家主播.pdf',
+    folders: ['证明材料'],
+    indicators: ['anchors'],
+    settledBy: 'admin',
+    settledAt: '2023-11-06T00:00:00Z',
+  };
+
+  it('keeps one example per document, the last classification standing, per round', async () => {
+    // Act
+    await records().examples.save(example);
+    await records().examples.save({
+      ...example,
+      indicators: ['merchants-products'],
+      settledAt: '2023-11-07T00:00:00Z',
+    });
+    await records().examples.save({ ...example, documentId: 's2/def', name: '主播.pdf', indicators: [] });
+
+    // Assess
+    expect((await records().examples.list('2023')).map((e) => [e.documentId, e.name, e.indicators])).toEqual([
+      ['s1/abc', '商家主播.pdf', ['merchants-products']],
+      ['s2/def', '主播.pdf', []],
+    ]);
+    expect(await records().examples.list('2024')).toEqual([]);
   });
 });

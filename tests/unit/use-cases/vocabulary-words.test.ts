@@ -57,4 +57,35 @@ describe('withAcceptedWords', () => {
     expect(added.flatMap((t) => t.words)).not.toContain('不要词');
     expect(round.vocabulary?.terms.flatMap((t) => t.words)).not.toContain('晋享云集');
   });
+
+  it('adds files classified by hand to a copy of the round examples, leaving those staff said are no evidence out', async () => {
+    // Prepare
+    const records = memoryRecords();
+    const settled = (documentId: string, name: string, indicators: string[]) => ({
+      roundId: '2023',
+      documentId,
+      baseId: 'p02',
+      name,
+      folders: ['补充'],
+      indicators,
+      settledBy: 'admin',
+      settledAt: '2023-11-06T00:00:00Z',
+    });
+    await records.examples.save(settled('s/1', '商家主播.pdf', ['merchants-products']));
+    await records.examples.save(settled('s/2', '会议通知.pdf', []));
+    const ctx = { round, records } as unknown as AppContext;
+
+    // Act
+    const readCtx = await withAcceptedWords(ctx);
+
+    // Assess
+    const before = round.examples?.examples.length ?? 0;
+    expect(readCtx.round.examples?.examples).toHaveLength(before + 1);
+    expect(readCtx.round.examples?.examples.at(-1)).toEqual({
+      name: '商家主播.pdf',
+      folders: ['补充'],
+      indicators: ['merchants-products'],
+    });
+    expect(round.examples?.examples).toHaveLength(before);
+  });
 });

@@ -26,6 +26,7 @@
  * | session          | SESSION#<key>      | SESSION                | -                                         | -                                |
  * | package job      | BUNDLEJOB#<id>     | BUNDLEJOB              | -                                         | -                                |
  * | vocabulary word  | VOCAB#<roundId>    | <indicator>#<word>     | -                                         | -                                |
+ * | settled example  | EXAMPLE#<roundId>  | <documentId>           | -                                         | -                                |
  *
  * Access patterns, each one Query or GetItem (no Scan but one: every submission, for intake doctor, which runs locally):
  * - submission by id: GetItem SUB#id/SUB; documents of a submission: Query pk=SUB#id, sk begins_with DOC#
@@ -48,6 +49,7 @@
  * - an expert's review record: GetItem REVIEW#round/EXPERT#name (consistent); conditional Put on attribute_not_exists(pk)
  *   or version = :expected; all experts: Query pk=REVIEW#round, sk begins_with EXPERT#; prior grades: sk begins_with PRIOR#
  * - vocabulary of a round: Query pk=VOCAB#round; a new word only: conditional Put on attribute_not_exists(pk)
+ * - files classified by hand in a round (examples): Query pk=EXAMPLE#round
  * - session: GetItem SESSION#key/SESSION (consistent)
  * - package job: GetItem BUNDLEJOB#id/BUNDLEJOB (consistent); conditional Put on attribute_not_exists(pk) or
  *   version = :expected
@@ -60,6 +62,7 @@ import { DynamoDbBundleJobs } from './bundle-jobs.ts';
 import { DynamoDbCities } from './cities.ts';
 import { DynamoDbDecisions } from './decisions.ts';
 import { DynamoDbDocuments } from './documents.ts';
+import { DynamoDbExamples } from './examples.ts';
 import { DynamoDbNoticeClaims } from './notice-claims.ts';
 import { DynamoDbNotices } from './notices.ts';
 import { DynamoDbRegisteredBases } from './registered-bases.ts';
@@ -88,6 +91,7 @@ export function dynamoDbRecords(tableName: string, client: DynamoDBClient): Reco
     addresses: new DynamoDbAddresses(table),
     review: new DynamoDbReview(table),
     vocabulary: new DynamoDbVocabulary(table),
+    examples: new DynamoDbExamples(table),
     sessions: new DynamoDbSessions(table),
     bundleJobs: new DynamoDbBundleJobs(table),
   };

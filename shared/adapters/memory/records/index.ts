@@ -11,6 +11,7 @@ import { MemoryBundleJobs } from './bundle-jobs.ts';
 import { MemoryCities } from './cities.ts';
 import { MemoryDecisions } from './decisions.ts';
 import { MemoryDocuments } from './documents.ts';
+import { MemoryExamples } from './examples.ts';
 import { MemoryNoticeClaims } from './notice-claims.ts';
 import { MemoryNotices } from './notices.ts';
 import { MemoryRegisteredBases } from './registered-bases.ts';
@@ -39,6 +40,7 @@ export function memoryRecords(): Records {
     addresses: new MemoryAddresses(),
     review: new MemoryReview(),
     vocabulary: new MemoryVocabulary(),
+    examples: new MemoryExamples(),
     sessions: new MemorySessions(),
     bundleJobs: new MemoryBundleJobs(),
   };
