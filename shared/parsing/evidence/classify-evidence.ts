@@ -468,7 +468,7 @@ function weigh(
   // (负责项目, 政治面貌, 是否农民工) is the roster of the group's own indicator too (从业人员). Other columns name what a table
   // holds, not what it is for (a promotions table has a 交易额 column): no set from them.
   // A roster serving one of them only (姓名、入党时间 / 姓名、户籍、务工地) is that indicator's own list, not the staff's.
-  if (!/姓名|名字/.test(text)) return;
+  if (!/姓名|名字|(?<![a-z])name(?![a-z])/i.test(text)) return;
   for (const [base, ...others] of vocabulary.shareable) {
     const served = others.filter((i) => distinct.has(i));
     if (base === undefined || served.length < 2 || !columns(base)) continue;

@@ -390,6 +390,8 @@ function joined(analysis: Analysis, left: Span, right: Span): boolean {
     if (i === right.start || analysis.generic.some((g) => g.start <= i && i < g.end)) continue;
     gap += analysis.compact[i];
   }
+  // English joins with a word (sessions_and_gmv, Staff and party members).
+  if (gap === 'and') return !(quote !== 0 && quote === analysis.quoted[right.start]);
   const conjunction = CONJUNCTIONS.test(gap) || CONJUNCTIONS.test(marks) || /包括|包含|标注/.test(gap);
   const rest = gap
     .replace(new RegExp(CONJUNCTIONS.source, 'g'), '')

@@ -312,6 +312,20 @@ describe('names as senders write them', () => {
     expect(decision.reasons.join()).not.toContain('政办发');
   });
 
+  it('reads English lists joined by "and", and an English roster by its name column', () => {
+    // Act
+    const listed = classifyEvidence({ name: 'sessions_and_gmv.csv' }, round);
+    const roster = classifyEvidence(
+      { name: 'staff_all.csv', sheetHeaders: ['name', 'education', 'position', 'project', '政治面貌', '是否农民工'] },
+      round,
+    );
+
+    // Assess
+    expect(listed.indicators.sort()).toEqual(['gmv', 'livestreams']);
+    expect(roster.indicators).toContain('employees');
+    expect(roster.indicators.length).toBeGreaterThan(1);
+  });
+
   it('reads a cutting by its headline, not its masthead and date', () => {
     // Act
     const decision = classifyEvidence(
