@@ -431,9 +431,13 @@ function weigh(
   const named = spans.filter((s): s is Span & { indicator: string } => s.indicator !== null);
   if (named.length === 0) return;
   const distinct = new Set(named.map((s) => s.indicator));
-  const last = named.reduce(
+  // English puts the head first: a Compliance scorecard for creators is a scorecard.
+  const before = englishHead(text);
+  const headed = before !== undefined ? spansOf(before, vocabulary).filter((s) => s.indicator !== null) : [];
+  const candidates = headed.length > 0 ? headed : named;
+  const last = candidates.reduce(
     (a, b) => (b.start > a.start && !b.bracketed ? b : a),
-    named[0] as Span & { indicator: string },
+    candidates[0] as Span & { indicator: string },
   );
   const where = PLACE_NAMES[source];
   for (const indicator of distinct) {
@@ -475,6 +479,13 @@ function weigh(
     add(base, SOURCE_WEIGHT.headers * MIN_DECIDED_SCORE, '表头为人员名册且列出共用表格的栏目');
     groups.push([base, ...served]);
   }
+}
+
+/** The words before an English name's first preposition (`Compliance scorecard` of `… for creators`), if it has one. */
+function englishHead(text: string): string | undefined {
+  if (/[^\x00-\x7F]/.test(text.replace(/[\s\p{P}]/gu, ''))) return undefined;
+  const preposition = /\s(?:for|of|by|on|with|from|in)\s/i.exec(text);
+  return preposition && preposition.index > 0 ? text.slice(0, preposition.index) : undefined;
 }
 
 /** Brackets holding a list (（学历、职务、政治面貌）). */

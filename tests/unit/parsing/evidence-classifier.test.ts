@@ -312,7 +312,7 @@ describe('names as senders write them', () => {
     expect(decision.reasons.join()).not.toContain('政办发');
   });
 
-  it('reads English lists joined by "and", and an English roster by its name column', () => {
+  it('reads English lists joined by "and", the head before a preposition, and a roster by its name column', () => {
     // Act
     const listed = classifyEvidence({ name: 'sessions_and_gmv.csv' }, round);
     const roster = classifyEvidence(
@@ -320,7 +320,10 @@ describe('names as senders write them', () => {
       round,
     );
 
+    const headFirst = classifyEvidence({ name: 'Compliance scorecard for creators.pdf' }, round);
+
     // Assess
+    expect(headFirst).toMatchObject({ decision: 'decided', indicators: ['credit'] });
     expect(listed.indicators.sort()).toEqual(['gmv', 'livestreams']);
     expect(roster.indicators).toContain('employees');
     expect(roster.indicators.length).toBeGreaterThan(1);
