@@ -528,6 +528,7 @@ describe('figures on the labelled names', () => {
     ['dev8', 0.96, 0.845, 0.125, 0],
     ['dev9', 0.96, 0.815, 0.155, 0],
     ['dev10', 0.96, 0.92, 0.05, 0],
+    ['dev11', 0.96, 0.9, 0.08, 0],
     ['test', 0.985, 0.97, 0.02, 0],
     ['test2', 0.965, 0.915, 0.06, 0],
     // test3's 1(2).jpg and one more unknowable name are decided; left as measured, not tuned away.
@@ -546,6 +547,9 @@ describe('figures on the labelled names', () => {
     // test9, measured once as it arrived, before any tuning on dev10: without the tie-breaker 0.971/0.808/16.8 %, with
     // it 0.970/0.880/9.3 %.
     ['test9', 0.96, 0.875, 0.095, 0],
+    // test10, measured once as it arrived, after all of this stop's tuning and before any on dev11: without the
+    // tie-breaker 0.976/0.845/13.4 %, with it 0.985/0.918/6.9 %.
+    ['test10', 0.98, 0.91, 0.075, 1],
   ] as const)(
     '%s: precision ≥ %f, recall ≥ %f, asked ≤ %f, unknowable decided ≤ %i',
     (set, precision, recall, asked, unknowable) => {
