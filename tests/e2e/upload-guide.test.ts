@@ -208,10 +208,10 @@ describeNeeding('chromium')('the upload page guides a base, in chromium', () => 
   });
 
   it('shows a base on its own page what arrived, what is missing and what waits to be placed, and takes more', async () => {
-    // Prepare: 入驻商家直播数据.pdf is a file the classifier asks staff about (待核实), as `intake classify` shows.
+    // Prepare: 商家主播.pdf is a file the classifier asks staff about (待核实), as `intake classify` shows.
     const link = signUploadLink(new TokenSigner(secretBytes(TEST_SECRET)), stack.ctx.round, 'p11', TEST_NOW);
     const p = await newPage(PHONE);
-    const asked = '入驻商家直播数据.pdf';
+    const asked = '商家主播.pdf';
 
     // Act
     await p.goto(`${opened.origin}${link.path}`);
@@ -228,7 +228,7 @@ describeNeeding('chromium')('the upload page guides a base, in chromium', () => 
     const pageWidth = await p.evaluate(
       () => (globalThis as unknown as PageGlobals).document.documentElement.scrollWidth,
     );
-    await p.setInputFiles('#files', [{ name: asked, mimeType: PDF, buffer: pdf('入驻商家直播数据') }]);
+    await p.setInputFiles('#files', [{ name: asked, mimeType: PDF, buffer: pdf('商家主播') }]);
     await p.click('#upload-submit');
     await p.locator('#receipt-number').waitFor({ timeout: 20_000 });
     const receipt = (await p.locator('#upload-ok').textContent()) ?? '';
