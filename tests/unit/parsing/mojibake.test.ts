@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { repairedMojibake } from '../../../shared/parsing/mojibake.ts';
+import { CP437_UPPER_HALF, repairedMojibake } from '../../../shared/parsing/mojibake.ts';
 
 /** What a tool that reads GBK bytes as CP437 makes of a name. */
 const garbled = (text: string): string => iconv.decode(iconv.encode(text, 'gbk'), 'cp437');
@@ -24,5 +24,13 @@ describe('repairedMojibake', () => {
 
     // Assess
     expect(repaired).toBeUndefined();
+  });
+
+  it("holds CP437's upper half as iconv-lite decodes it", () => {
+    // Act
+    const decoded = iconv.decode(Buffer.from(Array.from({ length: 128 }, (_, i) => 0x80 + i)), 'cp437');
+
+    // Assess
+    expect(CP437_UPPER_HALF).toBe(decoded);
   });
 });
