@@ -257,7 +257,8 @@ export function listedAs(body: string, stem: string): string | undefined {
   const owned = label.replace(OWNER_BEFORE_NUMBER, '');
   const number = attachmentNumber(label) ?? attachmentNumber(owned) ?? counterOf(label) ?? supplementNumber(owned);
   const ordinal = ORDINAL.exec(label);
-  if (label === '' || label.length > 14 || (number === undefined && !ordinal && !LABEL.test(label))) return undefined;
+  if (label === '' || label.length > 14) return undefined;
+  if (number === undefined && !ordinal && !LABEL.test(label) && !LABEL.test(owned)) return undefined;
   // The label as the body writes it: whole, or without the place before it (右玉材料一: 材料一 入驻商家名单), after
   // the words (一是直播间明细表（附表二）) or before them.
   // A bare number is looked up in the numbered list instead (1 主播名单 2 宽带合同 runs on).
@@ -266,7 +267,9 @@ export function listedAs(body: string, stem: string): string | undefined {
     const found = writtenOut(text, written) ?? writtenBefore(text, written);
     if (found !== undefined) return found;
   }
-  if (number !== undefined) return enumeratedAttachments(text).get(number) ?? inOrder(text)[number - 1];
+  const counted = number ?? trailingNumeral(label) ?? trailingNumeral(owned);
+  if (counted !== undefined)
+    return enumeratedAttachments(text).get(counted) ?? inOrder(text)[counted - 1] ?? inProse(text).get(counted);
   const place = ordinal ? toNumber(ordinal[1] ?? '') : undefined;
   return place === undefined ? undefined : inOrder(text)[place - 1];
 }
@@ -276,12 +279,39 @@ export function listedAs(body: string, stem: string): string | undefined {
  * 右玉材料一, `怀仁` of 怀仁附表三).
  */
 const OWNER_BEFORE_NUMBER =
-  /^\p{Script=Han}{1,8}?[\s\-_—]*(?=(?:附件|附表|附|材料|补)?\s*[(（]?(?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]?$)/u;
+  /^\p{Script=Han}{1,8}?[\s\-_—]*(?=(?:附件|附表|附|材料|补|表|文件)?\s*[(（]?(?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]?$)/u;
 
 /** A scanner's or a mail client's counter as a label (`Scan1`, `doc2`, `Att.3`): its number, for a numbered list. */
 function counterOf(label: string): number | undefined {
   const counter = /^[a-z]{2,10}[\s._-]?(\d{1,2})$/i.exec(label);
   return counter ? Number(counter[1]) : undefined;
+}
+
+/** The numeral a short label ends with (`表一`, `文件3`), for a list the body gives in prose. */
+function trailingNumeral(label: string): number | undefined {
+  const numeral = /^\p{Script=Han}{1,3}\s*(\d{1,2}|[一二三四五六七八九十]{1,3})$/u.exec(label);
+  return numeral ? toNumber(numeral[1] ?? '') : undefined;
+}
+
+/**
+ * A list the body gives in prose (`第一个表是入驻商家的名单，第二个是今年拿到的投资，…最后一个是在孵的主播`): the words
+ * by place, the last one after the others.
+ */
+function inProse(text: string): Map<number, string> {
+  const out = new Map<number, string>();
+  const pattern =
+    /(第\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})|最后\s*一?)\s*[个份张]\s*(?:表|文件|附件|材料|表格)?\s*(?:是|为)\s*([^，,。；;\n]{2,40})/gu;
+  let last: string | undefined;
+  for (const match of text.matchAll(pattern)) {
+    const words = (match[2] ?? '').trim();
+    if (match[1]?.startsWith('最后')) last = words;
+    else {
+      const place = toNumber((match[1] ?? '').replace(/^第\s*/, ''));
+      if (place !== undefined && !out.has(place)) out.set(place, words);
+    }
+  }
+  if (last !== undefined) out.set(Math.max(0, ...out.keys()) + 1, last);
+  return out;
 }
 
 /** A supplement's number (`补1`, `补件2`, `补充3`): its place in the supplement's list. */

@@ -162,6 +162,12 @@ describe("the mail body's list of attachments", () => {
     ['右玉-2.pdf', '补交材料：1 主播名单 2 宽带合同 3 培训照片 请查收', '宽带合同'],
     ['右玉补2.docx', '补：农民工名单、扶贫案例、规划（按附件顺序）', '扶贫案例'],
     [
+      '高新区基地-表二.xlsx',
+      '第一个表是入驻商家的名单，第二个是今年拿到的投资，最后一个是在孵的主播。',
+      '今年拿到的投资',
+    ],
+    ['高新区基地-表三.xlsx', '第一个表是入驻商家的名单，第二个是今年拿到的投资，最后一个是在孵的主播。', '在孵的主播'],
+    [
       'Att.2.xlsx',
       'Please find attached:\nAtt.1 - Office floor area by building\nAtt.2 - Live studio list',
       'Live studio list',
