@@ -3,7 +3,8 @@
  * its name or folder (`17.xlsx`, `第32项`, `（十七）`), the words of its name, its folders, the mail body's list
  * of attachments, a spreadsheet's header rows and the first page of a PDF/Word file. Each signal gives candidates
  * with a weight; the decision is `decided` only when one indicator (or a set listed together, 「可以共用一张表格」)
- * clearly outweighs the rest, otherwise `asked`: staff settle it, and until then the indicator reads 待核实, never
+ * clearly outweighs the rest, or when the tie-breaker (learned.ts) finds the wording of settled files leaning clearly
+ * to one of the close candidates; otherwise `asked`: staff settle it, and until then the indicator reads 待核实, never
  * 缺少. A wrong label is worse than a question. Pure: the caller reads the files.
  */
 import type { Round } from '../../domain/catalogue.ts';
